@@ -1,0 +1,826 @@
+//! The I/O-free authentication exchange of the connection phase.
+//!
+//! MySQL reference: <https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_connection_phase.html>
+//!
+//! The server reads `HandshakeResponse41`, describes it as [`ClientFacts`] and calls
+//! [`Authenticator::start`]. Each [`AuthStep::Reply`] is a packet to send (the server frames it:
+//! `0xFE` + plugin + NUL + data for [`AuthPacket::Switch`], `0x01` + data for
+//! [`AuthPacket::MoreData`]), after which the client's next packet payload goes to
+//! [`Authenticator::feed`]. The exchange ends with [`AuthStep::Success`] (send the optional
+//! notice, then OK) or [`AuthStep::Failure`] (send ERR).
+//!
+//! Order of checks, as in MySQL's `acl_authenticate`: account lookup, plugin exchange and
+//! password, then the `REQUIRE` clause (unmet: ER 1045, reason only in the log), then
+//! `ACCOUNT LOCK` (ER 3118).
+//!
+//! Not implemented: RSA key exchange for `caching_sha2_password` full authentication over a
+//! plain connection. A client that needs it (sends `0x02` or an RSA-encrypted password) is
+//! denied with ER 1045; fast authentication from the cache works without TLS.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use crate::account::{Account, AccountStore, AuthPlugin, SslRequirement};
+use crate::{caching_sha2, native, AuthError};
+
+/// `caching_sha2_password` AuthMoreData status: fast authentication succeeded.
+pub const FAST_AUTH_SUCCESS: u8 = 0x03;
+/// `caching_sha2_password` AuthMoreData status: send the full password.
+pub const PERFORM_FULL_AUTHENTICATION: u8 = 0x04;
+
+/// What the server knows when the client's HandshakeResponse41 arrives.
+///
+/// `Debug` leaves out `auth_response` so the facts can be logged.
+#[derive(Clone)]
+pub struct ClientFacts {
+    /// The user name the client sent.
+    pub user: String,
+    /// The client's address (IPv4-mapped IPv6 addresses are treated as IPv4).
+    pub client_ip: IpAddr,
+    /// The 20-byte nonce sent in `HandshakeV10` (and reused by AuthSwitchRequest).
+    pub nonce: [u8; 20],
+    /// The client's plugin name; `None` if it lacks `CLIENT_PLUGIN_AUTH`
+    /// (treated as `mysql_native_password`).
+    pub client_plugin: Option<String>,
+    /// The auth-response field of HandshakeResponse41.
+    pub auth_response: Vec<u8>,
+    /// TLS details if the connection is encrypted.
+    pub tls: Option<TlsFacts>,
+}
+
+impl fmt::Debug for ClientFacts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientFacts")
+            .field("user", &self.user)
+            .field("client_ip", &self.client_ip)
+            .field("client_plugin", &self.client_plugin)
+            .field("auth_response_len", &self.auth_response.len())
+            .field("tls", &self.tls)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What the TLS layer learned about the peer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsFacts {
+    /// Negotiated cipher, OpenSSL name (e.g. `TLS_AES_256_GCM_SHA384`).
+    pub cipher: String,
+    /// The client presented a certificate and it verified against the CA.
+    pub client_cert_verified: bool,
+    /// Client certificate subject, OpenSSL one-line form (`/C=SE/O=MySQL/CN=client`).
+    pub client_subject: Option<String>,
+    /// Client certificate issuer, OpenSSL one-line form.
+    pub client_issuer: Option<String>,
+}
+
+/// A packet the server must send during authentication (payload only, without framing).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthPacket {
+    /// AuthSwitchRequest (`0xFE`): plugin + data (20-byte nonce followed by NUL).
+    Switch {
+        /// Plugin name to switch to.
+        plugin: &'static str,
+        /// Plugin data: the nonce and a NUL.
+        data: Vec<u8>,
+    },
+    /// AuthMoreData payload after the `0x01` byte: `[0x03]` fast_auth_success,
+    /// `[0x04]` perform_full_authentication.
+    MoreData(Vec<u8>),
+}
+
+/// The outcome of one step of the exchange.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthStep {
+    /// Send this, then feed the client's next packet.
+    Reply(AuthPacket),
+    /// Authenticated; `notice` (e.g. `MoreData(vec![3])`) goes before the OK packet.
+    Success {
+        /// Packet to send before OK, if any.
+        notice: Option<AuthPacket>,
+        /// The account the client logged in as.
+        account: Account,
+    },
+    /// Authentication failed; send this error and close the connection.
+    Failure(AuthError),
+}
+
+/// Everything the exchange remembers between packets.
+struct Ctx {
+    user: String,
+    host: String,
+    nonce: [u8; 20],
+    tls: Option<TlsFacts>,
+    account: Account,
+}
+
+enum State {
+    /// Sent AuthSwitchRequest; the next packet is the account plugin's first response.
+    AwaitSwitchResponse(Box<Ctx>),
+    /// Sent perform_full_authentication; the next packet is the password (or RSA traffic).
+    AwaitFullAuth(Box<Ctx>),
+    /// Finished (success or failure).
+    Done,
+}
+
+/// The authentication state machine for one connection.
+pub struct Authenticator {
+    state: State,
+}
+
+impl fmt::Debug for Authenticator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = match self.state {
+            State::AwaitSwitchResponse(_) => "AwaitSwitchResponse",
+            State::AwaitFullAuth(_) => "AwaitFullAuth",
+            State::Done => "Done",
+        };
+        f.debug_struct("Authenticator")
+            .field("state", &state)
+            .finish()
+    }
+}
+
+/// MySQL treats an empty response and a lone NUL alike: "no password".
+fn is_empty_response(r: &[u8]) -> bool {
+    r.is_empty() || r == [0]
+}
+
+impl Authenticator {
+    /// Begins authentication with the client's HandshakeResponse41.
+    pub fn start(store: &AccountStore, facts: ClientFacts) -> (Self, AuthStep) {
+        let ip = facts.client_ip.to_canonical();
+        let host = ip.to_string();
+        let mut me = Authenticator { state: State::Done };
+        let Some(account) = store.find(&facts.user, ip) else {
+            tracing::debug!(user = %facts.user, %host, "access denied: no matching account");
+            let using_password = !is_empty_response(&facts.auth_response);
+            let err = AuthError::AccessDenied {
+                user: facts.user,
+                host,
+                using_password,
+            };
+            return (me, AuthStep::Failure(err));
+        };
+        let client_plugin = facts
+            .client_plugin
+            .as_deref()
+            .unwrap_or(AuthPlugin::MysqlNativePassword.name());
+        let ctx = Box::new(Ctx {
+            user: facts.user,
+            host,
+            nonce: facts.nonce,
+            tls: facts.tls,
+            account,
+        });
+        if AuthPlugin::from_name(client_plugin) != Some(ctx.account.plugin) {
+            let mut data = Vec::with_capacity(21);
+            data.extend_from_slice(&ctx.nonce);
+            data.push(0);
+            let plugin = ctx.account.plugin.name();
+            me.state = State::AwaitSwitchResponse(ctx);
+            return (me, AuthStep::Reply(AuthPacket::Switch { plugin, data }));
+        }
+        let step = me.run_plugin(store, ctx, &facts.auth_response);
+        (me, step)
+    }
+
+    /// Continues with the payload of the client's next packet.
+    pub fn feed(&mut self, store: &AccountStore, packet: &[u8]) -> AuthStep {
+        match std::mem::replace(&mut self.state, State::Done) {
+            State::AwaitSwitchResponse(ctx) => self.run_plugin(store, ctx, packet),
+            State::AwaitFullAuth(ctx) => full_auth(store, ctx, packet),
+            State::Done => AuthStep::Failure(AuthError::Malformed(
+                "authentication packet after the exchange finished",
+            )),
+        }
+    }
+
+    /// The account plugin's first round, with the client's response to our nonce.
+    fn run_plugin(&mut self, store: &AccountStore, ctx: Box<Ctx>, response: &[u8]) -> AuthStep {
+        if is_empty_response(response) {
+            return if ctx.account.auth_string.is_empty() {
+                finish(ctx, None, false)
+            } else {
+                deny(&ctx, false, "empty password for an account that has one")
+            };
+        }
+        match ctx.account.plugin {
+            AuthPlugin::MysqlNativePassword => {
+                if native::verify(&ctx.account.auth_string, &ctx.nonce, response) {
+                    finish(ctx, None, true)
+                } else {
+                    deny(&ctx, true, "wrong mysql_native_password scramble")
+                }
+            }
+            AuthPlugin::CachingSha2Password => {
+                if response.len() != caching_sha2::SCRAMBLE_LEN {
+                    return deny(&ctx, true, "caching_sha2_password scramble of wrong length");
+                }
+                let cached = store.cached_digest(&ctx.account.user, &ctx.account.host);
+                let fast_ok =
+                    cached.is_some_and(|c| caching_sha2::verify_fast(&c, &ctx.nonce, response));
+                if fast_ok {
+                    let notice = AuthPacket::MoreData(vec![FAST_AUTH_SUCCESS]);
+                    finish(ctx, Some(notice), true)
+                } else {
+                    // Cache miss or mismatch: MySQL asks for the full password either way.
+                    self.state = State::AwaitFullAuth(ctx);
+                    AuthStep::Reply(AuthPacket::MoreData(vec![PERFORM_FULL_AUTHENTICATION]))
+                }
+            }
+        }
+    }
+}
+
+/// `caching_sha2_password` full authentication: cleartext password + NUL inside TLS.
+fn full_auth(store: &AccountStore, ctx: Box<Ctx>, packet: &[u8]) -> AuthStep {
+    if ctx.tls.is_none() {
+        // 0x02 (public key request) or an RSA-encrypted password: no RSA key pair yet.
+        return deny(
+            &ctx,
+            true,
+            "caching_sha2_password full authentication needs TLS (RSA exchange not implemented)",
+        );
+    }
+    if packet.is_empty() {
+        return deny(&ctx, true, "empty full-authentication packet");
+    }
+    let cleartext = packet.strip_suffix(&[0]).unwrap_or(packet);
+    if !caching_sha2::verify_full(&ctx.account.auth_string, cleartext) {
+        return deny(&ctx, true, "wrong caching_sha2_password password");
+    }
+    if !cleartext.is_empty() {
+        store.cache_digest(
+            &ctx.account.user,
+            &ctx.account.host,
+            caching_sha2::cache_digest(cleartext),
+        );
+    }
+    finish(ctx, None, true)
+}
+
+/// After the password: `REQUIRE`, then `ACCOUNT LOCK`, like MySQL.
+fn finish(ctx: Box<Ctx>, notice: Option<AuthPacket>, using_password: bool) -> AuthStep {
+    if let Err(reason) = check_require(&ctx.account.require, ctx.tls.as_ref()) {
+        tracing::info!(
+            user = %ctx.user,
+            host = %ctx.host,
+            account_host = %ctx.account.host,
+            %reason,
+            "access denied: REQUIRE clause not met"
+        );
+        return AuthStep::Failure(AuthError::AccessDenied {
+            user: ctx.user,
+            host: ctx.host,
+            using_password,
+        });
+    }
+    if ctx.account.locked {
+        tracing::info!(user = %ctx.account.user, host = %ctx.host, "access denied: account is locked");
+        return AuthStep::Failure(AuthError::AccountLocked {
+            user: ctx.account.user,
+            host: ctx.host,
+        });
+    }
+    tracing::debug!(user = %ctx.user, host = %ctx.host, account_host = %ctx.account.host, "authenticated");
+    AuthStep::Success {
+        notice,
+        account: ctx.account,
+    }
+}
+
+fn deny(ctx: &Ctx, using_password: bool, reason: &'static str) -> AuthStep {
+    tracing::debug!(user = %ctx.user, host = %ctx.host, reason, "access denied");
+    AuthStep::Failure(AuthError::AccessDenied {
+        user: ctx.user.clone(),
+        host: ctx.host.clone(),
+        using_password,
+    })
+}
+
+/// MySQL's `acl_check_ssl`: `Err(reason)` when the account's `REQUIRE` is not met.
+fn check_require(req: &SslRequirement, tls: Option<&TlsFacts>) -> Result<(), String> {
+    match req {
+        SslRequirement::None => Ok(()),
+        SslRequirement::Ssl => tls
+            .map(|_| ())
+            .ok_or_else(|| "REQUIRE SSL: connection is not encrypted".to_string()),
+        SslRequirement::X509 => {
+            let tls = tls.ok_or_else(|| "REQUIRE X509: connection is not encrypted".to_string())?;
+            if tls.client_cert_verified {
+                Ok(())
+            } else {
+                Err("REQUIRE X509: no verified client certificate".to_string())
+            }
+        }
+        SslRequirement::Specified {
+            cipher,
+            issuer,
+            subject,
+        } => {
+            let tls = tls.ok_or_else(|| "REQUIRE: connection is not encrypted".to_string())?;
+            if let Some(want) = cipher {
+                if *want != tls.cipher {
+                    return Err(format!(
+                        "X509 ciphers mismatch: should be '{want}' but is '{}'",
+                        tls.cipher
+                    ));
+                }
+            }
+            if !tls.client_cert_verified {
+                return Err("REQUIRE: no verified client certificate".to_string());
+            }
+            if let Some(want) = issuer {
+                let got = tls.client_issuer.as_deref().unwrap_or("");
+                if want != got {
+                    return Err(format!(
+                        "X509 issuer mismatch: should be '{want}' but is '{got}'"
+                    ));
+                }
+            }
+            if let Some(want) = subject {
+                let got = tls.client_subject.as_deref().unwrap_or("");
+                if want != got {
+                    return Err(format!(
+                        "X509 subject mismatch: should be '{want}' but is '{got}'"
+                    ));
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    const NONCE: [u8; 20] = *b"0123456789abcdefghij";
+    const LOCALHOST: &str = "127.0.0.1";
+
+    fn tls() -> TlsFacts {
+        TlsFacts {
+            cipher: "TLS_AES_256_GCM_SHA384".into(),
+            client_cert_verified: false,
+            client_subject: None,
+            client_issuer: None,
+        }
+    }
+
+    fn tls_with_cert() -> TlsFacts {
+        TlsFacts {
+            client_cert_verified: true,
+            client_subject: Some("/C=SE/O=MySQL/CN=client".into()),
+            client_issuer: Some("/C=SE/O=MySQL/CN=ca".into()),
+            ..tls()
+        }
+    }
+
+    fn facts(
+        user: &str,
+        plugin: Option<&str>,
+        response: &[u8],
+        tls: Option<TlsFacts>,
+    ) -> ClientFacts {
+        ClientFacts {
+            user: user.into(),
+            client_ip: LOCALHOST.parse().unwrap(),
+            nonce: NONCE,
+            client_plugin: plugin.map(str::to_string),
+            auth_response: response.to_vec(),
+            tls,
+        }
+    }
+
+    fn store_with(user: &str, plugin: AuthPlugin, password: &[u8]) -> AccountStore {
+        let s = AccountStore::new();
+        s.create_user(user, "%", plugin, password).unwrap();
+        s
+    }
+
+    fn denied(user: &str, host: &str, using_password: bool) -> AuthStep {
+        AuthStep::Failure(AuthError::AccessDenied {
+            user: user.into(),
+            host: host.into(),
+            using_password,
+        })
+    }
+
+    fn assert_success(step: &AuthStep, notice: Option<AuthPacket>) {
+        match step {
+            AuthStep::Success { notice: n, account } => {
+                assert_eq!(*n, notice);
+                assert_eq!(account.host, "%");
+            }
+            other => panic!("expected success, got {other:?}"),
+        }
+    }
+
+    const NATIVE: Option<&str> = Some("mysql_native_password");
+    const SHA2: Option<&str> = Some("caching_sha2_password");
+
+    /// Logs in to a caching_sha2 account over TLS from scratch; returns the final step.
+    fn sha2_login(s: &AccountStore, user: &str, pw: &[u8], t: Option<TlsFacts>) -> Vec<AuthStep> {
+        let resp = caching_sha2::scramble(pw, &NONCE);
+        let (mut a, first) = Authenticator::start(s, facts(user, SHA2, &resp, t));
+        let mut steps = vec![first];
+        if steps[0] == AuthStep::Reply(AuthPacket::MoreData(vec![4])) {
+            let mut full = pw.to_vec();
+            full.push(0);
+            steps.push(a.feed(s, &full));
+        }
+        steps
+    }
+
+    #[test]
+    fn native_login_with_right_password_succeeds_without_notice() {
+        let s = store_with("u", AuthPlugin::MysqlNativePassword, b"pw");
+        let resp = native::scramble(b"pw", &NONCE);
+        let (_, step) = Authenticator::start(&s, facts("u", NATIVE, &resp, None));
+        assert_success(&step, None);
+    }
+
+    #[test]
+    fn client_without_plugin_auth_is_treated_as_native() {
+        let s = store_with("u", AuthPlugin::MysqlNativePassword, b"pw");
+        let resp = native::scramble(b"pw", &NONCE);
+        let (_, step) = Authenticator::start(&s, facts("u", None, &resp, None));
+        assert_success(&step, None);
+    }
+
+    #[test]
+    fn native_login_with_wrong_password_is_denied() {
+        let s = store_with("u", AuthPlugin::MysqlNativePassword, b"pw");
+        let resp = native::scramble(b"wrong", &NONCE);
+        let (_, step) = Authenticator::start(&s, facts("u", NATIVE, &resp, None));
+        assert_eq!(step, denied("u", LOCALHOST, true));
+    }
+
+    #[test]
+    fn native_empty_password_account_accepts_empty_response() {
+        let s = store_with("u", AuthPlugin::MysqlNativePassword, b"");
+        let (_, step) = Authenticator::start(&s, facts("u", NATIVE, b"", None));
+        assert_success(&step, None);
+        let (_, step) = Authenticator::start(&s, facts("u", NATIVE, &[0], None));
+        assert_success(&step, None);
+        let resp = native::scramble(b"x", &NONCE);
+        let (_, step) = Authenticator::start(&s, facts("u", NATIVE, &resp, None));
+        assert_eq!(step, denied("u", LOCALHOST, true));
+    }
+
+    #[test]
+    fn empty_response_for_account_with_password_reports_using_password_no() {
+        for plugin in [
+            AuthPlugin::MysqlNativePassword,
+            AuthPlugin::CachingSha2Password,
+        ] {
+            let s = store_with("u", plugin, b"pw");
+            let (_, step) = Authenticator::start(&s, facts("u", Some(plugin.name()), b"", None));
+            assert_eq!(step, denied("u", LOCALHOST, false));
+        }
+    }
+
+    #[test]
+    fn mismatched_client_plugin_gets_switch_request_with_greeting_nonce() {
+        let s = store_with("u", AuthPlugin::MysqlNativePassword, b"pw");
+        let resp = caching_sha2::scramble(b"pw", &NONCE);
+        let (mut a, step) = Authenticator::start(&s, facts("u", SHA2, &resp, None));
+        let mut data = NONCE.to_vec();
+        data.push(0);
+        assert_eq!(
+            step,
+            AuthStep::Reply(AuthPacket::Switch {
+                plugin: "mysql_native_password",
+                data
+            })
+        );
+        let step = a.feed(&s, &native::scramble(b"pw", &NONCE));
+        assert_success(&step, None);
+    }
+
+    #[test]
+    fn unknown_client_plugins_are_switched_to_the_account_plugin() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
+        for plugin in [
+            "dialog",
+            "sha256_password",
+            "mysql_clear_password",
+            "client_ed25519",
+            "mysql_native_password",
+        ] {
+            let (_, step) = Authenticator::start(&s, facts("u", Some(plugin), b"xyz", None));
+            match step {
+                AuthStep::Reply(AuthPacket::Switch { plugin, data }) => {
+                    assert_eq!(plugin, "caching_sha2_password");
+                    assert_eq!(data.len(), 21);
+                    assert_eq!(data.last(), Some(&0));
+                }
+                other => panic!("{plugin}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn switch_to_native_with_wrong_password_is_denied() {
+        let s = store_with("u", AuthPlugin::MysqlNativePassword, b"pw");
+        let (mut a, _) = Authenticator::start(&s, facts("u", Some("dialog"), b"", None));
+        let step = a.feed(&s, &native::scramble(b"nope", &NONCE));
+        assert_eq!(step, denied("u", LOCALHOST, true));
+    }
+
+    #[test]
+    fn caching_sha2_cache_miss_then_full_auth_over_tls_then_fast_path() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
+        assert!(s.cached_digest("u", "%").is_none());
+        let steps = sha2_login(&s, "u", b"pw", Some(tls()));
+        assert_eq!(steps[0], AuthStep::Reply(AuthPacket::MoreData(vec![4])));
+        assert_success(&steps[1], None);
+        assert_eq!(
+            s.cached_digest("u", "%"),
+            Some(caching_sha2::cache_digest(b"pw"))
+        );
+
+        // Second login: fast path, even without TLS.
+        let steps = sha2_login(&s, "u", b"pw", None);
+        assert_eq!(steps.len(), 1);
+        assert_success(&steps[0], Some(AuthPacket::MoreData(vec![3])));
+    }
+
+    #[test]
+    fn caching_sha2_wrong_password_with_cache_falls_back_to_full_auth_and_fails() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
+        s.cache_digest("u", "%", caching_sha2::cache_digest(b"pw"));
+        let steps = sha2_login(&s, "u", b"bad", Some(tls()));
+        assert_eq!(steps[0], AuthStep::Reply(AuthPacket::MoreData(vec![4])));
+        assert_eq!(steps[1], denied("u", LOCALHOST, true));
+    }
+
+    #[test]
+    fn caching_sha2_wrong_password_without_cache_fails_full_auth() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
+        let steps = sha2_login(&s, "u", b"bad", Some(tls()));
+        assert_eq!(steps[1], denied("u", LOCALHOST, true));
+        assert!(s.cached_digest("u", "%").is_none());
+    }
+
+    #[test]
+    fn caching_sha2_after_switch_uses_the_same_exchange() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
+        let (mut a, step) = Authenticator::start(&s, facts("u", NATIVE, b"whatever", Some(tls())));
+        assert!(matches!(step, AuthStep::Reply(AuthPacket::Switch { .. })));
+        let step = a.feed(&s, &caching_sha2::scramble(b"pw", &NONCE));
+        assert_eq!(step, AuthStep::Reply(AuthPacket::MoreData(vec![4])));
+        let step = a.feed(&s, b"pw\0");
+        assert_success(&step, None);
+    }
+
+    #[test]
+    fn caching_sha2_full_auth_without_tls_is_denied() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
+        for second in [vec![2u8], vec![0x55; 256]] {
+            let resp = caching_sha2::scramble(b"pw", &NONCE);
+            let (mut a, step) = Authenticator::start(&s, facts("u", SHA2, &resp, None));
+            assert_eq!(step, AuthStep::Reply(AuthPacket::MoreData(vec![4])));
+            assert_eq!(a.feed(&s, &second), denied("u", LOCALHOST, true));
+        }
+    }
+
+    #[test]
+    fn caching_sha2_empty_password_account() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"");
+        let (_, step) = Authenticator::start(&s, facts("u", SHA2, b"", None));
+        assert_success(&step, None);
+        let (_, step) = Authenticator::start(&s, facts("u", SHA2, &[0], None));
+        assert_success(&step, None);
+    }
+
+    #[test]
+    fn caching_sha2_response_of_wrong_length_is_denied() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
+        let (_, step) = Authenticator::start(&s, facts("u", SHA2, &[1u8; 20], Some(tls())));
+        assert_eq!(step, denied("u", LOCALHOST, true));
+    }
+
+    #[test]
+    fn password_change_invalidates_the_fast_path() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"old");
+        sha2_login(&s, "u", b"old", Some(tls()));
+        assert!(s.cached_digest("u", "%").is_some());
+        s.set_password("u", "%", b"new").unwrap();
+        let steps = sha2_login(&s, "u", b"old", Some(tls()));
+        assert_eq!(steps[0], AuthStep::Reply(AuthPacket::MoreData(vec![4])));
+        assert_eq!(steps[1], denied("u", LOCALHOST, true));
+        let steps = sha2_login(&s, "u", b"new", Some(tls()));
+        assert_success(&steps[1], None);
+    }
+
+    #[test]
+    fn unknown_user_is_denied_with_client_ip_as_host() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
+        let (mut a, step) = Authenticator::start(&s, facts("ghost", SHA2, &[1; 32], None));
+        assert_eq!(step, denied("ghost", LOCALHOST, true));
+        let mut f = facts("ghost", SHA2, b"", None);
+        f.client_ip = "::1".parse().unwrap();
+        let (_, step) = Authenticator::start(&s, f);
+        assert_eq!(step, denied("ghost", "::1", false));
+        let mut f = facts("ghost", SHA2, b"", None);
+        f.client_ip = "::ffff:10.1.2.3".parse().unwrap();
+        let (_, step) = Authenticator::start(&s, f);
+        assert_eq!(step, denied("ghost", "10.1.2.3", false));
+        assert!(matches!(
+            a.feed(&s, b"x"),
+            AuthStep::Failure(AuthError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn locked_account_with_right_password_gets_3118() {
+        let s = store_with("u", AuthPlugin::MysqlNativePassword, b"pw");
+        let mut acc = s.get("u", "%").unwrap();
+        acc.locked = true;
+        s.upsert(acc);
+        let resp = native::scramble(b"pw", &NONCE);
+        let (_, step) = Authenticator::start(&s, facts("u", NATIVE, &resp, None));
+        let AuthStep::Failure(e) = step else {
+            panic!("{step:?}")
+        };
+        assert_eq!(e.code(), 3118);
+        assert_eq!(
+            e.to_string(),
+            "Access denied for user 'u'@'127.0.0.1'. Account is locked."
+        );
+    }
+
+    #[test]
+    fn locked_account_with_wrong_password_gets_1045() {
+        let s = store_with("u", AuthPlugin::MysqlNativePassword, b"pw");
+        let mut acc = s.get("u", "%").unwrap();
+        acc.locked = true;
+        s.upsert(acc);
+        let resp = native::scramble(b"bad", &NONCE);
+        let (_, step) = Authenticator::start(&s, facts("u", NATIVE, &resp, None));
+        assert_eq!(step, denied("u", LOCALHOST, true));
+    }
+
+    fn with_require(req: SslRequirement) -> AccountStore {
+        let s = store_with("u", AuthPlugin::MysqlNativePassword, b"pw");
+        let mut acc = s.get("u", "%").unwrap();
+        acc.require = req;
+        s.upsert(acc);
+        s
+    }
+
+    fn login(s: &AccountStore, t: Option<TlsFacts>) -> AuthStep {
+        let resp = native::scramble(b"pw", &NONCE);
+        Authenticator::start(s, facts("u", NATIVE, &resp, t)).1
+    }
+
+    #[test]
+    fn require_ssl_needs_tls() {
+        let s = with_require(SslRequirement::Ssl);
+        assert_eq!(login(&s, None), denied("u", LOCALHOST, true));
+        assert_success(&login(&s, Some(tls())), None);
+    }
+
+    #[test]
+    fn require_x509_needs_a_verified_client_certificate() {
+        let s = with_require(SslRequirement::X509);
+        assert_eq!(login(&s, None), denied("u", LOCALHOST, true));
+        assert_eq!(login(&s, Some(tls())), denied("u", LOCALHOST, true));
+        assert_success(&login(&s, Some(tls_with_cert())), None);
+    }
+
+    #[test]
+    fn require_cipher_needs_tls_matching_cipher_and_certificate() {
+        let req = |c: &str| SslRequirement::Specified {
+            cipher: Some(c.into()),
+            issuer: None,
+            subject: None,
+        };
+        let s = with_require(req("TLS_AES_256_GCM_SHA384"));
+        assert_eq!(login(&s, None), denied("u", LOCALHOST, true));
+        assert_eq!(login(&s, Some(tls())), denied("u", LOCALHOST, true));
+        assert_success(&login(&s, Some(tls_with_cert())), None);
+        let s = with_require(req("TLS_AES_128_GCM_SHA256"));
+        assert_eq!(
+            login(&s, Some(tls_with_cert())),
+            denied("u", LOCALHOST, true)
+        );
+    }
+
+    #[test]
+    fn require_issuer_and_subject_compare_one_line_names() {
+        let req = |i: Option<&str>, s: Option<&str>| SslRequirement::Specified {
+            cipher: None,
+            issuer: i.map(str::to_string),
+            subject: s.map(str::to_string),
+        };
+        let s = with_require(req(Some("/C=SE/O=MySQL/CN=ca"), None));
+        assert_success(&login(&s, Some(tls_with_cert())), None);
+        assert_eq!(login(&s, Some(tls())), denied("u", LOCALHOST, true));
+        let s = with_require(req(Some("/C=SE/O=Other/CN=ca"), None));
+        assert_eq!(
+            login(&s, Some(tls_with_cert())),
+            denied("u", LOCALHOST, true)
+        );
+        let s = with_require(req(None, Some("/C=SE/O=MySQL/CN=client")));
+        assert_success(&login(&s, Some(tls_with_cert())), None);
+        let s = with_require(req(None, Some("/C=SE/O=MySQL/CN=someone")));
+        assert_eq!(
+            login(&s, Some(tls_with_cert())),
+            denied("u", LOCALHOST, true)
+        );
+        let s = with_require(req(
+            Some("/C=SE/O=MySQL/CN=ca"),
+            Some("/C=SE/O=MySQL/CN=client"),
+        ));
+        assert_success(&login(&s, Some(tls_with_cert())), None);
+    }
+
+    #[test]
+    fn unmet_require_is_reported_before_account_lock() {
+        let s = store_with("u", AuthPlugin::MysqlNativePassword, b"pw");
+        let mut acc = s.get("u", "%").unwrap();
+        acc.locked = true;
+        acc.require = SslRequirement::Ssl;
+        s.upsert(acc);
+        assert_eq!(login(&s, None), denied("u", LOCALHOST, true));
+    }
+
+    #[test]
+    fn unmet_require_with_empty_password_reports_using_password_no() {
+        let s = store_with("u", AuthPlugin::MysqlNativePassword, b"");
+        let mut acc = s.get("u", "%").unwrap();
+        acc.require = SslRequirement::Ssl;
+        s.upsert(acc);
+        let (_, step) = Authenticator::start(&s, facts("u", NATIVE, b"", None));
+        assert_eq!(step, denied("u", LOCALHOST, false));
+    }
+
+    #[test]
+    fn feeding_after_success_or_failure_is_malformed() {
+        let s = store_with("u", AuthPlugin::MysqlNativePassword, b"pw");
+        let resp = native::scramble(b"pw", &NONCE);
+        let (mut a, step) = Authenticator::start(&s, facts("u", NATIVE, &resp, None));
+        assert_success(&step, None);
+        let step = a.feed(&s, &resp);
+        assert_eq!(
+            step.clone(),
+            AuthStep::Failure(AuthError::Malformed(
+                "authentication packet after the exchange finished"
+            ))
+        );
+        let AuthStep::Failure(e) = step else {
+            unreachable!()
+        };
+        assert_eq!(
+            (e.code(), e.to_string()),
+            (1043, "Bad handshake".to_string())
+        );
+        let (mut a, _) = Authenticator::start(&s, facts("u", NATIVE, b"bad", None));
+        assert!(matches!(
+            a.feed(&s, b""),
+            AuthStep::Failure(AuthError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn arbitrary_packets_never_panic() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
+        let packets: [&[u8]; 6] = [b"", &[0], &[2], &[0xff; 32], &[0; 300], b"pw"];
+        for first in packets {
+            for second in packets {
+                for t in [None, Some(tls())] {
+                    let (mut a, _) = Authenticator::start(&s, facts("u", SHA2, first, t.clone()));
+                    let _ = a.feed(&s, second);
+                    let _ = a.feed(&s, second);
+                    let (mut a, _) = Authenticator::start(&s, facts("u", Some("x"), first, t));
+                    let _ = a.feed(&s, second);
+                    let _ = a.feed(&s, second);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn anonymous_account_logs_in_any_user_and_keeps_client_name_in_errors() {
+        let s = store_with("", AuthPlugin::MysqlNativePassword, b"");
+        let (_, step) = Authenticator::start(&s, facts("alice", NATIVE, b"", None));
+        match step {
+            AuthStep::Success { account, .. } => assert_eq!(account.user, ""),
+            other => panic!("{other:?}"),
+        }
+        let resp = native::scramble(b"x", &NONCE);
+        let (_, step) = Authenticator::start(&s, facts("alice", NATIVE, &resp, None));
+        assert_eq!(step, denied("alice", LOCALHOST, true));
+    }
+
+    #[test]
+    fn debug_output_hides_the_auth_response() {
+        let f = facts("u", SHA2, b"SECRETSCRAMBLE", None);
+        let text = format!("{f:?}");
+        assert!(!text.contains("83, 69, 67"), "{text}");
+        assert!(text.contains("auth_response_len"));
+    }
+}

@@ -1,0 +1,67 @@
+//! CREATE DATABASE, DROP DATABASE, USE.
+//!
+//! <https://dev.mysql.com/doc/refman/8.4/en/create-database.html>
+
+use crate::error::EngineError;
+use crate::exec::ok;
+use crate::{Engine, Outcome, Session, Warning};
+
+fn note(session: &mut Session, e: EngineError) {
+    session.warnings.push(Warning {
+        level: "Note",
+        code: e.code,
+        message: e.message,
+    });
+}
+
+/// CREATE DATABASE [IF NOT EXISTS]: affected rows 1 (MySQL's count), a Note 1007 if it existed.
+pub(crate) fn create(
+    engine: &Engine,
+    session: &mut Session,
+    name: &str,
+    if_not_exists: bool,
+) -> Result<Outcome, EngineError> {
+    let existed = engine.database_exists(name);
+    engine.create_database(name, if_not_exists)?;
+    if existed {
+        note(session, EngineError::db_create_exists(name));
+        return Ok(ok(session, 0));
+    }
+    Ok(ok(session, 1))
+}
+
+/// DROP DATABASE [IF EXISTS]: affected rows = tables dropped (0 for now).
+pub(crate) fn drop(
+    engine: &Engine,
+    session: &mut Session,
+    name: &str,
+    if_exists: bool,
+) -> Result<Outcome, EngineError> {
+    if engine.catalog.is_system(name) {
+        return Err(EngineError::db_access_denied(
+            &session.info.user,
+            &session.info.account_host,
+            name,
+        ));
+    }
+    let dropped = engine.catalog.drop_database(name, if_exists)?;
+    if !dropped {
+        note(session, EngineError::db_drop_exists(name));
+    } else if session.database.as_deref() == Some(name) {
+        session.database = None;
+    }
+    Ok(ok(session, 0))
+}
+
+/// USE db / COM_INIT_DB.
+pub(crate) fn use_database(
+    engine: &Engine,
+    session: &mut Session,
+    name: &str,
+) -> Result<(), EngineError> {
+    if !engine.database_exists(name) {
+        return Err(EngineError::bad_db(name));
+    }
+    session.database = Some(name.to_string());
+    Ok(())
+}

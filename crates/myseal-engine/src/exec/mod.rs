@@ -1,0 +1,118 @@
+//! Statement execution, one file per statement family.
+//!
+//! <https://dev.mysql.com/doc/refman/8.4/en/sql-statements.html>
+//!
+//! [`execute`] dispatches a parsed statement; anything not handled yet is ER_NOT_SUPPORTED_YET.
+
+pub(crate) mod database;
+pub(crate) mod select;
+pub(crate) mod set;
+pub(crate) mod show;
+pub(crate) mod txn;
+
+use sqlparser::ast::{ObjectName, ObjectNamePart, ObjectType, SchemaName, Statement, Use};
+
+use crate::error::EngineError;
+use crate::expr::{Eval, Row};
+use crate::parse::{Parsed, Script, Stmt};
+use crate::{Engine, Outcome, Session};
+
+/// OK outcome carrying the session's warning count.
+pub(crate) fn ok(session: &Session, affected_rows: u64) -> Outcome {
+    Outcome::Ok {
+        affected_rows,
+        last_insert_id: 0,
+        warnings: session.warning_count(),
+        info: String::new(),
+    }
+}
+
+/// Single-part object name (database names), unquoted.
+pub(crate) fn simple_name(name: &ObjectName) -> Result<String, EngineError> {
+    match name.0.as_slice() {
+        [ObjectNamePart::Identifier(id)] => Ok(id.value.clone()),
+        _ => Err(EngineError::wrong_db_name(&name.to_string())),
+    }
+}
+
+/// Runs one statement.
+pub(crate) fn execute(
+    engine: &Engine,
+    session: &mut Session,
+    script: &Script<'_>,
+    parsed: Parsed,
+) -> Result<Outcome, EngineError> {
+    let unsupported = || EngineError::not_supported(&parsed.head);
+    match parsed.stmt {
+        Stmt::Unsupported => Err(unsupported()),
+        Stmt::Set(items) => set::run(engine, session, script, &items),
+        Stmt::Do(exprs) => {
+            let mut ev = Eval::new(engine, session, script);
+            for e in &exprs {
+                ev.eval(e, Row::default())?;
+            }
+            Ok(ok(session, 0))
+        }
+        Stmt::ShowWarnings {
+            errors,
+            count,
+            limit,
+            offset,
+        } => show::warnings(
+            engine,
+            session,
+            script,
+            errors,
+            count,
+            limit.as_deref(),
+            offset.as_deref(),
+        ),
+        Stmt::Sql(stmt) => match *stmt {
+            Statement::Query(q) => select::run(engine, session, script, &q),
+            Statement::ShowVariables { filter, global, .. } => {
+                show::variables(engine, session, script, filter.as_ref(), global)
+            }
+            Statement::ShowStatus { filter, global, .. } => {
+                show::status(engine, session, script, filter.as_ref(), global)
+            }
+            Statement::ShowDatabases { show_options, .. }
+            | Statement::ShowSchemas { show_options, .. } => {
+                show::databases(engine, session, script, &show_options)
+            }
+            Statement::CreateDatabase {
+                db_name,
+                if_not_exists,
+                ..
+            } => database::create(engine, session, &simple_name(&db_name)?, if_not_exists),
+            Statement::CreateSchema {
+                schema_name: SchemaName::Simple(name),
+                if_not_exists,
+                ..
+            } => database::create(engine, session, &simple_name(&name)?, if_not_exists),
+            Statement::Drop {
+                object_type: ObjectType::Database | ObjectType::Schema,
+                if_exists,
+                names,
+                ..
+            } => match names.as_slice() {
+                [name] => database::drop(engine, session, &simple_name(name)?, if_exists),
+                _ => Err(unsupported()),
+            },
+            Statement::Use(Use::Object(name) | Use::Database(name) | Use::Schema(name)) => {
+                database::use_database(engine, session, &simple_name(&name)?)
+                    .map(|()| ok(session, 0))
+            }
+            Statement::StartTransaction {
+                statements,
+                exception,
+                has_end_keyword: false,
+                ..
+            } if statements.is_empty() && exception.is_none() => Ok(txn::begin(session)),
+            Statement::Commit { end: false, .. } => Ok(txn::commit(session)),
+            Statement::Rollback {
+                savepoint: None, ..
+            } => Ok(txn::rollback(session)),
+            _ => Err(unsupported()),
+        },
+    }
+}

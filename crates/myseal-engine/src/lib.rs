@@ -1,0 +1,401 @@
+#![forbid(unsafe_code)]
+//! myseal's SQL engine: catalog, system/status variables, parsing (sqlparser, MySQL dialect) and
+//! execution.
+//!
+//! <https://dev.mysql.com/doc/refman/8.4/en/sql-statements.html>
+//!
+//! **Architecture Invariant:** the engine does no I/O and never sees protocol bytes. The server
+//! hands it SQL text ([`Engine::execute`]) and gets back typed [`Column`]s and [`Value`]s in
+//! [`Outcome`]s, or an [`EngineError`] carrying MySQL's code, SQLSTATE and message.
+//!
+//! Module map:
+//! - [`error`]: [`EngineError`] and one constructor per MySQL error used.
+//! - [`value`]: [`Value`], MySQL number/string conversions, exact decimals, double rendering.
+//! - `vars`: the system variable table (scope, type, default, read-only) and SET validation.
+//! - `status`: SHOW STATUS assembly from the server's [`StatusSource`] and per-session status.
+//! - `catalog`: databases (tables come later).
+//! - `parse`: tokenizing, statement splitting, MySQL-only statements (SET, DO, SHOW WARNINGS),
+//!   MySQL-style syntax errors and select-item names taken from the original text.
+//! - `expr`: the expression evaluator.
+//! - `exec`: one file per statement family (select, set, show, database, transaction).
+
+pub mod error;
+pub mod value;
+
+mod catalog;
+mod exec;
+mod expr;
+mod parse;
+mod status;
+mod vars;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
+
+pub use error::EngineError;
+pub use value::Value;
+
+/// Engine configuration chosen by the server/CLI at start-up.
+#[derive(Clone, Debug, Default)]
+pub struct EngineConfig {
+    /// Server version string, e.g. `"8.4.3-myseal"` (`@@version`, `VERSION()`).
+    pub version: String,
+    /// `@@version_comment`, e.g. `"myseal (MySQL-compatible, TLS-first test server)"`.
+    pub version_comment: String,
+    /// Initial values for global system variables set by the server/CLI, e.g. ("require_secure_transport","ON"),
+    /// ("have_ssl","YES"), ("have_openssl","YES"), ("tls_version","TLSv1.2,TLSv1.3"), ("ssl_ca", path),
+    /// ("ssl_cert", path), ("ssl_key", path), ("port","3306"), ("bind_address","127.0.0.1"), ("hostname", ...),
+    /// ("max_connections","151"), ("max_allowed_packet","67108864"). Unknown names are an error at Engine::new.
+    pub globals: Vec<(String, String)>,
+}
+
+/// Global status counters owned by the server (Threads_connected, Connections, Uptime, Aborted_connects, ...).
+pub trait StatusSource: Send + Sync {
+    /// Current `(Variable_name, Value)` pairs for SHOW [GLOBAL] STATUS.
+    fn global_status(&self) -> Vec<(String, String)>;
+}
+
+/// What the server knows about a connection when it starts a session.
+#[derive(Clone, Debug, Default)]
+pub struct SessionInfo {
+    /// Connection id (`CONNECTION_ID()`).
+    pub connection_id: u32,
+    /// Authenticated user name.
+    pub user: String,
+    /// The client's host as seen by the server, for `USER()`.
+    pub client_host: String,
+    /// account host pattern as matched, for CURRENT_USER()
+    pub account_host: String,
+    /// per-connection status, set by the server: ("Ssl_cipher", ..), ("Ssl_version", ..),
+    /// ("Ssl_server_not_before", ..), ("Ssl_server_not_after", ..), ("Ssl_verify_mode", ..), ("Ssl_cipher_list", ..)...
+    pub status: Vec<(String, String)>,
+    /// Database named in the handshake (must exist; the server checks with [`Engine::database_exists`]).
+    pub database: Option<String>,
+    /// Character set from the handshake collation id: "utf8mb4", "latin1", ...
+    pub character_set_client: String,
+}
+
+/// One entry of SHOW WARNINGS / SHOW ERRORS.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Warning {
+    pub(crate) level: &'static str,
+    pub(crate) code: u16,
+    pub(crate) message: String,
+}
+
+/// Per-connection state: current database, session variables, user variables, transaction state.
+#[derive(Debug)]
+pub struct Session {
+    pub(crate) info: SessionInfo,
+    pub(crate) database: Option<String>,
+    /// Session values of `Both`/`Session` scoped system variables, keyed by canonical name.
+    pub(crate) vars: BTreeMap<&'static str, String>,
+    /// User variables (`@x`), keyed by lower-cased name.
+    pub(crate) user_vars: HashMap<String, Value>,
+    pub(crate) in_transaction: bool,
+    pub(crate) last_insert_id: u64,
+    pub(crate) warnings: Vec<Warning>,
+    pub(crate) status: BTreeMap<String, String>,
+}
+
+impl Session {
+    /// Current database (`DATABASE()`), None if none selected.
+    pub fn database(&self) -> Option<&str> {
+        self.database.as_deref()
+    }
+
+    /// Session autocommit (SERVER_STATUS_AUTOCOMMIT).
+    pub fn autocommit(&self) -> bool {
+        self.vars.get("autocommit").is_none_or(|v| v == "ON")
+    }
+
+    /// True between BEGIN/START TRANSACTION and COMMIT/ROLLBACK (SERVER_STATUS_IN_TRANS).
+    pub fn in_transaction(&self) -> bool {
+        self.in_transaction
+    }
+
+    /// Connection id given at session start.
+    pub fn connection_id(&self) -> u32 {
+        self.info.connection_id
+    }
+
+    /// Sets (or replaces) a per-session status variable, e.g. `Ssl_cipher`.
+    pub fn set_status(&mut self, name: &str, value: String) {
+        self.status.insert(name.to_string(), value);
+    }
+
+    /// Number of warnings left by the last statement (for the OK/EOF packet after a result set).
+    pub fn warning_count(&self) -> u16 {
+        let n = self.warnings.iter().filter(|w| w.level != "Error").count();
+        u16::try_from(n).unwrap_or(u16::MAX)
+    }
+
+    /// The session's character_set_results (what the server should label string columns with).
+    pub fn character_set_results(&self) -> &str {
+        self.vars
+            .get("character_set_results")
+            .map(String::as_str)
+            .unwrap_or("utf8mb4")
+    }
+}
+
+/// Kind of a result column; the server maps it to a MySQL wire column type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// BIGINT (LONGLONG).
+    Int,
+    /// BIGINT UNSIGNED (LONGLONG with UNSIGNED flag).
+    UInt,
+    /// DOUBLE.
+    Double,
+    /// DECIMAL (NEWDECIMAL).
+    Decimal,
+    /// VARCHAR / VAR_STRING (utf8mb4 unless [`Column::binary`]).
+    VarString,
+    /// BLOB (binary).
+    Blob,
+    /// NULL type (`SELECT NULL`).
+    Null,
+}
+
+/// Result column metadata, like MySQL's ColumnDefinition41.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    /// Column name (alias or expression text as written).
+    pub name: String,
+    /// Original column name (empty for expressions).
+    pub org_name: String,
+    /// Table alias (empty for expressions).
+    pub table: String,
+    /// Original table name.
+    pub org_table: String,
+    /// Schema name.
+    pub schema: String,
+    /// Type.
+    pub kind: ColumnKind,
+    /// Display length in bytes (strings: 4 × characters).
+    pub length: u32,
+    /// Decimals (31 = not fixed, for DOUBLE and strings).
+    pub decimals: u8,
+    /// Whether NULL may appear (clears NOT_NULL flag).
+    pub nullable: bool,
+    /// UNSIGNED flag.
+    pub unsigned: bool,
+    /// BINARY flag; for `VarString` also means the binary character set (63), e.g. `SELECT 0x41`.
+    pub binary: bool,
+}
+
+/// The result of one statement.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// OK packet.
+    Ok {
+        /// Affected rows.
+        affected_rows: u64,
+        /// Last insert id.
+        last_insert_id: u64,
+        /// Warning count.
+        warnings: u16,
+        /// Info text (human readable).
+        info: String,
+    },
+    /// A result set.
+    Rows {
+        /// Column definitions.
+        columns: Vec<Column>,
+        /// Rows, each with one value per column.
+        rows: Vec<Vec<Value>>,
+    },
+}
+
+/// The SQL engine shared by all sessions.
+pub struct Engine {
+    pub(crate) version: String,
+    pub(crate) catalog: catalog::Catalog,
+    pub(crate) globals: RwLock<BTreeMap<&'static str, String>>,
+    pub(crate) status: Arc<dyn StatusSource>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// Builds the engine: MySQL 8.4 defaults, then `config.globals` (read-only ones included).
+    pub fn new(config: EngineConfig, status: Arc<dyn StatusSource>) -> Result<Self, EngineError> {
+        let mut globals: BTreeMap<&'static str, String> = vars::VARS
+            .iter()
+            .filter(|v| v.scope != vars::Scope::Session)
+            .map(|v| (v.name, v.default.to_string()))
+            .collect();
+        let version = if config.version.is_empty() {
+            "8.4.3".to_string()
+        } else {
+            config.version.clone()
+        };
+        let number: String = version
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        globals.insert("version", version.clone());
+        globals.insert("innodb_version", number);
+        if !config.version_comment.is_empty() {
+            globals.insert("version_comment", config.version_comment.clone());
+        }
+        for (name, value) in &config.globals {
+            let def = vars::lookup(name)
+                .filter(|d| d.scope != vars::Scope::Session)
+                .ok_or_else(|| EngineError::unknown_system_variable(name))?;
+            let stored = vars::normalize(def, &Value::str(value.clone()))?;
+            globals.insert(def.name, stored);
+        }
+        Ok(Self {
+            version,
+            catalog: catalog::Catalog::new(),
+            globals: RwLock::new(globals),
+            status,
+        })
+    }
+
+    /// Starts a session: session variables copy the globals, the handshake charset applies.
+    pub fn new_session(&self, info: SessionInfo) -> Session {
+        let globals = self.read_globals();
+        let mut vars_map: BTreeMap<&'static str, String> = BTreeMap::new();
+        for def in vars::VARS {
+            match def.scope {
+                vars::Scope::Both => {
+                    let v = globals
+                        .get(def.name)
+                        .cloned()
+                        .unwrap_or_else(|| def.default.to_string());
+                    vars_map.insert(def.name, v);
+                }
+                vars::Scope::Session => {
+                    vars_map.insert(def.name, def.default.to_string());
+                }
+                vars::Scope::Global => {}
+            }
+        }
+        drop(globals);
+        if let Some((cs, coll)) = vars::charset(&info.character_set_client) {
+            let coll = if cs == "utf8mb4" {
+                vars_map
+                    .get("default_collation_for_utf8mb4")
+                    .cloned()
+                    .unwrap_or_else(|| coll.to_string())
+            } else {
+                coll.to_string()
+            };
+            for n in [
+                "character_set_client",
+                "character_set_connection",
+                "character_set_results",
+            ] {
+                vars_map.insert(n, cs.to_string());
+            }
+            vars_map.insert("collation_connection", coll);
+        }
+        vars_map.insert("pseudo_thread_id", info.connection_id.to_string());
+        let database = info.database.clone().filter(|d| self.database_exists(d));
+        let status = info.status.iter().cloned().collect();
+        Session {
+            info,
+            database,
+            vars: vars_map,
+            user_vars: HashMap::new(),
+            in_transaction: false,
+            last_insert_id: 0,
+            warnings: Vec::new(),
+            status,
+        }
+    }
+
+    /// Runs one COM_QUERY text. Multi-statement text (`a; b`) yields one Outcome per statement; stop at the first
+    /// error, returning the outcomes so far plus the error (the server sends them then the ERR).
+    pub fn execute(&self, session: &mut Session, sql: &str) -> (Vec<Outcome>, Option<EngineError>) {
+        let mut outcomes = Vec::new();
+        let mut script = match parse::Script::new(sql) {
+            Ok(s) => s,
+            Err(e) => return (outcomes, Some(record_error(session, e))),
+        };
+        let mut any = false;
+        loop {
+            let parsed = match script.next_statement() {
+                None => break,
+                Some(Err(e)) => return (outcomes, Some(record_error(session, e))),
+                Some(Ok(p)) => p,
+            };
+            any = true;
+            if !parsed.keeps_warnings() {
+                session.warnings.clear();
+            }
+            match exec::execute(self, session, &script, parsed) {
+                Ok(o) => outcomes.push(o),
+                Err(e) => return (outcomes, Some(record_error(session, e))),
+            }
+        }
+        if !any {
+            return (
+                outcomes,
+                Some(record_error(session, EngineError::empty_query())),
+            );
+        }
+        (outcomes, None)
+    }
+
+    /// COM_INIT_DB
+    pub fn use_database(&self, session: &mut Session, name: &str) -> Result<(), EngineError> {
+        exec::database::use_database(self, session, name)
+    }
+
+    /// Current value of a global system variable ("require_secure_transport" etc.), None if unknown. The server
+    /// reads require_secure_transport here at each connection, so SET GLOBAL require_secure_transport takes effect.
+    pub fn global_variable(&self, name: &str) -> Option<String> {
+        let def = vars::lookup(name)?;
+        self.read_globals().get(def.name).cloned()
+    }
+
+    /// Whether a database exists (system schemas included).
+    pub fn database_exists(&self, name: &str) -> bool {
+        self.catalog.exists(name)
+    }
+
+    /// Creates a database (MYSQL_DATABASE at start-up, CREATE DATABASE).
+    pub fn create_database(&self, name: &str, if_not_exists: bool) -> Result<(), EngineError> {
+        self.catalog.create(name, if_not_exists)
+    }
+
+    pub(crate) fn read_globals(
+        &self,
+    ) -> std::sync::RwLockReadGuard<'_, BTreeMap<&'static str, String>> {
+        self.globals
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub(crate) fn write_globals(
+        &self,
+    ) -> std::sync::RwLockWriteGuard<'_, BTreeMap<&'static str, String>> {
+        self.globals
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Remembers the error for SHOW ERRORS / SHOW WARNINGS (MySQL lists it there) and returns it.
+fn record_error(session: &mut Session, e: EngineError) -> EngineError {
+    session.warnings.clear();
+    session.warnings.push(Warning {
+        level: "Error",
+        code: e.code,
+        message: e.message.clone(),
+    });
+    e
+}

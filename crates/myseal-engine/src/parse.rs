@@ -1,0 +1,702 @@
+//! Parsing: sqlparser's MySQL dialect plus the MySQL statements it lacks or gets wrong.
+//!
+//! <https://dev.mysql.com/doc/refman/8.4/en/set-variable.html>
+//!
+//! The text is tokenized once (keeping whitespace and comments, with locations), then statements
+//! are parsed one at a time so that `a; b` executes `a` before `b` is parsed, as MySQL does.
+//! `SET`, `DO` and `SHOW [COUNT(*)] WARNINGS|ERRORS` are parsed here with the parser's primitives
+//! (sqlparser cannot parse `SET a=1, NAMES utf8mb4` or `SET x := 1`). Syntax errors become
+//! ER_PARSE_ERROR quoting the text from the error position, and select-list items get their
+//! column names from the original text, as MySQL does.
+
+use sqlparser::ast::{Expr, Statement};
+use sqlparser::dialect::MySqlDialect;
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Word};
+
+use crate::error::EngineError;
+
+static DIALECT: MySqlDialect = MySqlDialect {};
+
+/// Parser nesting limit; deeper expressions fail with ER 1436 instead of overflowing the stack.
+const RECURSION_LIMIT: usize = 64;
+
+/// Scope keyword of a SET assignment or `@@scope.` prefix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum VarScope {
+    Global,
+    Session,
+}
+
+/// Right-hand side of a system variable assignment.
+#[derive(Clone, Debug)]
+pub(crate) enum SetValue {
+    /// `DEFAULT`.
+    Default,
+    /// A bare word such as `ON`, `utf8mb4` or `READ-COMMITTED`, taken as a string.
+    Word(String),
+    /// Any expression.
+    Expr(Box<Expr>),
+}
+
+/// One comma-separated item of a SET statement.
+#[derive(Clone, Debug)]
+pub(crate) enum SetItem {
+    /// `[GLOBAL|SESSION] name = value`, `@@[global.|session.]name = value`.
+    System {
+        scope: Option<VarScope>,
+        name: String,
+        value: SetValue,
+    },
+    /// `@name = expr`.
+    User { name: String, value: Box<Expr> },
+    /// `NAMES cs [COLLATE c]`; charset None means DEFAULT.
+    Names {
+        charset: Option<String>,
+        collation: Option<String>,
+    },
+    /// `CHARACTER SET cs` / `CHARSET cs`; None means DEFAULT.
+    CharacterSet(Option<String>),
+    /// `[GLOBAL|SESSION] TRANSACTION ISOLATION LEVEL .. | READ ONLY | READ WRITE`.
+    Transaction {
+        scope: Option<VarScope>,
+        isolation: Option<String>,
+        read_only: Option<bool>,
+    },
+}
+
+/// A parsed statement.
+#[derive(Debug)]
+pub(crate) enum Stmt {
+    /// Anything sqlparser parsed.
+    Sql(Box<Statement>),
+    /// `SET ...`.
+    Set(Vec<SetItem>),
+    /// `DO expr, ...`.
+    Do(Vec<Expr>),
+    /// A statement recognised but not supported (ER_NOT_SUPPORTED_YET), e.g. `SET PASSWORD`.
+    Unsupported,
+    /// `SHOW [COUNT(*)] WARNINGS|ERRORS [LIMIT ..]`.
+    ShowWarnings {
+        errors: bool,
+        count: bool,
+        limit: Option<Box<Expr>>,
+        offset: Option<Box<Expr>>,
+    },
+}
+
+/// A statement plus what error messages need to know about its text.
+#[derive(Debug)]
+pub(crate) struct Parsed {
+    pub(crate) stmt: Stmt,
+    /// Leading keywords (e.g. `SHOW PROCESSLIST`), for ER_NOT_SUPPORTED_YET.
+    pub(crate) head: String,
+}
+
+impl Parsed {
+    /// SHOW WARNINGS must not clear the warnings it shows.
+    pub(crate) fn keeps_warnings(&self) -> bool {
+        matches!(self.stmt, Stmt::ShowWarnings { .. })
+    }
+}
+
+/// A COM_QUERY text being parsed statement by statement.
+pub(crate) struct Script<'a> {
+    sql: &'a str,
+    tokens: Vec<TokenWithSpan>,
+    line_starts: Vec<usize>,
+    parser: Parser<'static>,
+    /// Line on which the current statement starts counting (MySQL numbers lines per statement).
+    origin_line: u64,
+    failed: bool,
+}
+
+fn is_word(tok: &Token, kw: &str) -> bool {
+    matches!(tok, Token::Word(Word { value, quote_style: None, .. }) if value.eq_ignore_ascii_case(kw))
+}
+
+fn is_keyword(tok: &Token, kw: Keyword) -> bool {
+    matches!(tok, Token::Word(Word { keyword, quote_style: None, .. }) if *keyword == kw)
+}
+
+impl<'a> Script<'a> {
+    pub(crate) fn new(sql: &'a str) -> Result<Self, EngineError> {
+        let mut line_starts = vec![0];
+        line_starts.extend(sql.match_indices('\n').map(|(i, _)| i + 1));
+        let mut tokens = match Tokenizer::new(&DIALECT, sql).tokenize_with_location() {
+            Ok(t) => t,
+            Err(e) => {
+                let off = offset_in(sql, &line_starts, e.location);
+                let near = sql.get(off..).unwrap_or_default();
+                return Err(EngineError::parse_error(
+                    near,
+                    usize::try_from(e.location.line.max(1)).unwrap_or(1),
+                ));
+            }
+        };
+        rewrite_tokens(&mut tokens);
+        if longest_flat_run(&tokens) > MAX_FLAT_RUN {
+            return Err(EngineError::stack_overrun());
+        }
+        let parser = Parser::new(&DIALECT)
+            .with_recursion_limit(RECURSION_LIMIT)
+            .with_tokens_with_locations(tokens.clone());
+        Ok(Self {
+            sql,
+            tokens,
+            line_starts,
+            parser,
+            origin_line: 1,
+            failed: false,
+        })
+    }
+
+    /// Next statement, None at the end of the text.
+    pub(crate) fn next_statement(&mut self) -> Option<Result<Parsed, EngineError>> {
+        if self.failed {
+            return None;
+        }
+        loop {
+            let t = self.parser.peek_token();
+            if t.token == Token::SemiColon {
+                self.parser.next_token();
+                self.origin_line = t.span.end.line;
+            } else {
+                break;
+            }
+        }
+        let first = self.parser.peek_token();
+        if first.token == Token::EOF {
+            return None;
+        }
+        let head = self.head_words();
+        let result = self.parse_one().and_then(|stmt| {
+            let t = self.parser.peek_token();
+            if matches!(t.token, Token::SemiColon | Token::EOF) {
+                Ok(stmt)
+            } else {
+                Err(ParserError::ParserError(format!(
+                    "Expected end of statement{}",
+                    t.span.start
+                )))
+            }
+        });
+        match result {
+            Ok(stmt) => Some(Ok(Parsed { stmt, head })),
+            Err(e) => {
+                self.failed = true;
+                Some(Err(self.syntax_error(e)))
+            }
+        }
+    }
+
+    fn head_words(&self) -> String {
+        let mut words = Vec::new();
+        let mut i = 0;
+        while words.len() < 2 {
+            let t = self.parser.peek_nth_token(i);
+            match t.token {
+                Token::Word(w) => words.push(w.value.to_ascii_uppercase()),
+                _ => break,
+            }
+            i += 1;
+        }
+        words.join(" ")
+    }
+
+    fn parse_one(&mut self) -> Result<Stmt, ParserError> {
+        let t0 = self.parser.peek_token().token;
+        let t1 = self.parser.peek_nth_token(1).token;
+        if is_keyword(&t0, Keyword::SET)
+            && (is_keyword(&t1, Keyword::PASSWORD) || is_keyword(&t1, Keyword::ROLE))
+        {
+            // Skip to the end of the statement.
+            while !matches!(
+                self.parser.peek_token().token,
+                Token::SemiColon | Token::EOF
+            ) {
+                self.parser.next_token();
+            }
+            return Ok(Stmt::Unsupported);
+        }
+        if is_keyword(&t0, Keyword::SET) {
+            return parse_set(&mut self.parser).map(Stmt::Set);
+        }
+        if is_word(&t0, "DO") {
+            self.parser.next_token();
+            return self
+                .parser
+                .parse_comma_separated(Parser::parse_expr)
+                .map(Stmt::Do);
+        }
+        if is_keyword(&t0, Keyword::SHOW)
+            && (is_word(&t1, "WARNINGS")
+                || is_word(&t1, "ERRORS")
+                || is_keyword(&t1, Keyword::COUNT))
+        {
+            return parse_show_warnings(&mut self.parser);
+        }
+        self.parser
+            .parse_statement()
+            .map(|s| Stmt::Sql(Box::new(s)))
+    }
+
+    fn syntax_error(&self, e: ParserError) -> EngineError {
+        let msg = match e {
+            ParserError::RecursionLimitExceeded => return EngineError::stack_overrun(),
+            ParserError::ParserError(m) | ParserError::TokenizerError(m) => m,
+        };
+        let loc = location_in_message(&msg);
+        let (off, line) = match loc {
+            Some(loc) => (offset_in(self.sql, &self.line_starts, loc), loc.line),
+            None => (
+                self.sql.len(),
+                u64::try_from(self.line_starts.len()).unwrap_or(1),
+            ),
+        };
+        let line = line.saturating_sub(self.origin_line) + 1;
+        let near = self.sql.get(off..).unwrap_or_default();
+        EngineError::parse_error(near, usize::try_from(line).unwrap_or(1))
+    }
+
+    /// Column names of a select list, taken from the original text: for each item the text from its
+    /// first to its last token (alias excluded). None if the text could not be split reliably.
+    pub(crate) fn select_item_texts(
+        &self,
+        select_token: Location,
+        aliased: &[bool],
+    ) -> Option<Vec<String>> {
+        let start = self
+            .tokens
+            .binary_search_by(|t| loc_key(t.span.start).cmp(&loc_key(select_token)))
+            .ok()?;
+        let mut i = start + 1;
+        // Skip select modifiers.
+        const MODIFIERS: &[&str] = &[
+            "ALL",
+            "DISTINCT",
+            "DISTINCTROW",
+            "HIGH_PRIORITY",
+            "STRAIGHT_JOIN",
+            "SQL_SMALL_RESULT",
+            "SQL_BIG_RESULT",
+            "SQL_BUFFER_RESULT",
+            "SQL_NO_CACHE",
+            "SQL_CALC_FOUND_ROWS",
+        ];
+        while let Some(t) = self.tokens.get(i) {
+            match &t.token {
+                Token::Whitespace(_) => i += 1,
+                tok if MODIFIERS.iter().any(|m| is_word(tok, m)) => i += 1,
+                _ => break,
+            }
+        }
+        let mut items: Vec<Vec<usize>> = vec![Vec::new()];
+        let mut depth = 0usize;
+        while let Some(t) = self.tokens.get(i) {
+            match &t.token {
+                Token::Whitespace(_) => {}
+                Token::LParen => {
+                    depth += 1;
+                }
+                Token::RParen if depth == 0 => break,
+                Token::RParen => depth -= 1,
+                Token::Comma if depth == 0 => {
+                    items.push(Vec::new());
+                    i += 1;
+                    continue;
+                }
+                Token::SemiColon | Token::EOF => break,
+                Token::Word(w)
+                    if depth == 0 && w.quote_style.is_none() && ends_select_list(w.keyword) =>
+                {
+                    break
+                }
+                _ => {}
+            }
+            if !matches!(t.token, Token::Whitespace(_)) {
+                if let Some(last) = items.last_mut() {
+                    last.push(i);
+                }
+            }
+            i += 1;
+        }
+        if items.len() != aliased.len() {
+            return None;
+        }
+        let mut out = Vec::with_capacity(items.len());
+        for (toks, has_alias) in items.iter().zip(aliased) {
+            let mut toks = toks.as_slice();
+            if *has_alias {
+                toks = toks.split_last().map(|(_, rest)| rest).unwrap_or_default();
+                if let Some((last, rest)) = toks.split_last() {
+                    if self
+                        .tokens
+                        .get(*last)
+                        .is_some_and(|t| is_keyword(&t.token, Keyword::AS))
+                    {
+                        toks = rest;
+                    }
+                }
+            }
+            let (first, last) = (toks.first()?, toks.last()?);
+            let a = offset_in(
+                self.sql,
+                &self.line_starts,
+                self.tokens.get(*first)?.span.start,
+            );
+            let b = offset_in(
+                self.sql,
+                &self.line_starts,
+                self.tokens.get(*last)?.span.end,
+            );
+            out.push(self.sql.get(a..b)?.to_string());
+        }
+        Some(out)
+    }
+}
+
+fn loc_key(l: Location) -> (u64, u64) {
+    (l.line, l.column)
+}
+
+fn ends_select_list(k: Keyword) -> bool {
+    matches!(
+        k,
+        Keyword::FROM
+            | Keyword::WHERE
+            | Keyword::LIMIT
+            | Keyword::INTO
+            | Keyword::GROUP
+            | Keyword::HAVING
+            | Keyword::ORDER
+            | Keyword::WINDOW
+            | Keyword::UNION
+            | Keyword::EXCEPT
+            | Keyword::INTERSECT
+            | Keyword::FOR
+            | Keyword::LOCK
+            | Keyword::OFFSET
+            | Keyword::QUALIFY
+    )
+}
+
+/// Longest run of tokens at one parenthesis depth without a comma or semicolon. Operator chains
+/// (`1+1+1...`) parse into left-nested trees whose depth grows with this run; capping it keeps
+/// evaluation and dropping of the tree within the stack. Value lists have commas and are unaffected.
+const MAX_FLAT_RUN: usize = 8000;
+
+fn longest_flat_run(tokens: &[TokenWithSpan]) -> usize {
+    let mut runs: Vec<usize> = vec![0];
+    let mut longest = 0;
+    for t in tokens {
+        match t.token {
+            Token::Whitespace(_) => {}
+            Token::LParen => runs.push(0),
+            Token::RParen => {
+                if runs.len() > 1 {
+                    runs.pop();
+                }
+            }
+            Token::Comma | Token::SemiColon => {
+                if let Some(r) = runs.last_mut() {
+                    *r = 0;
+                }
+            }
+            _ => {
+                if let Some(r) = runs.last_mut() {
+                    *r += 1;
+                    longest = longest.max(*r);
+                }
+            }
+        }
+    }
+    longest
+}
+
+/// MySQL spellings sqlparser does not know: infix `MOD` becomes `%`.
+fn rewrite_tokens(tokens: &mut [TokenWithSpan]) {
+    let n = tokens.len();
+    for i in 0..n {
+        let is_mod = tokens
+            .get(i)
+            .is_some_and(|t| is_keyword(&t.token, Keyword::MOD));
+        if !is_mod {
+            continue;
+        }
+        let next = tokens
+            .iter()
+            .skip(i + 1)
+            .find(|t| !matches!(t.token, Token::Whitespace(_)));
+        let prev = tokens
+            .iter()
+            .take(i)
+            .rev()
+            .find(|t| !matches!(t.token, Token::Whitespace(_)));
+        let next_is_paren = next.is_some_and(|t| t.token == Token::LParen);
+        let prev_ends_operand = prev.is_some_and(|t| {
+            matches!(
+                t.token,
+                Token::Number(..)
+                    | Token::RParen
+                    | Token::SingleQuotedString(_)
+                    | Token::DoubleQuotedString(_)
+                    | Token::HexStringLiteral(_)
+            ) || matches!(&t.token, Token::Word(w) if w.keyword == Keyword::NoKeyword || w.quote_style.is_some()
+                || matches!(w.keyword, Keyword::NULL | Keyword::TRUE | Keyword::FALSE))
+        });
+        if prev_ends_operand && !next_is_paren {
+            if let Some(t) = tokens.get_mut(i) {
+                t.token = Token::Mod;
+            }
+        }
+    }
+}
+
+/// Extracts `Line: L, Column: C` from a sqlparser error message.
+fn location_in_message(msg: &str) -> Option<Location> {
+    let pos = msg.rfind("Line: ")?;
+    let rest = msg.get(pos + 6..)?;
+    let (line, rest) = rest.split_once(", Column: ")?;
+    let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some(Location::new(line.trim().parse().ok()?, col.parse().ok()?))
+}
+
+/// Byte offset of a (1-based line, 1-based char column) location.
+fn offset_in(sql: &str, line_starts: &[usize], loc: Location) -> usize {
+    let line = usize::try_from(loc.line.max(1) - 1).unwrap_or(usize::MAX);
+    let Some(&start) = line_starts.get(line) else {
+        return sql.len();
+    };
+    let col = usize::try_from(loc.column.max(1) - 1).unwrap_or(0);
+    let rest = sql.get(start..).unwrap_or_default();
+    rest.char_indices()
+        .nth(col)
+        .map(|(i, _)| start + i)
+        .unwrap_or(sql.len())
+}
+
+fn parse_scope(p: &mut Parser) -> Option<VarScope> {
+    let t = p.peek_token().token;
+    if is_keyword(&t, Keyword::GLOBAL) || is_word(&t, "PERSIST") || is_word(&t, "PERSIST_ONLY") {
+        p.next_token();
+        Some(VarScope::Global)
+    } else if is_keyword(&t, Keyword::SESSION) || is_keyword(&t, Keyword::LOCAL) {
+        p.next_token();
+        Some(VarScope::Session)
+    } else {
+        None
+    }
+}
+
+/// A name or string: `utf8mb4`, `'utf8mb4'`, `DEFAULT` → None.
+fn parse_name_or_default(p: &mut Parser) -> Result<Option<String>, ParserError> {
+    let t = p.next_token();
+    match t.token {
+        Token::Word(w) if w.quote_style.is_none() && w.keyword == Keyword::DEFAULT => Ok(None),
+        Token::Word(w) => Ok(Some(w.value)),
+        Token::SingleQuotedString(s) | Token::DoubleQuotedString(s) => Ok(Some(s)),
+        _ => p.expected("character set name", t),
+    }
+}
+
+fn at_item_end(p: &Parser, n: usize) -> bool {
+    matches!(
+        p.peek_nth_token(n).token,
+        Token::Comma | Token::SemiColon | Token::EOF
+    )
+}
+
+fn parse_set(p: &mut Parser) -> Result<Vec<SetItem>, ParserError> {
+    p.expect_keyword_is(Keyword::SET)?;
+    let mut items = Vec::new();
+    let mut scope = None;
+    loop {
+        if let Some(s) = parse_scope(p) {
+            scope = Some(s);
+        }
+        let t = p.peek_token();
+        if is_keyword(&t.token, Keyword::TRANSACTION) {
+            p.next_token();
+            items.push(parse_set_transaction(p, scope)?);
+        } else if is_keyword(&t.token, Keyword::NAMES) {
+            p.next_token();
+            let charset = parse_name_or_default(p)?;
+            let collation = if charset.is_some() && p.parse_keyword(Keyword::COLLATE) {
+                parse_name_or_default(p)?
+            } else {
+                None
+            };
+            items.push(SetItem::Names { charset, collation });
+        } else if p.parse_keywords(&[Keyword::CHARACTER, Keyword::SET])
+            || p.parse_keyword(Keyword::CHARSET)
+        {
+            items.push(SetItem::CharacterSet(parse_name_or_default(p)?));
+        } else {
+            items.push(parse_assignment(p, scope)?);
+        }
+        if !p.consume_token(&Token::Comma) {
+            break;
+        }
+    }
+    Ok(items)
+}
+
+fn parse_assignment(p: &mut Parser, scope: Option<VarScope>) -> Result<SetItem, ParserError> {
+    let t = p.next_token();
+    let Token::Word(w) = t.token.clone() else {
+        return p.expected("variable name", t);
+    };
+    let raw = w.value;
+    if w.quote_style.is_none() && raw.starts_with("@@") {
+        let first = raw.get(2..).unwrap_or_default().to_string();
+        let (scope, name) = if p.consume_token(&Token::Period) {
+            let sc = match first.to_ascii_lowercase().as_str() {
+                "global" | "persist" | "persist_only" => Some(VarScope::Global),
+                "session" | "local" => Some(VarScope::Session),
+                _ => None,
+            };
+            let next = p.parse_identifier()?.value;
+            match sc {
+                Some(sc) => (Some(sc), next),
+                None => (None, format!("{first}.{next}")),
+            }
+        } else {
+            (None, first)
+        };
+        expect_assign(p)?;
+        let value = parse_sys_value(p)?;
+        return Ok(SetItem::System { scope, name, value });
+    }
+    if w.quote_style.is_none() && raw.starts_with('@') {
+        let name = raw.get(1..).unwrap_or_default().to_string();
+        let name = if name.is_empty() {
+            // @'quoted name' / @`quoted name`
+            let t = p.next_token();
+            match t.token {
+                Token::SingleQuotedString(s) | Token::DoubleQuotedString(s) => s,
+                Token::Word(w) => w.value,
+                _ => return p.expected("user variable name", t),
+            }
+        } else {
+            name
+        };
+        expect_assign(p)?;
+        let value = Box::new(p.parse_expr()?);
+        return Ok(SetItem::User { name, value });
+    }
+    let mut name = raw;
+    while p.consume_token(&Token::Period) {
+        name = format!("{name}.{}", p.parse_identifier()?.value);
+    }
+    expect_assign(p)?;
+    let value = parse_sys_value(p)?;
+    Ok(SetItem::System { scope, name, value })
+}
+
+fn expect_assign(p: &mut Parser) -> Result<(), ParserError> {
+    if p.consume_token(&Token::Eq) || p.consume_token(&Token::Assignment) {
+        Ok(())
+    } else {
+        let t = p.peek_token();
+        p.expected("=", t)
+    }
+}
+
+fn parse_sys_value(p: &mut Parser) -> Result<SetValue, ParserError> {
+    let t = p.peek_token();
+    if let Token::Word(w) = &t.token {
+        if w.quote_style.is_none() && at_item_end(p, 1) {
+            if w.keyword == Keyword::DEFAULT {
+                p.next_token();
+                return Ok(SetValue::Default);
+            }
+            if !matches!(w.keyword, Keyword::NULL | Keyword::TRUE | Keyword::FALSE)
+                && !w.value.starts_with('@')
+            {
+                p.next_token();
+                return Ok(SetValue::Word(w.value.clone()));
+            }
+        }
+    }
+    p.parse_expr().map(|e| SetValue::Expr(Box::new(e)))
+}
+
+fn parse_set_transaction(p: &mut Parser, scope: Option<VarScope>) -> Result<SetItem, ParserError> {
+    let mut isolation = None;
+    let mut read_only = None;
+    loop {
+        if p.parse_keywords(&[Keyword::ISOLATION, Keyword::LEVEL]) {
+            isolation = Some(
+                if p.parse_keywords(&[Keyword::READ, Keyword::UNCOMMITTED]) {
+                    "READ-UNCOMMITTED"
+                } else if p.parse_keywords(&[Keyword::READ, Keyword::COMMITTED]) {
+                    "READ-COMMITTED"
+                } else if p.parse_keywords(&[Keyword::REPEATABLE, Keyword::READ]) {
+                    "REPEATABLE-READ"
+                } else if p.parse_keyword(Keyword::SERIALIZABLE) {
+                    "SERIALIZABLE"
+                } else {
+                    let t = p.peek_token();
+                    return p.expected("isolation level", t);
+                }
+                .to_string(),
+            );
+        } else if p.parse_keywords(&[Keyword::READ, Keyword::ONLY]) {
+            read_only = Some(true);
+        } else if p.parse_keywords(&[Keyword::READ, Keyword::WRITE]) {
+            read_only = Some(false);
+        } else {
+            let t = p.peek_token();
+            return p.expected("ISOLATION LEVEL, READ ONLY or READ WRITE", t);
+        }
+        if !(p.peek_token().token == Token::Comma
+            && matches!(p.peek_nth_token(1).token, Token::Word(ref w) if w.keyword == Keyword::ISOLATION || w.keyword == Keyword::READ))
+        {
+            break;
+        }
+        p.next_token();
+    }
+    Ok(SetItem::Transaction {
+        scope,
+        isolation,
+        read_only,
+    })
+}
+
+fn parse_show_warnings(p: &mut Parser) -> Result<Stmt, ParserError> {
+    p.expect_keyword_is(Keyword::SHOW)?;
+    let count = if p.parse_keyword(Keyword::COUNT) {
+        p.expect_token(&Token::LParen)?;
+        p.expect_token(&Token::Mul)?;
+        p.expect_token(&Token::RParen)?;
+        true
+    } else {
+        false
+    };
+    let t = p.next_token();
+    let errors = if is_word(&t.token, "ERRORS") {
+        true
+    } else if is_word(&t.token, "WARNINGS") {
+        false
+    } else {
+        return p.expected("WARNINGS or ERRORS", t);
+    };
+    let (mut limit, mut offset) = (None, None);
+    if !count && p.parse_keyword(Keyword::LIMIT) {
+        let first = Box::new(p.parse_expr()?);
+        if p.consume_token(&Token::Comma) {
+            offset = Some(first);
+            limit = Some(Box::new(p.parse_expr()?));
+        } else {
+            limit = Some(first);
+        }
+    }
+    Ok(Stmt::ShowWarnings {
+        errors,
+        count,
+        limit,
+        offset,
+    })
+}

@@ -1,0 +1,798 @@
+//! sqllogictest-style tests: every case runs SQL through [`Engine::execute`] and compares the
+//! rendered outcomes (`col|col` header, rows, `ok`, or `ERROR code (state): message`).
+
+use std::sync::Arc;
+
+use crate::{
+    Column, ColumnKind, Engine, EngineConfig, Outcome, Session, SessionInfo, StatusSource,
+};
+
+struct TestStatus;
+
+impl StatusSource for TestStatus {
+    fn global_status(&self) -> Vec<(String, String)> {
+        vec![
+            ("Threads_connected".into(), "1".into()),
+            ("Uptime".into(), "42".into()),
+        ]
+    }
+}
+
+fn engine_with(globals: &[(&str, &str)]) -> Engine {
+    let config = EngineConfig {
+        version: "8.4.3-myseal".into(),
+        version_comment: "myseal test".into(),
+        globals: globals
+            .iter()
+            .map(|(a, b)| ((*a).to_string(), (*b).to_string()))
+            .collect(),
+    };
+    Engine::new(config, Arc::new(TestStatus)).unwrap()
+}
+
+fn engine() -> Engine {
+    engine_with(&[("have_ssl", "YES")])
+}
+
+fn session(engine: &Engine) -> Session {
+    engine.new_session(SessionInfo {
+        connection_id: 7,
+        user: "root".into(),
+        client_host: "localhost".into(),
+        account_host: "%".into(),
+        status: vec![("Ssl_cipher".into(), "TLS_AES_256_GCM_SHA384".into())],
+        database: None,
+        character_set_client: "utf8mb4".into(),
+    })
+}
+
+fn render(outcomes: &[Outcome], err: Option<&crate::EngineError>) -> String {
+    let mut out = Vec::new();
+    for o in outcomes {
+        match o {
+            Outcome::Ok {
+                affected_rows,
+                warnings,
+                ..
+            } => {
+                let mut s = "ok".to_string();
+                if *affected_rows != 0 {
+                    s.push_str(&format!(" affected={affected_rows}"));
+                }
+                if *warnings != 0 {
+                    s.push_str(&format!(" warnings={warnings}"));
+                }
+                out.push(s);
+            }
+            Outcome::Rows { columns, rows } => {
+                out.push(
+                    columns
+                        .iter()
+                        .map(|c| c.name.clone())
+                        .collect::<Vec<_>>()
+                        .join("|"),
+                );
+                for r in rows {
+                    assert_eq!(r.len(), columns.len());
+                    out.push(
+                        r.iter()
+                            .map(|v| {
+                                v.to_text()
+                                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                                    .unwrap_or("NULL".into())
+                            })
+                            .collect::<Vec<_>>()
+                            .join("|"),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(e) = err {
+        out.push(format!("ERROR {} ({}): {}", e.code, e.sql_state, e.message));
+    }
+    out.join("\n")
+}
+
+fn run(engine: &Engine, s: &mut Session, sql: &str) -> String {
+    let (o, e) = engine.execute(s, sql);
+    render(&o, e.as_ref())
+}
+
+/// Runs `sql` on a fresh engine and session and compares the rendered result.
+fn check(sql: &str, expected: &str) {
+    let e = engine();
+    let mut s = session(&e);
+    assert_eq!(run(&e, &mut s, sql), expected.trim(), "for SQL: {sql}");
+}
+
+/// Runs several steps on one session.
+fn check_steps(steps: &[(&str, &str)]) {
+    let e = engine();
+    let mut s = session(&e);
+    for (sql, expected) in steps {
+        assert_eq!(run(&e, &mut s, sql), expected.trim(), "for SQL: {sql}");
+    }
+}
+
+fn columns(sql: &str) -> Vec<Column> {
+    let e = engine();
+    let mut s = session(&e);
+    let (o, err) = e.execute(&mut s, sql);
+    assert!(err.is_none(), "{err:?}");
+    match o.into_iter().next() {
+        Some(Outcome::Rows { columns, .. }) => columns,
+        other => panic!("expected rows, got {other:?}"),
+    }
+}
+
+#[test]
+fn selects_literals_with_mysql_column_names() {
+    check("SELECT 1", "1\n1");
+    check("SELECT 1+1", "1+1\n2");
+    check("SELECT 1 + 1, 2*3 AS six", "1 + 1|six\n2|6");
+    check(
+        "select @@version_comment limit 1",
+        "@@version_comment\nmyseal test",
+    );
+    check(
+        "SELECT @@session.transaction_isolation",
+        "@@session.transaction_isolation\nREPEATABLE-READ",
+    );
+    check("SELECT DATABASE()", "DATABASE()\nNULL");
+    check("SELECT 'abc', \"d\"", "abc|d\nabc|d");
+    check(
+        "SELECT (1), CONCAT('a', 'b') x, NULL",
+        "(1)|x|NULL\n1|ab|NULL",
+    );
+    check("SELECT /* hi */ 1 /* there */ ;", "1\n1");
+    check("SELECT 1 FROM DUAL", "1\n1");
+}
+
+#[test]
+fn where_limit_and_offset_filter_the_single_row() {
+    check("SELECT 1 WHERE 0", "1");
+    check("SELECT 1 WHERE 1 = 1", "1\n1");
+    check("SELECT 1 LIMIT 0", "1");
+    check("SELECT 1 LIMIT 1 OFFSET 1", "1");
+    check(
+        "SELECT 1 UNION SELECT 2 UNION SELECT 1 ORDER BY 1 DESC",
+        "1\n2\n1",
+    );
+    check("SELECT 1 AS a UNION ALL SELECT 1 LIMIT 1, 1", "a\n1");
+}
+
+#[test]
+fn arithmetic_follows_mysql_types() {
+    check(
+        "SELECT 1/3, 2/3, 10/4",
+        "1/3|2/3|10/4\n0.3333|0.6667|2.5000",
+    );
+    check("SELECT 1.0/3", "1.0/3\n0.33333");
+    check(
+        "SELECT 1/0, 5 DIV 2, 5 MOD 2, -5 % 3, 5 % 0",
+        "1/0|5 DIV 2|5 MOD 2|-5 % 3|5 % 0\nNULL|2|1|-2|NULL",
+    );
+    check(
+        "SELECT 0.1+0.2, 0.1e0+0.2e0, 1e300, 1.5e0",
+        "0.1+0.2|0.1e0+0.2e0|1e300|1.5e0\n0.3|0.30000000000000004|1e300|1.5",
+    );
+    check(
+        "SELECT '3' + 4, 'abc' + 1, 2.50 * 2",
+        "'3' + 4|'abc' + 1|2.50 * 2\n7|1|5.00",
+    );
+    check(
+        "SELECT -9223372036854775808, 18446744073709551615",
+        "-9223372036854775808|18446744073709551615\n-9223372036854775808|18446744073709551615",
+    );
+    check(
+        "SELECT 1 | 2, 6 & 3, 1 << 4, ~0",
+        "1 | 2|6 & 3|1 << 4|~0\n3|2|16|18446744073709551615",
+    );
+}
+
+#[test]
+fn integer_overflow_is_error_1690() {
+    check(
+        "SELECT 9223372036854775807 + 1",
+        "ERROR 1690 (22003): BIGINT value is out of range in '(9223372036854775807 + 1)'",
+    );
+    check(
+        "SELECT 18446744073709551615 + 1",
+        "ERROR 1690 (22003): BIGINT UNSIGNED value is out of range in '(18446744073709551615 + 1)'",
+    );
+    check(
+        "SELECT CAST(0 AS UNSIGNED) - 1",
+        "ERROR 1690 (22003): BIGINT UNSIGNED value is out of range in '(cast(0 as unsigned) - 1)'",
+    );
+}
+
+#[test]
+fn comparisons_and_logic_use_three_valued_logic() {
+    check(
+        "SELECT 1 = 1, 1 <> 1, NULL = 1, NULL <=> NULL, 2 > 1, 'a' = 'A'",
+        "1 = 1|1 <> 1|NULL = 1|NULL <=> NULL|2 > 1|'a' = 'A'\n1|0|NULL|1|1|1",
+    );
+    check(
+        "SELECT 1 AND NULL, 0 AND NULL, 1 OR NULL, 0 OR NULL, 1 XOR 1, NOT 0, NOT NULL",
+        "1 AND NULL|0 AND NULL|1 OR NULL|0 OR NULL|1 XOR 1|NOT 0|NOT NULL\nNULL|0|1|NULL|0|1|NULL",
+    );
+    check(
+        "SELECT NULL IS NULL, 1 IS NOT NULL, 2 IN (1,2), 3 IN (1,NULL), 3 NOT IN (1,2)",
+        "NULL IS NULL|1 IS NOT NULL|2 IN (1,2)|3 IN (1,NULL)|3 NOT IN (1,2)\n1|1|1|NULL|1",
+    );
+    check(
+        "SELECT 2 BETWEEN 1 AND 3, 'b' BETWEEN 'a' AND 'c', 5 NOT BETWEEN 1 AND 3",
+        "2 BETWEEN 1 AND 3|'b' BETWEEN 'a' AND 'c'|5 NOT BETWEEN 1 AND 3\n1|1|1",
+    );
+    check(
+        "SELECT 'Hello' LIKE 'h%', 'a_c' LIKE 'a\\\\_c', 'abc' LIKE 'a\\\\_c', 'x' NOT LIKE '%y%'",
+        "'Hello' LIKE 'h%'|'a_c' LIKE 'a\\\\_c'|'abc' LIKE 'a\\\\_c'|'x' NOT LIKE '%y%'\n1|1|0|1",
+    );
+    check("SELECT CASE 2 WHEN 1 THEN 'one' WHEN 2 THEN 'two' ELSE 'many' END AS c, CASE WHEN NULL THEN 1 END AS d", "c|d\ntwo|NULL");
+    check("SELECT 'a' || 'b', 1 || 0", "'a' || 'b'|1 || 0\n0|1");
+}
+
+#[test]
+fn string_and_numeric_functions_work() {
+    check(
+        "SELECT CONCAT('a', 1, 2.5), CONCAT('a', NULL), CONCAT_WS('-', 'a', NULL, 'b')",
+        "CONCAT('a', 1, 2.5)|CONCAT('a', NULL)|CONCAT_WS('-', 'a', NULL, 'b')\na12.5|NULL|a-b",
+    );
+    check(
+        "SELECT UPPER('abé'), LCASE('ABC'), LENGTH('é'), CHAR_LENGTH('é')",
+        "UPPER('abé')|LCASE('ABC')|LENGTH('é')|CHAR_LENGTH('é')\nABÉ|abc|2|1",
+    );
+    check("SELECT SUBSTRING('Quadratically', 5, 6), SUBSTRING('abc' FROM 2), TRIM('  x  '), TRIM(LEADING 'x' FROM 'xxay')", "SUBSTRING('Quadratically', 5, 6)|SUBSTRING('abc' FROM 2)|TRIM('  x  ')|TRIM(LEADING 'x' FROM 'xxay')\nratica|bc|x|ay");
+    check("SELECT REPLACE('aXbX', 'X', 'y'), REPEAT('ab', 3), IF(1 > 2, 'y', 'n'), IFNULL(NULL, 3), COALESCE(NULL, NULL, 'z'), NULLIF(1, 1)", "REPLACE('aXbX', 'X', 'y')|REPEAT('ab', 3)|IF(1 > 2, 'y', 'n')|IFNULL(NULL, 3)|COALESCE(NULL, NULL, 'z')|NULLIF(1, 1)\nayby|ababab|n|3|z|NULL");
+    check("SELECT ABS(-3), ROUND(2.5), ROUND(1.2345, 2), ROUND(2.5e0), FLOOR(-1.5), CEIL(1.2), CEILING(2)", "ABS(-3)|ROUND(2.5)|ROUND(1.2345, 2)|ROUND(2.5e0)|FLOOR(-1.5)|CEIL(1.2)|CEILING(2)\n3|3|1.23|2|-2|2|2");
+    check(
+        "SELECT GREATEST(1, 5, 3), LEAST('b', 'a'), GREATEST(1, NULL)",
+        "GREATEST(1, 5, 3)|LEAST('b', 'a')|GREATEST(1, NULL)\n5|a|NULL",
+    );
+    check("SELECT CAST('12abc' AS SIGNED), CAST(-1 AS UNSIGNED), CAST(12 AS CHAR), CAST(1.25 AS DECIMAL(5,1)), CAST('2' AS DECIMAL)", "CAST('12abc' AS SIGNED)|CAST(-1 AS UNSIGNED)|CAST(12 AS CHAR)|CAST(1.25 AS DECIMAL(5,1))|CAST('2' AS DECIMAL)\n12|18446744073709551615|12|1.3|2");
+    check(
+        "SELECT (SELECT 5) + 1, (SELECT 1 WHERE 0)",
+        "(SELECT 5) + 1|(SELECT 1 WHERE 0)\n6|NULL",
+    );
+    check(
+        "SELECT (SELECT 1 UNION SELECT 2)",
+        "ERROR 1242 (21000): Subquery returns more than 1 row",
+    );
+    check(
+        "SELECT 0x41, X'4243', b'01000001'",
+        "0x41|X'4243'|b'01000001'\nA|BC|A",
+    );
+}
+
+#[test]
+fn session_functions_report_the_connection() {
+    check(
+        "SELECT VERSION(), USER(), CURRENT_USER(), CURRENT_USER, CONNECTION_ID(), LAST_INSERT_ID()",
+        "VERSION()|USER()|CURRENT_USER()|CURRENT_USER|CONNECTION_ID()|LAST_INSERT_ID()\n8.4.3-myseal|root@localhost|root@%|root@%|7|0",
+    );
+    let e = engine();
+    let mut s = session(&e);
+    let out = run(
+        &e,
+        &mut s,
+        "SELECT NOW(), UTC_TIMESTAMP(), CURRENT_TIMESTAMP, UNIX_TIMESTAMP()",
+    );
+    let row: Vec<&str> = out.lines().nth(1).unwrap().split('|').collect();
+    assert_eq!(row[0].len(), 19);
+    assert_eq!(&row[0][4..5], "-");
+    assert_eq!(&row[0][13..14], ":");
+    assert!(row[3].parse::<i64>().unwrap() > 1_600_000_000);
+}
+
+#[test]
+fn unknown_function_and_column_errors_match_mysql() {
+    check(
+        "SELECT nosuch(1)",
+        "ERROR 1046 (3D000): No database selected",
+    );
+    check_steps(&[
+        ("CREATE DATABASE d1", "ok affected=1"),
+        ("USE d1", "ok"),
+        (
+            "SELECT nosuch(1)",
+            "ERROR 1305 (42000): FUNCTION d1.nosuch does not exist",
+        ),
+        (
+            "SELECT x",
+            "ERROR 1054 (42S22): Unknown column 'x' in 'field list'",
+        ),
+        (
+            "SELECT 1 WHERE y",
+            "ERROR 1054 (42S22): Unknown column 'y' in 'where clause'",
+        ),
+        (
+            "SELECT * FROM t",
+            "ERROR 1146 (42S02): Table 'd1.t' doesn't exist",
+        ),
+    ]);
+    check("SELECT *", "ERROR 1096 (HY000): No tables used");
+}
+
+#[test]
+fn system_variables_have_scopes_and_types() {
+    check("SELECT @@autocommit, @@AUTOCOMMIT, @@max_allowed_packet, @@sql_mode", "@@autocommit|@@AUTOCOMMIT|@@max_allowed_packet|@@sql_mode\n1|1|67108864|ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION");
+    check("SELECT @@global.port, @@local.wait_timeout, @@protocol_version, @@lower_case_table_names", "@@global.port|@@local.wait_timeout|@@protocol_version|@@lower_case_table_names\n3306|28800|10|0");
+    check(
+        "SELECT @@nosuch",
+        "ERROR 1193 (HY000): Unknown system variable 'nosuch'",
+    );
+    check(
+        "SELECT @@session.port",
+        "ERROR 1238 (HY000): Variable 'port' is a GLOBAL variable",
+    );
+    check(
+        "SELECT @@global.warning_count",
+        "ERROR 1238 (HY000): Variable 'warning_count' is a SESSION variable",
+    );
+    check(
+        "SELECT @u, @@character_set_client, @@collation_connection",
+        "@u|@@character_set_client|@@collation_connection\nNULL|utf8mb4|utf8mb4_0900_ai_ci",
+    );
+}
+
+#[test]
+fn set_changes_session_and_global_variables() {
+    check_steps(&[
+        (
+            "SET autocommit = 0, @x = 5, SESSION wait_timeout = 10",
+            "ok",
+        ),
+        (
+            "SELECT @@autocommit, @x, @@wait_timeout, @@global.wait_timeout",
+            "@@autocommit|@x|@@wait_timeout|@@global.wait_timeout\n0|5|10|28800",
+        ),
+        (
+            "SET @@session.autocommit = ON, @@global.max_connections = 10",
+            "ok",
+        ),
+        (
+            "SELECT @@autocommit, @@max_connections",
+            "@@autocommit|@@max_connections\n1|10",
+        ),
+        (
+            "SET GLOBAL wait_timeout = 100, interactive_timeout = 200",
+            "ok",
+        ),
+        (
+            "SELECT @@global.wait_timeout, @@global.interactive_timeout, @@wait_timeout",
+            "@@global.wait_timeout|@@global.interactive_timeout|@@wait_timeout\n100|200|10",
+        ),
+        ("SET wait_timeout = DEFAULT", "ok"),
+        ("SELECT @@wait_timeout", "@@wait_timeout\n100"),
+        ("SET @a := 'x', @b = @a", "ok"),
+        ("SELECT @b", "@b\nx"),
+        ("SET transaction_isolation = 'read-committed'", "ok"),
+        (
+            "SELECT @@transaction_isolation",
+            "@@transaction_isolation\nREAD-COMMITTED",
+        ),
+        ("SET SESSION TRANSACTION ISOLATION LEVEL SERIALIZABLE", "ok"),
+        (
+            "SELECT @@transaction_isolation",
+            "@@transaction_isolation\nSERIALIZABLE",
+        ),
+    ]);
+}
+
+#[test]
+fn set_rejects_bad_values_with_mysql_errors() {
+    check(
+        "SET autocommit = 'maybe'",
+        "ERROR 1231 (42000): Variable 'autocommit' can't be set to the value of 'maybe'",
+    );
+    check(
+        "SET autocommit = 2",
+        "ERROR 1231 (42000): Variable 'autocommit' can't be set to the value of '2'",
+    );
+    check(
+        "SET wait_timeout = 'abc'",
+        "ERROR 1232 (42000): Incorrect argument type to variable 'wait_timeout'",
+    );
+    check(
+        "SET version = 'x'",
+        "ERROR 1238 (HY000): Variable 'version' is a read only variable",
+    );
+    check(
+        "SET nosuch = 1",
+        "ERROR 1193 (HY000): Unknown system variable 'nosuch'",
+    );
+    check("SET max_connections = 5", "ERROR 1229 (HY000): Variable 'max_connections' is a GLOBAL variable and should be set with SET GLOBAL");
+    check("SET GLOBAL last_insert_id = 5", "ERROR 1228 (HY000): Variable 'last_insert_id' is a SESSION variable and can't be used with SET GLOBAL");
+    check("SET max_allowed_packet = 1024", "ERROR 1621 (HY000): SESSION variable 'max_allowed_packet' is read-only. Use SET GLOBAL to assign the value");
+    check(
+        "SET sql_mode = 'NOPE'",
+        "ERROR 1231 (42000): Variable 'sql_mode' can't be set to the value of 'NOPE'",
+    );
+    check(
+        "SET time_zone = 'Mars'",
+        "ERROR 1298 (HY000): Unknown or incorrect time zone: 'Mars'",
+    );
+    check(
+        "SET NAMES nosuch",
+        "ERROR 1115 (42000): Unknown character set: 'nosuch'",
+    );
+    check("SET NAMES utf8mb4 COLLATE latin1_swedish_ci", "ERROR 1253 (42000): COLLATION 'latin1_swedish_ci' is not valid for CHARACTER SET 'utf8mb4'");
+    // A failing item leaves earlier items unapplied.
+    check_steps(&[
+        (
+            "SET wait_timeout = 5, autocommit = 'bad'",
+            "ERROR 1231 (42000): Variable 'autocommit' can't be set to the value of 'bad'",
+        ),
+        ("SELECT @@wait_timeout", "@@wait_timeout\n28800"),
+    ]);
+}
+
+#[test]
+fn sqlx_connect_set_line_succeeds() {
+    check_steps(&[
+        (
+            "SET sql_mode=(SELECT CONCAT(@@sql_mode, ',PIPES_AS_CONCAT,NO_ENGINE_SUBSTITUTION')),time_zone='+00:00',NAMES utf8mb4 COLLATE utf8mb4_unicode_ci;",
+            "ok",
+        ),
+        (
+            "SELECT @@sql_mode, @@time_zone, @@character_set_client, @@collation_connection",
+            "@@sql_mode|@@time_zone|@@character_set_client|@@collation_connection\nPIPES_AS_CONCAT,ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION|+00:00|utf8mb4|utf8mb4_unicode_ci",
+        ),
+        ("SELECT 'a' || 'b'", "'a' || 'b'\nab"),
+    ]);
+}
+
+#[test]
+fn set_names_and_character_set_update_connection_charsets() {
+    check_steps(&[
+        ("SET NAMES latin1", "ok"),
+        ("SELECT @@character_set_client, @@character_set_results, @@collation_connection", "@@character_set_client|@@character_set_results|@@collation_connection\nlatin1|latin1|latin1_swedish_ci"),
+        ("SET CHARACTER SET utf8", "ok"),
+        ("SELECT @@character_set_client, @@character_set_connection", "@@character_set_client|@@character_set_connection\nutf8mb3|utf8mb4"),
+        ("SET NAMES DEFAULT", "ok"),
+        ("SELECT @@character_set_results", "@@character_set_results\nutf8mb4"),
+    ]);
+}
+
+#[test]
+fn require_secure_transport_needs_tls() {
+    let e = engine_with(&[("have_ssl", "DISABLED")]);
+    let mut s = session(&e);
+    assert_eq!(
+        run(&e, &mut s, "SET GLOBAL require_secure_transport = ON"),
+        "ERROR 3160 (HY000): No secure transports (SSL or Shared Memory) are configured, unable to set --require_secure_transport=ON."
+    );
+    let e = engine();
+    let mut s = session(&e);
+    assert_eq!(
+        run(&e, &mut s, "SET GLOBAL require_secure_transport = ON"),
+        "ok"
+    );
+    assert_eq!(
+        e.global_variable("require_secure_transport").as_deref(),
+        Some("ON")
+    );
+    assert_eq!(
+        e.global_variable("REQUIRE_SECURE_TRANSPORT").as_deref(),
+        Some("ON")
+    );
+    assert_eq!(e.global_variable("nosuch"), None);
+}
+
+#[test]
+fn engine_config_sets_globals_and_rejects_unknown_names() {
+    let e = engine_with(&[
+        ("port", "3307"),
+        ("ssl_ca", "/certs/ca.pem"),
+        ("bind_address", "127.0.0.1"),
+    ]);
+    let mut s = session(&e);
+    assert_eq!(
+        run(&e, &mut s, "SELECT @@port, @@ssl_ca, @@bind_address"),
+        "@@port|@@ssl_ca|@@bind_address\n3307|/certs/ca.pem|127.0.0.1"
+    );
+    let bad = EngineConfig {
+        globals: vec![("nosuch".into(), "1".into())],
+        ..EngineConfig::default()
+    };
+    assert_eq!(
+        Engine::new(bad, Arc::new(TestStatus)).unwrap_err().code,
+        1193
+    );
+}
+
+#[test]
+fn show_variables_lists_sorted_name_value_pairs() {
+    check(
+        "SHOW VARIABLES LIKE 'autocommit'",
+        "Variable_name|Value\nautocommit|ON",
+    );
+    check("SHOW SESSION VARIABLES LIKE 'version%'", "Variable_name|Value\nversion|8.4.3-myseal\nversion_comment|myseal test\nversion_compile_machine|x86_64\nversion_compile_os|Linux\nversion_compile_zlib|1.3.1");
+    check(
+        "SHOW GLOBAL VARIABLES WHERE Variable_name = 'max_allowed_packet'",
+        "Variable_name|Value\nmax_allowed_packet|67108864",
+    );
+    check(
+        "SHOW GLOBAL VARIABLES LIKE 'warning_count'",
+        "Variable_name|Value",
+    );
+    check_steps(&[
+        ("SET autocommit = 0", "ok"),
+        (
+            "SHOW VARIABLES WHERE Variable_name IN ('autocommit', 'sql_auto_is_null')",
+            "Variable_name|Value\nautocommit|OFF\nsql_auto_is_null|OFF",
+        ),
+        (
+            "SHOW GLOBAL VARIABLES LIKE 'autocommit'",
+            "Variable_name|Value\nautocommit|ON",
+        ),
+    ]);
+    let e = engine();
+    let mut s = session(&e);
+    let all = run(&e, &mut s, "SHOW VARIABLES");
+    assert!(all.lines().count() > 100);
+}
+
+#[test]
+fn show_status_merges_session_and_global_status() {
+    check(
+        "SHOW STATUS LIKE 'Ssl_cipher'",
+        "Variable_name|Value\nSsl_cipher|TLS_AES_256_GCM_SHA384",
+    );
+    check(
+        "SHOW SESSION STATUS LIKE 'Ssl_version'",
+        "Variable_name|Value\nSsl_version|",
+    );
+    check(
+        "SHOW GLOBAL STATUS LIKE 'Uptime'",
+        "Variable_name|Value\nUptime|42",
+    );
+    check(
+        "SHOW STATUS WHERE Variable_name = 'Threads_connected'",
+        "Variable_name|Value\nThreads_connected|1",
+    );
+    let e = engine();
+    let mut s = session(&e);
+    s.set_status("Ssl_version", "TLSv1.3".into());
+    assert_eq!(
+        run(&e, &mut s, "SHOW STATUS LIKE 'ssl_version'"),
+        "Variable_name|Value\nSsl_version|TLSv1.3"
+    );
+}
+
+#[test]
+fn databases_can_be_created_listed_used_and_dropped() {
+    check_steps(&[
+        (
+            "SHOW DATABASES",
+            "Database\ninformation_schema\nmysql\nperformance_schema\nsys",
+        ),
+        ("CREATE DATABASE app", "ok affected=1"),
+        ("CREATE SCHEMA IF NOT EXISTS app", "ok warnings=1"),
+        (
+            "SHOW WARNINGS",
+            "Level|Code|Message\nNote|1007|Can't create database 'app'; database exists",
+        ),
+        (
+            "CREATE DATABASE app",
+            "ERROR 1007 (HY000): Can't create database 'app'; database exists",
+        ),
+        ("SHOW DATABASES LIKE 'a%'", "Database (a%)\napp"),
+        ("USE app", "ok"),
+        (
+            "SELECT DATABASE(), SCHEMA()",
+            "DATABASE()|SCHEMA()\napp|app",
+        ),
+        (
+            "USE nosuch",
+            "ERROR 1049 (42000): Unknown database 'nosuch'",
+        ),
+        ("DROP DATABASE app", "ok"),
+        ("SELECT DATABASE()", "DATABASE()\nNULL"),
+        (
+            "DROP DATABASE app",
+            "ERROR 1008 (HY000): Can't drop database 'app'; database doesn't exist",
+        ),
+        ("DROP SCHEMA IF EXISTS app", "ok warnings=1"),
+    ]);
+    let e = engine();
+    let mut s = session(&e);
+    e.create_database("seeded", false).unwrap();
+    assert!(e.database_exists("seeded"));
+    assert!(e.database_exists("mysql"));
+    e.use_database(&mut s, "seeded").unwrap();
+    assert_eq!(s.database(), Some("seeded"));
+    assert_eq!(e.use_database(&mut s, "nope").unwrap_err().code, 1049);
+}
+
+#[test]
+fn transactions_track_in_transaction_flag() {
+    let e = engine();
+    let mut s = session(&e);
+    assert!(!s.in_transaction());
+    assert!(s.autocommit());
+    assert_eq!(run(&e, &mut s, "BEGIN"), "ok");
+    assert!(s.in_transaction());
+    assert_eq!(run(&e, &mut s, "COMMIT"), "ok");
+    assert!(!s.in_transaction());
+    assert_eq!(run(&e, &mut s, "START TRANSACTION; ROLLBACK"), "ok\nok");
+    assert!(!s.in_transaction());
+    assert_eq!(run(&e, &mut s, "START TRANSACTION"), "ok");
+    assert_eq!(run(&e, &mut s, "SET autocommit = 1"), "ok");
+    assert!(!s.in_transaction());
+    assert_eq!(run(&e, &mut s, "SET autocommit = 0"), "ok");
+    assert!(!s.autocommit());
+    assert_eq!(s.connection_id(), 7);
+}
+
+#[test]
+fn warnings_are_listed_and_counted() {
+    check_steps(&[
+        ("SELECT 1/0", "1/0\nNULL"),
+        ("SHOW WARNINGS", "Level|Code|Message\nWarning|1365|Division by 0"),
+        ("SHOW COUNT(*) WARNINGS", "@@session.warning_count\n1"),
+        ("SELECT 1", "1\n1"),
+        ("SHOW WARNINGS", "Level|Code|Message"),
+        ("SELEC 1", "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'SELEC 1' at line 1"),
+        ("SHOW ERRORS", "Level|Code|Message\nError|1064|You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'SELEC 1' at line 1"),
+        ("DO 1, @z := 3", "ok"),
+    ]);
+}
+
+#[test]
+fn multi_statements_stop_at_the_first_error() {
+    check("SELECT 1; SELECT 2", "1\n1\n2\n2");
+    check(
+        "SELECT 1;\nSELECT nosuch_col; SELECT 3",
+        "1\n1\nERROR 1054 (42S22): Unknown column 'nosuch_col' in 'field list'",
+    );
+    check(
+        "SELECT 1;\n\nSELEC 2",
+        "1\n1\nERROR 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'SELEC 2' at line 3",
+    );
+}
+
+#[test]
+fn syntax_errors_quote_the_rest_of_the_statement() {
+    check("SELECT 1 +", "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '' at line 1");
+    let long = format!("SELEC {}", "x".repeat(200));
+    let e = engine();
+    let mut s = session(&e);
+    let (_, err) = e.execute(&mut s, &long);
+    let err = err.unwrap();
+    assert_eq!(err.code, 1064);
+    assert!(err
+        .message
+        .contains(&format!("near 'SELEC {}' at line 1", "x".repeat(74))));
+    check("SELECT 'unterminated", "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near ''unterminated' at line 1");
+}
+
+#[test]
+fn empty_and_unsupported_statements_get_mysql_errors() {
+    check("", "ERROR 1065 (42000): Query was empty");
+    check(
+        "   /* only a comment */  ",
+        "ERROR 1065 (42000): Query was empty",
+    );
+    check(";;;", "ERROR 1065 (42000): Query was empty");
+    check(
+        "SHOW PROCESSLIST",
+        "ERROR 1235 (42000): This version of MySQL doesn't yet support 'SHOW PROCESSLIST'",
+    );
+    check(
+        "SET PASSWORD = 'x'",
+        "ERROR 1235 (42000): This version of MySQL doesn't yet support 'SET PASSWORD'",
+    );
+}
+
+#[test]
+fn column_metadata_matches_mysql_for_literals() {
+    let c = columns("SELECT 1, 'abc', NULL, 1.5e0, 2.50, -7");
+    assert_eq!(
+        (c[0].kind, c[0].length, c[0].nullable),
+        (ColumnKind::Int, 1, false)
+    );
+    assert_eq!(
+        (c[1].kind, c[1].length, c[1].nullable),
+        (ColumnKind::VarString, 12, false)
+    );
+    assert_eq!(c[2].kind, ColumnKind::Null);
+    assert!(c[2].nullable);
+    assert_eq!(c[3].kind, ColumnKind::Double);
+    assert_eq!((c[4].kind, c[4].decimals), (ColumnKind::Decimal, 2));
+    assert_eq!(c[5].kind, ColumnKind::Int);
+    let c = columns("SELECT 18446744073709551615, @@version, 0x41");
+    assert!(c[0].unsigned);
+    assert_eq!(c[0].kind, ColumnKind::UInt);
+    assert_eq!(c[1].kind, ColumnKind::VarString);
+    assert!(c[2].binary);
+    let c = columns("SELECT 1 WHERE 0");
+    assert_eq!(c[0].kind, ColumnKind::Int);
+}
+
+#[test]
+fn odd_input_never_panics() {
+    let e = engine();
+    let mut s = session(&e);
+    let deep = format!("SELECT {}1{}", "(".repeat(500), ")".repeat(500));
+    let (_, err) = e.execute(&mut s, &deep);
+    assert!(matches!(err.map(|e| e.code), Some(1436 | 1064)));
+    let chain = format!("SELECT 1{}", "+1".repeat(5000));
+    let (o, err) = e.execute(&mut s, &chain);
+    assert!(err.is_some() || !o.is_empty());
+    for sql in [
+        "SELECT 99999999999999999999999999999999999999999999999999999999",
+        "SELECT 1e999",
+        "SELECT -",
+        "SELECT CAST(1 AS DECIMAL(99,2))",
+        "SELECT REPEAT('x', 99999999999)",
+        "SELECT SUBSTRING('abc', -9223372036854775808, 9223372036854775807)",
+        "SELECT 1 DIV 0.0, 1.5 DIV 0.5, -9223372036854775808 DIV -1",
+        "SELECT ROUND(1.5, -9999), ROUND(1e300, 400), TRUNCATE(1.99, 1)",
+        "SELECT @@session.",
+        "SET @",
+        "SET",
+        "SHOW",
+        "\u{0}\u{1}\u{ff}",
+        "SELECT '\\",
+        "SELECT 'é' LIKE '_', 'x' LIKE 'x' ESCAPE ''",
+        "SELECT 1 MOD 0, MOD(5, 0), 5 % 0.0",
+        "SELECT NOW(7)",
+        "SELECT ROUND(1.5, -9223372036854775808), ROUND(15, -9223372036854775808), TRUNCATE(1.5, -9223372036854775808)",
+        "SELECT CAST(99999999999999999999999999999999999.5 AS DECIMAL(65,30))",
+        "SELECT 1 ORDER BY 0",
+        "SELECT 1 LIMIT 18446744073709551615",
+        "SHOW WARNINGS LIMIT -1",
+    ] {
+        let _ = e.execute(&mut s, sql);
+    }
+}
+
+#[test]
+fn doubles_render_like_mysql() {
+    use crate::Value;
+    let t = |d: f64| String::from_utf8(Value::Double(d).to_text().unwrap()).unwrap();
+    assert_eq!(t(0.1 + 0.2), "0.30000000000000004");
+    assert_eq!(t(1e300), "1e300");
+    assert_eq!(t(1e15), "1e15");
+    assert_eq!(t(1e14), "100000000000000");
+    assert_eq!(t(-1.5), "-1.5");
+    assert_eq!(t(0.0001), "0.0001");
+    assert_eq!(t(1.2345678901234568e20), "1.2345678901234568e20");
+    assert_eq!(t(2.0), "2");
+    assert_eq!(Value::Null.to_text(), None);
+    assert_eq!(Value::Decimal("-1.50".into()).to_text().unwrap(), b"-1.50");
+}
+
+#[test]
+fn hostile_right_nesting_is_bounded() {
+    let e = engine();
+    let mut s = session(&e);
+    let nested = format!("SELECT {}1", "-".repeat(2000));
+    let (_, err) = e.execute(&mut s, &nested);
+    assert!(err.is_some());
+    let nots = format!("SELECT {}1", "NOT ".repeat(2000));
+    let (_, err) = e.execute(&mut s, &nots);
+    assert!(err.is_some());
+}
+
+#[test]
+fn huge_operator_chains_fail_cleanly_on_a_small_stack() {
+    for n in [300usize, 5000, 100_000] {
+        let h = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let e = engine();
+                let mut s = session(&e);
+                let chain = format!("SELECT 1{}", "+1".repeat(n));
+                e.execute(&mut s, &chain).1.map(|e| e.code)
+            })
+            .unwrap();
+        assert_eq!(h.join().unwrap(), Some(1436), "chain of {n}");
+    }
+    check(
+        &format!("SELECT 1{}", "+1".repeat(100)),
+        &format!("1{}\n101", "+1".repeat(100)),
+    );
+}

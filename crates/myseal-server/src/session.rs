@@ -1,0 +1,970 @@
+//! One client connection, from greeting to close.
+//!
+//! The connection phase is a sequence of typed steps (greeting → SSLRequest or HandshakeResponse41 →
+//! TLS → authentication); the command phase loops over COM_* packets. Only this module writes ERR
+//! packets and decides whether the connection lives.
+//! <https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_connection_phase.html>
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Instant;
+
+use myseal_auth::handshake::{AuthPacket, AuthStep, Authenticator, ClientFacts, TlsFacts};
+use myseal_engine::{ColumnKind, Outcome, Session, SessionInfo};
+use myseal_tls::PeerInfo;
+use myseal_wire::command::Command;
+use myseal_wire::connect::{AuthMoreData, AuthSwitchRequest, ClientHandshake, HandshakeV10};
+use myseal_wire::constants::{CapabilityFlags as Caps, ColumnFlags, ColumnType, StatusFlags};
+use myseal_wire::response::{EofPacket, ErrPacket, OkPacket};
+use myseal_wire::resultset::{encode_column_count, encode_text_row, ColumnDefinition41};
+use myseal_wire::WireError;
+use tokio::net::TcpStream;
+use tokio::sync::watch;
+
+use crate::io::{BoxIo, PacketIo, Prefixed, ReadError};
+use crate::status::Counters;
+use crate::trace::{State, Trace};
+use crate::Shared;
+
+/// Largest packet accepted before authentication (connect attributes included).
+const MAX_HANDSHAKE_PACKET: usize = 64 * 1024;
+
+/// utf8mb4_0900_ai_ci, MySQL 8.4's default collation.
+const UTF8MB4_0900_AI_CI: u8 = 255;
+const BINARY_CHARSET: u16 = 63;
+
+/// Capabilities the server offers (CLIENT_SSL is added when TLS is configured). Not offered because not
+/// implemented: CLIENT_COMPRESS, CLIENT_ZSTD_COMPRESSION_ALGORITHM, CLIENT_LOCAL_FILES,
+/// CLIENT_QUERY_ATTRIBUTES, CLIENT_OPTIONAL_RESULTSET_METADATA.
+fn server_capabilities() -> Caps {
+    Caps::CLIENT_LONG_PASSWORD
+        | Caps::CLIENT_FOUND_ROWS
+        | Caps::CLIENT_LONG_FLAG
+        | Caps::CLIENT_CONNECT_WITH_DB
+        | Caps::CLIENT_NO_SCHEMA
+        | Caps::CLIENT_ODBC
+        | Caps::CLIENT_IGNORE_SPACE
+        | Caps::CLIENT_PROTOCOL_41
+        | Caps::CLIENT_INTERACTIVE
+        | Caps::CLIENT_IGNORE_SIGPIPE
+        | Caps::CLIENT_TRANSACTIONS
+        | Caps::CLIENT_RESERVED
+        | Caps::CLIENT_SECURE_CONNECTION
+        | Caps::CLIENT_MULTI_STATEMENTS
+        | Caps::CLIENT_MULTI_RESULTS
+        | Caps::CLIENT_PS_MULTI_RESULTS
+        | Caps::CLIENT_PLUGIN_AUTH
+        | Caps::CLIENT_CONNECT_ATTRS
+        | Caps::CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA
+        | Caps::CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS
+        | Caps::CLIENT_SESSION_TRACK
+        | Caps::CLIENT_DEPRECATE_EOF
+}
+
+/// A connection that finished the connection phase.
+struct Established {
+    io: PacketIo<BoxIo>,
+    caps: Caps,
+    session: Session,
+    /// What the session was created from, for COM_RESET_CONNECTION.
+    info: SessionInfo,
+    tls: Option<PeerInfo>,
+}
+
+/// Why a connection ended before or after authentication (for the trace and counters).
+enum End {
+    /// The connection phase failed; the client may have been sent an ERR.
+    Aborted(String),
+}
+
+pub(crate) async fn run(
+    shared: Arc<Shared>,
+    tcp: TcpStream,
+    peer: SocketAddr,
+    id: u32,
+    mut stop: watch::Receiver<bool>,
+) {
+    let trace = Trace::new(shared.config.trace_handshake, id);
+    let started = Instant::now();
+    trace.step(
+        State::Connected,
+        false,
+        false,
+        format_args!("TCP connection from {peer}"),
+    );
+    let timeout = shared.config.connect_timeout;
+    let phase = tokio::select! {
+        r = tokio::time::timeout(timeout, connect(&shared, tcp, peer, id, trace)) => match r {
+            Ok(r) => r,
+            Err(_) => Err(End::Aborted(format!(
+                "connection phase did not finish within connect_timeout ({}s)",
+                timeout.as_secs()
+            ))),
+        },
+        _ = stop.changed() => Err(End::Aborted("server shutting down".into())),
+    };
+    match phase {
+        Ok(mut est) => {
+            let secure = est.tls.is_some();
+            let verified = est.tls.as_ref().is_some_and(|t| t.client_cert_verified);
+            let reason = command_loop(&shared, &mut est, trace, &mut stop).await;
+            est.io.shutdown().await;
+            shared
+                .counters
+                .connection_closed(est.io.bytes_received, est.io.bytes_sent);
+            trace.step(
+                State::Closed,
+                secure,
+                verified,
+                format_args!("{reason} after {:?}", started.elapsed()),
+            );
+        }
+        Err(End::Aborted(reason)) => {
+            Counters::inc(&shared.counters.aborted_connects);
+            shared.counters.connection_closed(0, 0);
+            trace.step(State::Refused, false, false, format_args!("{reason}"));
+            tracing::debug!(conn = id, "connection aborted: {reason}");
+        }
+    }
+}
+
+fn err_payload(code: u16, state: &str, message: impl Into<String>) -> Vec<u8> {
+    let mut out = Vec::new();
+    ErrPacket::new(code, state, message).encode(&mut out);
+    out
+}
+
+/// Sends an ERR (best effort) and returns the abort reason.
+async fn refuse<S>(io: &mut PacketIo<S>, code: u16, state: &str, message: String) -> End
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let _ = io.send(&err_payload(code, state, message.clone())).await;
+    io.shutdown().await;
+    End::Aborted(format!("ERROR {code} ({state}): {message}"))
+}
+
+fn bad_handshake() -> (u16, &'static str, String) {
+    (1043, "08S01", "Bad handshake".to_string())
+}
+
+/// Maps a failed handshake-phase read to the reason (and sends "Bad handshake" where MySQL would).
+async fn handshake_read_failed<S>(io: &mut PacketIo<S>, e: ReadError, what: &str) -> End
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    match e {
+        ReadError::Closed | ReadError::ClosedMidPacket => End::Aborted(format!(
+            "client disconnected while the server waited for {what}"
+        )),
+        ReadError::Io(e) => End::Aborted(format!("I/O error while waiting for {what}: {e}")),
+        ReadError::Wire(w) => {
+            let (code, state, msg) = bad_handshake();
+            let end = refuse(io, code, state, msg).await;
+            let End::Aborted(r) = end;
+            End::Aborted(format!("{r} ({what}: {w})"))
+        }
+    }
+}
+
+/// The v4 address of a v4-mapped v6 peer, so accounts and messages say 127.0.0.1, not ::ffff:127.0.0.1.
+fn canonical_ip(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
+        v4 => v4,
+    }
+}
+
+async fn connect(
+    shared: &Shared,
+    tcp: TcpStream,
+    peer: SocketAddr,
+    id: u32,
+    trace: Trace,
+) -> Result<Established, End> {
+    let tls_ctx = shared.tls();
+    let nonce = myseal_auth::nonce::generate();
+    let mut server_caps = server_capabilities();
+    if tls_ctx.is_some() {
+        server_caps.insert(Caps::CLIENT_SSL);
+    }
+    let greeting = HandshakeV10 {
+        server_version: crate::SERVER_VERSION.to_string(),
+        connection_id: id,
+        auth_plugin_data: nonce,
+        capability_flags: server_caps,
+        character_set: UTF8MB4_0900_AI_CI,
+        status_flags: StatusFlags::SERVER_STATUS_AUTOCOMMIT,
+        auth_plugin_name: "caching_sha2_password".to_string(),
+    };
+    let mut payload = Vec::with_capacity(96);
+    greeting.encode(&mut payload);
+    let mut io: PacketIo<BoxIo> = PacketIo::new(Box::new(tcp));
+    io.seq = 0;
+    if let Err(e) = io.send(&payload).await {
+        return Err(End::Aborted(format!("could not send the greeting: {e}")));
+    }
+    trace.step(
+        State::GreetingSent,
+        false,
+        false,
+        format_args!(
+            "server greeting: version {} auth_plugin=caching_sha2_password ssl_offered={}",
+            crate::SERVER_VERSION,
+            if tls_ctx.is_some() { "yes" } else { "no" }
+        ),
+    );
+
+    let first = match io.read_packet(MAX_HANDSHAKE_PACKET).await {
+        Ok(p) => p,
+        Err(e) => {
+            return Err(handshake_read_failed(&mut io, e, "the client's handshake response").await)
+        }
+    };
+    if first.seq != 1 {
+        let (c, s, m) = bad_handshake();
+        let End::Aborted(r) = refuse(&mut io, c, s, m).await;
+        return Err(End::Aborted(format!(
+            "{r}: first client packet had sequence id {} (not a MySQL client? a TLS ClientHello without SSLRequest?)",
+            first.seq
+        )));
+    }
+    let hello = match ClientHandshake::decode(&first.payload) {
+        Ok(h) => h,
+        Err(e) => {
+            let (c, s, m) = bad_handshake();
+            let End::Aborted(r) = refuse(&mut io, c, s, m).await;
+            return Err(End::Aborted(format!("{r}: {e}")));
+        }
+    };
+
+    let mut peer_info: Option<PeerInfo> = None;
+    let response = match hello {
+        ClientHandshake::Response(r) => {
+            trace.step(
+                State::Authenticating,
+                false,
+                false,
+                format_args!(
+                    "client continued WITHOUT SSLRequest: user '{}' auth_plugin={}; the channel is not encrypted",
+                    r.username,
+                    r.auth_plugin_name.as_deref().unwrap_or("-")
+                ),
+            );
+            r
+        }
+        ClientHandshake::SslRequest(req) => {
+            let Some(ctx) = tls_ctx.as_ref() else {
+                let (c, s, m) = bad_handshake();
+                let End::Aborted(r) = refuse(&mut io, c, s, m).await;
+                return Err(End::Aborted(format!("{r}: SSLRequest but TLS is disabled")));
+            };
+            trace.step(
+                State::SslRequested,
+                false,
+                false,
+                format_args!(
+                    "client sent SSLRequest (capabilities 0x{:08x}); starting TLS handshake",
+                    req.capability_flags.bits()
+                ),
+            );
+            Counters::inc(&shared.counters.ssl_accepts);
+            let seq = io.seq;
+            let (stream, leftover) = io.into_parts();
+            let stream = Prefixed::new(leftover, stream);
+            trace.step(
+                State::TlsHandshake,
+                false,
+                false,
+                format_args!(
+                    "TLS handshake: presenting server certificate {}; client certificate {}",
+                    ctx.server_cert().subject,
+                    if ctx.verifies_client_certs() {
+                        "requested (optional), verified against ssl_ca"
+                    } else {
+                        "not requested (no ssl_ca)"
+                    }
+                ),
+            );
+            let (tls, info) = match myseal_tls::accept(&ctx.acceptor(), stream).await {
+                Ok(x) => x,
+                Err(e) => {
+                    return Err(End::Aborted(format!("TLS handshake failed: {e}")));
+                }
+            };
+            Counters::inc(&shared.counters.ssl_finished_accepts);
+            let verified = info.client_cert_verified;
+            trace.step(
+                State::TlsEstablished,
+                true,
+                verified,
+                format_args!(
+                    "TLS established: {} {}; client certificate: {}",
+                    info.version,
+                    info.cipher,
+                    match &info.client_cert {
+                        Some(c) if verified => format!(
+                            "presented and verified (subject {}, issuer {})",
+                            c.subject, c.issuer
+                        ),
+                        Some(c) => format!("presented, NOT verified (subject {})", c.subject),
+                        None => "none presented".to_string(),
+                    }
+                ),
+            );
+            io = PacketIo::new(Box::new(tls) as BoxIo);
+            io.seq = seq;
+            let pkt = match io.read_packet(MAX_HANDSHAKE_PACKET).await {
+                Ok(p) => p,
+                Err(e) => {
+                    return Err(handshake_read_failed(
+                        &mut io,
+                        e,
+                        "the handshake response inside TLS",
+                    )
+                    .await)
+                }
+            };
+            let r = match ClientHandshake::decode(&pkt.payload) {
+                Ok(ClientHandshake::Response(r)) => r,
+                Ok(ClientHandshake::SslRequest(_)) => {
+                    let (c, s, m) = bad_handshake();
+                    let End::Aborted(r) = refuse(&mut io, c, s, m).await;
+                    return Err(End::Aborted(format!("{r}: second SSLRequest inside TLS")));
+                }
+                Err(e) => {
+                    let (c, s, m) = bad_handshake();
+                    let End::Aborted(r) = refuse(&mut io, c, s, m).await;
+                    return Err(End::Aborted(format!("{r}: {e}")));
+                }
+            };
+            trace.step(
+                State::Authenticating,
+                true,
+                verified,
+                format_args!(
+                    "handshake response inside TLS: user '{}' auth_plugin={} database={}",
+                    r.username,
+                    r.auth_plugin_name.as_deref().unwrap_or("-"),
+                    r.database.as_deref().unwrap_or("-")
+                ),
+            );
+            peer_info = Some(info);
+            r
+        }
+    };
+
+    let secure = peer_info.is_some();
+    let verified = peer_info.as_ref().is_some_and(|t| t.client_cert_verified);
+    let caps = response.capability_flags & server_caps;
+    let client_ip = canonical_ip(peer.ip());
+    let require_secure = shared
+        .engine
+        .global_variable("require_secure_transport")
+        .is_some_and(|v| v.eq_ignore_ascii_case("ON"));
+    let insecure_refusal = || {
+        (
+            3159u16,
+            "HY000",
+            "Connections using insecure transport are prohibited while --require_secure_transport=ON."
+                .to_string(),
+        )
+    };
+
+    let facts = ClientFacts {
+        user: response.username.clone(),
+        client_ip,
+        nonce,
+        client_plugin: response.auth_plugin_name.clone(),
+        auth_response: response.auth_response.clone(),
+        tls: peer_info.as_ref().map(|p| TlsFacts {
+            cipher: p.cipher.to_string(),
+            client_cert_verified: p.client_cert_verified,
+            client_subject: p.client_cert.as_ref().map(|c| c.subject.clone()),
+            client_issuer: p.client_cert.as_ref().map(|c| c.issuer.clone()),
+        }),
+    };
+    let (mut auth, mut step) = Authenticator::start(&shared.accounts, facts);
+    let account = loop {
+        match step {
+            AuthStep::Reply(packet) => {
+                let mut out = Vec::new();
+                match packet {
+                    AuthPacket::Switch { plugin, data } => {
+                        trace.step(
+                            State::Authenticating,
+                            secure,
+                            verified,
+                            format_args!("auth switch request: account uses {plugin}"),
+                        );
+                        AuthSwitchRequest {
+                            plugin_name: plugin.to_string(),
+                            plugin_data: data,
+                        }
+                        .encode(&mut out);
+                    }
+                    AuthPacket::MoreData(data) => {
+                        if data.as_slice() == [4] {
+                            if !secure && require_secure {
+                                // Full authentication over plain TCP needs the RSA key exchange, which myseal
+                                // does not implement; the connection would be refused anyway.
+                                let (c, s, m) = insecure_refusal();
+                                return Err(refuse(&mut io, c, s, m).await);
+                            }
+                            trace.step(
+                                State::Authenticating,
+                                secure,
+                                verified,
+                                format_args!("caching_sha2_password: no cached entry, asking for full authentication (password travels inside TLS)"),
+                            );
+                        }
+                        AuthMoreData { data }.encode(&mut out);
+                    }
+                }
+                if let Err(e) = io.send(&out).await {
+                    return Err(End::Aborted(format!(
+                        "I/O error during authentication: {e}"
+                    )));
+                }
+                let pkt = match io.read_packet(MAX_HANDSHAKE_PACKET).await {
+                    Ok(p) => p,
+                    Err(e) => {
+                        return Err(
+                            handshake_read_failed(&mut io, e, "an authentication reply").await
+                        )
+                    }
+                };
+                step = auth.feed(&shared.accounts, &pkt.payload);
+            }
+            AuthStep::Success { notice, account } => {
+                if let Some(AuthPacket::MoreData(data)) = notice {
+                    let mut out = Vec::new();
+                    AuthMoreData { data }.encode(&mut out);
+                    io.queue(&out);
+                    trace.step(
+                        State::Authenticating,
+                        secure,
+                        verified,
+                        format_args!("caching_sha2_password fast authentication succeeded"),
+                    );
+                }
+                break account;
+            }
+            AuthStep::Failure(e) => {
+                let (code, state, msg) = (e.code(), e.sql_state(), e.to_string());
+                return Err(refuse(&mut io, code, state, msg).await);
+            }
+        }
+    };
+
+    // MySQL checks the transport after the password: a wrong password over plain TCP gets 1045 first.
+    if !secure && require_secure {
+        let (c, s, m) = insecure_refusal();
+        return Err(refuse(&mut io, c, s, m).await);
+    }
+
+    let mut status = session_tls_status(shared, peer_info.as_ref());
+    status.sort();
+    let info = SessionInfo {
+        connection_id: id,
+        user: response.username.clone(),
+        client_host: client_ip.to_string(),
+        account_host: account.host.clone(),
+        status,
+        database: None,
+        character_set_client: charset_name(response.character_set).to_string(),
+    };
+    let mut session = shared.engine.new_session(info.clone());
+    if let Some(db) = response.database.as_deref().filter(|d| !d.is_empty()) {
+        if let Err(e) = shared.engine.use_database(&mut session, db) {
+            return Err(refuse(&mut io, e.code, e.sql_state, e.message).await);
+        }
+    }
+    let mut out = Vec::new();
+    OkPacket {
+        affected_rows: 0,
+        last_insert_id: 0,
+        status_flags: status_flags(&session, false),
+        warnings: 0,
+        info: String::new(),
+    }
+    .encode(&mut out, caps);
+    if let Err(e) = io.send(&out).await {
+        return Err(End::Aborted(format!("could not send OK: {e}")));
+    }
+    trace.step(
+        State::Authenticated,
+        secure,
+        verified,
+        format_args!(
+            "authenticated as '{}'@'{}' with {}",
+            account.user,
+            account.host,
+            account.plugin.name()
+        ),
+    );
+    trace.step(
+        State::Ready,
+        secure,
+        verified,
+        format_args!(
+            "{}",
+            if secure {
+                "encrypted channel ready for commands"
+            } else {
+                "UNENCRYPTED channel ready for commands (require_secure_transport=OFF)"
+            }
+        ),
+    );
+    Ok(Established {
+        io,
+        caps,
+        session,
+        info,
+        tls: peer_info,
+    })
+}
+
+/// MySQL charset names for the collation ids clients commonly send.
+fn charset_name(collation: u8) -> &'static str {
+    match collation {
+        8 | 48 | 49 | 94 => "latin1",
+        33 | 83 | 192..=215 => "utf8mb3",
+        63 => "binary",
+        11 | 65 => "ascii",
+        _ => "utf8mb4",
+    }
+}
+
+/// The per-session `Ssl_*` status variables.
+fn session_tls_status(shared: &Shared, tls: Option<&PeerInfo>) -> Vec<(String, String)> {
+    let ctx = shared.tls();
+    let s = |k: &str, v: String| (k.to_string(), v);
+    match (tls, ctx) {
+        (Some(info), Some(ctx)) => vec![
+            s("Ssl_cipher", info.cipher.to_string()),
+            s("Ssl_cipher_list", myseal_tls::cipher_list(&ctx)),
+            s("Ssl_version", info.version.to_string()),
+            s(
+                "Ssl_server_not_before",
+                ctx.server_cert().not_before.clone(),
+            ),
+            s("Ssl_server_not_after", ctx.server_cert().not_after.clone()),
+            s(
+                "Ssl_verify_mode",
+                if ctx.verifies_client_certs() {
+                    "5"
+                } else {
+                    "0"
+                }
+                .to_string(),
+            ),
+            s("Ssl_sessions_reused", "0".into()),
+        ],
+        _ => vec![
+            s("Ssl_cipher", String::new()),
+            s("Ssl_cipher_list", String::new()),
+            s("Ssl_version", String::new()),
+            s("Ssl_server_not_before", String::new()),
+            s("Ssl_server_not_after", String::new()),
+            s("Ssl_verify_mode", "0".into()),
+            s("Ssl_sessions_reused", "0".into()),
+        ],
+    }
+}
+
+fn status_flags(session: &Session, more_results: bool) -> StatusFlags {
+    let mut f = StatusFlags(0);
+    if session.autocommit() {
+        f = f | StatusFlags::SERVER_STATUS_AUTOCOMMIT;
+    }
+    if session.in_transaction() {
+        f = f | StatusFlags::SERVER_STATUS_IN_TRANS;
+    }
+    if more_results {
+        f = f | StatusFlags::SERVER_MORE_RESULTS_EXISTS;
+    }
+    f
+}
+
+async fn command_loop(
+    shared: &Shared,
+    est: &mut Established,
+    trace: Trace,
+    stop: &mut watch::Receiver<bool>,
+) -> String {
+    let secure = est.tls.is_some();
+    let verified = est.tls.as_ref().is_some_and(|t| t.client_cert_verified);
+    let max = shared.config.max_allowed_packet;
+    loop {
+        let read = tokio::select! {
+            r = est.io.read_packet(max) => r,
+            _ = stop.changed() => return "server shutdown".to_string(),
+        };
+        let packet = match read {
+            Ok(p) => p,
+            Err(ReadError::Closed) => return "client closed the connection".to_string(),
+            Err(ReadError::ClosedMidPacket) => {
+                Counters::inc(&shared.counters.aborted_clients);
+                return "client vanished in the middle of a packet".to_string();
+            }
+            Err(ReadError::Io(e)) => {
+                Counters::inc(&shared.counters.aborted_clients);
+                return format!("I/O error: {e}");
+            }
+            Err(ReadError::Wire(WireError::PacketTooLarge { size, .. })) => {
+                Counters::inc(&shared.counters.aborted_clients);
+                est.io.seq = 1;
+                let _ = est
+                    .io
+                    .send(&err_payload(
+                        1153,
+                        "08S01",
+                        "Got a packet bigger than 'max_allowed_packet' bytes",
+                    ))
+                    .await;
+                return format!("packet of {size} bytes exceeds max_allowed_packet ({max})");
+            }
+            Err(ReadError::Wire(e)) => {
+                Counters::inc(&shared.counters.aborted_clients);
+                let _ = est
+                    .io
+                    .send(&err_payload(1156, "08S01", "Got packets out of order"))
+                    .await;
+                return format!("malformed packet: {e}");
+            }
+        };
+        if packet.seq != 0 {
+            Counters::inc(&shared.counters.aborted_clients);
+            let _ = est
+                .io
+                .send(&err_payload(1156, "08S01", "Got packets out of order"))
+                .await;
+            return format!("command packet with sequence id {}", packet.seq);
+        }
+        let command = match Command::decode(&packet.payload) {
+            Ok(c) => c,
+            Err(_) => {
+                let _ = est
+                    .io
+                    .send(&err_payload(1047, "08S01", "Unknown command"))
+                    .await;
+                continue;
+            }
+        };
+        if trace.enabled() {
+            trace.step(
+                State::Command,
+                secure,
+                verified,
+                format_args!("{}", describe(&command)),
+            );
+        }
+        match dispatch(shared, est, command).await {
+            Ok(Flow::Continue) => {}
+            Ok(Flow::Quit) => return "client sent COM_QUIT".to_string(),
+            Err(e) => {
+                Counters::inc(&shared.counters.aborted_clients);
+                return format!("I/O error while answering: {e}");
+            }
+        }
+    }
+}
+
+/// A short description of a command for the trace; never the statement text (it may hold a password).
+fn describe(c: &Command) -> String {
+    match c {
+        Command::Query(q) => {
+            let text = String::from_utf8_lossy(q);
+            let word = text
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(20)
+                .collect::<String>()
+                .to_uppercase();
+            format!("COM_QUERY {word} … ({} bytes)", q.len())
+        }
+        Command::Quit => "COM_QUIT".into(),
+        Command::InitDb(db) => format!("COM_INIT_DB {db}"),
+        Command::Ping => "COM_PING".into(),
+        other => format!("{:?}", std::mem::discriminant(other)),
+    }
+}
+
+enum Flow {
+    Continue,
+    Quit,
+}
+
+async fn dispatch(
+    shared: &Shared,
+    est: &mut Established,
+    command: Command,
+) -> std::io::Result<Flow> {
+    let caps = est.caps;
+    match command {
+        Command::Quit => return Ok(Flow::Quit),
+        Command::Ping => send_ok(est, 0, 0, "").await?,
+        Command::InitDb(db) => {
+            Counters::inc(&shared.counters.questions);
+            match shared.engine.use_database(&mut est.session, &db) {
+                Ok(()) => send_ok(est, 0, 0, "").await?,
+                Err(e) => {
+                    est.io
+                        .send(&err_payload(e.code, e.sql_state, e.message))
+                        .await?
+                }
+            }
+        }
+        Command::Query(bytes) => {
+            Counters::inc(&shared.counters.questions);
+            let sql = match String::from_utf8(bytes) {
+                Ok(s) => s,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            };
+            let (outcomes, error) = shared.engine.execute(&mut est.session, &sql);
+            let n = outcomes.len();
+            for (i, outcome) in outcomes.into_iter().enumerate() {
+                let more = i + 1 < n || error.is_some();
+                write_outcome(est, outcome, more, caps);
+                est.io.flush_if_large().await?;
+            }
+            if let Some(e) = error {
+                est.io.queue(&err_payload(e.code, e.sql_state, e.message));
+            }
+            est.io.flush().await?;
+        }
+        Command::Statistics => {
+            let text = shared.counters.statistics();
+            est.io.send(text.as_bytes()).await?;
+        }
+        Command::ResetConnection => {
+            let mut info = est.info.clone();
+            info.database = est.session.database().map(str::to_string);
+            est.session = shared.engine.new_session(info);
+            send_ok(est, 0, 0, "").await?;
+        }
+        Command::SetOption(_) => {
+            let mut out = Vec::new();
+            EofPacket {
+                warnings: 0,
+                status_flags: status_flags(&est.session, false),
+            }
+            .encode(&mut out);
+            est.io.send(&out).await?;
+        }
+        Command::Debug => send_ok(est, 0, 0, "").await?,
+        Command::FieldList { .. } => {
+            est.io
+                .send(&err_payload(1046, "3D000", "No database selected"))
+                .await?
+        }
+        Command::StmtPrepare(_) | Command::StmtExecute(_) | Command::StmtFetch(_) => {
+            est.io
+                .send(&err_payload(
+                    1235,
+                    "42000",
+                    "This version of MySQL doesn't yet support 'prepared statements (COM_STMT_*)'",
+                ))
+                .await?
+        }
+        // No response is sent for these, per the protocol.
+        Command::StmtClose(_) | Command::StmtSendLongData(_) => {}
+        Command::StmtReset(_) => {
+            est.io
+                .send(&err_payload(
+                    1243,
+                    "HY000",
+                    "Unknown prepared statement handler (0) given to mysqld_stmt_reset",
+                ))
+                .await?
+        }
+        Command::ProcessKill(id) => {
+            est.io
+                .send(&err_payload(
+                    1094,
+                    "HY000",
+                    format!("Unknown thread id: {id}"),
+                ))
+                .await?
+        }
+        Command::ChangeUser(_) => {
+            est.io
+                .send(&err_payload(
+                    1235,
+                    "42000",
+                    "This version of MySQL doesn't yet support 'COM_CHANGE_USER'",
+                ))
+                .await?
+        }
+        _ => {
+            est.io
+                .send(&err_payload(1047, "08S01", "Unknown command"))
+                .await?
+        }
+    }
+    Ok(Flow::Continue)
+}
+
+async fn send_ok(
+    est: &mut Established,
+    affected: u64,
+    last_id: u64,
+    info: &str,
+) -> std::io::Result<()> {
+    let mut out = Vec::new();
+    OkPacket {
+        affected_rows: affected,
+        last_insert_id: last_id,
+        status_flags: status_flags(&est.session, false),
+        warnings: 0,
+        info: info.to_string(),
+    }
+    .encode(&mut out, est.caps);
+    est.io.send(&out).await
+}
+
+fn write_outcome(est: &mut Established, outcome: Outcome, more: bool, caps: Caps) {
+    let flags = status_flags(&est.session, more);
+    let mut out = Vec::with_capacity(128);
+    match outcome {
+        Outcome::Ok {
+            affected_rows,
+            last_insert_id,
+            warnings,
+            info,
+        } => {
+            OkPacket {
+                affected_rows,
+                last_insert_id,
+                status_flags: flags,
+                warnings,
+                info,
+            }
+            .encode(&mut out, caps);
+            est.io.queue(&out);
+        }
+        Outcome::Rows { columns, rows } => {
+            encode_column_count(&mut out, columns.len() as u64);
+            est.io.queue(&out);
+            for c in &columns {
+                out.clear();
+                column_definition(c).encode(&mut out);
+                est.io.queue(&out);
+            }
+            let deprecate_eof = caps.contains(Caps::CLIENT_DEPRECATE_EOF);
+            if !deprecate_eof {
+                out.clear();
+                EofPacket {
+                    warnings: 0,
+                    status_flags: flags,
+                }
+                .encode(&mut out);
+                est.io.queue(&out);
+            }
+            for row in &rows {
+                out.clear();
+                let texts: Vec<Option<Vec<u8>>> = row.iter().map(|v| v.to_text()).collect();
+                encode_text_row(&mut out, texts.iter().map(|t| t.as_deref()));
+                est.io.queue(&out);
+            }
+            out.clear();
+            if deprecate_eof {
+                OkPacket {
+                    affected_rows: 0,
+                    last_insert_id: 0,
+                    status_flags: flags,
+                    warnings: 0,
+                    info: String::new(),
+                }
+                .encode_as_eof(&mut out, caps);
+            } else {
+                EofPacket {
+                    warnings: 0,
+                    status_flags: flags,
+                }
+                .encode(&mut out);
+            }
+            est.io.queue(&out);
+        }
+    }
+}
+
+/// Engine column → Protocol::ColumnDefinition41, with MySQL's types and flags.
+fn column_definition(c: &myseal_engine::Column) -> ColumnDefinition41 {
+    let (column_type, charset, numeric) = match c.kind {
+        ColumnKind::Int | ColumnKind::UInt => (ColumnType::LONGLONG, BINARY_CHARSET, true),
+        ColumnKind::Double => (ColumnType::DOUBLE, BINARY_CHARSET, true),
+        ColumnKind::Decimal => (ColumnType::NEWDECIMAL, BINARY_CHARSET, true),
+        ColumnKind::VarString => (ColumnType::VAR_STRING, u16::from(UTF8MB4_0900_AI_CI), false),
+        ColumnKind::Blob => (ColumnType::BLOB, BINARY_CHARSET, false),
+        ColumnKind::Null => (ColumnType::NULL, BINARY_CHARSET, false),
+        #[allow(unreachable_patterns)]
+        _ => (ColumnType::VAR_STRING, u16::from(UTF8MB4_0900_AI_CI), false),
+    };
+    let mut flags = ColumnFlags(0);
+    if !c.nullable {
+        flags = ColumnFlags(flags.0 | ColumnFlags::NOT_NULL.0);
+    }
+    if c.unsigned || c.kind == ColumnKind::UInt {
+        flags = ColumnFlags(flags.0 | ColumnFlags::UNSIGNED.0);
+    }
+    if c.binary || charset == BINARY_CHARSET && !numeric && c.kind != ColumnKind::Null {
+        flags = ColumnFlags(flags.0 | ColumnFlags::BINARY.0);
+    }
+    if numeric {
+        flags = ColumnFlags(flags.0 | ColumnFlags::NUM.0);
+    }
+    ColumnDefinition41 {
+        schema: c.schema.clone(),
+        table: c.table.clone(),
+        org_table: c.org_table.clone(),
+        name: c.name.clone(),
+        org_name: c.org_name.clone(),
+        character_set: charset,
+        column_length: c.length,
+        column_type,
+        flags,
+        decimals: c.decimals,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v4_mapped_peers_are_reported_as_v4() {
+        let ip: IpAddr = "::ffff:127.0.0.1".parse().unwrap();
+        assert_eq!(canonical_ip(ip).to_string(), "127.0.0.1");
+        let ip6: IpAddr = "::1".parse().unwrap();
+        assert_eq!(canonical_ip(ip6).to_string(), "::1");
+    }
+
+    #[test]
+    fn describe_never_includes_statement_text() {
+        let d = describe(&Command::Query(
+            b"create user x identified by 'hunter2'".to_vec(),
+        ));
+        assert!(!d.contains("hunter2"), "{d}");
+        assert!(d.starts_with("COM_QUERY CREATE"), "{d}");
+    }
+
+    #[test]
+    fn server_capabilities_include_what_clients_need() {
+        let c = server_capabilities();
+        for f in [
+            Caps::CLIENT_PROTOCOL_41,
+            Caps::CLIENT_PLUGIN_AUTH,
+            Caps::CLIENT_SECURE_CONNECTION,
+            Caps::CLIENT_DEPRECATE_EOF,
+            Caps::CLIENT_CONNECT_WITH_DB,
+        ] {
+            assert!(c.contains(f));
+        }
+        assert!(!c.contains(Caps::CLIENT_COMPRESS));
+        assert!(!c.contains(Caps::CLIENT_QUERY_ATTRIBUTES));
+    }
+}

@@ -1,0 +1,102 @@
+//! Server-wide status counters (`SHOW GLOBAL STATUS`).
+
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::Instant;
+
+use myseal_engine::StatusSource;
+
+/// Counters shared by the listener and every session.
+#[derive(Debug)]
+pub(crate) struct Counters {
+    started: Instant,
+    pub(crate) connections: AtomicU64,
+    pub(crate) threads_connected: AtomicU64,
+    pub(crate) max_used_connections: AtomicU64,
+    pub(crate) aborted_connects: AtomicU64,
+    pub(crate) aborted_clients: AtomicU64,
+    pub(crate) ssl_accepts: AtomicU64,
+    pub(crate) ssl_finished_accepts: AtomicU64,
+    pub(crate) questions: AtomicU64,
+    pub(crate) bytes_received: AtomicU64,
+    pub(crate) bytes_sent: AtomicU64,
+    pub(crate) connection_errors_max_connections: AtomicU64,
+}
+
+impl Counters {
+    pub(crate) fn new() -> Self {
+        Counters {
+            started: Instant::now(),
+            connections: AtomicU64::new(0),
+            threads_connected: AtomicU64::new(0),
+            max_used_connections: AtomicU64::new(0),
+            aborted_connects: AtomicU64::new(0),
+            aborted_clients: AtomicU64::new(0),
+            ssl_accepts: AtomicU64::new(0),
+            ssl_finished_accepts: AtomicU64::new(0),
+            questions: AtomicU64::new(0),
+            bytes_received: AtomicU64::new(0),
+            bytes_sent: AtomicU64::new(0),
+            connection_errors_max_connections: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn uptime_secs(&self) -> u64 {
+        self.started.elapsed().as_secs()
+    }
+
+    pub(crate) fn inc(counter: &AtomicU64) {
+        counter.fetch_add(1, Relaxed);
+    }
+
+    /// A session started (after accept, before the handshake).
+    pub(crate) fn connection_opened(&self) {
+        Self::inc(&self.connections);
+        let now = self.threads_connected.fetch_add(1, Relaxed) + 1;
+        self.max_used_connections.fetch_max(now, Relaxed);
+    }
+
+    pub(crate) fn connection_closed(&self, bytes_received: u64, bytes_sent: u64) {
+        self.threads_connected.fetch_sub(1, Relaxed);
+        self.bytes_received.fetch_add(bytes_received, Relaxed);
+        self.bytes_sent.fetch_add(bytes_sent, Relaxed);
+    }
+
+    /// `COM_STATISTICS` text, as mysqladmin status prints it.
+    pub(crate) fn statistics(&self) -> String {
+        let uptime = self.uptime_secs();
+        let questions = self.questions.load(Relaxed);
+        let qps = if uptime == 0 {
+            0.0
+        } else {
+            questions as f64 / uptime as f64
+        };
+        format!(
+            "Uptime: {uptime}  Threads: {}  Questions: {questions}  Slow queries: 0  Opens: 0  Flush tables: 1  Open tables: 0  Queries per second avg: {qps:.3}",
+            self.threads_connected.load(Relaxed)
+        )
+    }
+}
+
+impl StatusSource for Counters {
+    fn global_status(&self) -> Vec<(String, String)> {
+        let v = |name: &str, c: &AtomicU64| (name.to_string(), c.load(Relaxed).to_string());
+        vec![
+            v("Aborted_clients", &self.aborted_clients),
+            v("Aborted_connects", &self.aborted_connects),
+            v("Bytes_received", &self.bytes_received),
+            v("Bytes_sent", &self.bytes_sent),
+            v(
+                "Connection_errors_max_connections",
+                &self.connection_errors_max_connections,
+            ),
+            v("Connections", &self.connections),
+            v("Max_used_connections", &self.max_used_connections),
+            v("Questions", &self.questions),
+            v("Ssl_accepts", &self.ssl_accepts),
+            v("Ssl_finished_accepts", &self.ssl_finished_accepts),
+            v("Threads_connected", &self.threads_connected),
+            ("Threads_running".to_string(), "1".to_string()),
+            ("Uptime".to_string(), self.uptime_secs().to_string()),
+        ]
+    }
+}

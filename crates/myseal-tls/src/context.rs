@@ -1,0 +1,171 @@
+//! The loaded TLS configuration: certificate, key, optional client CA, rustls `ServerConfig`.
+//!
+//! MySQL docs: <https://dev.mysql.com/doc/refman/8.4/en/using-encrypted-connections.html>
+//!
+//! A [`TlsContext`] is immutable. `ALTER INSTANCE RELOAD TLS` loads a new one and swaps the `Arc`
+//! the server holds; connections already established keep the old one.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rustls::crypto::CryptoProvider;
+use rustls::server::WebPkiClientVerifier;
+use rustls::{RootCertStore, ServerConfig};
+
+use crate::certs::{load_certs, load_private_key};
+use crate::ciphers::openssl_cipher_name;
+use crate::{CertSummary, TlsError};
+
+/// Where the server's TLS material lives (`ssl_cert`, `ssl_key`, `ssl_ca`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsSettings {
+    /// PEM certificate chain, leaf first (`ssl_cert`).
+    pub cert: PathBuf,
+    /// PEM private key matching the leaf (`ssl_key`).
+    pub key: PathBuf,
+    /// PEM CA certificates used to verify client certificates (`ssl_ca`); `None` means client
+    /// certificates are not requested.
+    pub ca: Option<PathBuf>,
+}
+
+/// A loaded, immutable TLS configuration.
+///
+/// Reloading means loading a new `TlsContext` and swapping the `Arc` that holds it; the server
+/// does that.
+#[derive(Clone, Debug)]
+pub struct TlsContext {
+    config: Arc<ServerConfig>,
+    server_cert: CertSummary,
+    settings: TlsSettings,
+    cipher_names: Vec<&'static str>,
+}
+
+/// The only crypto provider myseal uses. Never installed process-wide.
+pub(crate) fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// TLS 1.2 and 1.3 only, like MySQL 8.4's default `tls_version`.
+pub(crate) static PROTOCOL_VERSIONS: &[&rustls::SupportedProtocolVersion] =
+    &[&rustls::version::TLS13, &rustls::version::TLS12];
+
+impl TlsContext {
+    /// Loads the certificate chain and private key (PKCS#8, SEC1 or PKCS#1 PEM) and, with `ca`, a
+    /// client-certificate verifier.
+    ///
+    /// With `ca`, clients are asked for a certificate: a client that sends none is still accepted
+    /// (accounts decide with REQUIRE X509 later); one whose certificate does not verify against the
+    /// CA fails the handshake. Without `ca`, client certificates are not requested.
+    ///
+    /// Errors name the file and what is wrong with it (missing file, no certificate in the PEM, no
+    /// key, key does not match the certificate, unusable CA).
+    pub fn load(settings: &TlsSettings) -> Result<Self, TlsError> {
+        let provider = provider();
+        let chain = load_certs(&settings.cert)?;
+        let key = load_private_key(&settings.key)?;
+        let leaf = chain.first().ok_or_else(|| TlsError::NoCertificate {
+            path: settings.cert.clone(),
+        })?;
+        let server_cert = CertSummary::from_der(leaf).map_err(|e| TlsError::BadPem {
+            path: settings.cert.clone(),
+            reason: e.to_string(),
+        })?;
+
+        let signing_key = provider
+            .key_provider
+            .load_private_key(key.clone_key())
+            .map_err(|e| TlsError::BadPem {
+                path: settings.key.clone(),
+                reason: format!("unsupported or malformed private key: {e}"),
+            })?;
+        let cipher_names = provider
+            .cipher_suites
+            .iter()
+            .filter(|suite| suite.usable_for_signature_algorithm(signing_key.algorithm()))
+            .map(|suite| openssl_cipher_name(suite.suite()))
+            .filter(|name| !name.is_empty())
+            .collect();
+
+        let builder = ServerConfig::builder_with_provider(provider.clone())
+            .with_protocol_versions(PROTOCOL_VERSIONS)?;
+        let builder = match &settings.ca {
+            Some(ca) => builder.with_client_cert_verifier(client_verifier(ca, provider)?),
+            None => builder.with_no_client_auth(),
+        };
+        let config = builder
+            .with_single_cert(chain, key)
+            .map_err(|e| map_cert_error(e, settings))?;
+        tracing::debug!(
+            cert = %settings.cert.display(),
+            subject = %server_cert.subject,
+            client_ca = settings.ca.is_some(),
+            "loaded TLS context"
+        );
+        Ok(TlsContext {
+            config: Arc::new(config),
+            server_cert,
+            settings: settings.clone(),
+            cipher_names,
+        })
+    }
+
+    /// A tokio-rustls acceptor sharing this context's `ServerConfig`.
+    pub fn acceptor(&self) -> tokio_rustls::TlsAcceptor {
+        tokio_rustls::TlsAcceptor::from(Arc::clone(&self.config))
+    }
+
+    /// The rustls configuration.
+    pub fn server_config(&self) -> Arc<rustls::ServerConfig> {
+        Arc::clone(&self.config)
+    }
+
+    /// Names and dates of the leaf server certificate (`Ssl_server_not_before`, ...).
+    pub fn server_cert(&self) -> &CertSummary {
+        &self.server_cert
+    }
+
+    /// The paths this context was loaded from.
+    pub fn settings(&self) -> &TlsSettings {
+        &self.settings
+    }
+
+    /// Whether client certificates are requested and verified (a CA was configured).
+    pub fn verifies_client_certs(&self) -> bool {
+        self.settings.ca.is_some()
+    }
+
+    /// OpenSSL names of the cipher suites this context can negotiate, in preference order.
+    pub(crate) fn cipher_names(&self) -> &[&'static str] {
+        &self.cipher_names
+    }
+}
+
+fn client_verifier(
+    ca: &Path,
+    provider: Arc<CryptoProvider>,
+) -> Result<Arc<dyn rustls::server::danger::ClientCertVerifier>, TlsError> {
+    let mut roots = RootCertStore::empty();
+    for (i, cert) in load_certs(ca)?.into_iter().enumerate() {
+        roots.add(cert).map_err(|e| TlsError::BadPem {
+            path: ca.to_path_buf(),
+            reason: format!("certificate #{} is not a usable CA: {e}", i + 1),
+        })?;
+    }
+    WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+        .allow_unauthenticated()
+        .build()
+        .map_err(|e| TlsError::Verifier(format!("{}: {e}", ca.display())))
+}
+
+fn map_cert_error(err: rustls::Error, settings: &TlsSettings) -> TlsError {
+    match err {
+        rustls::Error::InconsistentKeys(_) => TlsError::KeyMismatch {
+            cert: settings.cert.clone(),
+            key: settings.key.clone(),
+        },
+        other => TlsError::BadPem {
+            path: settings.cert.clone(),
+            reason: other.to_string(),
+        },
+    }
+}

@@ -1,0 +1,29 @@
+//! Connection phase messages: greeting, SSLRequest, handshake response and the auth exchange.
+//!
+//! <https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_connection_phase.html>
+//!
+//! Order on the wire (sequence ids in brackets): server [`HandshakeV10`] (0); client
+//! [`SslRequest`] (1), TLS handshake, client [`HandshakeResponse41`] (2); then the server answers
+//! with OK / ERR, an [`AuthSwitchRequest`] or [`AuthMoreData`], and the exchange continues.
+//! The first client packet is read with [`ClientHandshake::decode`], which tells the two apart.
+
+mod auth_more_data;
+mod auth_switch_request;
+mod client_handshake;
+mod handshake_response41;
+mod handshake_v10;
+mod ssl_request;
+
+pub use auth_more_data::AuthMoreData;
+pub use auth_switch_request::AuthSwitchRequest;
+pub use client_handshake::ClientHandshake;
+pub use handshake_response41::HandshakeResponse41;
+pub use handshake_v10::HandshakeV10;
+pub use ssl_request::SslRequest;
+
+/// Length of the fixed part shared by SSLRequest and HandshakeResponse41: capability flags (4),
+/// max packet size (4), character set (1) and 23 filler bytes.
+const FIXED_HEADER_LEN: usize = 32;
+
+/// Number of filler bytes after the character set in SSLRequest / HandshakeResponse41.
+const FILLER_LEN: usize = 23;

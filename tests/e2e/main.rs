@@ -1,0 +1,9 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
+//! End-to-end tests: each starts the real server on an ephemeral port with generated certificates and
+//! talks to it with real client crates (mysql_async, sqlx) over verified TLS, or with raw sockets for
+//! the refusal cases. One test binary (one link on 2 cores).
+
+mod util;
+
+mod clients;
+mod refusals;

@@ -1,0 +1,273 @@
+//! Shared fixtures: certificates generated once per test run, and a server started on port 0.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use myseal_server::{Config, Server};
+
+pub const ROOT_PASSWORD: &str = "s3cret-root";
+
+/// Certificates for all tests: the server's dev certs, plus a second CA and a client cert it signed.
+pub struct Certs {
+    pub dir: PathBuf,
+    pub ca: PathBuf,
+    pub client_cert: PathBuf,
+    pub client_key: PathBuf,
+    pub other_ca: PathBuf,
+    pub other_client_cert: PathBuf,
+    pub other_client_key: PathBuf,
+}
+
+pub fn certs() -> &'static Certs {
+    static CERTS: OnceLock<Certs> = OnceLock::new();
+    CERTS.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("myseal-e2e-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let dev = myseal_tls::ensure_dev_certs(&dir).expect("generate dev certs");
+        let other = dir.join("other");
+        std::fs::create_dir_all(&other).unwrap();
+        let other_ca = other.join("ca.pem");
+        let other_ca_key = other.join("ca-key.pem");
+        myseal_tls::generate_ca("Some Other CA", &other_ca, &other_ca_key).unwrap();
+        let other_client_cert = other.join("client-cert.pem");
+        let other_client_key = other.join("client-key.pem");
+        myseal_tls::issue_cert(
+            &other_ca,
+            &other_ca_key,
+            "intruder",
+            true,
+            &other_client_cert,
+            &other_client_key,
+        )
+        .unwrap();
+        Certs {
+            ca: dev.ca_cert,
+            client_cert: dev.client_cert,
+            client_key: dev.client_key,
+            dir,
+            other_ca,
+            other_client_cert,
+            other_client_key,
+        }
+    })
+}
+
+/// A config for a test server: port 0, the shared certs, root password set.
+pub fn config() -> Config {
+    let mut c = Config::default();
+    c.port = 0;
+    c.tls.certs_dir = certs().dir.clone();
+    c.root_password = ROOT_PASSWORD.to_string();
+    c
+}
+
+pub async fn start(config: Config) -> Server {
+    Server::start(config).await.expect("server starts")
+}
+
+pub fn ca() -> &'static Path {
+    &certs().ca
+}
+
+// ---------------------------------------------------------------------------------------------
+// A raw protocol client for the refusal tests: precise control over every byte the client sends.
+
+use std::sync::Arc;
+
+use bytes::BytesMut;
+use myseal_wire::codec::{decode_packet, encode_packet, Packet};
+use myseal_wire::connect::{HandshakeResponse41, HandshakeV10, SslRequest};
+use myseal_wire::constants::CapabilityFlags as Caps;
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, ServerName};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+pub trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
+
+pub struct Raw {
+    pub s: Box<dyn Io>,
+    buf: BytesMut,
+    pub seq: u8,
+}
+
+impl Raw {
+    pub async fn connect(port: u16) -> Raw {
+        let tcp = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        Raw {
+            s: Box::new(tcp),
+            buf: BytesMut::new(),
+            seq: 0,
+        }
+    }
+
+    /// Next packet, or None when the server closed the connection.
+    pub async fn read(&mut self) -> Option<Packet> {
+        loop {
+            if let Some(p) = decode_packet(&mut self.buf, 1 << 30).unwrap() {
+                self.seq = p.seq.wrapping_add(1);
+                return Some(p);
+            }
+            match self.s.read_buf(&mut self.buf).await {
+                Ok(0) | Err(_) => return None,
+                Ok(_) => {}
+            }
+        }
+    }
+
+    pub async fn write(&mut self, payload: &[u8]) {
+        let mut out = BytesMut::new();
+        self.seq = encode_packet(&mut out, self.seq, payload);
+        self.s.write_all(&out).await.unwrap();
+    }
+
+    pub async fn write_raw(&mut self, bytes: &[u8]) {
+        self.s.write_all(bytes).await.unwrap();
+    }
+
+    /// True when the server closes the connection (EOF or reset) within 5 seconds.
+    pub async fn closed_by_server(&mut self) -> bool {
+        let mut b = [0u8; 256];
+        matches!(
+            tokio::time::timeout(std::time::Duration::from_secs(5), async {
+                loop {
+                    match self.s.read(&mut b).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(_) => {}
+                    }
+                }
+            })
+            .await,
+            Ok(())
+        )
+    }
+
+    pub async fn greeting(&mut self) -> HandshakeV10 {
+        let p = self.read().await.expect("greeting");
+        HandshakeV10::decode(&p.payload).unwrap()
+    }
+
+    /// Sends SSLRequest and runs the TLS handshake with a client trusting `ca`.
+    pub async fn start_tls(&mut self, ca: &Path) -> Result<(), std::io::Error> {
+        let mut out = Vec::new();
+        SslRequest {
+            capability_flags: client_caps(),
+            max_packet_size: 1 << 24,
+            character_set: 255,
+        }
+        .encode(&mut out);
+        self.write(&out).await;
+        let mut roots = rustls::RootCertStore::empty();
+        for c in CertificateDer::pem_file_iter(ca).unwrap() {
+            roots.add(c.unwrap()).unwrap();
+        }
+        let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+        let plain: Box<dyn Io> = std::mem::replace(&mut self.s, Box::new(tokio::io::duplex(1).0));
+        let tls = connector
+            .connect(ServerName::try_from("localhost").unwrap(), plain)
+            .await?;
+        self.s = Box::new(tls);
+        Ok(())
+    }
+
+    /// Sends a HandshakeResponse41 for caching_sha2_password.
+    pub async fn send_response(&mut self, user: &str, password: &str, nonce: &[u8; 20], ssl: bool) {
+        let mut caps = client_caps();
+        if !ssl {
+            caps.remove(Caps::CLIENT_SSL);
+        }
+        let auth = if password.is_empty() {
+            Vec::new()
+        } else {
+            myseal_auth::caching_sha2::scramble(password.as_bytes(), nonce).to_vec()
+        };
+        let mut out = Vec::new();
+        HandshakeResponse41 {
+            capability_flags: caps,
+            max_packet_size: 1 << 24,
+            character_set: 255,
+            username: user.to_string(),
+            auth_response: auth,
+            database: None,
+            auth_plugin_name: Some("caching_sha2_password".into()),
+            connect_attrs: vec![("_client_name".into(), "myseal-e2e".into())],
+            zstd_compression_level: None,
+        }
+        .encode(&mut out);
+        self.write(&out).await;
+    }
+
+    /// Full TLS login as `user`; panics unless it ends in OK.
+    pub async fn login(port: u16, user: &str, password: &str) -> Raw {
+        let mut raw = Raw::connect(port).await;
+        let g = raw.greeting().await;
+        raw.start_tls(ca()).await.unwrap();
+        raw.send_response(user, password, &g.auth_plugin_data, true)
+            .await;
+        loop {
+            let p = raw.read().await.expect("auth reply");
+            match p.payload.first() {
+                Some(0x00) => return raw,
+                Some(0x01) if p.payload.get(1) == Some(&4) => {
+                    let mut pw = password.as_bytes().to_vec();
+                    pw.push(0);
+                    raw.write(&pw).await;
+                }
+                Some(0x01) => {}
+                _ => panic!("login failed: {:?}", err_of(&p)),
+            }
+        }
+    }
+
+    /// COM_QUERY and the first response packet.
+    pub async fn query(&mut self, sql: &str) -> Packet {
+        self.seq = 0;
+        let mut out = vec![0x03];
+        out.extend_from_slice(sql.as_bytes());
+        self.write(&out).await;
+        self.read().await.expect("response")
+    }
+}
+
+pub fn client_caps() -> Caps {
+    Caps::CLIENT_PROTOCOL_41
+        | Caps::CLIENT_SECURE_CONNECTION
+        | Caps::CLIENT_PLUGIN_AUTH
+        | Caps::CLIENT_PLUGIN_AUTH_LENENC_CLIENT_DATA
+        | Caps::CLIENT_CONNECT_ATTRS
+        | Caps::CLIENT_DEPRECATE_EOF
+        | Caps::CLIENT_TRANSACTIONS
+        | Caps::CLIENT_LONG_PASSWORD
+        | Caps::CLIENT_SSL
+}
+
+/// (code, state, message) of an ERR packet, or None.
+pub fn err_of(p: &Packet) -> Option<(u16, String, String)> {
+    let e = myseal_wire::response::ErrPacket::decode(&p.payload).ok()?;
+    Some((
+        e.code,
+        String::from_utf8_lossy(&e.sql_state).into_owned(),
+        e.message,
+    ))
+}
+
+/// Waits (bounded) until the server has `n` open connections.
+pub async fn wait_for_connections(server: &myseal_server::Server, n: u64) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while server.connections() != n {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "server still has {} connections, expected {n}",
+            server.connections()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}

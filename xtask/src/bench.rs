@@ -1,0 +1,361 @@
+//! `cargo xtask bench`: the numbers, measured on the release binary.
+//!
+//! 1. start → first accepted TLS query (certificates already generated), median of 5 starts;
+//! 2. memory per idle authenticated TLS connection (server RSS delta / N);
+//! 3. N concurrent TLS connections held open, all answering `SELECT 1`;
+//! 4. `SELECT 1` round trips per second on one connection;
+//!
+//! and, when a MariaDB server (`mariadbd`) is installed, the same on it with the same certificates and the
+//! ratio. Load goes to 127.0.0.1 only and is bounded in count and time.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use mysql_async::prelude::Queryable;
+use mysql_async::{Opts, OptsBuilder, SslOpts};
+
+use crate::server::{self, Myseal, ROOT_PASSWORD};
+
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let n: usize = crate::opt(args, "--connections")
+        .map(|s| {
+            s.parse()
+                .map_err(|_| "--connections takes a number".to_string())
+        })
+        .transpose()?
+        .unwrap_or(1000);
+    ensure_fd_limit(n)?;
+    let bin = server::build_release()?;
+    let certs = server::scratch("bench-certs");
+    myseal_tls::ensure_dev_certs(&certs).map_err(|e| e.to_string())?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+
+    // 1. start to first query.
+    let mut starts = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let srv = Myseal::start(&bin, &certs, &[])?;
+        rt.block_on(first_query(srv.port, &certs))?;
+        starts.push(t.elapsed());
+        srv.stop();
+    }
+    starts.sort();
+    let start_median = starts[starts.len() / 2];
+    println!("myseal: start to first TLS query: median {start_median:?} (of {starts:?})");
+
+    let srv = Myseal::start(&bin, &certs, &["--max-connections", &(n + 10).to_string()])?;
+    let pid = srv.child.id();
+    let mine = rt.block_on(measure("myseal", srv.port, &certs, n, || {
+        server::rss_kib(pid)
+    }))?;
+    srv.stop();
+
+    let theirs = match Mariadb::start(&certs) {
+        Ok(Some(m)) => {
+            let pid = m.child.id();
+            let r = rt.block_on(measure("mariadb", m.port, &certs, n, || {
+                server::rss_kib(pid)
+            }));
+            m.stop();
+            Some(r?)
+        }
+        Ok(None) => {
+            println!("no MariaDB/MySQL server installed (apt-get install mariadb-server): comparison skipped");
+            None
+        }
+        Err(e) => {
+            println!("MariaDB comparison failed to start: {e}");
+            None
+        }
+    };
+
+    println!();
+    println!("| metric | myseal | target | mariadb | ratio (mariadb/myseal) |");
+    println!("|---|---|---|---|---|");
+    println!(
+        "| start → first TLS query | {:.1} ms | < 50 ms | | |",
+        ms(start_median)
+    );
+    let row = |name: &str, a: f64, unit: &str, target: &str, b: Option<f64>| {
+        let (bs, ratio) = match b {
+            Some(b) if a > 0.0 => (format!("{b:.1} {unit}"), format!("{:.2}", b / a)),
+            _ => (String::new(), String::new()),
+        };
+        println!("| {name} | {a:.1} {unit} | {target} | {bs} | {ratio} |");
+    };
+    row(
+        "memory per idle TLS connection",
+        mine.kib_per_conn,
+        "KiB",
+        "< 64 KiB",
+        theirs.as_ref().map(|t| t.kib_per_conn),
+    );
+    row(
+        &format!("{n} TLS connections: connect all"),
+        ms(mine.connect_all),
+        "ms",
+        "",
+        theirs.as_ref().map(|t| ms(t.connect_all)),
+    );
+    println!(
+        "| {n} concurrent connections answering SELECT 1 | {}/{n} | {n}/{n} | {} | |",
+        mine.answered,
+        theirs
+            .as_ref()
+            .map(|t| format!("{}/{n}", t.answered))
+            .unwrap_or_default()
+    );
+    let qps_ratio = theirs
+        .as_ref()
+        .map(|t| format!("{:.2}", mine.qps / t.qps))
+        .unwrap_or_default();
+    println!(
+        "| SELECT 1 per second, one connection | {:.0} | | {} | {} (myseal/mariadb) |",
+        mine.qps,
+        theirs
+            .as_ref()
+            .map(|t| format!("{:.0}", t.qps))
+            .unwrap_or_default(),
+        qps_ratio
+    );
+    if mine.answered != n {
+        return Err(format!(
+            "only {} of {n} connections answered",
+            mine.answered
+        ));
+    }
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Re-executes through `sh -c 'ulimit -n ...'` when the open-file limit is too low for n connections.
+fn ensure_fd_limit(n: usize) -> Result<(), String> {
+    let limits = std::fs::read_to_string("/proc/self/limits").unwrap_or_default();
+    let soft: usize = limits
+        .lines()
+        .find(|l| l.starts_with("Max open files"))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(usize::MAX);
+    if soft >= n * 2 + 200 || std::env::var_os("XTASK_ULIMIT_RAISED").is_some() {
+        return Ok(());
+    }
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!("ulimit -n {} && exec \"$0\" \"$@\"", n * 2 + 1000))
+        .arg(exe)
+        .args(args)
+        .env("XTASK_ULIMIT_RAISED", "1")
+        .status()
+        .map_err(|e| e.to_string())?;
+    std::process::exit(status.code().unwrap_or(1));
+}
+
+fn opts(port: u16, certs: &Path) -> Opts {
+    OptsBuilder::default()
+        .ip_or_hostname("localhost")
+        .tcp_port(port)
+        .user(Some("root"))
+        .pass(Some(ROOT_PASSWORD))
+        .prefer_socket(false)
+        .ssl_opts(Some(
+            SslOpts::default().with_root_certs(vec![certs.join("ca.pem").into()]),
+        ))
+        .into()
+}
+
+async fn first_query(port: u16, certs: &Path) -> Result<(), String> {
+    let mut c = mysql_async::Conn::new(opts(port, certs))
+        .await
+        .map_err(|e| e.to_string())?;
+    let one: Option<i64> = c.query_first("SELECT 1").await.map_err(|e| e.to_string())?;
+    if one != Some(1) {
+        return Err("SELECT 1 did not return 1".into());
+    }
+    let _ = c.disconnect().await;
+    Ok(())
+}
+
+struct Measured {
+    kib_per_conn: f64,
+    connect_all: Duration,
+    answered: usize,
+    qps: f64,
+}
+
+async fn measure(
+    name: &str,
+    port: u16,
+    certs: &Path,
+    n: usize,
+    rss: impl Fn() -> Option<u64>,
+) -> Result<Measured, String> {
+    // Warm up (fills the sha2 cache, allocator arenas) before the baseline.
+    first_query(port, certs).await?;
+    let before = rss().ok_or("cannot read server RSS")?;
+    let t = Instant::now();
+    let mut conns = Vec::with_capacity(n);
+    // Open in batches of 50 so the accept backlog is never the limit.
+    for chunk in 0..n.div_ceil(50) {
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..(n - chunk * 50).min(50) {
+            let o = opts(port, certs);
+            set.spawn(async move { mysql_async::Conn::new(o).await });
+        }
+        while let Some(r) = set.join_next().await {
+            conns.push(
+                r.map_err(|e| e.to_string())?
+                    .map_err(|e| format!("{name}: connect: {e}"))?,
+            );
+        }
+    }
+    let connect_all = t.elapsed();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let after = rss().ok_or("cannot read server RSS")?;
+    let kib_per_conn = after.saturating_sub(before) as f64 / n as f64;
+    println!("{name}: {n} idle TLS connections: RSS {before} KiB → {after} KiB = {kib_per_conn:.1} KiB each");
+
+    let mut set = tokio::task::JoinSet::new();
+    for mut c in conns {
+        set.spawn(async move {
+            let r: Result<Option<i64>, _> = c.query_first("SELECT 1").await;
+            (matches!(r, Ok(Some(1))), c)
+        });
+    }
+    let mut answered = 0;
+    let mut conns = Vec::with_capacity(n);
+    while let Some(r) = set.join_next().await {
+        let (ok, c) = r.map_err(|e| e.to_string())?;
+        answered += usize::from(ok);
+        conns.push(c);
+    }
+    println!("{name}: {answered}/{n} concurrent connections answered SELECT 1");
+
+    let mut c = conns.pop().ok_or("no connection")?;
+    let t = Instant::now();
+    let mut count = 0u32;
+    while t.elapsed() < Duration::from_secs(2) && count < 200_000 {
+        let _: Option<i64> = c.query_first("SELECT 1").await.map_err(|e| e.to_string())?;
+        count += 1;
+    }
+    let qps = f64::from(count) / t.elapsed().as_secs_f64();
+    println!("{name}: {qps:.0} SELECT 1 per second on one TLS connection");
+    for c in conns {
+        let _ = c.disconnect().await;
+    }
+    Ok(Measured {
+        kib_per_conn,
+        connect_all,
+        answered,
+        qps,
+    })
+}
+
+/// A throwaway MariaDB server with the same certificates and a root@'%' password.
+struct Mariadb {
+    child: Child,
+    port: u16,
+}
+
+impl Mariadb {
+    fn start(certs: &Path) -> Result<Option<Mariadb>, String> {
+        let Some(mariadbd) = ["mariadbd", "mysqld"].into_iter().find_map(|b| {
+            server::which(b)
+                .or_else(|| Some(Path::new("/usr/sbin").join(b)).filter(|p| p.is_file()))
+        }) else {
+            return Ok(None);
+        };
+        let Some(install) =
+            server::which("mariadb-install-db").or_else(|| server::which("mysql_install_db"))
+        else {
+            return Ok(None);
+        };
+        let dir = server::scratch("bench-mariadb");
+        let data = dir.join("data");
+        let sock = dir.join("sock");
+        let out = Command::new(install)
+            .arg(format!("--datadir={}", data.display()))
+            .args([
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+                "--user=root",
+            ])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(format!(
+                "mariadb-install-db: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        let port = free_port()?;
+        let child = Command::new(mariadbd)
+            .arg("--no-defaults")
+            .arg(format!("--datadir={}", data.display()))
+            .arg(format!("--socket={}", sock.display()))
+            .arg(format!("--port={port}"))
+            .args([
+                "--bind-address=127.0.0.1",
+                "--user=root",
+                "--skip-name-resolve",
+                "--max-connections=5000",
+            ])
+            .arg(format!("--ssl-ca={}", certs.join("ca.pem").display()))
+            .arg(format!(
+                "--ssl-cert={}",
+                certs.join("server-cert.pem").display()
+            ))
+            .arg(format!(
+                "--ssl-key={}",
+                certs.join("server-key.pem").display()
+            ))
+            .arg("--require-secure-transport=ON")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        let mut m = Mariadb { child, port };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let sql = format!(
+            "CREATE USER IF NOT EXISTS 'root'@'%' IDENTIFIED BY '{ROOT_PASSWORD}'; GRANT ALL ON *.* TO 'root'@'%';"
+        );
+        loop {
+            let ok = Command::new("mariadb")
+                .arg(format!("--socket={}", sock.display()))
+                .args(["-u", "root", "-e", &sql])
+                .output()
+                .map(|o| o.status.success())
+                .unwrap_or(false);
+            if ok {
+                return Ok(Some(m));
+            }
+            if Instant::now() > deadline || matches!(m.child.try_wait(), Ok(Some(_))) {
+                let _ = m.child.kill();
+                return Err("mariadbd did not become ready".into());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn stop(mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+        let _ = self.port;
+    }
+}
+
+fn free_port() -> Result<u16, String> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    l.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}

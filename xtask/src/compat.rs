@@ -1,0 +1,255 @@
+//! `cargo xtask compat`: real third-party clients against the release server.
+//!
+//! Each check runs a client process with a timeout and looks at its exit status and output. Clients that are
+//! not installed are reported as skipped (`--require-all`, used by CI, turns a skip into a failure).
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::server::{self, Myseal, ROOT_PASSWORD};
+
+struct Outcome {
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+}
+
+impl Outcome {
+    fn record(&mut self, name: &str, result: Result<(), String>) {
+        match result {
+            Ok(()) => {
+                self.passed += 1;
+                println!("ok   - {name}");
+            }
+            Err(e) if e.starts_with("skip:") => {
+                self.skipped += 1;
+                println!("skip - {name}: {}", &e[5..]);
+            }
+            Err(e) => {
+                self.failed += 1;
+                println!("FAIL - {name}: {e}");
+            }
+        }
+    }
+}
+
+/// Runs `program args` with a 60 s limit; returns (success, stdout, stderr).
+fn run_client(program: &str, args: &[String]) -> Result<(bool, String, String), String> {
+    let out = Command::new("timeout")
+        .arg("60")
+        .arg(program)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    Ok((
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
+}
+
+fn expect_ok(r: (bool, String, String), needle: &str) -> Result<(), String> {
+    let (ok, out, err) = r;
+    if !ok {
+        return Err(format!("client failed: {}{}", out.trim(), err.trim()));
+    }
+    if !out.contains(needle) {
+        return Err(format!("output lacks '{needle}': {}", out.trim()));
+    }
+    Ok(())
+}
+
+fn expect_err(r: (bool, String, String), needle: &str) -> Result<(), String> {
+    let (ok, out, err) = r;
+    if ok {
+        return Err(format!(
+            "client succeeded but should have failed: {}",
+            out.trim()
+        ));
+    }
+    if !err.contains(needle) && !out.contains(needle) {
+        return Err(format!("error lacks '{needle}': {}", err.trim()));
+    }
+    Ok(())
+}
+
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let require_all = args.iter().any(|a| a == "--require-all");
+    let bin = server::build_release()?;
+    let certs = server::scratch("compat-certs");
+    myseal_tls::ensure_dev_certs(&certs).map_err(|e| e.to_string())?;
+    let other = certs.join("other");
+    std::fs::create_dir_all(&other).map_err(|e| e.to_string())?;
+    myseal_tls::generate_ca("Other CA", &other.join("ca.pem"), &other.join("ca-key.pem"))
+        .map_err(|e| e.to_string())?;
+    let srv = Myseal::start(&bin, &certs, &["--trace-handshake"])?;
+    println!(
+        "myseal on 127.0.0.1:{} (ready after {:?})",
+        srv.port, srv.ready_after
+    );
+    let mut o = Outcome {
+        passed: 0,
+        failed: 0,
+        skipped: 0,
+    };
+    cli_checks(&srv, &certs, &mut o);
+    python_checks(&srv, &certs, &mut o);
+    let log = srv.log.clone();
+    srv.stop();
+    if o.failed > 0 {
+        println!("--- server log (last 40 lines) ---");
+        if let Ok(l) = log.lock() {
+            for line in l
+                .iter()
+                .rev()
+                .take(40)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+            {
+                println!("{line}");
+            }
+        }
+    }
+    println!(
+        "{} passed, {} failed, {} skipped",
+        o.passed, o.failed, o.skipped
+    );
+    if o.failed > 0 || (require_all && o.skipped > 0) {
+        return Err("compat checks failed".into());
+    }
+    Ok(())
+}
+
+fn cli_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
+    let client = ["mysql", "mariadb"]
+        .into_iter()
+        .find(|c| server::which(c).is_some());
+    let Some(client) = client else {
+        o.record(
+            "mysql CLI",
+            Err("skip:no mysql/mariadb client (apt-get install mariadb-client)".into()),
+        );
+        return;
+    };
+    let p = |name: &str| certs.join(name).display().to_string();
+    let base = |extra: &[&str], password: &str| -> Vec<String> {
+        let mut v: Vec<String> = vec![
+            "-h".into(),
+            "127.0.0.1".into(),
+            "-P".into(),
+            srv.port.to_string(),
+            "-u".into(),
+            "root".into(),
+            format!("-p{password}"),
+        ];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let ssl = [
+        format!("--ssl-ca={}", p("ca.pem")),
+        format!("--ssl-cert={}", p("client-cert.pem")),
+        format!("--ssl-key={}", p("client-key.pem")),
+    ];
+    let ssl_refs: Vec<&str> = ssl.iter().map(String::as_str).collect();
+    let query = |q: &str| -> Vec<String> {
+        let mut v = ssl_refs.clone();
+        v.push("-e");
+        v.push(q);
+        base(&v, ROOT_PASSWORD)
+    };
+
+    o.record(
+        &format!("{client} CLI with client certificate: SHOW SESSION STATUS LIKE 'Ssl_cipher'"),
+        run_client(client, &query("SHOW SESSION STATUS LIKE 'Ssl_cipher'"))
+            .and_then(|r| expect_ok(r, "TLS_")),
+    );
+    let mut verify = query("SHOW SESSION STATUS LIKE 'Ssl_version'");
+    verify.push("--ssl-verify-server-cert".into());
+    o.record(
+        &format!("{client} CLI --ssl-verify-server-cert"),
+        run_client(client, &verify).and_then(|r| expect_ok(r, "TLSv1.3")),
+    );
+    o.record(
+        &format!("{client} CLI banner queries and expressions"),
+        run_client(
+            client,
+            &query("select @@version_comment limit 1; SELECT 1+1 AS two; SHOW VARIABLES LIKE 'have_ssl'; SELECT USER()"),
+        )
+        .and_then(|r| expect_ok(r, "myseal").and_then(|_| expect_ok(run_client(client, &query("SELECT 1+1 AS two"))?, "2"))),
+    );
+    o.record(
+        &format!("{client} CLI --skip-ssl gets ERROR 3159"),
+        run_client(
+            client,
+            &base(&["--skip-ssl", "-e", "SELECT 1"], ROOT_PASSWORD),
+        )
+        .and_then(|r| expect_err(r, "3159")),
+    );
+    let wrong_ca = format!("--ssl-ca={}", certs.join("other").join("ca.pem").display());
+    o.record(
+        &format!("{client} CLI trusting another CA refuses the server (ERROR 2026)"),
+        run_client(
+            client,
+            &base(
+                &[&wrong_ca, "--ssl-verify-server-cert", "-e", "SELECT 1"],
+                ROOT_PASSWORD,
+            ),
+        )
+        .and_then(|r| expect_err(r, "2026")),
+    );
+    let mut wrong_pw = ssl_refs.clone();
+    wrong_pw.extend(["-e", "SELECT 1"]);
+    o.record(
+        &format!("{client} CLI wrong password gets ERROR 1045"),
+        run_client(client, &base(&wrong_pw, "not-the-password"))
+            .and_then(|r| expect_err(r, "1045")),
+    );
+    o.record(
+        &format!("{client} CLI unknown statement gets ERROR 1064"),
+        run_client(client, &query("SELEKT 1")).and_then(|r| expect_err(r, "1064")),
+    );
+}
+
+fn python_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
+    let Some(python) = ["python3", "python"]
+        .into_iter()
+        .find(|p| server::which(p).is_some())
+    else {
+        o.record("python clients", Err("skip:no python3".into()));
+        return;
+    };
+    let script = crate::root()
+        .join("xtask")
+        .join("scripts")
+        .join("python_clients.py");
+    for driver in ["pymysql", "mysql.connector"] {
+        let args = vec![
+            script.display().to_string(),
+            driver.to_string(),
+            srv.port.to_string(),
+            certs.join("ca.pem").display().to_string(),
+            ROOT_PASSWORD.to_string(),
+        ];
+        let name = format!("{driver}: verifying SSL context, SELECT 1, Ssl_cipher, wrong password");
+        let result = match Command::new("timeout")
+            .arg("60")
+            .arg(python)
+            .args(&args)
+            .output()
+        {
+            Ok(out) if out.status.code() == Some(77) => Err(format!(
+                "skip:{}",
+                String::from_utf8_lossy(&out.stdout).trim()
+            )),
+            Ok(out) if out.status.success() => Ok(()),
+            Ok(out) => Err(format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout).trim(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )),
+            Err(e) => Err(e.to_string()),
+        };
+        o.record(&name, result);
+    }
+}

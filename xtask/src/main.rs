@@ -1,0 +1,79 @@
+//! `cargo xtask <command>`: developer automation for myseal.
+//!
+//! - `certs [--dir DIR] [--client NAME]`: generate the dev CA/server/client certificates (or issue another
+//!   client certificate signed by the dev CA).
+//! - `compat`: start the release server and connect with real third-party clients (mariadb/mysql CLI,
+//!   PyMySQL, mysql-connector-python), checking TLS, refusals and errors. Prints `N passed, M failed`.
+//! - `bench [--connections N]`: start-to-first-query time, memory per idle TLS connection, N concurrent
+//!   connections; compared with a MariaDB server when one is installed.
+#![forbid(unsafe_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod bench;
+mod compat;
+mod server;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(cmd) = args.first() else {
+        eprintln!("usage: cargo xtask <certs|compat|bench> [options]");
+        return ExitCode::from(2);
+    };
+    let rest = &args[1..];
+    let result = match cmd.as_str() {
+        "certs" => certs(rest),
+        "compat" => compat::run(rest),
+        "bench" => bench::run(rest),
+        other => Err(format!(
+            "unknown command '{other}' (expected certs, compat or bench)"
+        )),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The value after `--name` in `args`.
+pub(crate) fn opt<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(String::as_str)
+}
+
+/// The workspace root (xtask lives one level below it).
+pub(crate) fn root() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    dir.parent().map(PathBuf::from).unwrap_or(dir)
+}
+
+fn certs(args: &[String]) -> Result<(), String> {
+    let dir = opt(args, "--dir")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("certs"));
+    let dev = myseal_tls::ensure_dev_certs(&dir).map_err(|e| e.to_string())?;
+    println!(
+        "{} dev certificates in {}",
+        if dev.created { "generated" } else { "reusing" },
+        dir.display()
+    );
+    if let Some(name) = opt(args, "--client") {
+        let cert = dir.join(format!("{name}-cert.pem"));
+        let key = dir.join(format!("{name}-key.pem"));
+        myseal_tls::issue_cert(&dev.ca_cert, &dev.ca_key, name, true, &cert, &key)
+            .map_err(|e| e.to_string())?;
+        println!(
+            "issued client certificate CN={name}: {} {}",
+            cert.display(),
+            key.display()
+        );
+    }
+    Ok(())
+}
