@@ -54,10 +54,12 @@ pub fn certs() -> &'static Certs {
 
 /// A config for a test server: port 0, the shared certs, root password set.
 pub fn config() -> Config {
-    let mut c = Config::default();
-    c.port = 0;
+    let mut c = Config {
+        port: 0,
+        root_password: ROOT_PASSWORD.to_string(),
+        ..Config::default()
+    };
     c.tls.certs_dir = certs().dir.clone();
-    c.root_password = ROOT_PASSWORD.to_string();
     c
 }
 

@@ -251,12 +251,6 @@ fn load_tls(opts: &TlsOptions) -> Result<Option<Arc<TlsContext>>, ServerError> {
         },
         (None, None) => {
             let dev = myseal_tls::ensure_dev_certs(&opts.certs_dir)?;
-            if dev.created {
-                tracing::info!(
-                    "generated CA, server and client certificates in {}",
-                    dev.dir.display()
-                );
-            }
             TlsSettings {
                 cert: dev.server_cert,
                 key: dev.server_key,

@@ -576,13 +576,13 @@ fn session_tls_status(shared: &Shared, tls: Option<&PeerInfo>) -> Vec<(String, S
 fn status_flags(session: &Session, more_results: bool) -> StatusFlags {
     let mut f = StatusFlags(0);
     if session.autocommit() {
-        f = f | StatusFlags::SERVER_STATUS_AUTOCOMMIT;
+        f |= StatusFlags::SERVER_STATUS_AUTOCOMMIT;
     }
     if session.in_transaction() {
-        f = f | StatusFlags::SERVER_STATUS_IN_TRANS;
+        f |= StatusFlags::SERVER_STATUS_IN_TRANS;
     }
     if more_results {
-        f = f | StatusFlags::SERVER_MORE_RESULTS_EXISTS;
+        f |= StatusFlags::SERVER_MORE_RESULTS_EXISTS;
     }
     f
 }
@@ -689,7 +689,20 @@ fn describe(c: &Command) -> String {
         Command::Quit => "COM_QUIT".into(),
         Command::InitDb(db) => format!("COM_INIT_DB {db}"),
         Command::Ping => "COM_PING".into(),
-        other => format!("{:?}", std::mem::discriminant(other)),
+        Command::FieldList { .. } => "COM_FIELD_LIST".into(),
+        Command::Statistics => "COM_STATISTICS".into(),
+        Command::ProcessKill(id) => format!("COM_PROCESS_KILL {id}"),
+        Command::Debug => "COM_DEBUG".into(),
+        Command::ChangeUser(_) => "COM_CHANGE_USER".into(),
+        Command::StmtPrepare(_) => "COM_STMT_PREPARE".into(),
+        Command::StmtExecute(_) => "COM_STMT_EXECUTE".into(),
+        Command::StmtSendLongData(_) => "COM_STMT_SEND_LONG_DATA".into(),
+        Command::StmtClose(_) => "COM_STMT_CLOSE".into(),
+        Command::StmtReset(_) => "COM_STMT_RESET".into(),
+        Command::SetOption(_) => "COM_SET_OPTION".into(),
+        Command::StmtFetch(_) => "COM_STMT_FETCH".into(),
+        Command::ResetConnection => "COM_RESET_CONNECTION".into(),
+        Command::Unknown(b) => format!("unknown command 0x{b:02x}"),
     }
 }
 
@@ -828,6 +841,7 @@ async fn send_ok(
 
 fn write_outcome(est: &mut Established, outcome: Outcome, more: bool, caps: Caps) {
     let flags = status_flags(&est.session, more);
+    let warning_count = est.session.warning_count();
     let mut out = Vec::with_capacity(128);
     match outcome {
         Outcome::Ok {
@@ -876,13 +890,13 @@ fn write_outcome(est: &mut Established, outcome: Outcome, more: bool, caps: Caps
                     affected_rows: 0,
                     last_insert_id: 0,
                     status_flags: flags,
-                    warnings: 0,
+                    warnings: warning_count,
                     info: String::new(),
                 }
                 .encode_as_eof(&mut out, caps);
             } else {
                 EofPacket {
-                    warnings: 0,
+                    warnings: warning_count,
                     status_flags: flags,
                 }
                 .encode(&mut out);
@@ -898,6 +912,7 @@ fn column_definition(c: &myseal_engine::Column) -> ColumnDefinition41 {
         ColumnKind::Int | ColumnKind::UInt => (ColumnType::LONGLONG, BINARY_CHARSET, true),
         ColumnKind::Double => (ColumnType::DOUBLE, BINARY_CHARSET, true),
         ColumnKind::Decimal => (ColumnType::NEWDECIMAL, BINARY_CHARSET, true),
+        ColumnKind::VarString if c.binary => (ColumnType::VAR_STRING, BINARY_CHARSET, false),
         ColumnKind::VarString => (ColumnType::VAR_STRING, u16::from(UTF8MB4_0900_AI_CI), false),
         ColumnKind::Blob => (ColumnType::BLOB, BINARY_CHARSET, false),
         ColumnKind::Null => (ColumnType::NULL, BINARY_CHARSET, false),
@@ -906,16 +921,16 @@ fn column_definition(c: &myseal_engine::Column) -> ColumnDefinition41 {
     };
     let mut flags = ColumnFlags(0);
     if !c.nullable {
-        flags = ColumnFlags(flags.0 | ColumnFlags::NOT_NULL.0);
+        flags |= ColumnFlags::NOT_NULL;
     }
     if c.unsigned || c.kind == ColumnKind::UInt {
-        flags = ColumnFlags(flags.0 | ColumnFlags::UNSIGNED.0);
+        flags |= ColumnFlags::UNSIGNED;
     }
     if c.binary || charset == BINARY_CHARSET && !numeric && c.kind != ColumnKind::Null {
-        flags = ColumnFlags(flags.0 | ColumnFlags::BINARY.0);
+        flags |= ColumnFlags::BINARY;
     }
     if numeric {
-        flags = ColumnFlags(flags.0 | ColumnFlags::NUM.0);
+        flags |= ColumnFlags::NUM;
     }
     ColumnDefinition41 {
         schema: c.schema.clone(),
