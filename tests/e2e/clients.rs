@@ -18,6 +18,19 @@ fn mysql_async_opts(port: u16, user: &str, pass: &str, ssl: Option<SslOpts>) -> 
         .into()
 }
 
+/// Asserts that a connection attempt failed with this MySQL error.
+fn assert_server_error(err: mysql_async::Error, code: u16, state: &str, message: &str) {
+    match err {
+        mysql_async::Error::Server(e) => {
+            assert_eq!(
+                (e.code, e.state.as_str(), e.message.as_str()),
+                (code, state, message)
+            );
+        }
+        other => panic!("expected ERROR {code}, got {other:?}"),
+    }
+}
+
 fn verified_ssl() -> SslOpts {
     SslOpts::default().with_root_certs(vec![util::ca().to_path_buf().into()])
 }
@@ -130,17 +143,12 @@ async fn mysql_async_wrong_password_gets_1045() {
     let err = mysql_async::Conn::new(mysql_async_opts(port, "root", "nope", Some(verified_ssl())))
         .await
         .unwrap_err();
-    match err {
-        mysql_async::Error::Server(e) => {
-            assert_eq!(e.code, 1045);
-            assert_eq!(e.state, "28000");
-            assert_eq!(
-                e.message,
-                "Access denied for user 'root'@'127.0.0.1' (using password: YES)"
-            );
-        }
-        other => panic!("expected a server error, got {other:?}"),
-    }
+    assert_server_error(
+        err,
+        1045,
+        "28000",
+        "Access denied for user 'root'@'127.0.0.1' (using password: YES)",
+    );
     server.shutdown().await;
 }
 
@@ -151,17 +159,12 @@ async fn mysql_async_without_tls_gets_3159() {
     let err = mysql_async::Conn::new(mysql_async_opts(port, "root", ROOT_PASSWORD, None))
         .await
         .unwrap_err();
-    match err {
-        mysql_async::Error::Server(e) => {
-            assert_eq!(e.code, 3159);
-            assert_eq!(e.state, "HY000");
-            assert_eq!(
-                e.message,
-                "Connections using insecure transport are prohibited while --require_secure_transport=ON."
-            );
-        }
-        other => panic!("expected ERROR 3159, got {other:?}"),
-    }
+    assert_server_error(
+        err,
+        3159,
+        "HY000",
+        "Connections using insecure transport are prohibited while --require_secure_transport=ON.",
+    );
     server.shutdown().await;
 }
 
@@ -171,16 +174,7 @@ async fn mysql_async_plain_connection_works_when_transport_is_not_required() {
     config.require_secure_transport = false;
     let server = util::start(config).await;
     let port = server.local_addr().port();
-    // Warm the caching_sha2 cache over TLS (plain full authentication needs RSA, which is not implemented).
-    let tls = mysql_async::Conn::new(mysql_async_opts(
-        port,
-        "root",
-        ROOT_PASSWORD,
-        Some(verified_ssl()),
-    ))
-    .await
-    .unwrap();
-    tls.disconnect().await.unwrap();
+    // The sha2 cache is cold: full authentication over plain TCP goes through the RSA key exchange.
     let mut conn = mysql_async::Conn::new(mysql_async_opts(port, "root", ROOT_PASSWORD, None))
         .await
         .expect("plain connection allowed with require_secure_transport=OFF");
@@ -189,7 +183,22 @@ async fn mysql_async_plain_connection_works_when_transport_is_not_required() {
         .await
         .unwrap();
     assert_eq!(cipher.unwrap().1, "");
+    let key: Option<(String, String)> = conn
+        .query_first("SHOW STATUS LIKE 'Caching_sha2_password_rsa_public_key'")
+        .await
+        .unwrap();
+    assert!(key.unwrap().1.starts_with("-----BEGIN PUBLIC KEY-----"));
     conn.disconnect().await.unwrap();
+    // A wrong password over the RSA path is denied.
+    let err = mysql_async::Conn::new(mysql_async_opts(port, "root", "wrong", None))
+        .await
+        .unwrap_err();
+    assert_server_error(
+        err,
+        1045,
+        "28000",
+        "Access denied for user 'root'@'127.0.0.1' (using password: YES)",
+    );
     server.shutdown().await;
 }
 

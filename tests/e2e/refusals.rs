@@ -128,14 +128,7 @@ async fn garbage_instead_of_tls_after_ssl_request_closes_the_connection() {
     let port = server.local_addr().port();
     let mut raw = Raw::connect(port).await;
     let _ = raw.greeting().await;
-    let mut out = Vec::new();
-    myseal_wire::connect::SslRequest {
-        capability_flags: util::client_caps(),
-        max_packet_size: 1 << 24,
-        character_set: 255,
-    }
-    .encode(&mut out);
-    raw.write(&out).await;
+    raw.send_ssl_request().await;
     raw.write_raw(b"this is not a TLS ClientHello at all\r\n")
         .await;
     assert!(raw.closed_by_server().await);
@@ -159,14 +152,7 @@ async fn clients_that_vanish_mid_handshake_are_cleaned_up() {
     // After SSLRequest, before TLS.
     let mut raw = Raw::connect(port).await;
     let _ = raw.greeting().await;
-    let mut out = Vec::new();
-    myseal_wire::connect::SslRequest {
-        capability_flags: util::client_caps(),
-        max_packet_size: 1 << 24,
-        character_set: 255,
-    }
-    .encode(&mut out);
-    raw.write(&out).await;
+    raw.send_ssl_request().await;
     drop(raw);
     // After TLS, before the handshake response.
     let mut raw = Raw::connect(port).await;

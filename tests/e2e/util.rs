@@ -24,6 +24,8 @@ pub fn certs() -> &'static Certs {
         let dir = std::env::temp_dir().join(format!("myseal-e2e-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let dev = myseal_tls::ensure_dev_certs(&dir).expect("generate dev certs");
+        // Generated once here so concurrently starting test servers only load it.
+        myseal_auth::rsa_keys::RsaKeyPair::load_or_generate(&dir).expect("RSA key pair");
         let other = dir.join("other");
         std::fs::create_dir_all(&other).unwrap();
         let other_ca = other.join("ca.pem");
@@ -150,8 +152,8 @@ impl Raw {
         HandshakeV10::decode(&p.payload).unwrap()
     }
 
-    /// Sends SSLRequest and runs the TLS handshake with a client trusting `ca`.
-    pub async fn start_tls(&mut self, ca: &Path) -> Result<(), std::io::Error> {
+    /// Sends an SSLRequest packet.
+    pub async fn send_ssl_request(&mut self) {
         let mut out = Vec::new();
         SslRequest {
             capability_flags: client_caps(),
@@ -160,6 +162,11 @@ impl Raw {
         }
         .encode(&mut out);
         self.write(&out).await;
+    }
+
+    /// Sends SSLRequest and runs the TLS handshake with a client trusting `ca`.
+    pub async fn start_tls(&mut self, ca: &Path) -> Result<(), std::io::Error> {
+        self.send_ssl_request().await;
         let mut roots = rustls::RootCertStore::empty();
         for c in CertificateDer::pem_file_iter(ca).unwrap() {
             roots.add(c.unwrap()).unwrap();

@@ -67,6 +67,11 @@ pub enum AuthError {
     /// The detail is for logs only; the client sees "Bad handshake".
     #[error("Bad handshake")]
     Malformed(&'static str),
+    /// The RSA key pair of `caching_sha2_password` could not be loaded or generated (a startup
+    /// error, never sent to clients; reported as ER_UNKNOWN_ERROR 1105, HY000). The text names
+    /// the file concerned.
+    #[error("caching_sha2_password RSA key pair: {0}")]
+    RsaKey(String),
 }
 
 impl AuthError {
@@ -77,6 +82,7 @@ impl AuthError {
             AuthError::AccountLocked { .. } => 3118,
             AuthError::OperationFailed { .. } => 1396,
             AuthError::Malformed(_) => 1043,
+            AuthError::RsaKey(_) => 1105,
         }
     }
 
@@ -84,7 +90,9 @@ impl AuthError {
     pub fn sql_state(&self) -> &'static str {
         match self {
             AuthError::AccessDenied { .. } => "28000",
-            AuthError::AccountLocked { .. } | AuthError::OperationFailed { .. } => "HY000",
+            AuthError::AccountLocked { .. }
+            | AuthError::OperationFailed { .. }
+            | AuthError::RsaKey(_) => "HY000",
             AuthError::Malformed(_) => "08S01",
         }
     }

@@ -13,20 +13,31 @@
 //! password, then the `REQUIRE` clause (unmet: ER 1045, reason only in the log), then
 //! `ACCOUNT LOCK` (ER 3118).
 //!
-//! Not implemented: RSA key exchange for `caching_sha2_password` full authentication over a
-//! plain connection. A client that needs it (sends `0x02` or an RSA-encrypted password) is
-//! denied with ER 1045; fast authentication from the cache works without TLS.
+//! `caching_sha2_password` full authentication (after `[0x04]`) reads the cleartext password
+//! inside TLS. Over a plain connection it uses the RSA key pair in [`ClientFacts::rsa`], as
+//! MySQL's `caching_sha2_password_authenticate` does: the client either sends `[0x02]`, gets the
+//! public key PEM as AuthMoreData and then sends the RSA-encrypted password, or sends the
+//! encrypted password at once (it already has the key). A ciphertext that is not exactly the
+//! key's size, does not decrypt, or holds the wrong or an empty password is denied with ER 1045.
+//! Without a key pair (`rsa: None`) MySQL's behaviour without keys is kept: full
+//! authentication over a plain connection is denied with ER 1045 (the public key is never
+//! sent). Fast authentication from the cache works without TLS either way.
 
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use crate::account::{Account, AccountStore, AuthPlugin, SslRequirement};
+use crate::rsa_keys::RsaKeyPair;
 use crate::{caching_sha2, native, AuthError};
 
 /// `caching_sha2_password` AuthMoreData status: fast authentication succeeded.
 pub const FAST_AUTH_SUCCESS: u8 = 0x03;
 /// `caching_sha2_password` AuthMoreData status: send the full password.
 pub const PERFORM_FULL_AUTHENTICATION: u8 = 0x04;
+/// `caching_sha2_password` client packet during full authentication without TLS: send me your
+/// RSA public key (MySQL's `request_public_key`).
+pub const REQUEST_PUBLIC_KEY: u8 = 0x02;
 
 /// What the server knows when the client's HandshakeResponse41 arrives.
 ///
@@ -46,6 +57,9 @@ pub struct ClientFacts {
     pub auth_response: Vec<u8>,
     /// TLS details if the connection is encrypted.
     pub tls: Option<TlsFacts>,
+    /// The server's `caching_sha2_password` RSA key pair, for full authentication over a plain
+    /// connection; `None` denies it (ER 1045), like MySQL without key files.
+    pub rsa: Option<Arc<RsaKeyPair>>,
 }
 
 impl fmt::Debug for ClientFacts {
@@ -56,6 +70,7 @@ impl fmt::Debug for ClientFacts {
             .field("client_plugin", &self.client_plugin)
             .field("auth_response_len", &self.auth_response.len())
             .field("tls", &self.tls)
+            .field("rsa", &self.rsa.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -84,7 +99,8 @@ pub enum AuthPacket {
         data: Vec<u8>,
     },
     /// AuthMoreData payload after the `0x01` byte: `[0x03]` fast_auth_success,
-    /// `[0x04]` perform_full_authentication.
+    /// `[0x04]` perform_full_authentication, or the RSA public key PEM text (answer to
+    /// [`REQUEST_PUBLIC_KEY`]).
     MoreData(Vec<u8>),
 }
 
@@ -110,6 +126,7 @@ struct Ctx {
     host: String,
     nonce: [u8; 20],
     tls: Option<TlsFacts>,
+    rsa: Option<Arc<RsaKeyPair>>,
     account: Account,
 }
 
@@ -118,6 +135,8 @@ enum State {
     AwaitSwitchResponse(Box<Ctx>),
     /// Sent perform_full_authentication; the next packet is the password (or RSA traffic).
     AwaitFullAuth(Box<Ctx>),
+    /// Sent the RSA public key; the next packet is the RSA-encrypted password.
+    AwaitRsaPassword(Box<Ctx>),
     /// Finished (success or failure).
     Done,
 }
@@ -132,6 +151,7 @@ impl fmt::Debug for Authenticator {
         let state = match self.state {
             State::AwaitSwitchResponse(_) => "AwaitSwitchResponse",
             State::AwaitFullAuth(_) => "AwaitFullAuth",
+            State::AwaitRsaPassword(_) => "AwaitRsaPassword",
             State::Done => "Done",
         };
         f.debug_struct("Authenticator")
@@ -170,6 +190,7 @@ impl Authenticator {
             host,
             nonce: facts.nonce,
             tls: facts.tls,
+            rsa: facts.rsa,
             account,
         });
         if AuthPlugin::from_name(client_plugin) != Some(ctx.account.plugin) {
@@ -188,7 +209,17 @@ impl Authenticator {
     pub fn feed(&mut self, store: &AccountStore, packet: &[u8]) -> AuthStep {
         match std::mem::replace(&mut self.state, State::Done) {
             State::AwaitSwitchResponse(ctx) => self.run_plugin(store, ctx, packet),
-            State::AwaitFullAuth(ctx) => full_auth(store, ctx, packet),
+            State::AwaitFullAuth(ctx) => {
+                if ctx.tls.is_none() && packet == [REQUEST_PUBLIC_KEY] {
+                    if let Some(rsa) = &ctx.rsa {
+                        let pem = rsa.public_key_pem().as_bytes().to_vec();
+                        self.state = State::AwaitRsaPassword(ctx);
+                        return AuthStep::Reply(AuthPacket::MoreData(pem));
+                    }
+                }
+                full_auth(store, ctx, packet)
+            }
+            State::AwaitRsaPassword(ctx) => full_auth(store, ctx, packet),
             State::Done => AuthStep::Failure(AuthError::Malformed(
                 "authentication packet after the exchange finished",
             )),
@@ -232,20 +263,38 @@ impl Authenticator {
     }
 }
 
-/// `caching_sha2_password` full authentication: cleartext password + NUL inside TLS.
+/// `caching_sha2_password` full authentication: cleartext password + NUL inside TLS, or the
+/// RSA-encrypted password over a plain connection (the public key request is handled by the
+/// caller).
 fn full_auth(store: &AccountStore, ctx: Box<Ctx>, packet: &[u8]) -> AuthStep {
-    if ctx.tls.is_none() {
-        // 0x02 (public key request) or an RSA-encrypted password: no RSA key pair yet.
-        return deny(
-            &ctx,
-            true,
-            "caching_sha2_password full authentication needs TLS (RSA exchange not implemented)",
-        );
-    }
-    if packet.is_empty() {
-        return deny(&ctx, true, "empty full-authentication packet");
-    }
-    let cleartext = packet.strip_suffix(&[0]).unwrap_or(packet);
+    let decrypted;
+    let cleartext = if ctx.tls.is_some() {
+        if packet.is_empty() {
+            return deny(&ctx, true, "empty full-authentication packet");
+        }
+        packet.strip_suffix(&[0]).unwrap_or(packet)
+    } else {
+        let Some(rsa) = &ctx.rsa else {
+            return deny(
+                &ctx,
+                true,
+                "caching_sha2_password full authentication over a plain connection needs \
+                 TLS or an RSA key pair",
+            );
+        };
+        if packet.len() != rsa.ciphertext_len() {
+            return deny(&ctx, true, "RSA-encrypted password of wrong length");
+        }
+        let Some(password) = rsa.decrypt_password(packet, &ctx.nonce) else {
+            return deny(&ctx, true, "RSA-encrypted password does not decrypt");
+        };
+        if password.is_empty() {
+            // MySQL: an empty decrypted password is CR_AUTH_USER_CREDENTIALS.
+            return deny(&ctx, true, "RSA-encrypted password is empty");
+        }
+        decrypted = password;
+        &decrypted
+    };
     if !caching_sha2::verify_full(&ctx.account.auth_string, cleartext) {
         return deny(&ctx, true, "wrong caching_sha2_password password");
     }
@@ -390,7 +439,35 @@ mod tests {
             client_plugin: plugin.map(str::to_string),
             auth_response: response.to_vec(),
             tls,
+            rsa: None,
         }
+    }
+
+    /// [`facts`] over a plain connection with the shared test RSA key pair.
+    fn rsa_facts(user: &str, plugin: Option<&str>, response: &[u8]) -> ClientFacts {
+        ClientFacts {
+            rsa: Some(crate::rsa_keys::test_key()),
+            ..facts(user, plugin, response, None)
+        }
+    }
+
+    /// What mysql_async sends after `[0x04]` without TLS, with mysql_common's encryption.
+    fn encrypted(password: &[u8]) -> Vec<u8> {
+        let key = crate::rsa_keys::test_key();
+        crate::rsa_keys::client_encrypt(password, &NONCE, key.public_key_pem())
+    }
+
+    /// Starts a caching_sha2 login over a plain connection with the RSA key; expects `[0x04]`.
+    fn start_rsa(s: &AccountStore, password: &[u8]) -> Authenticator {
+        let resp = caching_sha2::scramble(password, &NONCE);
+        let (a, step) = Authenticator::start(s, rsa_facts("u", SHA2, &resp));
+        assert_eq!(step, AuthStep::Reply(AuthPacket::MoreData(vec![4])));
+        a
+    }
+
+    fn public_key_reply() -> AuthStep {
+        let pem = crate::rsa_keys::test_key().public_key_pem().to_string();
+        AuthStep::Reply(AuthPacket::MoreData(pem.into_bytes()))
     }
 
     fn store_with(user: &str, plugin: AuthPlugin, password: &[u8]) -> AccountStore {
@@ -584,6 +661,154 @@ mod tests {
             assert_eq!(step, AuthStep::Reply(AuthPacket::MoreData(vec![4])));
             assert_eq!(a.feed(&s, &second), denied("u", LOCALHOST, true));
         }
+    }
+
+    #[test]
+    fn rsa_full_auth_after_public_key_request_succeeds_and_fills_the_cache() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
+        let mut a = start_rsa(&s, b"pw");
+        let step = a.feed(&s, &[REQUEST_PUBLIC_KEY]);
+        assert_eq!(step, public_key_reply());
+        let AuthStep::Reply(AuthPacket::MoreData(pem)) = step else {
+            unreachable!()
+        };
+        // The client encrypts with the key it just received, as mysql_async does.
+        let pem = String::from_utf8(pem).unwrap();
+        let ct = crate::rsa_keys::client_encrypt(b"pw", &NONCE, &pem);
+        assert_success(&a.feed(&s, &ct), None);
+        assert_eq!(
+            s.cached_digest("u", "%"),
+            Some(caching_sha2::cache_digest(b"pw"))
+        );
+        // Next login takes the fast path.
+        let resp = caching_sha2::scramble(b"pw", &NONCE);
+        let (_, step) = Authenticator::start(&s, rsa_facts("u", SHA2, &resp));
+        assert_success(&step, Some(AuthPacket::MoreData(vec![3])));
+    }
+
+    #[test]
+    fn rsa_full_auth_with_a_ciphertext_sent_directly_succeeds() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
+        let mut a = start_rsa(&s, b"pw");
+        assert_success(&a.feed(&s, &encrypted(b"pw")), None);
+        assert!(s.cached_digest("u", "%").is_some());
+    }
+
+    #[test]
+    fn rsa_full_auth_with_wrong_password_is_denied_and_not_cached() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
+        for request_key in [false, true] {
+            let mut a = start_rsa(&s, b"bad");
+            if request_key {
+                assert_eq!(a.feed(&s, &[REQUEST_PUBLIC_KEY]), public_key_reply());
+            }
+            assert_eq!(a.feed(&s, &encrypted(b"bad")), denied("u", LOCALHOST, true));
+        }
+        let mut a = start_rsa(&s, b"pw");
+        assert_eq!(a.feed(&s, &encrypted(b"")), denied("u", LOCALHOST, true));
+        let mut a = start_rsa(&s, b"pw");
+        let key = crate::rsa_keys::test_key();
+        let other_nonce =
+            crate::rsa_keys::client_encrypt(b"pw", b"ABCDEFGHIJKLMNOPQRST", key.public_key_pem());
+        assert_eq!(a.feed(&s, &other_nonce), denied("u", LOCALHOST, true));
+        assert!(s.cached_digest("u", "%").is_none());
+    }
+
+    #[test]
+    fn rsa_garbage_or_wrong_length_ciphertexts_are_denied() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
+        let good = encrypted(b"pw");
+        let garbage: [&[u8]; 7] = [
+            &[0x55; 256],
+            &[0xff; 256],
+            &[0; 256],
+            &good[1..],
+            &[0x55; 512],
+            b"pw\0",
+            b"",
+        ];
+        for ct in garbage {
+            for request_key in [false, true] {
+                let mut a = start_rsa(&s, b"pw");
+                if request_key {
+                    assert_eq!(a.feed(&s, &[REQUEST_PUBLIC_KEY]), public_key_reply());
+                }
+                assert_eq!(a.feed(&s, ct), denied("u", LOCALHOST, true), "{ct:?}");
+            }
+        }
+        // A second key request is not answered again.
+        let mut a = start_rsa(&s, b"pw");
+        assert_eq!(a.feed(&s, &[REQUEST_PUBLIC_KEY]), public_key_reply());
+        assert_eq!(
+            a.feed(&s, &[REQUEST_PUBLIC_KEY]),
+            denied("u", LOCALHOST, true)
+        );
+        // Any other single byte is not a key request.
+        let mut a = start_rsa(&s, b"pw");
+        assert_eq!(a.feed(&s, &[1]), denied("u", LOCALHOST, true));
+    }
+
+    #[test]
+    fn rsa_full_auth_after_switch_uses_the_greeting_nonce() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
+        let (mut a, step) = Authenticator::start(&s, rsa_facts("u", NATIVE, b"whatever"));
+        assert!(matches!(step, AuthStep::Reply(AuthPacket::Switch { .. })));
+        let step = a.feed(&s, &caching_sha2::scramble(b"pw", &NONCE));
+        assert_eq!(step, AuthStep::Reply(AuthPacket::MoreData(vec![4])));
+        assert_eq!(a.feed(&s, &[REQUEST_PUBLIC_KEY]), public_key_reply());
+        assert_success(&a.feed(&s, &encrypted(b"pw")), None);
+    }
+
+    #[test]
+    fn over_tls_a_key_request_is_a_wrong_password_even_with_a_key_pair() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
+        let resp = caching_sha2::scramble(b"pw", &NONCE);
+        let mut f = rsa_facts("u", SHA2, &resp);
+        f.tls = Some(tls());
+        let (mut a, step) = Authenticator::start(&s, f.clone());
+        assert_eq!(step, AuthStep::Reply(AuthPacket::MoreData(vec![4])));
+        assert_eq!(
+            a.feed(&s, &[REQUEST_PUBLIC_KEY]),
+            denied("u", LOCALHOST, true)
+        );
+        let (mut a, _) = Authenticator::start(&s, f);
+        assert_success(&a.feed(&s, b"pw\0"), None);
+    }
+
+    #[test]
+    fn rsa_key_pair_does_not_change_mysql_native_password() {
+        let s = store_with("u", AuthPlugin::MysqlNativePassword, b"pw");
+        let resp = native::scramble(b"pw", &NONCE);
+        let (_, step) = Authenticator::start(&s, rsa_facts("u", NATIVE, &resp));
+        assert_success(&step, None);
+        let resp = native::scramble(b"bad", &NONCE);
+        let (_, step) = Authenticator::start(&s, rsa_facts("u", NATIVE, &resp));
+        assert_eq!(step, denied("u", LOCALHOST, true));
+        let (mut a, _) = Authenticator::start(&s, rsa_facts("u", SHA2, &[1; 32]));
+        assert_eq!(
+            a.feed(&s, &[REQUEST_PUBLIC_KEY]),
+            denied("u", LOCALHOST, true)
+        );
+    }
+
+    #[test]
+    fn rsa_full_auth_still_checks_require_and_lock() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
+        let mut acc = s.get("u", "%").unwrap();
+        acc.require = SslRequirement::Ssl;
+        s.upsert(acc);
+        let mut a = start_rsa(&s, b"pw");
+        assert_eq!(a.feed(&s, &encrypted(b"pw")), denied("u", LOCALHOST, true));
+
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
+        let mut acc = s.get("u", "%").unwrap();
+        acc.locked = true;
+        s.upsert(acc);
+        let mut a = start_rsa(&s, b"pw");
+        let AuthStep::Failure(e) = a.feed(&s, &encrypted(b"pw")) else {
+            panic!()
+        };
+        assert_eq!(e.code(), 3118);
     }
 
     #[test]
@@ -788,14 +1013,22 @@ mod tests {
     #[test]
     fn arbitrary_packets_never_panic() {
         let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
-        let packets: [&[u8]; 6] = [b"", &[0], &[2], &[0xff; 32], &[0; 300], b"pw"];
+        let packets: [&[u8]; 7] = [b"", &[0], &[2], &[0xff; 32], &[0; 300], &[0x55; 256], b"pw"];
         for first in packets {
             for second in packets {
-                for t in [None, Some(tls())] {
-                    let (mut a, _) = Authenticator::start(&s, facts("u", SHA2, first, t.clone()));
+                for (t, rsa) in [
+                    (None, None),
+                    (Some(tls()), None),
+                    (None, Some(crate::rsa_keys::test_key())),
+                ] {
+                    let mut f = facts("u", SHA2, first, t.clone());
+                    f.rsa = rsa.clone();
+                    let (mut a, _) = Authenticator::start(&s, f);
                     let _ = a.feed(&s, second);
                     let _ = a.feed(&s, second);
-                    let (mut a, _) = Authenticator::start(&s, facts("u", Some("x"), first, t));
+                    let mut f = facts("u", Some("x"), first, t);
+                    f.rsa = rsa;
+                    let (mut a, _) = Authenticator::start(&s, f);
                     let _ = a.feed(&s, second);
                     let _ = a.feed(&s, second);
                 }

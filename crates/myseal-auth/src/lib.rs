@@ -11,9 +11,12 @@
 //!   authentication.
 //! - [`account`]: accounts (`'user'@'host'`), their `REQUIRE` clause, host matching in MySQL's
 //!   ACL order and the `caching_sha2_password` digest cache.
+//! - [`rsa_keys`]: the RSA key pair that lets `caching_sha2_password` receive passwords over
+//!   plain connections (`private_key.pem` / `public_key.pem`, generated when absent).
 //! - [`handshake`]: the I/O-free [`handshake::Authenticator`] the server drives packet by packet.
 //!
-//! **Architecture Invariant:** this crate does no I/O and never logs passwords, scrambles or
+//! **Architecture Invariant:** this crate does no network I/O (the only file I/O is
+//! [`rsa_keys::RsaKeyPair::load_or_generate`], called once at startup) and never logs passwords, scrambles or
 //! password hashes. It knows nothing about packet framing; the server owns the socket.
 
 pub mod account;
@@ -24,5 +27,6 @@ pub mod handshake;
 mod hostmatch;
 pub mod native;
 pub mod nonce;
+pub mod rsa_keys;
 
 pub use error::AuthError;

@@ -88,6 +88,8 @@ pub(crate) struct Shared {
     /// The TLS context for new connections (swapped on reload).
     pub(crate) tls: RwLock<Option<Arc<TlsContext>>>,
     pub(crate) counters: Arc<status::Counters>,
+    /// RSA key pair for caching_sha2_password full authentication without TLS.
+    pub(crate) rsa_keys: Option<Arc<myseal_auth::rsa_keys::RsaKeyPair>>,
     pub(crate) next_connection_id: std::sync::atomic::AtomicU32,
 }
 
@@ -131,7 +133,25 @@ impl Server {
             .local_addr()
             .map_err(|source| ServerError::Bind { addr, source })?;
 
-        let counters = Arc::new(status::Counters::new());
+        // Like MySQL's caching_sha2_password_auto_generate_rsa_keys: private_key.pem/public_key.pem next to
+        // the certificates; without them plain-TCP full authentication is refused (MySQL logs and goes on).
+        let rsa_keys = match std::fs::create_dir_all(&config.tls.certs_dir)
+            .map_err(|e| format!("cannot create {}: {e}", config.tls.certs_dir.display()))
+            .and_then(|()| {
+                myseal_auth::rsa_keys::RsaKeyPair::load_or_generate(&config.tls.certs_dir)
+                    .map_err(|e| e.to_string())
+            }) {
+            Ok(k) => Some(Arc::new(k)),
+            Err(e) => {
+                tracing::warn!(
+                    "{e}; caching_sha2_password full authentication without TLS is disabled"
+                );
+                None
+            }
+        };
+        let counters = Arc::new(status::Counters::new(
+            rsa_keys.as_ref().map(|k| k.public_key_pem().to_string()),
+        ));
         let engine = Engine::new(
             engine_config(&config, tls.as_deref(), local_addr),
             counters.clone(),
@@ -168,6 +188,7 @@ impl Server {
             accounts,
             tls: RwLock::new(tls),
             counters,
+            rsa_keys,
             next_connection_id: std::sync::atomic::AtomicU32::new(1),
         });
         let (stop, stop_rx) = watch::channel(false);

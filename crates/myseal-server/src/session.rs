@@ -377,6 +377,7 @@ async fn connect(
         nonce,
         client_plugin: response.auth_plugin_name.clone(),
         auth_response: response.auth_response.clone(),
+        rsa: shared.rsa_keys.clone(),
         tls: peer_info.as_ref().map(|p| TlsFacts {
             cipher: p.cipher.to_string(),
             client_cert_verified: p.client_cert_verified,
@@ -405,9 +406,9 @@ async fn connect(
                     }
                     AuthPacket::MoreData(data) => {
                         if data.as_slice() == [4] {
-                            if !secure && require_secure {
-                                // Full authentication over plain TCP needs the RSA key exchange, which myseal
-                                // does not implement; the connection would be refused anyway.
+                            if !secure && require_secure && shared.rsa_keys.is_none() {
+                                // Full authentication over plain TCP needs the RSA key exchange and the
+                                // server has no key pair; the connection would be refused anyway.
                                 let (c, s, m) = insecure_refusal();
                                 return Err(refuse(&mut io, c, s, m).await);
                             }
@@ -415,7 +416,21 @@ async fn connect(
                                 State::Authenticating,
                                 secure,
                                 verified,
-                                format_args!("caching_sha2_password: no cached entry, asking for full authentication (password travels inside TLS)"),
+                                format_args!(
+                                    "caching_sha2_password: no cached entry, asking for full authentication ({})",
+                                    if secure {
+                                        "the password travels inside TLS"
+                                    } else {
+                                        "no TLS: the client must encrypt it with the server's RSA public key"
+                                    }
+                                ),
+                            );
+                        } else if data.first() == Some(&b'-') {
+                            trace.step(
+                                State::Authenticating,
+                                secure,
+                                verified,
+                                format_args!("client requested the RSA public key; sending it"),
                             );
                         }
                         AuthMoreData { data }.encode(&mut out);

@@ -20,11 +20,14 @@ pub(crate) struct Counters {
     pub(crate) bytes_received: AtomicU64,
     pub(crate) bytes_sent: AtomicU64,
     pub(crate) connection_errors_max_connections: AtomicU64,
+    /// `Caching_sha2_password_rsa_public_key`.
+    rsa_public_key: String,
 }
 
 impl Counters {
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(rsa_public_key: Option<String>) -> Self {
         Counters {
+            rsa_public_key: rsa_public_key.unwrap_or_default(),
             started: Instant::now(),
             connections: AtomicU64::new(0),
             threads_connected: AtomicU64::new(0),
@@ -85,6 +88,10 @@ impl StatusSource for Counters {
             v("Aborted_connects", &self.aborted_connects),
             v("Bytes_received", &self.bytes_received),
             v("Bytes_sent", &self.bytes_sent),
+            (
+                "Caching_sha2_password_rsa_public_key".to_string(),
+                self.rsa_public_key.clone(),
+            ),
             v(
                 "Connection_errors_max_connections",
                 &self.connection_errors_max_connections,
