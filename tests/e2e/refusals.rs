@@ -265,3 +265,56 @@ async fn shutdown_closes_idle_connections() {
         .expect("shutdown finishes");
     assert!(raw.closed_by_server().await);
 }
+
+#[tokio::test]
+async fn idle_clients_are_told_about_wait_timeout_and_closed() {
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    let mut raw = Raw::login(port, "root", ROOT_PASSWORD).await;
+    let p = raw.query("SET SESSION wait_timeout = 1").await;
+    assert_eq!(p.payload.first(), Some(&0x00));
+    let started = std::time::Instant::now();
+    let p = tokio::time::timeout(std::time::Duration::from_secs(10), raw.read())
+        .await
+        .expect("server acts within 10 s")
+        .expect("an error packet before the close");
+    assert_eq!(err_of(&p).map(|e| e.0), Some(4031));
+    assert!(started.elapsed() >= std::time::Duration::from_millis(900));
+    assert!(raw.closed_by_server().await);
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn set_global_require_secure_transport_applies_to_new_connections() {
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    let mut admin = Raw::login(port, "root", ROOT_PASSWORD).await;
+    let p = admin
+        .query("SET GLOBAL require_secure_transport = OFF")
+        .await;
+    assert_eq!(p.payload.first(), Some(&0x00), "{:?}", err_of(&p));
+    // A plain client now authenticates (fast path: the admin login cached the digest).
+    let mut raw = Raw::connect(port).await;
+    let g = raw.greeting().await;
+    raw.send_response("root", ROOT_PASSWORD, &g.auth_plugin_data, false)
+        .await;
+    let mut p = raw.read().await.unwrap();
+    if p.payload.first() == Some(&0x01) {
+        p = raw.read().await.unwrap();
+    }
+    assert_eq!(p.payload.first(), Some(&0x00), "{:?}", err_of(&p));
+    let p = admin
+        .query("SET GLOBAL require_secure_transport = ON")
+        .await;
+    assert_eq!(p.payload.first(), Some(&0x00));
+    let mut raw = Raw::connect(port).await;
+    let g = raw.greeting().await;
+    raw.send_response("root", ROOT_PASSWORD, &g.auth_plugin_data, false)
+        .await;
+    let mut p = raw.read().await.unwrap();
+    if p.payload.first() == Some(&0x01) {
+        p = raw.read().await.unwrap();
+    }
+    assert_eq!(err_of(&p).map(|e| e.0), Some(3159));
+    server.shutdown().await;
+}

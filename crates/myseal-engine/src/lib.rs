@@ -127,6 +127,13 @@ impl Session {
         self.status.insert(name.to_string(), value);
     }
 
+    /// Session value of a session-scoped system variable (`wait_timeout`, `autocommit`, ...), by
+    /// case-insensitive name; None for unknown or global-only variables.
+    pub fn variable(&self, name: &str) -> Option<&str> {
+        let def = vars::lookup(name)?;
+        self.vars.get(def.name).map(String::as_str)
+    }
+
     /// Number of warnings left by the last statement (for the OK/EOF packet after a result set).
     pub fn warning_count(&self) -> u16 {
         let n = self.warnings.iter().filter(|w| w.level != "Error").count();

@@ -7,7 +7,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use myseal_auth::handshake::{AuthPacket, AuthStep, Authenticator, ClientFacts, TlsFacts};
 use myseal_engine::{ColumnKind, Outcome, Session, SessionInfo};
@@ -612,8 +612,34 @@ async fn command_loop(
     let verified = est.tls.as_ref().is_some_and(|t| t.client_cert_verified);
     let max = shared.config.max_allowed_packet;
     loop {
+        // wait_timeout (interactive_timeout for CLIENT_INTERACTIVE clients), read per command since
+        // SET SESSION may change it.
+        let idle_var = if est.caps.contains(Caps::CLIENT_INTERACTIVE) {
+            "interactive_timeout"
+        } else {
+            "wait_timeout"
+        };
+        let idle_secs = est
+            .session
+            .variable(idle_var)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(28_800)
+            .max(1);
         let read = tokio::select! {
-            r = est.io.read_packet(max) => r,
+            r = tokio::time::timeout(Duration::from_secs(idle_secs), est.io.read_packet(max)) => match r {
+                Ok(r) => r,
+                Err(_) => {
+                    // MySQL 8.0.24+ tells the client why before closing.
+                    Counters::inc(&shared.counters.aborted_clients);
+                    est.io.seq = 0;
+                    let _ = est.io.send(&err_payload(
+                        4031,
+                        "HY000",
+                        "The client was disconnected by the server because of inactivity. See wait_timeout and interactive_timeout for configuring this behavior.",
+                    )).await;
+                    return format!("idle for more than {idle_var}={idle_secs}s");
+                }
+            },
             _ = stop.changed() => return "server shutdown".to_string(),
         };
         let packet = match read {
