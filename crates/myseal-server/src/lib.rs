@@ -315,6 +315,8 @@ fn engine_config(config: &Config, tls: Option<&TlsContext>, addr: SocketAddr) ->
             path(settings.map(|s| s.key.as_path())),
         ),
         ("port".to_string(), addr.port().to_string()),
+        // Client hosts are never resolved: accounts and messages use the IP, as with MySQL's container image.
+        ("skip_name_resolve".to_string(), "ON".to_string()),
         ("bind_address".to_string(), config.bind_address.clone()),
         (
             "max_connections".to_string(),
