@@ -315,3 +315,44 @@ async fn initial_database_and_app_user_are_created() {
     conn.disconnect().await.unwrap();
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn init_file_statements_run_at_start_and_a_bad_one_stops_the_start() {
+    let dir = util::certs().dir.join("init");
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.sql");
+    std::fs::write(
+        &good,
+        "CREATE DATABASE inventory;\nCREATE DATABASE IF NOT EXISTS inventory;\nSET GLOBAL max_connections = 42;\n",
+    )
+    .unwrap();
+    let mut config = util::config();
+    config.init_file = Some(good);
+    let server = util::start(config).await;
+    let port = server.local_addr().port();
+    let mut conn = mysql_async::Conn::new(mysql_async_opts(
+        port,
+        "root",
+        ROOT_PASSWORD,
+        Some(verified_ssl()),
+    ))
+    .await
+    .unwrap();
+    let dbs: Vec<String> = conn.query("SHOW DATABASES LIKE 'inv%'").await.unwrap();
+    assert_eq!(dbs, vec!["inventory".to_string()]);
+    let max: Option<i64> = conn.query_first("SELECT @@max_connections").await.unwrap();
+    assert_eq!(max, Some(42));
+    conn.disconnect().await.unwrap();
+    server.shutdown().await;
+
+    let bad = dir.join("bad.sql");
+    std::fs::write(&bad, "CREATE DATABASE ok_one;\nSELEKT broken;\n").unwrap();
+    let mut config = util::config();
+    config.init_file = Some(bad);
+    let err = myseal_server::Server::start(config)
+        .await
+        .err()
+        .expect("start fails");
+    let text = err.to_string();
+    assert!(text.contains("ERROR 1064"), "{text}");
+}

@@ -42,7 +42,13 @@ pub(crate) async fn run(
         };
         let _ = tcp.set_nodelay(true);
         let open = shared.counters.threads_connected.load(Relaxed) as usize;
-        if open >= shared.config.max_connections {
+        // SET GLOBAL max_connections applies to the next accept.
+        let max = shared
+            .engine
+            .global_variable("max_connections")
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(shared.config.max_connections);
+        if open >= max {
             Counters::inc(&shared.counters.connection_errors_max_connections);
             tokio::spawn(refuse_too_many(tcp));
             continue;

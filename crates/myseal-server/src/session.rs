@@ -575,6 +575,8 @@ fn session_tls_status(shared: &Shared, tls: Option<&PeerInfo>) -> Vec<(String, S
                 .to_string(),
             ),
             s("Ssl_sessions_reused", "0".into()),
+            // OpenSSL's SSL_get_default_timeout for TLS server methods, which MySQL reports.
+            s("Ssl_default_timeout", "7200".into()),
         ],
         _ => vec![
             s("Ssl_cipher", String::new()),
@@ -584,6 +586,7 @@ fn session_tls_status(shared: &Shared, tls: Option<&PeerInfo>) -> Vec<(String, S
             s("Ssl_server_not_after", String::new()),
             s("Ssl_verify_mode", "0".into()),
             s("Ssl_sessions_reused", "0".into()),
+            s("Ssl_default_timeout", "0".into()),
         ],
     }
 }
@@ -610,7 +613,12 @@ async fn command_loop(
 ) -> String {
     let secure = est.tls.is_some();
     let verified = est.tls.as_ref().is_some_and(|t| t.client_cert_verified);
-    let max = shared.config.max_allowed_packet;
+    // The global value when the connection started, like MySQL's read-only session max_allowed_packet.
+    let max = shared
+        .engine
+        .global_variable("max_allowed_packet")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(shared.config.max_allowed_packet);
     loop {
         // wait_timeout (interactive_timeout for CLIENT_INTERACTIVE clients), read per command since
         // SET SESSION may change it.
