@@ -94,6 +94,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     };
     cli_checks(&srv, &certs, &mut o);
     python_checks(&srv, &certs, &mut o);
+    node_checks(&srv, &certs, &mut o);
     let log = srv.log.clone();
     srv.stop();
     if o.failed > 0 {
@@ -252,4 +253,45 @@ fn python_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
         };
         o.record(&name, result);
     }
+}
+
+/// node's mysql2, installed by `.ci/run` (or by hand) with `npm install --prefix target/xtask/node mysql2@3`.
+fn node_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
+    let name = "node mysql2: verified TLS, SELECT, Ssl_version, wrong password";
+    if server::which("node").is_none() {
+        o.record(name, Err("skip:no node".into()));
+        return;
+    }
+    let modules = crate::root()
+        .join("target")
+        .join("xtask")
+        .join("node")
+        .join("node_modules");
+    let script = crate::root()
+        .join("xtask")
+        .join("scripts")
+        .join("node_mysql2.js");
+    let result = match Command::new("timeout")
+        .arg("60")
+        .arg("node")
+        .arg(&script)
+        .arg(srv.port.to_string())
+        .arg(certs.join("ca.pem"))
+        .arg(ROOT_PASSWORD)
+        .env("NODE_PATH", &modules)
+        .output()
+    {
+        Ok(out) if out.status.code() == Some(77) => Err(format!(
+            "skip:{} (npm install --prefix target/xtask/node mysql2@3)",
+            String::from_utf8_lossy(&out.stdout).trim()
+        )),
+        Ok(out) if out.status.success() => Ok(()),
+        Ok(out) => Err(format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout).trim(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        )),
+        Err(e) => Err(e.to_string()),
+    };
+    o.record(name, result);
 }
