@@ -5,5 +5,6 @@
 
 mod util;
 
+mod accounts;
 mod clients;
 mod refusals;

@@ -289,4 +289,95 @@ impl EngineError {
     pub fn wrong_db_name(name: &str) -> Self {
         Self::new(1102, "42000", format!("Incorrect database name '{name}'"))
     }
+    /// ER_CANNOT_USER (1396): `accounts` is the comma-separated `'u'@'h'` list of the accounts
+    /// that failed (MySQL prints at most 256 characters of it).
+    pub fn cannot_user(operation: &str, accounts: &str) -> Self {
+        let accounts: String = accounts.chars().take(256).collect();
+        Self::new(
+            1396,
+            "HY000",
+            format!("Operation {operation} failed for {accounts}"),
+        )
+    }
+
+    /// ER_USER_ALREADY_EXISTS (3163), a Note of `CREATE USER IF NOT EXISTS`.
+    pub fn user_already_exists(account: &str) -> Self {
+        Self::new(
+            3163,
+            "HY000",
+            format!("Authorization ID {account} already exists."),
+        )
+    }
+
+    /// ER_USER_DOES_NOT_EXIST (3162), a Note of `DROP USER IF EXISTS` / `ALTER USER IF EXISTS`.
+    pub fn user_does_not_exist(account: &str) -> Self {
+        Self::new(
+            3162,
+            "HY000",
+            format!("Authorization ID {account} does not exist."),
+        )
+    }
+
+    /// ER_PASSWORD_FORMAT (1827): a hash given with `IDENTIFIED WITH plugin AS` is malformed.
+    pub fn password_format() -> Self {
+        Self::new(
+            1827,
+            "HY000",
+            "The password hash doesn't have the expected format.",
+        )
+    }
+
+    /// ER_PLUGIN_IS_NOT_LOADED (1524): an authentication plugin myseal does not have.
+    pub fn plugin_not_loaded(name: &str) -> Self {
+        let name: String = name.chars().take(192).collect();
+        Self::new(1524, "HY000", format!("Plugin '{name}' is not loaded"))
+    }
+
+    /// ER_NONEXISTING_GRANT (1141): `SHOW GRANTS FOR` a missing account.
+    pub fn nonexisting_grant(user: &str, host: &str) -> Self {
+        let user: String = user.chars().take(48).collect();
+        let host: String = host.chars().take(255).collect();
+        Self::new(
+            1141,
+            "42000",
+            format!("There is no such grant defined for user '{user}' on host '{host}'"),
+        )
+    }
+
+    /// ER_CANT_CREATE_USER_WITH_GRANT (1410): `GRANT` to an account that does not exist.
+    pub fn cant_create_user_with_grant() -> Self {
+        Self::new(
+            1410,
+            "42000",
+            "You are not allowed to create a user with GRANT",
+        )
+    }
+
+    /// ER_PASSWORD_NO_MATCH (1133): `SET PASSWORD` for an account that does not exist.
+    pub fn password_no_match() -> Self {
+        Self::new(
+            1133,
+            "42000",
+            "Can't find any matching row in the user table",
+        )
+    }
+
+    /// ER_DUP_ARGUMENT (1225), e.g. `REQUIRE ISSUER 'a' ISSUER 'b'`.
+    pub fn dup_argument(option: &str) -> Self {
+        Self::new(
+            1225,
+            "HY000",
+            format!("Option '{option}' used twice in statement"),
+        )
+    }
+
+    /// ER_WRONG_STRING_LENGTH (1470), e.g. a user name over 32 characters.
+    pub fn wrong_string_length(value: &str, what: &str, max: usize) -> Self {
+        let value: String = value.chars().take(70).collect();
+        Self::new(
+            1470,
+            "HY000",
+            format!("String '{value}' is too long for {what} (should be no longer than {max})"),
+        )
+    }
 }

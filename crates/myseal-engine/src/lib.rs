@@ -17,7 +17,9 @@
 //! - `parse`: tokenizing, statement splitting, MySQL-only statements (SET, DO, SHOW WARNINGS),
 //!   MySQL-style syntax errors and select-item names taken from the original text.
 //! - `expr`: the expression evaluator.
-//! - `exec`: one file per statement family (select, set, show, database, transaction).
+//! - `exec`: one file per statement family (select, set, show, database, transaction, account).
+//!   Account statements (CREATE/ALTER/DROP/RENAME USER, SET PASSWORD, SHOW GRANTS, ...) act on
+//!   the server's shared `myseal_auth::account::AccountStore`.
 
 pub mod error;
 pub mod value;
@@ -34,6 +36,8 @@ mod tests;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
+
+use myseal_auth::account::AccountStore;
 
 pub use error::EngineError;
 pub use value::Value;
@@ -224,6 +228,7 @@ pub struct Engine {
     pub(crate) catalog: catalog::Catalog,
     pub(crate) globals: RwLock<BTreeMap<&'static str, String>>,
     pub(crate) status: Arc<dyn StatusSource>,
+    pub(crate) accounts: Arc<AccountStore>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -236,7 +241,13 @@ impl std::fmt::Debug for Engine {
 
 impl Engine {
     /// Builds the engine: MySQL 8.4 defaults, then `config.globals` (read-only ones included).
-    pub fn new(config: EngineConfig, status: Arc<dyn StatusSource>) -> Result<Self, EngineError> {
+    /// `accounts` is the store the server authenticates against; CREATE USER, ALTER USER, SET
+    /// PASSWORD etc. change it.
+    pub fn new(
+        config: EngineConfig,
+        status: Arc<dyn StatusSource>,
+        accounts: Arc<AccountStore>,
+    ) -> Result<Self, EngineError> {
         let mut globals: BTreeMap<&'static str, String> = vars::VARS
             .iter()
             .filter(|v| v.scope != vars::Scope::Session)
@@ -268,7 +279,13 @@ impl Engine {
             catalog: catalog::Catalog::new(),
             globals: RwLock::new(globals),
             status,
+            accounts,
         })
+    }
+
+    /// The account store shared with the server (CREATE USER etc. act on it).
+    pub fn accounts(&self) -> &Arc<AccountStore> {
+        &self.accounts
     }
 
     /// Starts a session: session variables copy the globals, the handshake charset applies.

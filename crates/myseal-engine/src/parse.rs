@@ -16,6 +16,7 @@ use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Word};
 
 use crate::error::EngineError;
+use crate::exec::account::{self, AccountStmt};
 
 static DIALECT: MySqlDialect = MySqlDialect {};
 
@@ -75,8 +76,13 @@ pub(crate) enum Stmt {
     Set(Vec<SetItem>),
     /// `DO expr, ...`.
     Do(Vec<Expr>),
-    /// A statement recognised but not supported (ER_NOT_SUPPORTED_YET), e.g. `SET PASSWORD`.
+    /// A statement recognised but not supported (ER_NOT_SUPPORTED_YET), e.g. `SET ROLE`.
     Unsupported,
+    /// An account-management statement (CREATE USER, SET PASSWORD, SHOW GRANTS, ...).
+    Account(Box<AccountStmt>),
+    /// A statement that parsed but carries a MySQL error found while parsing (e.g.
+    /// ER_DUP_ARGUMENT), raised when it runs.
+    Failed(EngineError),
     /// `SHOW [COUNT(*)] WARNINGS|ERRORS [LIMIT ..]`.
     ShowWarnings {
         errors: bool,
@@ -208,9 +214,17 @@ impl<'a> Script<'a> {
     fn parse_one(&mut self) -> Result<Stmt, ParserError> {
         let t0 = self.parser.peek_token().token;
         let t1 = self.parser.peek_nth_token(1).token;
-        if is_keyword(&t0, Keyword::SET)
-            && (is_keyword(&t1, Keyword::PASSWORD) || is_keyword(&t1, Keyword::ROLE))
-        {
+        let head: Vec<String> = (0..3)
+            .map(|n| match self.parser.peek_nth_token(n).token {
+                Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+                _ => String::new(),
+            })
+            .collect();
+        let head: Vec<&str> = head.iter().map(String::as_str).collect();
+        if account::is_account_statement(&head) {
+            return self.parse_account();
+        }
+        if is_keyword(&t0, Keyword::SET) && is_keyword(&t1, Keyword::ROLE) {
             // Skip to the end of the statement.
             while !matches!(
                 self.parser.peek_token().token,
@@ -240,6 +254,36 @@ impl<'a> Script<'a> {
         self.parser
             .parse_statement()
             .map(|s| Stmt::Sql(Box::new(s)))
+    }
+
+    /// Account statements are parsed by `exec::account` from the statement's own text: the
+    /// tokens up to `;` are consumed here and their text handed over.
+    fn parse_account(&mut self) -> Result<Stmt, ParserError> {
+        let start = self.parser.peek_token().span.start;
+        let mut end = start;
+        while !matches!(
+            self.parser.peek_token().token,
+            Token::SemiColon | Token::EOF
+        ) {
+            end = self.parser.next_token().span.end;
+        }
+        let a = offset_in(self.sql, &self.line_starts, start);
+        let b = offset_in(self.sql, &self.line_starts, end).max(a);
+        let text = self.sql.get(a..b).unwrap_or_default();
+        match account::parse(text) {
+            Ok(Ok(stmt)) => Ok(Stmt::Account(Box::new(stmt))),
+            Ok(Err(e)) => Ok(Stmt::Failed(e)),
+            Err(at) => {
+                let abs = a + at;
+                let before = self.sql.get(..abs).unwrap_or_default();
+                let line = before.matches('\n').count() + 1;
+                let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+                let column = before.get(line_start..).unwrap_or_default().chars().count() + 1;
+                Err(ParserError::ParserError(format!(
+                    "account statement syntax error at Line: {line}, Column: {column}"
+                )))
+            }
+        }
     }
 
     fn syntax_error(&self, e: ParserError) -> EngineError {

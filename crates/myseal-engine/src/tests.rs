@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use myseal_auth::account::AccountStore;
+
 use crate::{
     Column, ColumnKind, Engine, EngineConfig, Outcome, Session, SessionInfo, StatusSource,
 };
@@ -27,7 +29,7 @@ fn engine_with(globals: &[(&str, &str)]) -> Engine {
             .map(|(a, b)| ((*a).to_string(), (*b).to_string()))
             .collect(),
     };
-    Engine::new(config, Arc::new(TestStatus)).unwrap()
+    Engine::new(config, Arc::new(TestStatus), Arc::new(AccountStore::new())).unwrap()
 }
 
 fn engine() -> Engine {
@@ -497,7 +499,9 @@ fn engine_config_sets_globals_and_rejects_unknown_names() {
         ..EngineConfig::default()
     };
     assert_eq!(
-        Engine::new(bad, Arc::new(TestStatus)).unwrap_err().code,
+        Engine::new(bad, Arc::new(TestStatus), Arc::new(AccountStore::new()))
+            .unwrap_err()
+            .code,
         1193
     );
 }
@@ -681,8 +685,8 @@ fn empty_and_unsupported_statements_get_mysql_errors() {
         "ERROR 1235 (42000): This version of MySQL doesn't yet support 'SHOW PROCESSLIST'",
     );
     check(
-        "SET PASSWORD = 'x'",
-        "ERROR 1235 (42000): This version of MySQL doesn't yet support 'SET PASSWORD'",
+        "SET ROLE r",
+        "ERROR 1235 (42000): This version of MySQL doesn't yet support 'SET ROLE'",
     );
 }
 
@@ -795,4 +799,500 @@ fn huge_operator_chains_fail_cleanly_on_a_small_stack() {
         &format!("SELECT 1{}", "+1".repeat(100)),
         &format!("1{}\n101", "+1".repeat(100)),
     );
+}
+
+mod accounts {
+    //! CREATE / ALTER / DROP / RENAME USER, SET PASSWORD, SHOW CREATE USER, SHOW GRANTS, GRANT.
+
+    use super::*;
+    use myseal_auth::account::{AuthPlugin, SslRequirement};
+    use myseal_auth::caching_sha2;
+
+    /// Runs steps on one session (logged in as root@%, which exists) and returns the engine.
+    fn steps(steps: &[(&str, &str)]) -> Engine {
+        let e = engine();
+        e.accounts()
+            .create_user("root", "%", AuthPlugin::CachingSha2Password, b"rootpw")
+            .unwrap();
+        let mut s = session(&e);
+        for (sql, expected) in steps {
+            assert_eq!(run(&e, &mut s, sql), expected.trim(), "for SQL: {sql}");
+        }
+        e
+    }
+
+    const W: &str = "SHOW WARNINGS";
+
+    #[test]
+    fn create_user_stores_the_account_with_every_quoting_style() {
+        let e = steps(&[
+            ("CREATE USER 'a'@'localhost' IDENTIFIED BY 'pa'", "ok"),
+            ("CREATE USER b@LocalHost IDENTIFIED BY 'pb'", "ok"),
+            ("CREATE USER `c`@`10.0.0.%`", "ok"),
+            ("CREATE USER 'd'", "ok"),
+            (
+                "CREATE USER e@127.0.0.1, \"f\"@'%' IDENTIFIED BY 'pf'",
+                "ok",
+            ),
+        ]);
+        let st = e.accounts();
+        let a = st.get("a", "localhost").unwrap();
+        assert_eq!(a.plugin, AuthPlugin::CachingSha2Password);
+        assert!(caching_sha2::verify_full(&a.auth_string, b"pa"));
+        assert!(!a.locked);
+        assert_eq!(a.require, SslRequirement::None);
+        assert_eq!(st.get("b", "localhost").unwrap().host, "localhost");
+        assert_eq!(st.get("c", "10.0.0.%").unwrap().auth_string, "");
+        assert!(st.get("d", "%").is_some());
+        assert!(st.get("e", "127.0.0.1").is_some());
+        assert!(caching_sha2::verify_full(
+            &st.get("f", "%").unwrap().auth_string,
+            b"pf"
+        ));
+    }
+
+    #[test]
+    fn create_user_identified_with_plugins_and_hashes() {
+        let native = "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19";
+        let sha2 = caching_sha2::hash(b"secret", &[b'a'; 20]);
+        let e = steps(&[
+            (
+                "CREATE USER n IDENTIFIED WITH mysql_native_password BY 'password'",
+                "ok",
+            ),
+            (
+                &format!("CREATE USER m IDENTIFIED WITH 'mysql_native_password' AS '{native}'"),
+                "ok",
+            ),
+            (
+                &format!("CREATE USER s IDENTIFIED WITH caching_sha2_password AS '{sha2}'"),
+                "ok",
+            ),
+            ("CREATE USER p IDENTIFIED WITH mysql_native_password", "ok"),
+            (
+                "CREATE USER x IDENTIFIED WITH sha256_password BY 'x'",
+                "ERROR 1524 (HY000): Plugin 'sha256_password' is not loaded",
+            ),
+            (
+                "CREATE USER x IDENTIFIED WITH mysql_native_password AS 'nope'",
+                "ERROR 1827 (HY000): The password hash doesn't have the expected format.",
+            ),
+            (
+                "CREATE USER x IDENTIFIED WITH caching_sha2_password AS '*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19'",
+                "ERROR 1827 (HY000): The password hash doesn't have the expected format.",
+            ),
+        ]);
+        let st = e.accounts();
+        let n = st.get("n", "%").unwrap();
+        assert_eq!(n.plugin, AuthPlugin::MysqlNativePassword);
+        assert_eq!(n.auth_string, native);
+        assert_eq!(st.get("m", "%").unwrap().auth_string, native);
+        let s = st.get("s", "%").unwrap();
+        assert_eq!(s.auth_string, sha2);
+        assert!(caching_sha2::verify_full(&s.auth_string, b"secret"));
+        let p = st.get("p", "%").unwrap();
+        assert_eq!(
+            (p.plugin, p.auth_string.as_str()),
+            (AuthPlugin::MysqlNativePassword, "")
+        );
+        assert!(st.get("x", "%").is_none());
+    }
+
+    #[test]
+    fn create_user_accepts_a_hex_hash_as_mysqldump_writes_it() {
+        let sha2 = caching_sha2::hash(b"secret", &[b'b'; 20]);
+        let hex: String = sha2.bytes().map(|b| format!("{b:02X}")).collect();
+        let e = steps(&[(
+            &format!("CREATE USER h IDENTIFIED WITH caching_sha2_password AS 0x{hex}"),
+            "ok",
+        )]);
+        assert_eq!(e.accounts().get("h", "%").unwrap().auth_string, sha2);
+    }
+
+    #[test]
+    fn require_variants_are_stored() {
+        let e = steps(&[
+            ("CREATE USER n REQUIRE NONE", "ok"),
+            ("CREATE USER s REQUIRE SSL", "ok"),
+            ("CREATE USER x REQUIRE X509", "ok"),
+            (
+                "CREATE USER c REQUIRE SUBJECT '/CN=client' AND ISSUER '/CN=ca' CIPHER 'TLS_AES_256_GCM_SHA384'",
+                "ok",
+            ),
+            ("CREATE USER i REQUIRE ISSUER '/CN=ca' ACCOUNT LOCK", "ok"),
+            (
+                "CREATE USER d REQUIRE ISSUER 'a' ISSUER 'b'",
+                "ERROR 1225 (HY000): Option 'ISSUER' used twice in statement",
+            ),
+        ]);
+        let st = e.accounts();
+        assert_eq!(st.get("n", "%").unwrap().require, SslRequirement::None);
+        assert_eq!(st.get("s", "%").unwrap().require, SslRequirement::Ssl);
+        assert_eq!(st.get("x", "%").unwrap().require, SslRequirement::X509);
+        assert_eq!(
+            st.get("c", "%").unwrap().require,
+            SslRequirement::Specified {
+                cipher: Some("TLS_AES_256_GCM_SHA384".into()),
+                issuer: Some("/CN=ca".into()),
+                subject: Some("/CN=client".into()),
+            }
+        );
+        let i = st.get("i", "%").unwrap();
+        assert!(i.locked);
+        assert_eq!(
+            i.require,
+            SslRequirement::Specified {
+                cipher: None,
+                issuer: Some("/CN=ca".into()),
+                subject: None,
+            }
+        );
+        assert!(st.get("d", "%").is_none());
+    }
+
+    #[test]
+    fn create_user_errors_and_if_not_exists_notes() {
+        let e = steps(&[
+            ("CREATE USER u@'%'", "ok"),
+            (
+                "CREATE USER u",
+                "ERROR 1396 (HY000): Operation CREATE USER failed for 'u'@'%'",
+            ),
+            // Atomic: v is not created when u fails; every failing account is listed.
+            (
+                "CREATE USER v, u, w@localhost, u@localhost, w@localhost",
+                "ERROR 1396 (HY000): Operation CREATE USER failed for 'u'@'%','w'@'localhost'",
+            ),
+            (
+                "CREATE USER IF NOT EXISTS u IDENTIFIED BY 'new', v",
+                "ok warnings=1",
+            ),
+            (
+                W,
+                "Level|Code|Message\nNote|3163|Authorization ID 'u'@'%' already exists.",
+            ),
+        ]);
+        let st = e.accounts();
+        assert!(st.get("v", "%").is_some());
+        assert!(st.get("w", "localhost").is_none());
+        assert_eq!(
+            st.get("u", "%").unwrap().auth_string,
+            "",
+            "IF NOT EXISTS keeps u as is"
+        );
+    }
+
+    #[test]
+    fn alter_user_changes_password_plugin_require_and_lock() {
+        let e = steps(&[
+            ("CREATE USER u IDENTIFIED BY 'old'", "ok"),
+            ("ALTER USER u IDENTIFIED BY 'new'", "ok"),
+        ]);
+        let st = e.accounts();
+        st.cache_digest("u", "%", caching_sha2::cache_digest(b"new"));
+        let mut s = session(&e);
+        let acc = st.get("u", "%").unwrap();
+        assert!(caching_sha2::verify_full(&acc.auth_string, b"new"));
+        assert!(!caching_sha2::verify_full(&acc.auth_string, b"old"));
+        assert_eq!(
+            run(&e, &mut s, "ALTER USER 'u'@'%' REQUIRE X509 ACCOUNT LOCK"),
+            "ok"
+        );
+        let acc2 = st.get("u", "%").unwrap();
+        assert_eq!(acc2.auth_string, acc.auth_string, "password unchanged");
+        assert_eq!(acc2.require, SslRequirement::X509);
+        assert!(acc2.locked);
+        assert_eq!(
+            run(&e, &mut s, "ALTER USER u ACCOUNT UNLOCK REQUIRE NONE"),
+            "ok"
+        );
+        let acc3 = st.get("u", "%").unwrap();
+        assert!(!acc3.locked);
+        assert_eq!(acc3.require, SslRequirement::None);
+        assert_eq!(
+            run(
+                &e,
+                &mut s,
+                "ALTER USER u IDENTIFIED WITH mysql_native_password BY 'password'"
+            ),
+            "ok"
+        );
+        let acc4 = st.get("u", "%").unwrap();
+        assert_eq!(acc4.plugin, AuthPlugin::MysqlNativePassword);
+        assert_eq!(
+            acc4.auth_string,
+            "*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19"
+        );
+        assert!(st.cached_digest("u", "%").is_none(), "cache cleared");
+    }
+
+    #[test]
+    fn alter_user_errors_and_if_exists_notes() {
+        steps(&[
+            (
+                "ALTER USER nobody IDENTIFIED BY 'x'",
+                "ERROR 1396 (HY000): Operation ALTER USER failed for 'nobody'@'%'",
+            ),
+            ("ALTER USER IF EXISTS nobody IDENTIFIED BY 'x'", "ok warnings=1"),
+            (
+                W,
+                "Level|Code|Message\nNote|3162|Authorization ID 'nobody'@'%' does not exist.",
+            ),
+            (
+                "ALTER USER root IDENTIFIED WITH dialog",
+                "ERROR 1524 (HY000): Plugin 'dialog' is not loaded",
+            ),
+            (
+                "ALTER USER root PASSWORD EXPIRE",
+                "ERROR 1235 (42000): This version of MySQL doesn't yet support 'password management options other than DEFAULT'",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn alter_user_user_and_set_password_change_the_current_account() {
+        let e = steps(&[("ALTER USER USER() IDENTIFIED BY 'one'", "ok")]);
+        let st = e.accounts();
+        assert!(caching_sha2::verify_full(
+            &st.get("root", "%").unwrap().auth_string,
+            b"one"
+        ));
+        let mut s = session(&e);
+        assert_eq!(run(&e, &mut s, "SET PASSWORD = 'two'"), "ok");
+        assert!(caching_sha2::verify_full(
+            &st.get("root", "%").unwrap().auth_string,
+            b"two"
+        ));
+        assert_eq!(
+            run(
+                &e,
+                &mut s,
+                "ALTER USER CURRENT_USER() IDENTIFIED BY 'three'"
+            ),
+            "ok"
+        );
+        assert!(caching_sha2::verify_full(
+            &st.get("root", "%").unwrap().auth_string,
+            b"three"
+        ));
+        assert_eq!(
+            run(
+                &e,
+                &mut s,
+                "CREATE USER u@localhost; SET PASSWORD FOR u@localhost = 'p'"
+            ),
+            "ok\nok"
+        );
+        assert!(caching_sha2::verify_full(
+            &st.get("u", "localhost").unwrap().auth_string,
+            b"p"
+        ));
+        assert_eq!(
+            run(&e, &mut s, "SET PASSWORD FOR nobody = 'x'"),
+            "ERROR 1133 (42000): Can't find any matching row in the user table"
+        );
+        assert_eq!(
+            run(&e, &mut s, "SELECT USER(), CURRENT_USER()"),
+            "USER()|CURRENT_USER()\nroot@localhost|root@%"
+        );
+    }
+
+    #[test]
+    fn drop_user_is_atomic_and_lists_every_failure() {
+        let e = steps(&[
+            ("CREATE USER a, b, c@localhost", "ok"),
+            (
+                "DROP USER a, x, 'y'@'h'",
+                "ERROR 1396 (HY000): Operation DROP USER failed for 'x'@'%','y'@'h'",
+            ),
+            ("DROP USER IF EXISTS a, x", "ok warnings=1"),
+            (
+                W,
+                "Level|Code|Message\nNote|3162|Authorization ID 'x'@'%' does not exist.",
+            ),
+            ("DROP USER b, c@LOCALHOST", "ok"),
+        ]);
+        let st = e.accounts();
+        assert!(st.get("a", "%").is_none());
+        assert!(st.get("b", "%").is_none());
+        assert!(st.get("c", "localhost").is_none());
+        assert!(st.get("root", "%").is_some());
+    }
+
+    #[test]
+    fn rename_user_moves_the_account_and_its_credentials() {
+        let e = steps(&[
+            (
+                "CREATE USER a IDENTIFIED BY 'pa' REQUIRE SSL; CREATE USER b",
+                "ok\nok",
+            ),
+            (
+                "RENAME USER a TO b",
+                "ERROR 1396 (HY000): Operation RENAME USER failed for 'a'@'%'",
+            ),
+            (
+                "RENAME USER nobody TO z, b TO a",
+                "ERROR 1396 (HY000): Operation RENAME USER failed for 'nobody'@'%','b'@'%'",
+            ),
+            ("RENAME USER a TO 'n'@'localhost', b TO a", "ok"),
+        ]);
+        let st = e.accounts();
+        let n = st.get("n", "localhost").unwrap();
+        assert!(caching_sha2::verify_full(&n.auth_string, b"pa"));
+        assert_eq!(n.require, SslRequirement::Ssl);
+        assert_eq!(st.get("a", "%").unwrap().auth_string, "");
+        assert!(st.get("b", "%").is_none());
+    }
+
+    #[test]
+    fn flush_privileges_clears_the_digest_cache() {
+        let e = engine();
+        e.accounts().cache_digest("u", "%", [1; 32]);
+        let mut s = session(&e);
+        assert_eq!(run(&e, &mut s, "FLUSH PRIVILEGES"), "ok");
+        assert!(e.accounts().cached_digest("u", "%").is_none());
+        assert_eq!(run(&e, &mut s, "flush local privileges"), "ok");
+    }
+
+    #[test]
+    fn show_create_user_prints_mysql_text_that_recreates_the_account() {
+        let e = steps(&[(
+            "CREATE USER 'u'@'%' IDENTIFIED WITH mysql_native_password BY 'password' REQUIRE X509",
+            "ok",
+        )]);
+        let mut s = session(&e);
+        assert_eq!(
+            run(&e, &mut s, "SHOW CREATE USER u"),
+            "CREATE USER for u@%\nCREATE USER `u`@`%` IDENTIFIED WITH 'mysql_native_password' AS \
+             '*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19' REQUIRE X509 PASSWORD EXPIRE DEFAULT \
+             ACCOUNT UNLOCK PASSWORD HISTORY DEFAULT PASSWORD REUSE INTERVAL DEFAULT PASSWORD \
+             REQUIRE CURRENT DEFAULT"
+        );
+        assert_eq!(
+            run(&e, &mut s, "SHOW CREATE USER nobody@localhost"),
+            "ERROR 1396 (HY000): Operation SHOW CREATE USER failed for 'nobody'@'localhost'"
+        );
+        // Round trip for a caching_sha2 account, whose salt may hold quotes and backslashes.
+        let mut salt = [b'q'; 20];
+        salt[0] = b'\'';
+        salt[1] = b'\\';
+        salt[2] = b'"';
+        let hash = caching_sha2::hash(b"pw", &salt);
+        e.accounts().upsert(myseal_auth::account::Account {
+            user: "c".into(),
+            host: "%".into(),
+            plugin: AuthPlugin::CachingSha2Password,
+            auth_string: hash.clone(),
+            locked: true,
+            require: SslRequirement::None,
+        });
+        let (o, err) = e.execute(&mut s, "SHOW CREATE USER c");
+        assert!(err.is_none());
+        let Some(Outcome::Rows { rows, .. }) = o.first() else {
+            panic!("{o:?}")
+        };
+        let text = rows[0][0].to_string_lossy().unwrap();
+        assert!(text.ends_with("ACCOUNT LOCK PASSWORD HISTORY DEFAULT PASSWORD REUSE INTERVAL DEFAULT PASSWORD REQUIRE CURRENT DEFAULT"), "{text}");
+        assert_eq!(run(&e, &mut s, "DROP USER c"), "ok");
+        assert_eq!(run(&e, &mut s, &text), "ok");
+        let c = e.accounts().get("c", "%").unwrap();
+        assert_eq!(c.auth_string, hash);
+        assert!(c.locked);
+        assert!(caching_sha2::verify_full(&c.auth_string, b"pw"));
+    }
+
+    #[test]
+    fn show_grants_reports_all_privileges_for_existing_accounts() {
+        steps(&[
+            (
+                "SHOW GRANTS",
+                "Grants for root@%\nGRANT ALL PRIVILEGES ON *.* TO `root`@`%` WITH GRANT OPTION",
+            ),
+            ("CREATE USER u@localhost", "ok"),
+            (
+                "SHOW GRANTS FOR 'u'@'localhost'",
+                "Grants for u@localhost\nGRANT ALL PRIVILEGES ON *.* TO `u`@`localhost` WITH GRANT OPTION",
+            ),
+            (
+                "SHOW GRANTS FOR nobody",
+                "ERROR 1141 (42000): There is no such grant defined for user 'nobody' on host '%'",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn grant_all_is_a_no_op_and_other_grants_are_refused() {
+        steps(&[
+            ("CREATE USER app", "ok"),
+            ("GRANT ALL PRIVILEGES ON *.* TO app WITH GRANT OPTION", "ok"),
+            ("GRANT ALL ON appdb.* TO 'app'@'%'", "ok"),
+            ("GRANT ALL ON * TO app", "ERROR 1046 (3D000): No database selected"),
+            (
+                "GRANT ALL ON *.* TO nobody",
+                "ERROR 1410 (42000): You are not allowed to create a user with GRANT",
+            ),
+            (
+                "GRANT SELECT ON *.* TO app",
+                "ERROR 1235 (42000): This version of MySQL doesn't yet support 'GRANT other than \
+                 ALL PRIVILEGES ON *.* or db.* (privileges are not enforced: every account has all \
+                 privileges)'",
+            ),
+            (
+                "REVOKE ALL ON *.* FROM app",
+                "ERROR 1235 (42000): This version of MySQL doesn't yet support 'REVOKE (privileges \
+                 are not enforced: every account has all privileges)'",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn account_statement_syntax_errors_quote_the_rest_of_the_text() {
+        steps(&[
+            (
+                "CREATE USER u IDENTIFIED FOO 'x'",
+                "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that \
+                 corresponds to your MySQL server version for the right syntax to use near 'FOO 'x'' \
+                 at line 1",
+            ),
+            (
+                "SELECT 1;\nDROP USER",
+                "1\n1\nERROR 1064 (42000): You have an error in your SQL syntax; check the manual \
+                 that corresponds to your MySQL server version for the right syntax to use near '' \
+                 at line 2",
+            ),
+            (
+                "CREATE USER 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'",
+                "ERROR 1470 (HY000): String 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' is too long for \
+                 user name (should be no longer than 32)",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn odd_account_statements_never_panic() {
+        let e = engine();
+        let mut s = session(&e);
+        for sql in [
+            "CREATE USER",
+            "CREATE USER '",
+            "CREATE USER u@",
+            "CREATE USER u IDENTIFIED WITH",
+            "CREATE USER u IDENTIFIED WITH caching_sha2_password AS X'4'",
+            "CREATE USER u IDENTIFIED WITH caching_sha2_password AS 0xZZ",
+            "CREATE USER u IDENTIFIED WITH caching_sha2_password AS 0xFF",
+            "CREATE USER u REQUIRE",
+            "CREATE USER u REQUIRE CIPHER",
+            "ALTER USER USER(",
+            "RENAME USER a TO",
+            "SET PASSWORD FOR",
+            "SHOW GRANTS FOR",
+            "GRANT",
+            "REVOKE",
+            "DROP USER 'é'@'ü', ``@``",
+            "CREATE USER u /* comment */ IDENTIFIED BY 'x' # trailing",
+            "SHOW CREATE USER CURRENT_USER",
+        ] {
+            let _ = e.execute(&mut s, sql);
+        }
+    }
 }

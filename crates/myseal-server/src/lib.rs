@@ -84,7 +84,8 @@ pub enum ServerError {
 pub(crate) struct Shared {
     pub(crate) config: Config,
     pub(crate) engine: Engine,
-    pub(crate) accounts: AccountStore,
+    /// Accounts, shared with the engine (CREATE USER etc.).
+    pub(crate) accounts: Arc<AccountStore>,
     /// The TLS context for new connections (swapped on reload).
     pub(crate) tls: RwLock<Option<Arc<TlsContext>>>,
     pub(crate) counters: Arc<status::Counters>,
@@ -152,12 +153,13 @@ impl Server {
         let counters = Arc::new(status::Counters::new(
             rsa_keys.as_ref().map(|k| k.public_key_pem().to_string()),
         ));
+        let accounts = Arc::new(AccountStore::new());
         let engine = Engine::new(
             engine_config(&config, tls.as_deref(), local_addr),
             counters.clone(),
+            accounts.clone(),
         )
         .map_err(|e| ServerError::Engine(e.to_string()))?;
-        let accounts = AccountStore::new();
         accounts.create_user(
             "root",
             "%",

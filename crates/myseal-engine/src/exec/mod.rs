@@ -4,6 +4,7 @@
 //!
 //! [`execute`] dispatches a parsed statement; anything not handled yet is ER_NOT_SUPPORTED_YET.
 
+pub(crate) mod account;
 pub(crate) mod database;
 pub(crate) mod select;
 pub(crate) mod set;
@@ -45,6 +46,8 @@ pub(crate) fn execute(
     let unsupported = || EngineError::not_supported(&parsed.head);
     match parsed.stmt {
         Stmt::Unsupported => Err(unsupported()),
+        Stmt::Account(stmt) => account::run(engine, session, &stmt),
+        Stmt::Failed(e) => Err(e),
         Stmt::Set(items) => set::run(engine, session, script, &items),
         Stmt::Do(exprs) => {
             let mut ev = Eval::new(engine, session, script);
