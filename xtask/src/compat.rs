@@ -206,6 +206,44 @@ fn cli_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
         run_client(client, &base(&wrong_pw, "not-the-password"))
             .and_then(|r| expect_err(r, "1045")),
     );
+    // mTLS: an account that REQUIRE X509 gets in only with a client certificate signed by ssl_ca.
+    let setup = query("DROP USER IF EXISTS 'mtls'@'%'; CREATE USER 'mtls'@'%' IDENTIFIED BY 'mtls-pw' REQUIRE X509");
+    let mtls = |with_cert: bool| -> Vec<String> {
+        let mut v: Vec<String> = vec![
+            "-h".into(),
+            "127.0.0.1".into(),
+            "-P".into(),
+            srv.port.to_string(),
+            "-u".into(),
+            "mtls".into(),
+            "-pmtls-pw".into(),
+            format!("--ssl-ca={}", p("ca.pem")),
+        ];
+        if with_cert {
+            v.push(format!("--ssl-cert={}", p("client-cert.pem")));
+            v.push(format!("--ssl-key={}", p("client-key.pem")));
+        }
+        v.extend(["-e".to_string(), "SELECT CURRENT_USER()".to_string()]);
+        v
+    };
+    o.record(
+        &format!("{client} CLI: REQUIRE X509 account with a client certificate"),
+        run_client(client, &setup)
+            .and_then(|r| {
+                let (ok, out, err) = r;
+                if ok {
+                    Ok(())
+                } else {
+                    Err(format!("CREATE USER failed: {out}{err}"))
+                }
+            })
+            .and_then(|()| run_client(client, &mtls(true)))
+            .and_then(|r| expect_ok(r, "mtls@%")),
+    );
+    o.record(
+        &format!("{client} CLI: REQUIRE X509 account without a client certificate gets ERROR 1045"),
+        run_client(client, &mtls(false)).and_then(|r| expect_err(r, "1045")),
+    );
     o.record(
         &format!("{client} CLI unknown statement gets ERROR 1064"),
         run_client(client, &query("SELEKT 1")).and_then(|r| expect_err(r, "1064")),
