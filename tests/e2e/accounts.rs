@@ -2,31 +2,15 @@
 //! tried with a real client with and without a client certificate.
 
 use mysql_async::prelude::Queryable;
-use mysql_async::{ClientIdentity, Opts, OptsBuilder, SslOpts};
+use mysql_async::SslOpts;
 
-use crate::util::{self, ROOT_PASSWORD};
-
-fn opts(port: u16, user: &str, pass: &str, ssl: Option<SslOpts>) -> Opts {
-    OptsBuilder::default()
-        .ip_or_hostname("localhost")
-        .tcp_port(port)
-        .user(Some(user))
-        .pass(Some(pass))
-        .prefer_socket(false)
-        .ssl_opts(ssl)
-        .into()
-}
-
-fn tls() -> SslOpts {
-    SslOpts::default().with_root_certs(vec![util::ca().to_path_buf().into()])
-}
+use crate::util::{
+    self, mysql_async_opts as opts, verified_ssl as tls, with_client_cert, ROOT_PASSWORD,
+};
 
 fn tls_with_cert() -> SslOpts {
     let c = util::certs();
-    tls().with_client_identity(Some(ClientIdentity::new(
-        c.client_cert.clone().into(),
-        c.client_key.clone().into(),
-    )))
+    with_client_cert(tls(), &c.client_cert, &c.client_key)
 }
 
 async fn root(port: u16) -> mysql_async::Conn {

@@ -1,22 +1,11 @@
 //! Real client crates over verified TLS.
 
 use mysql_async::prelude::Queryable;
-use mysql_async::{ClientIdentity, Opts, OptsBuilder, SslOpts};
+use mysql_async::{Opts, OptsBuilder, SslOpts};
 use sqlx::mysql::{MySqlConnectOptions, MySqlSslMode};
 use sqlx::{ConnectOptions, Connection, Executor, Row};
 
-use crate::util::{self, ROOT_PASSWORD};
-
-fn mysql_async_opts(port: u16, user: &str, pass: &str, ssl: Option<SslOpts>) -> Opts {
-    OptsBuilder::default()
-        .ip_or_hostname("localhost")
-        .tcp_port(port)
-        .user(Some(user))
-        .pass(Some(pass))
-        .prefer_socket(false)
-        .ssl_opts(ssl)
-        .into()
-}
+use crate::util::{self, mysql_async_opts, verified_ssl, with_client_cert, ROOT_PASSWORD};
 
 /// Asserts that a connection attempt failed with this MySQL error.
 fn assert_server_error(err: mysql_async::Error, code: u16, state: &str, message: &str) {
@@ -29,10 +18,6 @@ fn assert_server_error(err: mysql_async::Error, code: u16, state: &str, message:
         }
         other => panic!("expected ERROR {code}, got {other:?}"),
     }
-}
-
-fn verified_ssl() -> SslOpts {
-    SslOpts::default().with_root_certs(vec![util::ca().to_path_buf().into()])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -120,10 +105,7 @@ async fn mysql_async_presents_a_client_certificate() {
     let server = util::start(util::config()).await;
     let port = server.local_addr().port();
     let certs = util::certs();
-    let ssl = verified_ssl().with_client_identity(Some(ClientIdentity::new(
-        certs.client_cert.clone().into(),
-        certs.client_key.clone().into(),
-    )));
+    let ssl = with_client_cert(verified_ssl(), &certs.client_cert, &certs.client_key);
     let mut conn = mysql_async::Conn::new(mysql_async_opts(port, "root", ROOT_PASSWORD, Some(ssl)))
         .await
         .expect("client certificate signed by the server's CA is accepted");
@@ -224,10 +206,11 @@ async fn mysql_async_client_cert_from_another_ca_is_refused() {
     let server = util::start(util::config()).await;
     let port = server.local_addr().port();
     let certs = util::certs();
-    let ssl = verified_ssl().with_client_identity(Some(ClientIdentity::new(
-        certs.other_client_cert.clone().into(),
-        certs.other_client_key.clone().into(),
-    )));
+    let ssl = with_client_cert(
+        verified_ssl(),
+        &certs.other_client_cert,
+        &certs.other_client_key,
+    );
     let res =
         mysql_async::Conn::new(mysql_async_opts(port, "root", ROOT_PASSWORD, Some(ssl))).await;
     assert!(

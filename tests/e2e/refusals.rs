@@ -11,14 +11,7 @@ async fn plain_client_with_the_right_password_gets_3159_and_is_closed() {
     let mut ok = Raw::login(port, "root", ROOT_PASSWORD).await;
     ok.seq = 0;
     ok.write(&[0x01]).await;
-    let mut raw = Raw::connect(port).await;
-    let g = raw.greeting().await;
-    raw.send_response("root", ROOT_PASSWORD, &g.auth_plugin_data, false)
-        .await;
-    let mut p = raw.read().await.unwrap();
-    if p.payload.first() == Some(&0x01) {
-        p = raw.read().await.unwrap();
-    }
+    let (mut raw, p) = Raw::plain_login_reply(port, "root", ROOT_PASSWORD).await;
     assert_eq!(
         err_of(&p),
         Some((
@@ -294,27 +287,13 @@ async fn set_global_require_secure_transport_applies_to_new_connections() {
         .await;
     assert_eq!(p.payload.first(), Some(&0x00), "{:?}", err_of(&p));
     // A plain client now authenticates (fast path: the admin login cached the digest).
-    let mut raw = Raw::connect(port).await;
-    let g = raw.greeting().await;
-    raw.send_response("root", ROOT_PASSWORD, &g.auth_plugin_data, false)
-        .await;
-    let mut p = raw.read().await.unwrap();
-    if p.payload.first() == Some(&0x01) {
-        p = raw.read().await.unwrap();
-    }
+    let (_raw, p) = Raw::plain_login_reply(port, "root", ROOT_PASSWORD).await;
     assert_eq!(p.payload.first(), Some(&0x00), "{:?}", err_of(&p));
     let p = admin
         .query("SET GLOBAL require_secure_transport = ON")
         .await;
     assert_eq!(p.payload.first(), Some(&0x00));
-    let mut raw = Raw::connect(port).await;
-    let g = raw.greeting().await;
-    raw.send_response("root", ROOT_PASSWORD, &g.auth_plugin_data, false)
-        .await;
-    let mut p = raw.read().await.unwrap();
-    if p.payload.first() == Some(&0x01) {
-        p = raw.read().await.unwrap();
-    }
+    let (_raw, p) = Raw::plain_login_reply(port, "root", ROOT_PASSWORD).await;
     assert_eq!(err_of(&p).map(|e| e.0), Some(3159));
     server.shutdown().await;
 }

@@ -280,3 +280,55 @@ pub async fn wait_for_connections(server: &myseal_server::Server, n: u64) {
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// mysql_async helpers shared by the client and account tests.
+
+pub fn mysql_async_opts(
+    port: u16,
+    user: &str,
+    pass: &str,
+    ssl: Option<mysql_async::SslOpts>,
+) -> mysql_async::Opts {
+    mysql_async::OptsBuilder::default()
+        .ip_or_hostname("localhost")
+        .tcp_port(port)
+        .user(Some(user))
+        .pass(Some(pass))
+        .prefer_socket(false)
+        .ssl_opts(ssl)
+        .into()
+}
+
+/// TLS that verifies the server against the dev CA.
+pub fn verified_ssl() -> mysql_async::SslOpts {
+    mysql_async::SslOpts::default().with_root_certs(vec![ca().to_path_buf().into()])
+}
+
+/// `ssl` plus a client certificate and key.
+pub fn with_client_cert(
+    ssl: mysql_async::SslOpts,
+    cert: &Path,
+    key: &Path,
+) -> mysql_async::SslOpts {
+    ssl.with_client_identity(Some(mysql_async::ClientIdentity::new(
+        cert.to_path_buf().into(),
+        key.to_path_buf().into(),
+    )))
+}
+
+impl Raw {
+    /// A plain (no SSLRequest) caching_sha2 login attempt; returns the server's final answer (OK or ERR),
+    /// skipping a fast-auth notice.
+    pub async fn plain_login_reply(port: u16, user: &str, password: &str) -> (Raw, Packet) {
+        let mut raw = Raw::connect(port).await;
+        let g = raw.greeting().await;
+        raw.send_response(user, password, &g.auth_plugin_data, false)
+            .await;
+        let mut p = raw.read().await.unwrap();
+        if p.payload.first() == Some(&0x01) {
+            p = raw.read().await.unwrap();
+        }
+        (raw, p)
+    }
+}

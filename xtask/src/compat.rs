@@ -271,24 +271,14 @@ fn python_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
             ROOT_PASSWORD.to_string(),
         ];
         let name = format!("{driver}: verifying SSL context, SELECT 1, Ssl_cipher, wrong password");
-        let result = match Command::new("timeout")
-            .arg("60")
-            .arg(python)
-            .args(&args)
-            .output()
-        {
-            Ok(out) if out.status.code() == Some(77) => Err(format!(
-                "skip:{}",
-                String::from_utf8_lossy(&out.stdout).trim()
-            )),
-            Ok(out) if out.status.success() => Ok(()),
-            Ok(out) => Err(format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout).trim(),
-                String::from_utf8_lossy(&out.stderr).trim()
-            )),
-            Err(e) => Err(e.to_string()),
-        };
+        let result = script_result(
+            Command::new("timeout")
+                .arg("60")
+                .arg(python)
+                .args(&args)
+                .output(),
+            "",
+        );
         o.record(&name, result);
     }
 }
@@ -309,18 +299,26 @@ fn node_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
         .join("xtask")
         .join("scripts")
         .join("node_mysql2.js");
-    let result = match Command::new("timeout")
-        .arg("60")
-        .arg("node")
-        .arg(&script)
-        .arg(srv.port.to_string())
-        .arg(certs.join("ca.pem"))
-        .arg(ROOT_PASSWORD)
-        .env("NODE_PATH", &modules)
-        .output()
-    {
+    let result = script_result(
+        Command::new("timeout")
+            .arg("60")
+            .arg("node")
+            .arg(&script)
+            .arg(srv.port.to_string())
+            .arg(certs.join("ca.pem"))
+            .arg(ROOT_PASSWORD)
+            .env("NODE_PATH", &modules)
+            .output(),
+        " (npm install --prefix target/xtask/node mysql2@3)",
+    );
+    o.record(name, result);
+}
+
+/// Maps a helper script's exit: 0 ok, 77 skipped (it prints why), anything else a failure with its output.
+fn script_result(out: std::io::Result<std::process::Output>, hint: &str) -> Result<(), String> {
+    match out {
         Ok(out) if out.status.code() == Some(77) => Err(format!(
-            "skip:{} (npm install --prefix target/xtask/node mysql2@3)",
+            "skip:{}{hint}",
             String::from_utf8_lossy(&out.stdout).trim()
         )),
         Ok(out) if out.status.success() => Ok(()),
@@ -330,6 +328,5 @@ fn node_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
             String::from_utf8_lossy(&out.stderr).trim()
         )),
         Err(e) => Err(e.to_string()),
-    };
-    o.record(name, result);
+    }
 }
