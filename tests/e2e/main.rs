@@ -7,4 +7,5 @@ mod util;
 
 mod accounts;
 mod clients;
+mod prepared;
 mod refusals;

@@ -297,3 +297,45 @@ async fn set_global_require_secure_transport_applies_to_new_connections() {
     assert_eq!(err_of(&p).map(|e| e.0), Some(3159));
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn bad_prepared_statement_packets_get_errors_and_the_connection_lives() {
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    let mut raw = Raw::login(port, "root", ROOT_PASSWORD).await;
+    // COM_STMT_EXECUTE for a statement that was never prepared.
+    raw.seq = 0;
+    raw.write(&[0x17, 99, 0, 0, 0, 0, 1, 0, 0, 0]).await;
+    let p = raw.read().await.unwrap();
+    assert_eq!(
+        err_of(&p),
+        Some((
+            1243,
+            "HY000".into(),
+            "Unknown prepared statement handler (99) given to mysqld_stmt_execute".into()
+        ))
+    );
+    // Prepare one with two parameters, then execute it with a truncated parameter block.
+    raw.seq = 0;
+    let mut prep = vec![0x16];
+    prep.extend_from_slice(b"SELECT ?, ?");
+    raw.write(&prep).await;
+    let ok = raw.read().await.unwrap();
+    assert_eq!(ok.payload.first(), Some(&0x00), "{:?}", err_of(&ok));
+    let id = u32::from_le_bytes([ok.payload[1], ok.payload[2], ok.payload[3], ok.payload[4]]);
+    // Two parameter definitions and two column definitions follow (CLIENT_DEPRECATE_EOF: no EOF packets).
+    for _ in 0..4 {
+        raw.read().await.unwrap();
+    }
+    raw.seq = 0;
+    let mut exec = vec![0x17];
+    exec.extend_from_slice(&id.to_le_bytes());
+    exec.extend_from_slice(&[0, 1, 0, 0, 0, 0x00, 1, 0x08, 0x00]); // bitmap, bound, only one type
+    raw.write(&exec).await;
+    let p = raw.read().await.unwrap();
+    assert_eq!(err_of(&p).map(|e| e.0), Some(1210));
+    // The connection still answers.
+    let p = raw.query("SELECT 1").await;
+    assert_eq!(p.payload.as_ref(), &[1]);
+    server.shutdown().await;
+}

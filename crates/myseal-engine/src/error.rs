@@ -276,6 +276,15 @@ impl EngineError {
         Self::new(1210, "HY000", format!("Incorrect arguments to {name}"))
     }
 
+    /// ER_UNSUPPORTED_PS (1295): a statement that cannot be prepared (PREPARE, EXECUTE, ...).
+    pub fn unsupported_ps() -> Self {
+        Self::new(
+            1295,
+            "HY000",
+            "This command is not supported in the prepared statement protocol yet",
+        )
+    }
+
     /// ER_DBACCESS_DENIED_ERROR-like error for system schemas myseal will not drop (1044).
     pub fn db_access_denied(user: &str, host: &str, db: &str) -> Self {
         Self::new(

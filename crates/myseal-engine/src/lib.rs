@@ -17,6 +17,9 @@
 //! - `parse`: tokenizing, statement splitting, MySQL-only statements (SET, DO, SHOW WARNINGS),
 //!   MySQL-style syntax errors and select-item names taken from the original text.
 //! - `expr`: the expression evaluator.
+//! - `prepare`: server-side prepared statements ([`Prepared`], [`Engine::prepare`],
+//!   [`Engine::execute_prepared`]): `?` markers are found once, and each execution substitutes
+//!   SQL literals for them and runs the text through [`Engine::execute`].
 //! - `exec`: one file per statement family (select, set, show, database, transaction, account).
 //!   Account statements (CREATE/ALTER/DROP/RENAME USER, SET PASSWORD, SHOW GRANTS, ...) act on
 //!   the server's shared `myseal_auth::account::AccountStore`.
@@ -28,6 +31,7 @@ mod catalog;
 mod exec;
 mod expr;
 mod parse;
+mod prepare;
 mod status;
 mod vars;
 
@@ -40,6 +44,7 @@ use std::sync::{Arc, RwLock};
 use myseal_auth::account::AccountStore;
 
 pub use error::EngineError;
+pub use prepare::Prepared;
 pub use value::Value;
 
 /// Engine configuration chosen by the server/CLI at start-up.
@@ -91,7 +96,8 @@ pub(crate) struct Warning {
 }
 
 /// Per-connection state: current database, session variables, user variables, transaction state.
-#[derive(Debug)]
+/// Cloneable so that [`Engine::prepare`] can compute result columns on a throw-away copy.
+#[derive(Clone, Debug)]
 pub struct Session {
     pub(crate) info: SessionInfo,
     pub(crate) database: Option<String>,

@@ -197,7 +197,8 @@ impl<'a> Script<'a> {
         }
     }
 
-    fn head_words(&self) -> String {
+    /// Leading keywords of the next statement, upper-cased (at most two).
+    pub(crate) fn head_words(&self) -> String {
         let mut words = Vec::new();
         let mut i = 0;
         while words.len() < 2 {
@@ -302,6 +303,41 @@ impl<'a> Script<'a> {
         let line = line.saturating_sub(self.origin_line) + 1;
         let near = self.sql.get(off..).unwrap_or_default();
         EngineError::parse_error(near, usize::try_from(line).unwrap_or(1))
+    }
+
+    /// Byte spans of the `?` parameter markers, in text order. Markers inside strings, comments
+    /// and quoted identifiers are part of those tokens and not counted. sqlparser reads `?1` as
+    /// one numbered marker, which MySQL does not have: that is a syntax error at the marker.
+    pub(crate) fn placeholders(&self) -> Result<Vec<std::ops::Range<usize>>, EngineError> {
+        let mut spans = Vec::new();
+        for t in &self.tokens {
+            let Token::Placeholder(p) = &t.token else {
+                continue;
+            };
+            let a = offset_in(self.sql, &self.line_starts, t.span.start);
+            if p != "?" {
+                let near = self.sql.get(a..).unwrap_or_default();
+                let line = usize::try_from(t.span.start.line.max(1)).unwrap_or(1);
+                return Err(EngineError::parse_error(near, line));
+            }
+            let b = offset_in(self.sql, &self.line_starts, t.span.end).max(a);
+            spans.push(a..b);
+        }
+        Ok(spans)
+    }
+
+    /// After the first statement of a prepared statement's text: one `;` may end it, anything
+    /// after that is a syntax error, as MySQL's parser reports it (no multi-statements there).
+    pub(crate) fn expect_end(&mut self) -> Result<(), EngineError> {
+        let _ = self.parser.consume_token(&Token::SemiColon);
+        let t = self.parser.peek_token();
+        if t.token == Token::EOF {
+            return Ok(());
+        }
+        let off = offset_in(self.sql, &self.line_starts, t.span.start);
+        let near = self.sql.get(off..).unwrap_or_default();
+        let line = usize::try_from(t.span.start.line.max(1)).unwrap_or(1);
+        Err(EngineError::parse_error(near, line))
     }
 
     /// Column names of a select list, taken from the original text: for each item the text from its

@@ -1296,3 +1296,300 @@ mod accounts {
         }
     }
 }
+
+mod prepared {
+    use super::*;
+    use crate::{Prepared, Value};
+
+    fn prepare(e: &Engine, s: &mut Session, sql: &str) -> Prepared {
+        match e.prepare(s, sql) {
+            Ok(p) => p,
+            Err(err) => panic!("prepare {sql}: {err:?}"),
+        }
+    }
+
+    fn prepare_error(sql: &str) -> String {
+        let e = engine();
+        let mut s = session(&e);
+        let err = e.prepare(&mut s, sql).unwrap_err();
+        format!("ERROR {} ({}): {}", err.code, err.sql_state, err.message)
+    }
+
+    fn exec(e: &Engine, s: &mut Session, p: &Prepared, params: &[Value]) -> String {
+        let (o, err) = e.execute_prepared(s, p, params);
+        render(&o, err.as_ref())
+    }
+
+    /// Prepares `sql` on a fresh session, executes it with `params` and returns the outcomes.
+    fn outcomes(sql: &str, params: &[Value]) -> Vec<Outcome> {
+        let e = engine();
+        let mut s = session(&e);
+        let p = prepare(&e, &mut s, sql);
+        let (o, err) = e.execute_prepared(&mut s, &p, params);
+        assert!(err.is_none(), "{sql}: {err:?}");
+        o
+    }
+
+    fn single_value(sql: &str, params: &[Value]) -> (Column, Value) {
+        match outcomes(sql, params).into_iter().next() {
+            Some(Outcome::Rows { columns, rows }) => (
+                columns.into_iter().next().unwrap(),
+                rows.into_iter().next().unwrap().into_iter().next().unwrap(),
+            ),
+            other => panic!("expected rows, got {other:?}"),
+        }
+    }
+
+    fn param_count(sql: &str) -> usize {
+        let e = engine();
+        let mut s = session(&e);
+        prepare(&e, &mut s, sql).param_count()
+    }
+
+    #[test]
+    fn placeholders_inside_strings_comments_and_backticks_are_not_counted() {
+        assert_eq!(param_count("SELECT 1"), 0);
+        assert_eq!(param_count("SELECT ?"), 1);
+        assert_eq!(param_count("SELECT ?, ?+?"), 3);
+        assert_eq!(param_count("SELECT '?', \"?\", ? AS `a?`"), 1);
+        assert_eq!(param_count("SELECT ? /* ? */ -- ?\n, ?"), 2);
+        assert_eq!(param_count("SELECT ? # ?\n"), 1);
+        assert_eq!(param_count("SELECT 'it''s ?', 'a\\'?', ?"), 1);
+        assert_eq!(
+            param_count("SELECT ? FROM DUAL WHERE `?` IS NULL OR '?' = ?"),
+            2
+        );
+    }
+
+    #[test]
+    fn strings_round_trip_byte_for_byte() {
+        for text in [
+            "",
+            "plain",
+            "it's",
+            "back\\slash",
+            "\\'; DROP DATABASE x; -- ",
+            "nul\0byte",
+            "line\nbreak\r\n",
+            "ctrl-z\u{1a}",
+            "%_\\%\\_",
+            "ünïcødé ✓",
+            "?",
+        ] {
+            let (col, v) = single_value("SELECT ?", &[Value::str(text)]);
+            assert_eq!(v, Value::str(text), "{text:?}");
+            assert_eq!(col.kind, ColumnKind::VarString);
+            assert!(!col.binary);
+        }
+        let raw = vec![0xff, 0x00, b'\'', b'\\', 0x80, b'a'];
+        let (col, v) = single_value("SELECT ?", &[Value::Bytes(raw.clone())]);
+        assert_eq!(v, Value::Bytes(raw));
+        assert!(col.binary);
+    }
+
+    #[test]
+    fn numbers_keep_their_types() {
+        let (col, v) = single_value("SELECT ?", &[Value::Int(42)]);
+        assert_eq!((col.kind, v), (ColumnKind::Int, Value::Int(42)));
+        let (col, v) = single_value("SELECT ?", &[Value::Int(-5)]);
+        assert_eq!((col.kind, v), (ColumnKind::Int, Value::Int(-5)));
+        let (col, v) = single_value("SELECT ?", &[Value::UInt(u64::MAX)]);
+        assert_eq!((col.kind, v), (ColumnKind::UInt, Value::UInt(u64::MAX)));
+        for d in [1.5, -2e-3, 0.1, 1e300, -0.0, 5e-324, 3.0] {
+            let (col, v) = single_value("SELECT ?", &[Value::Double(d)]);
+            assert_eq!(col.kind, ColumnKind::Double, "{d}");
+            assert_eq!(v, Value::Double(d), "{d}");
+        }
+        let (col, v) = single_value("SELECT ?", &[Value::Double(f64::NAN)]);
+        assert_eq!((col.kind, v), (ColumnKind::Null, Value::Null));
+        let (col, v) = single_value("SELECT ?", &[Value::Decimal("-1.50".into())]);
+        assert_eq!(
+            (col.kind, v),
+            (ColumnKind::Decimal, Value::Decimal("-1.50".into()))
+        );
+        let (col, v) = single_value("SELECT ?", &[Value::Decimal("1e5; x".into())]);
+        assert_eq!((col.kind, v), (ColumnKind::VarString, Value::str("1e5; x")));
+        let (col, v) = single_value("SELECT ?", &[Value::Null]);
+        assert_eq!((col.kind, v), (ColumnKind::Null, Value::Null));
+    }
+
+    #[test]
+    fn negative_parameters_work_in_arithmetic() {
+        let e = engine();
+        let mut s = session(&e);
+        let p = prepare(&e, &mut s, "SELECT 1-?, ?-?, 2*?");
+        assert_eq!(
+            exec(
+                &e,
+                &mut s,
+                &p,
+                &[
+                    Value::Int(-5),
+                    Value::Int(-1),
+                    Value::Double(-0.5),
+                    Value::Decimal("-1.5".into())
+                ]
+            ),
+            "1-?|?-?|2*?\n6|-0.5|-3.0"
+        );
+        let p = prepare(&e, &mut s, "SELECT ?");
+        assert_eq!(
+            exec(&e, &mut s, &p, &[Value::Int(i64::MIN)]),
+            "?\n-9223372036854775808"
+        );
+    }
+
+    #[test]
+    fn select_items_are_named_from_the_prepared_text() {
+        let e = engine();
+        let mut s = session(&e);
+        let p = prepare(&e, &mut s, "SELECT ?, ? + 1 AS n, 'lit', ?");
+        let names: Vec<&str> = p.columns().iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["?", "n", "lit", "?"]);
+        assert_eq!(
+            exec(
+                &e,
+                &mut s,
+                &p,
+                &[Value::str("a"), Value::Int(1), Value::Null]
+            ),
+            "?|n|lit|?\na|2|lit|NULL"
+        );
+        let p = prepare(&e, &mut s, "SELECT ? UNION SELECT 2");
+        assert_eq!(exec(&e, &mut s, &p, &[Value::Int(1)]), "?\n1\n2");
+    }
+
+    #[test]
+    fn prepare_reports_columns_of_row_returning_statements_only() {
+        let e = engine();
+        let mut s = session(&e);
+        let p = prepare(&e, &mut s, "SELECT ?");
+        assert_eq!(p.param_count(), 1);
+        assert_eq!(p.columns().len(), 1);
+        assert_eq!(p.columns()[0].name, "?");
+        let p = prepare(&e, &mut s, "SHOW VARIABLES WHERE Variable_name = ?");
+        let names: Vec<&str> = p.columns().iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["Variable_name", "Value"]);
+        assert_eq!(
+            exec(&e, &mut s, &p, &[Value::str("have_ssl")]),
+            "Variable_name|Value\nhave_ssl|YES"
+        );
+        let p = prepare(&e, &mut s, "SHOW VARIABLES LIKE 'have_ssl'");
+        assert_eq!(p.columns().len(), 2);
+        assert!(prepare(&e, &mut s, "SET @x = ?").columns().is_empty());
+        assert!(prepare(&e, &mut s, "DO ?").columns().is_empty());
+        // The dry run fails (LIMIT NULL): no columns, but the statement is prepared.
+        let p = prepare(&e, &mut s, "SELECT 1 LIMIT ?");
+        assert!(p.columns().is_empty());
+        assert_eq!(exec(&e, &mut s, &p, &[Value::Int(1)]), "1\n1");
+    }
+
+    #[test]
+    fn show_like_takes_only_a_string_literal_as_in_mysql() {
+        assert_eq!(
+            prepare_error("SHOW VARIABLES LIKE ?"),
+            "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that \
+             corresponds to your MySQL server version for the right syntax to use near '?' at line 1"
+        );
+    }
+
+    #[test]
+    fn preparing_has_no_side_effects() {
+        let e = engine();
+        let mut s = session(&e);
+        let set = prepare(&e, &mut s, "SET @x = ?");
+        let create = prepare(&e, &mut s, "CREATE DATABASE prepared_db");
+        let select = prepare(&e, &mut s, "SELECT @y := ?");
+        assert!(select.columns().len() == 1);
+        assert_eq!(run(&e, &mut s, "SELECT @x, @y"), "@x|@y\nNULL|NULL");
+        assert!(!e.database_exists("prepared_db"));
+        assert_eq!(exec(&e, &mut s, &set, &[Value::Int(7)]), "ok");
+        assert_eq!(exec(&e, &mut s, &create, &[]), "ok affected=1");
+        assert!(e.database_exists("prepared_db"));
+        assert_eq!(run(&e, &mut s, "SELECT @x"), "@x\n7");
+    }
+
+    #[test]
+    fn wrong_parameter_count_is_error_1210() {
+        let e = engine();
+        let mut s = session(&e);
+        let p = prepare(&e, &mut s, "SELECT ?, ?");
+        let expected = "ERROR 1210 (HY000): Incorrect arguments to mysqld_stmt_execute";
+        assert_eq!(exec(&e, &mut s, &p, &[Value::Int(1)]), expected);
+        assert_eq!(
+            exec(
+                &e,
+                &mut s,
+                &p,
+                &[Value::Int(1), Value::Int(2), Value::Int(3)]
+            ),
+            expected
+        );
+        assert_eq!(
+            run(&e, &mut s, "SHOW ERRORS"),
+            "Level|Code|Message\nError|1210|Incorrect arguments to mysqld_stmt_execute"
+        );
+        let p = prepare(&e, &mut s, "SELECT 1");
+        assert_eq!(exec(&e, &mut s, &p, &[Value::Int(1)]), expected);
+        assert_eq!(exec(&e, &mut s, &p, &[]), "1\n1");
+    }
+
+    #[test]
+    fn syntax_errors_and_multiple_statements_fail_at_prepare() {
+        let near =
+            "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that \
+                    corresponds to your MySQL server version for the right syntax to use near";
+        assert_eq!(prepare_error("SELECT 1 +"), format!("{near} '' at line 1"));
+        assert_eq!(prepare_error("SELECT ?1"), format!("{near} '?1' at line 1"));
+        assert_eq!(
+            prepare_error("SELECT 1; SELECT 2"),
+            format!("{near} 'SELECT 2' at line 1")
+        );
+        assert_eq!(
+            prepare_error("SELECT 1;\nSET @x = 1"),
+            format!("{near} 'SET @x = 1' at line 2")
+        );
+        assert_eq!(prepare_error(""), "ERROR 1065 (42000): Query was empty");
+        assert_eq!(param_count("SELECT ?;"), 1);
+        let e = engine();
+        let mut s = session(&e);
+        assert!(e.prepare(&mut s, "SELECT 1 +").is_err());
+        assert_eq!(
+            run(&e, &mut s, "SHOW COUNT(*) ERRORS"),
+            "@@session.error_count\n1"
+        );
+    }
+
+    #[test]
+    fn prepared_statement_commands_cannot_be_prepared() {
+        let unsupported =
+            "ERROR 1295 (HY000): This command is not supported in the prepared statement protocol yet";
+        for sql in [
+            "PREPARE s FROM 'SELECT 1'",
+            "EXECUTE s",
+            "execute s USING @a",
+            "DEALLOCATE PREPARE s",
+            "DROP PREPARE s",
+        ] {
+            assert_eq!(prepare_error(sql), unsupported, "{sql}");
+        }
+    }
+
+    #[test]
+    fn odd_parameters_never_panic() {
+        let e = engine();
+        let mut s = session(&e);
+        let p = prepare(&e, &mut s, "SELECT CONCAT(?, ?), ? + ?, ?");
+        let params = [
+            Value::Bytes(vec![0xc3]),
+            Value::str("'"),
+            Value::Decimal(String::new()),
+            Value::Decimal("-".into()),
+            Value::Double(f64::NEG_INFINITY),
+        ];
+        let (_, err) = e.execute_prepared(&mut s, &p, &params);
+        assert!(err.is_none(), "{err:?}");
+        assert!(format!("{p:?}").contains("param_count: 5"));
+        assert!(!format!("{p:?}").contains("CONCAT"));
+    }
+}

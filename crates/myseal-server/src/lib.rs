@@ -4,6 +4,7 @@
 //! - [`config`]: [`Config`] and [`TlsOptions`], what the CLI and embedding tests set.
 //! - `listener`: accepts TCP, enforces `max_connections`, spawns sessions, graceful stop.
 //! - `session`: one connection: greeting → SSLRequest → TLS → authentication → command loop.
+//! - `statements`: prepared statements (binary protocol) of a connection.
 //! - `io`: packet I/O over plain or TLS streams.
 //! - `status`: global status counters; `trace`: the `--trace-handshake` log.
 //!
@@ -26,6 +27,7 @@ pub mod config;
 mod io;
 mod listener;
 mod session;
+mod statements;
 mod status;
 mod trace;
 

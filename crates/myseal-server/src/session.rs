@@ -22,6 +22,7 @@ use tokio::net::TcpStream;
 use tokio::sync::watch;
 
 use crate::io::{BoxIo, PacketIo, Prefixed, ReadError};
+use crate::statements::{self, Statements};
 use crate::status::Counters;
 use crate::trace::{State, Trace};
 use crate::Shared;
@@ -68,6 +69,8 @@ struct Established {
     session: Session,
     /// What the session was created from, for COM_RESET_CONNECTION.
     info: SessionInfo,
+    /// Prepared statements of this connection.
+    statements: Statements,
     tls: Option<PeerInfo>,
 }
 
@@ -536,6 +539,7 @@ async fn connect(
         caps,
         session,
         info,
+        statements: Statements::default(),
         tls: peer_info,
     })
 }
@@ -782,21 +786,9 @@ async fn dispatch(
         }
         Command::Query(bytes) => {
             Counters::inc(&shared.counters.questions);
-            let sql = match String::from_utf8(bytes) {
-                Ok(s) => s,
-                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-            };
+            let sql = utf8_lossy(bytes);
             let (outcomes, error) = shared.engine.execute(&mut est.session, &sql);
-            let n = outcomes.len();
-            for (i, outcome) in outcomes.into_iter().enumerate() {
-                let more = i + 1 < n || error.is_some();
-                write_outcome(est, outcome, more, caps);
-                est.io.flush_if_large().await?;
-            }
-            if let Some(e) = error {
-                est.io.queue(&err_payload(e.code, e.sql_state, e.message));
-            }
-            est.io.flush().await?;
+            write_outcomes(est, outcomes, error, caps, Protocol::Text).await?;
         }
         Command::Statistics => {
             let text = shared.counters.statistics();
@@ -806,6 +798,7 @@ async fn dispatch(
             let mut info = est.info.clone();
             info.database = est.session.database().map(str::to_string);
             est.session = shared.engine.new_session(info);
+            est.statements.clear();
             send_ok(est, 0, 0, "").await?;
         }
         Command::SetOption(_) => {
@@ -823,23 +816,63 @@ async fn dispatch(
                 .send(&err_payload(1046, "3D000", "No database selected"))
                 .await?
         }
-        Command::StmtPrepare(_) | Command::StmtExecute(_) | Command::StmtFetch(_) => {
+        Command::StmtPrepare(bytes) => {
+            Counters::inc(&shared.counters.questions);
+            let sql = utf8_lossy(bytes);
+            match shared.engine.prepare(&mut est.session, &sql) {
+                Ok(prepared) => write_prepare_ok(est, prepared, caps),
+                Err(e) => est.io.queue(&err_payload(e.code, e.sql_state, e.message)),
+            }
+            est.io.flush().await?;
+        }
+        Command::StmtExecute(body) => {
+            Counters::inc(&shared.counters.questions);
+            match bind_execute(est, &body) {
+                Ok((prepared, params)) => {
+                    let (outcomes, error) =
+                        shared
+                            .engine
+                            .execute_prepared(&mut est.session, &prepared, &params);
+                    write_outcomes(est, outcomes, error, caps, Protocol::Binary).await?;
+                }
+                Err((code, state, message)) => {
+                    est.io.send(&err_payload(code, state, message)).await?
+                }
+            }
+        }
+        Command::StmtSendLongData(body) => {
+            // No response, per the protocol; the next execute reports that long data is not supported.
+            if let Ok(id) = myseal_wire::statement::execute_statement_id(&body) {
+                if let Some(stmt) = est.statements.get_mut(id) {
+                    stmt.long_data = true;
+                }
+            }
+        }
+        Command::StmtClose(id) => est.statements.remove(id),
+        Command::StmtReset(id) => match est.statements.get_mut(id) {
+            Some(stmt) => {
+                stmt.long_data = false;
+                send_ok(est, 0, 0, "").await?
+            }
+            None => {
+                est.io
+                    .send(&err_payload(
+                        1243,
+                        "HY000",
+                        format!(
+                            "Unknown prepared statement handler ({id}) given to mysqld_stmt_reset"
+                        ),
+                    ))
+                    .await?
+            }
+        },
+        Command::StmtFetch(_) => {
+            // We never open cursors (SERVER_STATUS_CURSOR_EXISTS is never set), so there is nothing to fetch.
             est.io
                 .send(&err_payload(
                     1235,
                     "42000",
-                    "This version of MySQL doesn't yet support 'prepared statements (COM_STMT_*)'",
-                ))
-                .await?
-        }
-        // No response is sent for these, per the protocol.
-        Command::StmtClose(_) | Command::StmtSendLongData(_) => {}
-        Command::StmtReset(_) => {
-            est.io
-                .send(&err_payload(
-                    1243,
-                    "HY000",
-                    "Unknown prepared statement handler (0) given to mysqld_stmt_reset",
+                    "This version of MySQL doesn't yet support 'cursors (COM_STMT_FETCH)'",
                 ))
                 .await?
         }
@@ -888,7 +921,162 @@ async fn send_ok(
     est.io.send(&out).await
 }
 
-fn write_outcome(est: &mut Established, outcome: Outcome, more: bool, caps: Caps) {
+/// Text (COM_QUERY) or binary (COM_STMT_EXECUTE) result-set rows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Protocol {
+    Text,
+    Binary,
+}
+
+fn utf8_lossy(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
+}
+
+/// Writes the outcomes of one statement run (with SERVER_MORE_RESULTS_EXISTS between them) and the error
+/// that stopped it, if any, then flushes.
+async fn write_outcomes(
+    est: &mut Established,
+    outcomes: Vec<Outcome>,
+    error: Option<myseal_engine::EngineError>,
+    caps: Caps,
+    protocol: Protocol,
+) -> std::io::Result<()> {
+    let n = outcomes.len();
+    for (i, outcome) in outcomes.into_iter().enumerate() {
+        let more = i + 1 < n || error.is_some();
+        write_outcome(est, outcome, more, caps, protocol);
+        est.io.flush_if_large().await?;
+    }
+    if let Some(e) = error {
+        est.io.queue(&err_payload(e.code, e.sql_state, e.message));
+    }
+    est.io.flush().await
+}
+
+/// COM_STMT_PREPARE response: STMT_PREPARE_OK, parameter definitions, column definitions.
+fn write_prepare_ok(est: &mut Established, prepared: myseal_engine::Prepared, caps: Caps) {
+    let warnings = est.session.warning_count();
+    let num_params = prepared.param_count();
+    let columns: Vec<ColumnDefinition41> =
+        prepared.columns().iter().map(column_definition).collect();
+    let Some(id) = est.statements.insert(prepared) else {
+        est.io.queue(&err_payload(
+            1461,
+            "42000",
+            format!(
+                "Can't create more than max_prepared_stmt_count statements (current value: {})",
+                statements::MAX_STATEMENTS
+            ),
+        ));
+        return;
+    };
+    let mut out = Vec::with_capacity(64);
+    myseal_wire::statement::StmtPrepareOk {
+        statement_id: id,
+        num_columns: u16::try_from(columns.len()).unwrap_or(u16::MAX),
+        num_params: u16::try_from(num_params).unwrap_or(u16::MAX),
+        warning_count: warnings,
+    }
+    .encode(&mut out);
+    est.io.queue(&out);
+    let eof = |est: &mut Established, out: &mut Vec<u8>| {
+        if !caps.contains(Caps::CLIENT_DEPRECATE_EOF) {
+            out.clear();
+            EofPacket {
+                warnings: 0,
+                status_flags: status_flags(&est.session, false),
+            }
+            .encode(out);
+            est.io.queue(out);
+        }
+    };
+    if num_params > 0 {
+        for _ in 0..num_params {
+            out.clear();
+            ColumnDefinition41 {
+                schema: String::new(),
+                table: String::new(),
+                org_table: String::new(),
+                name: "?".to_string(),
+                org_name: String::new(),
+                character_set: BINARY_CHARSET,
+                column_length: 0,
+                column_type: ColumnType::VAR_STRING,
+                flags: ColumnFlags(0),
+                decimals: 0,
+            }
+            .encode(&mut out);
+            est.io.queue(&out);
+        }
+        eof(est, &mut out);
+    }
+    if !columns.is_empty() {
+        for c in &columns {
+            out.clear();
+            c.encode(&mut out);
+            est.io.queue(&out);
+        }
+        eof(est, &mut out);
+    }
+}
+
+type ErrTriple = (u16, &'static str, String);
+
+/// Looks the statement up and decodes the execute packet's parameters.
+fn bind_execute(
+    est: &mut Established,
+    body: &[u8],
+) -> Result<
+    (
+        std::sync::Arc<myseal_engine::Prepared>,
+        Vec<myseal_engine::Value>,
+    ),
+    ErrTriple,
+> {
+    let malformed = || {
+        (
+            1210,
+            "HY000",
+            "Incorrect arguments to mysqld_stmt_execute".to_string(),
+        )
+    };
+    let id = myseal_wire::statement::execute_statement_id(body).map_err(|_| malformed())?;
+    let Some(stmt) = est.statements.get_mut(id) else {
+        return Err((
+            1243,
+            "HY000",
+            format!("Unknown prepared statement handler ({id}) given to mysqld_stmt_execute"),
+        ));
+    };
+    if stmt.long_data {
+        stmt.long_data = false;
+        return Err((
+            1235,
+            "42000",
+            "This version of MySQL doesn't yet support 'COM_STMT_SEND_LONG_DATA'".to_string(),
+        ));
+    }
+    let exec = myseal_wire::statement::StmtExecute::decode(
+        body,
+        stmt.prepared.param_count(),
+        stmt.types.as_deref(),
+    )
+    .map_err(|_| malformed())?;
+    stmt.types = Some(exec.types.clone());
+    let params = exec.params.iter().map(statements::param_to_value).collect();
+    Ok((stmt.prepared.clone(), params))
+}
+
+fn write_outcome(
+    est: &mut Established,
+    outcome: Outcome,
+    more: bool,
+    caps: Caps,
+    protocol: Protocol,
+) {
     let flags = status_flags(&est.session, more);
     let warning_count = est.session.warning_count();
     let mut out = Vec::with_capacity(128);
@@ -927,10 +1115,22 @@ fn write_outcome(est: &mut Established, outcome: Outcome, more: bool, caps: Caps
                 .encode(&mut out);
                 est.io.queue(&out);
             }
+            let types: Vec<ColumnType> = columns
+                .iter()
+                .map(|c| column_definition(c).column_type)
+                .collect();
             for row in &rows {
                 out.clear();
-                let texts: Vec<Option<Vec<u8>>> = row.iter().map(|v| v.to_text()).collect();
-                encode_text_row(&mut out, texts.iter().map(|t| t.as_deref()));
+                match protocol {
+                    Protocol::Text => {
+                        let texts: Vec<Option<Vec<u8>>> = row.iter().map(|v| v.to_text()).collect();
+                        encode_text_row(&mut out, texts.iter().map(|t| t.as_deref()));
+                    }
+                    Protocol::Binary => {
+                        let cells: Vec<_> = row.iter().map(statements::value_to_cell).collect();
+                        myseal_wire::statement::encode_binary_row(&mut out, &cells, &types);
+                    }
+                }
                 est.io.queue(&out);
             }
             out.clear();

@@ -3,8 +3,8 @@
 //! <https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_command_phase.html>
 //!
 //! Each command packet starts with its command byte ([`crate::constants::com`]). Prepared-statement
-//! commands keep their raw body for now; their parsing lives elsewhere. Like MySQL, decoding ignores
-//! bytes after the fields a command needs.
+//! commands keep their raw body; [`crate::statement`] parses it once the statement (and so its
+//! parameter count) is known. Like MySQL, decoding ignores bytes after the fields a command needs.
 //!
 //! With `CLIENT_QUERY_ATTRIBUTES` negotiated, a `COM_QUERY` body starts with a parameter count
 //! and parameter set before the SQL text; [`Command::Query`] keeps the body raw either way.

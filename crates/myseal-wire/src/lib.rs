@@ -12,6 +12,8 @@
 //! - [`response`]: OK / ERR / EOF.
 //! - [`command`]: command phase, `COM_*` decode/encode.
 //! - [`resultset`]: column definitions and text rows.
+//! - [`statement`]: prepared statements: COM_STMT_PREPARE_OK, COM_STMT_EXECUTE parameters,
+//!   COM_STMT_SEND_LONG_DATA, binary rows.
 //!
 //! **Architecture Invariant:** no I/O, no async runtime, no global state. Decoders take the bytes
 //! of one payload (plus the negotiated [`constants::CapabilityFlags`] where the layout depends on
@@ -34,6 +36,7 @@ pub mod constants;
 mod error;
 pub mod response;
 pub mod resultset;
+pub mod statement;
 
 pub use error::WireError;
 

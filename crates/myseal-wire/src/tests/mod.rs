@@ -4,6 +4,7 @@
 
 mod mysql_common_crosscheck;
 mod no_panic;
+mod statement_crosscheck;
 
 use crate::command::Command;
 use crate::connect::{
@@ -12,6 +13,38 @@ use crate::connect::{
 use crate::constants::{CapabilityFlags, ColumnFlags, ColumnType, StatusFlags};
 use crate::response::{EofPacket, ErrPacket, OkPacket};
 use crate::resultset::{encode_text_row, ColumnDefinition41};
+use crate::statement::{
+    encode_binary_row, BinaryCell, ParamType, ParamValue, StmtExecute, StmtPrepareOk,
+    StmtSendLongData,
+};
+
+/// Column types of the binary row in [`valid_encodings`], also used by the no-panic sweep.
+pub(crate) const ROW_TYPES: [ColumnType; 6] = [
+    ColumnType::LONGLONG,
+    ColumnType::VAR_STRING,
+    ColumnType::DATETIME,
+    ColumnType::TIME,
+    ColumnType::DOUBLE,
+    ColumnType::TINY,
+];
+
+/// Parameter types of the COM_STMT_EXECUTE body in [`valid_encodings`].
+pub(crate) fn execute_types() -> Vec<ParamType> {
+    [
+        (ColumnType::LONGLONG, true),
+        (ColumnType::VAR_STRING, false),
+        (ColumnType::NULL, false),
+        (ColumnType::DATETIME, false),
+        (ColumnType::TIME, false),
+        (ColumnType::SHORT, false),
+    ]
+    .into_iter()
+    .map(|(column_type, unsigned)| ParamType {
+        column_type,
+        unsigned,
+    })
+    .collect()
+}
 
 /// Capabilities a modern client (libmysqlclient 8.4) sends.
 pub(crate) fn client_caps() -> CapabilityFlags {
@@ -134,6 +167,69 @@ pub(crate) fn valid_encodings() -> Vec<(&'static str, Vec<u8>)> {
             wildcard: "%".into(),
         }
         .encode(o)
+    });
+    push("prepare_ok", &|o| {
+        StmtPrepareOk {
+            statement_id: 1,
+            num_columns: 2,
+            num_params: 3,
+            warning_count: 0,
+        }
+        .encode(o)
+    });
+    push("execute", &|o| {
+        StmtExecute {
+            statement_id: 1,
+            flags: 0,
+            iteration_count: 1,
+            params: vec![
+                ParamValue::UInt(7),
+                ParamValue::Bytes(b"abc".to_vec()),
+                ParamValue::Null,
+                ParamValue::DateTime {
+                    year: 2024,
+                    month: 1,
+                    day: 2,
+                    hour: 3,
+                    minute: 4,
+                    second: 5,
+                    micro: 6,
+                },
+                ParamValue::Time {
+                    negative: true,
+                    days: 1,
+                    hour: 2,
+                    minute: 3,
+                    second: 4,
+                    micro: 0,
+                },
+                ParamValue::Int(-3),
+            ],
+            types: execute_types(),
+        }
+        .encode(o)
+    });
+    push("long_data", &|o| {
+        StmtSendLongData {
+            statement_id: 1,
+            param_id: 0,
+            data: b"chunk".to_vec(),
+        }
+        .encode(o)
+    });
+    push("binary_row", &|o| {
+        encode_binary_row(
+            o,
+            &[
+                BinaryCell::I64(-1),
+                BinaryCell::Bytes(b"x"),
+                BinaryCell::Bytes(b"2024-01-02 03:04:05.6"),
+                BinaryCell::Bytes(b"-01:02:03"),
+                BinaryCell::Null,
+                BinaryCell::U64(9),
+            ],
+            &ROW_TYPES,
+        )
     });
     all
 }

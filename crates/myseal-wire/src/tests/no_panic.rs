@@ -2,7 +2,7 @@
 
 use bytes::{BufMut, BytesMut};
 
-use super::{client_caps, valid_encodings};
+use super::{client_caps, execute_types, valid_encodings, ROW_TYPES};
 use crate::codec::{decode_packet, encode_packet};
 use crate::command::Command;
 use crate::connect::{
@@ -11,6 +11,9 @@ use crate::connect::{
 use crate::constants::CapabilityFlags;
 use crate::response::{EofPacket, ErrPacket, OkPacket};
 use crate::resultset::{decode_text_row, ColumnDefinition41};
+use crate::statement::{
+    decode_binary_row, execute_statement_id, StmtExecute, StmtPrepareOk, StmtSendLongData,
+};
 
 /// xorshift64*: tiny, deterministic, good enough to generate test inputs.
 struct XorShift(u64);
@@ -35,6 +38,7 @@ impl XorShift {
 
 /// Runs every message decoder on `payload`; returns how many accepted it.
 fn decode_everything(payload: &[u8], caps: CapabilityFlags, columns: usize) -> usize {
+    let types = execute_types();
     [
         HandshakeV10::decode(payload).is_ok(),
         SslRequest::decode(payload).is_ok(),
@@ -48,6 +52,14 @@ fn decode_everything(payload: &[u8], caps: CapabilityFlags, columns: usize) -> u
         Command::decode(payload).is_ok(),
         ColumnDefinition41::decode(payload).is_ok(),
         decode_text_row(payload, columns).is_ok(),
+        StmtPrepareOk::decode(payload).is_ok(),
+        execute_statement_id(payload).is_ok(),
+        StmtExecute::decode(payload, columns, None).is_ok(),
+        StmtExecute::decode(payload, types.len(), Some(&types)).is_ok(),
+        StmtExecute::decode(payload, columns, Some(&types)).is_ok(),
+        StmtSendLongData::decode(payload).is_ok(),
+        decode_binary_row(payload, &ROW_TYPES[..columns.min(ROW_TYPES.len())]).is_ok(),
+        decode_binary_row(payload, &ROW_TYPES).is_ok(),
     ]
     .into_iter()
     .filter(|&ok| ok)

@@ -1,0 +1,235 @@
+//! Server-side prepared statements (COM_STMT_PREPARE / COM_STMT_EXECUTE).
+//!
+//! <https://dev.mysql.com/doc/refman/8.4/en/sql-prepared-statements.html>
+//!
+//! Preparing checks the syntax of exactly one statement and records the byte span of every `?`
+//! marker (found by sqlparser's tokenizer, so a `?` in a string, comment or quoted identifier is
+//! not a marker). Executing substitutes a SQL literal for each marker and runs the text through
+//! [`Engine::execute`]; the literals are written so that the engine reads back exactly the bound
+//! value (strings escaped, invalid UTF-8 as `X'..'`, doubles with an exponent so they stay
+//! DOUBLE). Select-list columns keep the names of the prepared text (`SELECT ?` → `?`).
+//!
+//! Result metadata at prepare time comes from a dry run with every parameter NULL on a clone of
+//! the session, only for statements that read (SELECT, SHOW), so preparing never changes the
+//! session or the engine.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use sqlparser::ast::Statement;
+
+use crate::error::EngineError;
+use crate::exec::select;
+use crate::parse::{Script, Stmt};
+use crate::value::Value;
+use crate::{record_error, Column, Engine, Outcome, Session};
+
+/// A statement prepared for later execution with `?` parameters.
+#[derive(Clone)]
+pub struct Prepared {
+    /// The statement text as prepared.
+    sql: String,
+    /// Byte spans of the `?` markers in `sql`, in order.
+    placeholders: Vec<Range<usize>>,
+    /// Result columns known at prepare time (empty if none or unknown).
+    columns: Vec<Column>,
+    /// Select-list names from the prepared text, applied to each execution's result.
+    names: Option<Vec<String>>,
+}
+
+/// Leaves the statement text (it may hold secrets) out of debug output.
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("param_count", &self.placeholders.len())
+            .field("columns", &self.columns.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Prepared {
+    /// Number of `?` parameters (COM_STMT_PREPARE_OK `num_params`).
+    pub fn param_count(&self) -> usize {
+        self.placeholders.len()
+    }
+
+    /// Result columns as known at prepare time (COM_STMT_PREPARE_OK column definitions); empty
+    /// for statements that return no rows or whose columns could not be determined.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// The text with every marker replaced by the literal of its parameter. Markers and
+    /// parameters are paired in order; the caller has checked the counts.
+    fn bind(&self, params: &[Value]) -> String {
+        let mut out = String::with_capacity(self.sql.len() + 16 * params.len());
+        let mut pos = 0;
+        for (span, value) in self.placeholders.iter().zip(params) {
+            out.push_str(self.sql.get(pos..span.start).unwrap_or_default());
+            // Spaces keep the literal from merging with a neighbouring token (`?FROM`).
+            out.push(' ');
+            out.push_str(&literal(value));
+            out.push(' ');
+            pos = span.end;
+        }
+        out.push_str(self.sql.get(pos..).unwrap_or_default());
+        out
+    }
+
+    /// Renames the select-list columns of a result to the names of the prepared text.
+    fn rename(&self, columns: &mut [Column]) {
+        if let Some(names) = &self.names {
+            if names.len() == columns.len() {
+                for (c, n) in columns.iter_mut().zip(names) {
+                    c.name.clone_from(n);
+                }
+            }
+        }
+    }
+}
+
+impl Engine {
+    /// COM_STMT_PREPARE: checks the syntax of exactly one statement (a second one is ER 1064,
+    /// as MySQL's parser reports it), counts the `?` markers and computes the result columns.
+    /// PREPARE, EXECUTE and DEALLOCATE themselves are ER 1295. Errors are recorded for SHOW
+    /// WARNINGS; success clears the warnings. Neither changes anything else in the session or
+    /// the engine.
+    pub fn prepare(&self, session: &mut Session, sql: &str) -> Result<Prepared, EngineError> {
+        match self.prepare_checked(session, sql) {
+            Ok(p) => {
+                session.warnings.clear();
+                Ok(p)
+            }
+            Err(e) => Err(record_error(session, e)),
+        }
+    }
+
+    fn prepare_checked(&self, session: &Session, sql: &str) -> Result<Prepared, EngineError> {
+        let mut script = Script::new(sql)?;
+        let head = script.head_words();
+        let first = head.split(' ').next().unwrap_or_default();
+        if matches!(first, "PREPARE" | "EXECUTE" | "DEALLOCATE") || head == "DROP PREPARE" {
+            return Err(EngineError::unsupported_ps());
+        }
+        let parsed = match script.next_statement() {
+            None => return Err(EngineError::empty_query()),
+            Some(p) => p?,
+        };
+        script.expect_end()?;
+        let placeholders = script.placeholders()?;
+        let (returns_rows, names) = match &parsed.stmt {
+            Stmt::Sql(stmt) => match &**stmt {
+                Statement::Query(q) => (true, select::query_names(&script, q)),
+                Statement::ShowVariables { .. }
+                | Statement::ShowStatus { .. }
+                | Statement::ShowDatabases { .. }
+                | Statement::ShowSchemas { .. } => (true, None),
+                _ => (false, None),
+            },
+            Stmt::ShowWarnings { .. } => (true, None),
+            Stmt::Account(_) => (parsed.head.starts_with("SHOW"), None),
+            _ => (false, None),
+        };
+        let mut prepared = Prepared {
+            sql: sql.to_string(),
+            placeholders,
+            columns: Vec::new(),
+            names,
+        };
+        if returns_rows {
+            let nulls = vec![Value::Null; prepared.param_count()];
+            let mut scratch = session.clone();
+            let (outcomes, err) = self.execute(&mut scratch, &prepared.bind(&nulls));
+            if err.is_none() {
+                if let Some(Outcome::Rows { mut columns, .. }) = outcomes.into_iter().next() {
+                    prepared.rename(&mut columns);
+                    prepared.columns = columns;
+                }
+            }
+        }
+        Ok(prepared)
+    }
+
+    /// COM_STMT_EXECUTE: binds `params` to the markers in order and runs the statement; the
+    /// result has the shape of [`Engine::execute`]'s. A wrong number of parameters is ER 1210.
+    pub fn execute_prepared(
+        &self,
+        session: &mut Session,
+        stmt: &Prepared,
+        params: &[Value],
+    ) -> (Vec<Outcome>, Option<EngineError>) {
+        if params.len() != stmt.param_count() {
+            let e = EngineError::wrong_arguments("mysqld_stmt_execute");
+            return (Vec::new(), Some(record_error(session, e)));
+        }
+        let (mut outcomes, err) = self.execute(session, &stmt.bind(params));
+        if let Some(Outcome::Rows { columns, .. }) = outcomes.first_mut() {
+            stmt.rename(columns);
+        }
+        (outcomes, err)
+    }
+}
+
+/// A SQL literal the engine reads back as `v`. Negative numbers are parenthesized so that
+/// `1-?` with -5 reads `1-(-5)`, not a `--` comment.
+fn literal(v: &Value) -> String {
+    let signed = |t: String| {
+        if t.starts_with(['-', '+']) {
+            format!("({t})")
+        } else {
+            t
+        }
+    };
+    match v {
+        Value::Null => "NULL".into(),
+        Value::Int(i) => signed(i.to_string()),
+        Value::UInt(u) => u.to_string(),
+        // The exponent makes MySQL (and the engine) read the literal as DOUBLE; `{:e}` gives the
+        // shortest digits that round-trip.
+        Value::Double(d) if d.is_finite() => signed(format!("{d:e}")),
+        Value::Double(_) => "NULL".into(),
+        Value::Decimal(s) if is_decimal_text(s) => signed(s.clone()),
+        Value::Decimal(s) => string_literal(s),
+        Value::Bytes(b) => match std::str::from_utf8(b) {
+            Ok(s) => string_literal(s),
+            Err(_) => {
+                let mut out = String::with_capacity(3 + 2 * b.len());
+                out.push_str("X'");
+                for byte in b {
+                    let _ = write!(out, "{byte:02X}");
+                }
+                out.push('\'');
+                out
+            }
+        },
+    }
+}
+
+/// `[+-]digits[.digits]` or `[+-].digits`: a DECIMAL literal as written.
+fn is_decimal_text(s: &str) -> bool {
+    let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    (!int.is_empty() || !frac.is_empty())
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A single-quoted string literal. The engine's tokenizer always reads backslash escapes
+/// (it does not act on sql_mode NO_BACKSLASH_ESCAPES), so backslashes are escaped here too.
+fn string_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '\0' => out.push_str("\\0"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\u{1a}' => out.push_str("\\Z"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
