@@ -21,6 +21,9 @@ const opts = (pw) => ({
   if (rows[0].one !== 1 || rows[0].s !== 'myseal' || rows[0].n !== null) throw new Error(JSON.stringify(rows));
   const [st] = await conn.query("SHOW SESSION STATUS LIKE 'Ssl_version'");
   if (st[0].Value !== 'TLSv1.3') throw new Error(JSON.stringify(st));
+  // conn.execute uses a server-side prepared statement (binary protocol).
+  const [ex] = await conn.execute('SELECT ? + 1 AS n, CONCAT(?, \'!\') AS s', [41, "it's"]);
+  if (Number(ex[0].n) !== 42 || ex[0].s !== "it's!") throw new Error(JSON.stringify(ex));
   await conn.end();
   try {
     await mysql.createConnection(opts('wrong-password'));

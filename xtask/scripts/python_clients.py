@@ -32,6 +32,16 @@ assert name == "Ssl_cipher" and cipher.startswith("TLS_"), (name, cipher)
 cur.execute("SELECT CONCAT('my', 'seal'), NULL, 2.5 * 2")
 row = cur.fetchone()
 assert row[0] == "myseal" and row[1] is None, row
+if driver == "mysql.connector":
+    # Server-side prepared statement (COM_STMT_PREPARE / COM_STMT_EXECUTE, binary rows).
+    pc = conn.cursor(prepared=True)
+    pc.execute("SELECT ? + 1, CONCAT(?, '!')", (41, "it's"))
+    row = pc.fetchone()
+    assert row[0] == 42 and row[1] == "it's!", row
+else:
+    cur.execute("SELECT %s + 1, CONCAT(%s, '!')", (41, "it's"))
+    row = cur.fetchone()
+    assert row[0] == 42 and row[1] == "it's!", row
 conn.close()
 
 try:

@@ -270,7 +270,7 @@ fn python_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
             certs.join("ca.pem").display().to_string(),
             ROOT_PASSWORD.to_string(),
         ];
-        let name = format!("{driver}: verifying SSL context, SELECT 1, Ssl_cipher, wrong password");
+        let name = format!("{driver}: verifying SSL context, SELECT 1, Ssl_cipher, parameters, wrong password");
         let result = script_result(
             Command::new("timeout")
                 .arg("60")
@@ -285,7 +285,7 @@ fn python_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
 
 /// node's mysql2, installed by `.ci/run` (or by hand) with `npm install --prefix target/xtask/node mysql2@3`.
 fn node_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
-    let name = "node mysql2: verified TLS, SELECT, Ssl_version, wrong password";
+    let name = "node mysql2: verified TLS, SELECT, Ssl_version, execute() prepared, wrong password";
     if server::which("node").is_none() {
         o.record(name, Err("skip:no node".into()));
         return;
