@@ -270,7 +270,9 @@ fn python_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
             certs.join("ca.pem").display().to_string(),
             ROOT_PASSWORD.to_string(),
         ];
-        let name = format!("{driver}: verifying SSL context, SELECT 1, Ssl_cipher, parameters, wrong password");
+        let name = format!(
+            "{driver}: verifying SSL context, SELECT 1, Ssl_cipher, parameters, wrong password"
+        );
         let result = script_result(
             Command::new("timeout")
                 .arg("60")
