@@ -4,19 +4,11 @@
 use mysql_async::prelude::Queryable;
 use mysql_async::SslOpts;
 
-use crate::util::{
-    self, mysql_async_opts as opts, verified_ssl as tls, with_client_cert, ROOT_PASSWORD,
-};
+use crate::util::{self, mysql_async_opts as opts, verified_ssl as tls, with_client_cert};
 
 fn tls_with_cert() -> SslOpts {
     let c = util::certs();
     with_client_cert(tls(), &c.client_cert, &c.client_key)
-}
-
-async fn root(port: u16) -> mysql_async::Conn {
-    mysql_async::Conn::new(opts(port, "root", ROOT_PASSWORD, Some(tls())))
-        .await
-        .unwrap()
 }
 
 async fn login(
@@ -48,7 +40,7 @@ fn denied(user: &str) -> Result<(), (u16, String)> {
 async fn require_x509_needs_a_verified_client_certificate() {
     let server = util::start(util::config()).await;
     let port = server.local_addr().port();
-    let mut r = root(port).await;
+    let mut r = util::root_conn(port).await;
     r.query_drop("CREATE USER 'alice'@'%' IDENTIFIED BY 'alice-pw' REQUIRE X509")
         .await
         .unwrap();
@@ -68,7 +60,7 @@ async fn require_x509_needs_a_verified_client_certificate() {
 async fn require_subject_and_issuer_compare_openssl_one_line_names() {
     let server = util::start(util::config()).await;
     let port = server.local_addr().port();
-    let mut r = root(port).await;
+    let mut r = util::root_conn(port).await;
     r.query_drop(
         "CREATE USER bob IDENTIFIED BY 'bob-pw' REQUIRE SUBJECT '/CN=myseal_Auto_Generated_Client_Certificate' \
          AND ISSUER '/CN=myseal_Auto_Generated_CA_Certificate'",
@@ -100,7 +92,7 @@ async fn require_ssl_refuses_plain_connections_even_when_transport_is_optional()
     config.require_secure_transport = false;
     let server = util::start(config).await;
     let port = server.local_addr().port();
-    let mut r = root(port).await;
+    let mut r = util::root_conn(port).await;
     r.query_drop("CREATE USER dave IDENTIFIED BY 'dave-pw' REQUIRE SSL")
         .await
         .unwrap();
@@ -118,7 +110,7 @@ async fn require_ssl_refuses_plain_connections_even_when_transport_is_optional()
 async fn password_changes_locks_native_password_and_drop_user_take_effect() {
     let server = util::start(util::config()).await;
     let port = server.local_addr().port();
-    let mut r = root(port).await;
+    let mut r = util::root_conn(port).await;
     r.query_drop("CREATE USER frank IDENTIFIED BY 'old-pw'")
         .await
         .unwrap();

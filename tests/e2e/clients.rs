@@ -2,8 +2,7 @@
 
 use mysql_async::prelude::Queryable;
 use mysql_async::{Opts, OptsBuilder, SslOpts};
-use sqlx::mysql::{MySqlConnectOptions, MySqlSslMode};
-use sqlx::{ConnectOptions, Connection, Executor, Row};
+use sqlx::{Connection, Executor, Row};
 
 use crate::util::{self, mysql_async_opts, verified_ssl, with_client_cert, ROOT_PASSWORD};
 
@@ -24,14 +23,7 @@ fn assert_server_error(err: mysql_async::Error, code: u16, state: &str, message:
 async fn mysql_async_connects_over_verified_tls_and_sees_its_cipher() {
     let server = util::start(util::config()).await;
     let port = server.local_addr().port();
-    let mut conn = mysql_async::Conn::new(mysql_async_opts(
-        port,
-        "root",
-        ROOT_PASSWORD,
-        Some(verified_ssl()),
-    ))
-    .await
-    .expect("connect over TLS");
+    let mut conn = util::root_conn(port).await;
     let one: Option<i64> = conn.query_first("SELECT 1").await.unwrap();
     assert_eq!(one, Some(1));
     let row: Option<(String, String)> = conn
@@ -76,14 +68,7 @@ async fn mysql_async_second_login_uses_the_fast_path_and_databases_work() {
     let server = util::start(util::config()).await;
     let port = server.local_addr().port();
     for _ in 0..2 {
-        let mut conn = mysql_async::Conn::new(mysql_async_opts(
-            port,
-            "root",
-            ROOT_PASSWORD,
-            Some(verified_ssl()),
-        ))
-        .await
-        .unwrap();
+        let mut conn = util::root_conn(port).await;
         conn.query_drop("CREATE DATABASE IF NOT EXISTS shop")
             .await
             .unwrap();
@@ -220,23 +205,11 @@ async fn mysql_async_client_cert_from_another_ca_is_refused() {
     server.shutdown().await;
 }
 
-async fn sqlx_connect(port: u16) -> Result<sqlx::MySqlConnection, sqlx::Error> {
-    MySqlConnectOptions::new()
-        .host("localhost")
-        .port(port)
-        .username("root")
-        .password(ROOT_PASSWORD)
-        .ssl_mode(MySqlSslMode::VerifyIdentity)
-        .ssl_ca(util::ca())
-        .connect()
-        .await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlx_connects_with_verify_identity_and_queries() {
     let server = util::start(util::config()).await;
     let port = server.local_addr().port();
-    let mut conn = sqlx_connect(port)
+    let mut conn = util::sqlx_connect(port)
         .await
         .expect("sqlx connects over verified TLS");
     let row = conn
@@ -261,7 +234,7 @@ async fn sqlx_connects_with_verify_identity_and_queries() {
 async fn sqlx_reports_unknown_database_on_use() {
     let server = util::start(util::config()).await;
     let port = server.local_addr().port();
-    let mut conn = sqlx_connect(port).await.unwrap();
+    let mut conn = util::sqlx_connect(port).await.unwrap();
     let err = conn.execute("USE nope").await.unwrap_err();
     let db = err.as_database_error().expect("database error");
     assert_eq!(db.code().as_deref(), Some("42000"));
@@ -313,14 +286,7 @@ async fn init_file_statements_run_at_start_and_a_bad_one_stops_the_start() {
     config.init_file = Some(good);
     let server = util::start(config).await;
     let port = server.local_addr().port();
-    let mut conn = mysql_async::Conn::new(mysql_async_opts(
-        port,
-        "root",
-        ROOT_PASSWORD,
-        Some(verified_ssl()),
-    ))
-    .await
-    .unwrap();
+    let mut conn = util::root_conn(port).await;
     let dbs: Vec<String> = conn.query("SHOW DATABASES LIKE 'inv%'").await.unwrap();
     assert_eq!(dbs, vec!["inventory".to_string()]);
     let max: Option<i64> = conn.query_first("SELECT @@max_connections").await.unwrap();

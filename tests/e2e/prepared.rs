@@ -2,25 +2,15 @@
 //! (sqlx's `query().bind()`, mysql_async's `exec*`).
 
 use mysql_async::prelude::Queryable;
-use sqlx::mysql::{MySqlConnectOptions, MySqlSslMode};
-use sqlx::{ConnectOptions, Connection, Row};
+use sqlx::{Connection, Row};
 
-use crate::util::{self, mysql_async_opts, verified_ssl, ROOT_PASSWORD};
+use crate::util;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlx_query_with_binds_uses_prepared_statements() {
     let server = util::start(util::config()).await;
     let port = server.local_addr().port();
-    let mut conn = MySqlConnectOptions::new()
-        .host("localhost")
-        .port(port)
-        .username("root")
-        .password(ROOT_PASSWORD)
-        .ssl_mode(MySqlSslMode::VerifyIdentity)
-        .ssl_ca(util::ca())
-        .connect()
-        .await
-        .unwrap();
+    let mut conn = util::sqlx_connect(port).await.unwrap();
     let row = sqlx::query("SELECT ? + 1 AS n, CONCAT(?, '!') AS s, ? AS nothing, ? * 2 AS d")
         .bind(41_i64)
         .bind("it's \\ quoted")
@@ -77,14 +67,7 @@ async fn sqlx_query_with_binds_uses_prepared_statements() {
 async fn mysql_async_exec_binds_every_kind_of_value() {
     let server = util::start(util::config()).await;
     let port = server.local_addr().port();
-    let mut conn = mysql_async::Conn::new(mysql_async_opts(
-        port,
-        "root",
-        ROOT_PASSWORD,
-        Some(verified_ssl()),
-    ))
-    .await
-    .unwrap();
+    let mut conn = util::root_conn(port).await;
     type Six = (i64, u64, f64, String, Option<String>, Vec<u8>);
     let row: Option<Six> = conn
         .exec_first(

@@ -300,6 +300,32 @@ pub fn mysql_async_opts(
         .into()
 }
 
+/// root over TLS verified against the dev CA.
+pub async fn root_conn(port: u16) -> mysql_async::Conn {
+    mysql_async::Conn::new(mysql_async_opts(
+        port,
+        "root",
+        ROOT_PASSWORD,
+        Some(verified_ssl()),
+    ))
+    .await
+    .expect("root connects over verified TLS")
+}
+
+/// sqlx as root with `ssl_mode(VerifyIdentity)` against the dev CA.
+pub async fn sqlx_connect(port: u16) -> Result<sqlx::MySqlConnection, sqlx::Error> {
+    use sqlx::ConnectOptions;
+    sqlx::mysql::MySqlConnectOptions::new()
+        .host("localhost")
+        .port(port)
+        .username("root")
+        .password(ROOT_PASSWORD)
+        .ssl_mode(sqlx::mysql::MySqlSslMode::VerifyIdentity)
+        .ssl_ca(ca())
+        .connect()
+        .await
+}
+
 /// TLS that verifies the server against the dev CA.
 pub fn verified_ssl() -> mysql_async::SslOpts {
     mysql_async::SslOpts::default().with_root_certs(vec![ca().to_path_buf().into()])

@@ -842,8 +842,8 @@ async fn dispatch(
         }
         Command::StmtSendLongData(body) => {
             // No response, per the protocol; the next execute reports that long data is not supported.
-            if let Ok(id) = myseal_wire::statement::execute_statement_id(&body) {
-                if let Some(stmt) = est.statements.get_mut(id) {
+            if let Ok(long) = myseal_wire::statement::StmtSendLongData::decode(&body) {
+                if let Some(stmt) = est.statements.get_mut(long.statement_id) {
                     stmt.long_data = true;
                 }
             }
