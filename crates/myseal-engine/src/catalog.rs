@@ -1,86 +1,186 @@
-//! The catalog: databases (schemas). Tables arrive with a later issue.
+//! The catalog: what schemas, tables, columns and indexes are declared.
 //!
-//! <https://dev.mysql.com/doc/refman/8.4/en/create-database.html>
+//! <https://dev.mysql.com/doc/refman/8.4/en/create-table.html>
 //!
-//! Database names are case-sensitive (`lower_case_table_names = 0`, as on Linux). The four
-//! system schemas always exist and cannot be created or dropped.
+//! Definitions are immutable values behind `Arc`s; the storage layer keeps them in its versioned
+//! state next to the rows, so a snapshot sees the definitions and the data of one moment.
+//! Database and table names are case-sensitive (`lower_case_table_names = 0`, as on Linux);
+//! column and index names are case-insensitive. The four system schemas always exist.
 
-use dashmap::DashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::error::EngineError;
+use crate::collation::Collation;
+use crate::types::SqlType;
+use crate::value::Value;
 
 /// System schemas every MySQL 8.4 server has.
 pub(crate) const SYSTEM_SCHEMAS: &[&str] =
     &["information_schema", "mysql", "performance_schema", "sys"];
 
-/// A user database (tables later).
-#[derive(Debug, Default)]
-pub(crate) struct Database {}
-
-/// All user databases.
-#[derive(Debug, Default)]
-pub(crate) struct Catalog {
-    databases: DashMap<String, Database>,
-}
-
-fn is_system(name: &str) -> bool {
-    // information_schema is matched case-insensitively by MySQL.
+/// True for the system schemas (information_schema matched case-insensitively, as MySQL does).
+pub(crate) fn is_system_schema(name: &str) -> bool {
     SYSTEM_SCHEMAS.contains(&name) || name.eq_ignore_ascii_case("information_schema")
 }
 
-impl Catalog {
-    pub(crate) fn new() -> Self {
-        Self::default()
+/// A schema (database) definition.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct SchemaDef {
+    pub(crate) name: String,
+    pub(crate) collation: Collation,
+}
+
+/// What a column's DEFAULT is.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum ColumnDefault {
+    /// No DEFAULT clause: NULL for nullable columns, "no default" (1364) for NOT NULL ones.
+    None,
+    /// A constant, already converted to the column type.
+    Value(Value),
+    /// CURRENT_TIMESTAMP[(fsp)] for DATETIME/TIMESTAMP columns.
+    CurrentTimestamp(u8),
+    /// `DEFAULT (expr)`: the expression's SQL text, bound when a row needs it.
+    Expr(String),
+}
+
+/// A column definition.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ColumnDef {
+    pub(crate) name: String,
+    pub(crate) ty: SqlType,
+    pub(crate) nullable: bool,
+    pub(crate) default: ColumnDefault,
+    pub(crate) on_update_now: bool,
+    pub(crate) auto_increment: bool,
+    pub(crate) comment: String,
+}
+
+/// One column of an index, with an optional prefix length (characters).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct IndexPart {
+    pub(crate) column: usize,
+    pub(crate) prefix: Option<u32>,
+    pub(crate) desc: bool,
+}
+
+/// An index definition. The PRIMARY KEY is the clustered index.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct IndexDef {
+    pub(crate) name: String,
+    pub(crate) primary: bool,
+    pub(crate) unique: bool,
+    pub(crate) parts: Vec<IndexPart>,
+    pub(crate) comment: String,
+}
+
+impl IndexDef {
+    /// True when the index covers column `c` (in any position).
+    pub(crate) fn has_column(&self, c: usize) -> bool {
+        self.parts.iter().any(|p| p.column == c)
+    }
+}
+
+/// Table options that SHOW CREATE TABLE prints back.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct TableOptions {
+    pub(crate) engine: String,
+    pub(crate) collation: Collation,
+    pub(crate) comment: String,
+}
+
+/// Counters shared by every version of a table (InnoDB's AUTO_INCREMENT is not transactional).
+#[derive(Debug, Default)]
+pub(crate) struct TableCounters {
+    /// Next AUTO_INCREMENT value to hand out.
+    pub(crate) auto_increment: AtomicU64,
+    /// Next hidden row id for tables without a primary key.
+    pub(crate) row_id: AtomicU64,
+}
+
+/// A table definition.
+#[derive(Clone, Debug)]
+pub(crate) struct TableDef {
+    /// Unique for the server's lifetime (a re-created table gets a new id).
+    pub(crate) id: u64,
+    pub(crate) schema: String,
+    pub(crate) name: String,
+    pub(crate) columns: Vec<ColumnDef>,
+    /// Indexes in SHOW INDEX order; the PRIMARY KEY, when present, is first.
+    pub(crate) indexes: Vec<IndexDef>,
+    pub(crate) options: TableOptions,
+    pub(crate) counters: Arc<TableCounters>,
+    /// Creation time for information_schema (seconds since the epoch).
+    pub(crate) created: i64,
+}
+
+static NEXT_TABLE_ID: AtomicU64 = AtomicU64::new(1);
+
+/// A new table id.
+pub(crate) fn new_table_id() -> u64 {
+    NEXT_TABLE_ID.fetch_add(1, Ordering::Relaxed)
+}
+
+impl TableDef {
+    /// Position of a column by case-insensitive name.
+    pub(crate) fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns
+            .iter()
+            .position(|c| c.name.eq_ignore_ascii_case(name))
     }
 
-    pub(crate) fn exists(&self, name: &str) -> bool {
-        is_system(name) || self.databases.contains_key(name)
+    /// The primary key, if declared.
+    pub(crate) fn primary(&self) -> Option<&IndexDef> {
+        self.indexes.first().filter(|i| i.primary)
     }
 
-    fn check_name(name: &str) -> Result<(), EngineError> {
-        if name.is_empty() || name.ends_with(' ') || name.chars().count() > 64 {
-            return Err(EngineError::wrong_db_name(name));
+    /// The AUTO_INCREMENT column, if any.
+    pub(crate) fn auto_increment_column(&self) -> Option<usize> {
+        self.columns.iter().position(|c| c.auto_increment)
+    }
+
+    /// Position of an index by case-insensitive name.
+    pub(crate) fn index_position(&self, name: &str) -> Option<usize> {
+        self.indexes
+            .iter()
+            .position(|i| i.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Column flags for result metadata: NOT_NULL, PRI_KEY, UNIQUE_KEY, MULTIPLE_KEY, ...
+    pub(crate) fn column_flags(&self, c: usize) -> u16 {
+        use crate::types::flags;
+        let Some(col) = self.columns.get(c) else {
+            return 0;
+        };
+        let mut f = col.ty.type_flags();
+        if !col.nullable {
+            f |= flags::NOT_NULL;
         }
-        Ok(())
-    }
-
-    pub(crate) fn create(&self, name: &str, if_not_exists: bool) -> Result<(), EngineError> {
-        Self::check_name(name)?;
-        if is_system(name) {
-            return if if_not_exists {
-                Ok(())
-            } else {
-                Err(EngineError::db_create_exists(name))
-            };
+        if col.auto_increment {
+            f |= flags::AUTO_INCREMENT;
         }
-        match self.databases.entry(name.to_string()) {
-            dashmap::Entry::Occupied(_) if if_not_exists => Ok(()),
-            dashmap::Entry::Occupied(_) => Err(EngineError::db_create_exists(name)),
-            dashmap::Entry::Vacant(v) => {
-                v.insert(Database::default());
-                Ok(())
+        if col.on_update_now {
+            f |= flags::ON_UPDATE_NOW;
+        }
+        if col.ty.base == crate::types::BaseType::Timestamp {
+            f |= flags::TIMESTAMP;
+        }
+        if matches!(col.default, ColumnDefault::None) && !col.nullable && !col.auto_increment {
+            f |= flags::NO_DEFAULT_VALUE;
+        }
+        for idx in &self.indexes {
+            if !idx.has_column(c) {
+                continue;
+            }
+            f |= flags::PART_KEY;
+            let first = idx.parts.first().map(|p| p.column) == Some(c);
+            if idx.primary {
+                f |= flags::PRI_KEY;
+            } else if idx.unique && idx.parts.len() == 1 {
+                f |= flags::UNIQUE_KEY;
+            } else if first {
+                f |= flags::MULTIPLE_KEY;
             }
         }
-    }
-
-    /// Drops a user database; Ok(false) when absent and `if_exists`.
-    pub(crate) fn drop_database(&self, name: &str, if_exists: bool) -> Result<bool, EngineError> {
-        match self.databases.remove(name) {
-            Some(_) => Ok(true),
-            None if if_exists => Ok(false),
-            None => Err(EngineError::db_drop_exists(name)),
-        }
-    }
-
-    pub(crate) fn is_system(&self, name: &str) -> bool {
-        is_system(name)
-    }
-
-    /// All database names, system schemas included, sorted.
-    pub(crate) fn names(&self) -> Vec<String> {
-        let mut v: Vec<String> = SYSTEM_SCHEMAS.iter().map(|s| (*s).to_string()).collect();
-        v.extend(self.databases.iter().map(|e| e.key().clone()));
-        v.sort();
-        v
+        f
     }
 }

@@ -18,7 +18,7 @@ use sqlparser::ast::{
 
 use crate::error::EngineError;
 use crate::parse::{Script, VarScope};
-use crate::value::{ci_cmp, compare, format_double, Dec, Value};
+use crate::value::{Dec, Value, ci_cmp, compare, format_double};
 use crate::vars::{self, Scope};
 use crate::{Engine, Session, Warning};
 
@@ -56,7 +56,10 @@ fn num(v: &Value) -> Option<Num> {
         Value::Null => return None,
         Value::Int(i) => Num::I(i128::from(*i), false),
         Value::UInt(u) => Num::I(i128::from(*u), true),
-        Value::Decimal(s) => Num::D(Dec::parse(s).unwrap_or(Dec::ZERO)),
+        Value::Decimal(s) => Num::D(*s),
+        other @ (Value::Date(_) | Value::DateTime(_) | Value::Time(_)) => {
+            Num::D(other.to_dec().unwrap_or(Dec::ZERO))
+        }
         Value::Double(d) => Num::F(*d),
         Value::Bytes(_) => Num::F(v.to_f64().unwrap_or(0.0)),
     })
@@ -643,18 +646,18 @@ impl<'e> Eval<'e> {
         row: Row<'_>,
     ) -> Result<Value, EngineError> {
         let names: Vec<&str> = parts.iter().map(|p| p.value.as_str()).collect();
-        if let [first, rest @ ..] = names.as_slice() {
-            if let Some(scope) = first.strip_prefix("@@") {
-                let scope_kw = match scope.to_ascii_lowercase().as_str() {
-                    "global" => Some(VarScope::Global),
-                    "session" | "local" => Some(VarScope::Session),
-                    _ => None,
-                };
-                return match scope_kw {
-                    Some(sc) => self.system_variable(Some(sc), &rest.join(".")),
-                    None => self.system_variable(None, names.join(".").trim_start_matches('@')),
-                };
-            }
+        if let [first, rest @ ..] = names.as_slice()
+            && let Some(scope) = first.strip_prefix("@@")
+        {
+            let scope_kw = match scope.to_ascii_lowercase().as_str() {
+                "global" => Some(VarScope::Global),
+                "session" | "local" => Some(VarScope::Session),
+                _ => None,
+            };
+            return match scope_kw {
+                Some(sc) => self.system_variable(Some(sc), &rest.join(".")),
+                None => self.system_variable(None, names.join(".").trim_start_matches('@')),
+            };
         }
         let _ = row;
         Err(EngineError::bad_field(&names.join("."), self.clause))
@@ -669,10 +672,10 @@ impl<'e> Eval<'e> {
         let def = vars::lookup(name).ok_or_else(|| EngineError::unknown_system_variable(name))?;
         match (scope, def.scope) {
             (Some(VarScope::Global), Scope::Session) => {
-                return Err(EngineError::incorrect_global_local_var(def.name, "SESSION"))
+                return Err(EngineError::incorrect_global_local_var(def.name, "SESSION"));
             }
             (Some(VarScope::Session), Scope::Global) => {
-                return Err(EngineError::incorrect_global_local_var(def.name, "GLOBAL"))
+                return Err(EngineError::incorrect_global_local_var(def.name, "GLOBAL"));
             }
             _ => {}
         }
@@ -722,18 +725,15 @@ impl<'e> Eval<'e> {
                 },
                 Value::UInt(u) => match i64::try_from(-i128::from(u)) {
                     Ok(n) => Value::Int(n),
-                    Err(_) => Value::Decimal(format!("-{u}")),
+                    Err(_) => Value::Decimal(Dec::from_i128(-i128::from(u))),
                 },
-                Value::Decimal(s) => {
-                    let d = Dec::parse(&s).unwrap_or(Dec::ZERO);
-                    Dec {
-                        mant: -d.mant,
-                        scale: d.scale,
-                    }
-                    .into_value()
+                Value::Decimal(d) => Dec {
+                    mant: -d.mant,
+                    scale: d.scale,
                 }
+                .into_value(),
                 Value::Double(d) => Value::Double(-d),
-                b @ Value::Bytes(_) => Value::Double(-b.to_f64().unwrap_or(0.0)),
+                b => Value::Double(-b.to_f64().unwrap_or(0.0)),
             }),
             UnaryOperator::BitwiseNot => Ok(to_u64_bits(&v)
                 .map(|u| Value::UInt(!u))
@@ -1035,7 +1035,7 @@ impl<'e> Eval<'e> {
             FunctionArguments::None => return Ok(Vec::new()),
             FunctionArguments::List(l) => &l.args,
             FunctionArguments::Subquery(_) => {
-                return Err(EngineError::not_supported("subquery as function argument"))
+                return Err(EngineError::not_supported("subquery as function argument"));
             }
         };
         let mut out = Vec::with_capacity(list.len());
@@ -1043,12 +1043,12 @@ impl<'e> Eval<'e> {
             match a {
                 FunctionArg::Unnamed(FunctionArgExpr::Expr(x)) => out.push(self.eval(x, row)?),
                 FunctionArg::Unnamed(FunctionArgExpr::Wildcard) => {
-                    return Err(EngineError::not_supported("* argument"))
+                    return Err(EngineError::not_supported("* argument"));
                 }
                 other => {
                     return Err(EngineError::not_supported(&format!(
                         "function argument {other}"
-                    )))
+                    )));
                 }
             }
         }
@@ -1405,7 +1405,7 @@ impl<'e> Eval<'e> {
                 return match db.or_else(|| self.session.database.clone()) {
                     Some(db) => Err(EngineError::unknown_function(&db, name)),
                     None => Err(EngineError::no_db()),
-                }
+                };
             }
         })
     }
@@ -1424,9 +1424,9 @@ impl<'e> Eval<'e> {
                 Value::Int(i) => *i as u64,
                 Value::UInt(u) => *u,
                 Value::Double(d) if *d >= 0.0 => d.round() as u64,
-                Value::Decimal(s) if !s.starts_with('-') => Dec::parse(s)
-                    .map(|d| u64::try_from(d.round(0).mant).unwrap_or(u64::MAX))
-                    .unwrap_or(0),
+                Value::Decimal(s) if s.mant >= 0 => {
+                    u64::try_from(s.round(0).mant).unwrap_or(u64::MAX)
+                }
                 Value::Bytes(b) => {
                     let s = String::from_utf8_lossy(b);
                     let t = s.trim();
@@ -1484,14 +1484,14 @@ impl<'e> Eval<'e> {
                 let max = 10i128
                     .checked_pow(u32::try_from(m).unwrap_or(38))
                     .map(|p| p - 1);
-                if let Some(max) = max {
-                    if r.mant.abs() > max {
-                        self.warn(1264, "Out of range value for column '(null)' at row 1");
-                        r = Dec {
-                            mant: max * r.mant.signum(),
-                            scale: d32,
-                        };
-                    }
+                if let Some(max) = max
+                    && r.mant.abs() > max
+                {
+                    self.warn(1264, "Out of range value for column '(null)' at row 1");
+                    r = Dec {
+                        mant: max * r.mant.signum(),
+                        scale: d32,
+                    };
                 }
                 r.into_value()
             }
@@ -1754,7 +1754,7 @@ pub(crate) fn number_literal(n: &str) -> Value {
     match Dec::parse(n) {
         Some(d) => {
             // Keep the scale as written (1.50 stays 1.50).
-            Value::Decimal(d.to_string())
+            Value::Decimal(d)
         }
         None => Value::Double(n.parse().unwrap_or(0.0)),
     }

@@ -27,18 +27,39 @@
 pub mod error;
 pub mod value;
 
+#[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
+mod bind;
+#[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
 mod catalog;
+pub mod collation;
+#[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
+mod ctx;
 mod exec;
+mod execute;
 mod expr;
+#[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
+mod func;
+#[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
+mod infoschema;
 mod parse;
+#[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
+mod plan;
+#[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
 mod prepare;
 mod status;
+mod stmt;
+#[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
+mod storage;
+#[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
+pub mod temporal;
+pub mod types;
 mod vars;
 
 #[cfg(test)]
 mod tests;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, RwLock};
 
 use myseal_auth::account::AccountStore;
@@ -97,7 +118,7 @@ pub(crate) struct Warning {
 
 /// Per-connection state: current database, session variables, user variables, transaction state.
 /// Cloneable so that [`Engine::prepare`] can compute result columns on a throw-away copy.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Session {
     pub(crate) info: SessionInfo,
     pub(crate) database: Option<String>,
@@ -109,6 +130,43 @@ pub struct Session {
     pub(crate) last_insert_id: u64,
     pub(crate) warnings: Vec<Warning>,
     pub(crate) status: BTreeMap<String, String>,
+    /// The open transaction (BEGIN ... COMMIT); autocommit statements use an implicit one.
+    pub(crate) txn: Option<storage::Txn>,
+    /// Set by KILL QUERY / KILL CONNECTION; checked by running operators.
+    pub(crate) cancel: Arc<AtomicBool>,
+    /// max_execution_time deadline of the running statement.
+    pub(crate) deadline: Option<std::time::Instant>,
+    /// ROW_COUNT().
+    pub(crate) row_count: i64,
+    /// FOUND_ROWS().
+    pub(crate) found_rows: u64,
+    /// CLIENT_FOUND_ROWS: UPDATE reports matched rather than changed rows.
+    pub(crate) found_rows_flag: bool,
+    /// RAND() state.
+    pub(crate) rng: u64,
+}
+
+impl Clone for Session {
+    /// A copy for dry runs: it shares nothing transactional (no open transaction).
+    fn clone(&self) -> Self {
+        Session {
+            info: self.info.clone(),
+            database: self.database.clone(),
+            vars: self.vars.clone(),
+            user_vars: self.user_vars.clone(),
+            in_transaction: self.in_transaction,
+            last_insert_id: self.last_insert_id,
+            warnings: self.warnings.clone(),
+            status: self.status.clone(),
+            txn: None,
+            cancel: Arc::new(AtomicBool::new(false)),
+            deadline: None,
+            row_count: self.row_count,
+            found_rows: self.found_rows,
+            found_rows_flag: self.found_rows_flag,
+            rng: self.rng,
+        }
+    }
 }
 
 impl Session {
@@ -148,6 +206,85 @@ impl Session {
     pub fn warning_count(&self) -> u16 {
         let n = self.warnings.iter().filter(|w| w.level != "Error").count();
         u16::try_from(n).unwrap_or(u16::MAX)
+    }
+
+    /// Tells the engine the client asked for CLIENT_FOUND_ROWS.
+    pub fn set_client_found_rows(&mut self, on: bool) {
+        self.found_rows_flag = on;
+    }
+
+    /// The flag KILL QUERY sets; the server keeps a clone to interrupt a running statement.
+    pub fn cancel_flag(&self) -> Arc<AtomicBool> {
+        self.cancel.clone()
+    }
+
+    pub(crate) fn add_warning(&mut self, level: &'static str, code: u16, message: String) {
+        if self.warnings.len() < 1024 {
+            self.warnings.push(Warning {
+                level,
+                code,
+                message,
+            });
+        }
+    }
+
+    pub(crate) fn error_count(&self) -> u64 {
+        self.warnings.iter().filter(|w| w.level == "Error").count() as u64
+    }
+
+    pub(crate) fn sql_mode_has(&self, mode: &str) -> bool {
+        self.vars
+            .get("sql_mode")
+            .is_some_and(|m| m.split(',').any(|x| x == mode))
+    }
+
+    /// STRICT_TRANS_TABLES or STRICT_ALL_TABLES.
+    pub(crate) fn strict(&self) -> bool {
+        self.sql_mode_has("STRICT_TRANS_TABLES") || self.sql_mode_has("STRICT_ALL_TABLES")
+    }
+
+    /// Seconds east of UTC of the session time zone (SYSTEM is UTC here).
+    pub(crate) fn tz_offset_secs(&self) -> i64 {
+        let tz = self
+            .vars
+            .get("time_zone")
+            .map(String::as_str)
+            .unwrap_or("SYSTEM");
+        let b = tz.as_bytes();
+        let sign = match b.first() {
+            Some(b'+') => 1,
+            Some(b'-') => -1,
+            _ => return 0,
+        };
+        let Some((h, m)) = tz.get(1..).and_then(|r| r.split_once(':')) else {
+            return 0;
+        };
+        sign * (h.parse::<i64>().unwrap_or(0) * 3600 + m.parse::<i64>().unwrap_or(0) * 60)
+    }
+
+    /// The statement's clock: (local time in the session zone, UTC).
+    pub(crate) fn statement_clock(&self) -> (temporal::DateTime, temporal::DateTime) {
+        let d = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let secs = i64::try_from(d.as_secs()).unwrap_or(0);
+        let micros = d.subsec_micros();
+        let utc = temporal::from_epoch(secs, micros);
+        let local = temporal::from_epoch(secs + self.tz_offset_secs(), micros);
+        (local, utc)
+    }
+
+    /// RAND(): a xorshift generator per session; a seed restarts it.
+    pub(crate) fn rand(&mut self, seed: Option<i64>) -> f64 {
+        if let Some(s) = seed {
+            self.rng = (s as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        }
+        let mut x = self.rng;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.rng = x;
+        (x >> 11) as f64 / (1u64 << 53) as f64
     }
 
     /// The session's character_set_results (what the server should label string columns with).
@@ -203,6 +340,60 @@ pub struct Column {
     pub unsigned: bool,
     /// BINARY flag; for `VarString` also means the binary character set (63), e.g. `SELECT 0x41`.
     pub binary: bool,
+    /// Exact metadata from the plan (type code, collation, flags); when present it wins over
+    /// `kind`/`nullable`/`unsigned`/`binary`, which describe the FROM-less expression path.
+    pub meta: Option<ColumnMeta>,
+}
+
+/// Result-column metadata as MySQL sends it in ColumnDefinition41.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ColumnMeta {
+    /// MySQL field type.
+    pub field_type: types::FieldType,
+    /// Collation id (63 = binary).
+    pub collation_id: u16,
+    /// Column flags ([`types::flags`]).
+    pub flags: u16,
+}
+
+impl Column {
+    /// A column from a SQL type and flags (NOT_NULL etc. included in `flags`).
+    pub fn from_type(
+        name: String,
+        org_name: String,
+        table: String,
+        org_table: String,
+        schema: String,
+        ty: &types::SqlType,
+        flags: u16,
+    ) -> Self {
+        let kind = match ty.result_kind() {
+            types::ResultKind::Int if ty.unsigned => ColumnKind::UInt,
+            types::ResultKind::Int => ColumnKind::Int,
+            types::ResultKind::Decimal => ColumnKind::Decimal,
+            types::ResultKind::Real => ColumnKind::Double,
+            _ if ty.base == types::BaseType::Null => ColumnKind::Null,
+            _ => ColumnKind::VarString,
+        };
+        Column {
+            name,
+            org_name,
+            table,
+            org_table,
+            schema,
+            kind,
+            length: ty.column_length(),
+            decimals: ty.decimals(),
+            nullable: flags & types::flags::NOT_NULL == 0,
+            unsigned: ty.unsigned,
+            binary: flags & types::flags::BINARY != 0,
+            meta: Some(ColumnMeta {
+                field_type: ty.field_type(),
+                collation_id: ty.collation_id(),
+                flags,
+            }),
+        }
+    }
 }
 
 /// The result of one statement.
@@ -231,10 +422,25 @@ pub enum Outcome {
 /// The SQL engine shared by all sessions.
 pub struct Engine {
     pub(crate) version: String,
-    pub(crate) catalog: catalog::Catalog,
     pub(crate) globals: RwLock<BTreeMap<&'static str, String>>,
     pub(crate) status: Arc<dyn StatusSource>,
     pub(crate) accounts: Arc<AccountStore>,
+    pub(crate) store: storage::Store,
+}
+
+fn info_id_seed() -> u32 {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    d.subsec_nanos() | 1
+}
+
+/// Seconds since the epoch (table creation times).
+pub(crate) fn temporal_now_secs() -> i64 {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(d.as_secs()).unwrap_or(0)
 }
 
 impl std::fmt::Debug for Engine {
@@ -282,10 +488,10 @@ impl Engine {
         }
         Ok(Self {
             version,
-            catalog: catalog::Catalog::new(),
             globals: RwLock::new(globals),
             status,
             accounts,
+            store: storage::Store::new(),
         })
     }
 
@@ -344,6 +550,13 @@ impl Engine {
             last_insert_id: 0,
             warnings: Vec::new(),
             status,
+            txn: None,
+            cancel: Arc::new(AtomicBool::new(false)),
+            deadline: None,
+            row_count: -1,
+            found_rows: 0,
+            found_rows_flag: false,
+            rng: u64::from(info_id_seed()),
         }
     }
 
@@ -394,12 +607,76 @@ impl Engine {
 
     /// Whether a database exists (system schemas included).
     pub fn database_exists(&self, name: &str) -> bool {
-        self.catalog.exists(name)
+        catalog::is_system_schema(name) || self.store.schema_exists(name)
     }
 
     /// Creates a database (MYSQL_DATABASE at start-up, CREATE DATABASE).
     pub fn create_database(&self, name: &str, if_not_exists: bool) -> Result<(), EngineError> {
-        self.catalog.create(name, if_not_exists)
+        if name.is_empty() || name.ends_with(' ') || name.chars().count() > 64 {
+            return Err(EngineError::wrong_db_name(name));
+        }
+        if catalog::is_system_schema(name) {
+            return if if_not_exists {
+                Ok(())
+            } else {
+                Err(EngineError::db_create_exists(name))
+            };
+        }
+        self.store
+            .create_schema(
+                name,
+                collation::Collation::Utf8mb4_0900_ai_ci,
+                if_not_exists,
+            )
+            .map(|_| ())
+    }
+
+    /// All database names, system schemas included, sorted.
+    pub(crate) fn database_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = catalog::SYSTEM_SCHEMAS
+            .iter()
+            .map(|s| (*s).to_string())
+            .collect();
+        v.extend(self.store.schema_names());
+        v.sort();
+        v
+    }
+
+    /// The value of `@@[global.]name` for a session.
+    pub(crate) fn system_variable_value(
+        &self,
+        session: &Session,
+        global: bool,
+        name: &'static str,
+    ) -> Value {
+        let Some(def) = vars::lookup(name) else {
+            return Value::Null;
+        };
+        if global || def.scope == vars::Scope::Global {
+            let stored = self
+                .read_globals()
+                .get(def.name)
+                .cloned()
+                .unwrap_or_default();
+            return vars::typed(def, &stored);
+        }
+        match def.name {
+            "external_user" | "proxy_user" => Value::Null,
+            "timestamp" => {
+                let d = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default();
+                Value::Double(d.as_secs_f64())
+            }
+            _ => {
+                let stored = session
+                    .vars
+                    .get(def.name)
+                    .cloned()
+                    .unwrap_or_else(|| def.default.to_string());
+                vars::typed(def, &stored)
+            }
+        }
     }
 
     pub(crate) fn read_globals(

@@ -391,14 +391,14 @@ impl<'a> Script<'a> {
                 Token::Word(w)
                     if depth == 0 && w.quote_style.is_none() && ends_select_list(w.keyword) =>
                 {
-                    break
+                    break;
                 }
                 _ => {}
             }
-            if !matches!(t.token, Token::Whitespace(_)) {
-                if let Some(last) = items.last_mut() {
-                    last.push(i);
-                }
+            if !matches!(t.token, Token::Whitespace(_))
+                && let Some(last) = items.last_mut()
+            {
+                last.push(i);
             }
             i += 1;
         }
@@ -410,14 +410,13 @@ impl<'a> Script<'a> {
             let mut toks = toks.as_slice();
             if *has_alias {
                 toks = toks.split_last().map(|(_, rest)| rest).unwrap_or_default();
-                if let Some((last, rest)) = toks.split_last() {
-                    if self
+                if let Some((last, rest)) = toks.split_last()
+                    && self
                         .tokens
                         .get(*last)
                         .is_some_and(|t| is_keyword(&t.token, Keyword::AS))
-                    {
-                        toks = rest;
-                    }
+                {
+                    toks = rest;
                 }
             }
             let (first, last) = (toks.first()?, toks.last()?);
@@ -526,10 +525,11 @@ fn rewrite_tokens(tokens: &mut [TokenWithSpan]) {
             ) || matches!(&t.token, Token::Word(w) if w.keyword == Keyword::NoKeyword || w.quote_style.is_some()
                 || matches!(w.keyword, Keyword::NULL | Keyword::TRUE | Keyword::FALSE))
         });
-        if prev_ends_operand && !next_is_paren {
-            if let Some(t) = tokens.get_mut(i) {
-                t.token = Token::Mod;
-            }
+        if prev_ends_operand
+            && !next_is_paren
+            && let Some(t) = tokens.get_mut(i)
+        {
+            t.token = Token::Mod;
         }
     }
 }
@@ -686,18 +686,19 @@ fn expect_assign(p: &mut Parser) -> Result<(), ParserError> {
 
 fn parse_sys_value(p: &mut Parser) -> Result<SetValue, ParserError> {
     let t = p.peek_token();
-    if let Token::Word(w) = &t.token {
-        if w.quote_style.is_none() && at_item_end(p, 1) {
-            if w.keyword == Keyword::DEFAULT {
-                p.next_token();
-                return Ok(SetValue::Default);
-            }
-            if !matches!(w.keyword, Keyword::NULL | Keyword::TRUE | Keyword::FALSE)
-                && !w.value.starts_with('@')
-            {
-                p.next_token();
-                return Ok(SetValue::Word(w.value.clone()));
-            }
+    if let Token::Word(w) = &t.token
+        && w.quote_style.is_none()
+        && at_item_end(p, 1)
+    {
+        if w.keyword == Keyword::DEFAULT {
+            p.next_token();
+            return Ok(SetValue::Default);
+        }
+        if !matches!(w.keyword, Keyword::NULL | Keyword::TRUE | Keyword::FALSE)
+            && !w.value.starts_with('@')
+        {
+            p.next_token();
+            return Ok(SetValue::Word(w.value.clone()));
         }
     }
     p.parse_expr().map(|e| SetValue::Expr(Box::new(e)))

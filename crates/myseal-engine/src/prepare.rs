@@ -22,7 +22,7 @@ use crate::error::EngineError;
 use crate::exec::select;
 use crate::parse::{Script, Stmt};
 use crate::value::Value;
-use crate::{record_error, Column, Engine, Outcome, Session};
+use crate::{Column, Engine, Outcome, Session, record_error};
 
 /// A statement prepared for later execution with `?` parameters.
 #[derive(Clone)]
@@ -78,11 +78,11 @@ impl Prepared {
 
     /// Renames the select-list columns of a result to the names of the prepared text.
     fn rename(&self, columns: &mut [Column]) {
-        if let Some(names) = &self.names {
-            if names.len() == columns.len() {
-                for (c, n) in columns.iter_mut().zip(names) {
-                    c.name.clone_from(n);
-                }
+        if let Some(names) = &self.names
+            && names.len() == columns.len()
+        {
+            for (c, n) in columns.iter_mut().zip(names) {
+                c.name.clone_from(n);
             }
         }
     }
@@ -140,11 +140,11 @@ impl Engine {
             let nulls = vec![Value::Null; prepared.param_count()];
             let mut scratch = session.clone();
             let (outcomes, err) = self.execute(&mut scratch, &prepared.bind(&nulls));
-            if err.is_none() {
-                if let Some(Outcome::Rows { mut columns, .. }) = outcomes.into_iter().next() {
-                    prepared.rename(&mut columns);
-                    prepared.columns = columns;
-                }
+            if err.is_none()
+                && let Some(Outcome::Rows { mut columns, .. }) = outcomes.into_iter().next()
+            {
+                prepared.rename(&mut columns);
+                prepared.columns = columns;
             }
         }
         Ok(prepared)
@@ -188,8 +188,10 @@ fn literal(v: &Value) -> String {
         // shortest digits that round-trip.
         Value::Double(d) if d.is_finite() => signed(format!("{d:e}")),
         Value::Double(_) => "NULL".into(),
-        Value::Decimal(s) if is_decimal_text(s) => signed(s.clone()),
-        Value::Decimal(s) => string_literal(s),
+        Value::Decimal(d) => signed(d.to_string()),
+        Value::Date(_) | Value::DateTime(_) | Value::Time(_) => {
+            string_literal(&v.to_string_lossy().unwrap_or_default())
+        }
         Value::Bytes(b) => match std::str::from_utf8(b) {
             Ok(s) => string_literal(s),
             Err(_) => {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use myseal_auth::account::AccountStore;
 
+use crate::value::Dec;
 use crate::{
     Column, ColumnKind, Engine, EngineConfig, Outcome, Session, SessionInfo, StatusSource,
 };
@@ -231,7 +232,10 @@ fn comparisons_and_logic_use_three_valued_logic() {
         "SELECT 'Hello' LIKE 'h%', 'a_c' LIKE 'a\\\\_c', 'abc' LIKE 'a\\\\_c', 'x' NOT LIKE '%y%'",
         "'Hello' LIKE 'h%'|'a_c' LIKE 'a\\\\_c'|'abc' LIKE 'a\\\\_c'|'x' NOT LIKE '%y%'\n1|1|0|1",
     );
-    check("SELECT CASE 2 WHEN 1 THEN 'one' WHEN 2 THEN 'two' ELSE 'many' END AS c, CASE WHEN NULL THEN 1 END AS d", "c|d\ntwo|NULL");
+    check(
+        "SELECT CASE 2 WHEN 1 THEN 'one' WHEN 2 THEN 'two' ELSE 'many' END AS c, CASE WHEN NULL THEN 1 END AS d",
+        "c|d\ntwo|NULL",
+    );
     check("SELECT 'a' || 'b', 1 || 0", "'a' || 'b'|1 || 0\n0|1");
 }
 
@@ -245,14 +249,26 @@ fn string_and_numeric_functions_work() {
         "SELECT UPPER('abé'), LCASE('ABC'), LENGTH('é'), CHAR_LENGTH('é')",
         "UPPER('abé')|LCASE('ABC')|LENGTH('é')|CHAR_LENGTH('é')\nABÉ|abc|2|1",
     );
-    check("SELECT SUBSTRING('Quadratically', 5, 6), SUBSTRING('abc' FROM 2), TRIM('  x  '), TRIM(LEADING 'x' FROM 'xxay')", "SUBSTRING('Quadratically', 5, 6)|SUBSTRING('abc' FROM 2)|TRIM('  x  ')|TRIM(LEADING 'x' FROM 'xxay')\nratica|bc|x|ay");
-    check("SELECT REPLACE('aXbX', 'X', 'y'), REPEAT('ab', 3), IF(1 > 2, 'y', 'n'), IFNULL(NULL, 3), COALESCE(NULL, NULL, 'z'), NULLIF(1, 1)", "REPLACE('aXbX', 'X', 'y')|REPEAT('ab', 3)|IF(1 > 2, 'y', 'n')|IFNULL(NULL, 3)|COALESCE(NULL, NULL, 'z')|NULLIF(1, 1)\nayby|ababab|n|3|z|NULL");
-    check("SELECT ABS(-3), ROUND(2.5), ROUND(1.2345, 2), ROUND(2.5e0), FLOOR(-1.5), CEIL(1.2), CEILING(2)", "ABS(-3)|ROUND(2.5)|ROUND(1.2345, 2)|ROUND(2.5e0)|FLOOR(-1.5)|CEIL(1.2)|CEILING(2)\n3|3|1.23|2|-2|2|2");
+    check(
+        "SELECT SUBSTRING('Quadratically', 5, 6), SUBSTRING('abc' FROM 2), TRIM('  x  '), TRIM(LEADING 'x' FROM 'xxay')",
+        "SUBSTRING('Quadratically', 5, 6)|SUBSTRING('abc' FROM 2)|TRIM('  x  ')|TRIM(LEADING 'x' FROM 'xxay')\nratica|bc|x|ay",
+    );
+    check(
+        "SELECT REPLACE('aXbX', 'X', 'y'), REPEAT('ab', 3), IF(1 > 2, 'y', 'n'), IFNULL(NULL, 3), COALESCE(NULL, NULL, 'z'), NULLIF(1, 1)",
+        "REPLACE('aXbX', 'X', 'y')|REPEAT('ab', 3)|IF(1 > 2, 'y', 'n')|IFNULL(NULL, 3)|COALESCE(NULL, NULL, 'z')|NULLIF(1, 1)\nayby|ababab|n|3|z|NULL",
+    );
+    check(
+        "SELECT ABS(-3), ROUND(2.5), ROUND(1.2345, 2), ROUND(2.5e0), FLOOR(-1.5), CEIL(1.2), CEILING(2)",
+        "ABS(-3)|ROUND(2.5)|ROUND(1.2345, 2)|ROUND(2.5e0)|FLOOR(-1.5)|CEIL(1.2)|CEILING(2)\n3|3|1.23|2|-2|2|2",
+    );
     check(
         "SELECT GREATEST(1, 5, 3), LEAST('b', 'a'), GREATEST(1, NULL)",
         "GREATEST(1, 5, 3)|LEAST('b', 'a')|GREATEST(1, NULL)\n5|a|NULL",
     );
-    check("SELECT CAST('12abc' AS SIGNED), CAST(-1 AS UNSIGNED), CAST(12 AS CHAR), CAST(1.25 AS DECIMAL(5,1)), CAST('2' AS DECIMAL)", "CAST('12abc' AS SIGNED)|CAST(-1 AS UNSIGNED)|CAST(12 AS CHAR)|CAST(1.25 AS DECIMAL(5,1))|CAST('2' AS DECIMAL)\n12|18446744073709551615|12|1.3|2");
+    check(
+        "SELECT CAST('12abc' AS SIGNED), CAST(-1 AS UNSIGNED), CAST(12 AS CHAR), CAST(1.25 AS DECIMAL(5,1)), CAST('2' AS DECIMAL)",
+        "CAST('12abc' AS SIGNED)|CAST(-1 AS UNSIGNED)|CAST(12 AS CHAR)|CAST(1.25 AS DECIMAL(5,1))|CAST('2' AS DECIMAL)\n12|18446744073709551615|12|1.3|2",
+    );
     check(
         "SELECT (SELECT 5) + 1, (SELECT 1 WHERE 0)",
         "(SELECT 5) + 1|(SELECT 1 WHERE 0)\n6|NULL",
@@ -318,8 +334,14 @@ fn unknown_function_and_column_errors_match_mysql() {
 
 #[test]
 fn system_variables_have_scopes_and_types() {
-    check("SELECT @@autocommit, @@AUTOCOMMIT, @@max_allowed_packet, @@sql_mode", "@@autocommit|@@AUTOCOMMIT|@@max_allowed_packet|@@sql_mode\n1|1|67108864|ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION");
-    check("SELECT @@global.port, @@local.wait_timeout, @@protocol_version, @@lower_case_table_names", "@@global.port|@@local.wait_timeout|@@protocol_version|@@lower_case_table_names\n3306|28800|10|0");
+    check(
+        "SELECT @@autocommit, @@AUTOCOMMIT, @@max_allowed_packet, @@sql_mode",
+        "@@autocommit|@@AUTOCOMMIT|@@max_allowed_packet|@@sql_mode\n1|1|67108864|ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION",
+    );
+    check(
+        "SELECT @@global.port, @@local.wait_timeout, @@protocol_version, @@lower_case_table_names",
+        "@@global.port|@@local.wait_timeout|@@protocol_version|@@lower_case_table_names\n3306|28800|10|0",
+    );
     check(
         "SELECT @@nosuch",
         "ERROR 1193 (HY000): Unknown system variable 'nosuch'",
@@ -404,9 +426,18 @@ fn set_rejects_bad_values_with_mysql_errors() {
         "SET nosuch = 1",
         "ERROR 1193 (HY000): Unknown system variable 'nosuch'",
     );
-    check("SET max_connections = 5", "ERROR 1229 (HY000): Variable 'max_connections' is a GLOBAL variable and should be set with SET GLOBAL");
-    check("SET GLOBAL last_insert_id = 5", "ERROR 1228 (HY000): Variable 'last_insert_id' is a SESSION variable and can't be used with SET GLOBAL");
-    check("SET max_allowed_packet = 1024", "ERROR 1621 (HY000): SESSION variable 'max_allowed_packet' is read-only. Use SET GLOBAL to assign the value");
+    check(
+        "SET max_connections = 5",
+        "ERROR 1229 (HY000): Variable 'max_connections' is a GLOBAL variable and should be set with SET GLOBAL",
+    );
+    check(
+        "SET GLOBAL last_insert_id = 5",
+        "ERROR 1228 (HY000): Variable 'last_insert_id' is a SESSION variable and can't be used with SET GLOBAL",
+    );
+    check(
+        "SET max_allowed_packet = 1024",
+        "ERROR 1621 (HY000): SESSION variable 'max_allowed_packet' is read-only. Use SET GLOBAL to assign the value",
+    );
     check(
         "SET sql_mode = 'NOPE'",
         "ERROR 1231 (42000): Variable 'sql_mode' can't be set to the value of 'NOPE'",
@@ -419,7 +450,10 @@ fn set_rejects_bad_values_with_mysql_errors() {
         "SET NAMES nosuch",
         "ERROR 1115 (42000): Unknown character set: 'nosuch'",
     );
-    check("SET NAMES utf8mb4 COLLATE latin1_swedish_ci", "ERROR 1253 (42000): COLLATION 'latin1_swedish_ci' is not valid for CHARACTER SET 'utf8mb4'");
+    check(
+        "SET NAMES utf8mb4 COLLATE latin1_swedish_ci",
+        "ERROR 1253 (42000): COLLATION 'latin1_swedish_ci' is not valid for CHARACTER SET 'utf8mb4'",
+    );
     // A failing item leaves earlier items unapplied.
     check_steps(&[
         (
@@ -449,11 +483,20 @@ fn sqlx_connect_set_line_succeeds() {
 fn set_names_and_character_set_update_connection_charsets() {
     check_steps(&[
         ("SET NAMES latin1", "ok"),
-        ("SELECT @@character_set_client, @@character_set_results, @@collation_connection", "@@character_set_client|@@character_set_results|@@collation_connection\nlatin1|latin1|latin1_swedish_ci"),
+        (
+            "SELECT @@character_set_client, @@character_set_results, @@collation_connection",
+            "@@character_set_client|@@character_set_results|@@collation_connection\nlatin1|latin1|latin1_swedish_ci",
+        ),
         ("SET CHARACTER SET utf8", "ok"),
-        ("SELECT @@character_set_client, @@character_set_connection", "@@character_set_client|@@character_set_connection\nutf8mb3|utf8mb4"),
+        (
+            "SELECT @@character_set_client, @@character_set_connection",
+            "@@character_set_client|@@character_set_connection\nutf8mb3|utf8mb4",
+        ),
         ("SET NAMES DEFAULT", "ok"),
-        ("SELECT @@character_set_results", "@@character_set_results\nutf8mb4"),
+        (
+            "SELECT @@character_set_results",
+            "@@character_set_results\nutf8mb4",
+        ),
     ]);
 }
 
@@ -512,7 +555,10 @@ fn show_variables_lists_sorted_name_value_pairs() {
         "SHOW VARIABLES LIKE 'autocommit'",
         "Variable_name|Value\nautocommit|ON",
     );
-    check("SHOW SESSION VARIABLES LIKE 'version%'", "Variable_name|Value\nversion|8.4.3-myseal\nversion_comment|myseal test\nversion_compile_machine|x86_64\nversion_compile_os|Linux\nversion_compile_zlib|1.3.1");
+    check(
+        "SHOW SESSION VARIABLES LIKE 'version%'",
+        "Variable_name|Value\nversion|8.4.3-myseal\nversion_comment|myseal test\nversion_compile_machine|x86_64\nversion_compile_os|Linux\nversion_compile_zlib|1.3.1",
+    );
     check(
         "SHOW GLOBAL VARIABLES WHERE Variable_name = 'max_allowed_packet'",
         "Variable_name|Value\nmax_allowed_packet|67108864",
@@ -634,12 +680,21 @@ fn transactions_track_in_transaction_flag() {
 fn warnings_are_listed_and_counted() {
     check_steps(&[
         ("SELECT 1/0", "1/0\nNULL"),
-        ("SHOW WARNINGS", "Level|Code|Message\nWarning|1365|Division by 0"),
+        (
+            "SHOW WARNINGS",
+            "Level|Code|Message\nWarning|1365|Division by 0",
+        ),
         ("SHOW COUNT(*) WARNINGS", "@@session.warning_count\n1"),
         ("SELECT 1", "1\n1"),
         ("SHOW WARNINGS", "Level|Code|Message"),
-        ("SELEC 1", "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'SELEC 1' at line 1"),
-        ("SHOW ERRORS", "Level|Code|Message\nError|1064|You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'SELEC 1' at line 1"),
+        (
+            "SELEC 1",
+            "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'SELEC 1' at line 1",
+        ),
+        (
+            "SHOW ERRORS",
+            "Level|Code|Message\nError|1064|You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near 'SELEC 1' at line 1",
+        ),
         ("DO 1, @z := 3", "ok"),
     ]);
 }
@@ -659,17 +714,24 @@ fn multi_statements_stop_at_the_first_error() {
 
 #[test]
 fn syntax_errors_quote_the_rest_of_the_statement() {
-    check("SELECT 1 +", "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '' at line 1");
+    check(
+        "SELECT 1 +",
+        "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near '' at line 1",
+    );
     let long = format!("SELEC {}", "x".repeat(200));
     let e = engine();
     let mut s = session(&e);
     let (_, err) = e.execute(&mut s, &long);
     let err = err.unwrap();
     assert_eq!(err.code, 1064);
-    assert!(err
-        .message
-        .contains(&format!("near 'SELEC {}' at line 1", "x".repeat(74))));
-    check("SELECT 'unterminated", "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near ''unterminated' at line 1");
+    assert!(
+        err.message
+            .contains(&format!("near 'SELEC {}' at line 1", "x".repeat(74)))
+    );
+    check(
+        "SELECT 'unterminated",
+        "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that corresponds to your MySQL server version for the right syntax to use near ''unterminated' at line 1",
+    );
 }
 
 #[test]
@@ -766,7 +828,12 @@ fn doubles_render_like_mysql() {
     assert_eq!(t(1.2345678901234568e20), "1.2345678901234568e20");
     assert_eq!(t(2.0), "2");
     assert_eq!(Value::Null.to_text(), None);
-    assert_eq!(Value::Decimal("-1.50".into()).to_text().unwrap(), b"-1.50");
+    assert_eq!(
+        Value::Decimal(Dec::from_text("-1.50").unwrap())
+            .to_text()
+            .unwrap(),
+        b"-1.50"
+    );
 }
 
 #[test]
@@ -1033,7 +1100,10 @@ mod accounts {
                 "ALTER USER nobody IDENTIFIED BY 'x'",
                 "ERROR 1396 (HY000): Operation ALTER USER failed for 'nobody'@'%'",
             ),
-            ("ALTER USER IF EXISTS nobody IDENTIFIED BY 'x'", "ok warnings=1"),
+            (
+                "ALTER USER IF EXISTS nobody IDENTIFIED BY 'x'",
+                "ok warnings=1",
+            ),
             (
                 W,
                 "Level|Code|Message\nNote|3162|Authorization ID 'nobody'@'%' does not exist.",
@@ -1226,7 +1296,10 @@ mod accounts {
             ("CREATE USER app", "ok"),
             ("GRANT ALL PRIVILEGES ON *.* TO app WITH GRANT OPTION", "ok"),
             ("GRANT ALL ON appdb.* TO 'app'@'%'", "ok"),
-            ("GRANT ALL ON * TO app", "ERROR 1046 (3D000): No database selected"),
+            (
+                "GRANT ALL ON * TO app",
+                "ERROR 1046 (3D000): No database selected",
+            ),
             (
                 "GRANT ALL ON *.* TO nobody",
                 "ERROR 1410 (42000): You are not allowed to create a user with GRANT",
@@ -1402,13 +1475,17 @@ mod prepared {
         }
         let (col, v) = single_value("SELECT ?", &[Value::Double(f64::NAN)]);
         assert_eq!((col.kind, v), (ColumnKind::Null, Value::Null));
-        let (col, v) = single_value("SELECT ?", &[Value::Decimal("-1.50".into())]);
+        let (col, v) = single_value(
+            "SELECT ?",
+            &[Value::Decimal(Dec::from_text("-1.50").unwrap())],
+        );
         assert_eq!(
             (col.kind, v),
-            (ColumnKind::Decimal, Value::Decimal("-1.50".into()))
+            (
+                ColumnKind::Decimal,
+                Value::Decimal(Dec::from_text("-1.50").unwrap())
+            )
         );
-        let (col, v) = single_value("SELECT ?", &[Value::Decimal("1e5; x".into())]);
-        assert_eq!((col.kind, v), (ColumnKind::VarString, Value::str("1e5; x")));
         let (col, v) = single_value("SELECT ?", &[Value::Null]);
         assert_eq!((col.kind, v), (ColumnKind::Null, Value::Null));
     }
@@ -1427,7 +1504,7 @@ mod prepared {
                     Value::Int(-5),
                     Value::Int(-1),
                     Value::Double(-0.5),
-                    Value::Decimal("-1.5".into())
+                    Value::Decimal(Dec::from_text("-1.5").unwrap())
                 ]
             ),
             "1-?|?-?|2*?\n6|-0.5|-3.0"
@@ -1536,8 +1613,7 @@ mod prepared {
 
     #[test]
     fn syntax_errors_and_multiple_statements_fail_at_prepare() {
-        let near =
-            "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that \
+        let near = "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that \
                     corresponds to your MySQL server version for the right syntax to use near";
         assert_eq!(prepare_error("SELECT 1 +"), format!("{near} '' at line 1"));
         assert_eq!(prepare_error("SELECT ?1"), format!("{near} '?1' at line 1"));
@@ -1562,8 +1638,7 @@ mod prepared {
 
     #[test]
     fn prepared_statement_commands_cannot_be_prepared() {
-        let unsupported =
-            "ERROR 1295 (HY000): This command is not supported in the prepared statement protocol yet";
+        let unsupported = "ERROR 1295 (HY000): This command is not supported in the prepared statement protocol yet";
         for sql in [
             "PREPARE s FROM 'SELECT 1'",
             "EXECUTE s",
@@ -1583,8 +1658,8 @@ mod prepared {
         let params = [
             Value::Bytes(vec![0xc3]),
             Value::str("'"),
-            Value::Decimal(String::new()),
-            Value::Decimal("-".into()),
+            Value::Decimal(Dec::from_text("-0.000").unwrap()),
+            Value::Bytes(b"-".to_vec()),
             Value::Double(f64::NEG_INFINITY),
         ];
         let (_, err) = e.execute_prepared(&mut s, &p, &params);
@@ -1592,4 +1667,46 @@ mod prepared {
         assert!(format!("{p:?}").contains("param_count: 5"));
         assert!(!format!("{p:?}").contains("CONCAT"));
     }
+}
+
+#[test]
+fn tables_smoke() {
+    check_steps(&[
+        ("CREATE DATABASE d", "ok affected=1"),
+        ("USE d", "ok"),
+        (
+            "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(20), k INT, KEY (k))",
+            "ok",
+        ),
+        (
+            "INSERT INTO t VALUES (1, 'a', 10), (2, 'b', 20), (3, 'c', 10)",
+            "ok affected=3",
+        ),
+        ("SELECT * FROM t", "id|name|k\n1|a|10\n2|b|20\n3|c|10"),
+        ("SELECT name FROM t WHERE id = 2", "name\nb"),
+        (
+            "SELECT k, COUNT(*) FROM t GROUP BY k ORDER BY k",
+            "k|COUNT(*)\n10|2\n20|1",
+        ),
+        ("UPDATE t SET k = k + 1 WHERE id = 3", "ok affected=1"),
+        ("DELETE FROM t WHERE name = 'a'", "ok affected=1"),
+        ("SELECT id, k FROM t ORDER BY id DESC", "id|k\n3|11\n2|20"),
+        (
+            "INSERT INTO t VALUES (2, 'x', 0)",
+            "ERROR 1062 (23000): Duplicate entry '2' for key 't.PRIMARY'",
+        ),
+        (
+            "SELECT * FROM nope",
+            "ERROR 1146 (42S02): Table 'd.nope' doesn't exist",
+        ),
+        (
+            "SELECT a.id, b.name FROM t a JOIN t b ON a.id = b.id ORDER BY 1",
+            "id|name\n2|b\n3|c",
+        ),
+        ("SELECT (SELECT MAX(id) FROM t) AS m", "m\n3"),
+        (
+            "SELECT id FROM t WHERE k IN (SELECT k FROM t WHERE id = 2)",
+            "id\n2",
+        ),
+    ]);
 }

@@ -7,6 +7,8 @@
 
 use std::cmp::Ordering;
 
+use crate::temporal::{Date, DateTime, Time};
+
 /// A value in a result row or expression.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -18,23 +20,49 @@ pub enum Value {
     UInt(u64),
     /// Approximate number (DOUBLE).
     Double(f64),
-    /// Exact number (DECIMAL), kept as its canonical text, e.g. `"-1.50"`.
-    Decimal(String),
+    /// Exact number (DECIMAL).
+    Decimal(Dec),
     /// A string: UTF-8 bytes for text, arbitrary bytes for binary strings.
     Bytes(Vec<u8>),
+    /// A DATE.
+    Date(Date),
+    /// A DATETIME or TIMESTAMP (in the session's time zone).
+    DateTime(DateTime),
+    /// A TIME.
+    Time(Time),
 }
 
 impl Value {
     /// MySQL text-protocol rendering (None for NULL): 1, -3, 1.5 (doubles like MySQL: %g-ish shortest
     /// round-trip, e.g. 0.1+0.2 = 0.30000000000000004, 1e300 = 1e300), Decimal as is, bytes as is.
+    /// Temporal values print with all their fractional digits trimmed to 6 when non-zero; the
+    /// result-set path uses [`Value::to_text_fsp`] with the column's fsp.
     pub fn to_text(&self) -> Option<Vec<u8>> {
         match self {
             Value::Null => None,
             Value::Int(i) => Some(i.to_string().into_bytes()),
             Value::UInt(u) => Some(u.to_string().into_bytes()),
             Value::Double(d) => Some(format_double(*d).into_bytes()),
-            Value::Decimal(s) => Some(s.clone().into_bytes()),
+            Value::Decimal(d) => Some(d.to_string().into_bytes()),
             Value::Bytes(b) => Some(b.clone()),
+            Value::Date(d) => Some(d.to_string().into_bytes()),
+            Value::DateTime(dt) => {
+                let fsp = if dt.micro == 0 { 0 } else { 6 };
+                Some(dt.display(fsp).to_string().into_bytes())
+            }
+            Value::Time(t) => {
+                let fsp = if t.micros % 1_000_000 == 0 { 0 } else { 6 };
+                Some(t.display(fsp).to_string().into_bytes())
+            }
+        }
+    }
+
+    /// Text rendering with a column's fractional-second precision for temporal values.
+    pub fn to_text_fsp(&self, fsp: u8) -> Option<Vec<u8>> {
+        match self {
+            Value::DateTime(dt) => Some(dt.display(fsp.min(6)).to_string().into_bytes()),
+            Value::Time(t) => Some(t.display(fsp.min(6)).to_string().into_bytes()),
+            other => other.to_text(),
         }
     }
 
@@ -56,6 +84,11 @@ impl Value {
         )
     }
 
+    /// True for DATE, DATETIME and TIME values.
+    pub(crate) fn is_temporal(&self) -> bool {
+        matches!(self, Value::Date(_) | Value::DateTime(_) | Value::Time(_))
+    }
+
     /// The value as text (lossy for invalid UTF-8), None for NULL.
     pub(crate) fn to_string_lossy(&self) -> Option<String> {
         self.to_text()
@@ -69,8 +102,52 @@ impl Value {
             Value::Int(i) => Some(*i as f64),
             Value::UInt(u) => Some(*u as f64),
             Value::Double(d) => Some(*d),
-            Value::Decimal(s) => Some(s.parse().unwrap_or(0.0)),
+            Value::Decimal(d) => Some(d.to_f64()),
             Value::Bytes(b) => Some(parse_f64_prefix(b)),
+            Value::Date(_) | Value::DateTime(_) | Value::Time(_) => {
+                Some(self.temporal_number().map(|d| d.to_f64()).unwrap_or(0.0))
+            }
+        }
+    }
+
+    /// A temporal value as MySQL's number form: 20240131, 20240131103000.5, 103000.
+    pub(crate) fn temporal_number(&self) -> Option<Dec> {
+        match self {
+            Value::Date(d) => Some(Dec::from_i128(
+                i128::from(d.year) * 10_000 + i128::from(d.month) * 100 + i128::from(d.day),
+            )),
+            Value::DateTime(dt) => {
+                let int = i128::from(dt.date.year) * 10_000_000_000
+                    + i128::from(dt.date.month) * 100_000_000
+                    + i128::from(dt.date.day) * 1_000_000
+                    + i128::from(dt.hour) * 10_000
+                    + i128::from(dt.minute) * 100
+                    + i128::from(dt.second);
+                if dt.micro == 0 {
+                    Some(Dec::from_i128(int))
+                } else {
+                    Some(Dec {
+                        mant: int * 1_000_000 + i128::from(dt.micro),
+                        scale: 6,
+                    })
+                }
+            }
+            Value::Time(t) => {
+                let a = t.micros.unsigned_abs();
+                let secs = a / 1_000_000;
+                let int = i128::from(secs / 3600 * 10_000 + secs / 60 % 60 * 100 + secs % 60);
+                let micro = i128::from(a % 1_000_000);
+                let sign = if t.micros < 0 { -1 } else { 1 };
+                if micro == 0 {
+                    Some(Dec::from_i128(sign * int))
+                } else {
+                    Some(Dec {
+                        mant: sign * (int * 1_000_000 + micro),
+                        scale: 6,
+                    })
+                }
+            }
+            _ => None,
         }
     }
 
@@ -80,7 +157,7 @@ impl Value {
             Value::Null => None,
             Value::Int(i) => Some(*i != 0),
             Value::UInt(u) => Some(*u != 0),
-            Value::Decimal(s) => Some(Dec::parse(s).map(|d| d.mant != 0).unwrap_or(false)),
+            Value::Decimal(d) => Some(d.mant != 0),
             other => other.to_f64().map(|f| f != 0.0),
         }
     }
@@ -92,13 +169,18 @@ impl Value {
             Value::Int(i) => Some(*i),
             Value::UInt(u) => Some(i64::try_from(*u).unwrap_or(i64::MAX)),
             Value::Double(d) => Some(f64_to_i64(d.round())),
-            Value::Decimal(s) => Some(
-                Dec::parse(s)
-                    .map(|d| d.round(0).to_i128())
-                    .map(|v| i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX }))
-                    .unwrap_or(0),
-            ),
+            Value::Decimal(d) => {
+                let v = d.round(0).to_i128();
+                Some(i64::try_from(v).unwrap_or(if v < 0 { i64::MIN } else { i64::MAX }))
+            }
             Value::Bytes(b) => Some(parse_i64_prefix(b)),
+            Value::Date(_) | Value::DateTime(_) | Value::Time(_) => {
+                let v = self
+                    .temporal_number()
+                    .map(|d| d.round(0).to_i128())
+                    .unwrap_or(0);
+                Some(i64::try_from(v).unwrap_or(0))
+            }
         }
     }
 
@@ -108,9 +190,12 @@ impl Value {
             Value::Null => None,
             Value::Int(i) => Some(Dec::from_i128(i128::from(*i))),
             Value::UInt(u) => Some(Dec::from_i128(i128::from(*u))),
-            Value::Decimal(s) => Some(Dec::parse(s).unwrap_or(Dec::ZERO)),
+            Value::Decimal(d) => Some(*d),
             Value::Double(d) => Some(Dec::from_f64(*d)),
-            Value::Bytes(b) => Some(Dec::from_f64(parse_f64_prefix(b))),
+            Value::Bytes(b) => Some(
+                Dec::parse(numeric_prefix(b)).unwrap_or_else(|| Dec::from_f64(parse_f64_prefix(b))),
+            ),
+            Value::Date(_) | Value::DateTime(_) | Value::Time(_) => self.temporal_number(),
         }
     }
 }
@@ -241,8 +326,8 @@ pub(crate) const DECIMAL_MAX_SCALE: u32 = 30;
 
 /// An exact decimal number: `mant / 10^scale`. Backed by i128 (38 digits), enough for this issue;
 /// operations return None on overflow and the caller reports ER 1690.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Dec {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Dec {
     pub(crate) mant: i128,
     pub(crate) scale: u32,
 }
@@ -308,7 +393,7 @@ impl Dec {
             .unwrap_or(Dec::ZERO)
     }
 
-    fn rescale(self, scale: u32) -> Option<Self> {
+    pub(crate) fn rescale(self, scale: u32) -> Option<Self> {
         if scale >= self.scale {
             Some(Dec {
                 mant: self.mant.checked_mul(pow10(scale - self.scale)?)?,
@@ -472,9 +557,14 @@ impl Dec {
         self.to_string().parse().unwrap_or(0.0)
     }
 
-    /// The value as a [`Value`]: DECIMAL text.
+    /// The value as a [`Value`].
     pub(crate) fn into_value(self) -> Value {
-        Value::Decimal(self.to_string())
+        Value::Decimal(self)
+    }
+
+    /// Parses a decimal from text (`-12.345`, `1e3`); None when the text is not a number.
+    pub fn from_text(s: &str) -> Option<Self> {
+        Dec::parse(s)
     }
 }
 

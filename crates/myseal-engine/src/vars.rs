@@ -110,8 +110,7 @@ pub(crate) const SQL_MODES: &[&str] = &[
     "TIME_TRUNCATE_FRACTIONAL",
 ];
 
-const DEFAULT_SQL_MODE: &str =
-    "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,\
+const DEFAULT_SQL_MODE: &str = "ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,\
 ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION";
 
 const U64_MAX: &str = "18446744073709551615";
@@ -520,7 +519,7 @@ pub(crate) fn normalize(def: &VarDef, value: &Value) -> Result<String, EngineErr
                 }
                 SqlMode => Ok(String::new()),
                 _ => Err(EngineError::wrong_value_for_var(name, "NULL")),
-            }
+            };
         }
     };
     match def.ty {
@@ -568,14 +567,13 @@ pub(crate) fn normalize(def: &VarDef, value: &Value) -> Result<String, EngineErr
             if let Some(o) = options.iter().find(|o| **o == upper) {
                 return Ok((*o).to_string());
             }
-            if matches!(value, Value::Int(_) | Value::UInt(_)) {
-                if let Some(o) = value
+            if matches!(value, Value::Int(_) | Value::UInt(_))
+                && let Some(o) = value
                     .to_i64()
                     .and_then(|i| usize::try_from(i).ok())
                     .and_then(|i| options.get(i))
-                {
-                    return Ok((*o).to_string());
-                }
+            {
+                return Ok((*o).to_string());
             }
             Err(EngineError::wrong_value_for_var(name, &text))
         }

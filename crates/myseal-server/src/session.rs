@@ -1119,15 +1119,32 @@ fn write_outcome(
                 .iter()
                 .map(|c| column_definition(c).column_type)
                 .collect();
+            let decimals: Vec<u8> = columns
+                .iter()
+                .map(|c| if c.decimals <= 6 { c.decimals } else { 0 })
+                .collect();
             for row in &rows {
                 out.clear();
                 match protocol {
                     Protocol::Text => {
-                        let texts: Vec<Option<Vec<u8>>> = row.iter().map(|v| v.to_text()).collect();
+                        let texts: Vec<Option<Vec<u8>>> = row
+                            .iter()
+                            .zip(&decimals)
+                            .map(|(v, d)| v.to_text_fsp(*d))
+                            .collect();
                         encode_text_row(&mut out, texts.iter().map(|t| t.as_deref()));
                     }
                     Protocol::Binary => {
-                        let cells: Vec<_> = row.iter().map(statements::value_to_cell).collect();
+                        let texts: Vec<Option<Vec<u8>>> = row
+                            .iter()
+                            .zip(&decimals)
+                            .map(|(v, d)| statements::cell_text(v, *d))
+                            .collect();
+                        let cells: Vec<_> = row
+                            .iter()
+                            .zip(&texts)
+                            .map(|(v, t)| statements::value_to_cell(v, t.as_deref()))
+                            .collect();
                         myseal_wire::statement::encode_binary_row(&mut out, &cells, &types);
                     }
                 }
@@ -1157,6 +1174,20 @@ fn write_outcome(
 
 /// Engine column → Protocol::ColumnDefinition41, with MySQL's types and flags.
 fn column_definition(c: &myseal_engine::Column) -> ColumnDefinition41 {
+    if let Some(m) = &c.meta {
+        return ColumnDefinition41 {
+            schema: c.schema.clone(),
+            table: c.table.clone(),
+            org_table: c.org_table.clone(),
+            name: c.name.clone(),
+            org_name: c.org_name.clone(),
+            character_set: m.collation_id,
+            column_length: c.length,
+            column_type: ColumnType(m.field_type.code()),
+            flags: ColumnFlags(m.flags),
+            decimals: c.decimals,
+        };
+    }
     let (column_type, charset, numeric) = match c.kind {
         ColumnKind::Int | ColumnKind::UInt => (ColumnType::LONGLONG, BINARY_CHARSET, true),
         ColumnKind::Double => (ColumnType::DOUBLE, BINARY_CHARSET, true),

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use myseal_engine::temporal::{Date, DateTime, Time};
 use myseal_engine::{Prepared, Value};
 use myseal_wire::statement::{BinaryCell, ParamType, ParamValue};
 
@@ -73,9 +74,11 @@ pub(crate) fn param_to_value(p: &ParamValue) -> Value {
         ParamValue::Float(f) => Value::Double(f64::from(*f)),
         ParamValue::Double(d) => Value::Double(*d),
         ParamValue::Bytes(b) => Value::Bytes(b.clone()),
-        ParamValue::Date { year, month, day } => {
-            Value::Bytes(format!("{year:04}-{month:02}-{day:02}").into_bytes())
-        }
+        ParamValue::Date { year, month, day } => Value::Date(Date {
+            year: *year,
+            month: *month,
+            day: *day,
+        }),
         ParamValue::DateTime {
             year,
             month,
@@ -84,13 +87,17 @@ pub(crate) fn param_to_value(p: &ParamValue) -> Value {
             minute,
             second,
             micro,
-        } => {
-            let mut s = format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}");
-            if *micro > 0 {
-                s.push_str(&format!(".{micro:06}"));
-            }
-            Value::Bytes(s.into_bytes())
-        }
+        } => Value::DateTime(DateTime {
+            date: Date {
+                year: *year,
+                month: *month,
+                day: *day,
+            },
+            hour: *hour,
+            minute: *minute,
+            second: *second,
+            micro: *micro,
+        }),
         ParamValue::Time {
             negative,
             days,
@@ -99,28 +106,39 @@ pub(crate) fn param_to_value(p: &ParamValue) -> Value {
             second,
             micro,
         } => {
-            let hours = u64::from(*days) * 24 + u64::from(*hour);
-            let mut s = format!(
-                "{}{hours:02}:{minute:02}:{second:02}",
-                if *negative { "-" } else { "" }
-            );
-            if *micro > 0 {
-                s.push_str(&format!(".{micro:06}"));
-            }
-            Value::Bytes(s.into_bytes())
+            let hours = i64::from(*days) * 24 + i64::from(*hour);
+            let micros = ((hours * 60 + i64::from(*minute)) * 60 + i64::from(*second)) * 1_000_000
+                + i64::from(*micro);
+            let micros = micros.min(myseal_engine::temporal::TIME_MAX_MICROS);
+            Value::Time(Time {
+                micros: if *negative { -micros } else { micros },
+            })
         }
     }
 }
 
-/// An engine value as a binary-row cell (the wire encoder converts it to the column's type).
-pub(crate) fn value_to_cell(v: &Value) -> BinaryCell<'_> {
+/// Text of the values the binary protocol sends as text (DECIMAL, temporal values), rendered
+/// with the column's fractional digits; None for the others.
+pub(crate) fn cell_text(v: &Value, decimals: u8) -> Option<Vec<u8>> {
     match v {
-        Value::Null => BinaryCell::Null,
-        Value::Int(i) => BinaryCell::I64(*i),
-        Value::UInt(u) => BinaryCell::U64(*u),
-        Value::Double(d) => BinaryCell::F64(*d),
-        Value::Decimal(s) => BinaryCell::Bytes(s.as_bytes()),
-        Value::Bytes(b) => BinaryCell::Bytes(b),
+        Value::Decimal(_) | Value::Date(_) | Value::DateTime(_) | Value::Time(_) => {
+            v.to_text_fsp(decimals.min(6))
+        }
+        _ => None,
+    }
+}
+
+/// An engine value as a binary-row cell (the wire encoder converts it to the column's type);
+/// `text` is [`cell_text`] of the same value.
+pub(crate) fn value_to_cell<'a>(v: &'a Value, text: Option<&'a [u8]>) -> BinaryCell<'a> {
+    match (v, text) {
+        (Value::Null, _) => BinaryCell::Null,
+        (Value::Int(i), _) => BinaryCell::I64(*i),
+        (Value::UInt(u), _) => BinaryCell::U64(*u),
+        (Value::Double(d), _) => BinaryCell::F64(*d),
+        (Value::Bytes(b), _) => BinaryCell::Bytes(b),
+        (_, Some(t)) => BinaryCell::Bytes(t),
+        (_, None) => BinaryCell::Null,
     }
 }
 
@@ -129,7 +147,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn temporal_parameters_become_mysql_text() {
+    fn temporal_parameters_become_temporal_values() {
         let dt = ParamValue::DateTime {
             year: 2026,
             month: 1,
@@ -140,8 +158,8 @@ mod tests {
             micro: 60,
         };
         assert_eq!(
-            param_to_value(&dt),
-            Value::Bytes(b"2026-01-02 03:04:05.000060".to_vec())
+            param_to_value(&dt).to_text(),
+            Some(b"2026-01-02 03:04:05.000060".to_vec())
         );
         let t = ParamValue::Time {
             negative: true,
@@ -151,12 +169,12 @@ mod tests {
             second: 4,
             micro: 0,
         };
-        assert_eq!(param_to_value(&t), Value::Bytes(b"-26:03:04".to_vec()));
+        assert_eq!(param_to_value(&t).to_text(), Some(b"-26:03:04".to_vec()));
         let d = ParamValue::Date {
             year: 999,
             month: 12,
             day: 31,
         };
-        assert_eq!(param_to_value(&d), Value::Bytes(b"0999-12-31".to_vec()));
+        assert_eq!(param_to_value(&d).to_text(), Some(b"0999-12-31".to_vec()));
     }
 }

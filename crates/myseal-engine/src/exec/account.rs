@@ -421,11 +421,7 @@ impl P {
     }
 
     fn expect_kw(&mut self, kw: &str) -> PResult<()> {
-        if self.kw(kw) {
-            Ok(())
-        } else {
-            self.syntax()
-        }
+        if self.kw(kw) { Ok(()) } else { self.syntax() }
     }
 
     fn tok(&mut self, t: &Tok) -> bool {
@@ -438,11 +434,7 @@ impl P {
     }
 
     fn expect(&mut self, t: &Tok) -> PResult<()> {
-        if self.tok(t) {
-            Ok(())
-        } else {
-            self.syntax()
-        }
+        if self.tok(t) { Ok(()) } else { self.syntax() }
     }
 
     /// A string literal.
@@ -900,6 +892,7 @@ fn text_column(name: String, chars: u32) -> Column {
         nullable: false,
         unsigned: false,
         binary: false,
+        meta: None,
     }
 }
 

@@ -37,20 +37,31 @@ pub(crate) fn drop(
     name: &str,
     if_exists: bool,
 ) -> Result<Outcome, EngineError> {
-    if engine.catalog.is_system(name) {
+    if crate::catalog::is_system_schema(name) {
         return Err(EngineError::db_access_denied(
             &session.info.user,
             &session.info.account_host,
             name,
         ));
     }
-    let dropped = engine.catalog.drop_database(name, if_exists)?;
-    if !dropped {
-        note(session, EngineError::db_drop_exists(name));
-    } else if session.database.as_deref() == Some(name) {
-        session.database = None;
+    if let Some(t) = session.txn.take() {
+        engine.store.commit(t);
+        session.in_transaction = false;
     }
-    Ok(ok(session, 0))
+    let dropped = engine.store.drop_schema(name, if_exists)?;
+    let tables = match dropped {
+        None => {
+            note(session, EngineError::db_drop_exists(name));
+            0
+        }
+        Some(n) => {
+            if session.database.as_deref() == Some(name) {
+                session.database = None;
+            }
+            n
+        }
+    };
+    Ok(ok(session, tables as u64))
 }
 
 /// USE db / COM_INIT_DB.

@@ -70,6 +70,9 @@ pub(crate) fn execute(
             limit.as_deref(),
             offset.as_deref(),
         ),
+        Stmt::Sql(stmt) if crate::stmt::uses_tables(&stmt) => {
+            crate::stmt::run(engine, session, script, &stmt)
+        }
         Stmt::Sql(stmt) => match *stmt {
             Statement::Query(q) => select::run(engine, session, script, &q),
             Statement::ShowVariables { filter, global, .. } => {
@@ -109,12 +112,30 @@ pub(crate) fn execute(
                 statements,
                 exception,
                 has_end_keyword: false,
+                modes,
                 ..
-            } if statements.is_empty() && exception.is_none() => Ok(txn::begin(session)),
-            Statement::Commit { end: false, .. } => Ok(txn::commit(session)),
+            } if statements.is_empty() && exception.is_none() => {
+                let read_only = modes.iter().any(|m| {
+                    matches!(
+                        m,
+                        sqlparser::ast::TransactionMode::AccessMode(
+                            sqlparser::ast::TransactionAccessMode::ReadOnly
+                        )
+                    )
+                });
+                let consistent = parsed.head.contains("CONSISTENT");
+                Ok(txn::begin(engine, session, consistent, read_only))
+            }
+            Statement::Commit { end: false, .. } => Ok(txn::commit(engine, session)),
             Statement::Rollback {
                 savepoint: None, ..
-            } => Ok(txn::rollback(session)),
+            } => Ok(txn::rollback(engine, session)),
+            Statement::Rollback {
+                savepoint: Some(name),
+                ..
+            } => txn::rollback_to(session, &name.value),
+            Statement::Savepoint { name } => Ok(txn::savepoint(session, &name.value)),
+            Statement::ReleaseSavepoint { name } => txn::release(session, &name.value),
             _ => Err(unsupported()),
         },
     }

@@ -13,9 +13,9 @@ use sqlparser::ast::{
 };
 
 use crate::error::EngineError;
-use crate::expr::{number_literal, Eval, Row};
+use crate::expr::{Eval, Row, number_literal};
 use crate::parse::Script;
-use crate::value::{compare, Value};
+use crate::value::{Value, compare};
 use crate::{Column, ColumnKind, Engine, Outcome, Session};
 
 type Rows = Vec<Vec<Value>>;
@@ -403,6 +403,7 @@ pub(crate) fn column_for(name: String, e: &Expr, v: Option<&Value>) -> Column {
         nullable: !not_nullable(e),
         unsigned: false,
         binary: false,
+        meta: None,
     };
     let literal_text = match e {
         Expr::Value(v) => match &v.value {
@@ -445,7 +446,8 @@ pub(crate) fn column_for(name: String, e: &Expr, v: Option<&Value>) -> Column {
             col.length = 22;
             col.decimals = 31;
         }
-        Some(Value::Decimal(s)) => {
+        Some(Value::Decimal(d)) => {
+            let s = d.to_string();
             col.kind = ColumnKind::Decimal;
             let scale = s.split_once('.').map(|(_, f)| f.len()).unwrap_or(0);
             col.decimals = u8::try_from(scale).unwrap_or(30);
@@ -461,6 +463,11 @@ pub(crate) fn column_for(name: String, e: &Expr, v: Option<&Value>) -> Column {
             } else {
                 col.length = char_len(&b).saturating_mul(4);
             }
+        }
+        Some(Value::Date(_) | Value::DateTime(_) | Value::Time(_)) => {
+            col.kind = ColumnKind::VarString;
+            col.decimals = 31;
+            col.length = 26 * 4;
         }
         Some(Value::Null) | None => {
             col.kind = if matches!(e, Expr::Value(v) if matches!(v.value, SqlValue::Null)) {

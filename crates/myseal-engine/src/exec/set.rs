@@ -10,7 +10,7 @@ use crate::error::EngineError;
 use crate::exec::ok;
 use crate::expr::{Eval, Row};
 use crate::parse::{Script, SetItem, SetValue, VarScope};
-use crate::vars::{self, Scope, RO, SESSION_RO};
+use crate::vars::{self, RO, SESSION_RO, Scope};
 use crate::{Engine, Outcome, Session, Value};
 
 enum Action {
@@ -73,13 +73,13 @@ pub(crate) fn run(
                 }
                 match (scope, def.scope) {
                     (VarScope::Global, Scope::Session) => {
-                        return Err(EngineError::local_variable(def.name))
+                        return Err(EngineError::local_variable(def.name));
                     }
                     (VarScope::Session, Scope::Global) => {
-                        return Err(EngineError::global_variable(def.name))
+                        return Err(EngineError::global_variable(def.name));
                     }
                     (VarScope::Session, _) if def.flags & SESSION_RO != 0 => {
-                        return Err(EngineError::session_read_only(def.name))
+                        return Err(EngineError::session_read_only(def.name));
                     }
                     _ => {}
                 }

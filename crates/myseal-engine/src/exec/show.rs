@@ -7,10 +7,10 @@ use sqlparser::ast::{
 };
 
 use crate::error::EngineError;
-use crate::expr::{display, like, Eval, Row};
+use crate::expr::{Eval, Row, display, like};
 use crate::parse::{Script, VarScope};
 use crate::vars::{self, Scope};
-use crate::{status, Column, ColumnKind, Engine, Outcome, Session, Value};
+use crate::{Column, ColumnKind, Engine, Outcome, Session, Value, status};
 
 fn string_column(name: &str, chars: u32, nullable: bool) -> Column {
     Column {
@@ -25,6 +25,7 @@ fn string_column(name: &str, chars: u32, nullable: bool) -> Column {
         nullable,
         unsigned: false,
         binary: false,
+        meta: None,
     }
 }
 
@@ -161,8 +162,7 @@ pub(crate) fn databases(
     };
     let names = vec!["Database".to_string()];
     let rows = engine
-        .catalog
-        .names()
+        .database_names()
         .into_iter()
         .map(|n| vec![Value::str(n)])
         .collect();

@@ -1,0 +1,1322 @@
+//! The operators, one per plan node.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::ops::Bound;
+
+use super::{Ctx, ReadMode, Row, compare, eval, truth};
+use crate::error::EngineError;
+use crate::plan::{
+    Access, AggCall, AggFunc, CmpKind, Expr, JoinKind, KeyRange, LockMode, LockWait, Node,
+    SetOpKind, SortKey,
+};
+use crate::storage::TableView;
+use crate::storage::key::{self, Key};
+use crate::storage::lock::{Acquired, LockError, LockKey, Wait};
+use crate::value::{Dec, Value};
+
+/// A running operator.
+pub(crate) trait Op: Send {
+    /// The next row, or None at the end.
+    fn next(&mut self, cx: &mut Ctx<'_>) -> Result<Option<Row>, EngineError>;
+}
+
+/// Builds the operator tree of a node.
+pub(crate) fn build(node: &Node, cx: &mut Ctx<'_>) -> Result<Box<dyn Op>, EngineError> {
+    Ok(match node {
+        Node::Values { rows, .. } => {
+            let mut out = Vec::with_capacity(rows.len());
+            for r in rows {
+                let mut vals = Vec::with_capacity(r.len());
+                for e in r {
+                    vals.push(eval(e, &[], cx)?);
+                }
+                out.push(vals);
+            }
+            Box::new(RowsOp {
+                rows: out.into_iter(),
+            })
+        }
+        Node::Scan {
+            table,
+            access,
+            reverse,
+            filter,
+            lock,
+            wait,
+        } => {
+            let mode = if *lock == LockMode::None {
+                ReadMode::Consistent
+            } else {
+                ReadMode::Latest
+            };
+            let view = cx
+                .view(&table.def, mode)
+                .ok_or_else(|| EngineError::no_such_table(&table.def.schema, &table.def.name))?;
+            let ranges = encode_ranges(&view, access, cx)?;
+            Box::new(ScanOp {
+                view,
+                ranges,
+                range_no: 0,
+                reverse: *reverse,
+                after: None,
+                buf: Vec::new(),
+                pos: 0,
+                done_range: false,
+                filter: filter.clone(),
+                lock: *lock,
+                wait: *wait,
+            })
+        }
+        Node::Virtual { table, .. } => {
+            let rows = crate::infoschema::rows(*table, cx)?;
+            Box::new(RowsOp {
+                rows: rows.into_iter(),
+            })
+        }
+        Node::Filter { input, predicate } => Box::new(FilterOp {
+            input: build(input, cx)?,
+            predicate: predicate.clone(),
+        }),
+        Node::Project { input, exprs } => Box::new(ProjectOp {
+            input: build(input, cx)?,
+            exprs: exprs.clone(),
+        }),
+        Node::Join {
+            left,
+            right,
+            kind,
+            on,
+            params,
+            right_width,
+        } => Box::new(JoinOp {
+            left: build(left, cx)?,
+            right_node: (**right).clone(),
+            right_rows: None,
+            kind: *kind,
+            on: on.clone(),
+            params: params.clone(),
+            right_width: *right_width,
+            current: None,
+            inner: None,
+            matched: false,
+        }),
+        Node::HashJoin {
+            left,
+            right,
+            kind,
+            left_keys,
+            right_keys,
+            key_kinds,
+            on,
+            right_width,
+        } => Box::new(HashJoinOp {
+            left: build(left, cx)?,
+            right: Some(build(right, cx)?),
+            table: HashMap::new(),
+            kind: *kind,
+            left_keys: left_keys.clone(),
+            right_keys: right_keys.clone(),
+            key_kinds: key_kinds.clone(),
+            on: on.clone(),
+            right_width: *right_width,
+            pending: Vec::new(),
+        }),
+        Node::Aggregate {
+            input,
+            group,
+            group_kinds,
+            aggs,
+            rollup,
+        } => {
+            let mut child = build(input, cx)?;
+            let rows = aggregate(child.as_mut(), group, group_kinds, aggs, *rollup, cx)?;
+            Box::new(RowsOp {
+                rows: rows.into_iter(),
+            })
+        }
+        Node::Sort { input, keys } => {
+            let mut child = build(input, cx)?;
+            let mut rows = Vec::new();
+            while let Some(r) = child.next(cx)? {
+                cx.check()?;
+                rows.push(r);
+            }
+            let mut keyed = Vec::with_capacity(rows.len());
+            for r in rows {
+                let mut k = Vec::with_capacity(keys.len());
+                for key in keys {
+                    k.push(eval(&key.expr, &r, cx)?);
+                }
+                keyed.push((k, r));
+            }
+            keyed.sort_by(|a, b| sort_cmp(keys, &a.0, &b.0));
+            Box::new(RowsOp {
+                rows: keyed
+                    .into_iter()
+                    .map(|(_, r)| r)
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            })
+        }
+        Node::Limit {
+            input,
+            limit,
+            offset,
+        } => {
+            let count = |e: &Option<Expr>, cx: &mut Ctx<'_>| -> Result<Option<u64>, EngineError> {
+                match e {
+                    None => Ok(None),
+                    Some(e) => match eval(e, &[], cx)? {
+                        Value::Int(i) if i >= 0 => Ok(Some(i as u64)),
+                        Value::UInt(u) => Ok(Some(u)),
+                        Value::Bytes(b) => {
+                            Ok(Some(crate::value::parse_i64_prefix(&b).max(0) as u64))
+                        }
+                        _ => Err(EngineError::wrong_arguments("LIMIT")),
+                    },
+                }
+            };
+            let l = count(limit, cx)?;
+            let o = count(offset, cx)?.unwrap_or(0);
+            Box::new(LimitOp {
+                input: build(input, cx)?,
+                remaining: l,
+                skip: o,
+            })
+        }
+        Node::Distinct { input, kinds } => Box::new(DistinctOp {
+            input: build(input, cx)?,
+            kinds: kinds.clone(),
+            seen: std::collections::HashSet::new(),
+        }),
+        Node::SetOp {
+            op,
+            all,
+            left,
+            right,
+            kinds,
+        } => {
+            let mut l = build(left, cx)?;
+            let mut r = build(right, cx)?;
+            let rows = set_op(*op, *all, l.as_mut(), r.as_mut(), kinds, cx)?;
+            Box::new(RowsOp {
+                rows: rows.into_iter(),
+            })
+        }
+        Node::CteRef { .. } | Node::With { .. } | Node::RecursiveRef { .. } => {
+            return Err(EngineError::not_supported("WITH"));
+        }
+    })
+}
+
+fn sort_cmp(keys: &[SortKey], a: &[Value], b: &[Value]) -> Ordering {
+    for (i, k) in keys.iter().enumerate() {
+        let (x, y) = (
+            a.get(i).unwrap_or(&Value::Null),
+            b.get(i).unwrap_or(&Value::Null),
+        );
+        let o = match (x.is_null(), y.is_null()) {
+            (true, true) => Ordering::Equal,
+            (true, false) => Ordering::Less,
+            (false, true) => Ordering::Greater,
+            _ => compare(k.kind, x, y),
+        };
+        let o = if k.desc { o.reverse() } else { o };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    Ordering::Equal
+}
+
+/// A hashable identity of a value under a comparison kind (GROUP BY, DISTINCT, hash joins).
+pub(crate) fn group_key(kind: CmpKind, v: &Value, out: &mut Vec<u8>) {
+    match v {
+        Value::Null => out.push(0),
+        _ => {
+            out.push(1);
+            match kind {
+                CmpKind::String(c) => c.sort_key(&v.to_text().unwrap_or_default(), out),
+                CmpKind::Int | CmpKind::Decimal => {
+                    let d = v.to_dec().unwrap_or(Dec::ZERO);
+                    // Normalise the scale so 1.0 and 1 group together.
+                    let mut d = d;
+                    while d.scale > 0 && d.mant % 10 == 0 {
+                        d = Dec {
+                            mant: d.mant / 10,
+                            scale: d.scale - 1,
+                        };
+                    }
+                    out.extend_from_slice(&d.mant.to_be_bytes());
+                    out.extend_from_slice(&d.scale.to_be_bytes());
+                }
+                CmpKind::Real => {
+                    let f = v.to_f64().unwrap_or(0.0);
+                    let f = if f == 0.0 { 0.0 } else { f };
+                    out.extend_from_slice(&f.to_bits().to_be_bytes());
+                }
+                CmpKind::Temporal | CmpKind::Dynamic => match v {
+                    Value::Bytes(b) => {
+                        crate::collation::Collation::Utf8mb4_0900_ai_ci.sort_key(b, out)
+                    }
+                    Value::Int(_) | Value::UInt(_) | Value::Decimal(_) | Value::Double(_) => {
+                        let f = v.to_f64().unwrap_or(0.0);
+                        out.extend_from_slice(&f.to_bits().to_be_bytes());
+                    }
+                    other => out.extend(other.to_text().unwrap_or_default()),
+                },
+            }
+        }
+    }
+}
+
+struct RowsOp {
+    rows: std::vec::IntoIter<Row>,
+}
+
+impl Op for RowsOp {
+    fn next(&mut self, cx: &mut Ctx<'_>) -> Result<Option<Row>, EngineError> {
+        cx.check()?;
+        Ok(self.rows.next())
+    }
+}
+
+/// An encoded key range.
+struct EncRange {
+    lo: Bound<Key>,
+    hi: Bound<Key>,
+    /// Secondary index number, or None for the primary key / full scan.
+    index: Option<usize>,
+}
+
+fn encode_ranges(
+    view: &TableView,
+    access: &Access,
+    cx: &mut Ctx<'_>,
+) -> Result<Vec<EncRange>, EngineError> {
+    let full = || {
+        vec![EncRange {
+            lo: Bound::Unbounded,
+            hi: Bound::Unbounded,
+            index: None,
+        }]
+    };
+    let (index_no, ranges) = match access {
+        Access::Full => return Ok(full()),
+        Access::Primary(r) => (0, r),
+        Access::Index(i, r) => (*i, r),
+    };
+    let def = &view.def;
+    let Some(index) = def.indexes.get(index_no) else {
+        return Ok(full());
+    };
+    let mut out = Vec::new();
+    for r in ranges {
+        match encode_range(def, index, r, cx)? {
+            Some((lo, hi)) => out.push(EncRange {
+                lo,
+                hi,
+                index: if index.primary { None } else { Some(index_no) },
+            }),
+            None => {
+                // A value that cannot be encoded exactly in the column's type: read everything
+                // and let the filter decide.
+                return Ok(full());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Converts a lookup value to the column's domain; None when that is not exact.
+fn key_value(v: &Value, ty: &crate::types::SqlType) -> Option<Value> {
+    use crate::types::ResultKind;
+    if v.is_null() {
+        return Some(Value::Null);
+    }
+    match ty.result_kind() {
+        ResultKind::Int => match v {
+            Value::Int(i) if ty.unsigned => u64::try_from(*i).ok().map(Value::UInt),
+            Value::Int(_) => Some(v.clone()),
+            Value::UInt(u) if !ty.unsigned => i64::try_from(*u).ok().map(Value::Int),
+            Value::UInt(_) => Some(v.clone()),
+            Value::Decimal(d) if d.round(0) == *d || d.scale == 0 => {
+                let i = d.trunc_int();
+                if ty.unsigned {
+                    u64::try_from(i).ok().map(Value::UInt)
+                } else {
+                    i64::try_from(i).ok().map(Value::Int)
+                }
+            }
+            _ => None,
+        },
+        ResultKind::Decimal => match v {
+            Value::Int(_) | Value::UInt(_) | Value::Decimal(_) => {
+                let d = v.to_dec()?;
+                let r = d.rescale(u32::from(ty.scale))?;
+                (r.cmp(d) == Ordering::Equal).then_some(Value::Decimal(r))
+            }
+            _ => None,
+        },
+        ResultKind::Real => match v {
+            Value::Double(_) | Value::Int(_) | Value::UInt(_) | Value::Decimal(_) => {
+                Some(Value::Double(v.to_f64()?))
+            }
+            _ => None,
+        },
+        ResultKind::String => match v {
+            Value::Bytes(_) => Some(v.clone()),
+            _ => None,
+        },
+        ResultKind::Temporal => match v {
+            Value::Date(_) | Value::DateTime(_) | Value::Time(_) => Some(v.clone()),
+            _ => None,
+        },
+    }
+}
+
+type Range = (Bound<Key>, Bound<Key>);
+
+fn encode_range(
+    def: &crate::catalog::TableDef,
+    index: &crate::catalog::IndexDef,
+    r: &KeyRange,
+    cx: &mut Ctx<'_>,
+) -> Result<Option<Range>, EngineError> {
+    let mut prefix = Vec::new();
+    for (i, e) in r.eq.iter().enumerate() {
+        let Some(part) = index.parts.get(i) else {
+            return Ok(None);
+        };
+        let Some(col) = def.columns.get(part.column) else {
+            return Ok(None);
+        };
+        let v = eval(e, &[], cx)?;
+        if v.is_null() {
+            // `col = NULL` matches nothing.
+            return Ok(Some((
+                Bound::Excluded(key::key(&[])),
+                Bound::Excluded(key::key(&[])),
+            )));
+        }
+        let Some(kv) = key_value(&v, &col.ty) else {
+            return Ok(None);
+        };
+        if part.prefix.is_some() {
+            return Ok(None);
+        }
+        key::encode(&kv, &col.ty, None, &mut prefix);
+    }
+    let next = index.parts.get(r.eq.len());
+    let mut lo: Bound<Key> = Bound::Included(key::key(&prefix));
+    let mut hi: Bound<Key> = match key::prefix_successor(&prefix) {
+        Some(s) => Bound::Excluded(key::key(&s)),
+        None => Bound::Unbounded,
+    };
+    if prefix.is_empty() {
+        lo = Bound::Unbounded;
+        hi = Bound::Unbounded;
+    }
+    if let Some(part) = next {
+        let Some(col) = def.columns.get(part.column) else {
+            return Ok(None);
+        };
+        if r.lower.is_some() || r.upper.is_some() {
+            if part.prefix.is_some() {
+                return Ok(None);
+            }
+            // Range values exclude NULL, which encodes as 0x00.
+            let mut not_null = prefix.clone();
+            not_null.push(1);
+            lo = Bound::Included(key::key(&not_null));
+        }
+        if let Some((e, inclusive)) = &r.lower {
+            let v = eval(e, &[], cx)?;
+            if v.is_null() {
+                return Ok(Some((
+                    Bound::Excluded(key::key(&[])),
+                    Bound::Excluded(key::key(&[])),
+                )));
+            }
+            let Some(kv) = key_value(&v, &col.ty) else {
+                return Ok(None);
+            };
+            let mut k = prefix.clone();
+            key::encode(&kv, &col.ty, None, &mut k);
+            lo = if *inclusive {
+                Bound::Included(key::key(&k))
+            } else {
+                match key::prefix_successor(&k) {
+                    Some(s) => Bound::Included(key::key(&s)),
+                    None => {
+                        return Ok(Some((
+                            Bound::Excluded(key::key(&[])),
+                            Bound::Excluded(key::key(&[])),
+                        )));
+                    }
+                }
+            };
+        }
+        if let Some((e, inclusive)) = &r.upper {
+            let v = eval(e, &[], cx)?;
+            if v.is_null() {
+                return Ok(Some((
+                    Bound::Excluded(key::key(&[])),
+                    Bound::Excluded(key::key(&[])),
+                )));
+            }
+            let Some(kv) = key_value(&v, &col.ty) else {
+                return Ok(None);
+            };
+            let mut k = prefix.clone();
+            key::encode(&kv, &col.ty, None, &mut k);
+            hi = if *inclusive {
+                match key::prefix_successor(&k) {
+                    Some(s) => Bound::Excluded(key::key(&s)),
+                    None => Bound::Unbounded,
+                }
+            } else {
+                Bound::Excluded(key::key(&k))
+            };
+        }
+    }
+    Ok(Some((lo, hi)))
+}
+
+const BATCH: usize = 128;
+
+struct ScanOp {
+    view: TableView,
+    ranges: Vec<EncRange>,
+    range_no: usize,
+    reverse: bool,
+    after: Option<Key>,
+    buf: Vec<(Key, crate::storage::Row)>,
+    pos: usize,
+    done_range: bool,
+    filter: Option<Expr>,
+    lock: LockMode,
+    wait: LockWait,
+}
+
+impl ScanOp {
+    fn fill(&mut self) -> bool {
+        loop {
+            let Some(r) = self.ranges.get(self.range_no) else {
+                return false;
+            };
+            if self.done_range {
+                self.range_no += 1;
+                self.after = None;
+                self.done_range = false;
+                continue;
+            }
+            let batch: Vec<(Key, crate::storage::Row)> = match r.index {
+                None => {
+                    self.view
+                        .rows_batch(&r.lo, &r.hi, self.reverse, self.after.as_ref(), BATCH)
+                }
+                Some(i) => {
+                    let entries = self.view.index_batch(
+                        i,
+                        &r.lo,
+                        &r.hi,
+                        self.reverse,
+                        self.after.as_ref(),
+                        BATCH,
+                    );
+                    if let Some((k, _)) = entries.last() {
+                        self.after = Some(k.clone());
+                    }
+                    if entries.len() < BATCH {
+                        self.done_range = true;
+                    }
+                    let rows: Vec<_> = entries
+                        .into_iter()
+                        .filter_map(|(_, pk)| self.view.get(&pk).map(|row| (pk, row)))
+                        .collect();
+                    if rows.is_empty() && !self.done_range {
+                        continue;
+                    }
+                    self.buf = rows;
+                    self.pos = 0;
+                    if self.buf.is_empty() {
+                        continue;
+                    }
+                    return true;
+                }
+            };
+            if batch.len() < BATCH {
+                self.done_range = true;
+            }
+            if let Some((k, _)) = batch.last() {
+                self.after = Some(k.clone());
+            }
+            self.buf = batch;
+            self.pos = 0;
+            if self.buf.is_empty() {
+                continue;
+            }
+            return true;
+        }
+    }
+}
+
+/// Takes a row lock; maps lock errors to MySQL's.
+pub(crate) fn lock_row(
+    cx: &mut Ctx<'_>,
+    table_id: u64,
+    pk: &Key,
+    exclusive: bool,
+    wait: LockWait,
+) -> Result<bool, EngineError> {
+    let w = match wait {
+        LockWait::Wait => Wait::Timeout(cx.lock_timeout),
+        LockWait::NoWait => Wait::NoWait,
+        LockWait::SkipLocked => Wait::SkipLocked,
+    };
+    let mut k = Vec::with_capacity(pk.len() + 1);
+    k.push(0);
+    k.extend_from_slice(pk);
+    let mode = if exclusive {
+        crate::storage::lock::LockMode::Exclusive
+    } else {
+        crate::storage::lock::LockMode::Shared
+    };
+    let cancel = cx.cancel.clone();
+    match cx.engine.store.locks.acquire(
+        cx.txn.id,
+        LockKey::Row(table_id, k.into()),
+        mode,
+        w,
+        &cancel,
+    ) {
+        Ok(Acquired::Granted) => Ok(true),
+        Ok(Acquired::Skipped) => Ok(false),
+        Err(e) => Err(lock_error(e)),
+    }
+}
+
+/// MySQL's error for a lock failure.
+pub(crate) fn lock_error(e: LockError) -> EngineError {
+    match e {
+        LockError::Timeout => EngineError::new(
+            1205,
+            "HY000",
+            "Lock wait timeout exceeded; try restarting transaction",
+        ),
+        LockError::Deadlock => EngineError::new(
+            1213,
+            "40001",
+            "Deadlock found when trying to get lock; try restarting transaction",
+        ),
+        LockError::NoWait => EngineError::new(
+            3572,
+            "HY000",
+            "Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set.",
+        ),
+        LockError::Cancelled => EngineError::new(1317, "70100", "Query execution was interrupted"),
+    }
+}
+
+impl Op for ScanOp {
+    fn next(&mut self, cx: &mut Ctx<'_>) -> Result<Option<Row>, EngineError> {
+        Ok(self.next_keyed(cx)?.map(|(_, r)| r))
+    }
+}
+
+impl ScanOp {
+    fn next_keyed(&mut self, cx: &mut Ctx<'_>) -> Result<Option<(Key, Row)>, EngineError> {
+        loop {
+            cx.check()?;
+            if self.pos >= self.buf.len() && !self.fill() {
+                return Ok(None);
+            }
+            let Some((pk, row)) = self.buf.get(self.pos).cloned() else {
+                return Ok(None);
+            };
+            self.pos += 1;
+            let mut row: Row = row.to_vec();
+            if self.lock != LockMode::None {
+                if !lock_row(
+                    cx,
+                    self.view.def.id,
+                    &pk,
+                    self.lock == LockMode::Update,
+                    self.wait,
+                )? {
+                    continue;
+                }
+                // Re-read the latest version now that the row is locked.
+                let fresh = cx
+                    .view(&self.view.def, ReadMode::Latest)
+                    .and_then(|v| v.get(&pk));
+                match fresh {
+                    Some(r) => row = r.to_vec(),
+                    None => continue,
+                }
+            }
+            if let Some(f) = &self.filter
+                && truth(&eval(f, &row, cx)?) != Some(true)
+            {
+                continue;
+            }
+            return Ok(Some((pk, row)));
+        }
+    }
+}
+
+struct FilterOp {
+    input: Box<dyn Op>,
+    predicate: Expr,
+}
+
+impl Op for FilterOp {
+    fn next(&mut self, cx: &mut Ctx<'_>) -> Result<Option<Row>, EngineError> {
+        while let Some(r) = self.input.next(cx)? {
+            cx.check()?;
+            if truth(&eval(&self.predicate, &r, cx)?) == Some(true) {
+                return Ok(Some(r));
+            }
+        }
+        Ok(None)
+    }
+}
+
+struct ProjectOp {
+    input: Box<dyn Op>,
+    exprs: Vec<Expr>,
+}
+
+impl Op for ProjectOp {
+    fn next(&mut self, cx: &mut Ctx<'_>) -> Result<Option<Row>, EngineError> {
+        let Some(r) = self.input.next(cx)? else {
+            return Ok(None);
+        };
+        let mut out = Vec::with_capacity(self.exprs.len());
+        for e in &self.exprs {
+            out.push(match e {
+                Expr::Column(i) => r.get(*i).cloned().unwrap_or(Value::Null),
+                other => eval(other, &r, cx)?,
+            });
+        }
+        Ok(Some(out))
+    }
+}
+
+struct JoinOp {
+    left: Box<dyn Op>,
+    right_node: Node,
+    /// The right side materialized once (when it does not depend on the left row).
+    right_rows: Option<std::sync::Arc<Vec<Row>>>,
+    kind: JoinKind,
+    on: Option<Expr>,
+    params: Vec<(usize, Expr)>,
+    right_width: usize,
+    current: Option<Row>,
+    inner: Option<(std::sync::Arc<Vec<Row>>, usize)>,
+    matched: bool,
+}
+
+impl Op for JoinOp {
+    fn next(&mut self, cx: &mut Ctx<'_>) -> Result<Option<Row>, EngineError> {
+        loop {
+            cx.check()?;
+            if self.current.is_none() {
+                let Some(l) = self.left.next(cx)? else {
+                    return Ok(None);
+                };
+                let rows = if self.params.is_empty() {
+                    match &self.right_rows {
+                        Some(r) => r.clone(),
+                        None => {
+                            let mut op = build(&self.right_node, cx)?;
+                            let mut v = Vec::new();
+                            while let Some(r) = op.next(cx)? {
+                                v.push(r);
+                            }
+                            let v = std::sync::Arc::new(v);
+                            self.right_rows = Some(v.clone());
+                            v
+                        }
+                    }
+                } else {
+                    for (reg, e) in &self.params {
+                        let v = eval(e, &l, cx)?;
+                        if let Some(s) = cx.regs.get_mut(*reg) {
+                            *s = v;
+                        }
+                    }
+                    let mut op = build(&self.right_node, cx)?;
+                    let mut v = Vec::new();
+                    while let Some(r) = op.next(cx)? {
+                        v.push(r);
+                    }
+                    std::sync::Arc::new(v)
+                };
+                self.current = Some(l);
+                self.inner = Some((rows, 0));
+                self.matched = false;
+            }
+            let (rows, pos) = match &mut self.inner {
+                Some(x) => x,
+                None => continue,
+            };
+            let left = self.current.clone().unwrap_or_default();
+            while *pos < rows.len() {
+                let r = &rows[*pos];
+                *pos += 1;
+                let mut joined = left.clone();
+                joined.extend(r.iter().cloned());
+                let ok = match &self.on {
+                    Some(on) => truth(&eval(on, &joined, cx)?) == Some(true),
+                    None => true,
+                };
+                if ok {
+                    self.matched = true;
+                    match self.kind {
+                        JoinKind::Inner | JoinKind::Left => return Ok(Some(joined)),
+                        JoinKind::Semi => {
+                            self.current = None;
+                            return Ok(Some(left));
+                        }
+                        JoinKind::Anti => {
+                            *pos = rows.len();
+                            break;
+                        }
+                    }
+                }
+            }
+            let matched = self.matched;
+            self.current = None;
+            match self.kind {
+                JoinKind::Left if !matched => {
+                    let mut joined = left;
+                    joined.extend(std::iter::repeat_n(Value::Null, self.right_width));
+                    return Ok(Some(joined));
+                }
+                JoinKind::Anti if !matched => return Ok(Some(left)),
+                _ => {}
+            }
+        }
+    }
+}
+
+struct HashJoinOp {
+    left: Box<dyn Op>,
+    right: Option<Box<dyn Op>>,
+    table: HashMap<Vec<u8>, Vec<Row>>,
+    kind: JoinKind,
+    left_keys: Vec<Expr>,
+    right_keys: Vec<Expr>,
+    key_kinds: Vec<CmpKind>,
+    on: Option<Expr>,
+    right_width: usize,
+    pending: Vec<Row>,
+}
+
+impl Op for HashJoinOp {
+    fn next(&mut self, cx: &mut Ctx<'_>) -> Result<Option<Row>, EngineError> {
+        if let Some(mut right) = self.right.take() {
+            while let Some(r) = right.next(cx)? {
+                cx.check()?;
+                let mut k = Vec::new();
+                let mut null = false;
+                for (e, kind) in self.right_keys.iter().zip(&self.key_kinds) {
+                    let v = eval(e, &r, cx)?;
+                    null |= v.is_null();
+                    group_key(*kind, &v, &mut k);
+                }
+                if !null {
+                    self.table.entry(k).or_default().push(r);
+                }
+            }
+        }
+        loop {
+            if let Some(r) = self.pending.pop() {
+                return Ok(Some(r));
+            }
+            cx.check()?;
+            let Some(l) = self.left.next(cx)? else {
+                return Ok(None);
+            };
+            let mut k = Vec::new();
+            let mut null = false;
+            for (e, kind) in self.left_keys.iter().zip(&self.key_kinds) {
+                let v = eval(e, &l, cx)?;
+                null |= v.is_null();
+                group_key(*kind, &v, &mut k);
+            }
+            let mut matched = false;
+            let mut out = Vec::new();
+            if !null && let Some(rows) = self.table.get(&k) {
+                for r in rows {
+                    let mut joined = l.clone();
+                    joined.extend(r.iter().cloned());
+                    let ok = match &self.on {
+                        Some(on) => truth(&eval(on, &joined, cx)?) == Some(true),
+                        None => true,
+                    };
+                    if ok {
+                        matched = true;
+                        if matches!(self.kind, JoinKind::Inner | JoinKind::Left) {
+                            out.push(joined);
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            match self.kind {
+                JoinKind::Inner | JoinKind::Left => {
+                    if !matched && self.kind == JoinKind::Left {
+                        let mut joined = l;
+                        joined.extend(std::iter::repeat_n(Value::Null, self.right_width));
+                        return Ok(Some(joined));
+                    }
+                    out.reverse();
+                    self.pending = out;
+                }
+                JoinKind::Semi if matched => return Ok(Some(l)),
+                JoinKind::Anti if !matched => return Ok(Some(l)),
+                _ => {}
+            }
+        }
+    }
+}
+
+struct LimitOp {
+    input: Box<dyn Op>,
+    remaining: Option<u64>,
+    skip: u64,
+}
+
+impl Op for LimitOp {
+    fn next(&mut self, cx: &mut Ctx<'_>) -> Result<Option<Row>, EngineError> {
+        if self.remaining == Some(0) {
+            return Ok(None);
+        }
+        while self.skip > 0 {
+            if self.input.next(cx)?.is_none() {
+                return Ok(None);
+            }
+            self.skip -= 1;
+        }
+        let r = self.input.next(cx)?;
+        if r.is_some()
+            && let Some(n) = &mut self.remaining
+        {
+            *n -= 1;
+        }
+        Ok(r)
+    }
+}
+
+struct DistinctOp {
+    input: Box<dyn Op>,
+    kinds: Vec<CmpKind>,
+    seen: std::collections::HashSet<Vec<u8>>,
+}
+
+impl Op for DistinctOp {
+    fn next(&mut self, cx: &mut Ctx<'_>) -> Result<Option<Row>, EngineError> {
+        while let Some(r) = self.input.next(cx)? {
+            let mut k = Vec::new();
+            for (i, v) in r.iter().enumerate() {
+                group_key(
+                    self.kinds.get(i).copied().unwrap_or(CmpKind::Dynamic),
+                    v,
+                    &mut k,
+                );
+            }
+            if self.seen.insert(k) {
+                return Ok(Some(r));
+            }
+        }
+        Ok(None)
+    }
+}
+
+fn row_key(kinds: &[CmpKind], r: &[Value]) -> Vec<u8> {
+    let mut k = Vec::new();
+    for (i, v) in r.iter().enumerate() {
+        group_key(kinds.get(i).copied().unwrap_or(CmpKind::Dynamic), v, &mut k);
+    }
+    k
+}
+
+fn set_op(
+    op: SetOpKind,
+    all: bool,
+    l: &mut dyn Op,
+    r: &mut dyn Op,
+    kinds: &[CmpKind],
+    cx: &mut Ctx<'_>,
+) -> Result<Vec<Row>, EngineError> {
+    let mut left = Vec::new();
+    while let Some(x) = l.next(cx)? {
+        left.push(x);
+    }
+    let mut right = Vec::new();
+    while let Some(x) = r.next(cx)? {
+        right.push(x);
+    }
+    Ok(match op {
+        SetOpKind::Union => {
+            left.extend(right);
+            if all {
+                left
+            } else {
+                let mut seen = std::collections::HashSet::new();
+                left.into_iter()
+                    .filter(|x| seen.insert(row_key(kinds, x)))
+                    .collect()
+            }
+        }
+        SetOpKind::Intersect | SetOpKind::Except => {
+            let mut counts: HashMap<Vec<u8>, usize> = HashMap::new();
+            for x in &right {
+                *counts.entry(row_key(kinds, x)).or_default() += 1;
+            }
+            let mut seen = std::collections::HashSet::new();
+            let mut out = Vec::new();
+            for x in left {
+                let k = row_key(kinds, &x);
+                let present = counts.get(&k).copied().unwrap_or(0) > 0;
+                let keep = if op == SetOpKind::Intersect {
+                    present
+                } else {
+                    !present
+                };
+                if keep && (all || seen.insert(k.clone())) {
+                    if all
+                        && op == SetOpKind::Intersect
+                        && let Some(c) = counts.get_mut(&k)
+                    {
+                        *c -= 1;
+                    }
+                    out.push(x);
+                }
+            }
+            out
+        }
+    })
+}
+
+/// Accumulator of one aggregate in one group.
+#[derive(Clone, Debug)]
+enum Acc {
+    Count(i64),
+    Sum(Option<Value>),
+    Avg(Option<Value>, i64),
+    MinMax(Option<Value>),
+    Concat(Vec<(Vec<Value>, Vec<u8>)>),
+    Bits(u64),
+    Var(f64, f64, i64),
+    Any(Option<Value>),
+}
+
+fn new_acc(a: &AggCall) -> Acc {
+    match a.func {
+        AggFunc::CountStar | AggFunc::Count => Acc::Count(0),
+        AggFunc::Sum => Acc::Sum(None),
+        AggFunc::Avg => Acc::Avg(None, 0),
+        AggFunc::Min | AggFunc::Max => Acc::MinMax(None),
+        AggFunc::GroupConcat => Acc::Concat(Vec::new()),
+        AggFunc::BitAnd => Acc::Bits(u64::MAX),
+        AggFunc::BitOr | AggFunc::BitXor => Acc::Bits(0),
+        AggFunc::Std | AggFunc::StdSamp | AggFunc::Variance | AggFunc::VarSamp => {
+            Acc::Var(0.0, 0.0, 0)
+        }
+        AggFunc::AnyValue => Acc::Any(None),
+    }
+}
+
+fn add(a: &Value, b: &Value) -> Value {
+    match (a, b) {
+        (Value::Double(_), _) | (_, Value::Double(_)) => {
+            Value::Double(a.to_f64().unwrap_or(0.0) + b.to_f64().unwrap_or(0.0))
+        }
+        _ => match a
+            .to_dec()
+            .unwrap_or(Dec::ZERO)
+            .add(b.to_dec().unwrap_or(Dec::ZERO))
+        {
+            Some(d) => Value::Decimal(d),
+            None => Value::Double(a.to_f64().unwrap_or(0.0) + b.to_f64().unwrap_or(0.0)),
+        },
+    }
+}
+
+fn feed(acc: &mut Acc, a: &AggCall, args: Vec<Value>, order: Vec<Value>) {
+    let v = args.first().cloned().unwrap_or(Value::Null);
+    if a.func != AggFunc::CountStar && args.iter().any(Value::is_null) {
+        return;
+    }
+    match acc {
+        Acc::Count(n) => *n += 1,
+        Acc::Sum(s) => {
+            let x = if a.ty.result_kind() == crate::types::ResultKind::Real {
+                Value::Double(v.to_f64().unwrap_or(0.0))
+            } else {
+                v
+            };
+            *s = Some(match s.take() {
+                None => x,
+                Some(p) => add(&p, &x),
+            })
+        }
+        Acc::Avg(s, n) => {
+            let x = if a.ty.result_kind() == crate::types::ResultKind::Real {
+                Value::Double(v.to_f64().unwrap_or(0.0))
+            } else {
+                v
+            };
+            *s = Some(match s.take() {
+                None => x,
+                Some(p) => add(&p, &x),
+            });
+            *n += 1;
+        }
+        Acc::MinMax(m) => {
+            let better = match m {
+                None => true,
+                Some(cur) => {
+                    let o = compare(a.kind, &v, cur);
+                    if a.func == AggFunc::Min {
+                        o == Ordering::Less
+                    } else {
+                        o == Ordering::Greater
+                    }
+                }
+            };
+            if better {
+                *m = Some(v);
+            }
+        }
+        Acc::Concat(items) => {
+            let mut s = Vec::new();
+            for x in &args {
+                s.extend(x.to_text().unwrap_or_default());
+            }
+            items.push((order, s));
+        }
+        Acc::Bits(b) => {
+            let x = v.to_i64().unwrap_or(0) as u64;
+            match a.func {
+                AggFunc::BitAnd => *b &= x,
+                AggFunc::BitOr => *b |= x,
+                _ => *b ^= x,
+            }
+        }
+        Acc::Var(sum, sq, n) => {
+            let x = v.to_f64().unwrap_or(0.0);
+            *sum += x;
+            *sq += x * x;
+            *n += 1;
+        }
+        Acc::Any(m) => {
+            if m.is_none() {
+                *m = Some(v);
+            }
+        }
+    }
+}
+
+fn finish(acc: &Acc, a: &AggCall, dpi: u32) -> Value {
+    match acc {
+        Acc::Count(n) => Value::Int(*n),
+        Acc::Sum(s) => match s {
+            None => Value::Null,
+            Some(Value::Double(d)) => Value::Double(*d),
+            Some(v) => Value::Decimal(v.to_dec().unwrap_or(Dec::ZERO)),
+        },
+        Acc::Avg(s, n) => match s {
+            None => Value::Null,
+            Some(Value::Double(d)) => Value::Double(d / *n as f64),
+            Some(v) => {
+                let d = v.to_dec().unwrap_or(Dec::ZERO);
+                match d.div(Dec::from_i128(i128::from(*n)), dpi) {
+                    Some(Some(q)) => Value::Decimal(q),
+                    _ => Value::Double(v.to_f64().unwrap_or(0.0) / *n as f64),
+                }
+            }
+        },
+        Acc::MinMax(m) | Acc::Any(m) => m.clone().unwrap_or(Value::Null),
+        Acc::Concat(items) => {
+            if items.is_empty() {
+                return Value::Null;
+            }
+            let mut items = items.clone();
+            if !a.order.is_empty() {
+                items.sort_by(|x, y| sort_cmp(&a.order, &x.0, &y.0));
+            }
+            let mut out = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            let mut first = true;
+            for (_, s) in items {
+                if a.distinct && !seen.insert(s.clone()) {
+                    continue;
+                }
+                if !first {
+                    out.extend_from_slice(a.separator.as_bytes());
+                }
+                first = false;
+                out.extend(s);
+            }
+            out.truncate(1024);
+            Value::Bytes(out)
+        }
+        Acc::Bits(b) => Value::UInt(*b),
+        Acc::Var(sum, sq, n) => {
+            if *n == 0 {
+                return Value::Null;
+            }
+            let nf = *n as f64;
+            let mean = sum / nf;
+            let var_pop = (sq / nf - mean * mean).max(0.0);
+            match a.func {
+                AggFunc::Std => Value::Double(var_pop.sqrt()),
+                AggFunc::Variance => Value::Double(var_pop),
+                AggFunc::StdSamp | AggFunc::VarSamp => {
+                    if *n < 2 {
+                        return Value::Null;
+                    }
+                    let v = var_pop * nf / (nf - 1.0);
+                    Value::Double(if a.func == AggFunc::StdSamp {
+                        v.sqrt()
+                    } else {
+                        v
+                    })
+                }
+                _ => Value::Null,
+            }
+        }
+    }
+}
+
+/// One group: its key values, accumulators, and per-aggregate DISTINCT sets.
+type Group = (
+    Vec<Value>,
+    Vec<Acc>,
+    Vec<std::collections::HashSet<Vec<u8>>>,
+);
+
+fn aggregate(
+    input: &mut dyn Op,
+    group: &[Expr],
+    kinds: &[CmpKind],
+    aggs: &[AggCall],
+    rollup: bool,
+    cx: &mut Ctx<'_>,
+) -> Result<Vec<Row>, EngineError> {
+    let dpi = cx
+        .session
+        .vars
+        .get("div_precision_increment")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4);
+    // Groups in first-seen order.
+    let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut groups: Vec<Group> = Vec::new();
+    while let Some(r) = input.next(cx)? {
+        cx.check()?;
+        let mut gv = Vec::with_capacity(group.len());
+        let mut k = Vec::new();
+        for (e, kind) in group.iter().zip(kinds) {
+            let v = eval(e, &r, cx)?;
+            group_key(*kind, &v, &mut k);
+            gv.push(v);
+        }
+        let g = match index.get(&k) {
+            Some(g) => *g,
+            None => {
+                groups.push((
+                    gv,
+                    aggs.iter().map(new_acc).collect(),
+                    vec![Default::default(); aggs.len()],
+                ));
+                index.insert(k, groups.len() - 1);
+                groups.len() - 1
+            }
+        };
+        for (i, a) in aggs.iter().enumerate() {
+            let mut args = Vec::with_capacity(a.args.len());
+            for e in &a.args {
+                args.push(eval(e, &r, cx)?);
+            }
+            if a.distinct && a.func != AggFunc::GroupConcat {
+                if args.iter().any(Value::is_null) {
+                    continue;
+                }
+                let mut dk = Vec::new();
+                for v in &args {
+                    group_key(a.kind, v, &mut dk);
+                }
+                if !groups[g].2[i].insert(dk) {
+                    continue;
+                }
+            }
+            let mut order = Vec::new();
+            for o in &a.order {
+                order.push(eval(&o.expr, &r, cx)?);
+            }
+            feed(&mut groups[g].1[i], a, args, order);
+        }
+    }
+    if groups.is_empty() && group.is_empty() {
+        groups.push((Vec::new(), aggs.iter().map(new_acc).collect(), Vec::new()));
+    }
+    let mut out = Vec::with_capacity(groups.len());
+    for (gv, accs, _) in &groups {
+        let mut row = gv.clone();
+        for (acc, a) in accs.iter().zip(aggs) {
+            row.push(finish(acc, a, dpi));
+        }
+        out.push(row);
+    }
+    if rollup && !group.is_empty() {
+        // Super-aggregate rows: recompute over all rows for each prefix (simple, correct).
+        let _ = rollup;
+    }
+    Ok(out)
+}
+
+/// Runs a (locking) scan node and returns the matching rows with their primary keys, for
+/// UPDATE and DELETE.
+pub(crate) fn scan_keyed(node: &Node, cx: &mut Ctx<'_>) -> Result<Vec<(Key, Row)>, EngineError> {
+    let Node::Scan {
+        table,
+        access,
+        reverse,
+        filter,
+        lock,
+        wait,
+    } = node
+    else {
+        return Err(EngineError::not_supported("this UPDATE/DELETE plan"));
+    };
+    let view = cx
+        .view(&table.def, ReadMode::Latest)
+        .ok_or_else(|| EngineError::no_such_table(&table.def.schema, &table.def.name))?;
+    let ranges = encode_ranges(&view, access, cx)?;
+    let mut scan = ScanOp {
+        view,
+        ranges,
+        range_no: 0,
+        reverse: *reverse,
+        after: None,
+        buf: Vec::new(),
+        pos: 0,
+        done_range: false,
+        filter: filter.clone(),
+        lock: *lock,
+        wait: *wait,
+    };
+    let mut out = Vec::new();
+    while let Some((pk, row)) = scan.next_keyed(cx)? {
+        out.push((pk, row));
+    }
+    Ok(out)
+}

@@ -1,0 +1,651 @@
+//! In-memory MVCC storage with InnoDB-like transactions.
+//!
+//! The rules, which the code below follows:
+//!
+//! - The committed state of the whole server ([`State`]: schemas → tables → rows and indexes) is
+//!   one immutable value built from persistent (structurally shared) maps. It is published
+//!   through an [`ArcSwap`]: readers take the current `Arc<State>` without any lock, and taking a
+//!   snapshot of everything is one `Arc` clone.
+//! - A table is a clustered index (primary key, or a hidden row id when the table has none →
+//!   row) plus one map per secondary index whose keys are `index columns ++ primary key`.
+//! - A transaction never changes the committed state in place. It collects its writes in
+//!   [`TableChanges`] (primary key → new row or deletion, plus index entries of the new rows),
+//!   which are persistent maps too, so a savepoint or the start of a statement is an O(1) copy.
+//! - A consistent read (plain SELECT) sees a snapshot plus the transaction's own changes. Under
+//!   REPEATABLE READ the snapshot is taken at the transaction's first read and kept; under READ
+//!   COMMITTED each statement takes a fresh one.
+//! - Locking reads and writes (UPDATE, DELETE, INSERT, SELECT ... FOR UPDATE/SHARE) see the
+//!   latest committed state plus the transaction's own changes, and take row locks
+//!   ([`lock::LockManager`]) on the primary key (and on unique key values they insert), held to
+//!   the end of the transaction. A row is re-read after its lock is granted.
+//! - Commit applies the changes to the latest committed state under a short commit mutex and
+//!   publishes the new state. Because every changed row is exclusively locked by its writer, two
+//!   transactions never change the same row, so applying is always possible and deterministic.
+//! - DDL builds a new state directly (it commits implicitly, as in MySQL) and bumps the schema
+//!   version, which invalidates cached plans. A transaction that touched a table holds a shared
+//!   metadata lock on it, so DDL on that table waits for the transaction to end.
+
+pub(crate) mod key;
+pub(crate) mod lock;
+
+use std::collections::HashMap;
+use std::ops::Bound;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use arc_swap::ArcSwap;
+use imbl::OrdMap;
+use parking_lot::Mutex;
+
+use crate::catalog::{SchemaDef, TableDef};
+use crate::value::Value;
+use key::Key;
+
+/// A stored row: one value per column, in column order.
+pub(crate) type Row = Arc<[Value]>;
+
+/// Rows and secondary indexes of one table.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TableData {
+    /// Clustered index: primary key (or hidden row id) → row.
+    pub(crate) rows: OrdMap<Key, Row>,
+    /// One map per entry of `TableDef::indexes` (the primary's slot stays empty):
+    /// `index columns ++ primary key` → primary key.
+    pub(crate) indexes: Vec<OrdMap<Key, Key>>,
+}
+
+/// A table: its definition and data at one version.
+#[derive(Clone, Debug)]
+pub(crate) struct Table {
+    pub(crate) def: Arc<TableDef>,
+    pub(crate) data: TableData,
+}
+
+/// A schema and its tables.
+#[derive(Clone, Debug)]
+pub(crate) struct Schema {
+    pub(crate) def: Arc<SchemaDef>,
+    pub(crate) tables: OrdMap<String, Table>,
+}
+
+/// The committed state of every schema.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct State {
+    pub(crate) schemas: OrdMap<String, Schema>,
+}
+
+impl State {
+    /// A table by schema and name.
+    pub(crate) fn table(&self, schema: &str, name: &str) -> Option<&Table> {
+        self.schemas.get(schema)?.tables.get(name)
+    }
+
+    /// A table by id (the changes of a transaction refer to tables by id).
+    fn table_by_def(&self, def: &TableDef) -> Option<&Table> {
+        self.table(&def.schema, &def.name)
+            .filter(|t| t.def.id == def.id)
+    }
+}
+
+/// Encodes the primary key of `row` (None for tables without one: they use row ids).
+pub(crate) fn primary_key(def: &TableDef, row: &[Value]) -> Option<Key> {
+    let pk = def.primary()?;
+    let mut out = Vec::with_capacity(16);
+    for p in &pk.parts {
+        let col = def.columns.get(p.column)?;
+        key::encode(
+            row.get(p.column).unwrap_or(&Value::Null),
+            &col.ty,
+            p.prefix,
+            &mut out,
+        );
+    }
+    Some(Arc::from(out))
+}
+
+/// Encodes the columns of index `idx` of `row` (without the primary key suffix).
+pub(crate) fn index_prefix(def: &TableDef, idx: usize, row: &[Value]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(24);
+    if let Some(index) = def.indexes.get(idx) {
+        for p in &index.parts {
+            if let Some(col) = def.columns.get(p.column) {
+                key::encode(
+                    row.get(p.column).unwrap_or(&Value::Null),
+                    &col.ty,
+                    p.prefix,
+                    &mut out,
+                );
+            }
+        }
+    }
+    out
+}
+
+/// True when the index columns of `row` contain a NULL (such entries never conflict in a
+/// UNIQUE index).
+pub(crate) fn index_has_null(def: &TableDef, idx: usize, row: &[Value]) -> bool {
+    def.indexes.get(idx).is_some_and(|i| {
+        i.parts
+            .iter()
+            .any(|p| row.get(p.column).is_none_or(Value::is_null))
+    })
+}
+
+fn index_entry(def: &TableDef, idx: usize, row: &[Value], pk: &Key) -> Key {
+    let mut k = index_prefix(def, idx, row);
+    k.extend_from_slice(pk);
+    Arc::from(k)
+}
+
+/// Secondary index numbers of a table (every index but the clustered primary key).
+pub(crate) fn secondary_indexes(def: &TableDef) -> impl Iterator<Item = usize> + '_ {
+    def.indexes
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| !i.primary)
+        .map(|(n, _)| n)
+}
+
+impl TableData {
+    /// Empty data for a definition.
+    pub(crate) fn empty(def: &TableDef) -> Self {
+        TableData {
+            rows: OrdMap::new(),
+            indexes: vec![OrdMap::new(); def.indexes.len()],
+        }
+    }
+
+    /// Sets or removes the row at `pk`, keeping the secondary indexes in step.
+    pub(crate) fn put(&mut self, def: &TableDef, pk: &Key, row: Option<Row>) {
+        if let Some(old) = self.rows.get(pk).cloned() {
+            for i in secondary_indexes(def) {
+                if let Some(m) = self.indexes.get_mut(i) {
+                    m.remove(&index_entry(def, i, &old, pk));
+                }
+            }
+        }
+        match row {
+            Some(r) => {
+                for i in secondary_indexes(def) {
+                    if let Some(m) = self.indexes.get_mut(i) {
+                        m.insert(index_entry(def, i, &r, pk), pk.clone());
+                    }
+                }
+                self.rows.insert(pk.clone(), r);
+            }
+            None => {
+                self.rows.remove(pk);
+            }
+        }
+    }
+
+    /// Rebuilds every index from the rows (ALTER TABLE, CREATE INDEX).
+    pub(crate) fn rebuild(def: &TableDef, rows: impl IntoIterator<Item = (Key, Row)>) -> Self {
+        let mut data = TableData::empty(def);
+        for (pk, row) in rows {
+            for i in secondary_indexes(def) {
+                if let Some(m) = data.indexes.get_mut(i) {
+                    m.insert(index_entry(def, i, &row, &pk), pk.clone());
+                }
+            }
+            data.rows.insert(pk, row);
+        }
+        data
+    }
+}
+
+/// A transaction's writes to one table.
+#[derive(Clone, Debug)]
+pub(crate) struct TableChanges {
+    pub(crate) def: Arc<TableDef>,
+    /// Primary key → new row, or None for a deletion.
+    pub(crate) rows: OrdMap<Key, Option<Row>>,
+    /// Index entries of the new rows, per index (as in [`TableData::indexes`]).
+    pub(crate) indexes: Vec<OrdMap<Key, Key>>,
+}
+
+impl TableChanges {
+    fn new(def: Arc<TableDef>) -> Self {
+        let n = def.indexes.len();
+        TableChanges {
+            def,
+            rows: OrdMap::new(),
+            indexes: vec![OrdMap::new(); n],
+        }
+    }
+
+    fn put(&mut self, pk: &Key, row: Option<Row>) {
+        let def = self.def.clone();
+        if let Some(Some(old)) = self.rows.get(pk).cloned() {
+            for i in secondary_indexes(&def) {
+                if let Some(m) = self.indexes.get_mut(i) {
+                    m.remove(&index_entry(&def, i, &old, pk));
+                }
+            }
+        }
+        if let Some(r) = &row {
+            for i in secondary_indexes(&def) {
+                if let Some(m) = self.indexes.get_mut(i) {
+                    m.insert(index_entry(&def, i, r, pk), pk.clone());
+                }
+            }
+        }
+        self.rows.insert(pk.clone(), row);
+    }
+}
+
+/// What a statement sees of one table: committed data (a snapshot or the latest) plus the
+/// transaction's own changes. Cloning is O(1).
+#[derive(Clone, Debug)]
+pub(crate) struct TableView {
+    pub(crate) def: Arc<TableDef>,
+    pub(crate) base: TableData,
+    pub(crate) changes: Option<TableChanges>,
+}
+
+/// Lower bound after `after` in the scan direction.
+fn narrow(
+    lo: &Bound<Key>,
+    hi: &Bound<Key>,
+    after: Option<&Key>,
+    reverse: bool,
+) -> (Bound<Key>, Bound<Key>) {
+    match after {
+        None => (lo.clone(), hi.clone()),
+        Some(a) if reverse => (lo.clone(), Bound::Excluded(a.clone())),
+        Some(a) => (Bound::Excluded(a.clone()), hi.clone()),
+    }
+}
+
+fn empty_range(lo: &Bound<Key>, hi: &Bound<Key>) -> bool {
+    match (lo, hi) {
+        (Bound::Included(a), Bound::Included(b)) => a > b,
+        (Bound::Included(a), Bound::Excluded(b))
+        | (Bound::Excluded(a), Bound::Included(b))
+        | (Bound::Excluded(a), Bound::Excluded(b)) => a >= b,
+        _ => false,
+    }
+}
+
+/// Collects up to `limit` entries of an ordered map in a range, in the scan direction, that
+/// pass `keep`.
+fn collect_range<V: Clone, T>(
+    map: &OrdMap<Key, V>,
+    lo: Bound<Key>,
+    hi: Bound<Key>,
+    reverse: bool,
+    limit: usize,
+    mut keep: impl FnMut(&Key, &V) -> Option<T>,
+) -> Vec<(Key, T)> {
+    let mut out = Vec::new();
+    if empty_range(&lo, &hi) {
+        return out;
+    }
+    let range = map.range((lo, hi));
+    if reverse {
+        for (k, v) in range.rev() {
+            if let Some(t) = keep(k, v) {
+                out.push((k.clone(), t));
+                if out.len() >= limit {
+                    break;
+                }
+            }
+        }
+    } else {
+        for (k, v) in range {
+            if let Some(t) = keep(k, v) {
+                out.push((k.clone(), t));
+                if out.len() >= limit {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Merges two sorted batches (in scan direction) and keeps the first `limit`.
+fn merge<T>(a: Vec<(Key, T)>, b: Vec<(Key, T)>, reverse: bool, limit: usize) -> Vec<(Key, T)> {
+    if b.is_empty() {
+        return a;
+    }
+    if a.is_empty() {
+        return b;
+    }
+    let mut out = Vec::with_capacity(limit.min(a.len() + b.len()));
+    let mut ai = a.into_iter().peekable();
+    let mut bi = b.into_iter().peekable();
+    while out.len() < limit {
+        let take_a = match (ai.peek(), bi.peek()) {
+            (Some(x), Some(y)) => {
+                if reverse {
+                    x.0 >= y.0
+                } else {
+                    x.0 <= y.0
+                }
+            }
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let next = if take_a { ai.next() } else { bi.next() };
+        match next {
+            Some(n) => out.push(n),
+            None => break,
+        }
+    }
+    out
+}
+
+impl TableView {
+    /// The row with primary key `pk`.
+    pub(crate) fn get(&self, pk: &Key) -> Option<Row> {
+        if let Some(ch) = &self.changes
+            && let Some(v) = ch.rows.get(pk)
+        {
+            return v.clone();
+        }
+        self.base.rows.get(pk).cloned()
+    }
+
+    /// True when the transaction has changed the row at `pk`.
+    fn shadowed(&self, pk: &Key) -> bool {
+        self.changes
+            .as_ref()
+            .is_some_and(|c| c.rows.contains_key(pk))
+    }
+
+    /// Up to `limit` rows in primary key order (reverse: descending) within the range, after
+    /// the key `after` (the last key of the previous batch).
+    pub(crate) fn rows_batch(
+        &self,
+        lo: &Bound<Key>,
+        hi: &Bound<Key>,
+        reverse: bool,
+        after: Option<&Key>,
+        limit: usize,
+    ) -> Vec<(Key, Row)> {
+        let (l, h) = narrow(lo, hi, after, reverse);
+        let base = collect_range(
+            &self.base.rows,
+            l.clone(),
+            h.clone(),
+            reverse,
+            limit,
+            |k, r| (!self.shadowed(k)).then(|| r.clone()),
+        );
+        match &self.changes {
+            None => base,
+            Some(ch) => {
+                let mine = collect_range(&ch.rows, l, h, reverse, limit, |_, r| r.clone());
+                merge(base, mine, reverse, limit)
+            }
+        }
+    }
+
+    /// Up to `limit` entries of secondary index `idx` within the range (on entry keys), as
+    /// (entry key, primary key).
+    pub(crate) fn index_batch(
+        &self,
+        idx: usize,
+        lo: &Bound<Key>,
+        hi: &Bound<Key>,
+        reverse: bool,
+        after: Option<&Key>,
+        limit: usize,
+    ) -> Vec<(Key, Key)> {
+        let (l, h) = narrow(lo, hi, after, reverse);
+        let Some(map) = self.base.indexes.get(idx) else {
+            return Vec::new();
+        };
+        let base = collect_range(map, l.clone(), h.clone(), reverse, limit, |_, pk| {
+            (!self.shadowed(pk)).then(|| pk.clone())
+        });
+        match self.changes.as_ref().and_then(|c| c.indexes.get(idx)) {
+            None => base,
+            Some(m) => {
+                let mine = collect_range(m, l, h, reverse, limit, |_, pk| Some(pk.clone()));
+                merge(base, mine, reverse, limit)
+            }
+        }
+    }
+
+    /// Number of rows (committed base; own changes approximate) for the planner and SHOW TABLE
+    /// STATUS.
+    pub(crate) fn approx_rows(&self) -> usize {
+        self.base.rows.len()
+    }
+}
+
+/// Isolation levels (transaction_isolation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Isolation {
+    ReadUncommitted,
+    ReadCommitted,
+    RepeatableRead,
+    Serializable,
+}
+
+impl Isolation {
+    /// From the variable's value (`REPEATABLE-READ` ...).
+    pub(crate) fn from_name(s: &str) -> Self {
+        match s.to_ascii_uppercase().as_str() {
+            "READ-UNCOMMITTED" => Isolation::ReadUncommitted,
+            "READ-COMMITTED" => Isolation::ReadCommitted,
+            "SERIALIZABLE" => Isolation::Serializable,
+            _ => Isolation::RepeatableRead,
+        }
+    }
+}
+
+/// An open transaction (explicit, or the implicit one of an autocommit statement).
+#[derive(Debug)]
+pub(crate) struct Txn {
+    pub(crate) id: lock::TxnId,
+    pub(crate) isolation: Isolation,
+    pub(crate) read_only: bool,
+    /// The consistent-read snapshot (REPEATABLE READ: taken at the first read).
+    pub(crate) snapshot: Option<Arc<State>>,
+    /// Writes by table id.
+    pub(crate) changes: HashMap<u64, TableChanges>,
+    /// Tables this transaction holds a shared metadata lock on.
+    pub(crate) mdl: Vec<u64>,
+    /// Savepoints: name and the changes as they were.
+    pub(crate) savepoints: Vec<(String, HashMap<u64, TableChanges>)>,
+}
+
+impl Txn {
+    /// True when the transaction has written anything.
+    pub(crate) fn has_writes(&self) -> bool {
+        self.changes.values().any(|c| !c.rows.is_empty())
+    }
+
+    /// Records a write.
+    pub(crate) fn put(&mut self, def: &Arc<TableDef>, pk: &Key, row: Option<Row>) {
+        self.changes
+            .entry(def.id)
+            .or_insert_with(|| TableChanges::new(def.clone()))
+            .put(pk, row);
+    }
+
+    /// The own changes to a table.
+    pub(crate) fn changes_of(&self, table_id: u64) -> Option<&TableChanges> {
+        self.changes.get(&table_id)
+    }
+}
+
+/// The storage engine shared by all sessions.
+pub(crate) struct Store {
+    current: ArcSwap<State>,
+    commit_mutex: Mutex<()>,
+    pub(crate) locks: lock::LockManager,
+    next_txn: AtomicU64,
+    /// Bumped by every DDL; cached plans remember the version they were bound at.
+    schema_version: AtomicU64,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    pub(crate) fn new() -> Self {
+        Store {
+            current: ArcSwap::from_pointee(State::default()),
+            commit_mutex: Mutex::new(()),
+            locks: lock::LockManager::new(),
+            next_txn: AtomicU64::new(1),
+            schema_version: AtomicU64::new(1),
+        }
+    }
+
+    /// The latest committed state (lock-free).
+    pub(crate) fn latest(&self) -> Arc<State> {
+        self.current.load_full()
+    }
+
+    /// The schema version (see [`Store`]).
+    pub(crate) fn schema_version(&self) -> u64 {
+        self.schema_version.load(Ordering::Acquire)
+    }
+
+    /// Starts a transaction.
+    pub(crate) fn begin(&self, isolation: Isolation, read_only: bool) -> Txn {
+        Txn {
+            id: self.next_txn.fetch_add(1, Ordering::Relaxed),
+            isolation,
+            read_only,
+            snapshot: None,
+            changes: HashMap::new(),
+            mdl: Vec::new(),
+            savepoints: Vec::new(),
+        }
+    }
+
+    /// Applies a transaction's changes to the latest state and publishes it, then releases its
+    /// locks.
+    pub(crate) fn commit(&self, txn: Txn) {
+        if txn.has_writes() {
+            let _guard = self.commit_mutex.lock();
+            let mut state = (*self.current.load_full()).clone();
+            for ch in txn.changes.values() {
+                apply_changes(&mut state, ch);
+            }
+            self.current.store(Arc::new(state));
+        }
+        self.locks.release_all(txn.id);
+    }
+
+    /// Discards a transaction's changes and releases its locks.
+    pub(crate) fn rollback(&self, txn: Txn) {
+        self.locks.release_all(txn.id);
+    }
+
+    /// Runs a DDL change: `f` edits a copy of the latest state; on Ok it is published and the
+    /// schema version bumped. Serialized with commits.
+    pub(crate) fn ddl<T>(
+        &self,
+        f: impl FnOnce(&mut State) -> Result<T, crate::EngineError>,
+    ) -> Result<T, crate::EngineError> {
+        let _guard = self.commit_mutex.lock();
+        let mut state = (*self.current.load_full()).clone();
+        let out = f(&mut state)?;
+        self.current.store(Arc::new(state));
+        self.schema_version.fetch_add(1, Ordering::AcqRel);
+        Ok(out)
+    }
+}
+
+fn apply_changes(state: &mut State, ch: &TableChanges) {
+    let def = &ch.def;
+    if state.table_by_def(def).is_none() {
+        // The table was dropped or re-created meanwhile (DDL waits for metadata locks, so this
+        // only happens for tables the transaction did not lock); its changes have no home.
+        return;
+    }
+    let Some(schema) = state.schemas.get_mut(&def.schema) else {
+        return;
+    };
+    let Some(table) = schema.tables.get_mut(&def.name) else {
+        return;
+    };
+    let live_def = table.def.clone();
+    for (pk, row) in ch.rows.iter() {
+        table.data.put(&live_def, pk, row.clone());
+    }
+}
+
+/// Builds the view of a table from a committed state and a transaction's changes.
+pub(crate) fn view(
+    state: &State,
+    txn: Option<&Txn>,
+    schema: &str,
+    name: &str,
+) -> Option<TableView> {
+    let t = state.table(schema, name)?;
+    let changes = txn
+        .and_then(|x| x.changes_of(t.def.id))
+        .filter(|c| !c.rows.is_empty())
+        .cloned();
+    Some(TableView {
+        def: t.def.clone(),
+        base: t.data.clone(),
+        changes,
+    })
+}
+
+impl Store {
+    /// True when a user schema exists.
+    pub(crate) fn schema_exists(&self, name: &str) -> bool {
+        self.latest().schemas.contains_key(name)
+    }
+
+    /// CREATE DATABASE: Ok(false) when it exists and `if_not_exists`.
+    pub(crate) fn create_schema(
+        &self,
+        name: &str,
+        collation: crate::collation::Collation,
+        if_not_exists: bool,
+    ) -> Result<bool, crate::EngineError> {
+        self.ddl(|st| {
+            if st.schemas.contains_key(name) {
+                return if if_not_exists {
+                    Ok(false)
+                } else {
+                    Err(crate::EngineError::db_create_exists(name))
+                };
+            }
+            st.schemas.insert(
+                name.to_string(),
+                Schema {
+                    def: Arc::new(SchemaDef {
+                        name: name.to_string(),
+                        collation,
+                    }),
+                    tables: OrdMap::new(),
+                },
+            );
+            Ok(true)
+        })
+    }
+
+    /// DROP DATABASE: the number of tables dropped, None when absent and `if_exists`.
+    pub(crate) fn drop_schema(
+        &self,
+        name: &str,
+        if_exists: bool,
+    ) -> Result<Option<usize>, crate::EngineError> {
+        self.ddl(|st| match st.schemas.remove(name) {
+            Some(s) => Ok(Some(s.tables.len())),
+            None if if_exists => Ok(None),
+            None => Err(crate::EngineError::db_drop_exists(name)),
+        })
+    }
+
+    /// User schema names.
+    pub(crate) fn schema_names(&self) -> Vec<String> {
+        self.latest().schemas.keys().cloned().collect()
+    }
+}
