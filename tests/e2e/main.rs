@@ -1,7 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 //! End-to-end tests: each starts the real server on an ephemeral port with generated certificates and
 //! talks to it with real client crates (mysql_async, sqlx) over verified TLS, or with raw sockets for
-//! the refusal cases. One test binary (one link on 2 cores).
+//! the refusal cases, and the sqllogictest quick subset (`slt`). One test binary (one link on 2 cores).
 
 mod util;
 
@@ -9,3 +9,4 @@ mod accounts;
 mod clients;
 mod prepared;
 mod refusals;
+mod slt;

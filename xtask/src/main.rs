@@ -6,12 +6,17 @@
 //!   PyMySQL, mysql-connector-python), checking TLS, refusals and errors. Prints `N passed, M failed`.
 //! - `bench [--connections N]`: start-to-first-query time, memory per idle TLS connection, N concurrent
 //!   connections; compared with a MariaDB server when one is installed.
+//! - `slt [--filter SUBSTR] [--dir DIR] [--max-failures-shown N] [--timeout SECS]`: run the sqllogictest
+//!   corpus (`tests/slt`, or DIR) against the release server over verified TLS, each file in a fresh
+//!   database; prints `passed/run (pct%)  path` per file with its first N failures (default 3), then a total.
+//!   A report, not a gate: exits 0 unless the server died.
 #![forbid(unsafe_code)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod bench;
 mod compat;
 mod server;
+mod slt;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,7 +24,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(cmd) = args.first() else {
-        eprintln!("usage: cargo xtask <certs|compat|bench> [options]");
+        eprintln!("usage: cargo xtask <certs|compat|bench|slt> [options]");
         return ExitCode::from(2);
     };
     let rest = &args[1..];
@@ -27,8 +32,9 @@ fn main() -> ExitCode {
         "certs" => certs(rest),
         "compat" => compat::run(rest),
         "bench" => bench::run(rest),
+        "slt" => slt::run(rest),
         other => Err(format!(
-            "unknown command '{other}' (expected certs, compat or bench)"
+            "unknown command '{other}' (expected certs, compat, bench or slt)"
         )),
     };
     match result {
