@@ -1710,3 +1710,34 @@ fn tables_smoke() {
         ),
     ]);
 }
+
+#[test]
+fn common_table_expressions_and_user_variable_assignment() {
+    check_steps(&[
+        ("CREATE DATABASE d", "ok affected=1"),
+        ("USE d", "ok"),
+        ("CREATE TABLE t (id INT PRIMARY KEY, p INT)", "ok"),
+        (
+            "INSERT INTO t VALUES (1, NULL), (2, 1), (3, 2), (4, 2)",
+            "ok affected=4",
+        ),
+        (
+            "WITH c AS (SELECT id FROM t WHERE p = 2) SELECT COUNT(*) AS n FROM c",
+            "n\n2",
+        ),
+        (
+            "WITH RECURSIVE seq (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 5) SELECT SUM(n) AS s FROM seq",
+            "s\n15",
+        ),
+        (
+            "WITH RECURSIVE tree AS (SELECT id, 0 AS depth FROM t WHERE p IS NULL UNION ALL SELECT t.id, tree.depth + 1 FROM t JOIN tree ON t.p = tree.id) SELECT id, depth FROM tree ORDER BY id",
+            "id|depth\n1|0\n2|1\n3|2\n4|2",
+        ),
+        (
+            "WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r) SELECT COUNT(*) FROM r",
+            "ERROR 3636 (HY000): Recursive query aborted after 1001 iterations. Try increasing @@cte_max_recursion_depth to a larger value.",
+        ),
+        ("SELECT @a := MAX(id) AS m FROM t", "m\n4"),
+        ("SELECT @a", "@a\n4"),
+    ]);
+}

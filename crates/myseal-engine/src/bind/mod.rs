@@ -72,6 +72,19 @@ pub(crate) struct Scope {
     pub(crate) tables: Vec<std::sync::Arc<TableDef>>,
 }
 
+/// A WITH entry visible to table references.
+#[derive(Clone, Debug)]
+pub(crate) struct CteBinding {
+    pub(crate) name: String,
+    /// Column names given as `name (a, b) AS (...)`.
+    pub(crate) columns: Vec<String>,
+    pub(crate) query: Box<ast::Query>,
+    /// Set for a recursive CTE: its materialization slot and output columns.
+    pub(crate) materialized: Option<(usize, Vec<crate::plan::OutCol>)>,
+    /// Set while binding the recursive part: references read the working table.
+    pub(crate) recursing: bool,
+}
+
 /// Aggregates collected while binding a select list, HAVING or ORDER BY.
 #[derive(Default)]
 struct AggCollector {
@@ -106,8 +119,8 @@ pub(crate) struct Binder<'a> {
     /// Clause named in ER_BAD_FIELD_ERROR.
     pub(crate) clause: &'static str,
     depth: usize,
-    /// CTEs visible by name: (name, id, columns).
-    pub(crate) cte_names: Vec<(String, usize, Vec<ScopeCol>, bool)>,
+    /// CTEs visible by name, innermost last.
+    pub(crate) cte_names: Vec<CteBinding>,
     /// The statement text, for select-list column names as written.
     pub(crate) script: Option<&'a crate::parse::Script<'a>>,
 }
@@ -1002,6 +1015,24 @@ impl<'a> Binder<'a> {
         use BinaryOperator as B;
         if let Some(c) = cmp_op(op) {
             return self.compare(c, a, b);
+        }
+        if *op == B::Assignment {
+            // `@x := expr`.
+            let target = match a {
+                ast::Expr::Identifier(id) if id.quote_style.is_none() => {
+                    id.value.strip_prefix('@').map(|v| v.to_lowercase())
+                }
+                _ => None,
+            };
+            let Some(name) = target.filter(|n| !n.starts_with('@')) else {
+                return Err(EngineError::parse_error(":=", 1));
+            };
+            let v = self.expr(b)?;
+            return Ok(Bound::new(
+                Expr::SetUserVar(name, Box::new(v.expr)),
+                v.ty,
+                v.nullable,
+            ));
         }
         // date ± INTERVAL n unit
         if matches!(op, B::Plus | B::Minus) {

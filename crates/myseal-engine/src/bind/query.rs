@@ -29,9 +29,129 @@ impl Binder<'_> {
         &mut self,
         q: &ast::Query,
     ) -> Result<(Node, Vec<OutCol>), EngineError> {
-        if q.with.is_some() {
-            return Err(EngineError::not_supported("WITH"));
+        let outer_ctes = self.cte_names.len();
+        let mut ctes = Vec::new();
+        if let Some(with) = &q.with {
+            for cte in &with.cte_tables {
+                let name = cte.alias.name.value.clone();
+                if self.cte_names[outer_ctes..].iter().any(|c| c.name == name) {
+                    return Err(EngineError::new(
+                        3822,
+                        "HY000",
+                        format!("Duplicate query name '{name}' in WITH clause"),
+                    ));
+                }
+                let columns: Vec<String> = cte
+                    .alias
+                    .columns
+                    .iter()
+                    .map(|c| c.name.value.clone())
+                    .collect();
+                let binding = super::CteBinding {
+                    name: name.clone(),
+                    columns,
+                    query: cte.query.clone(),
+                    materialized: None,
+                    recursing: false,
+                };
+                if with.recursive && refers_to(&cte.query, &name) {
+                    let def = self.recursive_cte(binding)?;
+                    ctes.push(def);
+                } else {
+                    self.cte_names.push(binding);
+                }
+            }
         }
+        let r = self.query_plan_body(q);
+        self.cte_names.truncate(outer_ctes);
+        let (node, cols) = r?;
+        if ctes.is_empty() {
+            return Ok((node, cols));
+        }
+        Ok((
+            Node::With {
+                ctes,
+                input: Box::new(node),
+            },
+            cols,
+        ))
+    }
+
+    /// Binds `WITH RECURSIVE name AS (anchor UNION [ALL] recursive)`; the CTE stays visible
+    /// (as a materialized slot) to the rest of the query.
+    fn recursive_cte(
+        &mut self,
+        mut binding: super::CteBinding,
+    ) -> Result<crate::plan::CteDef, EngineError> {
+        let q = binding.query.clone();
+        let SetExpr::SetOperation {
+            op: SetOperator::Union,
+            set_quantifier,
+            left,
+            right,
+        } = &*q.body
+        else {
+            return Err(EngineError::new(
+                3573,
+                "HY000",
+                format!(
+                    "Recursive Common Table Expression '{}' should contain a UNION",
+                    binding.name
+                ),
+            ));
+        };
+        let union_all = matches!(set_quantifier, SetQuantifier::All);
+        // The anchor cannot see the CTE itself.
+        self.push_level_pub();
+        let anchor = self.set_expr(left);
+        self.pop_level_pub();
+        let (anchor, mut cols) = anchor?;
+        if !binding.columns.is_empty() {
+            if binding.columns.len() != cols.len() {
+                return Err(EngineError::new(
+                    1353,
+                    "HY000",
+                    "In definition of view, derived table or common table expression, SELECT list and column names list have different column counts",
+                ));
+            }
+            for (c, n) in cols.iter_mut().zip(&binding.columns) {
+                c.name = n.clone();
+            }
+        }
+        for c in cols.iter_mut() {
+            c.nullable = true;
+            c.origin = None;
+            c.flags = 0;
+        }
+        let id = self.ctes;
+        self.ctes += 1;
+        binding.materialized = Some((id, cols.clone()));
+        binding.recursing = true;
+        self.cte_names.push(binding);
+        self.push_level_pub();
+        let rec = self.set_expr(right);
+        self.pop_level_pub();
+        if let Some(b) = self.cte_names.last_mut() {
+            b.recursing = false;
+        }
+        let (rec, rcols) = rec?;
+        if rcols.len() != cols.len() {
+            return Err(EngineError::new(
+                1222,
+                "21000",
+                "The used SELECT statements have a different number of columns",
+            ));
+        }
+        let width = cols.len();
+        Ok(crate::plan::CteDef {
+            id,
+            anchor,
+            recursive: Some((rec, union_all)),
+            width,
+        })
+    }
+
+    fn query_plan_body(&mut self, q: &ast::Query) -> Result<(Node, Vec<OutCol>), EngineError> {
         let lock = q.locks.first().map(|l| {
             let mode = match l.lock_type {
                 ast::LockType::Share => LockMode::Share,
@@ -393,6 +513,80 @@ impl Binder<'_> {
         let mut scope = base.clone();
         let table_no = scope.tables.len();
         match tf {
+            TableFactor::Table { name, alias, .. }
+                if name.0.len() == 1
+                    && self.cte_names.iter().any(|c| {
+                        Some(c.name.as_str()) == name_parts(name).first().map(String::as_str)
+                    }) =>
+            {
+                let cname = name_parts(name).pop().unwrap_or_default();
+                let Some(binding) = self
+                    .cte_names
+                    .iter()
+                    .rev()
+                    .find(|c| c.name == cname)
+                    .cloned()
+                else {
+                    return Err(EngineError::no_tables_used());
+                };
+                let alias_name = alias
+                    .as_ref()
+                    .map(|a| a.name.value.clone())
+                    .unwrap_or(cname.clone());
+                let (node, cols) = match &binding.materialized {
+                    Some((id, cols)) => {
+                        let width = cols.len();
+                        let node = if binding.recursing {
+                            Node::RecursiveRef { id: *id, width }
+                        } else {
+                            Node::CteRef { id: *id, width }
+                        };
+                        (node, cols.clone())
+                    }
+                    None => {
+                        // A non-recursive CTE is bound like a derived table at each reference.
+                        let pos = self
+                            .cte_names
+                            .iter()
+                            .rposition(|c| c.name == cname)
+                            .unwrap_or(0);
+                        let saved: Vec<super::CteBinding> = self.cte_names.drain(pos..).collect();
+                        self.push_level_pub();
+                        let r = self.query_plan(&binding.query);
+                        self.pop_level_pub();
+                        self.cte_names.extend(saved);
+                        let (node, mut cols) = r?;
+                        if !binding.columns.is_empty() {
+                            if binding.columns.len() != cols.len() {
+                                return Err(EngineError::new(
+                                    1353,
+                                    "HY000",
+                                    "In definition of view, derived table or common table expression, SELECT list and column names list have different column counts",
+                                ));
+                            }
+                            for (c, n) in cols.iter_mut().zip(&binding.columns) {
+                                c.name = n.clone();
+                            }
+                        }
+                        (node, cols)
+                    }
+                };
+                for c in &cols {
+                    scope.cols.push(ScopeCol {
+                        table: Some(alias_name.clone()),
+                        schema: String::new(),
+                        name: c.name.clone(),
+                        ty: c.ty.clone(),
+                        nullable: c.nullable,
+                        origin: None,
+                        flags: 0,
+                        merged: false,
+                        table_no,
+                    });
+                }
+                scope.tables.push(derived_def(&alias_name));
+                Ok((node, scope))
+            }
             TableFactor::Table { name, alias, .. } => {
                 let (schema, tname) = self.table_name(name)?;
                 let def = self.table_def(&schema, &tname)?;
@@ -479,20 +673,7 @@ impl Binder<'_> {
                         table_no,
                     });
                 }
-                scope.tables.push(Arc::new(crate::catalog::TableDef {
-                    id: 0,
-                    schema: String::new(),
-                    name: alias.name.value.clone(),
-                    columns: Vec::new(),
-                    indexes: Vec::new(),
-                    options: crate::catalog::TableOptions {
-                        engine: String::new(),
-                        collation: crate::collation::Collation::Utf8mb4_0900_ai_ci,
-                        comment: String::new(),
-                    },
-                    counters: Arc::default(),
-                    created: 0,
-                }));
+                scope.tables.push(derived_def(&alias.name.value));
                 Ok((node, scope))
             }
             TableFactor::NestedJoin {
@@ -886,4 +1067,35 @@ fn literal_name(e: &ast::Expr) -> Option<String> {
         ast::Expr::Prefixed { value, .. } => literal_name(value),
         _ => None,
     }
+}
+
+/// A placeholder definition for a derived table or CTE in a scope (no primary key, so no
+/// functional dependencies).
+fn derived_def(name: &str) -> Arc<crate::catalog::TableDef> {
+    Arc::new(crate::catalog::TableDef {
+        id: 0,
+        schema: String::new(),
+        name: name.to_string(),
+        columns: Vec::new(),
+        indexes: Vec::new(),
+        options: crate::catalog::TableOptions {
+            engine: String::new(),
+            collation: crate::collation::Collation::Utf8mb4_0900_ai_ci,
+            comment: String::new(),
+        },
+        counters: Arc::default(),
+        created: 0,
+    })
+}
+
+/// True when `q` mentions a table named `name` (a recursive CTE refers to itself).
+fn refers_to(q: &ast::Query, name: &str) -> bool {
+    let mut found = false;
+    let _ = ast::visit_relations(q, |r| {
+        if name_parts(r).last().is_some_and(|n| n == name) && r.0.len() == 1 {
+            found = true;
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    found
 }

@@ -56,6 +56,10 @@ pub(crate) struct Ctx<'a> {
     pub(crate) regs: Vec<Value>,
     /// Cached results of uncorrelated subqueries, by subquery id.
     pub(crate) sub_cache: std::collections::HashMap<usize, Arc<Vec<Row>>>,
+    /// Materialized recursive CTEs, by slot.
+    pub(crate) ctes: std::collections::HashMap<usize, Arc<Vec<Row>>>,
+    /// The previous iteration's rows of a recursive CTE being computed.
+    pub(crate) working: std::collections::HashMap<usize, Arc<Vec<Row>>>,
     pub(crate) now: DateTime,
     pub(crate) utc_now: DateTime,
     pub(crate) cancel: Arc<AtomicBool>,
@@ -91,6 +95,8 @@ impl<'a> Ctx<'a> {
             params,
             regs: vec![Value::Null; registers.max(16)],
             sub_cache: std::collections::HashMap::new(),
+            ctes: std::collections::HashMap::new(),
+            working: std::collections::HashMap::new(),
             now,
             utc_now,
             cancel,

@@ -204,10 +204,78 @@ pub(crate) fn build(node: &Node, cx: &mut Ctx<'_>) -> Result<Box<dyn Op>, Engine
                 rows: rows.into_iter(),
             })
         }
-        Node::CteRef { .. } | Node::With { .. } | Node::RecursiveRef { .. } => {
-            return Err(EngineError::not_supported("WITH"));
+        Node::With { ctes, input } => {
+            for c in ctes {
+                materialize_cte(c, cx)?;
+            }
+            build(input, cx)?
+        }
+        Node::CteRef { id, .. } => {
+            let rows = cx.ctes.get(id).cloned().unwrap_or_default();
+            Box::new(RowsOp {
+                rows: rows.as_ref().clone().into_iter(),
+            })
+        }
+        Node::RecursiveRef { id, .. } => {
+            let rows = cx.working.get(id).cloned().unwrap_or_default();
+            Box::new(RowsOp {
+                rows: rows.as_ref().clone().into_iter(),
+            })
         }
     })
+}
+
+/// Computes a recursive CTE: the anchor, then the recursive part over the previous
+/// iteration's rows until it adds nothing (ER 3636 past cte_max_recursion_depth).
+fn materialize_cte(c: &crate::plan::CteDef, cx: &mut Ctx<'_>) -> Result<(), EngineError> {
+    let max_depth: u64 = cx
+        .session
+        .vars
+        .get("cte_max_recursion_depth")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let mut all = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let kinds = vec![CmpKind::Dynamic; c.width];
+    let mut op = build(&c.anchor, cx)?;
+    let mut last = Vec::new();
+    let distinct = !matches!(c.recursive, Some((_, true)));
+    while let Some(r) = op.next(cx)? {
+        if distinct && !seen.insert(row_key(&kinds, &r)) {
+            continue;
+        }
+        last.push(r.clone());
+        all.push(r);
+    }
+    if let Some((rec, _)) = &c.recursive {
+        let mut depth = 0u64;
+        while !last.is_empty() {
+            depth += 1;
+            if depth > max_depth {
+                return Err(EngineError::new(
+                    3636,
+                    "HY000",
+                    format!(
+                        "Recursive query aborted after {depth} iterations. Try increasing @@cte_max_recursion_depth to a larger value."
+                    ),
+                ));
+            }
+            cx.working
+                .insert(c.id, std::sync::Arc::new(std::mem::take(&mut last)));
+            let mut op = build(rec, cx)?;
+            while let Some(r) = op.next(cx)? {
+                cx.check()?;
+                if distinct && !seen.insert(row_key(&kinds, &r)) {
+                    continue;
+                }
+                last.push(r.clone());
+                all.push(r);
+            }
+        }
+        cx.working.remove(&c.id);
+    }
+    cx.ctes.insert(c.id, std::sync::Arc::new(all));
+    Ok(())
 }
 
 fn sort_cmp(keys: &[SortKey], a: &[Value], b: &[Value]) -> Ordering {

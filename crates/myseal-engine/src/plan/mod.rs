@@ -732,12 +732,13 @@ pub(crate) enum Node {
     },
 }
 
-/// A WITH entry.
+/// A WITH RECURSIVE entry, materialized into slot `id` before the query runs.
 #[derive(Clone, Debug)]
 pub(crate) struct CteDef {
     pub(crate) id: usize,
     pub(crate) anchor: Node,
-    /// For WITH RECURSIVE: the recursive part (reads [`Node::RecursiveRef`]) and UNION ALL?
+    /// The recursive part (reads [`Node::RecursiveRef`], the previous iteration's rows) and
+    /// whether the union is UNION ALL.
     pub(crate) recursive: Option<(Node, bool)>,
     pub(crate) width: usize,
 }

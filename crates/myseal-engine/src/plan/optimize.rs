@@ -78,6 +78,18 @@ pub(crate) fn optimize(node: Node) -> Node {
             right: Box::new(optimize(*right)),
             kinds,
         },
+        Node::With { ctes, input } => Node::With {
+            ctes: ctes
+                .into_iter()
+                .map(|c| super::CteDef {
+                    id: c.id,
+                    anchor: optimize(c.anchor),
+                    recursive: c.recursive.map(|(n, all)| (optimize(n), all)),
+                    width: c.width,
+                })
+                .collect(),
+            input: Box::new(optimize(*input)),
+        },
         Node::Scan {
             table,
             access,
