@@ -7,6 +7,8 @@ mod util;
 
 mod accounts;
 mod clients;
+mod kill;
 mod prepared;
 mod refusals;
 mod slt;
+mod tables;

@@ -1,14 +1,816 @@
-//! information_schema tables computed from the catalog (the tables themselves come next; the
-//! plan node that reads them exists already).
+//! information_schema: SCHEMATA, TABLES, COLUMNS, STATISTICS, KEY_COLUMN_USAGE and
+//! TABLE_CONSTRAINTS, computed from the catalog when a plan reads them.
+//!
+//! <https://dev.mysql.com/doc/refman/8.4/en/information-schema-introduction.html>
+//!
+//! A query names one of these tables (`information_schema.tables`, case-insensitively, or
+//! `tables` after `USE information_schema`); the binder asks [`lookup`] for it and plans a
+//! `Node::Virtual`, whose rows [`rows`] builds from the latest committed catalog (as MySQL's
+//! data dictionary, information_schema is not read through a transaction's snapshot). Column
+//! names, types and nullability are MySQL 8.4's. The helpers below (`column_key`,
+//! `default_text`, `extra`, `table_stats`, ...) are shared with SHOW COLUMNS / INDEX / TABLE
+//! STATUS, which print the same facts.
 
+use std::sync::Arc;
+
+use crate::catalog::{ColumnDef, ColumnDefault, IndexDef, TableCounters, TableDef, TableOptions};
+use crate::collation::Collation;
 use crate::error::EngineError;
 use crate::execute::{Ctx, Row};
+use crate::storage::{State, Table, key};
+use crate::types::{BaseType, NOT_FIXED_DEC, SqlType};
+use crate::value::Value;
 
-/// A virtual table.
+/// The name of the schema, as MySQL spells it.
+pub(crate) const SCHEMA: &str = "information_schema";
+
+/// An information_schema table.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum VirtualTable {}
+pub(crate) enum VirtualTable {
+    /// SCHEMATA: one row per database.
+    Schemata,
+    /// TABLES: one row per table (and per information_schema table, as SYSTEM VIEW).
+    Tables,
+    /// COLUMNS: one row per table column.
+    Columns,
+    /// STATISTICS: one row per index column.
+    Statistics,
+    /// KEY_COLUMN_USAGE: one row per column of a PRIMARY KEY or UNIQUE constraint.
+    KeyColumnUsage,
+    /// TABLE_CONSTRAINTS: one row per PRIMARY KEY or UNIQUE constraint.
+    TableConstraints,
+}
 
-/// The rows of a virtual table.
-pub(crate) fn rows(table: VirtualTable, _cx: &mut Ctx<'_>) -> Result<Vec<Row>, EngineError> {
-    match table {}
+/// A column of a virtual table: name, type, nullable.
+pub(crate) type VirtualColumn = (String, SqlType, bool);
+
+impl VirtualTable {
+    /// Every information_schema table there is, in name (byte) order.
+    pub(crate) const ALL: [VirtualTable; 6] = [
+        VirtualTable::Columns,
+        VirtualTable::KeyColumnUsage,
+        VirtualTable::Schemata,
+        VirtualTable::Statistics,
+        VirtualTable::Tables,
+        VirtualTable::TableConstraints,
+    ];
+
+    /// The table name, as MySQL spells it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            VirtualTable::Schemata => "SCHEMATA",
+            VirtualTable::Tables => "TABLES",
+            VirtualTable::Columns => "COLUMNS",
+            VirtualTable::Statistics => "STATISTICS",
+            VirtualTable::KeyColumnUsage => "KEY_COLUMN_USAGE",
+            VirtualTable::TableConstraints => "TABLE_CONSTRAINTS",
+        }
+    }
+
+    /// The columns, in order, as `DESCRIBE information_schema.<table>` lists them in MySQL 8.4.
+    pub(crate) fn columns(self) -> Vec<VirtualColumn> {
+        let c = |n: &str, ty: SqlType, nullable: bool| (n.to_string(), ty, nullable);
+        match self {
+            VirtualTable::Schemata => vec![
+                c("CATALOG_NAME", name_type(), false),
+                c("SCHEMA_NAME", name_type(), false),
+                c("DEFAULT_CHARACTER_SET_NAME", text_varchar(64), false),
+                c("DEFAULT_COLLATION_NAME", text_varchar(64), false),
+                c("SQL_PATH", binary0(), true),
+                c("DEFAULT_ENCRYPTION", enum_type(&["NO", "YES"]), false),
+            ],
+            VirtualTable::Tables => vec![
+                c("TABLE_CATALOG", name_type(), false),
+                c("TABLE_SCHEMA", name_type(), false),
+                c("TABLE_NAME", name_type(), false),
+                c(
+                    "TABLE_TYPE",
+                    enum_type(&["BASE TABLE", "VIEW", "SYSTEM VIEW"]),
+                    false,
+                ),
+                c("ENGINE", text_varchar(64), true),
+                c("VERSION", SqlType::new(BaseType::Int), true),
+                c(
+                    "ROW_FORMAT",
+                    enum_type(&[
+                        "Fixed",
+                        "Dynamic",
+                        "Compressed",
+                        "Redundant",
+                        "Compact",
+                        "Paged",
+                    ]),
+                    true,
+                ),
+                c("TABLE_ROWS", SqlType::ubigint(), true),
+                c("AVG_ROW_LENGTH", SqlType::ubigint(), true),
+                c("DATA_LENGTH", SqlType::ubigint(), true),
+                c("MAX_DATA_LENGTH", SqlType::ubigint(), true),
+                c("INDEX_LENGTH", SqlType::ubigint(), true),
+                c("DATA_FREE", SqlType::ubigint(), true),
+                c("AUTO_INCREMENT", SqlType::ubigint(), true),
+                c("CREATE_TIME", SqlType::new(BaseType::Timestamp), false),
+                c("UPDATE_TIME", SqlType::new(BaseType::DateTime), true),
+                c("CHECK_TIME", SqlType::new(BaseType::DateTime), true),
+                c("TABLE_COLLATION", text_varchar(64), true),
+                c("CHECKSUM", SqlType::bigint(), true),
+                c("CREATE_OPTIONS", text_varchar(256), true),
+                c("TABLE_COMMENT", text_type(BaseType::Text), true),
+            ],
+            VirtualTable::Columns => vec![
+                c("TABLE_CATALOG", name_type(), false),
+                c("TABLE_SCHEMA", name_type(), false),
+                c("TABLE_NAME", name_type(), false),
+                c("COLUMN_NAME", ci_name_type(), true),
+                c("ORDINAL_POSITION", uint(), false),
+                c("COLUMN_DEFAULT", text_type(BaseType::Text), true),
+                c("IS_NULLABLE", text_varchar(3), false),
+                c("DATA_TYPE", text_type(BaseType::LongText), true),
+                c("CHARACTER_MAXIMUM_LENGTH", SqlType::bigint(), true),
+                c("CHARACTER_OCTET_LENGTH", SqlType::bigint(), true),
+                c("NUMERIC_PRECISION", SqlType::ubigint(), true),
+                c("NUMERIC_SCALE", SqlType::ubigint(), true),
+                c("DATETIME_PRECISION", uint(), true),
+                c("CHARACTER_SET_NAME", text_varchar(64), true),
+                c("COLLATION_NAME", text_varchar(64), true),
+                c("COLUMN_TYPE", text_type(BaseType::MediumText), false),
+                c("COLUMN_KEY", enum_type(&["", "PRI", "UNI", "MUL"]), false),
+                c("EXTRA", text_varchar(256), true),
+                c("PRIVILEGES", text_varchar(154), true),
+                c("COLUMN_COMMENT", text_type(BaseType::Text), false),
+                c(
+                    "GENERATION_EXPRESSION",
+                    text_type(BaseType::LongText),
+                    false,
+                ),
+                c("SRS_ID", uint(), true),
+            ],
+            VirtualTable::Statistics => vec![
+                c("TABLE_CATALOG", name_type(), false),
+                c("TABLE_SCHEMA", name_type(), false),
+                c("TABLE_NAME", name_type(), false),
+                c("NON_UNIQUE", SqlType::new(BaseType::Int), false),
+                c("INDEX_SCHEMA", name_type(), false),
+                c("INDEX_NAME", ci_name_type(), true),
+                c("SEQ_IN_INDEX", uint(), false),
+                c("COLUMN_NAME", ci_name_type(), true),
+                c("COLLATION", text_varchar(1), true),
+                c("CARDINALITY", SqlType::bigint(), true),
+                c("SUB_PART", SqlType::bigint(), true),
+                c("PACKED", binary0(), true),
+                c("NULLABLE", text_varchar(3), false),
+                c("INDEX_TYPE", text_varchar(11), false),
+                c("COMMENT", text_varchar(8), false),
+                c("INDEX_COMMENT", text_varchar(2048), false),
+                c("IS_VISIBLE", text_varchar(3), false),
+                c("EXPRESSION", text_type(BaseType::LongText), true),
+            ],
+            VirtualTable::KeyColumnUsage => vec![
+                c("CONSTRAINT_CATALOG", name_type(), false),
+                c("CONSTRAINT_SCHEMA", name_type(), false),
+                c("CONSTRAINT_NAME", ci_name_type(), true),
+                c("TABLE_CATALOG", name_type(), false),
+                c("TABLE_SCHEMA", name_type(), false),
+                c("TABLE_NAME", name_type(), false),
+                c("COLUMN_NAME", ci_name_type(), true),
+                c("ORDINAL_POSITION", uint(), false),
+                c("POSITION_IN_UNIQUE_CONSTRAINT", uint(), true),
+                c("REFERENCED_TABLE_SCHEMA", name_type(), true),
+                c("REFERENCED_TABLE_NAME", name_type(), true),
+                c("REFERENCED_COLUMN_NAME", ci_name_type(), true),
+            ],
+            VirtualTable::TableConstraints => vec![
+                c("CONSTRAINT_CATALOG", name_type(), false),
+                c("CONSTRAINT_SCHEMA", name_type(), false),
+                c("CONSTRAINT_NAME", ci_name_type(), true),
+                c("TABLE_SCHEMA", name_type(), false),
+                c("TABLE_NAME", name_type(), false),
+                c("CONSTRAINT_TYPE", text_varchar(11), false),
+                c("ENFORCED", text_varchar(3), false),
+            ],
+        }
+    }
+}
+
+/// Schema and table names: `varchar(64)`, compared as stored (`lower_case_table_names = 0`).
+fn name_type() -> SqlType {
+    SqlType::varchar(64, Collation::Utf8mb3_bin)
+}
+
+/// Column, index and constraint names: `varchar(64)`, case-insensitive as MySQL's are.
+fn ci_name_type() -> SqlType {
+    SqlType::varchar(64, Collation::Utf8mb3_general_ci)
+}
+
+fn text_varchar(n: u32) -> SqlType {
+    SqlType::varchar(n, Collation::Utf8mb3_general_ci)
+}
+
+fn text_type(base: BaseType) -> SqlType {
+    SqlType {
+        collation: Collation::Utf8mb3_general_ci,
+        ..SqlType::new(base)
+    }
+}
+
+fn enum_type(members: &[&str]) -> SqlType {
+    SqlType {
+        elements: Some(members.iter().map(|m| (*m).to_string()).collect()),
+        collation: Collation::Utf8mb3_general_ci,
+        ..SqlType::new(BaseType::Enum)
+    }
+}
+
+fn binary0() -> SqlType {
+    SqlType::new(BaseType::Binary)
+}
+
+fn uint() -> SqlType {
+    SqlType {
+        unsigned: true,
+        ..SqlType::new(BaseType::Int)
+    }
+}
+
+/// Resolves `schema.table` to an information_schema table (both names case-insensitive): the
+/// table and its columns. None for any other name.
+pub(crate) fn lookup(schema: &str, table: &str) -> Option<(VirtualTable, Vec<VirtualColumn>)> {
+    if !schema.eq_ignore_ascii_case(SCHEMA) {
+        return None;
+    }
+    let t = VirtualTable::ALL
+        .iter()
+        .copied()
+        .find(|t| t.name().eq_ignore_ascii_case(table))?;
+    Some((t, t.columns()))
+}
+
+/// A definition of a virtual table (id 0, no indexes) for binder scopes and DESCRIBE.
+pub(crate) fn table_def(table: VirtualTable) -> Arc<TableDef> {
+    let columns = table
+        .columns()
+        .into_iter()
+        .map(|(name, ty, nullable)| ColumnDef {
+            name,
+            ty,
+            nullable,
+            default: ColumnDefault::None,
+            on_update_now: false,
+            auto_increment: false,
+            comment: String::new(),
+        })
+        .collect();
+    Arc::new(TableDef {
+        id: 0,
+        schema: SCHEMA.to_string(),
+        name: table.name().to_string(),
+        columns,
+        indexes: Vec::new(),
+        options: TableOptions {
+            engine: String::new(),
+            collation: Collation::Utf8mb3_general_ci,
+            comment: String::new(),
+        },
+        counters: Arc::new(TableCounters::default()),
+        created: 0,
+    })
+}
+
+/// The rows of a virtual table, from the latest committed catalog.
+pub(crate) fn rows(table: VirtualTable, cx: &mut Ctx<'_>) -> Result<Vec<Row>, EngineError> {
+    let state = cx.engine.store.latest();
+    let tz = cx.session.tz_offset_secs();
+    let mut out = Vec::new();
+    match table {
+        VirtualTable::Schemata => {
+            for name in cx.engine.database_names() {
+                let coll = schema_collation(&state, &name);
+                out.push(vec![
+                    Value::str("def"),
+                    Value::str(name),
+                    Value::str(coll.charset()),
+                    Value::str(coll.name()),
+                    Value::Null,
+                    Value::str("NO"),
+                ]);
+            }
+        }
+        VirtualTable::Tables => {
+            for t in VirtualTable::ALL {
+                out.push(system_view_row(t));
+            }
+            for_each_table(&state, |t| {
+                out.push(tables_row(t, tz));
+            });
+        }
+        VirtualTable::Columns => {
+            for t in VirtualTable::ALL {
+                let def = table_def(t);
+                for i in 0..def.columns.len() {
+                    out.push(columns_row(&def, i));
+                }
+            }
+            for_each_table(&state, |t| {
+                for i in 0..t.def.columns.len() {
+                    out.push(columns_row(&t.def, i));
+                }
+            });
+        }
+        VirtualTable::Statistics => for_each_table(&state, |t| {
+            for (n, idx) in t.def.indexes.iter().enumerate() {
+                for seq in 0..idx.parts.len() {
+                    out.push(statistics_row(t, n, seq));
+                }
+            }
+        }),
+        VirtualTable::KeyColumnUsage => for_each_table(&state, |t| {
+            let def = &t.def;
+            for idx in def.indexes.iter().filter(|i| i.unique) {
+                for (seq, p) in idx.parts.iter().enumerate() {
+                    out.push(vec![
+                        Value::str("def"),
+                        Value::str(def.schema.clone()),
+                        Value::str(idx.name.clone()),
+                        Value::str("def"),
+                        Value::str(def.schema.clone()),
+                        Value::str(def.name.clone()),
+                        column_name(def, p.column),
+                        Value::UInt(seq as u64 + 1),
+                        Value::Null,
+                        Value::Null,
+                        Value::Null,
+                        Value::Null,
+                    ]);
+                }
+            }
+        }),
+        VirtualTable::TableConstraints => for_each_table(&state, |t| {
+            let def = &t.def;
+            for idx in def.indexes.iter().filter(|i| i.unique) {
+                out.push(vec![
+                    Value::str("def"),
+                    Value::str(def.schema.clone()),
+                    Value::str(idx.name.clone()),
+                    Value::str(def.schema.clone()),
+                    Value::str(def.name.clone()),
+                    Value::str(if idx.primary { "PRIMARY KEY" } else { "UNIQUE" }),
+                    Value::str("YES"),
+                ]);
+            }
+        }),
+    }
+    Ok(out)
+}
+
+fn for_each_table(state: &State, mut f: impl FnMut(&Table)) {
+    for schema in state.schemas.values() {
+        for t in schema.tables.values() {
+            f(t);
+        }
+    }
+}
+
+/// The default collation of a schema (information_schema's is utf8mb3_general_ci).
+pub(crate) fn schema_collation(state: &State, name: &str) -> Collation {
+    if name.eq_ignore_ascii_case(SCHEMA) {
+        return Collation::Utf8mb3_general_ci;
+    }
+    state
+        .schemas
+        .get(name)
+        .map(|s| s.def.collation)
+        .unwrap_or(Collation::Utf8mb4_0900_ai_ci)
+}
+
+fn column_name(def: &TableDef, c: usize) -> Value {
+    def.columns
+        .get(c)
+        .map(|col| Value::str(col.name.clone()))
+        .unwrap_or(Value::Null)
+}
+
+fn system_view_row(t: VirtualTable) -> Row {
+    let mut row = vec![
+        Value::str("def"),
+        Value::str(SCHEMA),
+        Value::str(t.name()),
+        Value::str("SYSTEM VIEW"),
+    ];
+    row.extend(std::iter::repeat_n(Value::Null, 10));
+    row.push(Value::DateTime(crate::temporal::from_epoch(0, 0)));
+    row.extend([Value::Null, Value::Null, Value::Null, Value::Null]);
+    row.push(Value::str(""));
+    row.push(Value::str(""));
+    row
+}
+
+/// A row of TABLES (SHOW TABLE STATUS shows the same facts).
+pub(crate) fn tables_row(t: &Table, tz: i64) -> Row {
+    let def = &t.def;
+    let stats = table_stats(t);
+    vec![
+        Value::str("def"),
+        Value::str(def.schema.clone()),
+        Value::str(def.name.clone()),
+        Value::str("BASE TABLE"),
+        Value::str(def.options.engine.clone()),
+        Value::Int(10),
+        Value::str("Dynamic"),
+        Value::UInt(stats.rows),
+        Value::UInt(stats.avg_row_length),
+        Value::UInt(stats.data_length),
+        Value::UInt(0),
+        Value::UInt(stats.index_length),
+        Value::UInt(0),
+        auto_increment_value(def).map_or(Value::Null, Value::UInt),
+        Value::DateTime(created_time(def, tz)),
+        Value::Null,
+        Value::Null,
+        Value::str(def.options.collation.name()),
+        Value::Null,
+        Value::str(""),
+        Value::str(def.options.comment.clone()),
+    ]
+}
+
+fn columns_row(def: &TableDef, i: usize) -> Row {
+    let Some(c) = def.columns.get(i) else {
+        return Vec::new();
+    };
+    let ty = &c.ty;
+    let (max_len, octets) = match char_lengths(ty) {
+        Some((m, o)) => (Value::Int(m), Value::Int(o)),
+        None => (Value::Null, Value::Null),
+    };
+    let (precision, scale) = numeric_precision(ty);
+    let has_charset = has_charset(ty);
+    vec![
+        Value::str("def"),
+        Value::str(def.schema.clone()),
+        Value::str(def.name.clone()),
+        Value::str(c.name.clone()),
+        Value::UInt(i as u64 + 1),
+        default_text(c).map_or(Value::Null, Value::str),
+        Value::str(if c.nullable { "YES" } else { "NO" }),
+        Value::str(data_type_name(ty)),
+        max_len,
+        octets,
+        precision.map_or(Value::Null, Value::UInt),
+        scale.map_or(Value::Null, Value::UInt),
+        if matches!(
+            ty.base,
+            BaseType::Time | BaseType::DateTime | BaseType::Timestamp
+        ) {
+            Value::UInt(u64::from(ty.scale))
+        } else {
+            Value::Null
+        },
+        if has_charset {
+            Value::str(ty.collation.charset())
+        } else {
+            Value::Null
+        },
+        if has_charset {
+            Value::str(ty.collation.name())
+        } else {
+            Value::Null
+        },
+        Value::str(ty.sql()),
+        Value::str(column_key(def, i)),
+        Value::str(extra(c)),
+        Value::str("select,insert,update,references"),
+        Value::str(c.comment.clone()),
+        Value::str(""),
+        Value::Null,
+    ]
+}
+
+fn statistics_row(t: &Table, n: usize, seq: usize) -> Row {
+    let def = &t.def;
+    let Some(idx) = def.indexes.get(n) else {
+        return Vec::new();
+    };
+    let Some(part) = idx.parts.get(seq) else {
+        return Vec::new();
+    };
+    let nullable = def.columns.get(part.column).is_some_and(|c| c.nullable);
+    vec![
+        Value::str("def"),
+        Value::str(def.schema.clone()),
+        Value::str(def.name.clone()),
+        Value::Int(i64::from(!idx.unique)),
+        Value::str(def.schema.clone()),
+        Value::str(idx.name.clone()),
+        Value::UInt(seq as u64 + 1),
+        column_name(def, part.column),
+        Value::str(if part.desc { "D" } else { "A" }),
+        Value::Int(i64::try_from(cardinality(t, n, seq)).unwrap_or(i64::MAX)),
+        part.prefix
+            .map_or(Value::Null, |p| Value::Int(i64::from(p))),
+        Value::Null,
+        Value::str(if nullable { "YES" } else { "" }),
+        Value::str("BTREE"),
+        Value::str(""),
+        Value::str(idx.comment.clone()),
+        Value::str("YES"),
+        Value::Null,
+    ]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Facts shared with the SHOW statements
+
+/// The index InnoDB clusters the table by: the PRIMARY KEY, or else the first UNIQUE index
+/// whose columns are all NOT NULL and taken whole (MySQL then reports its columns as `PRI`).
+pub(crate) fn effective_primary(def: &TableDef) -> Option<&IndexDef> {
+    if let Some(p) = def.primary() {
+        return Some(p);
+    }
+    def.indexes.iter().find(|i| {
+        i.unique
+            && i.parts.iter().all(|p| {
+                p.prefix.is_none() && def.columns.get(p.column).is_some_and(|c| !c.nullable)
+            })
+    })
+}
+
+/// `COLUMN_KEY` / SHOW COLUMNS `Key`: PRI, UNI (first column of a one-column UNIQUE index),
+/// MUL (first column of any other index) or empty, in that priority.
+pub(crate) fn column_key(def: &TableDef, c: usize) -> &'static str {
+    if effective_primary(def).is_some_and(|p| p.has_column(c)) {
+        "PRI"
+    } else if def
+        .indexes
+        .iter()
+        .any(|x| x.unique && x.parts.len() == 1 && x.parts[0].column == c)
+    {
+        "UNI"
+    } else if def
+        .indexes
+        .iter()
+        .any(|x| x.parts.first().is_some_and(|p| p.column == c))
+    {
+        "MUL"
+    } else {
+        ""
+    }
+}
+
+/// `CURRENT_TIMESTAMP` or `CURRENT_TIMESTAMP(fsp)`.
+pub(crate) fn current_timestamp_text(fsp: u8) -> String {
+    if fsp > 0 {
+        format!("CURRENT_TIMESTAMP({fsp})")
+    } else {
+        "CURRENT_TIMESTAMP".to_string()
+    }
+}
+
+/// The text of a column's default (`COLUMN_DEFAULT`, SHOW COLUMNS `Default`): None for no
+/// default and for DEFAULT NULL; an expression default without its parentheses.
+pub(crate) fn default_text(c: &ColumnDef) -> Option<String> {
+    match &c.default {
+        ColumnDefault::None => None,
+        ColumnDefault::Value(v) => value_text(v, &c.ty),
+        ColumnDefault::CurrentTimestamp(fsp) => Some(current_timestamp_text(*fsp)),
+        ColumnDefault::Expr(e) => Some(strip_parens(e).to_string()),
+    }
+}
+
+/// A value as text the way a column of type `ty` shows it (BIT as its number, temporal values
+/// with the column's fractional digits).
+pub(crate) fn value_text(v: &Value, ty: &SqlType) -> Option<String> {
+    if ty.is_temporal() {
+        return v
+            .to_text_fsp(ty.scale)
+            .map(|b| String::from_utf8_lossy(&b).into_owned());
+    }
+    match (ty.base, v) {
+        (BaseType::Float | BaseType::Double, Value::Double(d)) => {
+            Some(crate::value::format_double(*d))
+        }
+        (BaseType::Bit, Value::UInt(u)) => Some(format!("b'{u:b}'")),
+        _ => v
+            .to_text()
+            .map(|b| String::from_utf8_lossy(&b).into_owned()),
+    }
+}
+
+fn strip_parens(e: &str) -> &str {
+    let t = e.trim();
+    match t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+        Some(inner) => inner.trim(),
+        None => t,
+    }
+}
+
+/// `EXTRA` / SHOW COLUMNS `Extra`: `auto_increment`, `DEFAULT_GENERATED`, `on update
+/// CURRENT_TIMESTAMP`.
+pub(crate) fn extra(c: &ColumnDef) -> String {
+    let mut parts = Vec::new();
+    if c.auto_increment {
+        parts.push("auto_increment".to_string());
+    }
+    if matches!(
+        c.default,
+        ColumnDefault::CurrentTimestamp(_) | ColumnDefault::Expr(_)
+    ) {
+        parts.push("DEFAULT_GENERATED".to_string());
+    }
+    if c.on_update_now {
+        parts.push(format!("on update {}", current_timestamp_text(c.ty.scale)));
+    }
+    parts.join(" ")
+}
+
+/// True for the types that have a character set (text, ENUM, SET).
+pub(crate) fn has_charset(ty: &SqlType) -> bool {
+    ty.is_text() || matches!(ty.base, BaseType::Enum | BaseType::Set)
+}
+
+/// `DATA_TYPE`: the type's name without lengths or attributes.
+pub(crate) fn data_type_name(ty: &SqlType) -> &'static str {
+    match ty.base {
+        BaseType::TinyInt => "tinyint",
+        BaseType::SmallInt => "smallint",
+        BaseType::MediumInt => "mediumint",
+        BaseType::Int => "int",
+        BaseType::BigInt => "bigint",
+        BaseType::Decimal => "decimal",
+        BaseType::Float => "float",
+        BaseType::Double => "double",
+        BaseType::Bit => "bit",
+        BaseType::Year => "year",
+        BaseType::Date => "date",
+        BaseType::Time => "time",
+        BaseType::DateTime => "datetime",
+        BaseType::Timestamp => "timestamp",
+        BaseType::Char => "char",
+        BaseType::VarChar => "varchar",
+        BaseType::TinyText => "tinytext",
+        BaseType::Text => "text",
+        BaseType::MediumText => "mediumtext",
+        BaseType::LongText => "longtext",
+        BaseType::Binary => "binary",
+        BaseType::VarBinary => "varbinary",
+        BaseType::TinyBlob => "tinyblob",
+        BaseType::Blob => "blob",
+        BaseType::MediumBlob => "mediumblob",
+        BaseType::LongBlob => "longblob",
+        BaseType::Enum => "enum",
+        BaseType::Set => "set",
+        BaseType::Json => "json",
+        BaseType::Null => "null",
+    }
+}
+
+/// `CHARACTER_MAXIMUM_LENGTH` and `CHARACTER_OCTET_LENGTH` of string types.
+fn char_lengths(ty: &SqlType) -> Option<(i64, i64)> {
+    if let Some(bytes) = ty.max_bytes() {
+        let b = i64::try_from(bytes).unwrap_or(i64::MAX);
+        return Some((b, b));
+    }
+    let per_char = if ty.is_binary_string() {
+        1
+    } else {
+        i64::from(ty.collation.max_bytes_per_char())
+    };
+    match ty.base {
+        BaseType::Char | BaseType::VarChar | BaseType::Binary | BaseType::VarBinary => {
+            let n = i64::from(ty.length);
+            Some((n, n * per_char))
+        }
+        BaseType::Enum | BaseType::Set => {
+            let n = i64::from(ty.display_length());
+            Some((n, n * per_char))
+        }
+        _ => None,
+    }
+}
+
+/// `NUMERIC_PRECISION` and `NUMERIC_SCALE`.
+fn numeric_precision(ty: &SqlType) -> (Option<u64>, Option<u64>) {
+    let p = match ty.base {
+        BaseType::TinyInt => 3,
+        BaseType::SmallInt => 5,
+        BaseType::MediumInt => 7,
+        BaseType::Int => 10,
+        BaseType::BigInt if ty.unsigned => 20,
+        BaseType::BigInt => 19,
+        BaseType::Decimal => u64::from(ty.length),
+        BaseType::Float if ty.scale == NOT_FIXED_DEC => 12,
+        BaseType::Double if ty.scale == NOT_FIXED_DEC => 22,
+        BaseType::Float | BaseType::Double => u64::from(ty.length),
+        BaseType::Bit => u64::from(ty.length.max(1)),
+        _ => return (None, None),
+    };
+    let s = match ty.base {
+        BaseType::Decimal => Some(u64::from(ty.scale)),
+        BaseType::Float | BaseType::Double if ty.scale != NOT_FIXED_DEC => {
+            Some(u64::from(ty.scale))
+        }
+        BaseType::Float | BaseType::Double | BaseType::Bit => None,
+        _ => Some(0),
+    };
+    (Some(p), s)
+}
+
+/// The next AUTO_INCREMENT value, for tables with an AUTO_INCREMENT column.
+pub(crate) fn auto_increment_value(def: &TableDef) -> Option<u64> {
+    def.auto_increment_column()?;
+    Some(
+        def.counters
+            .auto_increment
+            .load(std::sync::atomic::Ordering::Relaxed)
+            .max(1),
+    )
+}
+
+/// The table's creation time in the session's time zone.
+pub(crate) fn created_time(def: &TableDef, tz_offset_secs: i64) -> crate::temporal::DateTime {
+    crate::temporal::from_epoch(def.created.saturating_add(tz_offset_secs), 0)
+}
+
+/// Sizes InnoDB would report for a table (16 KiB pages).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct TableStats {
+    pub(crate) rows: u64,
+    pub(crate) avg_row_length: u64,
+    pub(crate) data_length: u64,
+    pub(crate) index_length: u64,
+}
+
+const PAGE: u64 = 16_384;
+
+fn pages(bytes: u64) -> u64 {
+    bytes.div_ceil(PAGE).max(1) * PAGE
+}
+
+fn value_bytes(v: &Value) -> u64 {
+    match v {
+        Value::Null => 0,
+        Value::Int(_) | Value::UInt(_) | Value::Double(_) => 8,
+        Value::Decimal(_) => 8,
+        Value::Bytes(b) => b.len() as u64 + 2,
+        Value::Date(_) => 3,
+        Value::DateTime(_) => 8,
+        Value::Time(_) => 6,
+    }
+}
+
+/// Plausible row count and sizes of a table: data pages hold the rows (plus InnoDB's ~20 bytes
+/// of header each), each secondary index its keys.
+pub(crate) fn table_stats(t: &Table) -> TableStats {
+    let rows = t.data.rows.len() as u64;
+    let row_bytes: u64 = t
+        .data
+        .rows
+        .values()
+        .map(|r| 20 + r.iter().map(value_bytes).sum::<u64>())
+        .sum();
+    let data_length = pages(row_bytes);
+    let index_length = crate::storage::secondary_indexes(&t.def)
+        .map(|i| {
+            let bytes: u64 = t
+                .data
+                .indexes
+                .get(i)
+                .map(|m| m.keys().map(|k| k.len() as u64 + 8).sum())
+                .unwrap_or(0);
+            pages(bytes)
+        })
+        .sum();
+    TableStats {
+        rows,
+        avg_row_length: data_length.checked_div(rows).unwrap_or(0),
+        data_length,
+        index_length,
+    }
+}
+
+/// `Cardinality` of index `idx` up to its column `seq` (0-based): the number of distinct values
+/// of the index's first `seq + 1` columns.
+pub(crate) fn cardinality(t: &Table, idx: usize, seq: usize) -> u64 {
+    let def = &t.def;
+    let Some(index) = def.indexes.get(idx) else {
+        return 0;
+    };
+    if index.unique && seq + 1 == index.parts.len() {
+        return t.data.rows.len() as u64;
+    }
+    let mut seen = std::collections::HashSet::new();
+    for row in t.data.rows.values() {
+        let mut k = Vec::new();
+        for p in index.parts.iter().take(seq + 1) {
+            if let Some(col) = def.columns.get(p.column) {
+                key::encode(
+                    row.get(p.column).unwrap_or(&Value::Null),
+                    &col.ty,
+                    p.prefix,
+                    &mut k,
+                );
+            }
+        }
+        seen.insert(k);
+    }
+    seen.len() as u64
 }

@@ -57,6 +57,10 @@ mod vars;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_ddl;
+#[cfg(test)]
+mod tests_txn;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::AtomicBool;
@@ -86,6 +90,36 @@ pub struct EngineConfig {
 pub trait StatusSource: Send + Sync {
     /// Current `(Variable_name, Value)` pairs for SHOW [GLOBAL] STATUS.
     fn global_status(&self) -> Vec<(String, String)>;
+}
+
+/// One connection as SHOW PROCESSLIST lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProcessRow {
+    /// Connection id.
+    pub id: u32,
+    /// Account user.
+    pub user: String,
+    /// Client host (and port).
+    pub host: String,
+    /// Current database.
+    pub db: Option<String>,
+    /// `Query`, `Sleep`, `Execute`, ...
+    pub command: String,
+    /// Seconds in the current state.
+    pub time: u64,
+    /// State text (empty when idle).
+    pub state: String,
+    /// The running statement, if any.
+    pub info: Option<String>,
+}
+
+/// The server's connection registry, for KILL and SHOW PROCESSLIST.
+pub trait Processes: Send + Sync {
+    /// KILL [QUERY|CONNECTION] id on behalf of `by` (the issuing connection id): false when no
+    /// such connection exists (ER 1094).
+    fn kill(&self, id: u32, query_only: bool, by: u32) -> bool;
+    /// Every connection.
+    fn list(&self) -> Vec<ProcessRow>;
 }
 
 /// What the server knows about a connection when it starts a session.
@@ -144,6 +178,38 @@ pub struct Session {
     pub(crate) found_rows_flag: bool,
     /// RAND() state.
     pub(crate) rng: u64,
+}
+
+impl Session {
+    /// An empty session that stands in while the real one is lent to an executor thread; it
+    /// owns no transaction and must not run statements.
+    pub fn placeholder() -> Session {
+        Session {
+            info: SessionInfo::default(),
+            database: None,
+            vars: BTreeMap::new(),
+            user_vars: HashMap::new(),
+            in_transaction: false,
+            last_insert_id: 0,
+            warnings: Vec::new(),
+            status: BTreeMap::new(),
+            txn: None,
+            cancel: Arc::new(AtomicBool::new(false)),
+            deadline: None,
+            row_count: -1,
+            found_rows: 0,
+            found_rows_flag: false,
+            rng: 1,
+        }
+    }
+
+    /// Ends the session's open transaction, rolling it back (a client that went away).
+    pub fn rollback_open_transaction(&mut self, engine: &Engine) {
+        if let Some(t) = self.txn.take() {
+            engine.store.rollback(t);
+        }
+        self.in_transaction = false;
+    }
 }
 
 impl Clone for Session {
@@ -206,6 +272,29 @@ impl Session {
     pub fn warning_count(&self) -> u16 {
         let n = self.warnings.iter().filter(|w| w.level != "Error").count();
         u16::try_from(n).unwrap_or(u16::MAX)
+    }
+
+    /// Starts a statement: SELECTs get the max_execution_time deadline (milliseconds, 0 =
+    /// none). The server clears the cancel flag before each command ([`Session::clear_cancel`]).
+    pub(crate) fn begin_statement(&mut self, is_select: bool) {
+        let ms: u64 = self
+            .vars
+            .get("max_execution_time")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        self.deadline = (is_select && ms > 0)
+            .then(|| std::time::Instant::now() + std::time::Duration::from_millis(ms));
+    }
+
+    /// Clears a KILL QUERY that arrived between commands (it applies only to a running one).
+    pub fn clear_cancel(&self) {
+        self.cancel
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Shares a cancel flag (the server keeps the same one across COM_RESET_CONNECTION).
+    pub fn set_cancel_flag(&mut self, flag: Arc<AtomicBool>) {
+        self.cancel = flag;
     }
 
     /// Tells the engine the client asked for CLIENT_FOUND_ROWS.
@@ -426,6 +515,7 @@ pub struct Engine {
     pub(crate) status: Arc<dyn StatusSource>,
     pub(crate) accounts: Arc<AccountStore>,
     pub(crate) store: storage::Store,
+    pub(crate) processes: std::sync::OnceLock<Arc<dyn Processes>>,
 }
 
 fn info_id_seed() -> u32 {
@@ -492,7 +582,18 @@ impl Engine {
             status,
             accounts,
             store: storage::Store::new(),
+            processes: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Connects the server's connection registry (KILL, SHOW PROCESSLIST). Set once.
+    pub fn set_processes(&self, p: Arc<dyn Processes>) {
+        let _ = self.processes.set(p);
+    }
+
+    /// Interrupts waits for row locks so that killed statements notice at once.
+    pub fn wake_lock_waiters(&self) {
+        self.store.locks.wake_all();
     }
 
     /// The account store shared with the server (CREATE USER etc. act on it).
@@ -579,6 +680,9 @@ impl Engine {
             if !parsed.keeps_warnings() {
                 session.warnings.clear();
             }
+            session.begin_statement(
+                parsed.head.starts_with("SELECT") || parsed.head.starts_with("WITH"),
+            );
             match exec::execute(self, session, &script, parsed) {
                 Ok(o) => outcomes.push(o),
                 Err(e) => return (outcomes, Some(record_error(session, e))),

@@ -24,8 +24,10 @@
 #![warn(missing_docs)]
 
 pub mod config;
+mod executor;
 mod io;
 mod listener;
+mod processes;
 mod session;
 mod statements;
 mod status;
@@ -94,6 +96,10 @@ pub(crate) struct Shared {
     /// RSA key pair for caching_sha2_password full authentication without TLS.
     pub(crate) rsa_keys: Option<Arc<myseal_auth::rsa_keys::RsaKeyPair>>,
     pub(crate) next_connection_id: std::sync::atomic::AtomicU32,
+    /// The engine's threads (statements run off the async workers).
+    pub(crate) executor: executor::Executor,
+    /// Connections, for KILL and SHOW PROCESSLIST.
+    pub(crate) processes: Arc<processes::Registry>,
 }
 
 impl Shared {
@@ -185,6 +191,8 @@ impl Server {
             run_init_file(&engine, path)?;
         }
 
+        let processes = Arc::new(processes::Registry::default());
+        engine.set_processes(processes.clone());
         let ca_path = tls.as_ref().and_then(|t| t.settings().ca.clone());
         let shared = Arc::new(Shared {
             config,
@@ -194,6 +202,8 @@ impl Server {
             counters,
             rsa_keys,
             next_connection_id: std::sync::atomic::AtomicU32::new(1),
+            executor: executor::Executor::default(),
+            processes: processes.clone(),
         });
         let (stop, stop_rx) = watch::channel(false);
         let task = tokio::spawn(listener::run(listener, shared.clone(), stop_rx));

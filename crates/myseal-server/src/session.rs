@@ -111,6 +111,8 @@ pub(crate) async fn run(
             let secure = est.tls.is_some();
             let verified = est.tls.as_ref().is_some_and(|t| t.client_cert_verified);
             let reason = command_loop(&shared, &mut est, trace, &mut stop).await;
+            // A client that goes away mid-transaction is rolled back; its locks are released.
+            est.session.rollback_open_transaction(&shared.engine);
             est.io.shutdown().await;
             shared
                 .counters
@@ -610,11 +612,21 @@ fn status_flags(session: &Session, more_results: bool) -> StatusFlags {
 }
 
 async fn command_loop(
-    shared: &Shared,
+    shared: &Arc<Shared>,
     est: &mut Established,
     trace: Trace,
     stop: &mut watch::Receiver<bool>,
 ) -> String {
+    let registered = shared.processes.register(
+        est.info.connection_id,
+        &est.info.user,
+        &est.info.client_host,
+        est.session.database().map(str::to_string),
+        est.session.cancel_flag(),
+    );
+    let process = registered.process.clone();
+    est.session
+        .set_client_found_rows(est.caps.contains(Caps::CLIENT_FOUND_ROWS));
     let secure = est.tls.is_some();
     let verified = est.tls.as_ref().is_some_and(|t| t.client_cert_verified);
     // The global value when the connection started, like MySQL's read-only session max_allowed_packet.
@@ -653,6 +665,7 @@ async fn command_loop(
                 }
             },
             _ = stop.changed() => return "server shutdown".to_string(),
+            _ = process.kill.notified() => return "killed (KILL CONNECTION)".to_string(),
         };
         let packet = match read {
             Ok(p) => p,
@@ -713,7 +726,13 @@ async fn command_loop(
                 format_args!("{}", describe(&command)),
             );
         }
-        match dispatch(shared, est, command).await {
+        est.session.clear_cancel();
+        let flow = dispatch(shared, est, command, &process).await;
+        process.set("Sleep", None, est.session.database().map(str::to_string));
+        if process.killed() {
+            return "killed (KILL CONNECTION)".to_string();
+        }
+        match flow {
             Ok(Flow::Continue) => {}
             Ok(Flow::Quit) => return "client sent COM_QUIT".to_string(),
             Err(e) => {
@@ -764,10 +783,42 @@ enum Flow {
     Quit,
 }
 
+/// Runs SQL on an engine thread with the connection's session lent to it; None when the
+/// statement panicked (the connection then ends).
+async fn on_engine<T: Send + 'static>(
+    shared: &Arc<Shared>,
+    est: &mut Established,
+    f: impl FnOnce(&myseal_engine::Engine, &mut Session) -> T + Send + 'static,
+) -> Option<T> {
+    let mut session = std::mem::replace(&mut est.session, Session::placeholder());
+    let sh = shared.clone();
+    match shared
+        .executor
+        .run(move || {
+            let r = f(&sh.engine, &mut session);
+            (session, r)
+        })
+        .await
+    {
+        Ok((session, r)) => {
+            est.session = session;
+            Some(r)
+        }
+        Err(_) => {
+            tracing::error!(
+                conn = est.info.connection_id,
+                "a statement panicked; closing its connection"
+            );
+            None
+        }
+    }
+}
+
 async fn dispatch(
-    shared: &Shared,
+    shared: &Arc<Shared>,
     est: &mut Established,
     command: Command,
+    process: &Arc<crate::processes::Process>,
 ) -> std::io::Result<Flow> {
     let caps = est.caps;
     match command {
@@ -787,7 +838,18 @@ async fn dispatch(
         Command::Query(bytes) => {
             Counters::inc(&shared.counters.questions);
             let sql = utf8_lossy(bytes);
-            let (outcomes, error) = shared.engine.execute(&mut est.session, &sql);
+            process.set(
+                "Query",
+                Some(sql.clone()),
+                est.session.database().map(str::to_string),
+            );
+            let Some((outcomes, error)) = on_engine(shared, est, move |engine, session| {
+                engine.execute(session, &sql)
+            })
+            .await
+            else {
+                return Ok(Flow::Quit);
+            };
             write_outcomes(est, outcomes, error, caps, Protocol::Text).await?;
         }
         Command::Statistics => {
@@ -795,9 +857,14 @@ async fn dispatch(
             est.io.send(text.as_bytes()).await?;
         }
         Command::ResetConnection => {
+            est.session.rollback_open_transaction(&shared.engine);
             let mut info = est.info.clone();
             info.database = est.session.database().map(str::to_string);
+            let cancel = est.session.cancel_flag();
+            let found_rows = est.caps.contains(Caps::CLIENT_FOUND_ROWS);
             est.session = shared.engine.new_session(info);
+            est.session.set_cancel_flag(cancel);
+            est.session.set_client_found_rows(found_rows);
             est.statements.clear();
             send_ok(est, 0, 0, "").await?;
         }
@@ -819,7 +886,14 @@ async fn dispatch(
         Command::StmtPrepare(bytes) => {
             Counters::inc(&shared.counters.questions);
             let sql = utf8_lossy(bytes);
-            match shared.engine.prepare(&mut est.session, &sql) {
+            let Some(prepared) = on_engine(shared, est, move |engine, session| {
+                engine.prepare(session, &sql)
+            })
+            .await
+            else {
+                return Ok(Flow::Quit);
+            };
+            match prepared {
                 Ok(prepared) => write_prepare_ok(est, prepared, caps),
                 Err(e) => est.io.queue(&err_payload(e.code, e.sql_state, e.message)),
             }
@@ -829,10 +903,14 @@ async fn dispatch(
             Counters::inc(&shared.counters.questions);
             match bind_execute(est, &body) {
                 Ok((prepared, params)) => {
-                    let (outcomes, error) =
-                        shared
-                            .engine
-                            .execute_prepared(&mut est.session, &prepared, &params);
+                    process.set("Execute", None, est.session.database().map(str::to_string));
+                    let Some((outcomes, error)) = on_engine(shared, est, move |engine, session| {
+                        engine.execute_prepared(session, &prepared, &params)
+                    })
+                    .await
+                    else {
+                        return Ok(Flow::Quit);
+                    };
                     write_outcomes(est, outcomes, error, caps, Protocol::Binary).await?;
                 }
                 Err((code, state, message)) => {
@@ -877,13 +955,22 @@ async fn dispatch(
                 .await?
         }
         Command::ProcessKill(id) => {
-            est.io
-                .send(&err_payload(
-                    1094,
-                    "HY000",
-                    format!("Unknown thread id: {id}"),
-                ))
-                .await?
+            use myseal_engine::Processes;
+            match shared.processes.kill(id, false, est.info.connection_id) {
+                true => {
+                    shared.engine.wake_lock_waiters();
+                    send_ok(est, 0, 0, "").await?
+                }
+                false => {
+                    est.io
+                        .send(&err_payload(
+                            1094,
+                            "HY000",
+                            format!("Unknown thread id: {id}"),
+                        ))
+                        .await?
+                }
+            }
         }
         Command::ChangeUser(_) => {
             est.io

@@ -8,6 +8,7 @@
 //! below this module looks at names again. Stages only flow forward: bind uses `plan`'s types,
 //! never the executor.
 
+pub(crate) mod dml;
 pub(crate) mod query;
 
 use sqlparser::ast::{
@@ -31,7 +32,7 @@ use crate::vars;
 use crate::{Engine, Session};
 
 /// Deepest expression/query nesting bound before ER 1436 (no stack overflow on hostile input).
-const MAX_DEPTH: usize = 200;
+const MAX_DEPTH: usize = 250;
 
 /// A bound expression with its type.
 #[derive(Clone, Debug)]
@@ -151,11 +152,11 @@ pub(crate) fn cmp_kind(a: &SqlType, b: &SqlType, dynamic: bool) -> CmpKind {
     if dynamic {
         return CmpKind::Dynamic;
     }
-    if a.base == BaseType::Null {
-        return cmp_kind(b, b, false);
-    }
-    if b.base == BaseType::Null {
-        return cmp_kind(a, a, false);
+    match (a.base == BaseType::Null, b.base == BaseType::Null) {
+        (true, true) => return CmpKind::Dynamic,
+        (true, false) => return cmp_kind(b, b, false),
+        (false, true) => return cmp_kind(a, a, false),
+        (false, false) => {}
     }
     let (ka, kb) = (a.result_kind(), b.result_kind());
     use ResultKind as K;
@@ -392,10 +393,16 @@ impl<'a> Binder<'a> {
         Ok(())
     }
 
-    /// Binds an expression in the current scope.
+    /// Binds an expression in the current scope. The recursive operator cases are handled in
+    /// small frames here so that a long operator chain does not exhaust the stack before the
+    /// depth limit (ER 1436) is reached; everything else is in `expr_inner`.
     pub(crate) fn expr(&mut self, e: &ast::Expr) -> Result<Bound, EngineError> {
         self.enter()?;
-        let r = self.expr_inner(e);
+        let r = match e {
+            ast::Expr::Nested(x) => self.expr(x),
+            ast::Expr::BinaryOp { left, op, right } => self.binary(left, op, right),
+            _ => self.expr_inner(e),
+        };
         self.depth -= 1;
         r
     }
@@ -413,6 +420,7 @@ impl<'a> Binder<'a> {
         Ok(r?.expr)
     }
 
+    #[inline(never)]
     fn expr_inner(&mut self, e: &ast::Expr) -> Result<Bound, EngineError> {
         use ast::Expr as E;
         match e {
@@ -970,7 +978,14 @@ impl<'a> Binder<'a> {
         })
     }
 
-    fn compare(&mut self, op: CmpOp, a: &ast::Expr, b: &ast::Expr) -> Result<Bound, EngineError> {
+    /// `(a, b) = (c, d)`.
+    #[inline(never)]
+    fn compare_rows(
+        &mut self,
+        op: CmpOp,
+        a: &ast::Expr,
+        b: &ast::Expr,
+    ) -> Result<Bound, EngineError> {
         if let (ast::Expr::Tuple(l), ast::Expr::Tuple(r)) = (a, b) {
             if l.len() != r.len() {
                 return Err(EngineError::operand_columns(l.len()));
@@ -995,6 +1010,13 @@ impl<'a> Binder<'a> {
             }
             return Err(EngineError::not_supported("row comparison with < or >"));
         }
+        Err(EngineError::operand_columns(1))
+    }
+
+    fn compare(&mut self, op: CmpOp, a: &ast::Expr, b: &ast::Expr) -> Result<Bound, EngineError> {
+        if matches!((a, b), (ast::Expr::Tuple(_), ast::Expr::Tuple(_))) {
+            return self.compare_rows(op, a, b);
+        }
         let x = self.expr(a)?;
         let y = self.expr(b)?;
         let kind = cmp_kind(&x.ty, &y.ty, is_dynamic(&x.expr) || is_dynamic(&y.expr));
@@ -1016,37 +1038,35 @@ impl<'a> Binder<'a> {
         if let Some(c) = cmp_op(op) {
             return self.compare(c, a, b);
         }
-        if *op == B::Assignment {
-            // `@x := expr`.
-            let target = match a {
-                ast::Expr::Identifier(id) if id.quote_style.is_none() => {
-                    id.value.strip_prefix('@').map(|v| v.to_lowercase())
-                }
-                _ => None,
-            };
-            let Some(name) = target.filter(|n| !n.starts_with('@')) else {
-                return Err(EngineError::parse_error(":=", 1));
-            };
-            let v = self.expr(b)?;
-            return Ok(Bound::new(
-                Expr::SetUserVar(name, Box::new(v.expr)),
-                v.ty,
-                v.nullable,
-            ));
-        }
-        // date ± INTERVAL n unit
-        if matches!(op, B::Plus | B::Minus) {
-            if let ast::Expr::Interval(iv) = b {
-                let d = self.expr(a)?;
-                return self.interval_call(d, iv, *op == B::Minus);
-            }
-            if let (ast::Expr::Interval(iv), B::Plus) = (a, op) {
-                let d = self.expr(b)?;
-                return self.interval_call(d, iv, false);
-            }
+        if *op == B::Assignment
+            || matches!(op, B::Plus | B::Minus)
+                && (matches!(a, ast::Expr::Interval(_)) || matches!(b, ast::Expr::Interval(_)))
+        {
+            return self.binary_special(a, op, b);
         }
         let x = self.expr(a)?;
         let y = self.expr(b)?;
+        let text = if matches!(
+            op,
+            B::Plus | B::Minus | B::Multiply | B::Divide | B::MyIntegerDivide | B::Modulo
+        ) {
+            arith_text(a, op, b)
+        } else {
+            std::sync::Arc::from("")
+        };
+        self.combine(op, x, y, text)
+    }
+
+    /// Builds the node of a binary operator over bound operands.
+    #[inline(never)]
+    fn combine(
+        &mut self,
+        op: &BinaryOperator,
+        x: Bound,
+        y: Bound,
+        text: std::sync::Arc<str>,
+    ) -> Result<Bound, EngineError> {
+        use BinaryOperator as B;
         let nullable = x.nullable || y.nullable;
         let arith = |op: ArithOp, x: Bound, y: Bound, s: &Self| {
             let dpi = s.div_precision_increment();
@@ -1055,7 +1075,15 @@ impl<'a> Binder<'a> {
                 || y.nullable
                 || matches!(op, ArithOp::Div | ArithOp::IntDiv | ArithOp::Mod);
             Bound::new(
-                Expr::Arith(op, Box::new(x.expr), Box::new(y.expr), ty.clone()),
+                Expr::Arith(
+                    op,
+                    Box::new(x.expr),
+                    Box::new(y.expr),
+                    Box::new(crate::plan::ArithInfo {
+                        ty: ty.clone(),
+                        text: text.clone(),
+                    }),
+                ),
                 ty,
                 nullable,
             )
@@ -1082,6 +1110,9 @@ impl<'a> Binder<'a> {
                 SqlType::bigint(),
                 nullable,
             ),
+            B::StringConcat if self.session.sql_mode_has("PIPES_AS_CONCAT") => {
+                return self.call_named("CONCAT", vec![x, y]);
+            }
             B::StringConcat => Bound::new(
                 Expr::Or(Box::new(x.expr), Box::new(y.expr)),
                 SqlType::bigint(),
@@ -1114,6 +1145,47 @@ impl<'a> Binder<'a> {
             ),
             other => return Err(EngineError::not_supported(&format!("operator {other}"))),
         })
+    }
+
+    /// `@x := expr` and `date ± INTERVAL n unit`.
+    #[inline(never)]
+    fn binary_special(
+        &mut self,
+        a: &ast::Expr,
+        op: &BinaryOperator,
+        b: &ast::Expr,
+    ) -> Result<Bound, EngineError> {
+        use BinaryOperator as B;
+        if *op == B::Assignment {
+            // `@x := expr`.
+            let target = match a {
+                ast::Expr::Identifier(id) if id.quote_style.is_none() => {
+                    id.value.strip_prefix('@').map(|v| v.to_lowercase())
+                }
+                _ => None,
+            };
+            let Some(name) = target.filter(|n| !n.starts_with('@')) else {
+                return Err(EngineError::parse_error(":=", 1));
+            };
+            let v = self.expr(b)?;
+            return Ok(Bound::new(
+                Expr::SetUserVar(name, Box::new(v.expr)),
+                v.ty,
+                v.nullable,
+            ));
+        }
+        // date ± INTERVAL n unit
+        if matches!(op, B::Plus | B::Minus) {
+            if let ast::Expr::Interval(iv) = b {
+                let d = self.expr(a)?;
+                return self.interval_call(d, iv, *op == B::Minus);
+            }
+            if let (ast::Expr::Interval(iv), B::Plus) = (a, op) {
+                let d = self.expr(b)?;
+                return self.interval_call(d, iv, false);
+            }
+        }
+        Err(EngineError::parse_error(&format!("{a} {op} {b}"), 1))
     }
 
     fn interval_call(
@@ -1482,8 +1554,14 @@ impl<'a> Binder<'a> {
             _ => None,
         };
         let Some(f) = special.or_else(|| Func::lookup(name)) else {
-            let db = self.session.database.clone().unwrap_or_default();
-            return Err(EngineError::unknown_function(&db, name));
+            // MySQL looks for a stored function in the current database.
+            let Some(db) = self.session.database.clone() else {
+                return Err(EngineError::no_db());
+            };
+            return Err(EngineError::unknown_function(
+                &db,
+                &name.to_ascii_lowercase(),
+            ));
         };
         let (min, max) = f.arity();
         if args.len() < min || args.len() > max {
@@ -1903,4 +1981,54 @@ fn cmp_op(op: &BinaryOperator) -> Option<CmpOp> {
         BinaryOperator::Spaceship => CmpOp::NullSafeEq,
         _ => return None,
     })
+}
+
+/// MySQL's printed form of an arithmetic expression, as ER 1690 quotes it:
+/// `(cast(0 as unsigned) - 1)`.
+fn arith_text(a: &ast::Expr, op: &BinaryOperator, b: &ast::Expr) -> std::sync::Arc<str> {
+    let op = match op {
+        BinaryOperator::MyIntegerDivide => "DIV".to_string(),
+        other => other.to_string(),
+    };
+    std::sync::Arc::from(format!("({} {} {})", sql_text(a), op, sql_text(b)))
+}
+
+/// An expression printed the way MySQL prints items in messages.
+pub(crate) fn sql_text(e: &ast::Expr) -> String {
+    match e {
+        ast::Expr::BinaryOp { left, op, right } => arith_text(left, op, right).to_string(),
+        ast::Expr::UnaryOp {
+            op: UnaryOperator::Minus,
+            expr,
+        } => format!("-({})", sql_text(expr)),
+        ast::Expr::Nested(inner) => sql_text(inner),
+        ast::Expr::Cast {
+            expr, data_type, ..
+        } => format!(
+            "cast({} as {})",
+            sql_text(expr),
+            data_type.to_string().to_ascii_lowercase()
+        ),
+        ast::Expr::Value(v) => match &v.value {
+            SqlValue::Number(n, _) => n.clone(),
+            SqlValue::SingleQuotedString(s) | SqlValue::DoubleQuotedString(s) => format!("'{s}'"),
+            other => other.to_string(),
+        },
+        ast::Expr::Function(f) => {
+            let args = match &f.args {
+                FunctionArguments::List(l) => l
+                    .args
+                    .iter()
+                    .map(|a| match a {
+                        FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => sql_text(e),
+                        other => other.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(","),
+                _ => String::new(),
+            };
+            format!("{}({args})", f.name.to_string().to_ascii_lowercase())
+        }
+        other => other.to_string(),
+    }
 }

@@ -513,6 +513,20 @@ impl Binder<'_> {
         let mut scope = base.clone();
         let table_no = scope.tables.len();
         match tf {
+            TableFactor::Table { name, .. }
+                if name.0.len() == 1
+                    && name_parts(name)
+                        .first()
+                        .is_some_and(|n| n.eq_ignore_ascii_case("dual")) =>
+            {
+                Ok((
+                    Node::Values {
+                        rows: vec![Vec::new()],
+                        width: 0,
+                    },
+                    scope,
+                ))
+            }
             TableFactor::Table { name, alias, .. }
                 if name.0.len() == 1
                     && self.cte_names.iter().any(|c| {

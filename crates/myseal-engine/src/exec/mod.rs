@@ -126,6 +126,11 @@ pub(crate) fn execute(
                 let consistent = parsed.head.contains("CONSISTENT");
                 Ok(txn::begin(engine, session, consistent, read_only))
             }
+            Statement::Kill { modifier, id } => {
+                let query_only = matches!(modifier, Some(sqlparser::ast::KillType::Query));
+                show::kill(engine, session, id, query_only)
+            }
+            Statement::ShowProcessList { full } => show::processlist(engine, session, full),
             Statement::Commit { end: false, .. } => Ok(txn::commit(engine, session)),
             Statement::Rollback {
                 savepoint: None, ..

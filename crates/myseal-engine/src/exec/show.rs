@@ -241,3 +241,81 @@ pub(crate) fn warnings(
         rows,
     })
 }
+
+/// KILL [CONNECTION | QUERY] id.
+pub(crate) fn kill(
+    engine: &Engine,
+    session: &mut Session,
+    id: u64,
+    query_only: bool,
+) -> Result<Outcome, EngineError> {
+    let unknown = || EngineError::new(1094, "HY000", format!("Unknown thread id: {id}"));
+    let Some(p) = engine.processes.get() else {
+        return Err(unknown());
+    };
+    let id32 = u32::try_from(id).map_err(|_| unknown())?;
+    if !p.kill(id32, query_only, session.info.connection_id) {
+        return Err(unknown());
+    }
+    engine.wake_lock_waiters();
+    if id32 == session.info.connection_id && !query_only {
+        return Err(EngineError::new(
+            1317,
+            "70100",
+            "Query execution was interrupted",
+        ));
+    }
+    Ok(crate::exec::ok(session, 0))
+}
+
+/// SHOW [FULL] PROCESSLIST.
+pub(crate) fn processlist(
+    engine: &Engine,
+    session: &mut Session,
+    full: bool,
+) -> Result<Outcome, EngineError> {
+    let _ = session;
+    let mut rows = engine.processes.get().map(|p| p.list()).unwrap_or_default();
+    rows.sort_by_key(|r| r.id);
+    let opt = |s: Option<String>| s.map(Value::str).unwrap_or(Value::Null);
+    let out = rows
+        .into_iter()
+        .map(|r| {
+            let info = r.info.map(|i| {
+                if full {
+                    i
+                } else {
+                    i.chars().take(100).collect()
+                }
+            });
+            vec![
+                Value::UInt(u64::from(r.id)),
+                Value::str(r.user),
+                Value::str(r.host),
+                opt(r.db),
+                Value::str(r.command),
+                Value::Int(i64::try_from(r.time).unwrap_or(i64::MAX)),
+                Value::str(r.state),
+                opt(info),
+            ]
+        })
+        .collect();
+    let mut id = string_column("Id", 21, false);
+    id.kind = ColumnKind::UInt;
+    id.unsigned = true;
+    let mut time = string_column("Time", 7, false);
+    time.kind = ColumnKind::Int;
+    Ok(Outcome::Rows {
+        columns: vec![
+            id,
+            string_column("User", 32, false),
+            string_column("Host", 261, false),
+            string_column("db", 64, true),
+            string_column("Command", 16, false),
+            time,
+            string_column("State", 30, true),
+            string_column("Info", if full { 65535 } else { 100 }, true),
+        ],
+        rows: out,
+    })
+}

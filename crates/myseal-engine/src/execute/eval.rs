@@ -11,7 +11,7 @@ use crate::error::EngineError;
 use crate::func::ArithOp;
 use crate::plan::{BitOp, CastTo, CmpKind, CmpOp, Expr, SessionValue, SubqueryKind};
 use crate::temporal::DateTime;
-use crate::types::{ResultKind, SqlType};
+use crate::types::ResultKind;
 use crate::value::{Dec, Value, compare as loose_compare};
 
 fn int(b: bool) -> Value {
@@ -92,8 +92,43 @@ fn cmp_result(op: CmpOp, o: Ordering) -> bool {
     }
 }
 
-/// Evaluates `e` over `row`.
+/// Evaluates `e` over `row`. The hot, recursive cases live in this small frame (deep operator
+/// chains must not exhaust the stack); the rest is in `eval_other`.
 pub(crate) fn eval(e: &Expr, row: &[Value], cx: &mut Ctx<'_>) -> Result<Value, EngineError> {
+    match e {
+        Expr::Const(v) => Ok(v.clone()),
+        Expr::Column(i) => Ok(row.get(*i).cloned().unwrap_or(Value::Null)),
+        Expr::Arith(op, a, b, info) => {
+            let x = eval(a, row, cx)?;
+            let y = eval(b, row, cx)?;
+            arith(*op, &x, &y, info, cx)
+        }
+        Expr::Cmp(op, kind, a, b) => {
+            let x = eval(a, row, cx)?;
+            let y = eval(b, row, cx)?;
+            Ok(compare_values(*op, *kind, &x, &y))
+        }
+        _ => eval_other(e, row, cx),
+    }
+}
+
+fn compare_values(op: CmpOp, kind: CmpKind, x: &Value, y: &Value) -> Value {
+    if op == CmpOp::NullSafeEq {
+        return int(match (x.is_null(), y.is_null()) {
+            (true, true) => true,
+            (false, false) => compare(kind, x, y) == Ordering::Equal,
+            _ => false,
+        });
+    }
+    if x.is_null() || y.is_null() {
+        Value::Null
+    } else {
+        int(cmp_result(op, compare(kind, x, y)))
+    }
+}
+
+#[inline(never)]
+fn eval_other(e: &Expr, row: &[Value], cx: &mut Ctx<'_>) -> Result<Value, EngineError> {
     Ok(match e {
         Expr::Const(v) => v.clone(),
         Expr::Column(i) => row.get(*i).cloned().unwrap_or(Value::Null),
@@ -318,7 +353,11 @@ pub(crate) fn eval(e: &Expr, row: &[Value], cx: &mut Ctx<'_>) -> Result<Value, E
             for a in args {
                 vals.push(eval(a, row, cx)?);
             }
-            f.eval(&vals, cx)?
+            let v = f.eval(&vals, cx)?;
+            if *f == crate::func::Func::Sleep {
+                return sleep(vals.first(), cx);
+            }
+            v
         }
         Expr::Cast(a, to) => {
             let v = eval(a, row, cx)?;
@@ -412,6 +451,34 @@ pub(crate) fn eval(e: &Expr, row: &[Value], cx: &mut Ctx<'_>) -> Result<Value, E
     })
 }
 
+/// SLEEP(n): sleeps in short slices so KILL QUERY (result 1, as MySQL) and
+/// max_execution_time (ER 3024) interrupt it.
+fn sleep(arg: Option<&Value>, cx: &mut Ctx<'_>) -> Result<Value, EngineError> {
+    let Some(d) = arg.and_then(crate::func::sleep_duration) else {
+        return Ok(Value::Int(0));
+    };
+    let end = std::time::Instant::now() + d;
+    loop {
+        if cx.cancel.load(std::sync::atomic::Ordering::Relaxed) {
+            return Ok(Value::Int(1));
+        }
+        let now = std::time::Instant::now();
+        if let Some(deadline) = cx.deadline
+            && now >= deadline
+        {
+            return Err(EngineError::new(
+                3024,
+                "HY000",
+                "Query execution was interrupted, maximum statement execution time exceeded",
+            ));
+        }
+        if now >= end {
+            return Ok(Value::Int(0));
+        }
+        std::thread::sleep((end - now).min(std::time::Duration::from_millis(20)));
+    }
+}
+
 fn subquery_rows(
     s: &crate::plan::Subquery,
     cx: &mut Ctx<'_>,
@@ -461,30 +528,14 @@ fn arith(
     op: ArithOp,
     x: &Value,
     y: &Value,
-    ty: &SqlType,
+    info: &crate::plan::ArithInfo,
     cx: &mut Ctx<'_>,
 ) -> Result<Value, EngineError> {
+    let ty = &info.ty;
     if x.is_null() || y.is_null() {
         return Ok(Value::Null);
     }
-    let overflow = |kind: &str| {
-        EngineError::out_of_range(
-            kind,
-            &format!(
-                "({} {} {})",
-                x.to_string_lossy().unwrap_or_default(),
-                match op {
-                    ArithOp::Add => "+",
-                    ArithOp::Sub => "-",
-                    ArithOp::Mul => "*",
-                    ArithOp::Div => "/",
-                    ArithOp::IntDiv => "DIV",
-                    ArithOp::Mod => "%",
-                },
-                y.to_string_lossy().unwrap_or_default()
-            ),
-        )
-    };
+    let overflow = |kind: &str| EngineError::out_of_range(kind, &info.text);
     match ty.result_kind() {
         ResultKind::Int if op != ArithOp::Div => {
             let a = x

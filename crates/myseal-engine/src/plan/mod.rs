@@ -116,6 +116,13 @@ pub(crate) struct Subquery {
     pub(crate) id: usize,
 }
 
+/// Result type and source text of an arithmetic node (the text is quoted by ER 1690).
+#[derive(Clone, Debug)]
+pub(crate) struct ArithInfo {
+    pub(crate) ty: SqlType,
+    pub(crate) text: std::sync::Arc<str>,
+}
+
 /// CAST targets.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum CastTo {
@@ -145,7 +152,7 @@ pub(crate) enum Expr {
     /// A scalar function.
     Func(Func, Vec<Expr>),
     /// Arithmetic; the result type decides integer/decimal/double arithmetic.
-    Arith(ArithOp, Box<Expr>, Box<Expr>, SqlType),
+    Arith(ArithOp, Box<Expr>, Box<Expr>, Box<ArithInfo>),
     /// Unary minus.
     Neg(Box<Expr>),
     /// Comparison.
@@ -369,7 +376,7 @@ impl Expr {
             | Expr::Session(_)) => e,
             Expr::Func(func, args) => Expr::Func(func, args.into_iter().map(&mut *f).collect()),
             Expr::Coalesce(args, t) => Expr::Coalesce(args.into_iter().map(&mut *f).collect(), t),
-            Expr::Arith(op, a, b, t) => Expr::Arith(op, bx!(a), bx!(b), t),
+            Expr::Arith(op, a, b, info) => Expr::Arith(op, bx!(a), bx!(b), info),
             Expr::Cmp(op, k, a, b) => Expr::Cmp(op, k, bx!(a), bx!(b)),
             Expr::And(a, b) => Expr::And(bx!(a), bx!(b)),
             Expr::Or(a, b) => Expr::Or(bx!(a), bx!(b)),

@@ -43,7 +43,7 @@ pub(crate) fn convert(
             Ok(())
         }
     };
-    Ok(match ty.result_kind() {
+    let stored = match ty.result_kind() {
         K::Int if ty.base == BaseType::Bit => Value::UInt(match v {
             Value::Bytes(b) => b.iter().fold(0u64, |a, x| (a << 8) | u64::from(*x)),
             other => other.to_i64().unwrap_or(0) as u64,
@@ -266,5 +266,21 @@ pub(crate) fn convert(
             }
             Value::Bytes(b)
         }
-    })
+    };
+    Ok(with_fsp(stored, ty))
+}
+
+/// Rounds the fraction of a temporal value to the column's fractional seconds precision, as
+/// MySQL stores into DATETIME(fsp), TIMESTAMP(fsp) and TIME(fsp) (half up; DATETIME(0) keeps
+/// no microseconds).
+fn with_fsp(v: Value, ty: &SqlType) -> Value {
+    let fsp = ty.scale.min(6);
+    match (ty.base, v) {
+        (BaseType::DateTime | BaseType::Timestamp, Value::DateTime(dt)) => Value::DateTime(
+            crate::temporal::round_datetime(dt, fsp)
+                .unwrap_or_else(|| crate::temporal::truncate_datetime(dt, fsp)),
+        ),
+        (BaseType::Time, Value::Time(t)) => Value::Time(crate::temporal::round_time(t, fsp)),
+        (_, v) => v,
+    }
 }

@@ -1,47 +1,206 @@
 //! INSERT/REPLACE, UPDATE, DELETE.
 //!
-//! <https://dev.mysql.com/doc/refman/8.4/en/insert.html>
+//! <https://dev.mysql.com/doc/refman/8.4/en/insert.html>,
+//! <https://dev.mysql.com/doc/refman/8.4/en/update.html>,
+//! <https://dev.mysql.com/doc/refman/8.4/en/delete.html>
+//!
+//! The rules, as InnoDB has them:
+//!
+//! - A writing statement works on the latest committed rows plus the transaction's own changes,
+//!   never on its snapshot, and locks every row it reads to change (the scan re-reads a row
+//!   once its lock is granted). It takes no REPEATABLE READ snapshot (`Reads::Locking`).
+//! - Before anything else it fails with 1792 in a READ ONLY transaction, and takes the shared
+//!   metadata lock of each table it uses, held to the end of the transaction.
+//! - An INSERT locks the primary key of each new row and each UNIQUE value it takes (NULLs take
+//!   none), so a second inserter of the same key waits for the first: 1062 when the first
+//!   commits, success when it rolls back. A row found holding one of those keys is locked and
+//!   read again before the statement acts on it (1062, IGNORE, REPLACE, ON DUPLICATE KEY UPDATE).
+//! - Each statement is atomic: it writes into the transaction's change set, which the caller
+//!   restores when the statement fails (`in_txn_as`).
+//! - Counting as MySQL's `sql_insert.cc`/`sql_update.cc`: affected rows are rows inserted +
+//!   deleted by REPLACE + updated by ON DUPLICATE KEY UPDATE (counted twice, or once per row
+//!   touched with CLIENT_FOUND_ROWS); UPDATE reports changed rows (matched rows with
+//!   CLIENT_FOUND_ROWS). Multi-row INSERT/REPLACE and INSERT ... SELECT say
+//!   `Records: N  Duplicates: D  Warnings: W`; UPDATE says `Rows matched: M  Changed: C
+//!   Warnings: W`.
 
+use std::collections::HashSet;
+use std::ops::Bound;
 use std::sync::Arc;
+use std::sync::atomic::Ordering as AtomicOrdering;
+use std::time::Duration;
 
-use sqlparser::ast::{self as ast};
+use sqlparser::ast;
 
+use crate::bind::dml::{Assigned, Assignment, JoinTable, Upsert, is_default, table_scope};
 use crate::bind::{Binder, name_parts};
 use crate::catalog::{ColumnDefault, TableDef};
 use crate::error::EngineError;
 use crate::execute::{self, Ctx, ReadMode};
-use crate::plan::{Access, Expr, LockMode, LockWait, Node, TableRef, optimize::optimize};
-use crate::storage::{self, key};
+use crate::plan::{
+    Access, Expr, LockMode, LockWait, Node, Plan, SortKey, TableRef, optimize::optimize,
+};
+use crate::storage::{self, key, key::Key};
 use crate::types::{BaseType, SqlType};
 use crate::value::{Dec, Value};
 use crate::{Engine, Outcome, Session};
 
-use super::{convert, in_txn, ok};
+use super::{Reads, convert, in_txn_as, ok};
 
 // ---------------------------------------------------------------------------------------------
-// DML
+// Shared by the statements
 
-fn target(
-    engine: &Engine,
-    session: &Session,
-    name: &ast::ObjectName,
-) -> Result<Arc<TableDef>, EngineError> {
-    let state = engine.store.latest();
-    let b = Binder::new(engine, session, &state);
-    let (s, t) = b.table_name(name)?;
-    b.table_def(&s, &t)
+/// ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION.
+fn read_only_error() -> EngineError {
+    EngineError::new(
+        1792,
+        "25006",
+        "Cannot execute statement in a READ ONLY transaction.",
+    )
 }
 
-/// Duplicate-key error for a unique index.
+/// Seconds a metadata lock waits (`lock_wait_timeout`).
+fn metadata_timeout(cx: &Ctx<'_>) -> Duration {
+    Duration::from_secs(
+        cx.session
+            .vars
+            .get("lock_wait_timeout")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(31_536_000),
+    )
+}
+
+/// Takes the shared metadata lock on each table for the rest of the transaction.
+pub(super) fn lock_tables(
+    cx: &mut Ctx<'_>,
+    ids: impl IntoIterator<Item = u64>,
+) -> Result<(), EngineError> {
+    let timeout = metadata_timeout(cx);
+    let cancel = cx.cancel.clone();
+    for id in ids {
+        cx.engine
+            .store
+            .lock_table(&mut *cx.txn, id, timeout, &cancel)?;
+    }
+    Ok(())
+}
+
+/// The start of every writing statement: 1792 in a READ ONLY transaction, then the metadata
+/// locks of the tables it writes.
+fn start_writing(cx: &mut Ctx<'_>, tables: &[&Arc<TableDef>]) -> Result<(), EngineError> {
+    if cx.txn.read_only {
+        return Err(read_only_error());
+    }
+    lock_tables(cx, tables.iter().map(|d| d.id))
+}
+
+/// The ids of the tables a plan scans (subqueries inside expressions aside).
+pub(super) fn plan_tables(node: &Node, out: &mut Vec<u64>) {
+    match node {
+        Node::Scan { table, .. } => {
+            if !out.contains(&table.def.id) {
+                out.push(table.def.id);
+            }
+        }
+        Node::Filter { input, .. }
+        | Node::Project { input, .. }
+        | Node::Aggregate { input, .. }
+        | Node::Sort { input, .. }
+        | Node::Limit { input, .. }
+        | Node::Distinct { input, .. } => plan_tables(input, out),
+        Node::Join { left, right, .. }
+        | Node::HashJoin { left, right, .. }
+        | Node::SetOp { left, right, .. } => {
+            plan_tables(left, out);
+            plan_tables(right, out);
+        }
+        Node::With { ctes, input } => {
+            for c in ctes {
+                plan_tables(&c.anchor, out);
+                if let Some((r, _)) = &c.recursive {
+                    plan_tables(r, out);
+                }
+            }
+            plan_tables(input, out);
+        }
+        Node::Values { .. }
+        | Node::Virtual { .. }
+        | Node::CteRef { .. }
+        | Node::RecursiveRef { .. } => {}
+    }
+}
+
+/// Makes every consistent-read scan of a plan a locking read FOR SHARE (the source of INSERT
+/// ... SELECT under REPEATABLE READ, as InnoDB reads it).
+fn share_scans(node: &mut Node) {
+    match node {
+        Node::Scan { lock, .. } => {
+            if *lock == LockMode::None {
+                *lock = LockMode::Share;
+            }
+        }
+        Node::Filter { input, .. }
+        | Node::Project { input, .. }
+        | Node::Aggregate { input, .. }
+        | Node::Sort { input, .. }
+        | Node::Limit { input, .. }
+        | Node::Distinct { input, .. } => share_scans(input),
+        Node::Join { left, right, .. }
+        | Node::HashJoin { left, right, .. }
+        | Node::SetOp { left, right, .. } => {
+            share_scans(left);
+            share_scans(right);
+        }
+        Node::With { ctes, input } => {
+            for c in ctes {
+                share_scans(&mut c.anchor);
+                if let Some((r, _)) = &mut c.recursive {
+                    share_scans(r);
+                }
+            }
+            share_scans(input);
+        }
+        Node::Values { .. }
+        | Node::Virtual { .. }
+        | Node::CteRef { .. }
+        | Node::RecursiveRef { .. } => {}
+    }
+}
+
+/// True when the statement calls `LAST_INSERT_ID(expr)`: its value then becomes the OK
+/// packet's insert id.
+fn sets_last_insert_id<V: ast::Visit>(stmt: &V) -> bool {
+    let found = ast::visit_expressions(stmt, |e| {
+        if let ast::Expr::Function(f) = e
+            && name_parts(&f.name)
+                .last()
+                .is_some_and(|n| n.eq_ignore_ascii_case("LAST_INSERT_ID"))
+            && matches!(&f.args, ast::FunctionArguments::List(l) if !l.args.is_empty())
+        {
+            return std::ops::ControlFlow::Break(());
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    found.is_break()
+}
+
+/// Duplicate-key error for index `idx` of `def`, with the values of `row`.
 fn duplicate(def: &TableDef, idx: usize, row: &[Value]) -> EngineError {
-    let index = &def.indexes[idx];
+    let Some(index) = def.indexes.get(idx) else {
+        return EngineError::new(1062, "23000", "Duplicate entry");
+    };
     let vals: Vec<String> = index
         .parts
         .iter()
         .map(|p| {
-            row.get(p.column)
+            let text = row
+                .get(p.column)
                 .and_then(|v| v.to_string_lossy())
-                .unwrap_or_else(|| "NULL".into())
+                .unwrap_or_else(|| "NULL".into());
+            match p.prefix {
+                Some(n) => text.chars().take(n as usize).collect(),
+                None => text,
+            }
         })
         .collect();
     EngineError::new(
@@ -56,296 +215,117 @@ fn duplicate(def: &TableDef, idx: usize, row: &[Value]) -> EngineError {
     )
 }
 
-/// Finds a row (other than `own_pk`) that conflicts with `row` on a unique index, in the latest
-/// state plus own changes, after locking the unique values. Returns (index, conflicting pk).
+/// Locks a row (by primary key or row id) exclusively, waiting per innodb_lock_wait_timeout.
+fn lock_row(cx: &mut Ctx<'_>, def: &TableDef, pk: &Key) -> Result<(), EngineError> {
+    execute::ops_lock_row(cx, def.id, pk, true).map(|_| ())
+}
+
+/// Locks the value `prefix` of UNIQUE index `idx` exclusively.
+fn lock_unique_value(
+    cx: &mut Ctx<'_>,
+    def: &TableDef,
+    idx: usize,
+    prefix: &[u8],
+) -> Result<(), EngineError> {
+    // 0xFF never starts a primary key (0x00/0x01) or a row id below 2^56.
+    let mut k = Vec::with_capacity(prefix.len() + 3);
+    k.push(0xFF);
+    k.extend_from_slice(&u16::try_from(idx + 1).unwrap_or(u16::MAX).to_be_bytes());
+    k.extend_from_slice(prefix);
+    execute::ops_lock_row(cx, def.id, &key::key(&k), true).map(|_| ())
+}
+
+/// The latest committed state of a table plus own changes.
+fn latest_view(cx: &Ctx<'_>, def: &TableDef) -> Result<storage::TableView, EngineError> {
+    cx.view(def, ReadMode::Latest)
+        .ok_or_else(|| EngineError::no_such_table(&def.schema, &def.name))
+}
+
+/// A row holding a key that a row being written wants.
+struct Conflict {
+    /// The index (position in `TableDef::indexes`) whose key collides.
+    index: usize,
+    /// The primary key (or row id) of the row holding it.
+    pk: Key,
+    /// That row, locked, as committed now (plus own changes).
+    row: Vec<Value>,
+}
+
+/// Locks the keys `row` (to be stored at `pk`) takes, its primary key and its UNIQUE values
+/// without NULLs, and returns the first row other than `own` (the row being updated) holding
+/// one of them. The holder is locked before it is returned, and looked at again once locked:
+/// a transaction that held it may have changed or deleted it meanwhile.
 fn find_conflict(
     cx: &mut Ctx<'_>,
-    def: &Arc<TableDef>,
+    def: &TableDef,
     row: &[Value],
-    pk: &key::Key,
-    own_pk: Option<&key::Key>,
-) -> Result<Option<(usize, key::Key)>, EngineError> {
+    pk: &Key,
+    own: Option<&Key>,
+) -> Result<Option<Conflict>, EngineError> {
     let has_pk = def.primary().is_some();
     if has_pk {
-        execute::ops_lock_row(cx, def.id, pk, true)?;
+        lock_row(cx, def, pk)?;
     }
-    let view = cx
-        .view(def, ReadMode::Latest)
-        .ok_or_else(|| EngineError::no_such_table(&def.schema, &def.name))?;
-    if has_pk && own_pk != Some(pk) && view.get(pk).is_some() {
-        return Ok(Some((0, pk.clone())));
-    }
+    let mut uniques = Vec::new();
     for (i, index) in def.indexes.iter().enumerate() {
         if index.primary || !index.unique || storage::index_has_null(def, i, row) {
             continue;
         }
         let prefix = storage::index_prefix(def, i, row);
-        let mut lk = vec![u8::try_from(i + 1).unwrap_or(255)];
-        lk.extend_from_slice(&prefix);
-        execute::ops_lock_row(cx, def.id, &key::key(&lk), true)?;
-        let hi = match key::prefix_successor(&prefix) {
-            Some(s) => std::ops::Bound::Excluded(key::key(&s)),
-            None => std::ops::Bound::Unbounded,
-        };
-        let lo = std::ops::Bound::Included(key::key(&prefix));
-        for (_, other) in view.index_batch(i, &lo, &hi, false, None, 4) {
-            if Some(&other) != own_pk {
-                return Ok(Some((i, other)));
+        lock_unique_value(cx, def, i, &prefix)?;
+        uniques.push((i, prefix));
+    }
+    // A holder that changes while this waits for it is looked for again; each round waits for
+    // a lock, so this ends, but it need not go round forever either.
+    for _ in 0..16 {
+        let view = latest_view(cx, def)?;
+        if has_pk
+            && own != Some(pk)
+            && let Some(r) = view.get(pk)
+        {
+            return Ok(Some(Conflict {
+                index: 0,
+                pk: pk.clone(),
+                row: r.to_vec(),
+            }));
+        }
+        let mut found = None;
+        'indexes: for (i, prefix) in &uniques {
+            let lo = Bound::Included(key::key(prefix));
+            let hi = match key::prefix_successor(prefix) {
+                Some(s) => Bound::Excluded(key::key(&s)),
+                None => Bound::Unbounded,
+            };
+            for (_, other) in view.index_batch(*i, &lo, &hi, false, None, 4) {
+                if Some(&other) != own && other != *pk {
+                    found = Some((*i, other));
+                    break 'indexes;
+                }
             }
+        }
+        let Some((index, other)) = found else {
+            return Ok(None);
+        };
+        lock_row(cx, def, &other)?;
+        let fresh = latest_view(cx, def)?.get(&other);
+        if let Some(r) = fresh
+            && !storage::index_has_null(def, index, &r)
+            && uniques
+                .iter()
+                .any(|(i, p)| *i == index && storage::index_prefix(def, index, &r) == *p)
+        {
+            return Ok(Some(Conflict {
+                index,
+                pk: other,
+                row: r.to_vec(),
+            }));
         }
     }
     Ok(None)
 }
 
-pub(super) fn insert(
-    engine: &Engine,
-    session: &mut Session,
-    ins: &ast::Insert,
-) -> Result<Outcome, EngineError> {
-    let name = match &ins.table {
-        ast::TableObject::TableName(n) => n.clone(),
-        _ => return Err(EngineError::not_supported("INSERT into a table function")),
-    };
-    let def = target(engine, session, &name)?;
-    if ins.on.is_some() {
-        return Err(EngineError::not_supported(
-            "INSERT ... ON DUPLICATE KEY UPDATE",
-        ));
-    }
-    let ignore = ins.ignore;
-    let replace = ins.replace_into;
-    // Target columns.
-    let positions: Vec<usize> = if ins.columns.is_empty() {
-        (0..def.columns.len()).collect()
-    } else {
-        let mut v = Vec::new();
-        for c in &ins.columns {
-            let cname = name_parts(c).pop().unwrap_or_default();
-            let p = def
-                .column_index(&cname)
-                .ok_or_else(|| EngineError::bad_field(&cname, "field list"))?;
-            if v.contains(&p) {
-                return Err(EngineError::new(
-                    1110,
-                    "42000",
-                    format!("Column '{cname}' specified twice"),
-                ));
-            }
-            v.push(p);
-        }
-        v
-    };
-    let Some(source) = &ins.source else {
-        return Err(EngineError::not_supported("INSERT without VALUES"));
-    };
-    // Source rows: VALUES bound without a scope, or a SELECT plan.
-    let state = engine.store.latest();
-    let mut value_rows: Option<Vec<Vec<Option<Expr>>>> = None;
-    let mut select_plan = None;
-    {
-        let mut b = Binder::new(engine, session, &state);
-        match &*source.body {
-            ast::SetExpr::Values(vals) => {
-                let mut rows = Vec::new();
-                for r in vals.rows.iter().map(|p| &p.content) {
-                    if r.len() != positions.len() {
-                        return Err(EngineError::new(
-                            1136,
-                            "21S01",
-                            format!(
-                                "Column count doesn't match value count at row {}",
-                                rows.len() + 1
-                            ),
-                        ));
-                    }
-                    let mut out = Vec::new();
-                    for e in r {
-                        if matches!(e, ast::Expr::Identifier(i) if i.value.eq_ignore_ascii_case("DEFAULT") && i.quote_style.is_none())
-                        {
-                            out.push(None);
-                        } else {
-                            out.push(Some(b.expr(e)?.expr));
-                        }
-                    }
-                    rows.push(out);
-                }
-                value_rows = Some(rows);
-            }
-            _ => {
-                let (root, cols) = b.query_plan(source)?;
-                if cols.len() != positions.len() {
-                    return Err(EngineError::new(
-                        1136,
-                        "21S01",
-                        "Column count doesn't match value count at row 1",
-                    ));
-                }
-                select_plan = Some(crate::plan::Plan {
-                    root: optimize(root),
-                    columns: cols,
-                    registers: b.registers,
-                    subqueries: b.subqueries,
-                    ctes: 0,
-                });
-            }
-        }
-    }
-    let strict = session.strict() && !ignore;
-    let (affected, last_id, info) = in_txn(engine, session, |cx| {
-        let sources: Vec<Vec<Option<Value>>> = match (&value_rows, &select_plan) {
-            (Some(rows), _) => {
-                let mut out = Vec::with_capacity(rows.len());
-                for r in rows {
-                    let mut vals = Vec::with_capacity(r.len());
-                    for e in r {
-                        vals.push(match e {
-                            Some(e) => Some(execute::eval(e, &[], cx)?),
-                            None => None,
-                        });
-                    }
-                    out.push(vals);
-                }
-                out
-            }
-            (None, Some(plan)) => {
-                let mut out = Vec::new();
-                execute::run_plan(plan, cx, &mut |r| {
-                    out.push(r.into_iter().map(Some).collect());
-                    Ok(())
-                })?;
-                out
-            }
-            _ => Vec::new(),
-        };
-        let mut affected = 0u64;
-        let mut first_auto = 0u64;
-        let mut dups = 0u64;
-        let mut warnings = Vec::new();
-        let auto_col = def.auto_increment_column();
-        for (rn, src) in sources.into_iter().enumerate() {
-            let rown = rn as u64 + 1;
-            let mut row = vec![Value::Null; def.columns.len()];
-            let mut given = vec![false; def.columns.len()];
-            for (p, v) in positions.iter().zip(src) {
-                if let Some(v) = v {
-                    row[*p] = v;
-                    given[*p] = true;
-                }
-            }
-            for (i, c) in def.columns.iter().enumerate() {
-                if given[i] {
-                    if row[i].is_null() && !c.nullable && !c.auto_increment {
-                        let msg = format!("Column '{}' cannot be null", c.name);
-                        if strict || value_rows.as_ref().is_some_and(|r| r.len() == 1) {
-                            return Err(EngineError::new(1048, "23000", msg));
-                        }
-                        warnings.push((1048, msg));
-                        row[i] = implicit_default(&c.ty);
-                        continue;
-                    }
-                    row[i] = convert(&row[i], &c.ty, strict, &c.name, rown, &mut warnings)?;
-                    continue;
-                }
-                row[i] = match &c.default {
-                    ColumnDefault::Value(v) => v.clone(),
-                    ColumnDefault::CurrentTimestamp(_) => Value::DateTime(cx.now),
-                    ColumnDefault::Expr(_) => Value::Null,
-                    ColumnDefault::None if c.nullable || c.auto_increment => Value::Null,
-                    ColumnDefault::None => {
-                        let msg = format!("Field '{}' doesn't have a default value", c.name);
-                        if strict {
-                            return Err(EngineError::new(1364, "HY000", msg));
-                        }
-                        warnings.push((1364, msg));
-                        implicit_default(&c.ty)
-                    }
-                };
-            }
-            if let Some(a) = auto_col {
-                let v = row[a].to_i64().unwrap_or(0);
-                if row[a].is_null() || v == 0 {
-                    let next = def
-                        .counters
-                        .auto_increment
-                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    row[a] = convert(
-                        &Value::UInt(next),
-                        &def.columns[a].ty,
-                        true,
-                        &def.columns[a].name,
-                        rown,
-                        &mut warnings,
-                    )?;
-                    if first_auto == 0 {
-                        first_auto = next;
-                    }
-                } else if v > 0 {
-                    let v = v as u64;
-                    let _ = def
-                        .counters
-                        .auto_increment
-                        .fetch_max(v + 1, std::sync::atomic::Ordering::Relaxed);
-                }
-            }
-            let pk = match storage::primary_key(&def, &row) {
-                Some(k) => k,
-                None => key::row_id_key(
-                    def.counters
-                        .row_id
-                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-                ),
-            };
-            loop {
-                match find_conflict(cx, &def, &row, &pk, None)? {
-                    None => break,
-                    Some((idx, other)) => {
-                        if replace {
-                            cx.txn.put(&def, &other, None);
-                            affected += 1;
-                            continue;
-                        }
-                        if ignore {
-                            let e = duplicate(&def, idx, &row);
-                            warnings.push((1062, e.message));
-                            dups += 1;
-                            break;
-                        }
-                        return Err(duplicate(&def, idx, &row));
-                    }
-                }
-            }
-            if ignore && dups > 0 && find_conflict(cx, &def, &row, &pk, None)?.is_some() {
-                continue;
-            }
-            cx.txn.put(&def, &pk, Some(row.into()));
-            affected += 1;
-        }
-        for (code, msg) in warnings {
-            cx.session.add_warning("Warning", code, msg);
-        }
-        let n = positions.len().max(1);
-        let _ = n;
-        let rows_n = match (&value_rows, affected) {
-            (Some(r), _) => r.len() as u64,
-            (None, a) => a,
-        };
-        let info = if rows_n > 1 || select_plan.is_some() {
-            format!(
-                "Records: {rows_n}  Duplicates: {dups}  Warnings: {}",
-                cx.session.warning_count()
-            )
-        } else {
-            String::new()
-        };
-        Ok((affected, first_auto, info))
-    })?;
-    if last_id != 0 {
-        session.last_insert_id = last_id;
-    }
-    session.row_count = affected as i64;
-    Ok(ok(session, affected, last_id, info))
-}
-
+/// MySQL's "implicit default" of a type: what a NOT NULL column gets instead of NULL when the
+/// error is only a warning.
 fn implicit_default(ty: &SqlType) -> Value {
     use crate::types::ResultKind as K;
     match ty.result_kind() {
@@ -361,7 +341,19 @@ fn implicit_default(ty: &SqlType) -> Value {
             scale: u32::from(ty.scale),
         }),
         K::Real => Value::Double(0.0),
-        K::String => Value::str(""),
+        K::String => {
+            if ty.base == BaseType::Enum {
+                let first = ty
+                    .elements
+                    .as_deref()
+                    .and_then(|e| e.first())
+                    .cloned()
+                    .unwrap_or_default();
+                Value::str(first)
+            } else {
+                Value::str("")
+            }
+        }
         K::Temporal => match ty.base {
             BaseType::Date => Value::Date(Default::default()),
             BaseType::Time => Value::Time(Default::default()),
@@ -370,40 +362,738 @@ fn implicit_default(ty: &SqlType) -> Value {
     }
 }
 
-/// The rows of `def` matching WHERE, locked for update, with their primary keys.
-fn matching_rows(
-    engine: &Engine,
-    session: &Session,
-    def: &Arc<TableDef>,
-    alias: Option<&str>,
-    selection: Option<&ast::Expr>,
-) -> Result<(Node, usize), EngineError> {
-    let state = engine.store.latest();
-    let mut b = Binder::new(engine, session, &state);
-    let alias = alias
-        .map(str::to_string)
-        .unwrap_or_else(|| def.name.clone());
-    let mut scope = crate::bind::Scope::default();
+/// Bound `DEFAULT (expr)` expressions of a table's columns (None for other defaults).
+fn default_exprs(b: &mut Binder<'_>, def: &TableDef) -> Result<Vec<Option<Expr>>, EngineError> {
+    let dialect = sqlparser::dialect::MySqlDialect {};
+    let mut out = Vec::with_capacity(def.columns.len());
     for c in &def.columns {
-        scope.cols.push(crate::bind::ScopeCol {
-            table: Some(alias.clone()),
-            schema: def.schema.clone(),
-            name: c.name.clone(),
-            ty: c.ty.clone(),
-            nullable: c.nullable,
-            origin: None,
-            flags: 0,
-            merged: false,
-            table_no: 0,
+        out.push(match &c.default {
+            ColumnDefault::Expr(text) => {
+                let e = sqlparser::parser::Parser::new(&dialect)
+                    .try_with_sql(text)
+                    .and_then(|mut p| p.parse_expr())
+                    .map_err(|_| EngineError::parse_error(text, 1))?;
+                Some(b.expr(&e)?.expr)
+            }
+            _ => None,
         });
     }
-    scope.tables.push(def.clone());
-    b.set_scope(scope);
+    Ok(out)
+}
+
+/// The value `DEFAULT` stands for in column `c` (before conversion; None: it has none).
+fn default_value(
+    cx: &mut Ctx<'_>,
+    def: &TableDef,
+    exprs: &[Option<Expr>],
+    c: usize,
+) -> Result<Option<Value>, EngineError> {
+    let Some(col) = def.columns.get(c) else {
+        return Ok(None);
+    };
+    Ok(match &col.default {
+        ColumnDefault::Value(v) => Some(v.clone()),
+        ColumnDefault::CurrentTimestamp(fsp) => Some(Value::DateTime(
+            crate::temporal::truncate_datetime(cx.now, *fsp),
+        )),
+        ColumnDefault::Expr(_) => match exprs.get(c) {
+            Some(Some(e)) => Some(execute::eval(e, &[], cx)?),
+            _ => Some(Value::Null),
+        },
+        ColumnDefault::None if col.nullable || col.auto_increment => Some(Value::Null),
+        ColumnDefault::None => None,
+    })
+}
+
+/// The session's LIMIT of a single-table UPDATE/DELETE (a literal, as MySQL's grammar has it).
+fn limit_of(l: Option<&ast::Expr>) -> Result<Option<u64>, EngineError> {
+    match l {
+        None => Ok(None),
+        Some(ast::Expr::Value(v)) => match &v.value {
+            ast::Value::Number(n, _) => n
+                .parse()
+                .map(Some)
+                .map_err(|_| EngineError::parse_error(n, 1)),
+            _ => Err(EngineError::parse_error(&v.to_string(), 1)),
+        },
+        Some(other) => Err(EngineError::parse_error(&other.to_string(), 1)),
+    }
+}
+
+/// Sorts keyed rows by ORDER BY keys (NULLs first ascending, as MySQL).
+fn sort_rows(
+    cx: &mut Ctx<'_>,
+    keys: &[SortKey],
+    rows: Vec<(Key, execute::Row)>,
+) -> Result<Vec<(Key, execute::Row)>, EngineError> {
+    if keys.is_empty() {
+        return Ok(rows);
+    }
+    let mut keyed = Vec::with_capacity(rows.len());
+    for (pk, row) in rows {
+        let mut k = Vec::with_capacity(keys.len());
+        for key in keys {
+            k.push(execute::eval(&key.expr, &row, cx)?);
+        }
+        keyed.push((k, pk, row));
+    }
+    keyed.sort_by(|a, b| {
+        for (i, key) in keys.iter().enumerate() {
+            let (x, y) = (&a.0[i], &b.0[i]);
+            let o = match (x.is_null(), y.is_null()) {
+                (true, true) => std::cmp::Ordering::Equal,
+                (true, false) => std::cmp::Ordering::Less,
+                (false, true) => std::cmp::Ordering::Greater,
+                _ => execute::compare(key.kind, x, y),
+            };
+            let o = if key.desc { o.reverse() } else { o };
+            if o != std::cmp::Ordering::Equal {
+                return o;
+            }
+        }
+        std::cmp::Ordering::Equal
+    });
+    Ok(keyed.into_iter().map(|(_, pk, row)| (pk, row)).collect())
+}
+
+/// Stores `v` into column `c` of an UPDATE's new row: NULL into NOT NULL is 1048 (in strict
+/// mode, else a warning and the implicit default), then the column's conversion.
+fn assign(
+    def: &TableDef,
+    c: usize,
+    v: Value,
+    strict: bool,
+    rown: u64,
+    warnings: &mut Vec<(u16, String)>,
+) -> Result<Value, EngineError> {
+    let Some(col) = def.columns.get(c) else {
+        return Ok(v);
+    };
+    if v.is_null() && !col.nullable {
+        let msg = format!("Column '{}' cannot be null", col.name);
+        if strict {
+            return Err(EngineError::new(1048, "23000", msg));
+        }
+        warnings.push((1048, msg));
+        return Ok(implicit_default(&col.ty));
+    }
+    convert(&v, &col.ty, strict, &col.name, rown, warnings)
+}
+
+/// Sets the `ON UPDATE CURRENT_TIMESTAMP` columns not assigned explicitly; called only for a
+/// row that changes.
+fn touch_timestamps(
+    cx: &Ctx<'_>,
+    def: &TableDef,
+    new: &mut [Value],
+    assigned: &[usize],
+    warnings: &mut Vec<(u16, String)>,
+) -> Result<(), EngineError> {
+    for (i, c) in def.columns.iter().enumerate() {
+        if c.on_update_now
+            && !assigned.contains(&i)
+            && let Some(slot) = new.get_mut(i)
+        {
+            *slot = convert(&Value::DateTime(cx.now), &c.ty, false, &c.name, 1, warnings)?;
+        }
+    }
+    Ok(())
+}
+
+/// Moves a row from `old_pk` to its new primary key if that changed, and stores it.
+fn store_update(
+    cx: &mut Ctx<'_>,
+    def: &Arc<TableDef>,
+    old_pk: &Key,
+    new_pk: &Key,
+    new: Vec<Value>,
+) {
+    if new_pk != old_pk {
+        cx.txn.put(def, old_pk, None);
+    }
+    cx.txn.put(def, new_pk, Some(new.into()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// INSERT / REPLACE
+
+/// Where the rows of an INSERT come from.
+enum Source {
+    /// VALUES rows or the one row of `INSERT ... SET`: an expression per target column, None
+    /// for `DEFAULT`. Expressions see the row being built (earlier columns already set).
+    Rows(Vec<Vec<Option<Expr>>>),
+    /// INSERT ... SELECT.
+    Select(Box<Plan>),
+}
+
+/// A bound INSERT / REPLACE.
+struct InsertStmt {
+    def: Arc<TableDef>,
+    /// Target column positions, in the order values come.
+    positions: Vec<usize>,
+    source: Source,
+    upsert: Option<Upsert>,
+    defaults: Vec<Option<Expr>>,
+    registers: usize,
+    ignore: bool,
+    replace: bool,
+    /// Strict mode and no IGNORE: conversion problems are errors.
+    strict: bool,
+    sets_last_insert_id: bool,
+}
+
+/// What an INSERT did, counted as MySQL's `COPY_INFO`.
+#[derive(Default)]
+struct InsertCounts {
+    /// Rows the statement tried to write.
+    records: u64,
+    /// Rows inserted, plus rows changed by ON DUPLICATE KEY UPDATE.
+    copied: u64,
+    /// Rows REPLACE deleted.
+    deleted: u64,
+    /// Rows ON DUPLICATE KEY UPDATE changed.
+    updated: u64,
+    /// Rows ON DUPLICATE KEY UPDATE found, changed or not.
+    touched: u64,
+    /// The first AUTO_INCREMENT value generated for a row that was inserted.
+    first_generated: Option<u64>,
+    /// The AUTO_INCREMENT column of the last row written.
+    last_auto: Option<u64>,
+    /// Warnings so far (IGNORE, relaxed conversions).
+    warnings: Vec<(u16, String)>,
+}
+
+fn insert_columns(def: &TableDef, columns: &[ast::ObjectName]) -> Result<Vec<usize>, EngineError> {
+    if columns.is_empty() {
+        return Ok((0..def.columns.len()).collect());
+    }
+    let mut v = Vec::with_capacity(columns.len());
+    for c in columns {
+        let cname = name_parts(c).pop().unwrap_or_default();
+        let p = def
+            .column_index(&cname)
+            .ok_or_else(|| EngineError::bad_field(&cname, "field list"))?;
+        if v.contains(&p) {
+            return Err(EngineError::new(
+                1110,
+                "42000",
+                format!("Column '{cname}' specified twice"),
+            ));
+        }
+        v.push(p);
+    }
+    Ok(v)
+}
+
+fn count_mismatch(row: usize) -> EngineError {
+    EngineError::new(
+        1136,
+        "21S01",
+        format!("Column count doesn't match value count at row {row}"),
+    )
+}
+
+fn bind_insert(
+    engine: &Engine,
+    session: &Session,
+    ins: &ast::Insert,
+) -> Result<InsertStmt, EngineError> {
+    let name = match &ins.table {
+        ast::TableObject::TableName(n) => n,
+        _ => return Err(EngineError::not_supported("INSERT into a table function")),
+    };
+    let state = engine.store.latest();
+    let mut b = Binder::new(engine, session, &state);
+    let (schema, table) = b.table_name(name)?;
+    let def = b.table_def(&schema, &table)?;
+    let defaults = default_exprs(&mut b, &def)?;
+    b.set_scope(table_scope(&def, &def.name));
+    let (positions, source) = if !ins.assignments.is_empty() {
+        // INSERT ... SET a = 1, b = 2: one row.
+        let mut positions = Vec::with_capacity(ins.assignments.len());
+        let mut row = Vec::with_capacity(ins.assignments.len());
+        for a in &ins.assignments {
+            let cols = match &a.target {
+                ast::AssignmentTarget::ColumnName(n) => vec![n.clone()],
+                ast::AssignmentTarget::Tuple(_) => {
+                    return Err(EngineError::not_supported("tuple assignment"));
+                }
+            };
+            let p = insert_columns(&def, &cols)?.pop().unwrap_or(0);
+            if positions.contains(&p) {
+                let cname = def
+                    .columns
+                    .get(p)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default();
+                return Err(EngineError::new(
+                    1110,
+                    "42000",
+                    format!("Column '{cname}' specified twice"),
+                ));
+            }
+            positions.push(p);
+            row.push(if is_default(&a.value) {
+                None
+            } else {
+                Some(b.expr(&a.value)?.expr)
+            });
+        }
+        (positions, Source::Rows(vec![row]))
+    } else {
+        let Some(query) = &ins.source else {
+            return Err(EngineError::not_supported("INSERT without VALUES"));
+        };
+        let positions = insert_columns(&def, &ins.columns)?;
+        match &*query.body {
+            ast::SetExpr::Values(vals)
+                if query.order_by.is_none() && query.limit_clause.is_none() =>
+            {
+                let mut rows = Vec::with_capacity(vals.rows.len());
+                for r in vals.rows.iter().map(|p| &p.content) {
+                    // `VALUES ()` without a column list: every column gets its default.
+                    if r.is_empty() && ins.columns.is_empty() {
+                        rows.push(Vec::new());
+                        continue;
+                    }
+                    if r.len() != positions.len() {
+                        return Err(count_mismatch(rows.len() + 1));
+                    }
+                    let mut out = Vec::with_capacity(r.len());
+                    for e in r {
+                        out.push(if is_default(e) {
+                            None
+                        } else {
+                            Some(b.expr(e)?.expr)
+                        });
+                    }
+                    rows.push(out);
+                }
+                (positions, Source::Rows(rows))
+            }
+            _ => {
+                // One binder for the whole statement: registers and subquery cache slots
+                // stay distinct.
+                let (root, cols) = b.query_plan(query)?;
+                if cols.len() != positions.len() {
+                    return Err(count_mismatch(1));
+                }
+                let plan = Plan {
+                    root: optimize(root),
+                    columns: cols,
+                    registers: b.registers,
+                    subqueries: b.subqueries,
+                    ctes: b.ctes,
+                };
+                (positions, Source::Select(Box::new(plan)))
+            }
+        }
+    };
+    let upsert = match &ins.on {
+        None => None,
+        Some(ast::OnInsert::DuplicateKeyUpdate(sets)) => {
+            Some(b.upsert(&def, ins.insert_alias.as_ref(), sets)?)
+        }
+        Some(_) => return Err(EngineError::not_supported("INSERT ... ON CONFLICT")),
+    };
+    let ignore = ins.ignore;
+    Ok(InsertStmt {
+        def,
+        positions,
+        source,
+        upsert,
+        defaults,
+        registers: b.registers,
+        ignore,
+        replace: ins.replace_into,
+        strict: session.strict() && !ignore,
+        sets_last_insert_id: sets_last_insert_id(ins),
+    })
+}
+
+pub(super) fn insert(
+    engine: &Engine,
+    session: &mut Session,
+    ins: &ast::Insert,
+) -> Result<Outcome, EngineError> {
+    let stmt = bind_insert(engine, session, ins)?;
+    let found_rows_flag = session.found_rows_flag;
+    let (mut counts, lid_during) = in_txn_as(engine, session, Reads::Locking, |cx| {
+        start_writing(cx, &[&stmt.def])?;
+        cx.regs.resize(stmt.registers.max(16), Value::Null);
+        let mut counts = InsertCounts::default();
+        match &stmt.source {
+            Source::Rows(rows) => {
+                let single = rows.len() == 1;
+                for (n, exprs) in rows.iter().enumerate() {
+                    let rown = n as u64 + 1;
+                    let row = build_row(
+                        cx,
+                        &stmt,
+                        RowValues::Exprs(exprs),
+                        rown,
+                        single,
+                        &mut counts.warnings,
+                    )?;
+                    write_row(cx, &stmt, row, rown, &mut counts)?;
+                }
+            }
+            Source::Select(plan) => {
+                let mut plan = Plan::clone(plan);
+                let mut tables = Vec::new();
+                plan_tables(&plan.root, &mut tables);
+                lock_tables(cx, tables)?;
+                if cx.txn.keeps_snapshot() {
+                    share_scans(&mut plan.root);
+                }
+                // Read the source fully before writing: it may be the target table.
+                let mut rows = Vec::new();
+                execute::run_plan(&plan, cx, &mut |r| {
+                    rows.push(r);
+                    Ok(())
+                })?;
+                for (n, values) in rows.into_iter().enumerate() {
+                    let rown = n as u64 + 1;
+                    let row = build_row(
+                        cx,
+                        &stmt,
+                        RowValues::Values(values),
+                        rown,
+                        false,
+                        &mut counts.warnings,
+                    )?;
+                    write_row(cx, &stmt, row, rown, &mut counts)?;
+                }
+            }
+        }
+        let lid_during = cx.session.last_insert_id;
+        Ok((counts, lid_during))
+    })?;
+    for (code, msg) in std::mem::take(&mut counts.warnings) {
+        session.add_warning("Warning", code, msg);
+    }
+    let affected = counts.copied
+        + counts.deleted
+        + if found_rows_flag {
+            counts.touched
+        } else {
+            counts.updated
+        };
+    let has_auto = stmt.def.auto_increment_column().is_some();
+    let insert_id = match counts.first_generated {
+        Some(id) => id,
+        None if stmt.sets_last_insert_id => lid_during,
+        None if has_auto && counts.copied > 0 => counts.last_auto.unwrap_or(0),
+        None => 0,
+    };
+    if let Some(id) = counts.first_generated {
+        session.last_insert_id = id;
+    }
+    session.row_count = i64::try_from(affected).unwrap_or(i64::MAX);
+    let multi = match &stmt.source {
+        Source::Rows(rows) => rows.len() > 1,
+        Source::Select(_) => true,
+    };
+    let info = if multi {
+        let dups = if stmt.ignore {
+            counts.records - counts.copied
+        } else {
+            counts.deleted + counts.updated
+        };
+        format!(
+            "Records: {}  Duplicates: {dups}  Warnings: {}",
+            counts.records,
+            session.warning_count()
+        )
+    } else {
+        String::new()
+    };
+    Ok(ok(session, affected, insert_id, info))
+}
+
+/// The values of one INSERT row, as the source gives them.
+enum RowValues<'a> {
+    /// Expressions per target column (None: DEFAULT), evaluated over the row being built.
+    Exprs(&'a [Option<Expr>]),
+    /// Values per target column (INSERT ... SELECT).
+    Values(Vec<Value>),
+}
+
+/// Builds one row to insert: defaults, then the given values in order (converted to their
+/// columns), then the checks for columns left without a value, then AUTO_INCREMENT.
+fn build_row(
+    cx: &mut Ctx<'_>,
+    stmt: &InsertStmt,
+    values: RowValues<'_>,
+    rown: u64,
+    single_row: bool,
+    warnings: &mut Vec<(u16, String)>,
+) -> Result<(Vec<Value>, Option<u64>), EngineError> {
+    let def = &stmt.def;
+    let n = def.columns.len();
+    let mut row = Vec::with_capacity(n);
+    let mut missing = Vec::with_capacity(n);
+    for c in 0..n {
+        let default = default_value(cx, def, &stmt.defaults, c)?;
+        missing.push(default.is_none());
+        row.push(default.unwrap_or(Value::Null));
+    }
+    let mut given = vec![false; n];
+    let mut set = |row: &mut Vec<Value>, p: usize, v: Value| {
+        let Some(col) = def.columns.get(p) else {
+            return Ok(());
+        };
+        given[p] = true;
+        missing[p] = false;
+        if v.is_null() && !col.nullable && !col.auto_increment {
+            let msg = format!("Column '{}' cannot be null", col.name);
+            if stmt.strict || (single_row && !stmt.ignore) {
+                return Err(EngineError::new(1048, "23000", msg));
+            }
+            warnings.push((1048, msg));
+            row[p] = implicit_default(&col.ty);
+            return Ok(());
+        }
+        row[p] = convert(&v, &col.ty, stmt.strict, &col.name, rown, warnings)?;
+        Ok(())
+    };
+    match values {
+        RowValues::Exprs(exprs) => {
+            for (p, e) in stmt.positions.iter().zip(exprs) {
+                if let Some(e) = e {
+                    let v = execute::eval(e, &row, cx)?;
+                    set(&mut row, *p, v)?;
+                }
+            }
+        }
+        RowValues::Values(vals) => {
+            for (p, v) in stmt.positions.iter().zip(vals) {
+                set(&mut row, *p, v)?;
+            }
+        }
+    }
+    for (c, col) in def.columns.iter().enumerate() {
+        if missing[c] {
+            let msg = format!("Field '{}' doesn't have a default value", col.name);
+            if stmt.strict {
+                return Err(EngineError::new(1364, "HY000", msg));
+            }
+            warnings.push((1364, msg));
+            row[c] = implicit_default(&col.ty);
+        } else if !given[c] && !row[c].is_null() {
+            // Defaults computed now (CURRENT_TIMESTAMP, expressions) take the column's type.
+            if !matches!(col.default, ColumnDefault::Value(_)) {
+                row[c] = convert(&row[c], &col.ty, stmt.strict, &col.name, rown, warnings)?;
+            }
+        }
+    }
+    let mut generated = None;
+    if let Some(a) = def.auto_increment_column()
+        && let Some(col) = def.columns.get(a)
+    {
+        let zero_is_value = cx.session.sql_mode_has("NO_AUTO_VALUE_ON_ZERO");
+        let current = &row[a];
+        let is_zero = current.to_f64().is_some_and(|f| f == 0.0);
+        if current.is_null() || (is_zero && !zero_is_value) {
+            let next = def
+                .counters
+                .auto_increment
+                .fetch_add(1, AtomicOrdering::Relaxed);
+            row[a] = convert(&Value::UInt(next), &col.ty, true, &col.name, rown, warnings)?;
+            generated = Some(next);
+        } else if let Some(v) = auto_value(current)
+            && v > 0
+        {
+            def.counters
+                .auto_increment
+                .fetch_max(v.saturating_add(1), AtomicOrdering::Relaxed);
+        }
+    }
+    Ok((row, generated))
+}
+
+/// An AUTO_INCREMENT column's value as a counter value.
+fn auto_value(v: &Value) -> Option<u64> {
+    match v {
+        Value::UInt(u) => Some(*u),
+        Value::Int(i) => u64::try_from(*i).ok(),
+        Value::Double(d) if *d >= 1.0 => Some(*d as u64),
+        other => other.to_i64().and_then(|i| u64::try_from(i).ok()),
+    }
+}
+
+/// Writes one built row, resolving key conflicts as the statement says (error, IGNORE, REPLACE
+/// or ON DUPLICATE KEY UPDATE).
+fn write_row(
+    cx: &mut Ctx<'_>,
+    stmt: &InsertStmt,
+    (row, generated): (Vec<Value>, Option<u64>),
+    rown: u64,
+    counts: &mut InsertCounts,
+) -> Result<(), EngineError> {
+    let def = &stmt.def;
+    counts.records += 1;
+    let auto = def.auto_increment_column();
+    let pk = match storage::primary_key(def, &row) {
+        Some(k) => k,
+        None => key::row_id_key(def.counters.row_id.fetch_add(1, AtomicOrdering::Relaxed)),
+    };
+    while let Some(conflict) = find_conflict(cx, def, &row, &pk, None)? {
+        if let Some(up) = &stmt.upsert {
+            return upsert_row(cx, stmt, up, &row, conflict, rown, counts);
+        }
+        if stmt.replace {
+            cx.txn.put(def, &conflict.pk, None);
+            // A row replaced by an identical one is not counted as deleted (MySQL updates it
+            // in place and finds nothing changed).
+            if !(conflict.pk == pk && conflict.row == row) {
+                counts.deleted += 1;
+            }
+            continue;
+        }
+        let err = duplicate(def, conflict.index, &row);
+        if stmt.ignore {
+            counts.warnings.push((1062, err.message));
+            return Ok(());
+        }
+        return Err(err);
+    }
+    if let Some(a) = auto {
+        counts.last_auto = row.get(a).and_then(auto_value);
+    }
+    cx.txn.put(def, &pk, Some(row.into()));
+    counts.copied += 1;
+    if counts.first_generated.is_none() {
+        counts.first_generated = generated;
+    }
+    Ok(())
+}
+
+/// ON DUPLICATE KEY UPDATE: applies the assignments to the row in the way.
+fn upsert_row(
+    cx: &mut Ctx<'_>,
+    stmt: &InsertStmt,
+    up: &Upsert,
+    new_row: &[Value],
+    conflict: Conflict,
+    rown: u64,
+    counts: &mut InsertCounts,
+) -> Result<(), EngineError> {
+    let def = &stmt.def;
+    let n = def.columns.len();
+    counts.touched += 1;
+    let strict = cx.session.strict() && !stmt.ignore;
+    let mut image = conflict.row.clone();
+    for _ in 0..up.new_copies {
+        image.extend_from_slice(new_row);
+    }
+    let mut assigned = Vec::with_capacity(up.sets.len());
+    for Assignment { column, value } in &up.sets {
+        let v = match value {
+            Assigned::Expr(e) => execute::eval(e, &image, cx)?,
+            Assigned::Default => {
+                default_value(cx, def, &stmt.defaults, *column)?.unwrap_or_else(|| {
+                    def.columns
+                        .get(*column)
+                        .map(|c| implicit_default(&c.ty))
+                        .unwrap_or(Value::Null)
+                })
+            }
+        };
+        let v = assign(def, *column, v, strict, rown, &mut counts.warnings)?;
+        if let Some(slot) = image.get_mut(*column) {
+            *slot = v;
+        }
+        assigned.push(*column);
+    }
+    image.truncate(n);
+    let mut new = image;
+    if new == conflict.row {
+        return Ok(());
+    }
+    touch_timestamps(cx, def, &mut new, &assigned, &mut counts.warnings)?;
+    let new_pk = storage::primary_key(def, &new).unwrap_or_else(|| conflict.pk.clone());
+    if let Some(other) = find_conflict(cx, def, &new, &new_pk, Some(&conflict.pk))? {
+        let err = duplicate(def, other.index, &new);
+        if stmt.ignore {
+            counts.warnings.push((1062, err.message));
+            return Ok(());
+        }
+        return Err(err);
+    }
+    if let Some(a) = def.auto_increment_column() {
+        counts.last_auto = new.get(a).and_then(auto_value);
+    }
+    store_update(cx, def, &conflict.pk, &new_pk, new);
+    counts.updated += 1;
+    counts.copied += 1;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// UPDATE / DELETE
+
+/// The single table of an UPDATE/DELETE, and the name the statement uses for it.
+fn single_table(from: &ast::TableWithJoins) -> Option<(&ast::ObjectName, Option<String>)> {
+    if !from.joins.is_empty() {
+        return None;
+    }
+    match &from.relation {
+        ast::TableFactor::Table { name, alias, .. } => {
+            Some((name, alias.as_ref().map(|a| a.name.value.clone())))
+        }
+        _ => None,
+    }
+}
+
+/// A bound single-table UPDATE or DELETE: a locking scan of the matching rows, ORDER BY, LIMIT
+/// and (UPDATE) the assignments.
+struct SingleTable {
+    def: Arc<TableDef>,
+    scan: Node,
+    order: Vec<SortKey>,
+    limit: Option<u64>,
+    sets: Vec<Assignment>,
+    defaults: Vec<Option<Expr>>,
+    registers: usize,
+}
+
+/// The clauses of a single-table UPDATE/DELETE.
+struct Clauses<'a> {
+    selection: Option<&'a ast::Expr>,
+    sets: &'a [ast::Assignment],
+    order: &'a [ast::OrderByExpr],
+    limit: Option<&'a ast::Expr>,
+}
+
+fn bind_single(
+    engine: &Engine,
+    session: &Session,
+    name: &ast::ObjectName,
+    alias: Option<String>,
+    clauses: Clauses<'_>,
+) -> Result<SingleTable, EngineError> {
+    let Clauses {
+        selection,
+        sets,
+        order,
+        limit,
+    } = clauses;
+    let state = engine.store.latest();
+    let mut b = Binder::new(engine, session, &state);
+    let (schema, table) = b.table_name(name)?;
+    let def = b.table_def(&schema, &table)?;
+    let defaults = default_exprs(&mut b, &def)?;
+    let alias = alias.unwrap_or_else(|| def.name.clone());
+    b.set_scope(table_scope(&def, &alias));
     let filter = match selection {
         Some(w) => Some(b.condition(w, "where clause")?),
         None => None,
     };
-    let node = optimize(Node::Scan {
+    let sets = b.assignments(&def, &alias, sets)?;
+    let order = b.order_keys(order)?;
+    let limit = limit_of(limit)?;
+    let scan = optimize(Node::Scan {
         table: TableRef {
             def: def.clone(),
             alias,
@@ -414,94 +1104,104 @@ fn matching_rows(
         lock: LockMode::Update,
         wait: LockWait::Wait,
     });
-    Ok((node, b.registers))
+    Ok(SingleTable {
+        def,
+        scan,
+        order,
+        limit,
+        sets,
+        defaults,
+        registers: b.registers,
+    })
 }
 
-fn assignments(
-    engine: &Engine,
-    session: &Session,
+impl SingleTable {
+    /// The matching rows, locked, in ORDER BY order, at most LIMIT of them.
+    fn rows(&self, cx: &mut Ctx<'_>) -> Result<Vec<(Key, execute::Row)>, EngineError> {
+        cx.regs.resize(self.registers.max(16), Value::Null);
+        let rows = execute::scan_keyed(&self.scan, cx)?;
+        let mut rows = sort_rows(cx, &self.order, rows)?;
+        if let Some(l) = self.limit {
+            rows.truncate(usize::try_from(l).unwrap_or(usize::MAX));
+        }
+        Ok(rows)
+    }
+}
+
+/// What an UPDATE did.
+#[derive(Default)]
+struct UpdateCounts {
+    matched: u64,
+    changed: u64,
+    /// Strict mode: conversion problems are errors.
+    strict: bool,
+    warnings: Vec<(u16, String)>,
+}
+
+/// Applies `sets` to `old` (each assignment sees the ones before it) and writes the row if it
+/// changed. `values` are precomputed values for multi-table assignments (by assignment index).
+fn update_row(
+    cx: &mut Ctx<'_>,
     def: &Arc<TableDef>,
-    alias: Option<&str>,
-    sets: &[ast::Assignment],
-) -> Result<Vec<(usize, Expr)>, EngineError> {
-    let state = engine.store.latest();
-    let mut b = Binder::new(engine, session, &state);
-    let alias = alias
-        .map(str::to_string)
-        .unwrap_or_else(|| def.name.clone());
-    let mut scope = crate::bind::Scope::default();
-    for c in &def.columns {
-        scope.cols.push(crate::bind::ScopeCol {
-            table: Some(alias.clone()),
-            schema: def.schema.clone(),
-            name: c.name.clone(),
-            ty: c.ty.clone(),
-            nullable: c.nullable,
-            origin: None,
-            flags: 0,
-            merged: false,
-            table_no: 0,
-        });
-    }
-    b.set_scope(scope);
-    let mut out = Vec::new();
-    for a in sets {
-        let col = match &a.target {
-            ast::AssignmentTarget::ColumnName(n) => name_parts(n).pop().unwrap_or_default(),
-            ast::AssignmentTarget::Tuple(_) => {
-                return Err(EngineError::not_supported("tuple assignment"));
-            }
+    defaults: &[Option<Expr>],
+    pk: &Key,
+    old: &[Value],
+    sets: &[(usize, Option<Value>, Option<&Assigned>)],
+    counts: &mut UpdateCounts,
+) -> Result<(), EngineError> {
+    counts.matched += 1;
+    let rown = counts.matched;
+    let mut new = old.to_vec();
+    let mut assigned = Vec::with_capacity(sets.len());
+    for (column, value, bound) in sets {
+        let v = match (value, bound) {
+            (Some(v), _) => v.clone(),
+            (None, Some(Assigned::Expr(e))) => execute::eval(e, &new, cx)?,
+            (None, _) => default_value(cx, def, defaults, *column)?.unwrap_or_else(|| {
+                def.columns
+                    .get(*column)
+                    .map(|c| implicit_default(&c.ty))
+                    .unwrap_or(Value::Null)
+            }),
         };
-        let p = def
-            .column_index(&col)
-            .ok_or_else(|| EngineError::bad_field(&col, "field list"))?;
-        b.clause = "field list";
-        let e = match &a.value {
-            ast::Expr::Identifier(i)
-                if i.value.eq_ignore_ascii_case("DEFAULT") && i.quote_style.is_none() =>
-            {
-                Expr::Const(match &def.columns[p].default {
-                    ColumnDefault::Value(v) => v.clone(),
-                    _ => Value::Null,
-                })
-            }
-            other => b.expr(other)?.expr,
-        };
-        out.push((p, e));
+        let v = assign(def, *column, v, counts.strict, rown, &mut counts.warnings)?;
+        if let Some(slot) = new.get_mut(*column) {
+            *slot = v;
+        }
+        assigned.push(*column);
     }
-    Ok(out)
+    if new == old {
+        return Ok(());
+    }
+    touch_timestamps(cx, def, &mut new, &assigned, &mut counts.warnings)?;
+    let new_pk = storage::primary_key(def, &new).unwrap_or_else(|| pk.clone());
+    if let Some(c) = find_conflict(cx, def, &new, &new_pk, Some(pk))? {
+        return Err(duplicate(def, c.index, &new));
+    }
+    store_update(cx, def, pk, &new_pk, new);
+    counts.changed += 1;
+    Ok(())
 }
 
-fn single_table(
-    from: &ast::TableWithJoins,
-) -> Result<(ast::ObjectName, Option<String>), EngineError> {
-    if !from.joins.is_empty() {
-        return Err(EngineError::not_supported("multi-table UPDATE/DELETE"));
+/// The outcome of an UPDATE: affected rows (changed, or matched with CLIENT_FOUND_ROWS) and
+/// MySQL's info string.
+fn update_outcome(session: &mut Session, counts: UpdateCounts, insert_id: u64) -> Outcome {
+    for (code, msg) in counts.warnings {
+        session.add_warning("Warning", code, msg);
     }
-    match &from.relation {
-        ast::TableFactor::Table { name, alias, .. } => {
-            Ok((name.clone(), alias.as_ref().map(|a| a.name.value.clone())))
-        }
-        _ => Err(EngineError::not_supported("this UPDATE/DELETE target")),
-    }
-}
-
-fn limit_of(
-    engine: &Engine,
-    session: &mut Session,
-    l: Option<&ast::Expr>,
-) -> Result<Option<u64>, EngineError> {
-    match l {
-        None => Ok(None),
-        Some(ast::Expr::Value(v)) => match &v.value {
-            ast::Value::Number(n, _) => Ok(n.parse().ok()),
-            _ => Err(EngineError::parse_error(&v.to_string(), 1)),
-        },
-        Some(other) => {
-            let _ = (engine, session);
-            Err(EngineError::parse_error(&other.to_string(), 1))
-        }
-    }
+    session.row_count = i64::try_from(counts.changed).unwrap_or(i64::MAX);
+    let info = format!(
+        "Rows matched: {}  Changed: {}  Warnings: {}",
+        counts.matched,
+        counts.changed,
+        session.warning_count()
+    );
+    let affected = if session.found_rows_flag {
+        counts.matched
+    } else {
+        counts.changed
+    };
+    ok(session, affected, insert_id, info)
 }
 
 pub(super) fn update(
@@ -509,78 +1209,237 @@ pub(super) fn update(
     session: &mut Session,
     u: &ast::Update,
 ) -> Result<Outcome, EngineError> {
-    let (name, alias) = single_table(&u.table)?;
-    let def = target(engine, session, &name)?;
-    let (scan, regs) = matching_rows(
+    let lid = sets_last_insert_id(u);
+    let single = if u.from.is_none() {
+        single_table(&u.table)
+    } else {
+        None
+    };
+    let Some((name, alias)) = single else {
+        return update_multi(engine, session, u, lid);
+    };
+    let stmt = bind_single(
         engine,
         session,
-        &def,
-        alias.as_deref(),
-        u.selection.as_ref(),
+        name,
+        alias,
+        Clauses {
+            selection: u.selection.as_ref(),
+            sets: &u.assignments,
+            order: &u.order_by,
+            limit: u.limit.as_ref(),
+        },
     )?;
-    let sets = assignments(engine, session, &def, alias.as_deref(), &u.assignments)?;
-    let limit = limit_of(engine, session, u.limit.as_ref())?;
     let strict = session.strict();
-    let (matched, changed) = in_txn(engine, session, |cx| {
-        cx.regs.resize(regs.max(16), Value::Null);
-        let rows = execute::scan_keyed(&scan, cx)?;
-        let mut matched = 0u64;
-        let mut changed = 0u64;
-        let mut warnings = Vec::new();
+    let (counts, lid_value) = in_txn_as(engine, session, Reads::Locking, |cx| {
+        start_writing(cx, &[&stmt.def])?;
+        let rows = stmt.rows(cx)?;
+        let sets: Vec<(usize, Option<Value>, Option<&Assigned>)> = stmt
+            .sets
+            .iter()
+            .map(|a| (a.column, None, Some(&a.value)))
+            .collect();
+        let mut counts = UpdateCounts {
+            strict,
+            ..UpdateCounts::default()
+        };
         for (pk, old) in rows {
-            if limit.is_some_and(|l| matched >= l) {
-                break;
+            update_row(cx, &stmt.def, &stmt.defaults, &pk, &old, &sets, &mut counts)?;
+        }
+        Ok((counts, cx.session.last_insert_id))
+    })?;
+    let insert_id = if lid { lid_value } else { 0 };
+    Ok(update_outcome(session, counts, insert_id))
+}
+
+/// ER 1221 for ORDER BY / LIMIT on a multi-table statement.
+fn incorrect_usage(stmt: &str, clause: &str) -> EngineError {
+    EngineError::new(
+        1221,
+        "HY000",
+        format!("Incorrect usage of {stmt} and {clause}"),
+    )
+}
+
+/// A target table of a multi-table statement: its definition, where its columns start in the
+/// join query's rows.
+struct Target {
+    def: Arc<TableDef>,
+    offset: usize,
+}
+
+/// Looks up the join's targets and their column offsets in the join query.
+fn targets_of(tables: &[JoinTable], chosen: &[usize]) -> Vec<Target> {
+    let mut offset = 0;
+    let mut out = Vec::with_capacity(chosen.len());
+    for &i in chosen {
+        if let Some(def) = tables.get(i).and_then(|t| t.def.clone()) {
+            let width = def.columns.len();
+            out.push(Target { def, offset });
+            offset += width;
+        }
+    }
+    out
+}
+
+/// The primary key of a target's row in a join query row.
+fn target_key(t: &Target, row: &[Value], stmt: &str) -> Result<Key, EngineError> {
+    let cols = row
+        .get(t.offset..t.offset + t.def.columns.len())
+        .unwrap_or(&[]);
+    storage::primary_key(&t.def, cols).ok_or_else(|| {
+        EngineError::not_supported(&format!(
+            "multi-table {stmt} of a table without a primary key"
+        ))
+    })
+}
+
+fn update_multi(
+    engine: &Engine,
+    session: &mut Session,
+    u: &ast::Update,
+    lid: bool,
+) -> Result<Outcome, EngineError> {
+    if !u.order_by.is_empty() {
+        return Err(incorrect_usage("UPDATE", "ORDER BY"));
+    }
+    if u.limit.is_some() {
+        return Err(incorrect_usage("UPDATE", "LIMIT"));
+    }
+    let mut from = vec![u.table.clone()];
+    match &u.from {
+        Some(ast::UpdateTableFromKind::BeforeSet(f) | ast::UpdateTableFromKind::AfterSet(f)) => {
+            from.extend(f.iter().cloned());
+        }
+        None => {}
+    }
+    let state = engine.store.latest();
+    let mut b = Binder::new(engine, session, &state);
+    let tables = b.join_tables(&from)?;
+    // Each assignment: (table index, column), its value expression.
+    let mut resolved = Vec::with_capacity(u.assignments.len());
+    let mut chosen: Vec<usize> = Vec::new();
+    for a in &u.assignments {
+        let parts = match &a.target {
+            ast::AssignmentTarget::ColumnName(n) => name_parts(n),
+            ast::AssignmentTarget::Tuple(_) => {
+                return Err(EngineError::not_supported("tuple assignment"));
             }
-            matched += 1;
-            let mut new = old.clone();
-            for (p, e) in &sets {
-                let v = execute::eval(e, &new, cx)?;
-                let c = &def.columns[*p];
-                if v.is_null() && !c.nullable {
-                    let msg = format!("Column '{}' cannot be null", c.name);
-                    if strict {
-                        return Err(EngineError::new(1048, "23000", msg));
-                    }
-                    warnings.push((1048, msg));
-                    new[*p] = implicit_default(&c.ty);
+        };
+        let full = parts.join(".");
+        let (qualifier, col) = match parts.as_slice() {
+            [c] => (None, c.as_str()),
+            [t, c] => (Some(t.as_str()), c.as_str()),
+            [_, t, c] => (Some(t.as_str()), c.as_str()),
+            _ => return Err(EngineError::bad_field(&full, "field list")),
+        };
+        let candidates: Vec<(usize, usize)> = tables
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| qualifier.is_none_or(|q| q == t.alias))
+            .filter_map(|(i, t)| {
+                t.def
+                    .as_ref()
+                    .and_then(|d| d.column_index(col))
+                    .map(|c| (i, c))
+            })
+            .collect();
+        let (ti, ci) = match candidates.as_slice() {
+            [one] => *one,
+            [] => {
+                if let Some(t) = tables
+                    .iter()
+                    .find(|t| t.def.is_none() && qualifier.is_none_or(|q| q == t.alias))
+                {
+                    return Err(EngineError::new(
+                        1288,
+                        "HY000",
+                        format!(
+                            "The target table {} of the UPDATE is not updatable",
+                            t.alias
+                        ),
+                    ));
+                }
+                return Err(EngineError::bad_field(&full, "field list"));
+            }
+            _ => {
+                return Err(EngineError::new(
+                    1052,
+                    "23000",
+                    format!("Column '{full}' in field list is ambiguous"),
+                ));
+            }
+        };
+        if is_default(&a.value) {
+            return Err(EngineError::not_supported(
+                "DEFAULT in a multi-table UPDATE",
+            ));
+        }
+        if !chosen.contains(&ti) {
+            chosen.push(ti);
+        }
+        resolved.push((ti, ci, a.value.clone()));
+    }
+    let target_tables: Vec<JoinTable> = chosen
+        .iter()
+        .filter_map(|&i| tables.get(i).cloned())
+        .collect();
+    let extra: Vec<ast::Expr> = resolved.iter().map(|(_, _, e)| e.clone()).collect();
+    let jq = b.join_query(&from, &target_tables, &extra, u.selection.as_ref())?;
+    let plan = Plan {
+        root: optimize(jq.root),
+        columns: jq.columns,
+        registers: b.registers,
+        subqueries: b.subqueries,
+        ctes: b.ctes,
+    };
+    let targets = targets_of(&tables, &chosen);
+    let extra_at: usize = targets.iter().map(|t| t.def.columns.len()).sum();
+    let all_defs: Vec<Arc<TableDef>> = tables.iter().filter_map(|t| t.def.clone()).collect();
+    let strict = session.strict();
+    let (counts, lid_value) = in_txn_as(engine, session, Reads::Locking, |cx| {
+        let target_defs: Vec<&Arc<TableDef>> = targets.iter().map(|t| &t.def).collect();
+        start_writing(cx, &target_defs)?;
+        lock_tables(cx, all_defs.iter().map(|d| d.id))?;
+        cx.regs.resize(plan.registers.max(16), Value::Null);
+        let mut rows = Vec::new();
+        execute::run_plan(&plan, cx, &mut |r| {
+            rows.push(r);
+            Ok(())
+        })?;
+        let mut counts = UpdateCounts {
+            strict,
+            ..UpdateCounts::default()
+        };
+        let mut seen: HashSet<(usize, Key)> = HashSet::new();
+        for row in rows {
+            for (slot, t) in targets.iter().enumerate() {
+                let pk = target_key(t, &row, "UPDATE")?;
+                if !seen.insert((slot, pk.clone())) {
                     continue;
                 }
-                new[*p] = convert(&v, &c.ty, strict, &c.name, matched, &mut warnings)?;
+                let Some(old) = latest_view(cx, &t.def)?.get(&pk) else {
+                    continue;
+                };
+                let sets: Vec<(usize, Option<Value>, Option<&Assigned>)> = resolved
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (ti, _, _))| chosen.get(slot) == Some(ti))
+                    .map(|(j, (_, ci, _))| {
+                        (
+                            *ci,
+                            Some(row.get(extra_at + j).cloned().unwrap_or(Value::Null)),
+                            None,
+                        )
+                    })
+                    .collect();
+                update_row(cx, &t.def, &[], &pk, &old, &sets, &mut counts)?;
             }
-            if new == old {
-                continue;
-            }
-            for (i, c) in def.columns.iter().enumerate() {
-                if c.on_update_now && !sets.iter().any(|(p, _)| *p == i) {
-                    new[i] = Value::DateTime(cx.now);
-                }
-            }
-            let new_pk = storage::primary_key(&def, &new).unwrap_or_else(|| pk.clone());
-            if let Some((idx, _)) = find_conflict(cx, &def, &new, &new_pk, Some(&pk))? {
-                return Err(duplicate(&def, idx, &new));
-            }
-            if new_pk != pk {
-                cx.txn.put(&def, &pk, None);
-            }
-            cx.txn.put(&def, &new_pk, Some(new.into()));
-            changed += 1;
         }
-        for (code, msg) in warnings {
-            cx.session.add_warning("Warning", code, msg);
-        }
-        Ok((matched, changed))
+        Ok((counts, cx.session.last_insert_id))
     })?;
-    session.row_count = changed as i64;
-    let info = format!(
-        "Rows matched: {matched}  Changed: {changed}  Warnings: {}",
-        session.warning_count()
-    );
-    let affected = if session.found_rows_flag {
-        matched
-    } else {
-        changed
-    };
-    Ok(ok(session, affected, 0, info))
+    let insert_id = if lid { lid_value } else { 0 };
+    Ok(update_outcome(session, counts, insert_id))
 }
 
 pub(super) fn delete(
@@ -591,35 +1450,137 @@ pub(super) fn delete(
     let from = match &d.from {
         ast::FromTable::WithFromKeyword(f) | ast::FromTable::WithoutKeyword(f) => f,
     };
-    let [twj] = from.as_slice() else {
-        return Err(EngineError::not_supported("multi-table DELETE"));
+    let single = match (from.as_slice(), d.tables.is_empty(), &d.using) {
+        ([twj], true, None) => single_table(twj),
+        _ => None,
     };
-    if !d.tables.is_empty() {
-        return Err(EngineError::not_supported("multi-table DELETE"));
-    }
-    let (name, alias) = single_table(twj)?;
-    let def = target(engine, session, &name)?;
-    let (scan, regs) = matching_rows(
+    let Some((name, alias)) = single else {
+        return delete_multi(engine, session, d, from);
+    };
+    let stmt = bind_single(
         engine,
         session,
-        &def,
-        alias.as_deref(),
-        d.selection.as_ref(),
+        name,
+        alias,
+        Clauses {
+            selection: d.selection.as_ref(),
+            sets: &[],
+            order: &d.order_by,
+            limit: d.limit.as_ref(),
+        },
     )?;
-    let limit = limit_of(engine, session, d.limit.as_ref())?;
-    let n = in_txn(engine, session, |cx| {
-        cx.regs.resize(regs.max(16), Value::Null);
-        let rows = execute::scan_keyed(&scan, cx)?;
+    let n = in_txn_as(engine, session, Reads::Locking, |cx| {
+        start_writing(cx, &[&stmt.def])?;
+        let rows = stmt.rows(cx)?;
         let mut n = 0u64;
         for (pk, _) in rows {
-            if limit.is_some_and(|l| n >= l) {
-                break;
-            }
-            cx.txn.put(&def, &pk, None);
+            cx.txn.put(&stmt.def, &pk, None);
             n += 1;
         }
         Ok(n)
     })?;
-    session.row_count = n as i64;
+    session.row_count = i64::try_from(n).unwrap_or(i64::MAX);
+    Ok(ok(session, n, 0, String::new()))
+}
+
+/// `DELETE t1, t2 FROM <join> ...` and `DELETE FROM t1, t2 USING <join> ...`.
+fn delete_multi(
+    engine: &Engine,
+    session: &mut Session,
+    d: &ast::Delete,
+    from: &[ast::TableWithJoins],
+) -> Result<Outcome, EngineError> {
+    if !d.order_by.is_empty() {
+        return Err(incorrect_usage("DELETE", "ORDER BY"));
+    }
+    if d.limit.is_some() {
+        return Err(incorrect_usage("DELETE", "LIMIT"));
+    }
+    // The tables to delete from, as named, and the join they are found in.
+    let (names, join): (Vec<Vec<String>>, &[ast::TableWithJoins]) = match &d.using {
+        Some(using) => {
+            let mut names = Vec::new();
+            for twj in from {
+                match (&twj.relation, twj.joins.is_empty()) {
+                    (ast::TableFactor::Table { name, .. }, true) => names.push(name_parts(name)),
+                    _ => return Err(EngineError::parse_error(&twj.to_string(), 1)),
+                }
+            }
+            (names, using.as_slice())
+        }
+        None => (d.tables.iter().map(name_parts).collect(), from),
+    };
+    let state = engine.store.latest();
+    let mut b = Binder::new(engine, session, &state);
+    let tables = b.join_tables(join)?;
+    let mut chosen = Vec::new();
+    for n in &names {
+        let (schema, table) = match n.as_slice() {
+            [t] => (None, t.as_str()),
+            [s, t] => (Some(s.as_str()), t.as_str()),
+            _ => return Err(EngineError::parse_error(&n.join("."), 1)),
+        };
+        let found = tables.iter().position(|t| {
+            t.alias == table && schema.is_none_or(|s| t.def.as_ref().is_some_and(|d| d.schema == s))
+        });
+        let Some(i) = found else {
+            return Err(EngineError::new(
+                1109,
+                "42S02",
+                format!("Unknown table '{table}' in MULTI DELETE"),
+            ));
+        };
+        if tables.get(i).is_some_and(|t| t.def.is_none()) {
+            return Err(EngineError::new(
+                1288,
+                "HY000",
+                format!("The target table {table} of the DELETE is not updatable"),
+            ));
+        }
+        if !chosen.contains(&i) {
+            chosen.push(i);
+        }
+    }
+    let target_tables: Vec<JoinTable> = chosen
+        .iter()
+        .filter_map(|&i| tables.get(i).cloned())
+        .collect();
+    let jq = b.join_query(join, &target_tables, &[], d.selection.as_ref())?;
+    let plan = Plan {
+        root: optimize(jq.root),
+        columns: jq.columns,
+        registers: b.registers,
+        subqueries: b.subqueries,
+        ctes: b.ctes,
+    };
+    let targets = targets_of(&tables, &chosen);
+    let all_defs: Vec<Arc<TableDef>> = tables.iter().filter_map(|t| t.def.clone()).collect();
+    let n = in_txn_as(engine, session, Reads::Locking, |cx| {
+        let target_defs: Vec<&Arc<TableDef>> = targets.iter().map(|t| &t.def).collect();
+        start_writing(cx, &target_defs)?;
+        lock_tables(cx, all_defs.iter().map(|d| d.id))?;
+        cx.regs.resize(plan.registers.max(16), Value::Null);
+        let mut rows = Vec::new();
+        execute::run_plan(&plan, cx, &mut |r| {
+            rows.push(r);
+            Ok(())
+        })?;
+        let mut seen: HashSet<(usize, Key)> = HashSet::new();
+        let mut n = 0u64;
+        for row in rows {
+            for (slot, t) in targets.iter().enumerate() {
+                let pk = target_key(t, &row, "DELETE")?;
+                if !seen.insert((slot, pk.clone())) {
+                    continue;
+                }
+                if latest_view(cx, &t.def)?.get(&pk).is_some() {
+                    cx.txn.put(&t.def, &pk, None);
+                    n += 1;
+                }
+            }
+        }
+        Ok(n)
+    })?;
+    session.row_count = i64::try_from(n).unwrap_or(i64::MAX);
     Ok(ok(session, n, 0, String::new()))
 }

@@ -11,12 +11,13 @@
 mod convert;
 mod ddl;
 mod dml;
+pub(crate) mod show;
 
 pub(crate) use convert::convert;
 
 use sqlparser::ast::{self as ast, Statement};
 
-use crate::bind::{Binder, name_parts};
+use crate::bind::Binder;
 use crate::error::EngineError;
 use crate::execute::{self, Ctx};
 use crate::parse::Script;
@@ -25,7 +26,8 @@ use crate::storage::Isolation;
 use crate::value::Value;
 use crate::{Column, Engine, Outcome, Session};
 
-/// True when a statement reads or writes tables (it then runs through the new pipeline).
+/// True for the statements that run through the pipeline (every query, and the statements
+/// over tables).
 pub(crate) fn uses_tables(stmt: &Statement) -> bool {
     match stmt {
         Statement::CreateTable(_)
@@ -33,23 +35,22 @@ pub(crate) fn uses_tables(stmt: &Statement) -> bool {
         | Statement::Update(_)
         | Statement::Delete(_)
         | Statement::ShowTables { .. }
+        | Statement::ShowColumns { .. }
         | Statement::ExplainTable { .. }
+        | Statement::AlterTable(_)
+        | Statement::CreateIndex(_)
+        | Statement::RenameTable(_)
         | Statement::Truncate(_) => true,
-        Statement::Drop {
-            object_type: ast::ObjectType::Table,
+        Statement::ShowCreate {
+            obj_type: ast::ShowCreateObject::Table,
             ..
         } => true,
-        Statement::Query(_) => {
-            let mut found = false;
-            let _ = ast::visit_relations(stmt, |r| {
-                let n = name_parts(r);
-                if !(n.len() == 1 && n[0].eq_ignore_ascii_case("dual")) {
-                    found = true;
-                }
-                std::ops::ControlFlow::<()>::Continue(())
-            });
-            found
-        }
+        Statement::ShowVariable { variable } => show::is_show_words(variable),
+        Statement::Drop {
+            object_type: ast::ObjectType::Table | ast::ObjectType::Index,
+            ..
+        } => true,
+        Statement::Query(_) => true,
         _ => false,
     }
 }
@@ -67,17 +68,35 @@ pub(crate) fn run(
             object_type: ast::ObjectType::Table,
             if_exists,
             names,
+            temporary,
             ..
-        } => ddl::drop_tables(engine, session, names, *if_exists),
+        } => ddl::drop_tables(engine, session, names, *if_exists, *temporary),
+        Statement::Drop {
+            object_type: ast::ObjectType::Index,
+            names,
+            table,
+            ..
+        } => ddl::drop_index(engine, session, names, table.as_ref()),
         Statement::Truncate(t) => {
             let names: Vec<ast::ObjectName> =
                 t.table_names.iter().map(|n| n.name.clone()).collect();
             ddl::truncate(engine, session, &names)
         }
-        Statement::ShowTables { show_options, .. } => {
-            ddl::show_tables(engine, session, show_options)
-        }
-        Statement::ExplainTable { table_name, .. } => ddl::describe(engine, session, table_name),
+        Statement::AlterTable(at) => ddl::alter_table(engine, session, at),
+        Statement::CreateIndex(ci) => ddl::create_index(engine, session, ci),
+        Statement::RenameTable(r) => ddl::rename_tables(engine, session, r),
+        Statement::ShowTables {
+            full, show_options, ..
+        } => show::show_tables(engine, session, *full, show_options),
+        Statement::ShowColumns {
+            full, show_options, ..
+        } => show::show_columns(engine, session, *full, show_options),
+        Statement::ExplainTable { table_name, .. } => show::describe(engine, session, table_name),
+        Statement::ShowCreate {
+            obj_type: ast::ShowCreateObject::Table,
+            obj_name,
+        } => show::show_create_table(engine, session, obj_name),
+        Statement::ShowVariable { variable } => show::show_words(engine, session, variable),
         Statement::Query(q) => select(engine, session, script, q),
         Statement::Insert(ins) => dml::insert(engine, session, ins),
         Statement::Update(u) => dml::update(engine, session, u),
@@ -86,37 +105,85 @@ pub(crate) fn run(
     }
 }
 
-/// Runs `f` inside the session's transaction, or an implicit one committed (or rolled back)
-/// at the end. A failing statement undoes only its own changes.
+/// How a statement reads tables, which decides when a REPEATABLE READ transaction takes its
+/// snapshot: at its first consistent read, not at BEGIN and not at a write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reads {
+    /// A plain SELECT (or anything reading through the snapshot).
+    Consistent,
+    /// UPDATE, DELETE, INSERT: they read the latest committed rows and lock them.
+    Locking,
+}
+
+/// Runs `f` (a statement that reads consistently, such as a SELECT) inside the session's
+/// transaction, or an implicit one. See [`in_txn_as`].
 pub(crate) fn in_txn<T>(
     engine: &Engine,
     session: &mut Session,
     f: impl FnOnce(&mut Ctx<'_>) -> Result<T, EngineError>,
 ) -> Result<T, EngineError> {
-    let explicit = session.txn.is_some();
+    in_txn_as(engine, session, Reads::Consistent, f)
+}
+
+/// The session's isolation level for a new transaction (`transaction_isolation`).
+fn session_isolation(session: &Session) -> Isolation {
+    Isolation::from_name(
+        session
+            .vars
+            .get("transaction_isolation")
+            .map(String::as_str)
+            .unwrap_or(""),
+    )
+}
+
+/// Whether new transactions are READ ONLY (`transaction_read_only`).
+fn session_read_only(session: &Session) -> bool {
+    session
+        .vars
+        .get("transaction_read_only")
+        .is_some_and(|v| v == "ON")
+}
+
+/// A transaction left behind with its flag cleared (`SET autocommit = 1` ends the transaction
+/// by clearing `in_transaction`): commit it before anything else uses the session.
+fn settle(engine: &Engine, session: &mut Session) {
+    if !session.in_transaction
+        && let Some(t) = session.txn.take()
+    {
+        engine.store.commit(t);
+    }
+}
+
+/// Runs `f` inside the session's transaction. Without one, the statement runs in a transaction
+/// of its own: committed (or rolled back) at its end under autocommit, or left open until
+/// COMMIT/ROLLBACK when `autocommit = 0`.
+///
+/// - A failing statement undoes only its own changes and the transaction goes on (a lock wait
+///   timeout, 1205, included); a deadlock (1213) rolls the whole transaction back.
+/// - Under REPEATABLE READ, the first statement of a transaction that reads consistently takes
+///   the snapshot every later consistent read uses; a writing statement (`Reads::Locking`)
+///   sees the latest state and takes no snapshot. Under READ COMMITTED every statement reads
+///   the latest committed state.
+pub(crate) fn in_txn_as<T>(
+    engine: &Engine,
+    session: &mut Session,
+    reads: Reads,
+    f: impl FnOnce(&mut Ctx<'_>) -> Result<T, EngineError>,
+) -> Result<T, EngineError> {
+    settle(engine, session);
     let mut txn = match session.txn.take() {
         Some(t) => t,
-        None => {
-            let iso = Isolation::from_name(
-                session
-                    .vars
-                    .get("transaction_isolation")
-                    .map(String::as_str)
-                    .unwrap_or(""),
-            );
-            engine.store.begin(iso, false)
-        }
+        None => engine
+            .store
+            .begin(session_isolation(session), session_read_only(session)),
     };
+    let keep_open = session.in_transaction || !session.autocommit();
     let saved = txn.changes.clone();
-    let snapshot = match (&txn.snapshot, txn.isolation) {
-        (Some(s), Isolation::RepeatableRead | Isolation::Serializable) => s.clone(),
+    let snapshot = match &txn.snapshot {
+        Some(s) if txn.keeps_snapshot() => s.clone(),
         _ => {
             let s = engine.store.latest();
-            if matches!(
-                txn.isolation,
-                Isolation::RepeatableRead | Isolation::Serializable
-            ) && explicit
-            {
+            if keep_open && reads == Reads::Consistent && txn.keeps_snapshot() {
                 txn.snapshot = Some(s.clone());
             }
             s
@@ -127,27 +194,20 @@ pub(crate) fn in_txn<T>(
         f(&mut cx)
     };
     match &result {
-        Ok(_) => {
-            if explicit {
-                session.txn = Some(txn);
-            } else {
-                engine.store.commit(txn);
-            }
+        Err(e) if e.code == 1213 => {
+            // Deadlock: the victim's whole transaction is rolled back.
+            engine.store.rollback(txn);
+            session.in_transaction = false;
         }
-        Err(e) => {
-            if e.code == 1213 {
-                // Deadlock: the whole transaction is rolled back.
-                engine.store.rollback(txn);
-                if explicit {
-                    session.in_transaction = false;
-                }
-            } else if explicit {
+        Ok(_) | Err(_) if keep_open => {
+            if result.is_err() {
                 txn.changes = saved;
-                session.txn = Some(txn);
-            } else {
-                engine.store.rollback(txn);
             }
+            session.txn = Some(txn);
+            session.in_transaction = true;
         }
+        Ok(_) => engine.store.commit(txn),
+        Err(_) => engine.store.rollback(txn),
     }
     result
 }
@@ -256,7 +316,9 @@ pub(crate) fn ok(session: &Session, affected: u64, last_id: u64, info: String) -
     }
 }
 
-/// BEGIN / START TRANSACTION.
+/// BEGIN / START TRANSACTION: commits an open transaction, then opens one. Its snapshot is
+/// taken by its first consistent read, or now `WITH CONSISTENT SNAPSHOT` (REPEATABLE READ
+/// only, as InnoDB).
 pub(crate) fn begin(
     engine: &Engine,
     session: &mut Session,
@@ -264,15 +326,9 @@ pub(crate) fn begin(
     read_only: bool,
 ) {
     implicit_commit(engine, session);
-    let iso = Isolation::from_name(
-        session
-            .vars
-            .get("transaction_isolation")
-            .map(String::as_str)
-            .unwrap_or(""),
-    );
-    let mut txn = engine.store.begin(iso, read_only);
-    if consistent_snapshot {
+    let read_only = read_only || session_read_only(session);
+    let mut txn = engine.store.begin(session_isolation(session), read_only);
+    if consistent_snapshot && txn.keeps_snapshot() {
         txn.snapshot = Some(engine.store.latest());
     }
     session.txn = Some(txn);
@@ -286,6 +342,7 @@ pub(crate) fn commit(engine: &Engine, session: &mut Session) {
 
 /// ROLLBACK.
 pub(crate) fn rollback(engine: &Engine, session: &mut Session) {
+    settle(engine, session);
     if let Some(t) = session.txn.take() {
         engine.store.rollback(t);
     }

@@ -134,6 +134,32 @@ pub(crate) enum LockError {
     Cancelled,
 }
 
+impl From<LockError> for crate::EngineError {
+    /// MySQL's error for a lock that was not acquired.
+    fn from(e: LockError) -> Self {
+        match e {
+            LockError::Timeout => crate::EngineError::new(
+                1205,
+                "HY000",
+                "Lock wait timeout exceeded; try restarting transaction",
+            ),
+            LockError::Deadlock => crate::EngineError::new(
+                1213,
+                "40001",
+                "Deadlock found when trying to get lock; try restarting transaction",
+            ),
+            LockError::NoWait => crate::EngineError::new(
+                3572,
+                "HY000",
+                "Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set.",
+            ),
+            LockError::Cancelled => {
+                crate::EngineError::new(1317, "70100", "Query execution was interrupted")
+            }
+        }
+    }
+}
+
 /// The outcome of a request that did not fail.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Acquired {

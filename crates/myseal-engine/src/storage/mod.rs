@@ -439,7 +439,11 @@ impl Isolation {
 }
 
 /// An open transaction (explicit, or the implicit one of an autocommit statement).
-#[derive(Debug)]
+///
+/// Dropping a transaction that was neither committed nor rolled back (a client that went away
+/// mid-transaction, COM_RESET_CONNECTION, a session torn down by KILL) rolls it back: its changes
+/// are never published and its locks are released, so nothing waits for a transaction whose
+/// owner is gone.
 pub(crate) struct Txn {
     pub(crate) id: lock::TxnId,
     pub(crate) isolation: Isolation,
@@ -452,6 +456,28 @@ pub(crate) struct Txn {
     pub(crate) mdl: Vec<u64>,
     /// Savepoints: name and the changes as they were.
     pub(crate) savepoints: Vec<(String, HashMap<u64, TableChanges>)>,
+    /// The lock manager its locks are in, to release them however the transaction ends.
+    locks: Arc<lock::LockManager>,
+}
+
+impl std::fmt::Debug for Txn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Txn")
+            .field("id", &self.id)
+            .field("isolation", &self.isolation)
+            .field("read_only", &self.read_only)
+            .field("snapshot", &self.snapshot.is_some())
+            .field("tables_changed", &self.changes.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Txn {
+    /// Commit and rollback end here too: releasing the locks is the last thing a transaction
+    /// does, and a transaction dropped without either is rolled back.
+    fn drop(&mut self) {
+        self.locks.release_all(self.id);
+    }
 }
 
 impl Txn {
@@ -472,13 +498,35 @@ impl Txn {
     pub(crate) fn changes_of(&self, table_id: u64) -> Option<&TableChanges> {
         self.changes.get(&table_id)
     }
+
+    /// True under REPEATABLE READ and SERIALIZABLE: consistent reads share one snapshot.
+    pub(crate) fn keeps_snapshot(&self) -> bool {
+        matches!(
+            self.isolation,
+            Isolation::RepeatableRead | Isolation::Serializable
+        )
+    }
+}
+
+/// An exclusive metadata lock held by a DDL statement on the tables it changes; released when
+/// dropped. See [`Store::lock_tables_for_ddl`].
+#[derive(Debug)]
+pub(crate) struct DdlLock {
+    owner: lock::TxnId,
+    locks: Arc<lock::LockManager>,
+}
+
+impl Drop for DdlLock {
+    fn drop(&mut self) {
+        self.locks.release_all(self.owner);
+    }
 }
 
 /// The storage engine shared by all sessions.
 pub(crate) struct Store {
     current: ArcSwap<State>,
     commit_mutex: Mutex<()>,
-    pub(crate) locks: lock::LockManager,
+    pub(crate) locks: Arc<lock::LockManager>,
     next_txn: AtomicU64,
     /// Bumped by every DDL; cached plans remember the version they were bound at.
     schema_version: AtomicU64,
@@ -495,7 +543,7 @@ impl Store {
         Store {
             current: ArcSwap::from_pointee(State::default()),
             commit_mutex: Mutex::new(()),
-            locks: lock::LockManager::new(),
+            locks: Arc::new(lock::LockManager::new()),
             next_txn: AtomicU64::new(1),
             schema_version: AtomicU64::new(1),
         }
@@ -521,11 +569,12 @@ impl Store {
             changes: HashMap::new(),
             mdl: Vec::new(),
             savepoints: Vec::new(),
+            locks: Arc::clone(&self.locks),
         }
     }
 
     /// Applies a transaction's changes to the latest state and publishes it, then releases its
-    /// locks.
+    /// locks (when `txn` is dropped, after the new state is visible).
     pub(crate) fn commit(&self, txn: Txn) {
         if txn.has_writes() {
             let _guard = self.commit_mutex.lock();
@@ -535,12 +584,61 @@ impl Store {
             }
             self.current.store(Arc::new(state));
         }
-        self.locks.release_all(txn.id);
+        drop(txn);
     }
 
     /// Discards a transaction's changes and releases its locks.
     pub(crate) fn rollback(&self, txn: Txn) {
-        self.locks.release_all(txn.id);
+        drop(txn);
+    }
+
+    /// Takes the shared metadata lock on a table for `txn`, held until the transaction ends
+    /// (InnoDB's MDL: DDL on the table waits for the transaction). Taken once per table.
+    pub(crate) fn lock_table(
+        &self,
+        txn: &mut Txn,
+        table_id: u64,
+        timeout: std::time::Duration,
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<(), lock::LockError> {
+        if txn.mdl.contains(&table_id) {
+            return Ok(());
+        }
+        self.locks.acquire(
+            txn.id,
+            lock::LockKey::Table(table_id),
+            lock::LockMode::Shared,
+            lock::Wait::Timeout(timeout),
+            cancel,
+        )?;
+        txn.mdl.push(table_id);
+        Ok(())
+    }
+
+    /// Takes exclusive metadata locks on tables for a DDL statement: it waits (at most
+    /// `timeout`, MySQL's `lock_wait_timeout`) until no open transaction has used them, and new
+    /// transactions wait for the DDL. The DDL runs while the returned guard lives. The caller has
+    /// ended its own transaction first (DDL commits implicitly), so it never waits for itself.
+    pub(crate) fn lock_tables_for_ddl(
+        &self,
+        table_ids: &[u64],
+        timeout: std::time::Duration,
+        cancel: &std::sync::atomic::AtomicBool,
+    ) -> Result<DdlLock, lock::LockError> {
+        let guard = DdlLock {
+            owner: self.next_txn.fetch_add(1, Ordering::Relaxed),
+            locks: Arc::clone(&self.locks),
+        };
+        for id in table_ids {
+            self.locks.acquire(
+                guard.owner,
+                lock::LockKey::Table(*id),
+                lock::LockMode::Exclusive,
+                lock::Wait::Timeout(timeout),
+                cancel,
+            )?;
+        }
+        Ok(guard)
     }
 
     /// Runs a DDL change: `f` edits a copy of the latest state; on Ok it is published and the

@@ -1,0 +1,372 @@
+//! Binding the parts of INSERT, UPDATE and DELETE that are not a query: the rows of VALUES and
+//! `INSERT ... SET`, assignments (`UPDATE ... SET`, `ON DUPLICATE KEY UPDATE` with `VALUES(col)`
+//! and the row alias), ORDER BY of a single-table UPDATE/DELETE, and the join query of a
+//! multi-table UPDATE/DELETE.
+//!
+//! <https://dev.mysql.com/doc/refman/8.4/en/insert-on-duplicate.html>
+//!
+//! An ON DUPLICATE KEY UPDATE assignment sees two rows: the row in the table (`b`, `t.b`), and
+//! the row the INSERT tried to add (`VALUES(b)`, or `new.b` with `... AS new`). The binder's scope
+//! for it is the table's columns twice (three times with a row alias): the old row, then the new
+//! row under a qualifier no query can write (`VALUES(b)` is rewritten to it), then the new row
+//! under the row alias. The new-row columns are hidden from unqualified names, so a bare `b` is
+//! the old row's, as in MySQL. The executor evaluates the assignments over `old ++ new [++ new]`.
+
+use std::sync::Arc;
+
+use sqlparser::ast::{self as ast, Ident};
+
+use super::{Binder, Scope, ScopeCol, cmp_kind, name_parts};
+use crate::catalog::TableDef;
+use crate::error::EngineError;
+use crate::plan::{ColumnOrigin, Expr, Node, OutCol, SortKey};
+
+/// The qualifier `VALUES(col)` is rewritten to; no identifier a client sends can name it.
+const NEW_ROW: &str = "\u{1}values";
+
+/// What an assignment stores in its column.
+#[derive(Clone, Debug)]
+pub(crate) enum Assigned {
+    /// The value of an expression over the statement's row image.
+    Expr(Expr),
+    /// `col = DEFAULT`: the column's default.
+    Default,
+}
+
+/// `col = value`, bound.
+#[derive(Clone, Debug)]
+pub(crate) struct Assignment {
+    /// Position of the column in the table.
+    pub(crate) column: usize,
+    pub(crate) value: Assigned,
+}
+
+/// The bound ON DUPLICATE KEY UPDATE clause.
+#[derive(Clone, Debug)]
+pub(crate) struct Upsert {
+    pub(crate) sets: Vec<Assignment>,
+    /// How many copies of the new row follow the old row in the row image (1, or 2 with a row
+    /// alias).
+    pub(crate) new_copies: usize,
+}
+
+/// A table of a multi-table UPDATE/DELETE's FROM clause.
+#[derive(Clone, Debug)]
+pub(crate) struct JoinTable {
+    /// The name the statement uses for it (alias or table name).
+    pub(crate) alias: String,
+    /// The base table; None for a derived table (not updatable).
+    pub(crate) def: Option<Arc<TableDef>>,
+}
+
+/// The join query of a multi-table UPDATE/DELETE: one row per joined row, holding every column
+/// of each target table (in target order), then one value per extra expression.
+#[derive(Debug)]
+pub(crate) struct JoinQuery {
+    pub(crate) root: Node,
+    pub(crate) columns: Vec<OutCol>,
+}
+
+/// True for the bare keyword `DEFAULT` in a value position.
+pub(crate) fn is_default(e: &ast::Expr) -> bool {
+    matches!(e, ast::Expr::Identifier(i)
+        if i.quote_style.is_none() && i.value.eq_ignore_ascii_case("DEFAULT"))
+}
+
+/// Appends the columns of `def` to `scope` under the qualifier `alias`. `hidden` columns are
+/// found only when qualified.
+pub(crate) fn push_table(scope: &mut Scope, def: &Arc<TableDef>, alias: &str, hidden: bool) {
+    let table_no = scope.tables.len();
+    for (i, c) in def.columns.iter().enumerate() {
+        scope.cols.push(ScopeCol {
+            table: Some(alias.to_string()),
+            schema: def.schema.clone(),
+            name: c.name.clone(),
+            ty: c.ty.clone(),
+            nullable: c.nullable,
+            origin: Some(ColumnOrigin {
+                schema: def.schema.clone(),
+                table: alias.to_string(),
+                org_table: def.name.clone(),
+                org_name: c.name.clone(),
+            }),
+            flags: def.column_flags(i),
+            merged: hidden,
+            table_no,
+        });
+    }
+    scope.tables.push(def.clone());
+}
+
+/// A scope of one table's columns under `alias`.
+pub(crate) fn table_scope(def: &Arc<TableDef>, alias: &str) -> Scope {
+    let mut scope = Scope::default();
+    push_table(&mut scope, def, alias, false);
+    scope
+}
+
+/// The column an assignment target names in `def` (qualified names must use `alias`).
+fn target_column(
+    def: &TableDef,
+    alias: &str,
+    target: &ast::AssignmentTarget,
+) -> Result<usize, EngineError> {
+    let name = match target {
+        ast::AssignmentTarget::ColumnName(n) => name_parts(n),
+        ast::AssignmentTarget::Tuple(_) => {
+            return Err(EngineError::not_supported("tuple assignment"));
+        }
+    };
+    let full = name.join(".");
+    let (qualifier, col) = match name.as_slice() {
+        [c] => (None, c.as_str()),
+        [t, c] => (Some(t.as_str()), c.as_str()),
+        [d, t, c] if *d == def.schema => (Some(t.as_str()), c.as_str()),
+        _ => return Err(EngineError::bad_field(&full, "field list")),
+    };
+    if qualifier.is_some_and(|q| q != alias) {
+        return Err(EngineError::bad_field(&full, "field list"));
+    }
+    def.column_index(col)
+        .ok_or_else(|| EngineError::bad_field(&full, "field list"))
+}
+
+/// The column `VALUES(col)` names, if `f` is such a call.
+fn values_call(f: &ast::Function) -> Option<Ident> {
+    let [ast::ObjectNamePart::Identifier(name)] = f.name.0.as_slice() else {
+        return None;
+    };
+    if !name.value.eq_ignore_ascii_case("VALUES") {
+        return None;
+    }
+    let ast::FunctionArguments::List(list) = &f.args else {
+        return None;
+    };
+    match list.args.as_slice() {
+        [ast::FunctionArg::Unnamed(ast::FunctionArgExpr::Expr(e))] => match e {
+            ast::Expr::Identifier(col) => Some(col.clone()),
+            ast::Expr::CompoundIdentifier(parts) => parts.last().cloned(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Rewrites `VALUES(col)` calls to a column of the hidden new-row qualifier.
+fn rewrite_values_calls(e: &ast::Expr) -> ast::Expr {
+    let mut e = e.clone();
+    let _ = ast::visit_expressions_mut(&mut e, |x| {
+        if let ast::Expr::Function(f) = x
+            && let Some(col) = values_call(f)
+        {
+            *x = ast::Expr::CompoundIdentifier(vec![Ident::new(NEW_ROW), col]);
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    e
+}
+
+/// Quotes an identifier with backticks for generated SQL.
+fn quoted(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+impl Binder<'_> {
+    /// Binds `col = expr, ...` of one table whose columns the current scope starts with, in
+    /// order. A qualified target must use `alias`.
+    pub(crate) fn assignments(
+        &mut self,
+        def: &TableDef,
+        alias: &str,
+        sets: &[ast::Assignment],
+    ) -> Result<Vec<Assignment>, EngineError> {
+        let saved = self.clause;
+        self.clause = "field list";
+        let mut out = Vec::with_capacity(sets.len());
+        for a in sets {
+            let column = target_column(def, alias, &a.target)?;
+            let value = if is_default(&a.value) {
+                Assigned::Default
+            } else {
+                match self.expr(&a.value) {
+                    Ok(b) => Assigned::Expr(b.expr),
+                    Err(e) => {
+                        self.clause = saved;
+                        return Err(e);
+                    }
+                }
+            };
+            out.push(Assignment { column, value });
+        }
+        self.clause = saved;
+        Ok(out)
+    }
+
+    /// Binds the assignments of `ON DUPLICATE KEY UPDATE` for an INSERT into `def` (see the
+    /// module documentation for what they see).
+    pub(crate) fn upsert(
+        &mut self,
+        def: &Arc<TableDef>,
+        row_alias: Option<&ast::InsertAliases>,
+        sets: &[ast::Assignment],
+    ) -> Result<Upsert, EngineError> {
+        let mut scope = table_scope(def, &def.name);
+        push_table(&mut scope, def, NEW_ROW, true);
+        let mut new_copies = 1;
+        if let Some(a) = row_alias {
+            let alias = name_parts(&a.row_alias).pop().unwrap_or_default();
+            if alias == def.name {
+                return Err(EngineError::new(
+                    1066,
+                    "42000",
+                    format!("Not unique table/alias: '{alias}'"),
+                ));
+            }
+            let start = scope.cols.len();
+            push_table(&mut scope, def, &alias, true);
+            if let Some(names) = a.col_aliases.as_ref().filter(|n| !n.is_empty()) {
+                if names.len() != def.columns.len() {
+                    return Err(EngineError::new(
+                        1136,
+                        "21S01",
+                        "Column count doesn't match value count at row 1",
+                    ));
+                }
+                for (c, n) in scope.cols[start..].iter_mut().zip(names) {
+                    c.name = n.value.clone();
+                    // A column alias no table column has can be used unqualified.
+                    c.merged = def.column_index(&n.value).is_some();
+                }
+            }
+            new_copies = 2;
+        }
+        self.set_scope(scope);
+        let sets: Vec<ast::Assignment> = sets
+            .iter()
+            .map(|a| ast::Assignment {
+                target: a.target.clone(),
+                value: rewrite_values_calls(&a.value),
+            })
+            .collect();
+        let sets = self.assignments(def, &def.name, &sets)?;
+        Ok(Upsert { sets, new_copies })
+    }
+
+    /// Binds the ORDER BY of a single-table UPDATE/DELETE over the current scope.
+    pub(crate) fn order_keys(
+        &mut self,
+        order: &[ast::OrderByExpr],
+    ) -> Result<Vec<SortKey>, EngineError> {
+        let saved = self.clause;
+        self.clause = "order clause";
+        let mut keys = Vec::with_capacity(order.len());
+        for ob in order {
+            let b = match self.expr(&ob.expr) {
+                Ok(b) => b,
+                Err(e) => {
+                    self.clause = saved;
+                    return Err(e);
+                }
+            };
+            keys.push(SortKey {
+                kind: cmp_kind(&b.ty, &b.ty, false),
+                expr: b.expr,
+                desc: matches!(ob.options.sort, Some(ast::OrderBySort::Desc)),
+            });
+        }
+        self.clause = saved;
+        Ok(keys)
+    }
+
+    /// The tables of a FROM clause, in order, as the statement names them.
+    pub(crate) fn join_tables(
+        &self,
+        from: &[ast::TableWithJoins],
+    ) -> Result<Vec<JoinTable>, EngineError> {
+        fn factor(
+            b: &Binder<'_>,
+            tf: &ast::TableFactor,
+            out: &mut Vec<JoinTable>,
+        ) -> Result<(), EngineError> {
+            match tf {
+                ast::TableFactor::Table { name, alias, .. } => {
+                    let (schema, table) = b.table_name(name)?;
+                    let def = b.table_def(&schema, &table)?;
+                    let alias = alias
+                        .as_ref()
+                        .map(|a| a.name.value.clone())
+                        .unwrap_or(table);
+                    out.push(JoinTable {
+                        alias,
+                        def: Some(def),
+                    });
+                }
+                ast::TableFactor::Derived { alias, .. } => out.push(JoinTable {
+                    alias: alias
+                        .as_ref()
+                        .map(|a| a.name.value.clone())
+                        .unwrap_or_default(),
+                    def: None,
+                }),
+                ast::TableFactor::NestedJoin {
+                    table_with_joins, ..
+                } => twj(b, table_with_joins, out)?,
+                _ => return Err(EngineError::not_supported("this table reference")),
+            }
+            Ok(())
+        }
+        fn twj(
+            b: &Binder<'_>,
+            t: &ast::TableWithJoins,
+            out: &mut Vec<JoinTable>,
+        ) -> Result<(), EngineError> {
+            factor(b, &t.relation, out)?;
+            for j in &t.joins {
+                factor(b, &j.relation, out)?;
+            }
+            Ok(())
+        }
+        let mut out = Vec::new();
+        for t in from {
+            twj(self, t, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    /// Binds the join query of a multi-table UPDATE/DELETE: `SELECT <every column of each
+    /// target>, <extra expressions> FROM <from> WHERE <selection> FOR UPDATE`. It reads the
+    /// latest committed rows and locks every row it reads, as InnoDB's multi-table statements do.
+    pub(crate) fn join_query(
+        &mut self,
+        from: &[ast::TableWithJoins],
+        targets: &[JoinTable],
+        extra: &[ast::Expr],
+        selection: Option<&ast::Expr>,
+    ) -> Result<JoinQuery, EngineError> {
+        let mut items = Vec::new();
+        for t in targets {
+            if let Some(def) = &t.def {
+                for c in &def.columns {
+                    items.push(format!("{}.{}", quoted(&t.alias), quoted(&c.name)));
+                }
+            }
+        }
+        for e in extra {
+            items.push(format!("({e})"));
+        }
+        let from_text: Vec<String> = from.iter().map(ToString::to_string).collect();
+        let mut sql = format!("SELECT {} FROM {}", items.join(", "), from_text.join(", "));
+        if let Some(w) = selection {
+            sql.push_str(&format!(" WHERE {w}"));
+        }
+        sql.push_str(" FOR UPDATE");
+        let dialect = sqlparser::dialect::MySqlDialect {};
+        let parsed = sqlparser::parser::Parser::parse_sql(&dialect, &sql)
+            .map_err(|_| EngineError::not_supported("this multi-table statement"))?;
+        let [ast::Statement::Query(q)] = parsed.as_slice() else {
+            return Err(EngineError::not_supported("this multi-table statement"));
+        };
+        let (root, columns) = self.query_plan(q)?;
+        Ok(JoinQuery { root, columns })
+    }
+}

@@ -1,0 +1,800 @@
+//! SHOW [FULL] TABLES, SHOW [FULL] COLUMNS and DESCRIBE, SHOW INDEX, SHOW CREATE TABLE,
+//! SHOW TABLE STATUS, SHOW CREATE DATABASE.
+//!
+//! <https://dev.mysql.com/doc/refman/8.4/en/show.html>
+//!
+//! Each statement builds its rows from the latest committed catalog, with the facts
+//! information_schema shows too (`crate::infoschema`), then applies its `LIKE 'pattern'` (on
+//! the first column) or `WHERE expr` (bound over the result's own column names, as MySQL does).
+
+use sqlparser::ast::{self as ast};
+
+use crate::bind::{Binder, Scope, ScopeCol, name_parts};
+use crate::catalog::{ColumnDef, ColumnDefault, IndexDef, TableDef};
+use crate::collation::Collation;
+use crate::error::EngineError;
+use crate::execute;
+use crate::infoschema::{self, VirtualColumn, VirtualTable};
+use crate::types::{BaseType, SqlType, flags};
+use crate::value::Value;
+use crate::{Column, Engine, Outcome, Session};
+
+use super::in_txn;
+
+// ---------------------------------------------------------------------------------------------
+// Shared
+
+fn varchar(n: u32) -> SqlType {
+    SqlType::varchar(n, Collation::Utf8mb3_general_ci)
+}
+
+fn col(name: &str, ty: SqlType, nullable: bool) -> VirtualColumn {
+    (name.to_string(), ty, nullable)
+}
+
+/// Result-set metadata for rows "read" from an information_schema table.
+fn result_columns(org_table: &str, cols: &[VirtualColumn]) -> Vec<Column> {
+    cols.iter()
+        .map(|(name, ty, nullable)| {
+            let mut f = ty.type_flags();
+            if !nullable {
+                f |= flags::NOT_NULL;
+            }
+            Column::from_type(
+                name.clone(),
+                name.clone(),
+                org_table.to_string(),
+                org_table.to_string(),
+                infoschema::SCHEMA.to_string(),
+                ty,
+                f,
+            )
+        })
+        .collect()
+}
+
+/// Keeps the rows that pass a SHOW statement's `LIKE` (on column `like_col`, under `like`) or
+/// `WHERE` (bound over the result columns).
+fn filter_rows(
+    engine: &Engine,
+    session: &mut Session,
+    cols: &[VirtualColumn],
+    rows: Vec<Vec<Value>>,
+    like_col: usize,
+    like: Collation,
+    filter: Option<&ast::ShowStatementFilter>,
+) -> Result<Vec<Vec<Value>>, EngineError> {
+    let pattern = match filter {
+        None => return Ok(rows),
+        Some(
+            ast::ShowStatementFilter::Like(p)
+            | ast::ShowStatementFilter::ILike(p)
+            | ast::ShowStatementFilter::NoKeyword(p),
+        ) => p,
+        Some(ast::ShowStatementFilter::Where(e)) => {
+            return filter_where(engine, session, cols, rows, e);
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .filter(|r| {
+            r.get(like_col)
+                .and_then(Value::to_text)
+                .is_some_and(|s| like.like(&s, pattern.as_bytes(), Some('\\')))
+        })
+        .collect())
+}
+
+fn filter_where(
+    engine: &Engine,
+    session: &mut Session,
+    cols: &[VirtualColumn],
+    rows: Vec<Vec<Value>>,
+    e: &ast::Expr,
+) -> Result<Vec<Vec<Value>>, EngineError> {
+    let state = engine.store.latest();
+    let (predicate, registers) = {
+        let mut b = Binder::new(engine, session, &state);
+        let mut scope = Scope::default();
+        for (name, ty, nullable) in cols {
+            scope.cols.push(ScopeCol {
+                table: None,
+                schema: String::new(),
+                name: name.clone(),
+                ty: ty.clone(),
+                nullable: *nullable,
+                origin: None,
+                flags: 0,
+                merged: false,
+                table_no: 0,
+            });
+        }
+        b.set_scope(scope);
+        let p = b.condition(e, "where clause")?;
+        (p, b.registers)
+    };
+    in_txn(engine, session, |cx| {
+        cx.regs.resize(registers.max(16), Value::Null);
+        let mut out = Vec::new();
+        for r in rows {
+            if execute::truth(&execute::eval(&predicate, &r, cx)?) == Some(true) {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    })
+}
+
+/// The database a SHOW statement names with FROM/IN, or the current one (ER 1046 without).
+fn show_db(session: &Session, opts: &ast::ShowStatementOptions) -> Result<String, EngineError> {
+    match opts.show_in.as_ref().and_then(|si| si.parent_name.as_ref()) {
+        Some(n) => name_parts(n).pop().ok_or_else(EngineError::no_db),
+        None => session.database.clone().ok_or_else(EngineError::no_db),
+    }
+}
+
+fn show_filter(opts: &ast::ShowStatementOptions) -> Option<&ast::ShowStatementFilter> {
+    match &opts.filter_position {
+        Some(
+            ast::ShowStatementFilterPosition::Infix(f)
+            | ast::ShowStatementFilterPosition::Suffix(f),
+        ) => Some(f),
+        None => None,
+    }
+}
+
+/// Resolves `[db.]table` to its definition (information_schema tables included), or ER 1146.
+fn table_def(
+    engine: &Engine,
+    session: &Session,
+    schema: Option<String>,
+    table: &str,
+) -> Result<std::sync::Arc<TableDef>, EngineError> {
+    let schema = match schema {
+        Some(s) => s,
+        None => session.database.clone().ok_or_else(EngineError::no_db)?,
+    };
+    if let Some((vt, _)) = infoschema::lookup(&schema, table) {
+        return Ok(infoschema::table_def(vt));
+    }
+    engine
+        .store
+        .latest()
+        .table(&schema, table)
+        .map(|t| t.def.clone())
+        .ok_or_else(|| EngineError::no_such_table(&schema, table))
+}
+
+fn object_table(name: &ast::ObjectName) -> Result<(Option<String>, String), EngineError> {
+    let mut parts = name_parts(name);
+    match parts.len() {
+        1 => Ok((None, parts.remove(0))),
+        2 => {
+            let t = parts.remove(1);
+            Ok((Some(parts.remove(0)), t))
+        }
+        _ => Err(EngineError::parse_error(&name.to_string(), 1)),
+    }
+}
+
+/// A name in backquotes, as SHOW CREATE prints identifiers.
+pub(crate) fn quote_ident(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+/// A string literal as SHOW CREATE prints it (MySQL's `append_unescaped`).
+pub(crate) fn quote_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
+    for ch in s.chars() {
+        match ch {
+            '\0' => out.push_str("\\0"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("''"),
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// SHOW TABLES
+
+/// SHOW [FULL] TABLES [{FROM | IN} db] [LIKE 'pattern' | WHERE expr].
+pub(super) fn show_tables(
+    engine: &Engine,
+    session: &mut Session,
+    full: bool,
+    opts: &ast::ShowStatementOptions,
+) -> Result<Outcome, EngineError> {
+    let db = show_db(session, opts)?;
+    if !engine.database_exists(&db) {
+        return Err(EngineError::bad_db(&db));
+    }
+    let filter = show_filter(opts);
+    let mut rows: Vec<Vec<Value>> = Vec::new();
+    if db.eq_ignore_ascii_case(infoschema::SCHEMA) {
+        for t in VirtualTable::ALL {
+            rows.push(vec![Value::str(t.name()), Value::str("SYSTEM VIEW")]);
+        }
+    } else if let Some(s) = engine.store.latest().schemas.get(&db) {
+        for name in s.tables.keys() {
+            rows.push(vec![Value::str(name.clone()), Value::str("BASE TABLE")]);
+        }
+    }
+    let title = match filter {
+        Some(ast::ShowStatementFilter::Like(p)) => format!("Tables_in_{db} ({p})"),
+        _ => format!("Tables_in_{db}"),
+    };
+    let mut cols = vec![
+        col(&title, varchar(64), false),
+        col("Table_type", varchar(64), false),
+    ];
+    let rows = filter_rows(
+        engine,
+        session,
+        &cols,
+        rows,
+        0,
+        Collation::Utf8mb3_bin,
+        filter,
+    )?;
+    let mut columns = result_columns("TABLES", &cols);
+    if let Some(c) = columns.first_mut() {
+        c.org_name = "TABLE_NAME".into();
+    }
+    let rows = if full {
+        rows
+    } else {
+        cols.truncate(1);
+        columns.truncate(1);
+        rows.into_iter()
+            .map(|mut r| {
+                r.truncate(1);
+                r
+            })
+            .collect()
+    };
+    Ok(Outcome::Rows { columns, rows })
+}
+
+// ---------------------------------------------------------------------------------------------
+// SHOW COLUMNS, DESCRIBE
+
+/// SHOW [FULL] {COLUMNS | FIELDS} {FROM | IN} t [{FROM | IN} db] [LIKE 'pattern' | WHERE expr].
+pub(super) fn show_columns(
+    engine: &Engine,
+    session: &mut Session,
+    full: bool,
+    opts: &ast::ShowStatementOptions,
+) -> Result<Outcome, EngineError> {
+    let Some(name) = opts.show_in.as_ref().and_then(|si| si.parent_name.as_ref()) else {
+        return Err(EngineError::parse_error("", 1));
+    };
+    let (schema, table) = object_table(name)?;
+    let def = table_def(engine, session, schema, &table)?;
+    columns_of(engine, session, &def, full, show_filter(opts))
+}
+
+/// DESCRIBE t / DESC t / EXPLAIN t: SHOW COLUMNS FROM t.
+pub(super) fn describe(
+    engine: &Engine,
+    session: &mut Session,
+    name: &ast::ObjectName,
+) -> Result<Outcome, EngineError> {
+    let (schema, table) = object_table(name)?;
+    let def = table_def(engine, session, schema, &table)?;
+    columns_of(engine, session, &def, false, None)
+}
+
+fn columns_of(
+    engine: &Engine,
+    session: &mut Session,
+    def: &TableDef,
+    full: bool,
+    filter: Option<&ast::ShowStatementFilter>,
+) -> Result<Outcome, EngineError> {
+    let mut cols = vec![
+        col("Field", varchar(64), false),
+        col("Type", varchar(1024), false),
+    ];
+    if full {
+        cols.push(col("Collation", varchar(64), true));
+    }
+    cols.extend([
+        col("Null", varchar(3), false),
+        col("Key", varchar(3), false),
+        col("Default", varchar(1024), true),
+        col("Extra", varchar(256), false),
+    ]);
+    if full {
+        cols.push(col("Privileges", varchar(154), false));
+        cols.push(col("Comment", varchar(1024), false));
+    }
+    let mut rows = Vec::new();
+    for (i, c) in def.columns.iter().enumerate() {
+        let mut row = vec![Value::str(c.name.clone()), Value::str(c.ty.sql())];
+        if full {
+            row.push(if infoschema::has_charset(&c.ty) {
+                Value::str(c.ty.collation.name())
+            } else {
+                Value::Null
+            });
+        }
+        row.extend([
+            Value::str(if c.nullable { "YES" } else { "NO" }),
+            Value::str(infoschema::column_key(def, i)),
+            infoschema::default_text(c).map_or(Value::Null, Value::str),
+            Value::str(infoschema::extra(c)),
+        ]);
+        if full {
+            row.push(Value::str("select,insert,update,references"));
+            row.push(Value::str(c.comment.clone()));
+        }
+        rows.push(row);
+    }
+    let rows = filter_rows(
+        engine,
+        session,
+        &cols,
+        rows,
+        0,
+        Collation::Utf8mb3_general_ci,
+        filter,
+    )?;
+    Ok(Outcome::Rows {
+        columns: result_columns("COLUMNS", &cols),
+        rows,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// SHOW INDEX
+
+/// SHOW {INDEX | INDEXES | KEYS} {FROM | IN} t [{FROM | IN} db] [WHERE expr].
+pub(crate) fn show_index(
+    engine: &Engine,
+    session: &mut Session,
+    schema: Option<String>,
+    table: &str,
+    filter: Option<&ast::ShowStatementFilter>,
+) -> Result<Outcome, EngineError> {
+    let def = table_def(engine, session, schema, table)?;
+    let cols = vec![
+        col("Table", varchar(64), false),
+        col("Non_unique", SqlType::new(BaseType::Int), false),
+        col("Key_name", varchar(64), true),
+        col(
+            "Seq_in_index",
+            SqlType {
+                unsigned: true,
+                ..SqlType::new(BaseType::Int)
+            },
+            false,
+        ),
+        col("Column_name", varchar(64), true),
+        col("Collation", varchar(1), true),
+        col("Cardinality", SqlType::bigint(), true),
+        col("Sub_part", SqlType::bigint(), true),
+        col("Packed", SqlType::new(BaseType::Binary), true),
+        col("Null", varchar(3), false),
+        col("Index_type", varchar(11), false),
+        col("Comment", varchar(8), false),
+        col("Index_comment", varchar(2048), false),
+        col("Visible", varchar(3), false),
+        col("Expression", varchar(1024), true),
+    ];
+    let state = engine.store.latest();
+    let table_data = state.table(&def.schema, &def.name);
+    let mut rows = Vec::new();
+    for (n, idx) in def.indexes.iter().enumerate() {
+        for (seq, p) in idx.parts.iter().enumerate() {
+            let column = def.columns.get(p.column);
+            let card = table_data.map_or(0, |t| infoschema::cardinality(t, n, seq));
+            rows.push(vec![
+                Value::str(def.name.clone()),
+                Value::Int(i64::from(!idx.unique)),
+                Value::str(idx.name.clone()),
+                Value::UInt(seq as u64 + 1),
+                column.map_or(Value::Null, |c| Value::str(c.name.clone())),
+                Value::str(if p.desc { "D" } else { "A" }),
+                Value::Int(i64::try_from(card).unwrap_or(i64::MAX)),
+                p.prefix.map_or(Value::Null, |x| Value::Int(i64::from(x))),
+                Value::Null,
+                Value::str(if column.is_some_and(|c| c.nullable) {
+                    "YES"
+                } else {
+                    ""
+                }),
+                Value::str("BTREE"),
+                Value::str(""),
+                Value::str(idx.comment.clone()),
+                Value::str("YES"),
+                Value::Null,
+            ]);
+        }
+    }
+    let rows = filter_rows(
+        engine,
+        session,
+        &cols,
+        rows,
+        0,
+        Collation::Utf8mb3_bin,
+        filter,
+    )?;
+    Ok(Outcome::Rows {
+        columns: result_columns("STATISTICS", &cols),
+        rows,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// SHOW TABLE STATUS
+
+/// SHOW TABLE STATUS [{FROM | IN} db] [LIKE 'pattern' | WHERE expr].
+pub(crate) fn show_table_status(
+    engine: &Engine,
+    session: &mut Session,
+    db: Option<String>,
+    filter: Option<&ast::ShowStatementFilter>,
+) -> Result<Outcome, EngineError> {
+    let db = match db {
+        Some(d) => d,
+        None => session.database.clone().ok_or_else(EngineError::no_db)?,
+    };
+    if !engine.database_exists(&db) {
+        return Err(EngineError::bad_db(&db));
+    }
+    // The columns of information_schema.TABLES from TABLE_NAME on, without TABLE_TYPE.
+    let all = VirtualTable::Tables.columns();
+    let names = [
+        "Name",
+        "Engine",
+        "Version",
+        "Row_format",
+        "Rows",
+        "Avg_row_length",
+        "Data_length",
+        "Max_data_length",
+        "Index_length",
+        "Data_free",
+        "Auto_increment",
+        "Create_time",
+        "Update_time",
+        "Check_time",
+        "Collation",
+        "Checksum",
+        "Create_options",
+        "Comment",
+    ];
+    let keep: Vec<usize> = std::iter::once(2).chain(4..all.len()).collect();
+    let cols: Vec<VirtualColumn> = keep
+        .iter()
+        .zip(names)
+        .filter_map(|(i, n)| {
+            all.get(*i)
+                .map(|(_, ty, null)| (n.to_string(), ty.clone(), *null))
+        })
+        .collect();
+    let state = engine.store.latest();
+    let tz = session.tz_offset_secs();
+    let mut rows = Vec::new();
+    if let Some(s) = state.schemas.get(&db) {
+        for t in s.tables.values() {
+            let full = infoschema::tables_row(t, tz);
+            rows.push(keep.iter().filter_map(|i| full.get(*i).cloned()).collect());
+        }
+    }
+    let rows = filter_rows(
+        engine,
+        session,
+        &cols,
+        rows,
+        0,
+        Collation::Utf8mb3_bin,
+        filter,
+    )?;
+    Ok(Outcome::Rows {
+        columns: result_columns("TABLES", &cols),
+        rows,
+    })
+}
+
+/// The statements sqlparser reads as `SHOW <words>` (it keeps only the words, dropping string
+/// literals and dots): `SHOW {INDEX | INDEXES | KEYS} {FROM | IN} [db.]t [{FROM | IN} db]` and
+/// `SHOW TABLE STATUS [{FROM | IN} db]`. Their `LIKE`/`WHERE` forms need parse.rs.
+pub(super) fn is_show_words(words: &[ast::Ident]) -> bool {
+    let w: Vec<String> = words.iter().map(|i| i.value.to_ascii_uppercase()).collect();
+    let unquoted = |n: usize| words.get(n).is_some_and(|i| i.quote_style.is_none());
+    match w.first().map(String::as_str) {
+        Some("INDEX" | "INDEXES" | "KEYS") => unquoted(0),
+        Some("TABLE") => unquoted(0) && w.get(1).is_some_and(|x| x == "STATUS"),
+        _ => false,
+    }
+}
+
+/// Runs a statement [`is_show_words`] accepts.
+pub(super) fn show_words(
+    engine: &Engine,
+    session: &mut Session,
+    words: &[ast::Ident],
+) -> Result<Outcome, EngineError> {
+    let kw = |n: usize, k: &[&str]| {
+        words.get(n).is_some_and(|i| {
+            i.quote_style.is_none() && k.iter().any(|x| i.value.eq_ignore_ascii_case(x))
+        })
+    };
+    let near = || {
+        words
+            .iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    if kw(0, &["TABLE"]) {
+        // TABLE STATUS [FROM db]
+        return match words.len() {
+            2 => show_table_status(engine, session, None, None),
+            4 if kw(2, &["FROM", "IN"]) => {
+                show_table_status(engine, session, words.get(3).map(|i| i.value.clone()), None)
+            }
+            _ if words.iter().any(|i| i.value.eq_ignore_ascii_case("LIKE")) => Err(
+                EngineError::not_supported("SHOW TABLE STATUS LIKE (the parser drops the pattern)"),
+            ),
+            _ => Err(EngineError::parse_error(&near(), 1)),
+        };
+    }
+    // INDEX FROM t [FROM db]
+    if !kw(1, &["FROM", "IN"]) {
+        return Err(EngineError::parse_error(&near(), 1));
+    }
+    let Some(table) = words.get(2) else {
+        return Err(EngineError::parse_error(&near(), 1));
+    };
+    match words.len() {
+        3 => show_index(engine, session, None, &table.value, None),
+        // FROM db.t (the parser drops the dot).
+        4 if !kw(3, &["FROM", "IN"]) => show_index(
+            engine,
+            session,
+            Some(table.value.clone()),
+            words.get(3).map_or("", |i| i.value.as_str()),
+            None,
+        ),
+        5 if kw(3, &["FROM", "IN"]) => show_index(
+            engine,
+            session,
+            words.get(4).map(|i| i.value.clone()),
+            &table.value,
+            None,
+        ),
+        _ => Err(EngineError::parse_error(&near(), 1)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// SHOW CREATE DATABASE
+
+/// SHOW CREATE {DATABASE | SCHEMA} [IF NOT EXISTS] db.
+// sqlparser rejects this statement; it runs once parse.rs hands it over.
+#[allow(dead_code)]
+pub(crate) fn show_create_database(
+    engine: &Engine,
+    session: &mut Session,
+    name: &str,
+    if_not_exists: bool,
+) -> Result<Outcome, EngineError> {
+    let _ = &session;
+    if !engine.database_exists(name) {
+        return Err(EngineError::bad_db(name));
+    }
+    let coll = infoschema::schema_collation(&engine.store.latest(), name);
+    let name = if name.eq_ignore_ascii_case(infoschema::SCHEMA) {
+        infoschema::SCHEMA.to_string()
+    } else {
+        name.to_string()
+    };
+    let mut text = String::from("CREATE DATABASE ");
+    if if_not_exists {
+        text.push_str("/*!32312 IF NOT EXISTS*/ ");
+    }
+    text.push_str(&quote_ident(&name));
+    text.push_str(" /*!40100 DEFAULT CHARACTER SET ");
+    text.push_str(coll.charset());
+    if shows_collation(coll) {
+        text.push_str(" COLLATE ");
+        text.push_str(coll.name());
+    }
+    text.push_str(" */ /*!80016 DEFAULT ENCRYPTION='N' */");
+    let cols = vec![
+        col("Database", varchar(64), false),
+        col("Create Database", varchar(1024), false),
+    ];
+    Ok(Outcome::Rows {
+        columns: result_columns("SCHEMATA", &cols),
+        rows: vec![vec![Value::str(name), Value::str(text)]],
+    })
+}
+
+/// MySQL 8 names a default collation only when it is not its character set's default, or is
+/// utf8mb4_0900_ai_ci.
+fn shows_collation(c: Collation) -> bool {
+    !c.is_default() || c == Collation::Utf8mb4_0900_ai_ci
+}
+
+// ---------------------------------------------------------------------------------------------
+// SHOW CREATE TABLE
+
+/// SHOW CREATE TABLE t.
+pub(super) fn show_create_table(
+    engine: &Engine,
+    session: &mut Session,
+    name: &ast::ObjectName,
+) -> Result<Outcome, EngineError> {
+    let (schema, table) = object_table(name)?;
+    let schema = match schema {
+        Some(s) => s,
+        None => session.database.clone().ok_or_else(EngineError::no_db)?,
+    };
+    let def = engine
+        .store
+        .latest()
+        .table(&schema, &table)
+        .map(|t| t.def.clone())
+        .ok_or_else(|| EngineError::no_such_table(&schema, &table))?;
+    let cols = vec![
+        col("Table", varchar(64), false),
+        col("Create Table", varchar(1024), false),
+    ];
+    Ok(Outcome::Rows {
+        columns: result_columns("TABLES", &cols),
+        rows: vec![vec![
+            Value::str(def.name.clone()),
+            Value::str(create_table_text(&def)),
+        ]],
+    })
+}
+
+/// The CREATE TABLE statement MySQL 8.4 prints for a table.
+pub(crate) fn create_table_text(def: &TableDef) -> String {
+    let table_coll = def.options.collation;
+    let mut lines: Vec<String> = def
+        .columns
+        .iter()
+        .map(|c| format!("  {}", column_sql(c, table_coll)))
+        .collect();
+    for idx in &def.indexes {
+        lines.push(format!("  {}", index_sql(def, idx)));
+    }
+    let mut s = format!("CREATE TABLE {} (\n", quote_ident(&def.name));
+    s.push_str(&lines.join(",\n"));
+    s.push_str("\n) ENGINE=");
+    s.push_str(&def.options.engine);
+    if let Some(n) = infoschema::auto_increment_value(def).filter(|n| *n > 1) {
+        s.push_str(&format!(" AUTO_INCREMENT={n}"));
+    }
+    s.push_str(" DEFAULT CHARSET=");
+    s.push_str(table_coll.charset());
+    if shows_collation(table_coll) {
+        s.push_str(" COLLATE=");
+        s.push_str(table_coll.name());
+    }
+    if !def.options.comment.is_empty() {
+        s.push_str(" COMMENT=");
+        s.push_str(&quote_text(&def.options.comment));
+    }
+    s
+}
+
+/// One column line of SHOW CREATE TABLE (without indentation).
+pub(crate) fn column_sql(c: &ColumnDef, table_coll: Collation) -> String {
+    let ty = &c.ty;
+    let mut s = format!("{} {}", quote_ident(&c.name), ty.sql());
+    if infoschema::has_charset(ty) {
+        let coll = ty.collation;
+        if coll != table_coll {
+            s.push_str(" CHARACTER SET ");
+            s.push_str(coll.charset());
+        }
+        if !coll.is_default()
+            || (coll == Collation::Utf8mb4_0900_ai_ci
+                && table_coll != Collation::Utf8mb4_0900_ai_ci)
+        {
+            s.push_str(" COLLATE ");
+            s.push_str(coll.name());
+        }
+    }
+    if !c.nullable {
+        s.push_str(" NOT NULL");
+    } else if ty.base == BaseType::Timestamp {
+        s.push_str(" NULL");
+    }
+    if !c.auto_increment {
+        match &c.default {
+            ColumnDefault::None | ColumnDefault::Value(Value::Null) => {
+                if c.nullable && !ty.is_blob() {
+                    s.push_str(" DEFAULT NULL");
+                }
+            }
+            ColumnDefault::Value(v) => {
+                s.push_str(" DEFAULT ");
+                s.push_str(&default_literal(v, ty));
+            }
+            ColumnDefault::CurrentTimestamp(fsp) => {
+                s.push_str(" DEFAULT ");
+                s.push_str(&infoschema::current_timestamp_text(*fsp));
+            }
+            ColumnDefault::Expr(e) => {
+                s.push_str(" DEFAULT ");
+                if e.starts_with('(') {
+                    s.push_str(e);
+                } else {
+                    s.push_str(&format!("({e})"));
+                }
+            }
+        }
+    }
+    if c.on_update_now {
+        s.push_str(" ON UPDATE ");
+        s.push_str(&infoschema::current_timestamp_text(ty.scale));
+    }
+    if c.auto_increment {
+        s.push_str(" AUTO_INCREMENT");
+    }
+    if !c.comment.is_empty() {
+        s.push_str(" COMMENT ");
+        s.push_str(&quote_text(&c.comment));
+    }
+    s
+}
+
+fn default_literal(v: &Value, ty: &SqlType) -> String {
+    if ty.base == BaseType::Bit {
+        let n = match v {
+            Value::UInt(u) => *u,
+            other => other.to_i64().unwrap_or(0) as u64,
+        };
+        return format!("b'{n:b}'");
+    }
+    quote_text(&infoschema::value_text(v, ty).unwrap_or_default())
+}
+
+/// One index line of SHOW CREATE TABLE (without indentation).
+pub(crate) fn index_sql(def: &TableDef, idx: &IndexDef) -> String {
+    let parts: Vec<String> = idx
+        .parts
+        .iter()
+        .map(|p| {
+            let name = def
+                .columns
+                .get(p.column)
+                .map(|c| c.name.as_str())
+                .unwrap_or("");
+            let mut s = quote_ident(name);
+            if let Some(n) = p.prefix {
+                s.push_str(&format!("({n})"));
+            }
+            if p.desc {
+                s.push_str(" DESC");
+            }
+            s
+        })
+        .collect();
+    let mut s = if idx.primary {
+        "PRIMARY KEY".to_string()
+    } else if idx.unique {
+        format!("UNIQUE KEY {}", quote_ident(&idx.name))
+    } else {
+        format!("KEY {}", quote_ident(&idx.name))
+    };
+    s.push_str(&format!(" ({})", parts.join(",")));
+    if !idx.comment.is_empty() {
+        s.push_str(" COMMENT ");
+        s.push_str(&quote_text(&idx.comment));
+    }
+    s
+}
