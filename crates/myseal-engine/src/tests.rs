@@ -1741,3 +1741,36 @@ fn common_table_expressions_and_user_variable_assignment() {
         ("SELECT @a", "@a\n4"),
     ]);
 }
+
+#[test]
+fn information_schema_tables_can_be_filtered_and_joined() {
+    check_steps(&[
+        ("CREATE DATABASE d", "ok affected=1"),
+        ("USE d", "ok"),
+        (
+            "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(20))",
+            "ok",
+        ),
+        (
+            "SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'd'",
+            "TABLE_NAME|TABLE_TYPE\nt|BASE TABLE",
+        ),
+        (
+            "SELECT c.column_name, c.data_type FROM information_schema.columns c JOIN information_schema.tables t ON t.table_name = c.table_name AND t.table_schema = c.table_schema WHERE t.table_schema = 'd' ORDER BY c.ordinal_position",
+            "COLUMN_NAME|DATA_TYPE\nid|int\nname|varchar",
+        ),
+        (
+            "SELECT * FROM information_schema.nosuch",
+            "ERROR 1109 (42S02): Unknown table 'NOSUCH' in information_schema",
+        ),
+    ]);
+}
+
+#[test]
+fn in_subqueries_must_return_one_column() {
+    check(
+        "SELECT 1 IN (SELECT 1, 2)",
+        "ERROR 1241 (21000): Operand should contain 1 column(s)",
+    );
+    check("SELECT 2 IN (SELECT 1 UNION SELECT 2) AS x", "x\n1");
+}

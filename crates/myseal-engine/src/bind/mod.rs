@@ -484,7 +484,7 @@ impl<'a> Binder<'a> {
                 ..
             } => {
                 let x = self.expr(expr)?;
-                let (sub, ty) = self.subquery(subquery, None)?;
+                let (sub, ty) = self.subquery(subquery, Some(1))?;
                 let kind = cmp_kind(&x.ty, &ty, is_dynamic(&x.expr));
                 let s = Subquery {
                     kind: SubqueryKind::In {

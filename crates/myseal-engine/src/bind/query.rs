@@ -603,7 +603,22 @@ impl Binder<'_> {
             }
             TableFactor::Table { name, alias, .. } => {
                 let (schema, tname) = self.table_name(name)?;
-                let def = self.table_def(&schema, &tname)?;
+                let virt = crate::infoschema::lookup(&schema, &tname);
+                let def = match &virt {
+                    Some((vt, _)) => crate::infoschema::table_def(*vt),
+                    None if schema.eq_ignore_ascii_case("information_schema") => {
+                        return Err(EngineError::new(
+                            1109,
+                            "42S02",
+                            format!(
+                                "Unknown table '{}' in information_schema",
+                                tname.to_uppercase()
+                            ),
+                        ));
+                    }
+                    None => self.table_def(&schema, &tname)?,
+                };
+                let schema = def.schema.clone();
                 let alias_name = alias
                     .as_ref()
                     .map(|a| a.name.value.clone())
@@ -638,6 +653,15 @@ impl Binder<'_> {
                     });
                 }
                 scope.tables.push(def.clone());
+                if let Some((vt, cols)) = virt {
+                    return Ok((
+                        Node::Virtual {
+                            table: vt,
+                            width: cols.len(),
+                        },
+                        scope,
+                    ));
+                }
                 let (lock, wait) = lock.unwrap_or((LockMode::None, LockWait::Wait));
                 Ok((
                     Node::Scan {

@@ -796,7 +796,7 @@ pub(super) fn insert(
     };
     let info = if multi {
         let dups = if stmt.ignore {
-            counts.records - counts.copied
+            counts.records.saturating_sub(counts.copied)
         } else {
             counts.deleted + counts.updated
         };
