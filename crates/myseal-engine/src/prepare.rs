@@ -136,7 +136,16 @@ impl Engine {
             columns: Vec::new(),
             names,
         };
-        if returns_rows {
+        if let Stmt::Sql(stmt) = &parsed.stmt
+            && let Statement::Query(q) = &**stmt
+        {
+            // Queries: the columns come from the plan, bound with the `?` parameters, without
+            // running anything (a FOR UPDATE must not take locks at prepare time).
+            let (plan, _) = crate::stmt::bind_plan(self, session, Some(&script), q)?;
+            let mut columns = crate::stmt::columns_of(&plan);
+            prepared.rename(&mut columns);
+            prepared.columns = columns;
+        } else if returns_rows {
             let nulls = vec![Value::Null; prepared.param_count()];
             let mut scratch = session.clone();
             let (outcomes, err) = self.execute(&mut scratch, &prepared.bind(&nulls));

@@ -669,10 +669,30 @@ fn transactions_track_in_transaction_flag() {
     assert_eq!(run(&e, &mut s, "START TRANSACTION; ROLLBACK"), "ok\nok");
     assert!(!s.in_transaction());
     assert_eq!(run(&e, &mut s, "START TRANSACTION"), "ok");
+    // autocommit is already 1: the explicit transaction goes on.
     assert_eq!(run(&e, &mut s, "SET autocommit = 1"), "ok");
-    assert!(!s.in_transaction());
+    assert!(s.in_transaction());
+    assert_eq!(run(&e, &mut s, "COMMIT"), "ok");
     assert_eq!(run(&e, &mut s, "SET autocommit = 0"), "ok");
     assert!(!s.autocommit());
+    assert_eq!(run(&e, &mut s, "CREATE DATABASE ac"), "ok affected=1");
+    assert_eq!(run(&e, &mut s, "CREATE TABLE ac.t (a INT)"), "ok");
+    assert_eq!(
+        run(&e, &mut s, "INSERT INTO ac.t VALUES (1)"),
+        "ok affected=1"
+    );
+    let mut other = session(&e);
+    assert_eq!(
+        run(&e, &mut other, "SELECT COUNT(*) FROM ac.t"),
+        "COUNT(*)\n0"
+    );
+    // Turning autocommit back on commits.
+    assert_eq!(run(&e, &mut s, "SET autocommit = 1"), "ok");
+    assert!(!s.in_transaction());
+    assert_eq!(
+        run(&e, &mut other, "SELECT COUNT(*) FROM ac.t"),
+        "COUNT(*)\n1"
+    );
     assert_eq!(s.connection_id(), 7);
 }
 
@@ -1429,7 +1449,7 @@ mod prepared {
         assert_eq!(param_count("SELECT ? # ?\n"), 1);
         assert_eq!(param_count("SELECT 'it''s ?', 'a\\'?', ?"), 1);
         assert_eq!(
-            param_count("SELECT ? FROM DUAL WHERE `?` IS NULL OR '?' = ?"),
+            param_count("SELECT ? AS `?` FROM DUAL WHERE '?' = ? /* ? */"),
             2
         );
     }
@@ -1555,9 +1575,14 @@ mod prepared {
         assert_eq!(p.columns().len(), 2);
         assert!(prepare(&e, &mut s, "SET @x = ?").columns().is_empty());
         assert!(prepare(&e, &mut s, "DO ?").columns().is_empty());
-        // The dry run fails (LIMIT NULL): no columns, but the statement is prepared.
+        // The columns come from the plan, whatever the parameters will be.
         let p = prepare(&e, &mut s, "SELECT 1 LIMIT ?");
-        assert!(p.columns().is_empty());
+        assert_eq!(p.columns().len(), 1);
+        // Names are resolved at prepare time, as in MySQL.
+        assert_eq!(
+            prepare_error("SELECT `?` FROM DUAL"),
+            "ERROR 1054 (42S22): Unknown column '?' in 'field list'"
+        );
         assert_eq!(exec(&e, &mut s, &p, &[Value::Int(1)]), "1\n1");
     }
 

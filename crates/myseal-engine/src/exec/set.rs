@@ -187,9 +187,13 @@ pub(crate) fn run(
                 engine.write_globals().insert(name, v);
             }
             Action::Session(name, v) => {
-                if name == "autocommit" && v == "ON" && session.in_transaction {
-                    // SET autocommit=1 commits an open transaction.
-                    session.in_transaction = false;
+                if name == "autocommit"
+                    && v == "ON"
+                    && session.vars.get("autocommit").map(String::as_str) == Some("OFF")
+                {
+                    // Turning autocommit on commits the open transaction (as MySQL's
+                    // fix_autocommit); setting it when it is already on changes nothing.
+                    crate::stmt::commit(engine, session);
                 }
                 session.vars.insert(name, v);
             }

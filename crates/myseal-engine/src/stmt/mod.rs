@@ -286,13 +286,21 @@ fn select(
 ) -> Result<Outcome, EngineError> {
     let (plan, _) = bind_plan(engine, session, Some(script), q)?;
     let columns = columns_of(&plan);
-    let fsps: Vec<u8> = plan
-        .columns
-        .iter()
-        .map(|c| if c.ty.is_temporal() { c.ty.scale } else { 0 })
-        .collect();
     let registers = plan.registers;
-    let rows = in_txn(engine, session, |cx| {
+    let mut tables = Vec::new();
+    dml::plan_tables(&plan.root, &mut tables);
+    // A locking read must not fix the REPEATABLE READ snapshot.
+    let reads = if q.locks.is_empty() {
+        Reads::Consistent
+    } else {
+        Reads::Locking
+    };
+    // Metadata locks matter only while a transaction stays open after this statement.
+    let lasting = session.txn.is_some() || !session.autocommit();
+    let rows = in_txn_as(engine, session, reads, |cx| {
+        if lasting {
+            dml::lock_tables(cx, tables)?;
+        }
         cx.regs.resize(registers.max(16), Value::Null);
         let mut rows = Vec::new();
         execute::run_plan(&plan, cx, &mut |r| {
@@ -301,7 +309,6 @@ fn select(
         })?;
         Ok(rows)
     })?;
-    let _ = fsps;
     session.found_rows = rows.len() as u64;
     session.row_count = -1;
     Ok(Outcome::Rows { columns, rows })
