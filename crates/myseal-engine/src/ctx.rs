@@ -1,5 +1,5 @@
 //! What functions may ask of the running statement (copied into the engine's func/mod.rs later).
-use crate::temporal::DateTime;
+use crate::datetime::DateTime;
 
 /// Context a function evaluation may use: warnings, the statement's clock, session facts.
 pub(crate) trait FuncCtx {

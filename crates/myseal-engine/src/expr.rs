@@ -39,7 +39,6 @@ pub(crate) struct Row<'r> {
 pub(crate) struct Eval<'e> {
     pub(crate) engine: &'e Engine,
     pub(crate) session: &'e mut Session,
-    pub(crate) script: &'e Script<'e>,
     /// Clause named in ER_BAD_FIELD_ERROR: "field list", "where clause", ...
     pub(crate) clause: &'static str,
     depth: usize,
@@ -319,15 +318,20 @@ impl<'e> Eval<'e> {
     pub(crate) fn new(
         engine: &'e Engine,
         session: &'e mut Session,
-        script: &'e Script<'e>,
+        _script: &'e Script<'e>,
     ) -> Self {
         Self {
             engine,
             session,
-            script,
             clause: "field list",
             depth: 0,
         }
+    }
+
+    /// SHOW ... WHERE filters are evaluated here, over the rows SHOW built; subqueries are
+    /// for the pipeline (SELECT, SET, DO).
+    fn no_subqueries(&self) -> Result<Vec<Vec<Value>>, EngineError> {
+        Err(EngineError::not_supported("subqueries in SHOW ... WHERE"))
     }
 
     pub(crate) fn warn(&mut self, code: u16, message: impl Into<String>) {
@@ -406,8 +410,8 @@ impl<'e> Eval<'e> {
                         }
                         out
                     }
-                    InTarget::Subquery(q) => {
-                        let rows = crate::exec::select::subquery_rows(self, q)?;
+                    InTarget::Subquery(_q) => {
+                        let rows = self.no_subqueries()?;
                         let mut out = Vec::with_capacity(rows.len());
                         for r in rows {
                             if r.len() != 1 {
@@ -532,8 +536,8 @@ impl<'e> Eval<'e> {
                     }),
                 }
             }
-            Expr::Subquery(q) => {
-                let rows = crate::exec::select::subquery_rows(self, q)?;
+            Expr::Subquery(_q) => {
+                let rows = self.no_subqueries()?;
                 let mut it = rows.into_iter();
                 match (it.next(), it.next()) {
                     (None, _) => Ok(Value::Null),
@@ -546,8 +550,11 @@ impl<'e> Eval<'e> {
                     }
                 }
             }
-            Expr::Exists { subquery, negated } => {
-                let rows = crate::exec::select::subquery_rows(self, subquery)?;
+            Expr::Exists {
+                subquery: _,
+                negated,
+            } => {
+                let rows = self.no_subqueries()?;
                 Ok(bool_value(rows.is_empty() == *negated))
             }
             Expr::Substring {

@@ -13,10 +13,13 @@
 
 use std::sync::Arc;
 
+use crate::Engine;
 use crate::catalog::{ColumnDef, ColumnDefault, IndexDef, TableCounters, TableDef, TableOptions};
 use crate::collation::Collation;
 use crate::error::EngineError;
-use crate::execute::{Ctx, Row};
+
+/// A row of a virtual table.
+type Row = Vec<Value>;
 use crate::storage::{State, Table, key};
 use crate::types::{BaseType, NOT_FIXED_DEC, SqlType};
 use crate::value::Value;
@@ -277,13 +280,16 @@ pub(crate) fn table_def(table: VirtualTable) -> Arc<TableDef> {
 }
 
 /// The rows of a virtual table, from the latest committed catalog.
-pub(crate) fn rows(table: VirtualTable, cx: &mut Ctx<'_>) -> Result<Vec<Row>, EngineError> {
-    let state = cx.engine.store.latest();
-    let tz = cx.session.tz_offset_secs();
+pub(crate) fn rows(
+    table: VirtualTable,
+    engine: &Engine,
+    tz: i64,
+) -> Result<Vec<Vec<Value>>, EngineError> {
+    let state = engine.store.latest();
     let mut out = Vec::new();
     match table {
         VirtualTable::Schemata => {
-            for name in cx.engine.database_names() {
+            for name in engine.database_names() {
                 let coll = schema_collation(&state, &name);
                 out.push(vec![
                     Value::str("def"),

@@ -34,6 +34,7 @@ mod catalog;
 pub mod collation;
 #[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
 mod ctx;
+pub mod datetime;
 mod exec;
 mod execute;
 mod expr;

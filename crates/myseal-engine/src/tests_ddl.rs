@@ -8,7 +8,6 @@ use std::sync::Arc;
 use myseal_auth::account::AccountStore;
 
 use crate::infoschema::{self, VirtualTable};
-use crate::storage::Isolation;
 use crate::{Engine, EngineConfig, Outcome, Session, SessionInfo, StatusSource, Value};
 
 struct NoStatus;
@@ -953,10 +952,7 @@ fn show_create_database_prints_charset_and_encryption() {
 
 /// The rows of a virtual table as text, keeping those whose column `col` equals `eq`.
 fn virtual_rows(e: &Engine, s: &mut Session, t: VirtualTable, col: usize, eq: &str) -> Vec<String> {
-    let mut txn = e.store.begin(Isolation::RepeatableRead, false);
-    let snapshot = e.store.latest();
-    let mut cx = crate::execute::Ctx::new(e, s, &mut txn, snapshot, &[], 16);
-    let rows = infoschema::rows(t, &mut cx).unwrap();
+    let rows = infoschema::rows(t, e, s.tz_offset_secs()).unwrap();
     let width = t.columns().len();
     rows.iter()
         .inspect(|r| assert_eq!(r.len(), width, "{t:?}"))

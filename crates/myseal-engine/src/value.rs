@@ -7,7 +7,7 @@
 
 use std::cmp::Ordering;
 
-use crate::temporal::{Date, DateTime, Time};
+use crate::datetime::{Date, DateTime, Time};
 
 /// A value in a result row or expression.
 #[derive(Clone, Debug, PartialEq)]

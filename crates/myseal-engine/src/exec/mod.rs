@@ -14,7 +14,6 @@ pub(crate) mod txn;
 use sqlparser::ast::{ObjectName, ObjectNamePart, ObjectType, SchemaName, Statement, Use};
 
 use crate::error::EngineError;
-use crate::expr::{Eval, Row};
 use crate::parse::{Parsed, Script, Stmt};
 use crate::{Engine, Outcome, Session};
 
@@ -50,9 +49,8 @@ pub(crate) fn execute(
         Stmt::Failed(e) => Err(e),
         Stmt::Set(items) => set::run(engine, session, script, &items),
         Stmt::Do(exprs) => {
-            let mut ev = Eval::new(engine, session, script);
             for e in &exprs {
-                ev.eval(e, Row::default())?;
+                crate::stmt::eval_scalar(engine, session, e)?;
             }
             Ok(ok(session, 0))
         }
@@ -74,7 +72,6 @@ pub(crate) fn execute(
             crate::stmt::run(engine, session, script, &stmt)
         }
         Stmt::Sql(stmt) => match *stmt {
-            Statement::Query(q) => select::run(engine, session, script, &q),
             Statement::ShowVariables { filter, global, .. } => {
                 show::variables(engine, session, script, filter.as_ref(), global)
             }

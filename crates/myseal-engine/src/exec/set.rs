@@ -8,7 +8,6 @@
 
 use crate::error::EngineError;
 use crate::exec::ok;
-use crate::expr::{Eval, Row};
 use crate::parse::{Script, SetItem, SetValue, VarScope};
 use crate::vars::{self, RO, SESSION_RO, Scope};
 use crate::{Engine, Outcome, Session, Value};
@@ -55,7 +54,7 @@ fn names_actions(
 pub(crate) fn run(
     engine: &Engine,
     session: &mut Session,
-    script: &Script<'_>,
+    _script: &Script<'_>,
     items: &[SetItem],
 ) -> Result<Outcome, EngineError> {
     let mut actions = Vec::new();
@@ -95,8 +94,7 @@ pub(crate) fn run(
                     },
                     SetValue::Word(w) => vars::normalize(def, &Value::str(w.clone()))?,
                     SetValue::Expr(e) => {
-                        let mut ev = Eval::new(engine, session, script);
-                        let v = ev.eval(e, Row::default())?;
+                        let v = crate::stmt::eval_scalar(engine, session, e)?;
                         vars::normalize(def, &v)?
                     }
                 };
@@ -119,8 +117,7 @@ pub(crate) fn run(
                 });
             }
             SetItem::User { name, value } => {
-                let mut ev = Eval::new(engine, session, script);
-                let v = ev.eval(value, Row::default())?;
+                let v = crate::stmt::eval_scalar(engine, session, value)?;
                 // User variables are visible to later items of the same SET (`SET @a=1, @b=@a`).
                 session.user_vars.insert(name.to_lowercase(), v);
             }

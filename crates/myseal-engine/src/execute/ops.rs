@@ -69,7 +69,8 @@ pub(crate) fn build(node: &Node, cx: &mut Ctx<'_>) -> Result<Box<dyn Op>, Engine
             })
         }
         Node::Virtual { table, .. } => {
-            let rows = crate::infoschema::rows(*table, cx)?;
+            let tz = cx.session.tz_offset_secs();
+            let rows = crate::infoschema::rows(*table, cx.engine, tz)?;
             Box::new(RowsOp {
                 rows: rows.into_iter(),
             })

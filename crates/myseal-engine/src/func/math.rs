@@ -3,7 +3,6 @@
 
 use super::{
     ArithOp, Func, Num, arg, f64_arg, int_arg, num, printed_call, sane_value, sql_literal,
-    string::real_to_u64,
 };
 use crate::collation::Collation;
 use crate::ctx::FuncCtx;
@@ -417,4 +416,13 @@ pub(super) fn bit_count(a: &[Value], coll: Collation, ctx: &mut dyn FuncCtx) -> 
         other => int_arg(other, ctx).unwrap_or(0).count_ones(),
     };
     Value::Int(i64::from(bits))
+}
+
+/// MySQL's HEX()/bit-operation conversion of a double to a 64-bit pattern.
+pub(super) fn real_to_u64(val: f64) -> u64 {
+    if val <= i64::MIN as f64 || val >= u64::MAX as f64 {
+        return u64::MAX;
+    }
+    let r = val + if val > 0.0 { 0.5 } else { -0.5 };
+    if r < 0.0 { r as i64 as u64 } else { r as u64 }
 }

@@ -733,8 +733,8 @@ pub(super) fn hex(f: Func, a: &[Value], ctx: &mut dyn FuncCtx) -> Value {
         Value::Null => return Value::Null,
         Value::Int(i) => *i as u64,
         Value::UInt(u) => *u,
-        Value::Double(d) => real_to_u64(*d),
-        Value::Decimal(d) => real_to_u64(d.to_f64()),
+        Value::Double(d) => super::math::real_to_u64(*d),
+        Value::Decimal(d) => super::math::real_to_u64(d.to_f64()),
         other => {
             let t = text(other).unwrap_or_default();
             if !fits_packet(f, t.len() as u128 * 2, ctx) {
@@ -744,15 +744,6 @@ pub(super) fn hex(f: Func, a: &[Value], ctx: &mut dyn FuncCtx) -> Value {
         }
     };
     Value::str(format!("{n:X}"))
-}
-
-/// MySQL's HEX()/bit-operation conversion of a double to a 64-bit pattern.
-pub(super) fn real_to_u64(val: f64) -> u64 {
-    if val <= i64::MIN as f64 || val >= u64::MAX as f64 {
-        return u64::MAX;
-    }
-    let r = val + if val > 0.0 { 0.5 } else { -0.5 };
-    if r < 0.0 { r as i64 as u64 } else { r as u64 }
 }
 
 fn hex_val(c: u8) -> Option<u8> {

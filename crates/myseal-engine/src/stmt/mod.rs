@@ -314,6 +314,24 @@ fn select(
     Ok(Outcome::Rows { columns, rows })
 }
 
+/// Evaluates one expression outside a query (SET, DO) through the pipeline, so that it may
+/// hold subqueries over tables.
+pub(crate) fn eval_scalar(
+    engine: &Engine,
+    session: &mut Session,
+    e: &ast::Expr,
+) -> Result<Value, EngineError> {
+    let state = engine.store.latest();
+    let (expr, registers) = {
+        let mut b = Binder::new(engine, session, &state);
+        (b.expr(e)?.expr, b.registers)
+    };
+    in_txn(engine, session, |cx| {
+        cx.regs.resize(registers.max(16), Value::Null);
+        execute::eval(&expr, &[], cx)
+    })
+}
+
 pub(crate) fn ok(session: &Session, affected: u64, last_id: u64, info: String) -> Outcome {
     Outcome::Ok {
         affected_rows: affected,

@@ -1068,7 +1068,7 @@ mod tests {
     #[test]
     fn many_threads_locking_random_keys_finish_and_leave_nothing_locked() {
         const THREADS: u64 = 8;
-        const ROUNDS: u64 = 2_000;
+        const ROUNDS: u64 = 500;
         const KEYS: u64 = 20;
 
         let locks = Arc::new(LockManager::new());
@@ -1148,7 +1148,7 @@ mod tests {
             });
         }
 
-        let deadline = Instant::now() + Duration::from_secs(60);
+        let deadline = Instant::now() + Duration::from_secs(120);
         let mut total = Tally::default();
         for _ in 0..THREADS {
             let left = deadline.saturating_duration_since(Instant::now());
