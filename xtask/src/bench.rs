@@ -6,20 +6,23 @@
 //! 4. `SELECT 1` round trips per second on one connection;
 //!
 //! and, when a MariaDB server (`mariadbd`) is installed, the same on it with the same certificates and the
-//! ratio. Load goes to 127.0.0.1 only and is bounded in count and time.
+//! ratio (`--sysbench-only` skips 1–4; `--myseal-bin PATH` measures that binary instead of building the
+//! release one);
+//!
+//! 5. sysbench's OLTP workloads against both servers, and with `--big` a 1,000,000-row table: see
+//!    `sysbench.rs` for the method and its options.
+//!
+//! Load goes to 127.0.0.1 only and is bounded in count and time.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use mysql_async::prelude::Queryable;
 use mysql_async::{Opts, OptsBuilder, SslOpts};
 
-use crate::server::{self, Myseal};
-
-/// The same non-root account on both servers (MariaDB's install creates several root accounts).
-const BENCH_USER: &str = "bench";
-const BENCH_PASSWORD: &str = "bench-pw";
+use crate::server::{self, Mariadb, Myseal, BENCH_PASSWORD, BENCH_USER};
+use crate::sysbench;
 
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let n: usize = crate::opt(args, "--connections")
@@ -29,8 +32,16 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         })
         .transpose()?
         .unwrap_or(1000);
-    ensure_fd_limit(n)?;
-    let bin = server::build_release()?;
+    let sysbench_only = args.iter().any(|a| a == "--sysbench-only");
+    let sb = sysbench::Options::parse(args)?;
+    if !sysbench_only {
+        ensure_fd_limit(n)?;
+    }
+    // `--myseal-bin PATH` measures another build (A/B runs) instead of building this one.
+    let bin = match crate::opt(args, "--myseal-bin") {
+        Some(p) => std::path::PathBuf::from(p),
+        None => server::build_release()?,
+    };
     let certs = server::scratch("bench-certs");
     myseal_tls::ensure_dev_certs(&certs).map_err(|e| e.to_string())?;
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -38,16 +49,32 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
 
+    let connections = if sysbench_only {
+        Ok(())
+    } else {
+        connections(n, &bin, &certs, &rt)
+    };
+    sysbench::run(&sb, &bin, &certs, &rt)?;
+    connections
+}
+
+/// Parts 1–4: start time, memory per connection, concurrency, `SELECT 1` on one connection.
+fn connections(
+    n: usize,
+    bin: &Path,
+    certs: &Path,
+    rt: &tokio::runtime::Runtime,
+) -> Result<(), String> {
     let account = ["--app-user", BENCH_USER, "--app-password", BENCH_PASSWORD];
     // Warm-up start: generates the caching_sha2 RSA key pair once (not part of the measurement).
-    Myseal::start(&bin, &certs, &account)?.stop();
+    Myseal::start(bin, certs, &account)?.stop();
 
     // 1. start to first query.
     let mut starts = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        let srv = Myseal::start(&bin, &certs, &account)?;
-        rt.block_on(first_query(srv.port, &certs))?;
+        let srv = Myseal::start(bin, certs, &account)?;
+        rt.block_on(first_query(srv.port, certs))?;
         starts.push(t.elapsed());
         srv.stop();
     }
@@ -58,17 +85,17 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let max = (n + 10).to_string();
     let mut extra = account.to_vec();
     extra.extend(["--max-connections", &max]);
-    let srv = Myseal::start(&bin, &certs, &extra)?;
+    let srv = Myseal::start(bin, certs, &extra)?;
     let pid = srv.child.id();
-    let mine = rt.block_on(measure("myseal", srv.port, &certs, n, || {
+    let mine = rt.block_on(measure("myseal", srv.port, certs, n, || {
         server::rss_kib(pid)
     }))?;
     srv.stop();
 
-    let theirs = match Mariadb::start(&certs) {
+    let theirs = match Mariadb::start(certs) {
         Ok(Some(m)) => {
             let pid = m.child.id();
-            let r = rt.block_on(measure("mariadb", m.port, &certs, n, || {
+            let r = rt.block_on(measure("mariadb", m.port, certs, n, || {
                 server::rss_kib(pid)
             }));
             m.stop();
@@ -269,104 +296,4 @@ async fn measure(
         answered,
         qps,
     })
-}
-
-/// A throwaway MariaDB server with the same certificates and a root@'%' password.
-struct Mariadb {
-    child: Child,
-    port: u16,
-}
-
-impl Mariadb {
-    fn start(certs: &Path) -> Result<Option<Mariadb>, String> {
-        let Some(mariadbd) = ["mariadbd", "mysqld"].into_iter().find_map(|b| {
-            server::which(b)
-                .or_else(|| Some(Path::new("/usr/sbin").join(b)).filter(|p| p.is_file()))
-        }) else {
-            return Ok(None);
-        };
-        let Some(install) =
-            server::which("mariadb-install-db").or_else(|| server::which("mysql_install_db"))
-        else {
-            return Ok(None);
-        };
-        let dir = server::scratch("bench-mariadb");
-        let data = dir.join("data");
-        let sock = dir.join("sock");
-        let out = Command::new(install)
-            .arg(format!("--datadir={}", data.display()))
-            .args([
-                "--auth-root-authentication-method=normal",
-                "--skip-test-db",
-                "--user=root",
-            ])
-            .output()
-            .map_err(|e| e.to_string())?;
-        if !out.status.success() {
-            return Err(format!(
-                "mariadb-install-db: {}",
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
-        let port = free_port()?;
-        let child = Command::new(mariadbd)
-            .arg("--no-defaults")
-            .arg(format!("--datadir={}", data.display()))
-            .arg(format!("--socket={}", sock.display()))
-            .arg(format!("--port={port}"))
-            .args([
-                "--bind-address=127.0.0.1",
-                "--user=root",
-                "--skip-name-resolve",
-                "--max-connections=5000",
-            ])
-            .arg(format!("--ssl-ca={}", certs.join("ca.pem").display()))
-            .arg(format!(
-                "--ssl-cert={}",
-                certs.join("server-cert.pem").display()
-            ))
-            .arg(format!(
-                "--ssl-key={}",
-                certs.join("server-key.pem").display()
-            ))
-            .arg("--require-secure-transport=ON")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| e.to_string())?;
-        let mut m = Mariadb { child, port };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let sql = format!(
-            "CREATE USER IF NOT EXISTS '{BENCH_USER}'@'%' IDENTIFIED BY '{BENCH_PASSWORD}'; GRANT ALL ON *.* TO '{BENCH_USER}'@'%';"
-        );
-        loop {
-            let ok = Command::new("mariadb")
-                .arg(format!("--socket={}", sock.display()))
-                .args(["-u", "root", "-e", &sql])
-                .output()
-                .map(|o| o.status.success())
-                .unwrap_or(false);
-            if ok {
-                return Ok(Some(m));
-            }
-            if Instant::now() > deadline || matches!(m.child.try_wait(), Ok(Some(_))) {
-                let _ = m.child.kill();
-                return Err("mariadbd did not become ready".into());
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn stop(mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-        let _ = self.port;
-    }
-}
-
-fn free_port() -> Result<u16, String> {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    l.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
 }

@@ -4,8 +4,12 @@
 //!   client certificate signed by the dev CA).
 //! - `compat`: start the release server and connect with real third-party clients (mariadb/mysql CLI,
 //!   PyMySQL, mysql-connector-python), checking TLS, refusals and errors. Prints `N passed, M failed`.
-//! - `bench [--connections N]`: start-to-first-query time, memory per idle TLS connection, N concurrent
-//!   connections; compared with a MariaDB server when one is installed.
+//! - `bench [--connections N] [--myseal-bin PATH] [--sysbench-only] [--rounds N] [--time S]
+//!   [--table-size N] [--threads N] [--workloads LIST|none] [--ignore-errors LIST] [--big [--big-size N]]`:
+//!   start-to-first-query time, memory per idle TLS connection, N concurrent connections; then sysbench's
+//!   OLTP workloads (text and prepared) against myseal and MariaDB over TLS with the ratios, and with
+//!   `--big` the memory and point-select rate of a 1,000,000-row table. Compared with a MariaDB server
+//!   when one is installed; the sysbench part is skipped with a message when sysbench is missing.
 //! - `slt [--filter SUBSTR] [--dir DIR] [--max-failures-shown N] [--timeout SECS]`: run the sqllogictest
 //!   corpus (`tests/slt`, or DIR) against the release server over verified TLS, each file in a fresh
 //!   database; prints `passed/run (pct%)  path` per file with its first N failures (default 3), then a total.
@@ -17,6 +21,7 @@ mod bench;
 mod compat;
 mod server;
 mod slt;
+mod sysbench;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

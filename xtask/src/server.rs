@@ -129,3 +129,166 @@ pub(crate) fn which(program: &str) -> Option<PathBuf> {
             .find(|p| p.is_file())
     })
 }
+
+/// The same non-root account on myseal and MariaDB (MariaDB's install creates several root accounts).
+pub(crate) const BENCH_USER: &str = "bench";
+pub(crate) const BENCH_PASSWORD: &str = "bench-pw";
+
+/// The MariaDB (or MySQL) server binary, when one is installed.
+pub(crate) fn mariadbd() -> Option<PathBuf> {
+    ["mariadbd", "mysqld"].into_iter().find_map(|b| {
+        which(b).or_else(|| Some(Path::new("/usr/sbin").join(b)).filter(|p| p.is_file()))
+    })
+}
+
+/// A throwaway MariaDB server in a scratch data directory, with the same certificates as myseal,
+/// `require_secure_transport=ON`, the bench account with all privileges, and root reachable
+/// (without a password) only through its Unix socket. InnoDB keeps its defaults (128 MiB buffer
+/// pool, redo log flushed at every commit); there is no binary log.
+pub(crate) struct Mariadb {
+    pub(crate) child: Child,
+    pub(crate) port: u16,
+    sock: PathBuf,
+}
+
+impl Mariadb {
+    /// Starts a fresh server; `Ok(None)` when no MariaDB/MySQL server is installed.
+    pub(crate) fn start(certs: &Path) -> Result<Option<Mariadb>, String> {
+        let Some(mariadbd) = mariadbd() else {
+            return Ok(None);
+        };
+        let Some(install) = which("mariadb-install-db").or_else(|| which("mysql_install_db"))
+        else {
+            return Ok(None);
+        };
+        let dir = scratch("bench-mariadb");
+        let data = dir.join("data");
+        let sock = dir.join("sock");
+        let out = Command::new(install)
+            .arg(format!("--datadir={}", data.display()))
+            .args([
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+                "--user=root",
+            ])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !out.status.success() {
+            return Err(format!(
+                "mariadb-install-db: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        let port = free_port()?;
+        let child = Command::new(mariadbd)
+            .arg("--no-defaults")
+            .arg(format!("--datadir={}", data.display()))
+            .arg(format!("--socket={}", sock.display()))
+            .arg(format!("--port={port}"))
+            .args([
+                "--bind-address=127.0.0.1",
+                "--user=root",
+                "--skip-name-resolve",
+                "--max-connections=5000",
+            ])
+            .arg(format!("--ssl-ca={}", certs.join("ca.pem").display()))
+            .arg(format!(
+                "--ssl-cert={}",
+                certs.join("server-cert.pem").display()
+            ))
+            .arg(format!(
+                "--ssl-key={}",
+                certs.join("server-key.pem").display()
+            ))
+            .arg("--require-secure-transport=ON")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        let mut m = Mariadb { child, port, sock };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let sql = format!(
+            "CREATE USER IF NOT EXISTS '{BENCH_USER}'@'%' IDENTIFIED BY '{BENCH_PASSWORD}'; GRANT ALL ON *.* TO '{BENCH_USER}'@'%';"
+        );
+        loop {
+            if m.sql(&sql).is_ok() {
+                return Ok(Some(m));
+            }
+            if Instant::now() > deadline || matches!(m.child.try_wait(), Ok(Some(_))) {
+                let _ = m.child.kill();
+                let _ = m.child.wait();
+                return Err("mariadbd did not become ready".into());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Runs SQL as root through the Unix socket with the `mariadb` (or `mysql`) client.
+    pub(crate) fn sql(&self, sql: &str) -> Result<(), String> {
+        let client = which("mariadb")
+            .or_else(|| which("mysql"))
+            .ok_or("no mariadb/mysql client installed")?;
+        let out = Command::new(client)
+            .arg(format!("--socket={}", self.sock.display()))
+            .args(["-u", "root", "-e", sql])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+        }
+    }
+
+    pub(crate) fn stop(mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+pub(crate) fn free_port() -> Result<u16, String> {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    l.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
+
+/// User plus system CPU time of a process so far (fields 14 and 15 of `/proc/PID/stat`).
+pub(crate) fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    let rest = stat.get(stat.rfind(')')? + 1..)?;
+    let mut fields = rest.split_whitespace().skip(11);
+    let utime: u64 = fields.next()?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    let ticks = clock_ticks();
+    Some(Duration::from_secs_f64(
+        (utime + stime) as f64 / ticks as f64,
+    ))
+}
+
+/// `sysconf(_SC_CLK_TCK)` through `getconf` (no libc binding here); 100 on Linux in practice.
+fn clock_ticks() -> u64 {
+    static TICKS: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *TICKS.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .and_then(|s| s.trim().parse().ok())
+            .filter(|&t| t > 0)
+            .unwrap_or(100)
+    })
+}
+
+/// Whether a process still runs (exists and is not a zombie).
+pub(crate) fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            let rest = s.get(s.rfind(')')? + 1..)?.trim_start().to_string();
+            rest.chars().next()
+        })
+        .is_some_and(|state| state != 'Z' && state != 'X')
+}
