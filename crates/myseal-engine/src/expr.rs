@@ -1735,9 +1735,11 @@ pub(crate) fn literal(v: &SqlValue) -> Result<Value, EngineError> {
         | SqlValue::EscapedStringLiteral(s)
         | SqlValue::TripleSingleQuotedString(s)
         | SqlValue::TripleDoubleQuotedString(s) => Value::str(s.clone()),
-        SqlValue::HexStringLiteral(h) => Value::Bytes(decode_hex(h)),
+        SqlValue::HexStringLiteral(h) => Value::Bytes(crate::bind::decode_hex(h)),
         SqlValue::SingleQuotedByteStringLiteral(bits)
-        | SqlValue::DoubleQuotedByteStringLiteral(bits) => Value::Bytes(decode_bits(bits)),
+        | SqlValue::DoubleQuotedByteStringLiteral(bits) => {
+            Value::Bytes(crate::bind::decode_bits(bits))
+        }
         SqlValue::Boolean(b) => bool_value(*b),
         SqlValue::Null => Value::Null,
         other => return Err(EngineError::not_supported(&format!("literal {other}"))),
@@ -1765,32 +1767,6 @@ pub(crate) fn number_literal(n: &str) -> Value {
         }
         None => Value::Double(n.parse().unwrap_or(0.0)),
     }
-}
-
-fn decode_hex(h: &str) -> Vec<u8> {
-    let padded = if h.len() % 2 == 1 {
-        format!("0{h}")
-    } else {
-        h.to_string()
-    };
-    padded
-        .as_bytes()
-        .chunks(2)
-        .map(|c| {
-            let s = std::str::from_utf8(c).unwrap_or("00");
-            u8::from_str_radix(s, 16).unwrap_or(0)
-        })
-        .collect()
-}
-
-fn decode_bits(bits: &str) -> Vec<u8> {
-    let bits: Vec<u8> = bits.bytes().filter(|b| *b == b'0' || *b == b'1').collect();
-    let pad = (8 - bits.len() % 8) % 8;
-    let mut all = vec![b'0'; pad];
-    all.extend(bits);
-    all.chunks(8)
-        .map(|c| c.iter().fold(0u8, |acc, b| (acc << 1) | (b - b'0')))
-        .collect()
 }
 
 /// Renders a value for messages like "can't be set to the value of 'x'".

@@ -58,10 +58,6 @@ mod vars;
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tests_ddl;
-#[cfg(test)]
-mod tests_txn;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::AtomicBool;

@@ -5,6 +5,9 @@ use std::sync::Arc;
 
 use myseal_auth::account::AccountStore;
 
+pub(crate) mod ddl;
+mod txn;
+
 use crate::value::Dec;
 use crate::{
     Column, ColumnKind, Engine, EngineConfig, Outcome, Session, SessionInfo, StatusSource,

@@ -200,7 +200,8 @@ pub(crate) fn decode_hex(h: &str) -> Vec<u8> {
         .collect()
 }
 
-fn decode_bits(bits: &str) -> Vec<u8> {
+/// `b'0101'` → bytes.
+pub(crate) fn decode_bits(bits: &str) -> Vec<u8> {
     let bits: Vec<u8> = bits.bytes().filter(|b| *b == b'0' || *b == b'1').collect();
     let pad = (8 - bits.len() % 8) % 8;
     let mut all = vec![b'0'; pad];

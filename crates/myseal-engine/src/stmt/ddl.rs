@@ -2466,7 +2466,7 @@ mod tests {
     use sqlparser::parser::Parser;
 
     use super::{AlterExtras, alter_table_with};
-    use crate::tests_ddl::{create_text, render, setup, steps_on};
+    use crate::tests::ddl::{create_text, render, setup, steps_on};
 
     fn alter_of(sql: &str) -> ast::AlterTable {
         match Parser::parse_sql(&MySqlDialect {}, sql).unwrap().pop() {
