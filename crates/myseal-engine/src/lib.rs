@@ -42,6 +42,7 @@ mod expr;
 mod func;
 #[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
 mod infoschema;
+mod normalize;
 mod parse;
 #[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
 mod plan;
@@ -175,6 +176,8 @@ pub struct Session {
     pub(crate) found_rows_flag: bool,
     /// RAND() state.
     pub(crate) rng: u64,
+    /// Values of the running prepared statement's `?` markers (empty for text queries).
+    pub(crate) params: Arc<[Value]>,
 }
 
 impl Session {
@@ -197,6 +200,7 @@ impl Session {
             found_rows: 0,
             found_rows_flag: false,
             rng: 1,
+            params: Arc::from([]),
         }
     }
 
@@ -228,6 +232,7 @@ impl Clone for Session {
             found_rows: self.found_rows,
             found_rows_flag: self.found_rows_flag,
             rng: self.rng,
+            params: self.params.clone(),
         }
     }
 }
@@ -513,6 +518,8 @@ pub struct Engine {
     pub(crate) accounts: Arc<AccountStore>,
     pub(crate) store: storage::Store,
     pub(crate) processes: std::sync::OnceLock<Arc<dyn Processes>>,
+    /// Plans of text queries (see `stmt::cache`).
+    pub(crate) plans: stmt::cache::PlanCache,
 }
 
 fn info_id_seed() -> u32 {
@@ -580,6 +587,7 @@ impl Engine {
             accounts,
             store: storage::Store::new(),
             processes: std::sync::OnceLock::new(),
+            plans: stmt::cache::PlanCache::default(),
         })
     }
 
@@ -655,12 +663,16 @@ impl Engine {
             found_rows: 0,
             found_rows_flag: false,
             rng: u64::from(info_id_seed()),
+            params: Arc::from([]),
         }
     }
 
     /// Runs one COM_QUERY text. Multi-statement text (`a; b`) yields one Outcome per statement; stop at the first
     /// error, returning the outcomes so far plus the error (the server sends them then the ERR).
     pub fn execute(&self, session: &mut Session, sql: &str) -> (Vec<Outcome>, Option<EngineError>) {
+        if let Some(done) = stmt::cache::try_text(self, session, sql) {
+            return done;
+        }
         let mut outcomes = Vec::new();
         let mut script = match parse::Script::new(sql) {
             Ok(s) => s,

@@ -107,6 +107,70 @@ impl Parsed {
     }
 }
 
+/// Numbers the `?` markers of a statement in text order (`?` becomes `?0`, `?1`, ...):
+/// parameters are positional, and binding visits clauses in its own order (an UPDATE's WHERE
+/// before its SET). Left as they are if the parser gave two markers the same position.
+fn number_placeholders(stmt: &mut Stmt) {
+    use sqlparser::ast::{Value, visit_expressions, visit_expressions_mut};
+    use std::ops::ControlFlow;
+    let mut exprs: Vec<&mut Expr> = Vec::new();
+    let mut whole: Option<&mut Statement> = None;
+    match stmt {
+        Stmt::Sql(s) => whole = Some(&mut **s),
+        Stmt::Do(list) => exprs.extend(list.iter_mut()),
+        Stmt::Set(items) => {
+            for item in items {
+                match item {
+                    SetItem::System {
+                        value: SetValue::Expr(e),
+                        ..
+                    } => exprs.push(&mut **e),
+                    SetItem::User { value, .. } => exprs.push(&mut **value),
+                    _ => {}
+                }
+            }
+        }
+        _ => return,
+    }
+    let mut spans = Vec::new();
+    let mut collect = |e: &Expr| {
+        if let Expr::Value(v) = e
+            && matches!(v.value, Value::Placeholder(_))
+        {
+            spans.push((v.span.start.line, v.span.start.column));
+        }
+        ControlFlow::<()>::Continue(())
+    };
+    if let Some(s) = &whole {
+        let _ = visit_expressions(&**s, &mut collect);
+    }
+    for e in &exprs {
+        let _ = visit_expressions(&**e, &mut collect);
+    }
+    if spans.is_empty() {
+        return;
+    }
+    spans.sort_unstable();
+    if spans.windows(2).any(|w| w[0] == w[1]) {
+        return;
+    }
+    let mut rename = |e: &mut Expr| {
+        if let Expr::Value(v) = e
+            && let Value::Placeholder(p) = &mut v.value
+            && let Ok(i) = spans.binary_search(&(v.span.start.line, v.span.start.column))
+        {
+            *p = format!("?{i}");
+        }
+        ControlFlow::<()>::Continue(())
+    };
+    if let Some(s) = whole {
+        let _ = visit_expressions_mut(s, &mut rename);
+    }
+    for e in exprs {
+        let _ = visit_expressions_mut(e, &mut rename);
+    }
+}
+
 /// A COM_QUERY text being parsed statement by statement.
 pub(crate) struct Script<'a> {
     sql: &'a str,
@@ -189,7 +253,10 @@ impl<'a> Script<'a> {
             }
         });
         match result {
-            Ok(stmt) => Some(Ok(Parsed { stmt, head })),
+            Ok(mut stmt) => {
+                number_placeholders(&mut stmt);
+                Some(Ok(Parsed { stmt, head }))
+            }
             Err(e) => {
                 self.failed = true;
                 Some(Err(self.syntax_error(e)))

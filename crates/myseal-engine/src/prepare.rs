@@ -4,17 +4,26 @@
 //!
 //! Preparing checks the syntax of exactly one statement and records the byte span of every `?`
 //! marker (found by sqlparser's tokenizer, so a `?` in a string, comment or quoted identifier is
-//! not a marker). Executing substitutes a SQL literal for each marker and runs the text through
-//! [`Engine::execute`]; the literals are written so that the engine reads back exactly the bound
-//! value (strings escaped, invalid UTF-8 as `X'..'`, doubles with an exponent so they stay
-//! DOUBLE). Select-list columns keep the names of the prepared text (`SELECT ?` → `?`).
+//! not a marker). Executing binds the values as typed parameters, never as SQL text:
+//! - a SELECT is bound and planned once per signature of parameter types, and its plans kept
+//!   with the statement (`stmt::cache::QueryPlans`); a `?` binds like a literal of its value's
+//!   type ([`crate::bind::param_type`]);
+//! - INSERT, REPLACE, UPDATE, DELETE, SET and DO are bound at each execution with the values'
+//!   types (the parsed INSERT/UPDATE/DELETE is kept);
+//! - the statements that do not go through the binder (account statements, SHOW ... LIKE ?,
+//!   DDL) still get each marker replaced by a SQL literal that reads back exactly the bound
+//!   value (strings escaped, invalid UTF-8 as `X'..'`, doubles with an exponent so they stay
+//!   DOUBLE).
 //!
-//! Result metadata at prepare time comes from a dry run with every parameter NULL on a clone of
-//! the session, only for statements that read (SELECT, SHOW), so preparing never changes the
-//! session or the engine.
+//! Select-list columns keep the names of the prepared text (`SELECT ?` → `?`). Result metadata
+//! at prepare time comes from the plan bound without parameter values (a query) or from a dry
+//! run with every parameter NULL on a clone of the session (SHOW), so preparing never changes
+//! the session or the engine.
 
 use std::fmt::Write as _;
 use std::ops::Range;
+
+use std::sync::Arc;
 
 use sqlparser::ast::Statement;
 
@@ -35,6 +44,20 @@ pub struct Prepared {
     columns: Vec<Column>,
     /// Select-list names from the prepared text, applied to each execution's result.
     names: Option<Vec<String>>,
+    /// How executing binds the parameters.
+    exec: Exec,
+}
+
+/// How a prepared statement runs.
+#[derive(Clone, Debug)]
+enum Exec {
+    /// A SELECT with its plans.
+    Query(Arc<crate::stmt::cache::QueryPlans>),
+    /// INSERT/REPLACE/UPDATE/DELETE (parsed once) or SET/DO (parsed per execution from the
+    /// text): bound at each execution with typed parameters.
+    Typed(Option<Arc<Statement>>),
+    /// Anything else: the values are written into the text as literals.
+    Splice,
 }
 
 /// Leaves the statement text (it may hold secrets) out of debug output.
@@ -130,11 +153,25 @@ impl Engine {
             Stmt::Account(_) => (parsed.head.starts_with("SHOW"), None),
             _ => (false, None),
         };
+        let exec = match &parsed.stmt {
+            Stmt::Sql(stmt) => match &**stmt {
+                Statement::Query(q) => {
+                    Exec::Query(Arc::new(crate::stmt::cache::QueryPlans::new(q.clone())))
+                }
+                Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => {
+                    Exec::Typed(Some(Arc::new((**stmt).clone())))
+                }
+                _ => Exec::Splice,
+            },
+            Stmt::Set(_) | Stmt::Do(_) => Exec::Typed(None),
+            _ => Exec::Splice,
+        };
         let mut prepared = Prepared {
             sql: sql.to_string(),
             placeholders,
             columns: Vec::new(),
             names,
+            exec,
         };
         if let Stmt::Sql(stmt) = &parsed.stmt
             && let Statement::Query(q) = &**stmt
@@ -171,7 +208,48 @@ impl Engine {
             let e = EngineError::wrong_arguments("mysqld_stmt_execute");
             return (Vec::new(), Some(record_error(session, e)));
         }
-        let (mut outcomes, err) = self.execute(session, &stmt.bind(params));
+        // MySQL has no NaN or infinity: such a DOUBLE parameter is NULL.
+        let params: Vec<Value> = params
+            .iter()
+            .map(|v| match v {
+                Value::Double(d) if !d.is_finite() => Value::Null,
+                other => other.clone(),
+            })
+            .collect();
+        let params = params.as_slice();
+        let (mut outcomes, err) = match &stmt.exec {
+            Exec::Splice => self.execute(session, &stmt.bind(params)),
+            Exec::Typed(None) => {
+                session.params = Arc::from(params);
+                let out = self.execute(session, &stmt.sql);
+                session.params = Arc::from([]);
+                out
+            }
+            Exec::Typed(Some(ast)) => {
+                session.params = Arc::from(params);
+                session.warnings.clear();
+                session.begin_statement(false);
+                let out = crate::stmt::run_parsed(self, session, ast);
+                session.params = Arc::from([]);
+                match out {
+                    Ok(o) => (vec![o], None),
+                    Err(e) => (Vec::new(), Some(record_error(session, e))),
+                }
+            }
+            Exec::Query(plans) => {
+                session.params = Arc::from(params);
+                session.warnings.clear();
+                session.begin_statement(true);
+                let out = plans
+                    .plan(self, session)
+                    .and_then(|c| crate::stmt::cache::run(self, session, &c));
+                session.params = Arc::from([]);
+                match out {
+                    Ok(o) => (vec![o], None),
+                    Err(e) => (Vec::new(), Some(record_error(session, e))),
+                }
+            }
+        };
         if let Some(Outcome::Rows { columns, .. }) = outcomes.first_mut() {
             stmt.rename(columns);
         }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use myseal_auth::account::AccountStore;
 
+mod cache;
 pub(crate) mod ddl;
 mod txn;
 

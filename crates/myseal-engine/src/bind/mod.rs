@@ -117,6 +117,10 @@ pub(crate) struct Binder<'a> {
     pub(crate) ctes: usize,
     /// Number of `?` parameters seen, in order.
     pub(crate) params: usize,
+    /// Types of the `?` parameters when their values are known (a prepared statement being
+    /// executed, a cached text query): they bind like literals of those types. None at
+    /// prepare time, when a parameter compares by its value's type at run time.
+    pub(crate) param_types: Option<Vec<SqlType>>,
     /// Clause named in ER_BAD_FIELD_ERROR.
     pub(crate) clause: &'static str,
     depth: usize,
@@ -177,10 +181,6 @@ pub(crate) fn cmp_kind(a: &SqlType, b: &SqlType, dynamic: bool) -> CmpKind {
         (K::Temporal, K::Int | K::Decimal) | (K::Int | K::Decimal, K::Temporal) => CmpKind::Decimal,
         _ => CmpKind::Real,
     }
-}
-
-fn is_dynamic(e: &Expr) -> bool {
-    matches!(e, Expr::Param(_) | Expr::UserVar(_))
 }
 
 /// `0x41` / `X'41'` → bytes.
@@ -276,6 +276,28 @@ pub(crate) fn value_type(v: &Value) -> SqlType {
     }
 }
 
+/// The type a `?` binds with when its value is known: the type of a literal of that value,
+/// except that a string's length is rounded up to a power of two (so that one cached plan
+/// serves strings of similar lengths).
+///
+/// <https://dev.mysql.com/doc/refman/8.4/en/prepared-statements.html> (parameter types)
+pub(crate) fn param_type(v: &Value) -> SqlType {
+    let bucket = |n: u32| {
+        n.max(16)
+            .checked_next_power_of_two()
+            .unwrap_or(u32::MAX / 4)
+    };
+    match v {
+        // Bytes that are not UTF-8 bind as a binary string (as an `X'..'` literal would).
+        Value::Bytes(b) if std::str::from_utf8(b).is_err() => SqlType {
+            length: bucket(u32::try_from(b.len()).unwrap_or(u32::MAX)),
+            ..SqlType::new(BaseType::VarBinary)
+        },
+        Value::Bytes(b) => SqlType::varchar(bucket(char_count(b)), Collation::Utf8mb4_0900_ai_ci),
+        other => value_type(other),
+    }
+}
+
 /// Structural identity of two bound expressions (GROUP BY matching).
 fn same(a: &Expr, b: &Expr) -> bool {
     format!("{a:?}") == format!("{b:?}")
@@ -303,10 +325,22 @@ impl<'a> Binder<'a> {
             subqueries: 0,
             ctes: 0,
             params: 0,
+            param_types: (!session.params.is_empty())
+                .then(|| session.params.iter().map(param_type).collect()),
             clause: "field list",
             depth: 0,
             cte_names: Vec::new(),
             script: None,
+        }
+    }
+
+    /// True for an operand whose type is known only at run time: a user variable, or a `?`
+    /// bound without its value.
+    fn is_dynamic(&self, e: &Expr) -> bool {
+        match e {
+            Expr::UserVar(_) => true,
+            Expr::Param(_) => self.param_types.is_none(),
+            _ => false,
         }
     }
 
@@ -457,7 +491,9 @@ impl<'a> Binder<'a> {
                 let x = self.expr(expr)?;
                 let lo = self.expr(low)?;
                 let hi = self.expr(high)?;
-                let dynamic = is_dynamic(&x.expr) || is_dynamic(&lo.expr) || is_dynamic(&hi.expr);
+                let dynamic = self.is_dynamic(&x.expr)
+                    || self.is_dynamic(&lo.expr)
+                    || self.is_dynamic(&hi.expr);
                 let k1 = cmp_kind(&x.ty, &lo.ty, dynamic);
                 let nullable = x.nullable || lo.nullable || hi.nullable;
                 Ok(Bound::new(
@@ -486,7 +522,7 @@ impl<'a> Binder<'a> {
             } => {
                 let x = self.expr(expr)?;
                 let (sub, ty) = self.subquery(subquery, Some(1))?;
-                let kind = cmp_kind(&x.ty, &ty, is_dynamic(&x.expr));
+                let kind = cmp_kind(&x.ty, &ty, self.is_dynamic(&x.expr));
                 let s = Subquery {
                     kind: SubqueryKind::In {
                         expr: Box::new(x.expr),
@@ -531,7 +567,7 @@ impl<'a> Binder<'a> {
                 let op = cmp_op(compare_op)
                     .ok_or_else(|| EngineError::not_supported("this ANY/ALL operator"))?;
                 let (sub, ty) = self.subquery(q, Some(1))?;
-                let kind = cmp_kind(&x.ty, &ty, is_dynamic(&x.expr));
+                let kind = cmp_kind(&x.ty, &ty, self.is_dynamic(&x.expr));
                 let s = Subquery {
                     kind: SubqueryKind::Quantified {
                         expr: Box::new(x.expr),
@@ -774,14 +810,24 @@ impl<'a> Binder<'a> {
                 Bound::new(Expr::Const(Value::Int(i64::from(*b))), t, false)
             }
             SqlValue::Null => Bound::new(Expr::Const(Value::Null), SqlType::null(), true),
-            SqlValue::Placeholder(_) => {
-                let i = self.params;
+            SqlValue::Placeholder(p) => {
+                // Numbered in text order by the parser (`?0`, `?1`, ...).
+                let i = p
+                    .strip_prefix('?')
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or(self.params);
                 self.params += 1;
-                Bound::new(
-                    Expr::Param(i),
-                    SqlType::varchar(0, Collation::Utf8mb4_0900_ai_ci),
-                    true,
-                )
+                match self.param_types.as_ref().and_then(|t| t.get(i)) {
+                    Some(ty) => {
+                        let null = ty.base == BaseType::Null;
+                        Bound::new(Expr::Param(i), ty.clone(), null)
+                    }
+                    None => Bound::new(
+                        Expr::Param(i),
+                        SqlType::varchar(0, Collation::Utf8mb4_0900_ai_ci),
+                        true,
+                    ),
+                }
             }
             other => return Err(EngineError::not_supported(&format!("literal {other}"))),
         })
@@ -1020,7 +1066,11 @@ impl<'a> Binder<'a> {
         }
         let x = self.expr(a)?;
         let y = self.expr(b)?;
-        let kind = cmp_kind(&x.ty, &y.ty, is_dynamic(&x.expr) || is_dynamic(&y.expr));
+        let kind = cmp_kind(
+            &x.ty,
+            &y.ty,
+            self.is_dynamic(&x.expr) || self.is_dynamic(&y.expr),
+        );
         let nullable = op != CmpOp::NullSafeEq && (x.nullable || y.nullable);
         Ok(Bound::new(
             Expr::Cmp(op, kind, Box::new(x.expr), Box::new(y.expr)),
@@ -1271,11 +1321,11 @@ impl<'a> Binder<'a> {
         let b = self.expr(x)?;
         let mut items = Vec::with_capacity(list.len());
         let mut types = vec![b.ty.clone()];
-        let mut dynamic = is_dynamic(&b.expr);
+        let mut dynamic = self.is_dynamic(&b.expr);
         let mut nullable = b.nullable;
         for item in list {
             let i = self.expr(item)?;
-            dynamic |= is_dynamic(&i.expr);
+            dynamic |= self.is_dynamic(&i.expr);
             nullable |= i.nullable;
             types.push(i.ty.clone());
             items.push(i.expr);
@@ -1310,11 +1360,11 @@ impl<'a> Binder<'a> {
         let op = operand.map(|o| self.expr(o)).transpose()?;
         let mut whens = Vec::new();
         let mut types = Vec::new();
-        let mut kinds_dynamic = op.as_ref().is_some_and(|o| is_dynamic(&o.expr));
+        let mut kinds_dynamic = op.as_ref().is_some_and(|o| self.is_dynamic(&o.expr));
         let mut when_types = Vec::new();
         for cw in conditions {
             let c = self.expr(&cw.condition)?;
-            kinds_dynamic |= is_dynamic(&c.expr);
+            kinds_dynamic |= self.is_dynamic(&c.expr);
             when_types.push(c.ty.clone());
             let r = self.expr(&cw.result)?;
             types.push(r.ty.clone());
@@ -1538,7 +1588,11 @@ impl<'a> Binder<'a> {
             }
             "NULLIF" => {
                 let [a, b]: [Bound; 2] = args.try_into().map_err(|_| wrong_count())?;
-                let kind = cmp_kind(&a.ty, &b.ty, is_dynamic(&a.expr) || is_dynamic(&b.expr));
+                let kind = cmp_kind(
+                    &a.ty,
+                    &b.ty,
+                    self.is_dynamic(&a.expr) || self.is_dynamic(&b.expr),
+                );
                 let ty = a.ty.clone();
                 return Ok(Bound::new(
                     Expr::NullIf(Box::new(a.expr), Box::new(b.expr), kind),
@@ -1631,7 +1685,7 @@ impl<'a> Binder<'a> {
                 FunctionArgumentClause::OrderBy(obs) => {
                     for ob in obs {
                         let b = self.expr(&ob.expr)?;
-                        let kind = cmp_kind(&b.ty, &b.ty, is_dynamic(&b.expr));
+                        let kind = cmp_kind(&b.ty, &b.ty, self.is_dynamic(&b.expr));
                         order.push(SortKey {
                             expr: b.expr,
                             desc: matches!(ob.options.sort, Some(ast::OrderBySort::Desc)),
@@ -1692,7 +1746,7 @@ impl<'a> Binder<'a> {
         let kind = cmp_kind(
             &arg_ty,
             &arg_ty,
-            bound.first().is_some_and(|b| is_dynamic(&b.expr)),
+            bound.first().is_some_and(|b| self.is_dynamic(&b.expr)),
         );
         let nullable = !matches!(
             func,

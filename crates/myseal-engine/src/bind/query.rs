@@ -1068,7 +1068,7 @@ impl Binder<'_> {
             .map(|(b, name, origin, flags)| OutCol {
                 name,
                 ty: if b.ty.base == crate::types::BaseType::Null
-                    && !matches!(b.expr, Expr::Const(Value::Null))
+                    && !matches!(b.expr, Expr::Const(Value::Null) | Expr::Param(_))
                 {
                     SqlType::varchar(0, crate::collation::Collation::Utf8mb4_0900_ai_ci)
                 } else {

@@ -52,7 +52,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) txn: &'a mut Txn,
     /// The consistent-read state of this statement.
     pub(crate) snapshot: Arc<State>,
-    pub(crate) params: &'a [Value],
+    /// The `?` values of a prepared statement (the session's, shared).
+    pub(crate) params: Arc<[Value]>,
     pub(crate) regs: Vec<Value>,
     /// Cached results of uncorrelated subqueries, by subquery id.
     pub(crate) sub_cache: std::collections::HashMap<usize, Arc<Vec<Row>>>,
@@ -74,11 +75,11 @@ impl<'a> Ctx<'a> {
         session: &'a mut Session,
         txn: &'a mut Txn,
         snapshot: Arc<State>,
-        params: &'a [Value],
         registers: usize,
     ) -> Self {
         let (now, utc_now) = session.statement_clock();
         let cancel = session.cancel.clone();
+        let params = session.params.clone();
         let deadline = session.deadline;
         let lock_timeout = std::time::Duration::from_secs(
             session

@@ -5,9 +5,12 @@
 //!
 //! - `mod.rs`: dispatch, transactions (implicit for autocommit; BEGIN/COMMIT/ROLLBACK), SELECT.
 //! - `ddl.rs`: CREATE/DROP/TRUNCATE TABLE, SHOW TABLES, DESCRIBE.
+//! - `cache.rs`: SELECTs bound once and run many times (prepared statements, text queries
+//!   that differ only in constants).
 //! - `convert.rs`: values into columns (strict mode and its warnings).
 //! - `dml.rs`: INSERT/REPLACE, UPDATE, DELETE.
 
+pub(crate) mod cache;
 mod convert;
 mod ddl;
 mod dml;
@@ -105,6 +108,20 @@ pub(crate) fn run(
     }
 }
 
+/// Runs an INSERT, REPLACE, UPDATE or DELETE parsed earlier (a prepared statement's).
+pub(crate) fn run_parsed(
+    engine: &Engine,
+    session: &mut Session,
+    stmt: &Statement,
+) -> Result<Outcome, EngineError> {
+    match stmt {
+        Statement::Insert(ins) => dml::insert(engine, session, ins),
+        Statement::Update(u) => dml::update(engine, session, u),
+        Statement::Delete(d) => dml::delete(engine, session, d),
+        _ => Err(EngineError::not_supported("this statement")),
+    }
+}
+
 /// How a statement reads tables, which decides when a REPEATABLE READ transaction takes its
 /// snapshot: at its first consistent read, not at BEGIN and not at a write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -190,7 +207,7 @@ pub(crate) fn in_txn_as<T>(
         }
     };
     let result = {
-        let mut cx = Ctx::new(engine, session, &mut txn, snapshot, &[], 64);
+        let mut cx = Ctx::new(engine, session, &mut txn, snapshot, 64);
         f(&mut cx)
     };
     match &result {
@@ -284,34 +301,8 @@ fn select(
     script: &Script<'_>,
     q: &ast::Query,
 ) -> Result<Outcome, EngineError> {
-    let (plan, _) = bind_plan(engine, session, Some(script), q)?;
-    let columns = columns_of(&plan);
-    let registers = plan.registers;
-    let mut tables = Vec::new();
-    dml::plan_tables(&plan.root, &mut tables);
-    // A locking read must not fix the REPEATABLE READ snapshot.
-    let reads = if q.locks.is_empty() {
-        Reads::Consistent
-    } else {
-        Reads::Locking
-    };
-    // Metadata locks matter only while a transaction stays open after this statement.
-    let lasting = session.txn.is_some() || !session.autocommit();
-    let rows = in_txn_as(engine, session, reads, |cx| {
-        if lasting {
-            dml::lock_tables(cx, tables)?;
-        }
-        cx.regs.resize(registers.max(16), Value::Null);
-        let mut rows = Vec::new();
-        execute::run_plan(&plan, cx, &mut |r| {
-            rows.push(r);
-            Ok(())
-        })?;
-        Ok(rows)
-    })?;
-    session.found_rows = rows.len() as u64;
-    session.row_count = -1;
-    Ok(Outcome::Rows { columns, rows })
+    let compiled = cache::compile(engine, session, Some(script), q)?;
+    cache::run(engine, session, &compiled)
 }
 
 /// Evaluates one expression outside a query (SET, DO) through the pipeline, so that it may

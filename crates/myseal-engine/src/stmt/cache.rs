@@ -1,0 +1,267 @@
+//! Queries bound and planned once, run many times.
+//!
+//! - A prepared SELECT keeps its plans in its [`QueryPlans`], one per signature of parameter
+//!   types (a `?` binds like a literal of its value's type).
+//! - A text SELECT is normalized ([`crate::normalize`]: the constants of its WHERE/ON/HAVING
+//!   comparisons and LIMIT become parameters) and looked up in the engine's [`PlanCache`], so
+//!   `... WHERE id = 5` and `... WHERE id = 7` share a plan and skip parsing and binding.
+//!
+//! A plan depends on what the binder read besides the text: the catalog (checked by the schema
+//! version, bumped by every DDL), the current database, `sql_mode` and
+//! `div_precision_increment`. All of these are part of the key, so a plan is never used where
+//! binding the text again could give another one.
+
+use std::sync::Arc;
+
+use dashmap::DashMap;
+use sqlparser::ast;
+
+use super::{Reads, bind_plan, columns_of, dml, in_txn_as};
+use crate::error::EngineError;
+use crate::execute;
+use crate::parse::{Script, Stmt};
+use crate::plan::Plan;
+use crate::types::SqlType;
+use crate::value::Value;
+use crate::{Column, Engine, Outcome, Session};
+
+/// Entries kept in the engine-wide cache before it is emptied and refilled.
+const CAPACITY: usize = 4096;
+/// Plans kept per prepared statement (one per signature of parameter types).
+const PER_STATEMENT: usize = 8;
+
+/// A bound, optimized SELECT with what running it needs.
+pub(crate) struct Compiled {
+    plan: Plan,
+    columns: Vec<Column>,
+    reads: Reads,
+    /// Tables it scans (metadata locks inside a transaction).
+    tables: Vec<u64>,
+}
+
+impl std::fmt::Debug for Compiled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Compiled")
+            .field("columns", &self.columns.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Binds and plans `q`. `script` is the text it was parsed from (select-list names as written).
+pub(crate) fn compile(
+    engine: &Engine,
+    session: &Session,
+    script: Option<&Script<'_>>,
+    q: &ast::Query,
+) -> Result<Compiled, EngineError> {
+    let (plan, _) = bind_plan(engine, session, script, q)?;
+    let columns = columns_of(&plan);
+    let mut tables = Vec::new();
+    dml::plan_tables(&plan.root, &mut tables);
+    // A locking read must not fix the REPEATABLE READ snapshot.
+    let reads = if q.locks.is_empty() {
+        Reads::Consistent
+    } else {
+        Reads::Locking
+    };
+    Ok(Compiled {
+        plan,
+        columns,
+        reads,
+        tables,
+    })
+}
+
+/// Runs a compiled SELECT with the session's parameters.
+pub(crate) fn run(
+    engine: &Engine,
+    session: &mut Session,
+    c: &Compiled,
+) -> Result<Outcome, EngineError> {
+    // Metadata locks matter only while a transaction stays open after this statement.
+    let lasting = session.txn.is_some() || !session.autocommit();
+    let rows = in_txn_as(engine, session, c.reads, |cx| {
+        if lasting {
+            dml::lock_tables(cx, c.tables.iter().copied())?;
+        }
+        cx.regs.resize(c.plan.registers.max(16), Value::Null);
+        let mut rows = Vec::new();
+        execute::run_plan(&c.plan, cx, &mut |r| {
+            rows.push(r);
+            Ok(())
+        })?;
+        Ok(rows)
+    })?;
+    session.found_rows = rows.len() as u64;
+    session.row_count = -1;
+    Ok(Outcome::Rows {
+        columns: c.columns.clone(),
+        rows,
+    })
+}
+
+/// What a plan was bound under, besides its text.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+struct Env {
+    database: Option<String>,
+    sql_mode: String,
+    div_precision_increment: String,
+    types: Vec<SqlType>,
+}
+
+impl Env {
+    fn of(session: &Session) -> Env {
+        let var = |n: &str| session.vars.get(n).cloned().unwrap_or_default();
+        Env {
+            database: session.database.clone(),
+            sql_mode: var("sql_mode"),
+            div_precision_increment: var("div_precision_increment"),
+            types: session.params.iter().map(crate::bind::param_type).collect(),
+        }
+    }
+}
+
+/// The plans of one prepared SELECT.
+pub(crate) struct QueryPlans {
+    query: Box<ast::Query>,
+    plans: parking_lot::Mutex<Vec<(u64, Env, Arc<Compiled>)>>,
+}
+
+impl QueryPlans {
+    pub(crate) fn new(query: Box<ast::Query>) -> Self {
+        QueryPlans {
+            query,
+            plans: parking_lot::Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The plan for the session's parameters, bound now if there is none for their types.
+    pub(crate) fn plan(
+        &self,
+        engine: &Engine,
+        session: &Session,
+    ) -> Result<Arc<Compiled>, EngineError> {
+        let version = engine.store.schema_version();
+        let env = Env::of(session);
+        {
+            let mut plans = self.plans.lock();
+            plans.retain(|(v, ..)| *v == version);
+            if let Some((_, _, c)) = plans.iter().find(|(_, e, _)| *e == env) {
+                return Ok(c.clone());
+            }
+        }
+        let c = Arc::new(compile(engine, session, None, &self.query)?);
+        let mut plans = self.plans.lock();
+        if plans.len() >= PER_STATEMENT {
+            plans.remove(0);
+        }
+        plans.push((version, env, c.clone()));
+        Ok(c)
+    }
+}
+
+impl std::fmt::Debug for QueryPlans {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryPlans").finish_non_exhaustive()
+    }
+}
+
+#[derive(Hash, PartialEq, Eq)]
+struct Key {
+    text: String,
+    env: Env,
+}
+
+/// A cached text query: its plan, or None when its normalized text does not bind (it then
+/// takes the ordinary path, which reports the error), at a schema version.
+struct Entry {
+    version: u64,
+    compiled: Option<Arc<Compiled>>,
+}
+
+/// The engine-wide cache of text-query plans.
+#[derive(Default)]
+pub(crate) struct PlanCache {
+    map: DashMap<Key, Entry>,
+}
+
+impl std::fmt::Debug for PlanCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PlanCache")
+            .field("entries", &self.map.len())
+            .finish()
+    }
+}
+
+/// Runs a text query from the cache; None when it is not a cacheable SELECT (the caller runs
+/// it the ordinary way).
+pub(crate) fn try_text(
+    engine: &Engine,
+    session: &mut Session,
+    sql: &str,
+) -> Option<(Vec<Outcome>, Option<EngineError>)> {
+    let mode = session
+        .vars
+        .get("sql_mode")
+        .map(String::as_str)
+        .unwrap_or("");
+    // Both change how quotes and backslashes read, which the normalizer does not follow.
+    if mode.contains("ANSI_QUOTES") || mode.contains("NO_BACKSLASH_ESCAPES") {
+        return None;
+    }
+    let n = crate::normalize::normalize(sql)?;
+    session.params = Arc::from(n.params);
+    let compiled = cached(engine, session, n.text);
+    let out = compiled.map(|c| {
+        session.warnings.clear();
+        session.begin_statement(true);
+        match run(engine, session, &c) {
+            Ok(o) => (vec![o], None),
+            Err(e) => (Vec::new(), Some(crate::record_error(session, e))),
+        }
+    });
+    session.params = Arc::from([]);
+    out
+}
+
+fn cached(engine: &Engine, session: &Session, text: String) -> Option<Arc<Compiled>> {
+    // The version is read before binding: a DDL in between leaves the entry stale, never a
+    // plan of an older catalog marked current.
+    let version = engine.store.schema_version();
+    let key = Key {
+        text,
+        env: Env::of(session),
+    };
+    if let Some(e) = engine.plans.map.get(&key)
+        && e.version == version
+    {
+        return e.compiled.clone();
+    }
+    let compiled = compile_text(engine, session, &key.text).ok().map(Arc::new);
+    if engine.plans.map.len() >= CAPACITY {
+        engine.plans.map.clear();
+    }
+    engine.plans.map.insert(
+        key,
+        Entry {
+            version,
+            compiled: compiled.clone(),
+        },
+    );
+    compiled
+}
+
+fn compile_text(engine: &Engine, session: &Session, text: &str) -> Result<Compiled, EngineError> {
+    let mut script = Script::new(text)?;
+    let parsed = script
+        .next_statement()
+        .ok_or_else(EngineError::empty_query)??;
+    script.expect_end()?;
+    match &parsed.stmt {
+        Stmt::Sql(s) => match &**s {
+            ast::Statement::Query(q) => compile(engine, session, Some(&script), q),
+            _ => Err(EngineError::not_supported("this statement")),
+        },
+        _ => Err(EngineError::not_supported("this statement")),
+    }
+}

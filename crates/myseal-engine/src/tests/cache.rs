@@ -1,0 +1,258 @@
+//! Plans bound once and reused: text queries that differ only in constants, and prepared
+//! SELECTs. Every case checks that a reused plan gives what binding the text again would.
+
+use super::{engine, run, session};
+use crate::{Engine, Session, Value};
+
+fn steps(e: &Engine, s: &mut Session, steps: &[(&str, &str)]) {
+    for (sql, expected) in steps {
+        assert_eq!(run(e, s, sql), expected.trim(), "for SQL: {sql}");
+    }
+}
+
+fn exec(e: &Engine, s: &mut Session, sql: &str, params: &[Value]) -> String {
+    let p = match e.prepare(s, sql) {
+        Ok(p) => p,
+        Err(err) => panic!("prepare {sql}: {err:?}"),
+    };
+    let (o, err) = e.execute_prepared(s, &p, params);
+    super::render(&o, err.as_ref())
+}
+
+fn setup(e: &Engine, s: &mut Session) {
+    steps(
+        e,
+        s,
+        &[
+            ("CREATE DATABASE d1", "ok affected=1"),
+            ("CREATE DATABASE d2", "ok affected=1"),
+            ("USE d1", "ok"),
+            (
+                "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(20), at DATETIME, price DECIMAL(6,2))",
+                "ok",
+            ),
+            (
+                "INSERT INTO t VALUES (1,'café','2020-01-01 10:00:00',1.10),(2,'tea','2021-06-01 00:00:00',0.30),(3,'Cafe','2022-01-01 00:00:00',2.00)",
+                "ok affected=3",
+            ),
+            (
+                "CREATE TABLE d2.t (id INT PRIMARY KEY, name VARCHAR(20))",
+                "ok",
+            ),
+            ("INSERT INTO d2.t VALUES (1, 'other')", "ok affected=1"),
+        ],
+    );
+}
+
+#[test]
+fn constants_share_a_plan_and_each_gets_its_own_rows() {
+    let e = engine();
+    let mut s = session(&e);
+    setup(&e, &mut s);
+    steps(
+        &e,
+        &mut s,
+        &[
+            ("SELECT name FROM t WHERE id = 1", "name\ncafé"),
+            ("SELECT name FROM t WHERE id = 2", "name\ntea"),
+            ("SELECT name FROM t WHERE id = 9", "name"),
+            (
+                "SELECT id FROM t WHERE name = 'cafe' ORDER BY id",
+                "id\n1\n3",
+            ),
+            ("SELECT id FROM t WHERE name = 'TEA' ORDER BY id", "id\n2"),
+            (
+                "SELECT id FROM t WHERE at > '2021-01-01' ORDER BY id",
+                "id\n2\n3",
+            ),
+            (
+                "SELECT id FROM t WHERE at > '2021-12-31' ORDER BY id",
+                "id\n3",
+            ),
+            ("SELECT id FROM t WHERE price = 0.3", "id\n2"),
+            ("SELECT id FROM t WHERE price = 1.1", "id\n1"),
+            (
+                "SELECT id FROM t WHERE id BETWEEN 2 AND 3 ORDER BY id LIMIT 1",
+                "id\n2",
+            ),
+            (
+                "SELECT id FROM t WHERE id BETWEEN 1 AND 3 ORDER BY id LIMIT 2",
+                "id\n1\n2",
+            ),
+            (
+                "SELECT id FROM t WHERE id IN (1, 3) ORDER BY id DESC",
+                "id\n3\n1",
+            ),
+            (
+                "SELECT id FROM t WHERE id IN (2, 9) ORDER BY id DESC",
+                "id\n2",
+            ),
+            // A string where a number was: compared as MySQL compares them.
+            ("SELECT id FROM t WHERE id = '2'", "id\n2"),
+            ("SELECT id FROM t WHERE id = 2.0", "id\n2"),
+        ],
+    );
+}
+
+#[test]
+fn a_plan_is_not_reused_after_ddl_or_in_another_database_or_mode() {
+    let e = engine();
+    let mut s = session(&e);
+    setup(&e, &mut s);
+    steps(
+        &e,
+        &mut s,
+        &[
+            (
+                "SELECT * FROM t WHERE id = 2",
+                "id|name|at|price\n2|tea|2021-06-01 00:00:00|0.30",
+            ),
+            ("ALTER TABLE t DROP COLUMN at", "ok"),
+            ("SELECT * FROM t WHERE id = 2", "id|name|price\n2|tea|0.30"),
+            ("USE d2", "ok"),
+            ("SELECT * FROM t WHERE id = 1", "id|name\n1|other"),
+            ("USE d1", "ok"),
+            ("SELECT * FROM t WHERE id = 1", "id|name|price\n1|café|1.10"),
+            (
+                "SELECT id, name FROM t WHERE id > 0 GROUP BY id",
+                "id|name\n1|café\n2|tea\n3|Cafe",
+            ),
+            (
+                "SELECT name FROM t WHERE id > 0 GROUP BY price",
+                "ERROR 1055 (42000): Expression #1 of SELECT list is not in GROUP BY clause and contains nonaggregated column 'd1.t.name' which is not functionally dependent on columns in GROUP BY clause; this is incompatible with sql_mode=only_full_group_by",
+            ),
+            ("SET sql_mode = ''", "ok"),
+            (
+                "SELECT count(*) FROM (SELECT name FROM t WHERE id > 0 GROUP BY price) x",
+                "count(*)\n3",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn errors_are_not_cached() {
+    let e = engine();
+    let mut s = session(&e);
+    steps(
+        &e,
+        &mut s,
+        &[
+            ("CREATE DATABASE d", "ok affected=1"),
+            ("USE d", "ok"),
+            (
+                "SELECT a FROM n WHERE a = 1",
+                "ERROR 1146 (42S02): Table 'd.n' doesn't exist",
+            ),
+            ("CREATE TABLE n (a INT)", "ok"),
+            ("INSERT INTO n VALUES (1), (2)", "ok affected=2"),
+            ("SELECT a FROM n WHERE a = 1", "a\n1"),
+            (
+                "SELECT b FROM n WHERE a = 1",
+                "ERROR 1054 (42S22): Unknown column 'b' in 'field list'",
+            ),
+            (
+                "SELECT a FROM n WHERE b = 1",
+                "ERROR 1054 (42S22): Unknown column 'b' in 'where clause'",
+            ),
+            ("SELECT a FROM n WHERE a = 2 LIMIT 1", "a\n2"),
+        ],
+    );
+}
+
+#[test]
+fn prepared_selects_bind_parameters_by_their_types() {
+    let e = engine();
+    let mut s = session(&e);
+    setup(&e, &mut s);
+    let q = "SELECT id FROM t WHERE name = ? ORDER BY id";
+    assert_eq!(
+        exec(&e, &mut s, q, &[Value::str("CAFE".to_string())]),
+        "id\n1\n3"
+    );
+    // 'café' = 0 compares as numbers (both 0), as in MySQL.
+    assert_eq!(exec(&e, &mut s, q, &[Value::Int(0)]), "id\n1\n2\n3");
+    assert_eq!(exec(&e, &mut s, q, &[Value::Int(1)]), "id");
+    let q = "SELECT id FROM t WHERE at >= ? ORDER BY id";
+    assert_eq!(
+        exec(&e, &mut s, q, &[Value::str("2021-06-01".to_string())]),
+        "id\n2\n3"
+    );
+    let q = "SELECT id FROM t WHERE id = ?";
+    assert_eq!(exec(&e, &mut s, q, &[Value::Int(3)]), "id\n3");
+    assert_eq!(exec(&e, &mut s, q, &[Value::str("3".to_string())]), "id\n3");
+    assert_eq!(exec(&e, &mut s, q, &[Value::Double(2.0)]), "id\n2");
+    assert_eq!(exec(&e, &mut s, q, &[Value::Null]), "id");
+    // One statement, executed with different types in turn.
+    let p = e
+        .prepare(&mut s, "SELECT price FROM t WHERE id = ? AND price > ?")
+        .unwrap();
+    let out = |s: &mut Session, params: &[Value]| {
+        let (o, err) = e.execute_prepared(s, &p, params);
+        super::render(&o, err.as_ref())
+    };
+    assert_eq!(out(&mut s, &[Value::Int(1), Value::Int(1)]), "price\n1.10");
+    assert_eq!(out(&mut s, &[Value::Int(1), Value::Double(1.2)]), "price");
+    assert_eq!(
+        out(&mut s, &[Value::UInt(2), Value::str("0.2".to_string())]),
+        "price\n0.30"
+    );
+    steps(&e, &mut s, &[("ALTER TABLE t ADD COLUMN extra INT", "ok")]);
+    assert_eq!(out(&mut s, &[Value::Int(1), Value::Int(1)]), "price\n1.10");
+    steps(&e, &mut s, &[("ALTER TABLE t DROP COLUMN price", "ok")]);
+    let err = out(&mut s, &[Value::Int(1), Value::Int(1)]);
+    assert!(
+        err.starts_with("ERROR 1054 (42S22): Unknown column 'price' in "),
+        "{err}"
+    );
+}
+
+#[test]
+fn prepared_writes_bind_typed_values() {
+    let e = engine();
+    let mut s = session(&e);
+    setup(&e, &mut s);
+    assert_eq!(
+        exec(
+            &e,
+            &mut s,
+            "INSERT INTO t (id, name, price) VALUES (?, ?, ?)",
+            &[
+                Value::Int(4),
+                Value::str("it's \\ ok".to_string()),
+                Value::str("3.456".to_string()),
+            ]
+        ),
+        "ok affected=1"
+    );
+    assert_eq!(
+        exec(
+            &e,
+            &mut s,
+            "UPDATE t SET price = price + ? WHERE name = ?",
+            &[Value::Double(1.0), Value::str("CAFÉ".to_string()),]
+        ),
+        "ok affected=2"
+    );
+    assert_eq!(
+        exec(
+            &e,
+            &mut s,
+            "DELETE FROM t WHERE id = ?",
+            &[Value::str("2".to_string())]
+        ),
+        "ok affected=1"
+    );
+    assert_eq!(exec(&e, &mut s, "SET @v = ?", &[Value::Int(7)]), "ok");
+    steps(
+        &e,
+        &mut s,
+        &[
+            (
+                "SELECT id, name, price FROM t ORDER BY id",
+                "id|name|price\n1|café|2.10\n3|Cafe|3.00\n4|it's \\ ok|3.46",
+            ),
+            ("SELECT @v, @v + 1", "@v|@v + 1\n7|8"),
+        ],
+    );
+}
