@@ -11,4 +11,5 @@ mod kill;
 mod prepared;
 mod refusals;
 mod slt;
+mod stream;
 mod tables;

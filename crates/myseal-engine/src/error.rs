@@ -48,6 +48,11 @@ impl EngineError {
         Self::new(1065, "42000", "Query was empty")
     }
 
+    /// ER_NET_ERROR_ON_WRITE (1160): the client went away while a result streamed to it.
+    pub fn net_write() -> Self {
+        Self::new(1160, "08S01", "Got an error writing communication packets")
+    }
+
     /// ER_NOT_SUPPORTED_YET (1235).
     pub fn not_supported(what: &str) -> Self {
         Self::new(

@@ -178,6 +178,10 @@ pub struct Session {
     pub(crate) rng: u64,
     /// Values of the running prepared statement's `?` markers (empty for text queries).
     pub(crate) params: Arc<[Value]>,
+    /// Where a streamed result goes (see [`RowSink`]); set by the server.
+    pub(crate) sink: Option<Box<dyn RowSink>>,
+    /// True while the running statement's result may stream (it is the first of its text).
+    pub(crate) may_stream: bool,
 }
 
 impl Session {
@@ -201,6 +205,8 @@ impl Session {
             found_rows_flag: false,
             rng: 1,
             params: Arc::from([]),
+            sink: None,
+            may_stream: false,
         }
     }
 
@@ -233,6 +239,8 @@ impl Clone for Session {
             found_rows_flag: self.found_rows_flag,
             rng: self.rng,
             params: self.params.clone(),
+            sink: None,
+            may_stream: false,
         }
     }
 }
@@ -297,6 +305,16 @@ impl Session {
     /// Shares a cancel flag (the server keeps the same one across COM_RESET_CONNECTION).
     pub fn set_cancel_flag(&mut self, flag: Arc<AtomicBool>) {
         self.cancel = flag;
+    }
+
+    /// Lets result sets stream to `sink` (see [`RowSink`]) until [`Session::take_row_sink`].
+    pub fn set_row_sink(&mut self, sink: Box<dyn RowSink>) {
+        self.sink = Some(sink);
+    }
+
+    /// Takes the sink back (results are collected again).
+    pub fn take_row_sink(&mut self) -> Option<Box<dyn RowSink>> {
+        self.sink.take()
     }
 
     /// Tells the engine the client asked for CLIENT_FOUND_ROWS.
@@ -501,6 +519,12 @@ pub enum Outcome {
         /// Info text (human readable).
         info: String,
     },
+    /// A result set whose column definitions and rows already went to the session's
+    /// [`RowSink`] while the statement ran; only its end (EOF or OK) is left to send.
+    Streamed {
+        /// Rows sent.
+        rows: u64,
+    },
     /// A result set.
     Rows {
         /// Column definitions.
@@ -509,6 +533,29 @@ pub enum Outcome {
         rows: Vec<Vec<Value>>,
     },
 }
+
+/// Where the rows of a result set go while its statement runs, so that a large result does
+/// not sit in memory: the server encodes them and sends them to the client in batches. Only
+/// the first result of a COM_QUERY (or a prepared SELECT) streams; the engine calls
+/// [`RowSink::begin`] before the first row, so a statement that fails before producing a row
+/// gets a plain error.
+pub trait RowSink: Send + std::fmt::Debug {
+    /// The result's columns, with the session's state for the status flags.
+    fn begin(
+        &mut self,
+        columns: &[Column],
+        autocommit: bool,
+        in_transaction: bool,
+    ) -> Result<(), SinkClosed>;
+    /// One row, in column order.
+    fn row(&mut self, row: &[Value]) -> Result<(), SinkClosed>;
+    /// No more rows (also after an error mid-result): send what is buffered.
+    fn end(&mut self);
+}
+
+/// The client is gone: the statement stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SinkClosed;
 
 /// The SQL engine shared by all sessions.
 pub struct Engine {
@@ -664,6 +711,8 @@ impl Engine {
             found_rows_flag: false,
             rng: u64::from(info_id_seed()),
             params: Arc::from([]),
+            sink: None,
+            may_stream: false,
         }
     }
 
@@ -692,6 +741,7 @@ impl Engine {
             session.begin_statement(
                 parsed.head.starts_with("SELECT") || parsed.head.starts_with("WITH"),
             );
+            session.may_stream = outcomes.is_empty();
             match exec::execute(self, session, &script, parsed) {
                 Ok(o) => outcomes.push(o),
                 Err(e) => return (outcomes, Some(record_error(session, e))),

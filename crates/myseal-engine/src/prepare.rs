@@ -155,9 +155,10 @@ impl Engine {
         };
         let exec = match &parsed.stmt {
             Stmt::Sql(stmt) => match &**stmt {
-                Statement::Query(q) => {
-                    Exec::Query(Arc::new(crate::stmt::cache::QueryPlans::new(q.clone())))
-                }
+                Statement::Query(q) => Exec::Query(Arc::new(crate::stmt::cache::QueryPlans::new(
+                    q.clone(),
+                    names.clone(),
+                ))),
                 Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => {
                     Exec::Typed(Some(Arc::new((**stmt).clone())))
                 }
@@ -240,6 +241,7 @@ impl Engine {
                 session.params = Arc::from(params);
                 session.warnings.clear();
                 session.begin_statement(true);
+                session.may_stream = true;
                 let out = plans
                     .plan(self, session)
                     .and_then(|c| crate::stmt::cache::run(self, session, &c));

@@ -7,6 +7,7 @@ use myseal_auth::account::AccountStore;
 
 mod cache;
 pub(crate) mod ddl;
+mod stream;
 mod txn;
 
 use crate::value::Dec;
@@ -57,6 +58,7 @@ fn render(outcomes: &[Outcome], err: Option<&crate::EngineError>) -> String {
     let mut out = Vec::new();
     for o in outcomes {
         match o {
+            Outcome::Streamed { rows } => out.push(format!("streamed {rows}")),
             Outcome::Ok {
                 affected_rows,
                 warnings,

@@ -28,6 +28,7 @@ mod executor;
 mod io;
 mod listener;
 mod processes;
+mod results;
 mod session;
 mod statements;
 mod status;

@@ -10,18 +10,19 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use myseal_auth::handshake::{AuthPacket, AuthStep, Authenticator, ClientFacts, TlsFacts};
-use myseal_engine::{ColumnKind, Outcome, Session, SessionInfo};
+use myseal_engine::{Outcome, Session, SessionInfo};
 use myseal_tls::PeerInfo;
 use myseal_wire::command::Command;
 use myseal_wire::connect::{AuthMoreData, AuthSwitchRequest, ClientHandshake, HandshakeV10};
 use myseal_wire::constants::{CapabilityFlags as Caps, ColumnFlags, ColumnType, StatusFlags};
 use myseal_wire::response::{EofPacket, ErrPacket, OkPacket};
-use myseal_wire::resultset::{encode_column_count, encode_text_row, ColumnDefinition41};
+use myseal_wire::resultset::ColumnDefinition41;
 use myseal_wire::WireError;
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
 use crate::io::{BoxIo, PacketIo, Prefixed, ReadError};
+use crate::results::{self, column_definition, Protocol, BINARY_CHARSET, UTF8MB4_0900_AI_CI};
 use crate::statements::{self, Statements};
 use crate::status::Counters;
 use crate::trace::{State, Trace};
@@ -29,10 +30,6 @@ use crate::Shared;
 
 /// Largest packet accepted before authentication (connect attributes included).
 const MAX_HANDSHAKE_PACKET: usize = 64 * 1024;
-
-/// utf8mb4_0900_ai_ci, MySQL 8.4's default collation.
-const UTF8MB4_0900_AI_CI: u8 = 255;
-const BINARY_CHARSET: u16 = 63;
 
 /// Capabilities the server offers (CLIENT_SSL is added when TLS is configured). Not offered because not
 /// implemented: CLIENT_COMPRESS, CLIENT_ZSTD_COMPRESSION_ALGORITHM, CLIENT_LOCAL_FILES,
@@ -814,6 +811,80 @@ async fn on_engine<T: Send + 'static>(
     }
 }
 
+/// [`on_engine`] for a statement whose first result set may stream: while it runs, the chunks
+/// of rows its [`results::ChannelSink`] sends are written to the client. If the client is gone
+/// the channel closes, which stops the statement; the session always comes back before this
+/// returns (so a disconnect still rolls its transaction back). Err is the write error.
+async fn on_engine_streaming<T: Send + 'static>(
+    shared: &Arc<Shared>,
+    est: &mut Established,
+    protocol: Protocol,
+    f: impl FnOnce(&myseal_engine::Engine, &mut Session) -> T + Send + 'static,
+) -> std::io::Result<Option<T>> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel(results::CHUNKS_IN_FLIGHT);
+    let sink = results::ChannelSink::new(tx, est.caps, protocol);
+    let cancel = est.session.cancel_flag();
+    let mut session = std::mem::replace(&mut est.session, Session::placeholder());
+    let sh = shared.clone();
+    let job = shared.executor.run(move || {
+        session.set_row_sink(Box::new(sink));
+        let r = f(&sh.engine, &mut session);
+        // Dropping the sink closes the channel: everything sent is ahead of the end.
+        drop(session.take_row_sink());
+        (session, r)
+    });
+    tokio::pin!(job);
+    let mut write_error = None;
+    let mut open = true;
+    let done = loop {
+        tokio::select! {
+            chunk = rx.recv(), if open => match chunk {
+                Some(chunk) => {
+                    if write_error.is_some() {
+                        continue;
+                    }
+                    for p in chunk.payloads() {
+                        est.io.queue(p);
+                    }
+                    if let Err(e) = est.io.flush().await {
+                        // The client is gone: the engine's next send fails, and the cancel
+                        // flag stops a statement still working towards its next row.
+                        write_error = Some(e);
+                        rx.close();
+                        cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+                None => open = false,
+            },
+            done = &mut job => break done,
+        }
+    };
+    // What was sent before the job ended.
+    while let Ok(chunk) = rx.try_recv() {
+        if write_error.is_none() {
+            for p in chunk.payloads() {
+                est.io.queue(p);
+            }
+        }
+    }
+    match done {
+        Ok((session, r)) => {
+            est.session = session;
+            match write_error {
+                Some(e) => Err(e),
+                None => Ok(Some(r)),
+            }
+        }
+        Err(_) => {
+            tracing::error!(
+                conn = est.info.connection_id,
+                "a statement panicked; closing its connection"
+            );
+            Ok(None)
+        }
+    }
+}
+
 async fn dispatch(
     shared: &Arc<Shared>,
     est: &mut Established,
@@ -843,10 +914,11 @@ async fn dispatch(
                 Some(sql.clone()),
                 est.session.database().map(str::to_string),
             );
-            let Some((outcomes, error)) = on_engine(shared, est, move |engine, session| {
-                engine.execute(session, &sql)
-            })
-            .await
+            let Some((outcomes, error)) =
+                on_engine_streaming(shared, est, Protocol::Text, move |engine, session| {
+                    engine.execute(session, &sql)
+                })
+                .await?
             else {
                 return Ok(Flow::Quit);
             };
@@ -904,10 +976,13 @@ async fn dispatch(
             match bind_execute(est, &body) {
                 Ok((prepared, params)) => {
                     process.set("Execute", None, est.session.database().map(str::to_string));
-                    let Some((outcomes, error)) = on_engine(shared, est, move |engine, session| {
-                        engine.execute_prepared(session, &prepared, &params)
-                    })
-                    .await
+                    let Some((outcomes, error)) = on_engine_streaming(
+                        shared,
+                        est,
+                        Protocol::Binary,
+                        move |engine, session| engine.execute_prepared(session, &prepared, &params),
+                    )
+                    .await?
                     else {
                         return Ok(Flow::Quit);
                     };
@@ -1006,13 +1081,6 @@ async fn send_ok(
     }
     .encode(&mut out, est.caps);
     est.io.send(&out).await
-}
-
-/// Text (COM_QUERY) or binary (COM_STMT_EXECUTE) result-set rows.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Protocol {
-    Text,
-    Binary,
 }
 
 fn utf8_lossy(bytes: Vec<u8>) -> String {
@@ -1185,132 +1253,40 @@ fn write_outcome(
             est.io.queue(&out);
         }
         Outcome::Rows { columns, rows } => {
-            encode_column_count(&mut out, columns.len() as u64);
-            est.io.queue(&out);
-            for c in &columns {
-                out.clear();
-                column_definition(c).encode(&mut out);
-                est.io.queue(&out);
-            }
-            let deprecate_eof = caps.contains(Caps::CLIENT_DEPRECATE_EOF);
-            if !deprecate_eof {
-                out.clear();
-                EofPacket {
-                    warnings: 0,
-                    status_flags: flags,
-                }
-                .encode(&mut out);
-                est.io.queue(&out);
-            }
-            let types: Vec<ColumnType> = columns
-                .iter()
-                .map(|c| column_definition(c).column_type)
-                .collect();
-            let decimals: Vec<u8> = columns
-                .iter()
-                .map(|c| if c.decimals <= 6 { c.decimals } else { 0 })
-                .collect();
+            results::header(&columns, caps, flags, &mut |p| est.io.queue(p));
+            let encoder = results::RowEncoder::new(&columns, protocol);
             for row in &rows {
                 out.clear();
-                match protocol {
-                    Protocol::Text => {
-                        let texts: Vec<Option<Vec<u8>>> = row
-                            .iter()
-                            .zip(&decimals)
-                            .map(|(v, d)| v.to_text_fsp(*d))
-                            .collect();
-                        encode_text_row(&mut out, texts.iter().map(|t| t.as_deref()));
-                    }
-                    Protocol::Binary => {
-                        let texts: Vec<Option<Vec<u8>>> = row
-                            .iter()
-                            .zip(&decimals)
-                            .map(|(v, d)| statements::cell_text(v, *d))
-                            .collect();
-                        let cells: Vec<_> = row
-                            .iter()
-                            .zip(&texts)
-                            .map(|(v, t)| statements::value_to_cell(v, t.as_deref()))
-                            .collect();
-                        myseal_wire::statement::encode_binary_row(&mut out, &cells, &types);
-                    }
-                }
+                encoder.encode(&mut out, row);
                 est.io.queue(&out);
             }
-            out.clear();
-            if deprecate_eof {
-                OkPacket {
-                    affected_rows: 0,
-                    last_insert_id: 0,
-                    status_flags: flags,
-                    warnings: warning_count,
-                    info: String::new(),
-                }
-                .encode_as_eof(&mut out, caps);
-            } else {
-                EofPacket {
-                    warnings: warning_count,
-                    status_flags: flags,
-                }
-                .encode(&mut out);
-            }
-            est.io.queue(&out);
+            end_of_rows(est, caps, flags, warning_count);
         }
+        Outcome::Streamed { .. } => end_of_rows(est, caps, flags, warning_count),
     }
 }
 
-/// Engine column → Protocol::ColumnDefinition41, with MySQL's types and flags.
-fn column_definition(c: &myseal_engine::Column) -> ColumnDefinition41 {
-    if let Some(m) = &c.meta {
-        return ColumnDefinition41 {
-            schema: c.schema.clone(),
-            table: c.table.clone(),
-            org_table: c.org_table.clone(),
-            name: c.name.clone(),
-            org_name: c.org_name.clone(),
-            character_set: m.collation_id,
-            column_length: c.length,
-            column_type: ColumnType(m.field_type.code()),
-            flags: ColumnFlags(m.flags),
-            decimals: c.decimals,
-        };
+/// The packet that closes a result set's rows: EOF, or an OK with the EOF header when the
+/// client deprecated EOF.
+fn end_of_rows(est: &mut Established, caps: Caps, flags: StatusFlags, warning_count: u16) {
+    let mut out = Vec::with_capacity(16);
+    if caps.contains(Caps::CLIENT_DEPRECATE_EOF) {
+        OkPacket {
+            affected_rows: 0,
+            last_insert_id: 0,
+            status_flags: flags,
+            warnings: warning_count,
+            info: String::new(),
+        }
+        .encode_as_eof(&mut out, caps);
+    } else {
+        EofPacket {
+            warnings: warning_count,
+            status_flags: flags,
+        }
+        .encode(&mut out);
     }
-    let (column_type, charset, numeric) = match c.kind {
-        ColumnKind::Int | ColumnKind::UInt => (ColumnType::LONGLONG, BINARY_CHARSET, true),
-        ColumnKind::Double => (ColumnType::DOUBLE, BINARY_CHARSET, true),
-        ColumnKind::Decimal => (ColumnType::NEWDECIMAL, BINARY_CHARSET, true),
-        ColumnKind::VarString if c.binary => (ColumnType::VAR_STRING, BINARY_CHARSET, false),
-        ColumnKind::VarString => (ColumnType::VAR_STRING, u16::from(UTF8MB4_0900_AI_CI), false),
-        ColumnKind::Blob => (ColumnType::BLOB, BINARY_CHARSET, false),
-        ColumnKind::Null => (ColumnType::NULL, BINARY_CHARSET, false),
-        #[allow(unreachable_patterns)]
-        _ => (ColumnType::VAR_STRING, u16::from(UTF8MB4_0900_AI_CI), false),
-    };
-    let mut flags = ColumnFlags(0);
-    if !c.nullable {
-        flags |= ColumnFlags::NOT_NULL;
-    }
-    if c.unsigned || c.kind == ColumnKind::UInt {
-        flags |= ColumnFlags::UNSIGNED;
-    }
-    if c.binary || charset == BINARY_CHARSET && !numeric && c.kind != ColumnKind::Null {
-        flags |= ColumnFlags::BINARY;
-    }
-    if numeric {
-        flags |= ColumnFlags::NUM;
-    }
-    ColumnDefinition41 {
-        schema: c.schema.clone(),
-        table: c.table.clone(),
-        org_table: c.org_table.clone(),
-        name: c.name.clone(),
-        org_name: c.org_name.clone(),
-        character_set: charset,
-        column_length: c.length,
-        column_type,
-        flags,
-        decimals: c.decimals,
-    }
+    est.io.queue(&out);
 }
 
 #[cfg(test)]

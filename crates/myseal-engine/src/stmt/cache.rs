@@ -72,7 +72,9 @@ pub(crate) fn compile(
     })
 }
 
-/// Runs a compiled SELECT with the session's parameters.
+/// Runs a compiled SELECT with the session's parameters. Its rows stream to the session's
+/// [`RowSink`](crate::RowSink) when it has one and the statement may stream; otherwise they
+/// are collected into the outcome.
 pub(crate) fn run(
     engine: &Engine,
     session: &mut Session,
@@ -80,6 +82,46 @@ pub(crate) fn run(
 ) -> Result<Outcome, EngineError> {
     // Metadata locks matter only while a transaction stays open after this statement.
     let lasting = session.txn.is_some() || !session.autocommit();
+    let sink = if session.may_stream {
+        session.sink.take()
+    } else {
+        None
+    };
+    if let Some(mut sink) = sink {
+        let (autocommit, in_transaction) = (session.autocommit(), session.in_transaction);
+        let mut sent = 0u64;
+        let result = in_txn_as(engine, session, c.reads, |cx| {
+            if lasting {
+                dml::lock_tables(cx, c.tables.iter().copied())?;
+            }
+            cx.regs.resize(c.plan.registers.max(16), Value::Null);
+            execute::run_plan(&c.plan, cx, &mut |r| {
+                if sent == 0 {
+                    sink.begin(&c.columns, autocommit, in_transaction)
+                        .map_err(|_| EngineError::net_write())?;
+                }
+                sink.row(&r).map_err(|_| EngineError::net_write())?;
+                sent += 1;
+                Ok(())
+            })
+        });
+        if sent > 0 {
+            sink.end();
+        }
+        session.sink = Some(sink);
+        result?;
+        session.found_rows = sent;
+        session.row_count = -1;
+        // With no row, nothing went out: the result set is sent whole.
+        return Ok(if sent == 0 {
+            Outcome::Rows {
+                columns: c.columns.clone(),
+                rows: Vec::new(),
+            }
+        } else {
+            Outcome::Streamed { rows: sent }
+        });
+    }
     let rows = in_txn_as(engine, session, c.reads, |cx| {
         if lasting {
             dml::lock_tables(cx, c.tables.iter().copied())?;
@@ -124,13 +166,16 @@ impl Env {
 /// The plans of one prepared SELECT.
 pub(crate) struct QueryPlans {
     query: Box<ast::Query>,
+    /// Select-list names as the prepared text wrote them.
+    names: Option<Vec<String>>,
     plans: parking_lot::Mutex<Vec<(u64, Env, Arc<Compiled>)>>,
 }
 
 impl QueryPlans {
-    pub(crate) fn new(query: Box<ast::Query>) -> Self {
+    pub(crate) fn new(query: Box<ast::Query>, names: Option<Vec<String>>) -> Self {
         QueryPlans {
             query,
+            names,
             plans: parking_lot::Mutex::new(Vec::new()),
         }
     }
@@ -150,7 +195,15 @@ impl QueryPlans {
                 return Ok(c.clone());
             }
         }
-        let c = Arc::new(compile(engine, session, None, &self.query)?);
+        let mut c = compile(engine, session, None, &self.query)?;
+        if let Some(names) = &self.names
+            && names.len() == c.columns.len()
+        {
+            for (col, n) in c.columns.iter_mut().zip(names) {
+                col.name.clone_from(n);
+            }
+        }
+        let c = Arc::new(c);
         let mut plans = self.plans.lock();
         if plans.len() >= PER_STATEMENT {
             plans.remove(0);
@@ -215,6 +268,7 @@ pub(crate) fn try_text(
     let out = compiled.map(|c| {
         session.warnings.clear();
         session.begin_statement(true);
+        session.may_stream = true;
         match run(engine, session, &c) {
             Ok(o) => (vec![o], None),
             Err(e) => (Vec::new(), Some(crate::record_error(session, e))),

@@ -49,6 +49,7 @@ pub(crate) fn render(outcomes: &[Outcome], err: Option<&crate::EngineError>) -> 
     let mut out = Vec::new();
     for o in outcomes {
         match o {
+            Outcome::Streamed { rows } => out.push(format!("streamed {rows}")),
             Outcome::Ok {
                 affected_rows,
                 warnings,

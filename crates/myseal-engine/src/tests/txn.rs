@@ -65,6 +65,7 @@ fn run(e: &Engine, s: &mut Session, sql: &str) -> String {
     for o in outcomes {
         match o {
             Outcome::Ok { affected_rows, .. } => out.push(format!("ok {affected_rows}")),
+            Outcome::Streamed { rows } => out.push(format!("streamed {rows}")),
             Outcome::Rows { rows, .. } => {
                 for r in rows {
                     out.push(r.iter().map(text).collect::<Vec<_>>().join("|"));
