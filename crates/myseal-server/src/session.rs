@@ -6,7 +6,7 @@
 //! <https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_connection_phase.html>
 
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
 use myseal_auth::handshake::{AuthPacket, AuthStep, Authenticator, ClientFacts, TlsFacts};
@@ -822,7 +822,7 @@ async fn on_engine_streaming<T: Send + 'static>(
     f: impl FnOnce(&myseal_engine::Engine, &mut Session) -> T + Send + 'static,
 ) -> std::io::Result<Option<T>> {
     let (tx, mut rx) = tokio::sync::mpsc::channel(results::CHUNKS_IN_FLIGHT);
-    let sink = results::ChannelSink::new(tx, est.caps, protocol);
+    let (sink, rest) = results::ChannelSink::new(tx, est.caps, protocol);
     let cancel = est.session.cancel_flag();
     let mut session = std::mem::replace(&mut est.session, Session::placeholder());
     let sh = shared.clone();
@@ -859,12 +859,18 @@ async fn on_engine_streaming<T: Send + 'static>(
             done = &mut job => break done,
         }
     };
-    // What was sent before the job ended.
+    // What was sent before the job ended, then what the sink kept.
     while let Ok(chunk) = rx.try_recv() {
         if write_error.is_none() {
             for p in chunk.payloads() {
                 est.io.queue(p);
             }
+        }
+    }
+    if write_error.is_none() {
+        let rest = std::mem::take(&mut *rest.lock().unwrap_or_else(PoisonError::into_inner));
+        for p in rest.payloads() {
+            est.io.queue(p);
         }
     }
     match done {
