@@ -305,6 +305,9 @@ impl<'a> Script<'a> {
         if is_keyword(&t0, Keyword::SET) {
             return parse_set(&mut self.parser).map(Stmt::Set);
         }
+        if let Some(stmt) = self.parse_explain_traditional()? {
+            return Ok(stmt);
+        }
         if is_word(&t0, "DO") {
             self.parser.next_token();
             return self
@@ -322,6 +325,42 @@ impl<'a> Script<'a> {
         self.parser
             .parse_statement()
             .map(|s| Stmt::Sql(Box::new(s)))
+    }
+
+    /// `EXPLAIN|DESCRIBE|DESC FORMAT=TRADITIONAL stmt`, which sqlparser does not know (it
+    /// reads TREE and JSON); None, consuming nothing, for any other text.
+    fn parse_explain_traditional(&mut self) -> Result<Option<Stmt>, ParserError> {
+        use sqlparser::ast::{AnalyzeFormat, AnalyzeFormatKind, DescribeAlias};
+        let t0 = self.parser.peek_nth_token(0).token;
+        let alias = if is_keyword(&t0, Keyword::EXPLAIN) {
+            DescribeAlias::Explain
+        } else if is_keyword(&t0, Keyword::DESCRIBE) {
+            DescribeAlias::Describe
+        } else if is_keyword(&t0, Keyword::DESC) {
+            DescribeAlias::Desc
+        } else {
+            return Ok(None);
+        };
+        if !is_keyword(&self.parser.peek_nth_token(1).token, Keyword::FORMAT)
+            || self.parser.peek_nth_token(2).token != Token::Eq
+            || !is_word(&self.parser.peek_nth_token(3).token, "TRADITIONAL")
+        {
+            return Ok(None);
+        }
+        for _ in 0..4 {
+            self.parser.next_token();
+        }
+        let statement = self.parser.parse_statement()?;
+        Ok(Some(Stmt::Sql(Box::new(Statement::Explain {
+            describe_alias: alias,
+            analyze: false,
+            verbose: false,
+            query_plan: false,
+            estimate: false,
+            statement: Box::new(statement),
+            format: Some(AnalyzeFormatKind::Assignment(AnalyzeFormat::TRADITIONAL)),
+            options: None,
+        }))))
     }
 
     /// Account statements are parsed by `exec::account` from the statement's own text: the

@@ -146,7 +146,8 @@ impl Engine {
                 Statement::ShowVariables { .. }
                 | Statement::ShowStatus { .. }
                 | Statement::ShowDatabases { .. }
-                | Statement::ShowSchemas { .. } => (true, None),
+                | Statement::ShowSchemas { .. }
+                | Statement::Explain { .. } => (true, None),
                 _ => (false, None),
             },
             Stmt::ShowWarnings { .. } => (true, None),

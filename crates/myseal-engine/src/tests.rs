@@ -7,6 +7,7 @@ use myseal_auth::account::AccountStore;
 
 mod cache;
 pub(crate) mod ddl;
+mod explain;
 mod stream;
 mod txn;
 

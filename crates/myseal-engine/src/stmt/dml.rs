@@ -1115,6 +1115,58 @@ fn bind_single(
     })
 }
 
+/// The scan of a single-table UPDATE or DELETE as it would run, for EXPLAIN (bound and
+/// planned, not run), whether it sorts (ORDER BY), and which statement it is; None for the
+/// multi-table forms.
+pub(super) fn explain_scan(
+    engine: &Engine,
+    session: &Session,
+    stmt: &ast::Statement,
+) -> Result<Option<(crate::plan::explain::DmlKind, Node, bool)>, EngineError> {
+    use crate::plan::explain::DmlKind;
+    let (kind, name, alias, clauses) = match stmt {
+        ast::Statement::Update(u) => {
+            let single = if u.from.is_none() {
+                single_table(&u.table)
+            } else {
+                None
+            };
+            let Some((name, alias)) = single else {
+                return Ok(None);
+            };
+            let clauses = Clauses {
+                selection: u.selection.as_ref(),
+                sets: &u.assignments,
+                order: &u.order_by,
+                limit: u.limit.as_ref(),
+            };
+            (DmlKind::Update, name, alias, clauses)
+        }
+        ast::Statement::Delete(d) => {
+            let from = match &d.from {
+                ast::FromTable::WithFromKeyword(f) | ast::FromTable::WithoutKeyword(f) => f,
+            };
+            let single = match (from.as_slice(), d.tables.is_empty(), &d.using) {
+                ([twj], true, None) => single_table(twj),
+                _ => None,
+            };
+            let Some((name, alias)) = single else {
+                return Ok(None);
+            };
+            let clauses = Clauses {
+                selection: d.selection.as_ref(),
+                sets: &[],
+                order: &d.order_by,
+                limit: d.limit.as_ref(),
+            };
+            (DmlKind::Delete, name, alias, clauses)
+        }
+        _ => return Ok(None),
+    };
+    let bound = bind_single(engine, session, name, alias, clauses)?;
+    Ok(Some((kind, bound.scan, !bound.order.is_empty())))
+}
+
 impl SingleTable {
     /// The matching rows, locked, in ORDER BY order, at most LIMIT of them.
     fn rows(&self, cx: &mut Ctx<'_>) -> Result<Vec<(Key, execute::Row)>, EngineError> {

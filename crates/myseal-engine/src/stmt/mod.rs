@@ -9,11 +9,14 @@
 //!   that differ only in constants).
 //! - `convert.rs`: values into columns (strict mode and its warnings).
 //! - `dml.rs`: INSERT/REPLACE, UPDATE, DELETE.
+//! - `explain.rs`: EXPLAIN / DESCRIBE of a query or a single-table UPDATE/DELETE (planned,
+//!   never run).
 
 pub(crate) mod cache;
 mod convert;
 mod ddl;
 mod dml;
+mod explain;
 pub(crate) mod show;
 
 pub(crate) use convert::convert;
@@ -40,6 +43,7 @@ pub(crate) fn uses_tables(stmt: &Statement) -> bool {
         | Statement::ShowTables { .. }
         | Statement::ShowColumns { .. }
         | Statement::ExplainTable { .. }
+        | Statement::Explain { .. }
         | Statement::AlterTable(_)
         | Statement::CreateIndex(_)
         | Statement::RenameTable(_)
@@ -95,6 +99,19 @@ pub(crate) fn run(
             full, show_options, ..
         } => show::show_columns(engine, session, *full, show_options),
         Statement::ExplainTable { table_name, .. } => show::describe(engine, session, table_name),
+        Statement::Explain {
+            analyze,
+            format,
+            statement,
+            ..
+        } => explain::explain(
+            engine,
+            session,
+            script,
+            *analyze,
+            format.as_ref(),
+            statement,
+        ),
         Statement::ShowCreate {
             obj_type: ast::ShowCreateObject::Table,
             obj_name,
