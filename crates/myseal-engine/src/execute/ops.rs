@@ -53,7 +53,7 @@ pub(crate) fn build(node: &Node, cx: &mut Ctx<'_>) -> Result<Box<dyn Op>, Engine
             let view = cx
                 .view(&table.def, mode)
                 .ok_or_else(|| EngineError::no_such_table(&table.def.schema, &table.def.name))?;
-            let ranges = encode_ranges(&view, access, cx)?;
+            let ranges = encode_ranges(&view, access, *reverse, cx)?;
             Box::new(ScanOp {
                 view,
                 ranges,
@@ -359,9 +359,12 @@ struct EncRange {
     index: Option<usize>,
 }
 
+/// The key ranges an access reads, in index order (descending when `reverse`); several ranges
+/// (an IN list) are sorted and duplicates removed, so each row is read once.
 fn encode_ranges(
     view: &TableView,
     access: &Access,
+    reverse: bool,
     cx: &mut Ctx<'_>,
 ) -> Result<Vec<EncRange>, EngineError> {
     let full = || {
@@ -393,6 +396,17 @@ fn encode_ranges(
                 // and let the filter decide.
                 return Ok(full());
             }
+        }
+    }
+    if out.len() > 1 {
+        let start = |b: &Bound<Key>| match b {
+            Bound::Included(k) | Bound::Excluded(k) => Some(k.clone()),
+            Bound::Unbounded => None,
+        };
+        out.sort_by_key(|r| start(&r.lo));
+        out.dedup_by(|a, b| a.lo == b.lo && a.hi == b.hi);
+        if reverse {
+            out.reverse();
         }
     }
     Ok(out)
@@ -1369,7 +1383,7 @@ pub(crate) fn scan_keyed(node: &Node, cx: &mut Ctx<'_>) -> Result<Vec<(Key, Row)
     let view = cx
         .view(&table.def, ReadMode::Latest)
         .ok_or_else(|| EngineError::no_such_table(&table.def.schema, &table.def.name))?;
-    let ranges = encode_ranges(&view, access, cx)?;
+    let ranges = encode_ranges(&view, access, *reverse, cx)?;
     let mut scan = ScanOp {
         view,
         ranges,

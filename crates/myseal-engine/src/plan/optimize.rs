@@ -7,8 +7,13 @@
 //!   the row), then a range on the next column (`<`, `<=`, `>`, `>=`, BETWEEN). The conjuncts
 //!   stay as the scan's filter, so the index only narrows what is read and never decides a
 //!   result by itself.
+//! - `col IN (..)` on an index column (after equalities on the columns before it) reads one
+//!   point range per value, sorted and without duplicates.
 //! - An inner join whose condition has column equalities between the two sides becomes a hash
-//!   join.
+//!   join; WHERE conjuncts still reach its inputs (for a LEFT join, the preserved side only).
+//! - A sort that the scanned index's order already gives (keys a prefix of its columns, one
+//!   direction) is dropped; the scan runs backwards for DESC, so ORDER BY ... LIMIT n stops
+//!   after n rows.
 
 use super::{Access, CmpKind, CmpOp, Expr, JoinKind, KeyRange, Node};
 
@@ -48,9 +53,12 @@ pub(crate) fn optimize(node: Node) -> Node {
             aggs,
             rollup,
         },
-        Node::Sort { input, keys } => Node::Sort {
-            input: Box::new(optimize(*input)),
-            keys,
+        Node::Sort { input, keys } => match in_index_order(optimize(*input), &keys) {
+            (ordered, true) => ordered,
+            (input, false) => Node::Sort {
+                input: Box::new(input),
+                keys,
+            },
         },
         Node::Limit {
             input,
@@ -147,6 +155,72 @@ fn push_filter(node: Node, conj: Vec<Expr>) -> Node {
         Node::Join {
             left,
             right,
+            kind: JoinKind::Left,
+            on,
+            params,
+            right_width,
+        } => {
+            // WHERE conjuncts over the preserved (left) side only filter it; the rest stay above
+            // the join (they see the NULL-extended rows).
+            let (to_left, rest) = split_left(conj, left.width());
+            let left = push_filter(*left, to_left);
+            let join = Node::Join {
+                left: Box::new(left),
+                right,
+                kind: JoinKind::Left,
+                on,
+                params,
+                right_width,
+            };
+            wrap(join, rest)
+        }
+        Node::HashJoin {
+            left,
+            right,
+            kind,
+            left_keys,
+            right_keys,
+            key_kinds,
+            on,
+            right_width,
+        } => {
+            let lw = left.width();
+            let (to_left, mut rest) = split_left(conj, lw);
+            let left = push_filter(*left, to_left);
+            let mut on_parts = on.map(|o| o.conjuncts()).unwrap_or_default();
+            let right = if kind == JoinKind::Inner {
+                let mut to_right = Vec::new();
+                let mut above = Vec::new();
+                for e in rest {
+                    let cols = e.columns();
+                    if has_agg(&e) || matches!(e, Expr::Subquery(_)) {
+                        above.push(e);
+                    } else if !cols.is_empty() && cols.iter().all(|c| *c >= lw) {
+                        to_right.push(e.shift_columns(lw));
+                    } else {
+                        on_parts.push(e);
+                    }
+                }
+                rest = above;
+                push_filter(*right, to_right)
+            } else {
+                *right
+            };
+            let join = Node::HashJoin {
+                left: Box::new(left),
+                right: Box::new(right),
+                kind,
+                left_keys,
+                right_keys,
+                key_kinds,
+                on: Expr::and_all(on_parts),
+                right_width,
+            };
+            wrap(join, rest)
+        }
+        Node::Join {
+            left,
+            right,
             kind: JoinKind::Inner,
             on,
             params,
@@ -183,9 +257,92 @@ fn push_filter(node: Node, conj: Vec<Expr>) -> Node {
             );
             wrap(join, rest)
         }
-        Node::HashJoin { .. } => wrap(node, conj),
         other => wrap(other, conj),
     }
+}
+
+/// Splits conjuncts into those that read only the first `lw` columns (and may filter a join's
+/// left input) and the rest.
+fn split_left(conj: Vec<Expr>, lw: usize) -> (Vec<Expr>, Vec<Expr>) {
+    conj.into_iter().partition(|e| {
+        let cols = e.columns();
+        !has_agg(e)
+            && !matches!(e, Expr::Subquery(_))
+            && !cols.is_empty()
+            && cols.iter().all(|c| *c < lw)
+    })
+}
+
+/// A sort whose keys are a prefix of the index a scan reads, all in one direction, is the
+/// scan's own order (read backwards for DESC): the sort is dropped, so `ORDER BY pk LIMIT n`
+/// reads n rows. Only for a projection straight over a scan; false (with the input unchanged)
+/// otherwise.
+fn in_index_order(input: Node, keys: &[super::SortKey]) -> (Node, bool) {
+    let Node::Project {
+        input: inner,
+        exprs,
+    } = input
+    else {
+        return (input, false);
+    };
+    let desc = keys.first().is_some_and(|k| k.desc);
+    let ordered = match &*inner {
+        Node::Scan {
+            table,
+            access,
+            reverse: false,
+            ..
+        } => {
+            let index = match access {
+                Access::Full | Access::Primary(_) => table.def.indexes.iter().find(|i| i.primary),
+                Access::Index(n, _) => table.def.indexes.get(*n),
+            };
+            index.is_some_and(|index| {
+                keys.len() <= index.parts.len()
+                    && keys.iter().zip(&index.parts).all(|(k, part)| {
+                        k.desc == desc
+                            && part.prefix.is_none()
+                            && matches!(k.expr, Expr::Column(c)
+                                if matches!(exprs.get(c), Some(Expr::Column(tc)) if *tc == part.column))
+                    })
+            })
+        }
+        _ => false,
+    };
+    if !ordered {
+        return (
+            Node::Project {
+                input: inner,
+                exprs,
+            },
+            false,
+        );
+    }
+    let inner = match *inner {
+        Node::Scan {
+            table,
+            access,
+            filter,
+            lock,
+            wait,
+            ..
+        } => Node::Scan {
+            table,
+            access,
+            reverse: desc,
+            filter,
+            lock,
+            wait,
+        },
+        other => other,
+    };
+    (
+        Node::Project {
+            input: Box::new(inner),
+            exprs,
+        },
+        true,
+    )
 }
 
 fn has_agg(e: &Expr) -> bool {
@@ -295,9 +452,13 @@ impl Expr {
     }
 }
 
-/// A conjunct's use for an index column: equality or one-sided bound.
+/// Most values of an IN list read as separate index lookups.
+const MAX_IN_RANGES: usize = 1000;
+
+/// A conjunct's use for an index column: equality, IN list or one-sided bound.
 enum Pred {
     Eq(Expr),
+    In(Vec<Expr>),
     Lower(Expr, bool),
     Upper(Expr, bool),
 }
@@ -321,6 +482,18 @@ fn column_pred(e: &Expr, column: usize) -> Vec<Pred> {
                 CmpOp::Ge => out.push(Pred::Lower(other, true)),
                 _ => {}
             }
+        }
+        Expr::InList {
+            expr,
+            list,
+            negated: false,
+            ..
+        } if matches!(&**expr, Expr::Column(c) if *c == column)
+            && !list.is_empty()
+            && list.len() <= MAX_IN_RANGES
+            && list.iter().all(Expr::is_row_independent) =>
+        {
+            out.push(Pred::In(list.clone()));
         }
         Expr::Between {
             expr,
@@ -349,6 +522,7 @@ fn choose_access(def: &crate::catalog::TableDef, conj: &[Expr], current: Access)
     let mut best: Option<(usize, usize, Access)> = None; // (score, index, access)
     for (n, index) in def.indexes.iter().enumerate() {
         let mut eq = Vec::new();
+        let mut in_list: Option<Vec<Expr>> = None;
         let mut lower = None;
         let mut upper = None;
         for part in &index.parts {
@@ -363,6 +537,15 @@ fn choose_access(def: &crate::catalog::TableDef, conj: &[Expr], current: Access)
                 eq.push(v.clone());
                 continue;
             }
+            // `col IN (..)` after the equalities: one point range per value.
+            if let Some(Pred::In(list)) = preds.into_iter().find(|p| matches!(p, Pred::In(_))) {
+                in_list = Some(list);
+                break;
+            }
+            let preds: Vec<Pred> = conj
+                .iter()
+                .flat_map(|e| column_pred(e, part.column))
+                .collect();
             for p in preds {
                 match p {
                     Pred::Lower(v, inc) if lower.is_none() => lower = Some((v, inc)),
@@ -372,19 +555,34 @@ fn choose_access(def: &crate::catalog::TableDef, conj: &[Expr], current: Access)
             }
             break;
         }
-        if eq.is_empty() && lower.is_none() && upper.is_none() {
+        if eq.is_empty() && in_list.is_none() && lower.is_none() && upper.is_none() {
             continue;
         }
-        let full_unique = (index.unique || index.primary) && eq.len() == index.parts.len();
-        let score = eq.len() * 4
+        let points = eq.len() + usize::from(in_list.is_some());
+        let full_unique = (index.unique || index.primary) && points == index.parts.len();
+        let score = points * 4
             + usize::from(lower.is_some() || upper.is_some()) * 2
             + usize::from(full_unique) * 100
             + usize::from(index.primary);
-        let range = KeyRange { eq, lower, upper };
+        let ranges = match in_list {
+            Some(list) => list
+                .into_iter()
+                .map(|v| {
+                    let mut eq = eq.clone();
+                    eq.push(v);
+                    KeyRange {
+                        eq,
+                        lower: None,
+                        upper: None,
+                    }
+                })
+                .collect(),
+            None => vec![KeyRange { eq, lower, upper }],
+        };
         let access = if index.primary {
-            Access::Primary(vec![range])
+            Access::Primary(ranges)
         } else {
-            Access::Index(n, vec![range])
+            Access::Index(n, ranges)
         };
         if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
             best = Some((score, n, access));
