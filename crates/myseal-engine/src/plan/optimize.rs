@@ -9,7 +9,9 @@
 //!   result by itself.
 //! - `col IN (..)` on an index column (after equalities on the columns before it) reads one
 //!   point range per value, sorted and without duplicates.
-//! - An inner join whose condition has column equalities between the two sides becomes a hash
+//! - An inner or left join whose condition equates leading index columns of a right-side table
+//!   with left-row expressions becomes an index nested-loop join (registers carry the left
+//!   values into the right scan's key range); other cross-side column equalities make a hash
 //!   join; WHERE conjuncts still reach its inputs (for a LEFT join, the preserved side only).
 //! - A sort that the scanned index's order already gives (keys a prefix of its columns, one
 //!   direction) is dropped; the scan runs backwards for DESC, so ORDER BY ... LIMIT n stops
@@ -17,15 +19,15 @@
 
 use super::{Access, CmpKind, CmpOp, Expr, JoinKind, KeyRange, Node};
 
-/// Optimizes a plan tree.
-pub(crate) fn optimize(node: Node) -> Node {
+/// Optimizes a plan tree; `registers` counts the plan's registers (index joins take new ones).
+pub(crate) fn optimize(node: Node, registers: &mut usize) -> Node {
     match node {
         Node::Filter { input, predicate } => {
-            let input = optimize(*input);
-            push_filter(input, predicate.conjuncts())
+            let input = optimize(*input, registers);
+            push_filter(input, predicate.conjuncts(), registers)
         }
         Node::Project { input, exprs } => Node::Project {
-            input: Box::new(optimize(*input)),
+            input: Box::new(optimize(*input, registers)),
             exprs,
         },
         Node::Join {
@@ -36,9 +38,9 @@ pub(crate) fn optimize(node: Node) -> Node {
             params,
             right_width,
         } => {
-            let left = optimize(*left);
-            let right = optimize(*right);
-            make_join(left, right, kind, on, params, right_width)
+            let left = optimize(*left, registers);
+            let right = optimize(*right, registers);
+            make_join(left, right, kind, on, params, right_width, registers)
         }
         Node::Aggregate {
             input,
@@ -47,13 +49,13 @@ pub(crate) fn optimize(node: Node) -> Node {
             aggs,
             rollup,
         } => Node::Aggregate {
-            input: Box::new(optimize(*input)),
+            input: Box::new(optimize(*input, registers)),
             group,
             group_kinds,
             aggs,
             rollup,
         },
-        Node::Sort { input, keys } => match in_index_order(optimize(*input), &keys) {
+        Node::Sort { input, keys } => match in_index_order(optimize(*input, registers), &keys) {
             (ordered, true) => ordered,
             (input, false) => Node::Sort {
                 input: Box::new(input),
@@ -65,12 +67,12 @@ pub(crate) fn optimize(node: Node) -> Node {
             limit,
             offset,
         } => Node::Limit {
-            input: Box::new(optimize(*input)),
+            input: Box::new(optimize(*input, registers)),
             limit,
             offset,
         },
         Node::Distinct { input, kinds } => Node::Distinct {
-            input: Box::new(optimize(*input)),
+            input: Box::new(optimize(*input, registers)),
             kinds,
         },
         Node::SetOp {
@@ -82,8 +84,8 @@ pub(crate) fn optimize(node: Node) -> Node {
         } => Node::SetOp {
             op,
             all,
-            left: Box::new(optimize(*left)),
-            right: Box::new(optimize(*right)),
+            left: Box::new(optimize(*left, registers)),
+            right: Box::new(optimize(*right, registers)),
             kinds,
         },
         Node::With { ctes, input } => Node::With {
@@ -91,12 +93,12 @@ pub(crate) fn optimize(node: Node) -> Node {
                 .into_iter()
                 .map(|c| super::CteDef {
                     id: c.id,
-                    anchor: optimize(c.anchor),
-                    recursive: c.recursive.map(|(n, all)| (optimize(n), all)),
+                    anchor: optimize(c.anchor, registers),
+                    recursive: c.recursive.map(|(n, all)| (optimize(n, registers), all)),
                     width: c.width,
                 })
                 .collect(),
-            input: Box::new(optimize(*input)),
+            input: Box::new(optimize(*input, registers)),
         },
         Node::Scan {
             table,
@@ -122,7 +124,7 @@ pub(crate) fn optimize(node: Node) -> Node {
 }
 
 /// Pushes conjuncts as far down as they go; the rest stay in a Filter above `node`.
-fn push_filter(node: Node, conj: Vec<Expr>) -> Node {
+fn push_filter(node: Node, conj: Vec<Expr>, registers: &mut usize) -> Node {
     if conj.is_empty() {
         return node;
     }
@@ -163,7 +165,7 @@ fn push_filter(node: Node, conj: Vec<Expr>) -> Node {
             // WHERE conjuncts over the preserved (left) side only filter it; the rest stay above
             // the join (they see the NULL-extended rows).
             let (to_left, rest) = split_left(conj, left.width());
-            let left = push_filter(*left, to_left);
+            let left = push_filter(*left, to_left, registers);
             let join = Node::Join {
                 left: Box::new(left),
                 right,
@@ -186,7 +188,7 @@ fn push_filter(node: Node, conj: Vec<Expr>) -> Node {
         } => {
             let lw = left.width();
             let (to_left, mut rest) = split_left(conj, lw);
-            let left = push_filter(*left, to_left);
+            let left = push_filter(*left, to_left, registers);
             let mut on_parts = on.map(|o| o.conjuncts()).unwrap_or_default();
             let right = if kind == JoinKind::Inner {
                 let mut to_right = Vec::new();
@@ -202,7 +204,7 @@ fn push_filter(node: Node, conj: Vec<Expr>) -> Node {
                     }
                 }
                 rest = above;
-                push_filter(*right, to_right)
+                push_filter(*right, to_right, registers)
             } else {
                 *right
             };
@@ -243,8 +245,8 @@ fn push_filter(node: Node, conj: Vec<Expr>) -> Node {
                     to_on.push(e);
                 }
             }
-            let left = push_filter(*left, to_left);
-            let right = push_filter(*right, to_right);
+            let left = push_filter(*left, to_left, registers);
+            let right = push_filter(*right, to_right, registers);
             let mut on_parts = on.map(|o| o.conjuncts()).unwrap_or_default();
             on_parts.extend(to_on);
             let join = make_join(
@@ -254,6 +256,7 @@ fn push_filter(node: Node, conj: Vec<Expr>) -> Node {
                 Expr::and_all(on_parts),
                 params,
                 right_width,
+                registers,
             );
             wrap(join, rest)
         }
@@ -365,7 +368,8 @@ fn wrap(node: Node, rest: Vec<Expr>) -> Node {
     }
 }
 
-/// Turns an inner join with cross-side column equalities into a hash join.
+/// Turns an inner or left join with cross-side column equalities into an index join (see
+/// [`index_join`]) or else a hash join.
 fn make_join(
     left: Node,
     right: Node,
@@ -373,7 +377,16 @@ fn make_join(
     on: Option<Expr>,
     params: Vec<(usize, Expr)>,
     right_width: usize,
+    registers: &mut usize,
 ) -> Node {
+    let (left, right) = if params.is_empty() && matches!(kind, JoinKind::Inner | JoinKind::Left) {
+        match index_join(left, right, kind, &on, right_width, registers) {
+            Ok(join) => return join,
+            Err(sides) => *sides,
+        }
+    } else {
+        (left, right)
+    };
     if !params.is_empty() || !matches!(kind, JoinKind::Inner | JoinKind::Left) {
         return Node::Join {
             left: Box::new(left),
@@ -454,6 +467,131 @@ impl Expr {
 
 /// Most values of an IN list read as separate index lookups.
 const MAX_IN_RANGES: usize = 1000;
+
+/// An index nested-loop join (MySQL's `ref`/`eq_ref` access): when the right side is a table
+/// scan and the join condition equates its leading index columns with expressions of the left
+/// row, each left row sets registers and the right side reads just the matching index range.
+/// The whole condition stays as the join's ON, so the index only narrows what is read. Err
+/// gives the two sides back.
+fn index_join(
+    left: Node,
+    right: Node,
+    kind: JoinKind,
+    on: &Option<Expr>,
+    right_width: usize,
+    registers: &mut usize,
+) -> Result<Node, Box<(Node, Node)>> {
+    let lw = left.width();
+    let Node::Scan {
+        table,
+        access: Access::Full,
+        reverse,
+        filter,
+        lock,
+        wait,
+    } = right
+    else {
+        return Err(Box::new((left, right)));
+    };
+    // (right table column, left expression) pairs from `l = r` conjuncts.
+    let mut pairs: Vec<(usize, Expr)> = Vec::new();
+    for e in on.clone().map(Expr::conjuncts).unwrap_or_default() {
+        let Expr::Cmp(CmpOp::Eq, k, a, b) = &e else {
+            continue;
+        };
+        if *k == CmpKind::Dynamic {
+            continue;
+        }
+        for (x, y) in [(a, b), (b, a)] {
+            if let Expr::Column(c) = **y
+                && c >= lw
+                && x.is_row_independent_except_columns()
+                && !x.columns().is_empty()
+                && x.columns().iter().all(|c| *c < lw)
+            {
+                pairs.push((c - lw, (**x).clone()));
+            }
+        }
+    }
+    // The index with the longest prefix of its columns equated (unique and primary first).
+    let mut best: Option<(usize, usize, Vec<Expr>)> = None; // (score, index, left exprs)
+    for (n, index) in table.def.indexes.iter().enumerate() {
+        let mut exprs = Vec::new();
+        for part in &index.parts {
+            if part.prefix.is_some() {
+                break;
+            }
+            match pairs.iter().find(|(c, _)| *c == part.column) {
+                Some((_, x)) => exprs.push(x.clone()),
+                None => break,
+            }
+        }
+        if exprs.is_empty() {
+            continue;
+        }
+        let full_unique = (index.unique || index.primary) && exprs.len() == index.parts.len();
+        let score = exprs.len() * 4 + usize::from(full_unique) * 100 + usize::from(index.primary);
+        if best.as_ref().is_none_or(|(s, ..)| score > *s) {
+            best = Some((score, n, exprs));
+        }
+    }
+    let right = Node::Scan {
+        table,
+        access: Access::Full,
+        reverse,
+        filter,
+        lock,
+        wait,
+    };
+    let Some((_, n, exprs)) = best else {
+        return Err(Box::new((left, right)));
+    };
+    let Node::Scan {
+        table,
+        reverse,
+        filter,
+        lock,
+        wait,
+        ..
+    } = right
+    else {
+        return Err(Box::new((left, right)));
+    };
+    let mut params = Vec::new();
+    let mut eq = Vec::new();
+    for x in exprs {
+        let reg = *registers;
+        *registers += 1;
+        params.push((reg, x));
+        eq.push(Expr::Reg(reg));
+    }
+    let range = KeyRange {
+        eq,
+        lower: None,
+        upper: None,
+    };
+    let primary = table.def.indexes.get(n).is_some_and(|i| i.primary);
+    let access = if primary {
+        Access::Primary(vec![range])
+    } else {
+        Access::Index(n, vec![range])
+    };
+    Ok(Node::Join {
+        left: Box::new(left),
+        right: Box::new(Node::Scan {
+            table,
+            access,
+            reverse,
+            filter,
+            lock,
+            wait,
+        }),
+        kind,
+        on: on.clone(),
+        params,
+        right_width,
+    })
+}
 
 /// A conjunct's use for an index column: equality, IN list or one-sided bound.
 enum Pred {

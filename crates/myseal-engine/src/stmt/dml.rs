@@ -679,7 +679,7 @@ fn bind_insert(
                     return Err(count_mismatch(1));
                 }
                 let plan = Plan {
-                    root: optimize(root),
+                    root: optimize(root, &mut b.registers),
                     columns: cols,
                     registers: b.registers,
                     subqueries: b.subqueries,
@@ -1093,17 +1093,20 @@ fn bind_single(
     let sets = b.assignments(&def, &alias, sets)?;
     let order = b.order_keys(order)?;
     let limit = limit_of(limit)?;
-    let scan = optimize(Node::Scan {
-        table: TableRef {
-            def: def.clone(),
-            alias,
+    let scan = optimize(
+        Node::Scan {
+            table: TableRef {
+                def: def.clone(),
+                alias,
+            },
+            access: Access::Full,
+            reverse: false,
+            filter,
+            lock: LockMode::Update,
+            wait: LockWait::Wait,
         },
-        access: Access::Full,
-        reverse: false,
-        filter,
-        lock: LockMode::Update,
-        wait: LockWait::Wait,
-    });
+        &mut b.registers,
+    );
     Ok(SingleTable {
         def,
         scan,
@@ -1439,7 +1442,7 @@ fn update_multi(
     let extra: Vec<ast::Expr> = resolved.iter().map(|(_, _, e)| e.clone()).collect();
     let jq = b.join_query(&from, &target_tables, &extra, u.selection.as_ref())?;
     let plan = Plan {
-        root: optimize(jq.root),
+        root: optimize(jq.root, &mut b.registers),
         columns: jq.columns,
         registers: b.registers,
         subqueries: b.subqueries,
@@ -1599,7 +1602,7 @@ fn delete_multi(
         .collect();
     let jq = b.join_query(join, &target_tables, &[], d.selection.as_ref())?;
     let plan = Plan {
-        root: optimize(jq.root),
+        root: optimize(jq.root, &mut b.registers),
         columns: jq.columns,
         registers: b.registers,
         subqueries: b.subqueries,

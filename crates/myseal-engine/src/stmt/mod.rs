@@ -265,7 +265,7 @@ pub(crate) fn bind_plan(
     b.script = script.map(|s| unsafe_script(s));
     let (root, columns) = b.query_plan(q)?;
     let plan = crate::plan::Plan {
-        root: optimize(root),
+        root: optimize(root, &mut b.registers),
         columns,
         registers: b.registers,
         subqueries: b.subqueries,

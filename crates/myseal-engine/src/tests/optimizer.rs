@@ -114,3 +114,31 @@ fn an_order_the_index_gives_needs_no_sort() {
         assert_eq!(run(&e, &mut s, q), rows, "{q}");
     }
 }
+
+#[test]
+fn joins_on_an_indexed_column_look_rows_up() {
+    let (e, mut s) = setup();
+    let q = "SELECT u.c, t.b FROM u JOIN t ON u.t_id = t.id ORDER BY u.id";
+    let plan = tree(&e, &mut s, q);
+    assert!(plan.contains("lookup on t using PRIMARY"), "{plan}");
+    assert!(!plan.contains("hash join"), "{plan}");
+    assert_eq!(run(&e, &mut s, q), "c|b\np|y\nq|z\nr|z");
+    // LEFT JOIN keeps unmatched rows; ON conditions beyond the key still apply.
+    let q = "SELECT t.id, u.c FROM t LEFT JOIN u ON u.t_id = t.id AND u.c <> 'q' ORDER BY t.id, u.c";
+    assert_eq!(
+        run(&e, &mut s, q),
+        "id|c\n1|NULL\n2|p\n3|r\n4|NULL\n5|NULL\n6|NULL"
+    );
+    // A secondary index on the right: many rows per key, and NULL keys match nothing.
+    let q = "SELECT x.id, y.id FROM t x JOIN t y ON y.a = x.a WHERE x.id <> y.id ORDER BY x.id";
+    let plan = tree(&e, &mut s, q);
+    assert!(plan.contains("using ia"), "{plan}");
+    assert_eq!(run(&e, &mut s, q), "id|id\n2|5\n5|2");
+    // A key compared as another type still finds the rows (the lookup falls back to a scan).
+    let q = "SELECT u.id FROM u JOIN t ON t.b = u.t_id ORDER BY u.id";
+    assert_eq!(run(&e, &mut s, q), "id");
+    assert_eq!(
+        run(&e, &mut s, "SELECT COUNT(*) FROM t x JOIN t y ON y.id = x.id + 1"),
+        "COUNT(*)\n5"
+    );
+}
