@@ -756,6 +756,18 @@ impl Engine {
         (outcomes, None)
     }
 
+    /// Runs a text query right here, on the caller's thread, when the plan cache holds it as
+    /// bounded work that never waits (a non-locking point read by a unique key, as a point
+    /// select is); None when it must go to [`Engine::execute`] on an engine thread. This saves
+    /// the hand-over to another thread for the commonest query.
+    pub fn execute_inline(
+        &self,
+        session: &mut Session,
+        sql: &str,
+    ) -> Option<(Vec<Outcome>, Option<EngineError>)> {
+        stmt::cache::try_text_inline(self, session, sql)
+    }
+
     /// COM_INIT_DB
     pub fn use_database(&self, session: &mut Session, name: &str) -> Result<(), EngineError> {
         exec::database::use_database(self, session, name)

@@ -198,6 +198,36 @@ impl Engine {
         Ok(prepared)
     }
 
+    /// [`Engine::execute_prepared`] on the caller's thread for a SELECT whose plan for these
+    /// parameter types is bound already and is inline-safe (see [`Engine::execute_inline`]);
+    /// None when it must go to an engine thread.
+    pub fn execute_prepared_inline(
+        &self,
+        session: &mut Session,
+        stmt: &Prepared,
+        params: &[Value],
+    ) -> Option<(Vec<Outcome>, Option<EngineError>)> {
+        let Exec::Query(plans) = &stmt.exec else {
+            return None;
+        };
+        if params.len() != stmt.param_count()
+            || params
+                .iter()
+                .any(|v| matches!(v, Value::Double(d) if !d.is_finite()))
+        {
+            return None;
+        }
+        session.params = Arc::from(params);
+        let out = plans.inline_plan(self, session).and_then(|c| {
+            crate::stmt::cache::run_prepared_inline(self, session, &c).map(|r| match r {
+                Ok(o) => (vec![o], None),
+                Err(e) => (Vec::new(), Some(record_error(session, e))),
+            })
+        });
+        session.params = Arc::from([]);
+        out
+    }
+
     /// COM_STMT_EXECUTE: binds `params` to the markers in order and runs the statement; the
     /// result has the shape of [`Engine::execute`]'s. A wrong number of parameters is ER 1210.
     pub fn execute_prepared(

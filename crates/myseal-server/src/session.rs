@@ -920,13 +920,21 @@ async fn dispatch(
                 Some(sql.clone()),
                 est.session.database().map(str::to_string),
             );
-            let Some((outcomes, error)) =
-                on_engine_streaming(shared, est, Protocol::Text, move |engine, session| {
-                    engine.execute(session, &sql)
-                })
-                .await?
-            else {
-                return Ok(Flow::Quit);
+            // A cached point select runs right here; anything else on an engine thread.
+            let inline = shared.engine.execute_inline(&mut est.session, &sql);
+            let (outcomes, error) = match inline {
+                Some(done) => done,
+                None => {
+                    let Some(done) =
+                        on_engine_streaming(shared, est, Protocol::Text, move |engine, session| {
+                            engine.execute(session, &sql)
+                        })
+                        .await?
+                    else {
+                        return Ok(Flow::Quit);
+                    };
+                    done
+                }
             };
             write_outcomes(est, outcomes, error, caps, Protocol::Text).await?;
         }
@@ -982,15 +990,27 @@ async fn dispatch(
             match bind_execute(est, &body) {
                 Ok((prepared, params)) => {
                     process.set("Execute", None, est.session.database().map(str::to_string));
-                    let Some((outcomes, error)) = on_engine_streaming(
-                        shared,
-                        est,
-                        Protocol::Binary,
-                        move |engine, session| engine.execute_prepared(session, &prepared, &params),
-                    )
-                    .await?
-                    else {
-                        return Ok(Flow::Quit);
+                    let inline =
+                        shared
+                            .engine
+                            .execute_prepared_inline(&mut est.session, &prepared, &params);
+                    let (outcomes, error) = match inline {
+                        Some(done) => done,
+                        None => {
+                            let Some(done) = on_engine_streaming(
+                                shared,
+                                est,
+                                Protocol::Binary,
+                                move |engine, session| {
+                                    engine.execute_prepared(session, &prepared, &params)
+                                },
+                            )
+                            .await?
+                            else {
+                                return Ok(Flow::Quit);
+                            };
+                            done
+                        }
                     };
                     write_outcomes(est, outcomes, error, caps, Protocol::Binary).await?;
                 }

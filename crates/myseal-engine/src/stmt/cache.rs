@@ -37,6 +37,8 @@ pub(crate) struct Compiled {
     reads: Reads,
     /// Tables it scans (metadata locks inside a transaction).
     tables: Vec<u64>,
+    /// Bounded work that never waits (see [`inline_safe`]): it may run on the caller's thread.
+    inline: bool,
 }
 
 impl std::fmt::Debug for Compiled {
@@ -64,12 +66,86 @@ pub(crate) fn compile(
     } else {
         Reads::Locking
     };
+    let inline = inline_safe(&plan);
     Ok(Compiled {
         plan,
         columns,
         reads,
         tables,
+        inline,
     })
+}
+
+/// Expression nodes an inline plan may evaluate in all, and how deep (the caller's thread may
+/// be an async worker with a small stack).
+const INLINE_EXPR_NODES: usize = 256;
+const INLINE_EXPR_DEPTH: usize = 24;
+
+/// True for a plan whose work is bounded and which never waits: a consistent (non-locking)
+/// read of at most one row through a full primary or unique key, with no subqueries, no
+/// SLEEP() and small expressions. Such a query (a point select) may run where it arrives
+/// instead of being handed to an engine thread.
+fn inline_safe(plan: &Plan) -> bool {
+    use crate::plan::{Access, LockMode, Node};
+    fn expr_ok(e: &crate::plan::Expr, budget: &mut usize, depth: usize) -> bool {
+        use crate::plan::Expr;
+        if depth > INLINE_EXPR_DEPTH || *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        if matches!(
+            e,
+            Expr::Subquery(_) | Expr::Func(crate::func::Func::Sleep, _)
+        ) {
+            return false;
+        }
+        let mut ok = true;
+        e.children(&mut |c| ok = ok && expr_ok(c, budget, depth + 1));
+        ok
+    }
+    fn node_ok(n: &Node, budget: &mut usize) -> bool {
+        match n {
+            Node::Project { input, exprs } => {
+                exprs.iter().all(|e| expr_ok(e, budget, 0)) && node_ok(input, budget)
+            }
+            Node::Filter { input, predicate } => {
+                expr_ok(predicate, budget, 0) && node_ok(input, budget)
+            }
+            Node::Limit {
+                input,
+                limit,
+                offset,
+            } => {
+                limit.iter().chain(offset).all(|e| expr_ok(e, budget, 0)) && node_ok(input, budget)
+            }
+            Node::Scan {
+                table,
+                access,
+                filter,
+                lock: LockMode::None,
+                ..
+            } => {
+                let (index, ranges) = match access {
+                    Access::Primary(r) => (table.def.indexes.iter().find(|i| i.primary), r),
+                    Access::Index(i, r) => (table.def.indexes.get(*i), r),
+                    Access::Full => return false,
+                };
+                let point = match (index, ranges.as_slice()) {
+                    (Some(index), [range]) => {
+                        (index.primary || index.unique)
+                            && range.eq.len() == index.parts.len()
+                            && range.lower.is_none()
+                            && range.upper.is_none()
+                            && range.eq.iter().all(|e| expr_ok(e, budget, 0))
+                    }
+                    _ => false,
+                };
+                point && filter.iter().all(|f| expr_ok(f, budget, 0))
+            }
+            _ => false,
+        }
+    }
+    plan.subqueries == 0 && plan.ctes == 0 && node_ok(&plan.root, &mut INLINE_EXPR_NODES.clone())
 }
 
 /// Runs a compiled SELECT with the session's parameters. Its rows stream to the session's
@@ -122,8 +198,34 @@ pub(crate) fn run(
             Outcome::Streamed { rows: sent }
         });
     }
+    let rows = collect(engine, session, c, lasting, &mut false)?;
+    Ok(rows_outcome(session, c, rows))
+}
+
+/// Runs `c` and collects its rows. With `lasting` (a transaction stays open) the tables'
+/// metadata locks are taken first; if `*nowait` is true they are only tried, and when one is
+/// not free at once `*nowait` stays true and the result is an error (the caller runs the
+/// statement again where it may wait); otherwise `*nowait` ends false.
+fn collect(
+    engine: &Engine,
+    session: &mut Session,
+    c: &Compiled,
+    lasting: bool,
+    nowait: &mut bool,
+) -> Result<Vec<Vec<Value>>, EngineError> {
+    let try_only = *nowait;
+    let mut blocked = false;
     let rows = in_txn_as(engine, session, c.reads, |cx| {
-        if lasting {
+        if lasting && try_only {
+            for id in &c.tables {
+                if !cx.engine.store.try_lock_table(cx.txn, *id) {
+                    blocked = true;
+                    return Err(EngineError::not_supported(
+                        "waiting for a metadata lock here",
+                    ));
+                }
+            }
+        } else if lasting {
             dml::lock_tables(cx, c.tables.iter().copied())?;
         }
         cx.regs.resize(c.plan.registers.max(16), Value::Null);
@@ -133,13 +235,37 @@ pub(crate) fn run(
             Ok(())
         })?;
         Ok(rows)
-    })?;
+    });
+    *nowait = blocked;
+    rows
+}
+
+fn rows_outcome(session: &mut Session, c: &Compiled, rows: Vec<Vec<Value>>) -> Outcome {
     session.found_rows = rows.len() as u64;
     session.row_count = -1;
-    Ok(Outcome::Rows {
+    Outcome::Rows {
         columns: c.columns.clone(),
         rows,
-    })
+    }
+}
+
+/// Runs `c` on the caller's thread if it is inline-safe and needs no wait for a metadata lock;
+/// None (having changed nothing that matters) when the caller must run it on an engine thread.
+fn run_inline(
+    engine: &Engine,
+    session: &mut Session,
+    c: &Compiled,
+) -> Option<Result<Outcome, EngineError>> {
+    if !c.inline {
+        return None;
+    }
+    let lasting = session.txn.is_some() || !session.autocommit();
+    let mut nowait = true;
+    match collect(engine, session, c, lasting, &mut nowait) {
+        Err(_) if nowait => None,
+        Err(e) => Some(Err(e)),
+        Ok(rows) => Some(Ok(rows_outcome(session, c, rows))),
+    }
 }
 
 /// What a plan was bound under, besides its text.
@@ -213,6 +339,31 @@ impl QueryPlans {
     }
 }
 
+impl QueryPlans {
+    /// The plan for the session's parameters if it is already bound and inline-safe.
+    pub(crate) fn inline_plan(&self, engine: &Engine, session: &Session) -> Option<Arc<Compiled>> {
+        let version = engine.store.schema_version();
+        let env = Env::of(session);
+        let plans = self.plans.lock();
+        plans
+            .iter()
+            .find(|(v, e, c)| *v == version && *e == env && c.inline)
+            .map(|(_, _, c)| c.clone())
+    }
+}
+
+/// Runs a prepared SELECT's inline-safe plan on the caller's thread (see [`run_inline`]).
+pub(crate) fn run_prepared_inline(
+    engine: &Engine,
+    session: &mut Session,
+    c: &Compiled,
+) -> Option<Result<Outcome, EngineError>> {
+    session.warnings.clear();
+    session.begin_statement(true);
+    session.may_stream = false;
+    run_inline(engine, session, c)
+}
+
 impl std::fmt::Debug for QueryPlans {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("QueryPlans").finish_non_exhaustive()
@@ -273,6 +424,48 @@ pub(crate) fn try_text(
             Ok(o) => (vec![o], None),
             Err(e) => (Vec::new(), Some(crate::record_error(session, e))),
         }
+    });
+    session.params = Arc::from([]);
+    out
+}
+
+/// [`try_text`] for the caller's thread: only a text whose plan is already cached and
+/// inline-safe runs; None otherwise (nothing was done).
+pub(crate) fn try_text_inline(
+    engine: &Engine,
+    session: &mut Session,
+    sql: &str,
+) -> Option<(Vec<Outcome>, Option<EngineError>)> {
+    let mode = session
+        .vars
+        .get("sql_mode")
+        .map(String::as_str)
+        .unwrap_or("");
+    if mode.contains("ANSI_QUOTES") || mode.contains("NO_BACKSLASH_ESCAPES") {
+        return None;
+    }
+    let n = crate::normalize::normalize(sql)?;
+    let version = engine.store.schema_version();
+    session.params = Arc::from(n.params);
+    let key = Key {
+        text: n.text,
+        env: Env::of(session),
+    };
+    let compiled = engine
+        .plans
+        .map
+        .get(&key)
+        .filter(|e| e.version == version)
+        .and_then(|e| e.compiled.clone())
+        .filter(|c| c.inline);
+    let out = compiled.and_then(|c| {
+        session.warnings.clear();
+        session.begin_statement(true);
+        session.may_stream = false;
+        run_inline(engine, session, &c).map(|r| match r {
+            Ok(o) => (vec![o], None),
+            Err(e) => (Vec::new(), Some(crate::record_error(session, e))),
+        })
     });
     session.params = Arc::from([]);
     out

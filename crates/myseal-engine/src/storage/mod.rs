@@ -615,6 +615,24 @@ impl Store {
         Ok(())
     }
 
+    /// [`Store::lock_table`] without waiting: false when a DDL holds or waits for the table.
+    pub(crate) fn try_lock_table(&self, txn: &mut Txn, table_id: u64) -> bool {
+        if txn.mdl.contains(&table_id) {
+            return true;
+        }
+        let got = self.locks.acquire(
+            txn.id,
+            lock::LockKey::Table(table_id),
+            lock::LockMode::Shared,
+            lock::Wait::NoWait,
+            &std::sync::atomic::AtomicBool::new(false),
+        );
+        if got.is_ok() {
+            txn.mdl.push(table_id);
+        }
+        got.is_ok()
+    }
+
     /// Takes exclusive metadata locks on tables for a DDL statement: it waits (at most
     /// `timeout`, MySQL's `lock_wait_timeout`) until no open transaction has used them, and new
     /// transactions wait for the DDL. The DDL runs while the returned guard lives. The caller has

@@ -256,3 +256,57 @@ fn prepared_writes_bind_typed_values() {
         ],
     );
 }
+
+#[test]
+fn cached_point_selects_run_inline_and_nothing_else_does() {
+    let e = engine();
+    let mut s = session(&e);
+    setup(&e, &mut s);
+    let inline = |s: &mut Session, sql: &str| {
+        e.execute_inline(s, sql)
+            .map(|(o, err)| super::render(&o, err.as_ref()))
+    };
+    // Not cached yet.
+    assert_eq!(inline(&mut s, "SELECT name FROM t WHERE id = 2"), None);
+    steps(&e, &mut s, &[("SELECT name FROM t WHERE id = 1", "name\ncafé")]);
+    assert_eq!(
+        inline(&mut s, "SELECT name FROM t WHERE id = 2"),
+        Some("name\ntea".into())
+    );
+    assert_eq!(inline(&mut s, "SELECT name FROM t WHERE id = 9"), Some("name".into()));
+    // Cached but not point reads, or not bounded, or locking: never inline.
+    for sql in [
+        "SELECT name FROM t WHERE id > 1 ORDER BY id",
+        "SELECT SLEEP(0) FROM t WHERE id = 1",
+        "SELECT name FROM t WHERE id = 1 FOR UPDATE",
+        "SELECT (SELECT 1) FROM t WHERE id = 1",
+        "SELECT name FROM t WHERE name = 'tea'",
+    ] {
+        let _ = run(&e, &mut s, sql);
+        assert_eq!(inline(&mut s, sql), None, "{sql}");
+    }
+    // Inside a transaction (its metadata lock is free at once).
+    steps(&e, &mut s, &[("BEGIN", "ok")]);
+    assert_eq!(
+        inline(&mut s, "SELECT name FROM t WHERE id = 3"),
+        Some("name\nCafe".into())
+    );
+    steps(&e, &mut s, &[("COMMIT", "ok")]);
+    // After DDL the cached plan is stale: not inline until it is bound again.
+    steps(&e, &mut s, &[("ALTER TABLE t ADD COLUMN z INT", "ok")]);
+    assert_eq!(inline(&mut s, "SELECT name FROM t WHERE id = 2"), None);
+    // Prepared: inline once the plan for these parameter types exists.
+    let p = e.prepare(&mut s, "SELECT name FROM t WHERE id = ?").unwrap();
+    assert!(e.execute_prepared_inline(&mut s, &p, &[Value::Int(1)]).is_none());
+    let (o, err) = e.execute_prepared(&mut s, &p, &[Value::Int(1)]);
+    assert_eq!(super::render(&o, err.as_ref()), "name\ncafé");
+    let (o, err) = e
+        .execute_prepared_inline(&mut s, &p, &[Value::Int(2)])
+        .expect("inline");
+    assert_eq!(super::render(&o, err.as_ref()), "name\ntea");
+    // Another parameter type has no plan yet.
+    assert!(
+        e.execute_prepared_inline(&mut s, &p, &[Value::str("2".to_string())])
+            .is_none()
+    );
+}

@@ -124,7 +124,8 @@ fn joins_on_an_indexed_column_look_rows_up() {
     assert!(!plan.contains("hash join"), "{plan}");
     assert_eq!(run(&e, &mut s, q), "c|b\np|y\nq|z\nr|z");
     // LEFT JOIN keeps unmatched rows; ON conditions beyond the key still apply.
-    let q = "SELECT t.id, u.c FROM t LEFT JOIN u ON u.t_id = t.id AND u.c <> 'q' ORDER BY t.id, u.c";
+    let q =
+        "SELECT t.id, u.c FROM t LEFT JOIN u ON u.t_id = t.id AND u.c <> 'q' ORDER BY t.id, u.c";
     assert_eq!(
         run(&e, &mut s, q),
         "id|c\n1|NULL\n2|p\n3|r\n4|NULL\n5|NULL\n6|NULL"
@@ -138,7 +139,11 @@ fn joins_on_an_indexed_column_look_rows_up() {
     let q = "SELECT u.id FROM u JOIN t ON t.b = u.t_id ORDER BY u.id";
     assert_eq!(run(&e, &mut s, q), "id");
     assert_eq!(
-        run(&e, &mut s, "SELECT COUNT(*) FROM t x JOIN t y ON y.id = x.id + 1"),
+        run(
+            &e,
+            &mut s,
+            "SELECT COUNT(*) FROM t x JOIN t y ON y.id = x.id + 1"
+        ),
         "COUNT(*)\n5"
     );
 }
