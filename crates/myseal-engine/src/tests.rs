@@ -9,6 +9,7 @@ mod cache;
 pub(crate) mod ddl;
 mod explain;
 mod stream;
+mod temporary;
 mod txn;
 
 use crate::value::Dec;
