@@ -111,6 +111,8 @@ pub(crate) struct TableDef {
     pub(crate) counters: Arc<TableCounters>,
     /// Creation time for information_schema (seconds since the epoch).
     pub(crate) created: i64,
+    /// A session's TEMPORARY table (kept by its session, see `storage::temp`).
+    pub(crate) temporary: bool,
 }
 
 static NEXT_TABLE_ID: AtomicU64 = AtomicU64::new(1);

@@ -182,6 +182,8 @@ pub struct Session {
     pub(crate) sink: Option<Box<dyn RowSink>>,
     /// True while the running statement's result may stream (it is the first of its text).
     pub(crate) may_stream: bool,
+    /// The session's temporary tables, dropped with the session.
+    pub(crate) temp: storage::temp::TempTables,
 }
 
 impl Session {
@@ -207,6 +209,7 @@ impl Session {
             params: Arc::from([]),
             sink: None,
             may_stream: false,
+            temp: storage::temp::TempTables::default(),
         }
     }
 
@@ -217,10 +220,16 @@ impl Session {
         }
         self.in_transaction = false;
     }
+
+    /// Number of temporary tables the session has (they go when the session is dropped).
+    pub fn temporary_tables(&self) -> usize {
+        self.temp.len()
+    }
 }
 
 impl Clone for Session {
-    /// A copy for dry runs: it shares nothing transactional (no open transaction).
+    /// A copy for dry runs: it shares nothing transactional (no open transaction); it sees
+    /// the same temporary tables (a copy: changes to them stay in the copy).
     fn clone(&self) -> Self {
         Session {
             info: self.info.clone(),
@@ -241,6 +250,7 @@ impl Clone for Session {
             params: self.params.clone(),
             sink: None,
             may_stream: false,
+            temp: self.temp.clone(),
         }
     }
 }
@@ -713,6 +723,7 @@ impl Engine {
             params: Arc::from([]),
             sink: None,
             may_stream: false,
+            temp: storage::temp::TempTables::default(),
         }
     }
 

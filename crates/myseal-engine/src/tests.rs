@@ -10,6 +10,7 @@ pub(crate) mod ddl;
 mod explain;
 mod optimizer;
 mod stream;
+mod temporary;
 mod txn;
 
 use crate::value::Dec;

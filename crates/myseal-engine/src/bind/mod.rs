@@ -362,12 +362,16 @@ impl<'a> Binder<'a> {
         }
     }
 
-    /// The definition of an existing table, or ER 1146.
+    /// The definition of an existing table, or ER 1146. The session's temporary table of that
+    /// name comes first (it hides a permanent one).
     pub(crate) fn table_def(
         &self,
         schema: &str,
         name: &str,
     ) -> Result<std::sync::Arc<TableDef>, EngineError> {
+        if let Some(t) = self.session.temp.table(schema, name) {
+            return Ok(t.def.clone());
+        }
         match self.state.table(schema, name) {
             Some(t) => Ok(t.def.clone()),
             None => {

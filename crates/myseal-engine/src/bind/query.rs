@@ -1123,6 +1123,7 @@ fn derived_def(name: &str) -> Arc<crate::catalog::TableDef> {
         },
         counters: Arc::default(),
         created: 0,
+        temporary: false,
     })
 }
 

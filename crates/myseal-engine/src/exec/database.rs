@@ -45,7 +45,7 @@ pub(crate) fn drop(
         ));
     }
     if let Some(t) = session.txn.take() {
-        engine.store.commit(t);
+        engine.store.commit(t, &mut session.temp);
         session.in_transaction = false;
     }
     let dropped = engine.store.drop_schema(name, if_exists)?;

@@ -132,8 +132,17 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
-    /// A view of a table for reading in `mode`.
+    /// A view of a table for reading in `mode`. A temporary table is read from the session
+    /// (only this session writes it, so its committed rows are the same in either mode).
     pub(crate) fn view(&self, def: &crate::catalog::TableDef, mode: ReadMode) -> Option<TableView> {
+        if def.temporary {
+            return self
+                .session
+                .temp
+                .table(&def.schema, &def.name)
+                .filter(|t| t.def.id == def.id)
+                .map(|t| storage::view_of(t, Some(self.txn)));
+        }
         let latest;
         let state: &State = match mode {
             ReadMode::Consistent => &self.snapshot,

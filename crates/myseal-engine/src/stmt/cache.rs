@@ -7,8 +7,8 @@
 //!   `... WHERE id = 5` and `... WHERE id = 7` share a plan and skip parsing and binding.
 //!
 //! A plan depends on what the binder read besides the text: the catalog (checked by the schema
-//! version, bumped by every DDL), the current database, `sql_mode` and
-//! `div_precision_increment`. All of these are part of the key, so a plan is never used where
+//! version, bumped by every DDL), the session's temporary tables (their generation), the
+//! current database, `sql_mode` and `div_precision_increment`. All of these are part of the key, so a plan is never used where
 //! binding the text again could give another one.
 
 use std::sync::Arc;
@@ -275,6 +275,10 @@ struct Env {
     sql_mode: String,
     div_precision_increment: String,
     types: Vec<SqlType>,
+    /// The session's temporary-table generation (0 without temporary tables): a temporary
+    /// table hides a permanent one for its session only, so a plan bound while the session
+    /// had some is used by no other session, and by this one only until they change.
+    temporary: u64,
 }
 
 impl Env {
@@ -285,6 +289,7 @@ impl Env {
             sql_mode: var("sql_mode"),
             div_precision_increment: var("div_precision_increment"),
             types: session.params.iter().map(crate::bind::param_type).collect(),
+            temporary: session.temp.generation(),
         }
     }
 }

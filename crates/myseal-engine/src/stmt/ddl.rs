@@ -14,6 +14,13 @@
 //! specs, then rewrites the rows into the new definition (converting values with the strict
 //! mode rules) and rebuilds the indexes; the table keeps its id, so its AUTO_INCREMENT counter
 //! carries over.
+//!
+//! Temporary tables (<https://dev.mysql.com/doc/refman/8.4/en/create-temporary-table.html>)
+//! take the same paths, but their changes go to the session's own
+//! [`TempTables`](crate::storage::temp::TempTables) instead of `Store::ddl`, without metadata
+//! locks. A name resolves to the session's temporary table first. CREATE TEMPORARY TABLE and
+//! DROP TEMPORARY TABLE do not commit the open transaction; ALTER, TRUNCATE, CREATE/DROP INDEX
+//! and RENAME do, as in MySQL.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -1362,14 +1369,31 @@ fn new_table_name(
     Ok((schema, table))
 }
 
-/// Publishes a new table; Ok(false) when it exists and `if_not_exists`.
+/// Publishes a new table (a temporary one to the session); Ok(false) when it exists and
+/// `if_not_exists`.
 fn publish(
     engine: &Engine,
+    session: &mut Session,
     def: &Arc<TableDef>,
     data: TableData,
     if_not_exists: bool,
 ) -> Result<bool, EngineError> {
-    engine.store.ddl(|st| {
+    let add = |st: &mut storage::State| add_table(st, def, data, if_not_exists);
+    if def.temporary {
+        session.temp.ddl(&engine.store.latest(), add)
+    } else {
+        engine.store.ddl(add)
+    }
+}
+
+/// Adds a table to a state; Ok(false) when it exists and `if_not_exists`.
+fn add_table(
+    st: &mut storage::State,
+    def: &Arc<TableDef>,
+    data: TableData,
+    if_not_exists: bool,
+) -> Result<bool, EngineError> {
+    {
         let sch = st
             .schemas
             .entry(def.schema.clone())
@@ -1394,7 +1418,22 @@ fn publish(
             },
         );
         Ok(true)
-    })
+    }
+}
+
+/// The table `schema.name` as the session sees it: its temporary table of that name, or the
+/// shared one.
+fn visible_table(
+    session: &Session,
+    state: &storage::State,
+    schema: &str,
+    name: &str,
+) -> Option<Table> {
+    session
+        .temp
+        .table(schema, name)
+        .or_else(|| state.table(schema, name))
+        .cloned()
 }
 
 pub(super) fn create_table(
@@ -1402,13 +1441,18 @@ pub(super) fn create_table(
     session: &mut Session,
     ct: &ast::CreateTable,
 ) -> Result<Outcome, EngineError> {
-    implicit_commit(engine, session);
-    if ct.temporary {
-        return Err(EngineError::not_supported("CREATE TEMPORARY TABLE"));
+    // CREATE TEMPORARY TABLE does not commit the open transaction.
+    if !ct.temporary {
+        implicit_commit(engine, session);
     }
     let (schema, name) = new_table_name(engine, session, &ct.name)?;
     let state = engine.store.latest();
-    if state.table(&schema, &name).is_some() {
+    let exists = if ct.temporary {
+        session.temp.table(&schema, &name).is_some()
+    } else {
+        state.table(&schema, &name).is_some()
+    };
+    if exists {
         if ct.if_not_exists {
             session.add_warning("Note", 1050, format!("Table '{name}' already exists"));
             return Ok(ok(session, 0, 0, String::new()));
@@ -1418,7 +1462,14 @@ pub(super) fn create_table(
     if let Some(like) = &ct.like {
         let (ast::CreateTableLikeKind::Plain(l) | ast::CreateTableLikeKind::Parenthesized(l)) =
             like;
-        return create_like(engine, session, &schema, &name, &l.name, ct.if_not_exists);
+        return create_like(
+            engine,
+            session,
+            (&schema, &name),
+            &l.name,
+            ct.if_not_exists,
+            ct.temporary,
+        );
     }
     let strict = session.strict();
     let opts = table_opts(ct)?;
@@ -1469,6 +1520,7 @@ pub(super) fn create_table(
                 options,
                 auto_start,
                 if_not_exists: ct.if_not_exists,
+                temporary: ct.temporary,
             },
             columns,
             specs,
@@ -1487,9 +1539,10 @@ pub(super) fn create_table(
         options,
         counters: new_counters(auto_start),
         created: crate::temporal_now_secs(),
+        temporary: ct.temporary,
     });
     let data = TableData::empty(&def);
-    if !publish(engine, &def, data, ct.if_not_exists)? {
+    if !publish(engine, session, &def, data, ct.if_not_exists)? {
         session.add_warning("Note", 1050, format!("Table '{name}' already exists"));
     }
     for (code, msg) in notes {
@@ -1498,14 +1551,15 @@ pub(super) fn create_table(
     Ok(ok(session, 0, 0, String::new()))
 }
 
-/// CREATE TABLE t LIKE src: the same columns, indexes and options, no rows.
+/// CREATE [TEMPORARY] TABLE t LIKE src: the same columns, indexes and options, no rows. The
+/// source may be a temporary table.
 fn create_like(
     engine: &Engine,
     session: &mut Session,
-    schema: &str,
-    name: &str,
+    (schema, name): (&str, &str),
     src: &ast::ObjectName,
     if_not_exists: bool,
+    temporary: bool,
 ) -> Result<Outcome, EngineError> {
     let state = engine.store.latest();
     let (ss, st) = Binder::new(engine, session, &state).table_name(src)?;
@@ -1518,9 +1572,8 @@ fn create_like(
     }
     let source = match infoschema::lookup(&ss, &st) {
         Some((vt, _)) => infoschema::table_def(vt),
-        None => state
-            .table(&ss, &st)
-            .map(|t| t.def.clone())
+        None => visible_table(session, &state, &ss, &st)
+            .map(|t| t.def)
             .ok_or_else(|| EngineError::no_such_table(&ss, &st))?,
     };
     let mut options = source.options.clone();
@@ -1536,9 +1589,10 @@ fn create_like(
         options,
         counters: new_counters(1),
         created: crate::temporal_now_secs(),
+        temporary,
     });
     let data = TableData::empty(&def);
-    if !publish(engine, &def, data, if_not_exists)? {
+    if !publish(engine, session, &def, data, if_not_exists)? {
         session.add_warning("Note", 1050, format!("Table '{name}' already exists"));
     }
     Ok(ok(session, 0, 0, String::new()))
@@ -1551,14 +1605,19 @@ struct Target {
     options: TableOptions,
     auto_start: u64,
     if_not_exists: bool,
+    temporary: bool,
 }
 
 /// The column CREATE TABLE ... SELECT makes for a result column: a copy of the column it reads
 /// (without AUTO_INCREMENT), or one of the expression's type; NOT NULL expressions get the
 /// type's zero as DEFAULT, as MySQL gives them.
-fn select_column(state: &storage::State, out: &crate::plan::OutCol) -> ColumnDef {
+fn select_column(
+    session: &Session,
+    state: &storage::State,
+    out: &crate::plan::OutCol,
+) -> ColumnDef {
     if let Some(o) = &out.origin
-        && let Some(src) = state.table(&o.schema, &o.org_table).and_then(|t| {
+        && let Some(src) = visible_table(session, state, &o.schema, &o.org_table).and_then(|t| {
             t.def
                 .columns
                 .iter()
@@ -1634,7 +1693,7 @@ fn create_select(
             return Err(dup_column(&out.name));
         }
         check_identifier(&out.name, "column")?;
-        columns.push(select_column(&state, out));
+        columns.push(select_column(session, &state, out));
         dest.push(columns.len() - 1);
     }
     let indexes = resolve_indexes(&mut columns, specs, &explicit_null)?;
@@ -1647,6 +1706,7 @@ fn create_select(
         options: target.options,
         counters: new_counters(target.auto_start),
         created: crate::temporal_now_secs(),
+        temporary: target.temporary,
     });
     let registers = plan.registers;
     let (source, now) = super::in_txn(engine, session, |cx| {
@@ -1658,7 +1718,11 @@ fn create_select(
         })?;
         Ok((rows, cx.now))
     })?;
-    implicit_commit(engine, session);
+    // CREATE TEMPORARY TABLE ... SELECT leaves the transaction open; its rows belong to the
+    // new table from the start (MySQL cannot roll the statement back either).
+    if !target.temporary {
+        implicit_commit(engine, session);
+    }
     let strict = session.strict();
     let mut warnings: Warnings = Vec::new();
     let auto = def.auto_increment_column();
@@ -1705,7 +1769,7 @@ fn create_select(
     bump_auto_increment(&def, &rows, 1);
     let n = rows.len() as u64;
     let data = build_data(&def, rows)?;
-    if !publish(engine, &def, data, target.if_not_exists)? {
+    if !publish(engine, session, &def, data, target.if_not_exists)? {
         session.add_warning(
             "Note",
             1050,
@@ -1730,6 +1794,9 @@ fn create_select(
 // ---------------------------------------------------------------------------------------------
 // DROP TABLE, TRUNCATE TABLE
 
+/// DROP [TEMPORARY] TABLE [IF EXISTS] t, ...: a name drops the session's temporary table of
+/// that name first; with TEMPORARY only temporary tables are looked for (and the open
+/// transaction is not committed). All or nothing: an unknown table (1051) drops none.
 pub(super) fn drop_tables(
     engine: &Engine,
     session: &mut Session,
@@ -1737,7 +1804,9 @@ pub(super) fn drop_tables(
     if_exists: bool,
     temporary: bool,
 ) -> Result<Outcome, EngineError> {
-    implicit_commit(engine, session);
+    if !temporary {
+        implicit_commit(engine, session);
+    }
     let state = engine.store.latest();
     let mut targets = Vec::new();
     {
@@ -1748,8 +1817,12 @@ pub(super) fn drop_tables(
     }
     let mut missing = Vec::new();
     let mut ids = Vec::new();
+    let mut temps = Vec::new();
     for (s, t) in &targets {
-        // There are no temporary tables: DROP TEMPORARY TABLE finds none.
+        if session.temp.table(s, t).is_some() {
+            temps.push((s.clone(), t.clone()));
+            continue;
+        }
         match state.table(s, t) {
             Some(tb) if !temporary => ids.push(tb.def.id),
             _ => missing.push(format!("{s}.{t}")),
@@ -1762,17 +1835,29 @@ pub(super) fn drop_tables(
             format!("Unknown table '{}'", missing.join(",")),
         ));
     }
-    let _mdl = lock_for_ddl(engine, session, &ids)?;
-    engine.store.ddl(|st| {
-        for (s, t) in &targets {
-            if let Some(sch) = st.schemas.get_mut(s)
-                && sch.tables.get(t).is_some_and(|tb| ids.contains(&tb.def.id))
-            {
-                sch.tables.remove(t);
+    if !ids.is_empty() {
+        let _mdl = lock_for_ddl(engine, session, &ids)?;
+        engine.store.ddl(|st| {
+            for (s, t) in &targets {
+                if let Some(sch) = st.schemas.get_mut(s)
+                    && sch.tables.get(t).is_some_and(|tb| ids.contains(&tb.def.id))
+                {
+                    sch.tables.remove(t);
+                }
             }
-        }
-        Ok(())
-    })?;
+            Ok(())
+        })?;
+    }
+    if !temps.is_empty() {
+        session.temp.ddl(&state, |st| {
+            for (s, t) in &temps {
+                if let Some(sch) = st.schemas.get_mut(s) {
+                    sch.tables.remove(t);
+                }
+            }
+            Ok(())
+        })?;
+    }
     for m in missing {
         session.add_warning("Note", 1051, format!("Unknown table '{m}'"));
     }
@@ -1787,25 +1872,36 @@ pub(super) fn truncate(
     implicit_commit(engine, session);
     let state = engine.store.latest();
     let mut targets = Vec::new();
+    let mut temps = Vec::new();
     {
         let b = Binder::new(engine, session, &state);
         for n in names {
             let (s, t) = b.table_name(n)?;
             let def = b.table_def(&s, &t)?;
-            targets.push((s, t, def.id));
+            if def.temporary {
+                temps.push((s, t, def.id));
+            } else {
+                targets.push((s, t, def.id));
+            }
         }
     }
-    let ids: Vec<u64> = targets.iter().map(|t| t.2).collect();
-    let _mdl = lock_for_ddl(engine, session, &ids)?;
-    engine.store.ddl(|st| {
-        for (s, t, _) in &targets {
+    let empty = |st: &mut storage::State, targets: &[(String, String, u64)]| {
+        for (s, t, _) in targets {
             if let Some(tb) = st.schemas.get_mut(s).and_then(|x| x.tables.get_mut(t)) {
                 tb.data = TableData::empty(&tb.def);
                 tb.def.counters.auto_increment.store(1, Ordering::Relaxed);
             }
         }
-        Ok(())
-    })?;
+        Ok::<(), EngineError>(())
+    };
+    if !targets.is_empty() {
+        let ids: Vec<u64> = targets.iter().map(|t| t.2).collect();
+        let _mdl = lock_for_ddl(engine, session, &ids)?;
+        engine.store.ddl(|st| empty(st, &targets))?;
+    }
+    if !temps.is_empty() {
+        session.temp.ddl(&state, |st| empty(st, &temps))?;
+    }
     Ok(ok(session, 0, 0, String::new()))
 }
 
@@ -1965,19 +2061,28 @@ fn alter(
         b.table_def(&s, &t)?;
         (s, t)
     };
-    let id = engine
-        .store
-        .latest()
-        .table(&schema, &tname)
-        .map(|t| t.def.id)
-        .ok_or_else(|| EngineError::no_such_table(&schema, &tname))?;
-    let _mdl = lock_for_ddl(engine, session, &[id])?;
+    // A temporary table is the session's own: no metadata lock, its own state.
+    let temporary = session.temp.table(&schema, &tname).is_some();
+    let _mdl = if temporary {
+        None
+    } else {
+        let id = engine
+            .store
+            .latest()
+            .table(&schema, &tname)
+            .map(|t| t.def.id)
+            .ok_or_else(|| EngineError::no_such_table(&schema, &tname))?;
+        Some(lock_for_ddl(engine, session, &[id])?)
+    };
     // The definition as it is once no transaction uses the table.
     let state = engine.store.latest();
-    let old = state
-        .table(&schema, &tname)
-        .map(|t| t.def.clone())
-        .ok_or_else(|| EngineError::no_such_table(&schema, &tname))?;
+    let old = if temporary {
+        session.temp.table(&schema, &tname)
+    } else {
+        state.table(&schema, &tname)
+    }
+    .map(|t| t.def.clone())
+    .ok_or_else(|| EngineError::no_such_table(&schema, &tname))?;
     let strict = session.strict();
     let mut notes: Warnings = Vec::new();
     let mut cols: Vec<WorkCol> = old
@@ -2222,7 +2327,12 @@ fn alter(
     }
     let (schema2, name2) = new_name.unwrap_or_else(|| (schema.clone(), tname.clone()));
     let renamed = schema2 != schema || name2 != tname;
-    if renamed && state.table(&schema2, &name2).is_some() {
+    let taken = if temporary {
+        session.temp.table(&schema2, &name2).is_some()
+    } else {
+        state.table(&schema2, &name2).is_some()
+    };
+    if renamed && taken {
         return Err(table_exists(&name2));
     }
     options.collation = table_coll;
@@ -2238,6 +2348,7 @@ fn alter(
         options,
         counters: old.counters.clone(),
         created: old.created,
+        temporary: old.temporary,
     });
     // Which values must be rewritten, and whether MySQL would copy the rows.
     let columns_same = sources.len() == old.columns.len()
@@ -2254,7 +2365,7 @@ fn alter(
     let pk_dropped = old.primary().is_some() && new_def.primary().is_none();
     let indexes_same = new_def.indexes == old.indexes;
     let now = session.statement_clock().0;
-    let (rows_n, warnings) = engine.store.ddl(|st| {
+    let rebuild = |st: &mut storage::State| {
         let current = st
             .table(&schema, &tname)
             .filter(|t| t.def.id == old.id)
@@ -2327,7 +2438,12 @@ fn alter(
             },
         );
         Ok((n, warnings))
-    })?;
+    };
+    let (rows_n, warnings) = if temporary {
+        session.temp.ddl(&state, rebuild)?
+    } else {
+        engine.store.ddl(rebuild)?
+    };
     for (code, msg) in notes {
         session.add_warning("Note", code, msg);
     }
@@ -2405,7 +2521,8 @@ fn replace_column(
 // RENAME TABLE
 
 /// RENAME TABLE a TO b [, c TO d ...]: all or nothing, in order (so `a TO tmp, b TO a, tmp TO
-/// b` swaps two tables).
+/// b` swaps two tables). A source that is (by its turn) one of the session's temporary tables
+/// is renamed among them, as MySQL 8.0.13+ does; the others in the shared state.
 pub(super) fn rename_tables(
     engine: &Engine,
     session: &mut Session,
@@ -2419,41 +2536,65 @@ pub(super) fn rename_tables(
         let to = new_table_name(engine, session, &r.new_name)?;
         moves.push((from, to));
     }
-    let ids: Vec<u64> = moves
-        .iter()
-        .filter_map(|((s, t), _)| state.table(s, t).map(|x| x.def.id))
-        .collect();
-    let _mdl = lock_for_ddl(engine, session, &ids)?;
-    engine.store.ddl(|st| {
-        for ((fs, ft), (ts, tt)) in &moves {
-            let table = st
-                .schemas
-                .get_mut(fs)
-                .and_then(|s| s.tables.remove(ft))
-                .ok_or_else(|| EngineError::no_such_table(fs, ft))?;
-            let target = st
-                .schemas
-                .get_mut(ts)
-                .ok_or_else(|| EngineError::bad_db(ts))?;
-            if target.tables.contains_key(tt) {
-                return Err(table_exists(tt));
-            }
-            let def = Arc::new(TableDef {
-                schema: ts.clone(),
-                name: tt.clone(),
-                ..(*table.def).clone()
-            });
-            target.tables.insert(
-                tt.clone(),
-                Table {
-                    def,
-                    data: table.data,
-                },
-            );
+    // Temporary moves run on a copy of the session's temporary tables, kept only when the
+    // shared ones succeed too.
+    let mut temp = session.temp.clone();
+    let mut shared = Vec::new();
+    for (from, to) in moves {
+        if temp.table(&from.0, &from.1).is_some() {
+            temp.ddl(&state, |st| move_table(st, &from, &to))?;
+        } else {
+            shared.push((from, to));
         }
-        Ok(())
-    })?;
+    }
+    if !shared.is_empty() {
+        let ids: Vec<u64> = shared
+            .iter()
+            .filter_map(|((s, t), _)| state.table(s, t).map(|x| x.def.id))
+            .collect();
+        let _mdl = lock_for_ddl(engine, session, &ids)?;
+        engine.store.ddl(|st| {
+            for (from, to) in &shared {
+                move_table(st, from, to)?;
+            }
+            Ok(())
+        })?;
+    }
+    session.temp = temp;
     Ok(ok(session, 0, 0, String::new()))
+}
+
+/// Moves table `from` to the name `to` within a state (1146 / 1049 / 1050).
+fn move_table(
+    st: &mut storage::State,
+    (fs, ft): &(String, String),
+    (ts, tt): &(String, String),
+) -> Result<(), EngineError> {
+    let table = st
+        .schemas
+        .get_mut(fs)
+        .and_then(|s| s.tables.remove(ft))
+        .ok_or_else(|| EngineError::no_such_table(fs, ft))?;
+    let target = st
+        .schemas
+        .get_mut(ts)
+        .ok_or_else(|| EngineError::bad_db(ts))?;
+    if target.tables.contains_key(tt) {
+        return Err(table_exists(tt));
+    }
+    let def = Arc::new(TableDef {
+        schema: ts.clone(),
+        name: tt.clone(),
+        ..(*table.def).clone()
+    });
+    target.tables.insert(
+        tt.clone(),
+        Table {
+            def,
+            data: table.data,
+        },
+    );
+    Ok(())
 }
 
 #[cfg(test)]

@@ -85,10 +85,10 @@ pub(super) fn lock_tables(
     Ok(())
 }
 
-/// The start of every writing statement: 1792 in a READ ONLY transaction, then the metadata
-/// locks of the tables it writes.
+/// The start of every writing statement: 1792 in a READ ONLY transaction (unless it writes
+/// only temporary tables, which MySQL allows), then the metadata locks of the tables it writes.
 fn start_writing(cx: &mut Ctx<'_>, tables: &[&Arc<TableDef>]) -> Result<(), EngineError> {
-    if cx.txn.read_only {
+    if cx.txn.read_only && tables.iter().any(|d| !d.temporary) {
         return Err(read_only_error());
     }
     lock_tables(cx, tables.iter().map(|d| d.id))

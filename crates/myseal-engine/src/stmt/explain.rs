@@ -59,11 +59,15 @@ pub(super) fn explain(
         },
     };
     let state = engine.store.latest();
+    let temp = session.temp.clone();
     let rows_of = |def: &TableDef| {
-        state
-            .table(&def.schema, &def.name)
-            .filter(|t| t.def.id == def.id)
-            .map_or(0, |t| t.data.rows.len() as u64)
+        if def.temporary {
+            temp.table(&def.schema, &def.name)
+        } else {
+            state.table(&def.schema, &def.name)
+        }
+        .filter(|t| t.def.id == def.id)
+        .map_or(0, |t| t.data.rows.len() as u64)
     };
     let (output, note) = match statement {
         Statement::Query(q) => {

@@ -184,7 +184,7 @@ fn settle(engine: &Engine, session: &mut Session) {
     if !session.in_transaction
         && let Some(t) = session.txn.take()
     {
-        engine.store.commit(t);
+        engine.store.commit(t, &mut session.temp);
     }
 }
 
@@ -240,7 +240,7 @@ pub(crate) fn in_txn_as<T>(
             session.txn = Some(txn);
             session.in_transaction = true;
         }
-        Ok(_) => engine.store.commit(txn),
+        Ok(_) => engine.store.commit(txn, &mut session.temp),
         Err(_) => engine.store.rollback(txn),
     }
     result
@@ -249,7 +249,7 @@ pub(crate) fn in_txn_as<T>(
 /// Commits DDL: ends an open transaction first (implicit commit, as MySQL).
 pub(crate) fn implicit_commit(engine: &Engine, session: &mut Session) {
     if let Some(t) = session.txn.take() {
-        engine.store.commit(t);
+        engine.store.commit(t, &mut session.temp);
     }
     session.in_transaction = false;
 }

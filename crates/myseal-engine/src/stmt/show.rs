@@ -157,6 +157,9 @@ fn table_def(
     if let Some((vt, _)) = infoschema::lookup(&schema, table) {
         return Ok(infoschema::table_def(vt));
     }
+    if let Some(t) = session.temp.table(&schema, table) {
+        return Ok(t.def.clone());
+    }
     engine
         .store
         .latest()
@@ -388,7 +391,11 @@ pub(crate) fn show_index(
         col("Expression", varchar(1024), true),
     ];
     let state = engine.store.latest();
-    let table_data = state.table(&def.schema, &def.name);
+    let table_data = if def.temporary {
+        session.temp.table(&def.schema, &def.name)
+    } else {
+        state.table(&def.schema, &def.name)
+    };
     let mut rows = Vec::new();
     for (n, idx) in def.indexes.iter().enumerate() {
         for (seq, p) in idx.parts.iter().enumerate() {
@@ -640,12 +647,15 @@ pub(super) fn show_create_table(
         Some(s) => s,
         None => session.database.clone().ok_or_else(EngineError::no_db)?,
     };
-    let def = engine
-        .store
-        .latest()
-        .table(&schema, &table)
-        .map(|t| t.def.clone())
-        .ok_or_else(|| EngineError::no_such_table(&schema, &table))?;
+    let def = match session.temp.table(&schema, &table) {
+        Some(t) => t.def.clone(),
+        None => engine
+            .store
+            .latest()
+            .table(&schema, &table)
+            .map(|t| t.def.clone())
+            .ok_or_else(|| EngineError::no_such_table(&schema, &table))?,
+    };
     let cols = vec![
         col("Table", varchar(64), false),
         col("Create Table", varchar(1024), false),
@@ -670,7 +680,12 @@ pub(crate) fn create_table_text(def: &TableDef) -> String {
     for idx in &def.indexes {
         lines.push(format!("  {}", index_sql(def, idx)));
     }
-    let mut s = format!("CREATE TABLE {} (\n", quote_ident(&def.name));
+    let kind = if def.temporary {
+        "TEMPORARY TABLE"
+    } else {
+        "TABLE"
+    };
+    let mut s = format!("CREATE {kind} {} (\n", quote_ident(&def.name));
     s.push_str(&lines.join(",\n"));
     s.push_str("\n) ENGINE=");
     s.push_str(&def.options.engine);

@@ -24,9 +24,12 @@
 //! - DDL builds a new state directly (it commits implicitly, as in MySQL) and bumps the schema
 //!   version, which invalidates cached plans. A transaction that touched a table holds a shared
 //!   metadata lock on it, so DDL on that table waits for the transaction to end.
+//! - Temporary tables live in their session ([`temp::TempTables`]), not in the shared state;
+//!   a transaction's changes to them are applied there at commit.
 
 pub(crate) mod key;
 pub(crate) mod lock;
+pub(crate) mod temp;
 
 use std::collections::HashMap;
 use std::ops::Bound;
@@ -486,6 +489,14 @@ impl Txn {
         self.changes.values().any(|c| !c.rows.is_empty())
     }
 
+    /// True when the transaction has written to a table of the shared state (not only to
+    /// temporary tables).
+    fn has_shared_writes(&self) -> bool {
+        self.changes
+            .values()
+            .any(|c| !c.def.temporary && !c.rows.is_empty())
+    }
+
     /// Records a write.
     pub(crate) fn put(&mut self, def: &Arc<TableDef>, pk: &Key, row: Option<Row>) {
         self.changes
@@ -573,10 +584,12 @@ impl Store {
         }
     }
 
-    /// Applies a transaction's changes to the latest state and publishes it, then releases its
-    /// locks (when `txn` is dropped, after the new state is visible).
-    pub(crate) fn commit(&self, txn: Txn) {
-        if txn.has_writes() {
+    /// Applies a transaction's changes to the latest state and publishes it, and its changes to
+    /// temporary tables to the session's `temp`, then releases its locks (when `txn` is dropped,
+    /// after the new state is visible).
+    pub(crate) fn commit(&self, txn: Txn, temp: &mut temp::TempTables) {
+        temp.apply(&txn);
+        if txn.has_shared_writes() {
             let _guard = self.commit_mutex.lock();
             let mut state = (*self.current.load_full()).clone();
             for ch in txn.changes.values() {
@@ -676,7 +689,7 @@ impl Store {
 
 fn apply_changes(state: &mut State, ch: &TableChanges) {
     let def = &ch.def;
-    if state.table_by_def(def).is_none() {
+    if def.temporary || state.table_by_def(def).is_none() {
         // The table was dropped or re-created meanwhile (DDL waits for metadata locks, so this
         // only happens for tables the transaction did not lock); its changes have no home.
         return;
@@ -700,16 +713,20 @@ pub(crate) fn view(
     schema: &str,
     name: &str,
 ) -> Option<TableView> {
-    let t = state.table(schema, name)?;
+    Some(view_of(state.table(schema, name)?, txn))
+}
+
+/// Builds the view of one table and a transaction's changes to it.
+pub(crate) fn view_of(t: &Table, txn: Option<&Txn>) -> TableView {
     let changes = txn
         .and_then(|x| x.changes_of(t.def.id))
         .filter(|c| !c.rows.is_empty())
         .cloned();
-    Some(TableView {
+    TableView {
         def: t.def.clone(),
         base: t.data.clone(),
         changes,
-    })
+    }
 }
 
 impl Store {
