@@ -56,10 +56,12 @@ pub(crate) fn optimize(node: Node) -> Node {
             input,
             limit,
             offset,
+            count_all,
         } => Node::Limit {
             input: Box::new(optimize(*input)),
             limit,
             offset,
+            count_all,
         },
         Node::Distinct { input, kinds } => Node::Distinct {
             input: Box::new(optimize(*input)),

@@ -80,6 +80,9 @@ pub(crate) fn run(
     session: &mut Session,
     c: &Compiled,
 ) -> Result<Outcome, EngineError> {
+    for (code, message) in &c.plan.warnings {
+        session.add_warning("Warning", *code, message.clone());
+    }
     // Metadata locks matter only while a transaction stays open after this statement.
     let lasting = session.txn.is_some() || !session.autocommit();
     let sink = if session.may_stream {
@@ -103,14 +106,15 @@ pub(crate) fn run(
                 sink.row(&r).map_err(|_| EngineError::net_write())?;
                 sent += 1;
                 Ok(())
-            })
+            })?;
+            Ok(cx.found_total)
         });
         if sent > 0 {
             sink.end();
         }
         session.sink = Some(sink);
-        result?;
-        session.found_rows = sent;
+        let found_total = result?;
+        session.found_rows = found_total.unwrap_or(sent);
         session.row_count = -1;
         // With no row, nothing went out: the result set is sent whole.
         return Ok(if sent == 0 {
@@ -132,9 +136,10 @@ pub(crate) fn run(
             rows.push(r);
             Ok(())
         })?;
-        Ok(rows)
+        Ok((rows, cx.found_total))
     })?;
-    session.found_rows = rows.len() as u64;
+    let (rows, found_total) = rows;
+    session.found_rows = found_total.unwrap_or(rows.len() as u64);
     session.row_count = -1;
     Ok(Outcome::Rows {
         columns: c.columns.clone(),
