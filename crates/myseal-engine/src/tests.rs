@@ -9,6 +9,7 @@ mod cache;
 pub(crate) mod ddl;
 mod explain;
 mod optimizer;
+mod rollup;
 mod stream;
 mod temporary;
 mod txn;

@@ -128,6 +128,11 @@ pub(crate) struct Binder<'a> {
     pub(crate) cte_names: Vec<CteBinding>,
     /// The statement text, for select-list column names as written.
     pub(crate) script: Option<&'a crate::parse::Script<'a>>,
+    /// Warnings the text raises (1287 for deprecated syntax), in binding order.
+    pub(crate) warnings: Vec<(u16, String)>,
+    /// Address of the one SELECT block that may say SQL_CALC_FOUND_ROWS (the first of the
+    /// statement's top-level query); 0 when the caller does not check placement.
+    pub(crate) calc_found_rows_at: usize,
 }
 
 /// An aggregate function name, if `name` is one.
@@ -147,6 +152,7 @@ fn agg_func(name: &str) -> Option<AggFunc> {
         "VARIANCE" | "VAR_POP" => AggFunc::Variance,
         "VAR_SAMP" => AggFunc::VarSamp,
         "ANY_VALUE" => AggFunc::AnyValue,
+        "GROUPING" => AggFunc::Grouping,
         _ => return None,
     })
 }
@@ -331,6 +337,8 @@ impl<'a> Binder<'a> {
             depth: 0,
             cte_names: Vec::new(),
             script: None,
+            warnings: Vec::new(),
+            calc_found_rows_at: 0,
         }
     }
 
@@ -1531,6 +1539,12 @@ impl<'a> Binder<'a> {
         if let Some(agg) = agg_func(&name) {
             return self.aggregate(agg, &name, &arg_list, distinct, &clauses);
         }
+        if name == "FOUND_ROWS" {
+            self.warnings.push((
+                1287,
+                "FOUND_ROWS() is deprecated and will be removed in a future release. Consider using COUNT(*) instead.".into(),
+            ));
+        }
         let mut args = Vec::with_capacity(arg_list.len());
         for a in &arg_list {
             match a {
@@ -1709,6 +1723,9 @@ impl<'a> Binder<'a> {
             }
         }
         self.level().aggs = saved;
+        if func == AggFunc::Grouping {
+            return self.grouping(bound);
+        }
         let func = if star { AggFunc::CountStar } else { func };
         let expected = match func {
             AggFunc::CountStar => 0,
@@ -1768,10 +1785,21 @@ impl<'a> Binder<'a> {
             separator,
             ty: ty.clone(),
             kind,
+            grouping: Vec::new(),
         };
+        self.collect_aggregate(call, nullable)
+    }
+
+    /// Adds an aggregate to the current level's collector (identical calls share one slot).
+    fn collect_aggregate(&mut self, call: AggCall, nullable: bool) -> Result<Bound, EngineError> {
+        let ty = call.ty.clone();
         let key = format!("{call:?}");
         let Some(coll) = self.level().aggs.as_mut() else {
-            return Err(invalid());
+            return Err(EngineError::new(
+                1111,
+                "HY000",
+                "Invalid use of group function",
+            ));
         };
         let idx = match coll.keys.iter().position(|k| *k == key) {
             Some(i) => i,
@@ -1782,6 +1810,71 @@ impl<'a> Binder<'a> {
             }
         };
         Ok(Bound::new(Expr::Agg(idx), ty, nullable))
+    }
+
+    /// `GROUPING(expr, ...)`: collected like an aggregate; the SELECT binder checks it against
+    /// the GROUP BY list once that is bound ([`Binder::resolve_grouping`]). A constant argument
+    /// is ER 1210, as in MySQL.
+    ///
+    /// <https://dev.mysql.com/doc/refman/8.4/en/miscellaneous-functions.html#function_grouping>
+    fn grouping(&mut self, args: Vec<Bound>) -> Result<Bound, EngineError> {
+        if args.is_empty() {
+            return Err(EngineError::parse_error(")", 1));
+        }
+        if args.iter().any(|b| matches!(b.expr, Expr::Const(_))) {
+            return Err(EngineError::new(
+                1210,
+                "HY000",
+                "Incorrect arguments to GROUPING function",
+            ));
+        }
+        let call = AggCall {
+            func: AggFunc::Grouping,
+            args: args.into_iter().map(|b| b.expr).collect(),
+            distinct: false,
+            order: Vec::new(),
+            separator: String::new(),
+            ty: SqlType::bigint(),
+            kind: CmpKind::Int,
+            grouping: Vec::new(),
+        };
+        self.collect_aggregate(call, false)
+    }
+
+    /// Resolves the GROUPING calls of a SELECT's aggregates against its GROUP BY list: ER 1111
+    /// without WITH ROLLUP, ER 3602 for an argument that is not a GROUP BY expression.
+    pub(crate) fn resolve_grouping(
+        aggs: &mut [AggCall],
+        groups: &[Expr],
+        rollup: bool,
+    ) -> Result<(), EngineError> {
+        for a in aggs.iter_mut().filter(|a| a.func == AggFunc::Grouping) {
+            if !rollup {
+                return Err(EngineError::new(
+                    1111,
+                    "HY000",
+                    "Invalid use of group function",
+                ));
+            }
+            let mut positions = Vec::with_capacity(a.args.len());
+            for (i, arg) in a.args.iter().enumerate() {
+                match groups.iter().position(|g| same(g, arg)) {
+                    Some(p) => positions.push(p),
+                    None => {
+                        return Err(EngineError::new(
+                            3602,
+                            "HY000",
+                            format!(
+                                "Argument #{} of GROUPING function is not in GROUP BY",
+                                i + 1
+                            ),
+                        ));
+                    }
+                }
+            }
+            a.grouping = positions;
+        }
+        Ok(())
     }
 
     /// Binds a subquery at a new level; `columns` checks the column count (scalar: 1).
@@ -1815,6 +1908,7 @@ impl<'a> Binder<'a> {
             registers: 0,
             subqueries: 0,
             ctes: 0,
+            warnings: Vec::new(),
         };
         Ok((
             Subquery {
@@ -1922,6 +2016,7 @@ impl<'a> Binder<'a> {
                     separator: String::new(),
                     ty,
                     kind: CmpKind::Dynamic,
+                    grouping: Vec::new(),
                 });
                 Ok(Expr::Column(
                     groups.len() + aggs_before + extra_any.len() - 1,

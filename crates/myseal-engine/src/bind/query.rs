@@ -6,6 +6,13 @@
 //! The plan built for a SELECT is, bottom-up: the join tree of FROM → Filter(WHERE) →
 //! [Aggregate → Filter(HAVING)] → Project(select list + hidden ORDER BY keys) → [Distinct] →
 //! Sort → Limit → Project(drop hidden keys).
+//!
+//! `GROUP BY ... WITH ROLLUP` sets the Aggregate's `rollup`; `GROUPING()` calls are collected
+//! like aggregates and resolved to GROUP BY positions here, and select items that read a
+//! group expression become nullable
+//! (<https://dev.mysql.com/doc/refman/8.4/en/group-by-modifiers.html>). `SQL_CALC_FOUND_ROWS`
+//! is allowed only on the statement's first SELECT (ER 1234 elsewhere); `stmt::bind_plan`
+//! marks the query's LIMIT to count every row.
 
 use std::sync::Arc;
 
@@ -228,6 +235,7 @@ impl Binder<'_> {
                 input: Box::new(node),
                 limit: l,
                 offset: o,
+                count_all: false,
             };
         }
         Ok((node, cols))
@@ -742,6 +750,25 @@ impl Binder<'_> {
         if s.into.is_some() {
             return Err(EngineError::not_supported("SELECT ... INTO"));
         }
+        if s.select_modifiers
+            .as_ref()
+            .is_some_and(|m| m.sql_calc_found_rows)
+        {
+            self.warnings.push((
+                1287,
+                "SQL_CALC_FOUND_ROWS is deprecated and will be removed in a future release. Consider using two separate queries instead.".into(),
+            ));
+            // Only the first SELECT of the statement's query may count its rows.
+            if self.calc_found_rows_at != 0
+                && self.calc_found_rows_at != std::ptr::from_ref(s).addr()
+            {
+                return Err(EngineError::new(
+                    1234,
+                    "42000",
+                    "Incorrect usage/placement of 'SQL_CALC_FOUND_ROWS'",
+                ));
+            }
+        }
         let mut node = self.from(&s.from, lock)?;
         if let Some(w) = &s.selection {
             let pred = self.condition(w, "where clause")?;
@@ -941,14 +968,18 @@ impl Binder<'_> {
             }
         }
         self.set_aliases(Vec::new());
-        let aggs = self.take_aggregates();
+        let mut aggs = self.take_aggregates();
+        let group_list: Vec<Expr> = groups.iter().map(|g| g.expr.clone()).collect();
+        Self::resolve_grouping(&mut aggs, &group_list, rollup)?;
         let is_aggregate = !aggs.is_empty() || !groups.is_empty();
+        // WITH ROLLUP: items that read a group expression are NULL in super-aggregate rows.
+        let mut rolled = vec![false; items.len()];
         let mut item_exprs: Vec<Expr> = items.iter().map(|(b, ..)| b.expr.clone()).collect();
         let mut order_exprs: Vec<Expr> = order_keys.iter().map(|(b, ..)| b.expr.clone()).collect();
         let mut having = having;
         if is_aggregate {
             let strict = self.only_full_group_by();
-            let group_exprs_b: Vec<Expr> = groups.iter().map(|g| g.expr.clone()).collect();
+            let group_exprs_b = group_list;
             let mut extra = Vec::new();
             let n_aggs = aggs.len();
             let mut new_items = Vec::new();
@@ -963,6 +994,15 @@ impl Binder<'_> {
                 )?);
             }
             item_exprs = new_items;
+            if rollup {
+                for (r, e) in rolled.iter_mut().zip(&item_exprs) {
+                    e.visit(&mut |x| {
+                        if matches!(x, Expr::Column(c) if *c < group_exprs_b.len()) {
+                            *r = true;
+                        }
+                    });
+                }
+            }
             let mut new_order = Vec::new();
             for e in order_exprs {
                 new_order.push(self.rewrite_for_groups(
@@ -1065,7 +1105,8 @@ impl Binder<'_> {
         }
         let cols = items
             .into_iter()
-            .map(|(b, name, origin, flags)| OutCol {
+            .zip(rolled)
+            .map(|((b, name, origin, flags), rolled)| OutCol {
                 name,
                 ty: if b.ty.base == crate::types::BaseType::Null
                     && !matches!(b.expr, Expr::Const(Value::Null) | Expr::Param(_))
@@ -1074,7 +1115,7 @@ impl Binder<'_> {
                 } else {
                     b.ty
                 },
-                nullable: b.nullable,
+                nullable: b.nullable || rolled,
                 origin,
                 flags,
             })

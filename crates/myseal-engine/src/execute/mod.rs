@@ -66,6 +66,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) cancel: Arc<AtomicBool>,
     pub(crate) deadline: Option<Instant>,
     pub(crate) lock_timeout: std::time::Duration,
+    /// Rows a SQL_CALC_FOUND_ROWS query found in all, LIMIT aside (set by its Limit).
+    pub(crate) found_total: Option<u64>,
     checks: u32,
 }
 
@@ -103,6 +105,7 @@ impl<'a> Ctx<'a> {
             cancel,
             deadline,
             lock_timeout,
+            found_total: None,
             checks: 0,
         }
     }

@@ -164,6 +164,7 @@ pub(crate) fn build(node: &Node, cx: &mut Ctx<'_>) -> Result<Box<dyn Op>, Engine
             input,
             limit,
             offset,
+            count_all,
         } => {
             let count = |e: &Option<Expr>, cx: &mut Ctx<'_>| -> Result<Option<u64>, EngineError> {
                 match e {
@@ -184,6 +185,9 @@ pub(crate) fn build(node: &Node, cx: &mut Ctx<'_>) -> Result<Box<dyn Op>, Engine
                 input: build(input, cx)?,
                 remaining: l,
                 skip: o,
+                count_all: *count_all,
+                seen: 0,
+                done: false,
             })
         }
         Node::Distinct { input, kinds } => Box::new(DistinctOp {
@@ -973,26 +977,49 @@ struct LimitOp {
     input: Box<dyn Op>,
     remaining: Option<u64>,
     skip: u64,
+    /// SQL_CALC_FOUND_ROWS: read the input to its end and record how many rows it had.
+    count_all: bool,
+    /// Input rows read so far (skipped and returned).
+    seen: u64,
+    done: bool,
+}
+
+impl LimitOp {
+    /// The end of the limited rows: with `count_all`, counts the input's remaining rows
+    /// into [`Ctx::found_total`].
+    fn finish(&mut self, cx: &mut Ctx<'_>) -> Result<Option<Row>, EngineError> {
+        if self.count_all && !self.done {
+            while self.input.next(cx)?.is_some() {
+                cx.check()?;
+                self.seen += 1;
+            }
+            cx.found_total = Some(self.seen);
+        }
+        self.done = true;
+        Ok(None)
+    }
 }
 
 impl Op for LimitOp {
     fn next(&mut self, cx: &mut Ctx<'_>) -> Result<Option<Row>, EngineError> {
-        if self.remaining == Some(0) {
-            return Ok(None);
+        if self.done || self.remaining == Some(0) {
+            return self.finish(cx);
         }
         while self.skip > 0 {
             if self.input.next(cx)?.is_none() {
-                return Ok(None);
+                return self.finish(cx);
             }
             self.skip -= 1;
+            self.seen += 1;
         }
-        let r = self.input.next(cx)?;
-        if r.is_some()
-            && let Some(n) = &mut self.remaining
-        {
+        let Some(r) = self.input.next(cx)? else {
+            return self.finish(cx);
+        };
+        self.seen += 1;
+        if let Some(n) = &mut self.remaining {
             *n -= 1;
         }
-        Ok(r)
+        Ok(Some(r))
     }
 }
 
@@ -1113,6 +1140,7 @@ fn new_acc(a: &AggCall) -> Acc {
             Acc::Var(0.0, 0.0, 0)
         }
         AggFunc::AnyValue => Acc::Any(None),
+        AggFunc::Grouping => Acc::Count(0),
     }
 }
 
@@ -1286,6 +1314,28 @@ type Group = (
     Vec<std::collections::HashSet<Vec<u8>>>,
 );
 
+/// The groups of one grouping level, in first-seen order, found by their key bytes.
+#[derive(Default)]
+struct Level {
+    index: HashMap<Vec<u8>, usize>,
+    groups: Vec<Group>,
+    /// Level 0 (every group expression) under ROLLUP: each group's key bytes and where the
+    /// key of each group expression ends in them.
+    keys: Vec<(Vec<u8>, Vec<usize>)>,
+}
+
+/// One aggregate's inputs from one row: arguments, DISTINCT key, GROUP_CONCAT order values.
+/// None when the row does not count (a NULL argument of a DISTINCT aggregate, GROUPING).
+type Fed = Option<(Vec<Value>, Option<Vec<u8>>, Vec<Value>)>;
+
+/// GROUP BY [WITH ROLLUP]. Without ROLLUP the groups come out in first-seen order. With it,
+/// every input row also feeds the group of each prefix of the GROUP BY list (level `l` keeps
+/// the first `n - l` expressions), so super-aggregates are computed from the rows themselves
+/// (DISTINCT, AVG, GROUP_CONCAT ... need no merging); the full groups are then sorted by
+/// their values (NULLs first, ties by key bytes so a prefix's groups stay together) and each
+/// prefix's row follows the last group of that prefix.
+///
+/// <https://dev.mysql.com/doc/refman/8.4/en/group-by-modifiers.html>
 fn aggregate(
     input: &mut dyn Op,
     group: &[Expr],
@@ -1300,70 +1350,170 @@ fn aggregate(
         .get("div_precision_increment")
         .and_then(|v| v.parse().ok())
         .unwrap_or(4);
-    // Groups in first-seen order.
-    let mut index: HashMap<Vec<u8>, usize> = HashMap::new();
-    let mut groups: Vec<Group> = Vec::new();
+    let n = group.len();
+    let rollup = rollup && n > 0;
+    let mut levels: Vec<Level> = (0..if rollup { n + 1 } else { 1 })
+        .map(|_| Level::default())
+        .collect();
+    let mut ends = Vec::with_capacity(n);
+    let mut fed: Vec<Fed> = Vec::with_capacity(aggs.len());
     while let Some(r) = input.next(cx)? {
         cx.check()?;
-        let mut gv = Vec::with_capacity(group.len());
+        let mut gv = Vec::with_capacity(n);
         let mut k = Vec::new();
+        ends.clear();
         for (e, kind) in group.iter().zip(kinds) {
             let v = eval(e, &r, cx)?;
             group_key(*kind, &v, &mut k);
+            ends.push(k.len());
             gv.push(v);
         }
-        let g = match index.get(&k) {
-            Some(g) => *g,
-            None => {
-                groups.push((
-                    gv,
-                    aggs.iter().map(new_acc).collect(),
-                    vec![Default::default(); aggs.len()],
-                ));
-                index.insert(k, groups.len() - 1);
-                groups.len() - 1
+        fed.clear();
+        for a in aggs {
+            if a.func == AggFunc::Grouping {
+                fed.push(None);
+                continue;
             }
-        };
-        for (i, a) in aggs.iter().enumerate() {
             let mut args = Vec::with_capacity(a.args.len());
             for e in &a.args {
                 args.push(eval(e, &r, cx)?);
             }
+            let mut dk = None;
             if a.distinct && a.func != AggFunc::GroupConcat {
                 if args.iter().any(Value::is_null) {
+                    fed.push(None);
                     continue;
                 }
-                let mut dk = Vec::new();
+                let mut key = Vec::new();
                 for v in &args {
-                    group_key(a.kind, v, &mut dk);
+                    group_key(a.kind, v, &mut key);
                 }
-                if !groups[g].2[i].insert(dk) {
-                    continue;
-                }
+                dk = Some(key);
             }
             let mut order = Vec::new();
             for o in &a.order {
                 order.push(eval(&o.expr, &r, cx)?);
             }
-            feed(&mut groups[g].1[i], a, args, order);
+            fed.push(Some((args, dk, order)));
+        }
+        let last = levels.len() - 1;
+        for (l, level) in levels.iter_mut().enumerate() {
+            let kept = n - l;
+            let key = &k[..if kept == 0 { 0 } else { ends[kept - 1] }];
+            let g = match level.index.get(key) {
+                Some(g) => *g,
+                None => {
+                    level.groups.push((
+                        gv[..kept].to_vec(),
+                        aggs.iter().map(new_acc).collect(),
+                        vec![Default::default(); aggs.len()],
+                    ));
+                    if rollup && l == 0 {
+                        level.keys.push((k.clone(), ends.clone()));
+                    }
+                    level.index.insert(key.to_vec(), level.groups.len() - 1);
+                    level.groups.len() - 1
+                }
+            };
+            let (_, accs, seen) = &mut level.groups[g];
+            for (i, a) in aggs.iter().enumerate() {
+                // The last level takes the values; the ones before it copy them.
+                let item = if l == last {
+                    fed[i].take()
+                } else {
+                    fed[i].clone()
+                };
+                let Some((args, dk, order)) = item else {
+                    continue;
+                };
+                if let Some(dk) = dk
+                    && !seen[i].insert(dk)
+                {
+                    continue;
+                }
+                feed(&mut accs[i], a, args, order);
+            }
         }
     }
-    if groups.is_empty() && group.is_empty() {
-        groups.push((Vec::new(), aggs.iter().map(new_acc).collect(), Vec::new()));
-    }
-    let mut out = Vec::with_capacity(groups.len());
-    for (gv, accs, _) in &groups {
+    let finish_row = |(gv, accs, _): &Group| -> Row {
+        let kept = gv.len();
         let mut row = gv.clone();
+        row.resize(n, Value::Null);
         for (acc, a) in accs.iter().zip(aggs) {
-            row.push(finish(acc, a, dpi));
+            row.push(if a.func == AggFunc::Grouping {
+                grouping_mask(a, kept)
+            } else {
+                finish(acc, a, dpi)
+            });
         }
-        out.push(row);
+        row
+    };
+    if !rollup {
+        let groups = std::mem::take(&mut levels[0].groups);
+        if groups.is_empty() && n == 0 {
+            let empty = (Vec::new(), aggs.iter().map(new_acc).collect(), Vec::new());
+            return Ok(vec![finish_row(&empty)]);
+        }
+        return Ok(groups.iter().map(finish_row).collect());
     }
-    if rollup && !group.is_empty() {
-        // Super-aggregate rows: recompute over all rows for each prefix (simple, correct).
-        let _ = rollup;
+    let full = &levels[0];
+    let segment = |g: usize, j: usize| -> &[u8] {
+        let (key, ends) = &full.keys[g];
+        let start = if j == 0 { 0 } else { ends[j - 1] };
+        &key[start..ends[j]]
+    };
+    let mut order: Vec<usize> = (0..full.groups.len()).collect();
+    order.sort_by(|&x, &y| {
+        for (j, kind) in kinds.iter().enumerate().take(n) {
+            let (a, b) = (&full.groups[x].0[j], &full.groups[y].0[j]);
+            let o = match (a.is_null(), b.is_null()) {
+                (true, true) => Ordering::Equal,
+                (true, false) => Ordering::Less,
+                (false, true) => Ordering::Greater,
+                _ => compare(*kind, a, b),
+            }
+            .then_with(|| segment(x, j).cmp(segment(y, j)));
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        Ordering::Equal
+    });
+    let mut out = Vec::with_capacity(order.len() * 2 + 1);
+    for (pos, &g) in order.iter().enumerate() {
+        cx.check()?;
+        out.push(finish_row(&full.groups[g]));
+        // The prefixes this group ends: those longer than what the next group shares with
+        // it, or all of them (down to the grand total) after the last group.
+        let ended = match order.get(pos + 1) {
+            Some(&next) => {
+                (0..n)
+                    .take_while(|&j| segment(g, j) == segment(next, j))
+                    .count()
+                    + 1
+            }
+            None => 0,
+        };
+        let (key, ends) = &full.keys[g];
+        for kept in (ended..n).rev() {
+            let prefix = &key[..if kept == 0 { 0 } else { ends[kept - 1] }];
+            let level = &levels[n - kept];
+            if let Some(&i) = level.index.get(prefix) {
+                out.push(finish_row(&level.groups[i]));
+            }
+        }
     }
     Ok(out)
+}
+
+/// GROUPING(...) of an output row that keeps the first `kept` group expressions: one bit per
+/// argument, the first argument highest, set when that argument is rolled up.
+fn grouping_mask(a: &AggCall, kept: usize) -> Value {
+    let mask = a
+        .grouping
+        .iter()
+        .fold(0i64, |m, &p| (m << 1) | i64::from(p >= kept));
+    Value::Int(mask)
 }
 
 /// Runs a (locking) scan node and returns the matching rows with their primary keys, for

@@ -509,6 +509,7 @@ impl<'r> Explainer<'r> {
             AggFunc::Variance => "variance",
             AggFunc::VarSamp => "var_samp",
             AggFunc::AnyValue => "any_value",
+            AggFunc::Grouping => "grouping",
         };
         let args: Vec<String> = a.args.iter().map(|x| self.expr(x, names)).collect();
         let distinct = if a.distinct { "distinct " } else { "" };
@@ -939,6 +940,7 @@ impl<'r> Explainer<'r> {
                 input,
                 limit,
                 offset,
+                ..
             } => {
                 let n = limit.as_ref().map(|e| self.expr(e, &[]));
                 let o = offset.as_ref().map(|e| self.expr(e, &[]));

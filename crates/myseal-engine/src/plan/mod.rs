@@ -548,6 +548,9 @@ pub(crate) enum AggFunc {
     Variance,
     VarSamp,
     AnyValue,
+    /// `GROUPING(expr, ...)` under WITH ROLLUP: not accumulated; its value is the bit mask of
+    /// which arguments ([`AggCall::grouping`]) the output row has rolled up.
+    Grouping,
 }
 
 /// One aggregate computed by an [`Node::Aggregate`].
@@ -562,6 +565,9 @@ pub(crate) struct AggCall {
     pub(crate) ty: SqlType,
     /// Comparison used by MIN/MAX and DISTINCT.
     pub(crate) kind: CmpKind,
+    /// GROUPING: the GROUP BY position of each argument (the first argument is the highest
+    /// bit). Empty for every other function.
+    pub(crate) grouping: Vec<usize>,
 }
 
 /// A sort key.
@@ -694,7 +700,10 @@ pub(crate) enum Node {
         on: Option<Expr>,
         right_width: usize,
     },
-    /// GROUP BY: output is the group expressions then the aggregates.
+    /// GROUP BY: output is the group expressions then the aggregates. With `rollup` the groups
+    /// come out sorted by the group expressions (NULLs first), each followed by the
+    /// super-aggregate rows of the prefixes it ends (rolled-up group columns NULL), the grand
+    /// total last; no input rows give no rows.
     Aggregate {
         input: Box<Node>,
         group: Vec<Expr>,
@@ -710,6 +719,9 @@ pub(crate) enum Node {
         input: Box<Node>,
         limit: Option<Expr>,
         offset: Option<Expr>,
+        /// SQL_CALC_FOUND_ROWS: after the limit, keep reading (and discarding) the input to
+        /// count every row, which the statement keeps for FOUND_ROWS().
+        count_all: bool,
     },
     Distinct {
         input: Box<Node>,
@@ -780,6 +792,9 @@ pub(crate) struct Plan {
     pub(crate) registers: usize,
     pub(crate) subqueries: usize,
     pub(crate) ctes: usize,
+    /// Warnings the statement text itself raises (MySQL's parser raises them), given again
+    /// on every run: 1287 for SQL_CALC_FOUND_ROWS and FOUND_ROWS().
+    pub(crate) warnings: Vec<(u16, String)>,
 }
 
 impl Node {

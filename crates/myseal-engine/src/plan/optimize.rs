@@ -66,10 +66,12 @@ pub(crate) fn optimize(node: Node, registers: &mut usize) -> Node {
             input,
             limit,
             offset,
+            count_all,
         } => Node::Limit {
             input: Box::new(optimize(*input, registers)),
             limit,
             offset,
+            count_all,
         },
         Node::Distinct { input, kinds } => Node::Distinct {
             input: Box::new(optimize(*input, registers)),

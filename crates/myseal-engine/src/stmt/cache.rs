@@ -115,6 +115,7 @@ fn inline_safe(plan: &Plan) -> bool {
                 input,
                 limit,
                 offset,
+                ..
             } => {
                 limit.iter().chain(offset).all(|e| expr_ok(e, budget, 0)) && node_ok(input, budget)
             }
@@ -145,7 +146,10 @@ fn inline_safe(plan: &Plan) -> bool {
             _ => false,
         }
     }
-    plan.subqueries == 0 && plan.ctes == 0 && node_ok(&plan.root, &mut INLINE_EXPR_NODES.clone())
+    plan.subqueries == 0
+        && plan.ctes == 0
+        && plan.warnings.is_empty()
+        && node_ok(&plan.root, &mut INLINE_EXPR_NODES.clone())
 }
 
 /// Runs a compiled SELECT with the session's parameters. Its rows stream to the session's
@@ -156,6 +160,9 @@ pub(crate) fn run(
     session: &mut Session,
     c: &Compiled,
 ) -> Result<Outcome, EngineError> {
+    for (code, message) in &c.plan.warnings {
+        session.add_warning("Warning", *code, message.clone());
+    }
     // Metadata locks matter only while a transaction stays open after this statement.
     let lasting = session.txn.is_some() || !session.autocommit();
     let sink = if session.may_stream {
@@ -179,14 +186,15 @@ pub(crate) fn run(
                 sink.row(&r).map_err(|_| EngineError::net_write())?;
                 sent += 1;
                 Ok(())
-            })
+            })?;
+            Ok(cx.found_total)
         });
         if sent > 0 {
             sink.end();
         }
         session.sink = Some(sink);
-        result?;
-        session.found_rows = sent;
+        let found_total = result?;
+        session.found_rows = found_total.unwrap_or(sent);
         session.row_count = -1;
         // With no row, nothing went out: the result set is sent whole.
         return Ok(if sent == 0 {
@@ -212,7 +220,7 @@ fn collect(
     c: &Compiled,
     lasting: bool,
     nowait: &mut bool,
-) -> Result<Vec<Vec<Value>>, EngineError> {
+) -> Result<(Vec<Vec<Value>>, Option<u64>), EngineError> {
     let try_only = *nowait;
     let mut blocked = false;
     let rows = in_txn_as(engine, session, c.reads, |cx| {
@@ -234,14 +242,20 @@ fn collect(
             rows.push(r);
             Ok(())
         })?;
-        Ok(rows)
+        Ok((rows, cx.found_total))
     });
     *nowait = blocked;
     rows
 }
 
-fn rows_outcome(session: &mut Session, c: &Compiled, rows: Vec<Vec<Value>>) -> Outcome {
-    session.found_rows = rows.len() as u64;
+/// The outcome of collected rows; FOUND_ROWS() is the count without LIMIT when
+/// SQL_CALC_FOUND_ROWS counted one.
+fn rows_outcome(
+    session: &mut Session,
+    c: &Compiled,
+    (rows, found_total): (Vec<Vec<Value>>, Option<u64>),
+) -> Outcome {
+    session.found_rows = found_total.unwrap_or(rows.len() as u64);
     session.row_count = -1;
     Outcome::Rows {
         columns: c.columns.clone(),

@@ -684,6 +684,7 @@ fn bind_insert(
                     registers: b.registers,
                     subqueries: b.subqueries,
                     ctes: b.ctes,
+                    warnings: Vec::new(),
                 };
                 (positions, Source::Select(Box::new(plan)))
             }
@@ -1447,6 +1448,7 @@ fn update_multi(
         registers: b.registers,
         subqueries: b.subqueries,
         ctes: b.ctes,
+        warnings: Vec::new(),
     };
     let targets = targets_of(&tables, &chosen);
     let extra_at: usize = targets.iter().map(|t| t.def.columns.len()).sum();
@@ -1607,6 +1609,7 @@ fn delete_multi(
         registers: b.registers,
         subqueries: b.subqueries,
         ctes: b.ctes,
+        warnings: Vec::new(),
     };
     let targets = targets_of(&tables, &chosen);
     let all_defs: Vec<Arc<TableDef>> = tables.iter().filter_map(|t| t.def.clone()).collect();

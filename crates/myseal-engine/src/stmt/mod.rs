@@ -263,15 +263,45 @@ pub(crate) fn bind_plan(
     let state = engine.store.latest();
     let mut b = Binder::new(engine, session, &state);
     b.script = script.map(|s| unsafe_script(s));
-    let (root, columns) = b.query_plan(q)?;
+    let first = first_select(&q.body);
+    b.calc_found_rows_at = first.map_or(0, |s| std::ptr::from_ref(s).addr());
+    let (mut root, columns) = b.query_plan(q)?;
+    if first
+        .and_then(|s| s.select_modifiers.as_ref())
+        .is_some_and(|m| m.sql_calc_found_rows)
+    {
+        count_all_rows(&mut root);
+    }
     let plan = crate::plan::Plan {
         root: optimize(root, &mut b.registers),
         columns,
         registers: b.registers,
         subqueries: b.subqueries,
         ctes: b.ctes,
+        warnings: std::mem::take(&mut b.warnings),
     };
     Ok((plan, b.params))
+}
+
+/// The first SELECT block of a query body (the one SQL_CALC_FOUND_ROWS belongs on; for a
+/// UNION it counts the whole union's rows).
+fn first_select(body: &ast::SetExpr) -> Option<&ast::Select> {
+    match body {
+        ast::SetExpr::Select(s) => Some(s),
+        ast::SetExpr::SetOperation { left, .. } => first_select(left),
+        ast::SetExpr::Query(q) => first_select(&q.body),
+        _ => None,
+    }
+}
+
+/// SQL_CALC_FOUND_ROWS: the query's own LIMIT (the outermost node, under any WITH) counts
+/// the rows past it. Without a LIMIT every row is sent and the sent rows are the count.
+fn count_all_rows(node: &mut crate::plan::Node) {
+    match node {
+        crate::plan::Node::Limit { count_all, .. } => *count_all = true,
+        crate::plan::Node::With { input, .. } => count_all_rows(input),
+        _ => {}
+    }
 }
 
 // The binder borrows the script for select-item texts only while binding.
@@ -330,10 +360,13 @@ pub(crate) fn eval_scalar(
     e: &ast::Expr,
 ) -> Result<Value, EngineError> {
     let state = engine.store.latest();
-    let (expr, registers) = {
+    let (expr, registers, warnings) = {
         let mut b = Binder::new(engine, session, &state);
-        (b.expr(e)?.expr, b.registers)
+        (b.expr(e)?.expr, b.registers, b.warnings)
     };
+    for (code, message) in warnings {
+        session.add_warning("Warning", code, message);
+    }
     in_txn(engine, session, |cx| {
         cx.regs.resize(registers.max(16), Value::Null);
         execute::eval(&expr, &[], cx)

@@ -268,12 +268,19 @@ fn cached_point_selects_run_inline_and_nothing_else_does() {
     };
     // Not cached yet.
     assert_eq!(inline(&mut s, "SELECT name FROM t WHERE id = 2"), None);
-    steps(&e, &mut s, &[("SELECT name FROM t WHERE id = 1", "name\ncafé")]);
+    steps(
+        &e,
+        &mut s,
+        &[("SELECT name FROM t WHERE id = 1", "name\ncafé")],
+    );
     assert_eq!(
         inline(&mut s, "SELECT name FROM t WHERE id = 2"),
         Some("name\ntea".into())
     );
-    assert_eq!(inline(&mut s, "SELECT name FROM t WHERE id = 9"), Some("name".into()));
+    assert_eq!(
+        inline(&mut s, "SELECT name FROM t WHERE id = 9"),
+        Some("name".into())
+    );
     // Cached but not point reads, or not bounded, or locking: never inline.
     for sql in [
         "SELECT name FROM t WHERE id > 1 ORDER BY id",
@@ -296,8 +303,13 @@ fn cached_point_selects_run_inline_and_nothing_else_does() {
     steps(&e, &mut s, &[("ALTER TABLE t ADD COLUMN z INT", "ok")]);
     assert_eq!(inline(&mut s, "SELECT name FROM t WHERE id = 2"), None);
     // Prepared: inline once the plan for these parameter types exists.
-    let p = e.prepare(&mut s, "SELECT name FROM t WHERE id = ?").unwrap();
-    assert!(e.execute_prepared_inline(&mut s, &p, &[Value::Int(1)]).is_none());
+    let p = e
+        .prepare(&mut s, "SELECT name FROM t WHERE id = ?")
+        .unwrap();
+    assert!(
+        e.execute_prepared_inline(&mut s, &p, &[Value::Int(1)])
+            .is_none()
+    );
     let (o, err) = e.execute_prepared(&mut s, &p, &[Value::Int(1)]);
     assert_eq!(super::render(&o, err.as_ref()), "name\ncafé");
     let (o, err) = e
