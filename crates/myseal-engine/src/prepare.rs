@@ -218,12 +218,9 @@ impl Engine {
             return None;
         }
         session.params = Arc::from(params);
-        let out = plans.inline_plan(self, session).and_then(|c| {
-            crate::stmt::cache::run_prepared_inline(self, session, &c).map(|r| match r {
-                Ok(o) => (vec![o], None),
-                Err(e) => (Vec::new(), Some(record_error(session, e))),
-            })
-        });
+        let out = plans
+            .inline_plan(self, session)
+            .and_then(|c| crate::stmt::cache::run_prepared_inline(self, session, &c));
         session.params = Arc::from([]);
         out
     }
@@ -263,24 +260,16 @@ impl Engine {
                 session.begin_statement(false);
                 let out = crate::stmt::run_parsed(self, session, ast);
                 session.params = Arc::from([]);
-                match out {
-                    Ok(o) => (vec![o], None),
-                    Err(e) => (Vec::new(), Some(record_error(session, e))),
-                }
+                crate::stmt::cache::finish(session, out)
             }
             Exec::Query(plans) => {
                 session.params = Arc::from(params);
-                session.warnings.clear();
-                session.begin_statement(true);
-                session.may_stream = true;
+                crate::stmt::cache::begin_select(session, true);
                 let out = plans
                     .plan(self, session)
                     .and_then(|c| crate::stmt::cache::run(self, session, &c));
                 session.params = Arc::from([]);
-                match out {
-                    Ok(o) => (vec![o], None),
-                    Err(e) => (Vec::new(), Some(record_error(session, e))),
-                }
+                crate::stmt::cache::finish(session, out)
             }
         };
         if let Some(Outcome::Rows { columns, .. }) = outcomes.first_mut() {

@@ -174,10 +174,7 @@ pub(crate) fn run(
         let (autocommit, in_transaction) = (session.autocommit(), session.in_transaction);
         let mut sent = 0u64;
         let result = in_txn_as(engine, session, c.reads, |cx| {
-            if lasting {
-                dml::lock_tables(cx, c.tables.iter().copied())?;
-            }
-            cx.regs.resize(c.plan.registers.max(16), Value::Null);
+            enter(cx, c, lasting, false, &mut false)?;
             execute::run_plan(&c.plan, cx, &mut |r| {
                 if sent == 0 {
                     sink.begin(&c.columns, autocommit, in_transaction)
@@ -224,19 +221,7 @@ fn collect(
     let try_only = *nowait;
     let mut blocked = false;
     let rows = in_txn_as(engine, session, c.reads, |cx| {
-        if lasting && try_only {
-            for id in &c.tables {
-                if !cx.engine.store.try_lock_table(cx.txn, *id) {
-                    blocked = true;
-                    return Err(EngineError::not_supported(
-                        "waiting for a metadata lock here",
-                    ));
-                }
-            }
-        } else if lasting {
-            dml::lock_tables(cx, c.tables.iter().copied())?;
-        }
-        cx.regs.resize(c.plan.registers.max(16), Value::Null);
+        enter(cx, c, lasting, try_only, &mut blocked)?;
         let mut rows = Vec::new();
         execute::run_plan(&c.plan, cx, &mut |r| {
             rows.push(r);
@@ -250,6 +235,32 @@ fn collect(
 
 /// The outcome of collected rows; FOUND_ROWS() is the count without LIMIT when
 /// SQL_CALC_FOUND_ROWS counted one.
+/// The start of running `c` in its transaction: the tables' metadata locks when a transaction
+/// stays open after the statement (`lasting`), only tried with `try_only` (a lock not free at
+/// once sets `*blocked` and fails), then the registers.
+fn enter(
+    cx: &mut execute::Ctx<'_>,
+    c: &Compiled,
+    lasting: bool,
+    try_only: bool,
+    blocked: &mut bool,
+) -> Result<(), EngineError> {
+    if lasting && try_only {
+        for id in &c.tables {
+            if !cx.engine.store.try_lock_table(cx.txn, *id) {
+                *blocked = true;
+                return Err(EngineError::not_supported(
+                    "waiting for a metadata lock here",
+                ));
+            }
+        }
+    } else if lasting {
+        dml::lock_tables(cx, c.tables.iter().copied())?;
+    }
+    cx.regs.resize(c.plan.registers.max(16), Value::Null);
+    Ok(())
+}
+
 fn rows_outcome(
     session: &mut Session,
     c: &Compiled,
@@ -376,11 +387,9 @@ pub(crate) fn run_prepared_inline(
     engine: &Engine,
     session: &mut Session,
     c: &Compiled,
-) -> Option<Result<Outcome, EngineError>> {
-    session.warnings.clear();
-    session.begin_statement(true);
-    session.may_stream = false;
-    run_inline(engine, session, c)
+) -> Option<(Vec<Outcome>, Option<EngineError>)> {
+    begin_select(session, false);
+    run_inline(engine, session, c).map(|r| finish(session, r))
 }
 
 impl std::fmt::Debug for QueryPlans {
@@ -416,13 +425,28 @@ impl std::fmt::Debug for PlanCache {
     }
 }
 
-/// Runs a text query from the cache; None when it is not a cacheable SELECT (the caller runs
-/// it the ordinary way).
-pub(crate) fn try_text(
-    engine: &Engine,
+/// The start of a SELECT statement, as [`Engine::execute`] begins each statement.
+pub(crate) fn begin_select(session: &mut Session, may_stream: bool) {
+    session.warnings.clear();
+    session.begin_statement(true);
+    session.may_stream = may_stream;
+}
+
+/// A statement's outcome, or its error recorded for SHOW WARNINGS, as [`Engine::execute`]
+/// returns them.
+pub(crate) fn finish(
     session: &mut Session,
-    sql: &str,
-) -> Option<(Vec<Outcome>, Option<EngineError>)> {
+    r: Result<Outcome, EngineError>,
+) -> (Vec<Outcome>, Option<EngineError>) {
+    match r {
+        Ok(o) => (vec![o], None),
+        Err(e) => (Vec::new(), Some(crate::record_error(session, e))),
+    }
+}
+
+/// The cache key of a text query, with its constants set as the session's parameters; None
+/// when the text is not normalized (see [`crate::normalize`]).
+fn text_key(session: &mut Session, sql: &str) -> Option<Key> {
     let mode = session
         .vars
         .get("sql_mode")
@@ -434,15 +458,27 @@ pub(crate) fn try_text(
     }
     let n = crate::normalize::normalize(sql)?;
     session.params = Arc::from(n.params);
-    let compiled = cached(engine, session, n.text);
-    let out = compiled.map(|c| {
-        session.warnings.clear();
-        session.begin_statement(true);
-        session.may_stream = true;
-        match run(engine, session, &c) {
-            Ok(o) => (vec![o], None),
-            Err(e) => (Vec::new(), Some(crate::record_error(session, e))),
-        }
+    Some(Key {
+        text: n.text,
+        env: Env::of(session),
+    })
+}
+
+/// Runs a text query from the cache; None when it is not a cacheable SELECT (the caller runs
+/// it the ordinary way).
+pub(crate) fn try_text(
+    engine: &Engine,
+    session: &mut Session,
+    sql: &str,
+) -> Option<(Vec<Outcome>, Option<EngineError>)> {
+    // The version is read before binding: a DDL in between leaves the entry stale, never a
+    // plan of an older catalog marked current.
+    let version = engine.store.schema_version();
+    let key = text_key(session, sql)?;
+    let out = cached(engine, session, key, version).map(|c| {
+        begin_select(session, true);
+        let r = run(engine, session, &c);
+        finish(session, r)
     });
     session.params = Arc::from([]);
     out
@@ -455,21 +491,8 @@ pub(crate) fn try_text_inline(
     session: &mut Session,
     sql: &str,
 ) -> Option<(Vec<Outcome>, Option<EngineError>)> {
-    let mode = session
-        .vars
-        .get("sql_mode")
-        .map(String::as_str)
-        .unwrap_or("");
-    if mode.contains("ANSI_QUOTES") || mode.contains("NO_BACKSLASH_ESCAPES") {
-        return None;
-    }
-    let n = crate::normalize::normalize(sql)?;
     let version = engine.store.schema_version();
-    session.params = Arc::from(n.params);
-    let key = Key {
-        text: n.text,
-        env: Env::of(session),
-    };
+    let key = text_key(session, sql)?;
     let compiled = engine
         .plans
         .map
@@ -478,26 +501,16 @@ pub(crate) fn try_text_inline(
         .and_then(|e| e.compiled.clone())
         .filter(|c| c.inline);
     let out = compiled.and_then(|c| {
-        session.warnings.clear();
-        session.begin_statement(true);
-        session.may_stream = false;
-        run_inline(engine, session, &c).map(|r| match r {
-            Ok(o) => (vec![o], None),
-            Err(e) => (Vec::new(), Some(crate::record_error(session, e))),
-        })
+        begin_select(session, false);
+        run_inline(engine, session, &c).map(|r| finish(session, r))
     });
     session.params = Arc::from([]);
     out
 }
 
-fn cached(engine: &Engine, session: &Session, text: String) -> Option<Arc<Compiled>> {
-    // The version is read before binding: a DDL in between leaves the entry stale, never a
-    // plan of an older catalog marked current.
-    let version = engine.store.schema_version();
-    let key = Key {
-        text,
-        env: Env::of(session),
-    };
+/// The cached plan of `key` at schema `version`, bound now if there is none (None when the
+/// text does not bind: the ordinary path then reports why).
+fn cached(engine: &Engine, session: &Session, key: Key, version: u64) -> Option<Arc<Compiled>> {
     if let Some(e) = engine.plans.map.get(&key)
         && e.version == version
     {
