@@ -338,6 +338,20 @@ fn unknown_function_and_column_errors_match_mysql() {
             "SELECT * FROM t",
             "ERROR 1146 (42S02): Table 'd1.t' doesn't exist",
         ),
+        // The select list is resolved before WHERE, as in MySQL.
+        ("CREATE TABLE t (a INT)", "ok"),
+        (
+            "SELECT b FROM t WHERE c = 1",
+            "ERROR 1054 (42S22): Unknown column 'b' in 'field list'",
+        ),
+        (
+            "SELECT a FROM t WHERE c = 1",
+            "ERROR 1054 (42S22): Unknown column 'c' in 'where clause'",
+        ),
+        (
+            "SELECT COUNT(*) FROM t WHERE COUNT(*) > 0",
+            "ERROR 1111 (HY000): Invalid use of group function",
+        ),
     ]);
     check("SELECT *", "ERROR 1096 (HY000): No tables used");
 }

@@ -770,13 +770,6 @@ impl Binder<'_> {
             }
         }
         let mut node = self.from(&s.from, lock)?;
-        if let Some(w) = &s.selection {
-            let pred = self.condition(w, "where clause")?;
-            node = Node::Filter {
-                input: Box::new(node),
-                predicate: pred,
-            };
-        }
         let (group_exprs, rollup) = match &s.group_by {
             GroupByExpr::Expressions(g, mods) => {
                 (g.clone(), mods.contains(&GroupByWithModifier::Rollup))
@@ -884,6 +877,18 @@ impl Binder<'_> {
                 }
                 _ => return Err(EngineError::not_supported("this select item")),
             }
+        }
+        // WHERE after the select list, in MySQL's order (Query_block::prepare: setup_fields,
+        // then setup_conds), so an unknown column in both is reported for the 'field list'.
+        // Aggregates are not allowed in WHERE.
+        if let Some(w) = &s.selection {
+            let aggs = self.level().aggs.take();
+            let pred = self.condition(w, "where clause");
+            self.level().aggs = aggs;
+            node = Node::Filter {
+                input: Box::new(node),
+                predicate: pred?,
+            };
         }
         // GROUP BY: FROM columns first, then select aliases, then ordinals.
         let mut groups = Vec::new();
