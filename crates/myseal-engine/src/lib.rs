@@ -184,6 +184,21 @@ pub struct Session {
     pub(crate) may_stream: bool,
     /// The session's temporary tables, dropped with the session.
     pub(crate) temp: storage::temp::TempTables,
+    /// The tables LOCK TABLES holds (None: no LOCK TABLES in effect); see `stmt::admin`.
+    pub(crate) locked_tables: Option<Vec<LockedTable>>,
+    /// Bumped by every LOCK TABLES: plans bound under one set of table locks are not reused
+    /// under another (see `stmt::cache`).
+    pub(crate) lock_generation: u64,
+}
+
+/// A table LOCK TABLES holds for its session.
+#[derive(Clone, Debug)]
+pub(crate) struct LockedTable {
+    pub(crate) schema: String,
+    pub(crate) name: String,
+    /// The name the statement used for it (its alias, or the table name).
+    pub(crate) alias: String,
+    pub(crate) write: bool,
 }
 
 impl Session {
@@ -210,6 +225,8 @@ impl Session {
             sink: None,
             may_stream: false,
             temp: storage::temp::TempTables::default(),
+            locked_tables: None,
+            lock_generation: 0,
         }
     }
 
@@ -251,7 +268,37 @@ impl Clone for Session {
             sink: None,
             may_stream: false,
             temp: self.temp.clone(),
+            locked_tables: self.locked_tables.clone(),
+            lock_generation: self.lock_generation,
         }
+    }
+}
+
+impl Session {
+    /// Under LOCK TABLES, whether the session may use table `schema.name` (a base table) that
+    /// a statement names `as_named`: ER_TABLE_NOT_LOCKED (1100) if it is not locked, else
+    /// Ok(true) for a WRITE lock and Ok(false) for a READ lock. Ok(true) without LOCK TABLES.
+    pub(crate) fn table_lock(
+        &self,
+        schema: &str,
+        name: &str,
+        as_named: &str,
+    ) -> Result<bool, EngineError> {
+        let Some(locked) = &self.locked_tables else {
+            return Ok(true);
+        };
+        locked
+            .iter()
+            .filter(|l| l.schema == schema && l.name == name)
+            .map(|l| l.write)
+            .max()
+            .ok_or_else(|| {
+                EngineError::new(
+                    1100,
+                    "HY000",
+                    format!("Table '{as_named}' was not locked with LOCK TABLES"),
+                )
+            })
     }
 }
 
@@ -724,6 +771,8 @@ impl Engine {
             sink: None,
             may_stream: false,
             temp: storage::temp::TempTables::default(),
+            locked_tables: None,
+            lock_generation: 0,
         }
     }
 

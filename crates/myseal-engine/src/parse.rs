@@ -5,7 +5,8 @@
 //! The text is tokenized once (keeping whitespace and comments, with locations), then statements
 //! are parsed one at a time so that `a; b` executes `a` before `b` is parsed, as MySQL does.
 //! `SET`, `DO` and `SHOW [COUNT(*)] WARNINGS|ERRORS` are parsed here with the parser's primitives
-//! (sqlparser cannot parse `SET a=1, NAMES utf8mb4` or `SET x := 1`). Syntax errors become
+//! (sqlparser cannot parse `SET a=1, NAMES utf8mb4` or `SET x := 1`), the other MySQL forms it
+//! lacks in [`forms`]. Syntax errors become
 //! ER_PARSE_ERROR quoting the text from the error position, and select-list items get their
 //! column names from the original text, as MySQL does.
 
@@ -17,6 +18,10 @@ use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Word};
 
 use crate::error::EngineError;
 use crate::exec::account::{self, AccountStmt};
+
+pub(crate) mod forms;
+
+pub(crate) use forms::{AlterExtras, LockItem, TableOp};
 
 static DIALECT: MySqlDialect = MySqlDialect {};
 
@@ -89,6 +94,44 @@ pub(crate) enum Stmt {
         count: bool,
         limit: Option<Box<Expr>>,
         offset: Option<Box<Expr>>,
+    },
+    /// `START TRANSACTION [WITH CONSISTENT SNAPSHOT | READ ONLY | READ WRITE] [, ...]`.
+    StartTransaction {
+        consistent_snapshot: bool,
+        read_only: bool,
+    },
+    /// ALTER TABLE with table options or CONVERT TO (see [`forms::parse_alter_table`]).
+    AlterTable {
+        alter: Box<sqlparser::ast::AlterTable>,
+        extras: AlterExtras,
+    },
+    /// `SHOW {INDEX | INDEXES | KEYS} {FROM | IN} t [{FROM | IN} db] [WHERE expr]`.
+    ShowIndex {
+        table: sqlparser::ast::ObjectName,
+        db: Option<String>,
+        filter: Option<sqlparser::ast::ShowStatementFilter>,
+    },
+    /// `SHOW TABLE STATUS [{FROM | IN} db] [LIKE 'pattern' | WHERE expr]`.
+    ShowTableStatus {
+        db: Option<String>,
+        filter: Option<sqlparser::ast::ShowStatementFilter>,
+    },
+    /// `SHOW CREATE {DATABASE | SCHEMA} [IF NOT EXISTS] db`.
+    ShowCreateDatabase { name: String, if_not_exists: bool },
+    /// `SHOW [STORAGE] ENGINES`.
+    ShowEngines,
+    /// `SHOW {CHARACTER SET | CHARSET} [LIKE 'pattern' | WHERE expr]`.
+    ShowCharset(Option<sqlparser::ast::ShowStatementFilter>),
+    /// `SHOW COLLATION [LIKE 'pattern' | WHERE expr]`.
+    ShowCollation(Option<sqlparser::ast::ShowStatementFilter>),
+    /// `LOCK {TABLE | TABLES} ...`.
+    LockTables(Vec<LockItem>),
+    /// `UNLOCK {TABLE | TABLES}`.
+    UnlockTables,
+    /// ANALYZE / OPTIMIZE / CHECK / CHECKSUM TABLE t, ...
+    TableMaintenance {
+        op: TableOp,
+        tables: Vec<sqlparser::ast::ObjectName>,
     },
 }
 
@@ -314,6 +357,21 @@ impl<'a> Script<'a> {
                 .parser
                 .parse_comma_separated(Parser::parse_expr)
                 .map(Stmt::Do);
+        }
+        if let Some(stmt) = forms::parse_start_transaction(&mut self.parser)? {
+            return Ok(stmt);
+        }
+        if let Some(stmt) = forms::parse_alter_table(&mut self.parser)? {
+            return Ok(stmt);
+        }
+        if let Some(stmt) = forms::parse_show(&mut self.parser)? {
+            return Ok(stmt);
+        }
+        if let Some(stmt) = forms::parse_lock(&mut self.parser)? {
+            return Ok(stmt);
+        }
+        if let Some(stmt) = forms::parse_table_maintenance(&mut self.parser)? {
+            return Ok(stmt);
         }
         if is_keyword(&t0, Keyword::SHOW)
             && (is_word(&t1, "WARNINGS")
@@ -600,8 +658,11 @@ fn longest_flat_run(tokens: &[TokenWithSpan]) -> usize {
     longest
 }
 
-/// MySQL spellings sqlparser does not know: infix `MOD` becomes `%`.
+/// MySQL spellings sqlparser does not know: infix `MOD` becomes `%`, and the comma of a
+/// multi-table `UPDATE a, b SET ...` becomes `FROM` (sqlparser reads `UPDATE a FROM b, c SET`,
+/// whose tables join as the comma list does).
 fn rewrite_tokens(tokens: &mut [TokenWithSpan]) {
+    rewrite_update_commas(tokens);
     let n = tokens.len();
     for i in 0..n {
         let is_mod = tokens
@@ -637,6 +698,45 @@ fn rewrite_tokens(tokens: &mut [TokenWithSpan]) {
         {
             t.token = Token::Mod;
         }
+    }
+}
+
+/// In a statement starting with UPDATE, the first comma at parenthesis depth 0 before `SET`
+/// becomes the keyword FROM.
+fn rewrite_update_commas(tokens: &mut [TokenWithSpan]) {
+    let mut at_start = true;
+    let mut i = 0;
+    while i < tokens.len() {
+        let tok = &tokens[i].token;
+        match tok {
+            Token::Whitespace(_) => {}
+            Token::SemiColon => at_start = true,
+            _ if at_start && is_keyword(tok, Keyword::UPDATE) => {
+                at_start = false;
+                let mut depth = 0usize;
+                let mut j = i + 1;
+                while let Some(t) = tokens.get(j) {
+                    match &t.token {
+                        Token::LParen => depth += 1,
+                        Token::RParen => depth = depth.saturating_sub(1),
+                        Token::SemiColon => break,
+                        Token::Comma if depth == 0 => {
+                            if let Some(t) = tokens.get_mut(j) {
+                                t.token = Token::make_keyword("FROM");
+                            }
+                            break;
+                        }
+                        tok if depth == 0 && is_keyword(tok, Keyword::SET) => break,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                i = j;
+                continue;
+            }
+            _ => at_start = false,
+        }
+        i += 1;
     }
 }
 

@@ -150,7 +150,14 @@ impl Engine {
                 | Statement::Explain { .. } => (true, None),
                 _ => (false, None),
             },
-            Stmt::ShowWarnings { .. } => (true, None),
+            Stmt::ShowWarnings { .. }
+            | Stmt::ShowIndex { .. }
+            | Stmt::ShowTableStatus { .. }
+            | Stmt::ShowCreateDatabase { .. }
+            | Stmt::ShowEngines
+            | Stmt::ShowCharset(_)
+            | Stmt::ShowCollation(_)
+            | Stmt::TableMaintenance { .. } => (true, None),
             Stmt::Account(_) => (parsed.head.starts_with("SHOW"), None),
             _ => (false, None),
         };

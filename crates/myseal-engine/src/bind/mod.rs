@@ -17,7 +17,7 @@ use sqlparser::ast::{
     Value as SqlValue,
 };
 
-use crate::catalog::TableDef;
+use crate::catalog::{ColumnDefault, TableDef};
 use crate::collation::Collation;
 use crate::error::EngineError;
 use crate::func::{self, ArithOp, Func};
@@ -380,6 +380,8 @@ impl<'a> Binder<'a> {
         if let Some(t) = self.session.temp.table(schema, name) {
             return Ok(t.def.clone());
         }
+        // Under LOCK TABLES only the locked tables may be used (temporary tables aside).
+        self.session.table_lock(schema, name, name)?;
         match self.state.table(schema, name) {
             Some(t) => Ok(t.def.clone()),
             None => {
@@ -1536,6 +1538,9 @@ impl<'a> Binder<'a> {
                 l.clauses.clone(),
             ),
         };
+        if name == "DEFAULT" {
+            return self.column_default(&arg_list);
+        }
         if let Some(agg) = agg_func(&name) {
             return self.aggregate(agg, &name, &arg_list, distinct, &clauses);
         }
@@ -1560,6 +1565,85 @@ impl<'a> Binder<'a> {
             }
         }
         self.call_named(&name, args)
+    }
+
+    /// `DEFAULT(col)`: the default value of a base table's column
+    /// (<https://dev.mysql.com/doc/refman/8.4/en/miscellaneous-functions.html#function_default>).
+    /// A NOT NULL column without a default is ER_NO_DEFAULT_FOR_FIELD (1364) when the statement
+    /// is bound, as MySQL reports it; an AUTO_INCREMENT column gives 0, a nullable column
+    /// without a default NULL, `DEFAULT CURRENT_TIMESTAMP` the statement's time and
+    /// `DEFAULT (expr)` the expression (bound here, over the statement's columns).
+    fn column_default(&mut self, args: &[FunctionArg]) -> Result<Bound, EngineError> {
+        let parts: Vec<Ident> = match args {
+            [FunctionArg::Unnamed(FunctionArgExpr::Expr(ast::Expr::Identifier(i)))] => {
+                vec![i.clone()]
+            }
+            [FunctionArg::Unnamed(FunctionArgExpr::Expr(ast::Expr::CompoundIdentifier(p)))] => {
+                p.clone()
+            }
+            _ => {
+                let text: Vec<String> = args.iter().map(ToString::to_string).collect();
+                return Err(EngineError::parse_error(
+                    &format!("{})", text.join(", ")),
+                    1,
+                ));
+            }
+        };
+        let col = self.identifier(&parts)?;
+        let origin = match &col.expr {
+            Expr::Column(i) => self
+                .levels
+                .last()
+                .and_then(|l| l.scope.cols.get(*i))
+                .and_then(|c| c.origin.clone()),
+            _ => None,
+        };
+        let Some(origin) = origin else {
+            return Err(EngineError::not_supported(
+                "DEFAULT() of anything but a base table column of this query block",
+            ));
+        };
+        let def = self.table_def(&origin.schema, &origin.org_table)?;
+        let Some(c) = def
+            .column_index(&origin.org_name)
+            .and_then(|i| def.columns.get(i))
+        else {
+            return Err(EngineError::bad_field(&origin.org_name, self.clause));
+        };
+        let ty = c.ty.clone();
+        match &c.default {
+            ColumnDefault::Value(v) => Ok(Bound::new(Expr::Const(v.clone()), ty, v.is_null())),
+            ColumnDefault::None if c.auto_increment => {
+                Ok(Bound::new(Expr::Const(Value::Int(0)), ty, false))
+            }
+            ColumnDefault::None if c.nullable => Ok(Bound::new(Expr::Const(Value::Null), ty, true)),
+            ColumnDefault::None => Err(EngineError::new(
+                1364,
+                "HY000",
+                format!("Field '{}' doesn't have a default value", c.name),
+            )),
+            ColumnDefault::CurrentTimestamp(fsp) => {
+                let args = if *fsp == 0 {
+                    Vec::new()
+                } else {
+                    vec![Bound::new(
+                        Expr::Const(Value::Int(i64::from(*fsp))),
+                        SqlType::new(BaseType::Int),
+                        false,
+                    )]
+                };
+                let b = self.call_named("CURRENT_TIMESTAMP", args)?;
+                Ok(Bound::new(b.expr, ty, false))
+            }
+            ColumnDefault::Expr(text) => {
+                let dialect = sqlparser::dialect::MySqlDialect {};
+                let e = sqlparser::parser::Parser::new(&dialect)
+                    .try_with_sql(text)
+                    .and_then(|mut p| p.parse_expr())
+                    .map_err(|_| EngineError::parse_error(text, 1))?;
+                self.expr(&e)
+            }
+        }
     }
 
     /// A call of a function by (upper-case) name with bound arguments.

@@ -68,6 +68,35 @@ pub(crate) fn execute(
             limit.as_deref(),
             offset.as_deref(),
         ),
+        Stmt::StartTransaction {
+            consistent_snapshot,
+            read_only,
+        } => Ok(txn::begin(engine, session, consistent_snapshot, read_only)),
+        Stmt::AlterTable { alter, extras } => {
+            crate::stmt::alter_table_with(engine, session, &alter, &extras)
+        }
+        Stmt::ShowIndex { table, db, filter } => {
+            crate::stmt::show::show_index(engine, session, &table, db, filter.as_ref())
+        }
+        Stmt::ShowTableStatus { db, filter } => {
+            crate::stmt::show::show_table_status(engine, session, db, filter.as_ref())
+        }
+        Stmt::ShowCreateDatabase {
+            name,
+            if_not_exists,
+        } => crate::stmt::show::show_create_database(engine, session, &name, if_not_exists),
+        Stmt::ShowEngines => Ok(crate::stmt::show::show_engines()),
+        Stmt::ShowCharset(filter) => {
+            crate::stmt::show::show_charset(engine, session, filter.as_ref())
+        }
+        Stmt::ShowCollation(filter) => {
+            crate::stmt::show::show_collation(engine, session, filter.as_ref())
+        }
+        Stmt::LockTables(items) => crate::stmt::admin::lock_tables(engine, session, &items),
+        Stmt::UnlockTables => Ok(crate::stmt::admin::unlock_tables(engine, session)),
+        Stmt::TableMaintenance { op, tables } => {
+            crate::stmt::admin::maintenance(engine, session, op, &tables)
+        }
         Stmt::Sql(stmt) if crate::stmt::uses_tables(&stmt) => {
             crate::stmt::run(engine, session, script, &stmt)
         }
@@ -128,6 +157,9 @@ pub(crate) fn execute(
                 show::kill(engine, session, id, query_only)
             }
             Statement::ShowProcessList { full } => show::processlist(engine, session, full),
+            ref flush @ Statement::Flush { .. } => {
+                crate::stmt::admin::flush(engine, session, flush)
+            }
             Statement::Commit { end: false, .. } => Ok(txn::commit(engine, session)),
             Statement::Rollback {
                 savepoint: None, ..

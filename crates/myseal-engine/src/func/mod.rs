@@ -65,6 +65,8 @@ use crate::value::{DECIMAL_MAX_SCALE, Dec, Value};
 /// `check_decimal_precision`, `cast_double`, `cast_char`, `cast_binary`.
 pub(crate) mod cast;
 mod digest;
+
+pub(crate) use digest::crc32;
 mod math;
 mod misc;
 mod string;

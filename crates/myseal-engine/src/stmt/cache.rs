@@ -304,6 +304,9 @@ struct Env {
     /// table hides a permanent one for its session only, so a plan bound while the session
     /// had some is used by no other session, and by this one only until they change.
     temporary: u64,
+    /// The session's LOCK TABLES generation (0 without LOCK TABLES): binding checks that the
+    /// tables are locked.
+    table_locks: u64,
 }
 
 impl Env {
@@ -315,6 +318,11 @@ impl Env {
             div_precision_increment: var("div_precision_increment"),
             types: session.params.iter().map(crate::bind::param_type).collect(),
             temporary: session.temp.generation(),
+            table_locks: if session.locked_tables.is_some() {
+                session.lock_generation
+            } else {
+                0
+            },
         }
     }
 }

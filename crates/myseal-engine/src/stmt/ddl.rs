@@ -36,6 +36,7 @@ use crate::collation::Collation;
 use crate::error::EngineError;
 use crate::execute;
 use crate::infoschema;
+use crate::parse::AlterExtras;
 use crate::plan::Expr;
 use crate::storage::{self, DdlLock, Schema, Table, TableData, key, lock::LockError};
 use crate::types::{BaseType, NOT_FIXED_DEC, SqlType};
@@ -1920,16 +1921,6 @@ enum Op<'a> {
     Convert(&'a str, Option<&'a str>),
 }
 
-/// What ALTER TABLE may carry that sqlparser 0.64 does not parse, for parse.rs to collect and
-/// hand over with the operations it does parse: table options (`ENGINE=InnoDB`,
-/// `[DEFAULT] CHARSET=cs`, `COLLATE=c`, `COMMENT='x'`, `AUTO_INCREMENT=n`, as sqlparser's
-/// `parse_plain_options` reads them) and `CONVERT TO CHARACTER SET cs [COLLATE c]`.
-#[derive(Debug, Default)]
-pub(crate) struct AlterExtras {
-    pub(crate) options: Vec<ast::SqlOption>,
-    pub(crate) convert_to: Option<(String, Option<String>)>,
-}
-
 /// A column of the table being altered, and where its values come from.
 struct WorkCol {
     def: ColumnDef,
@@ -2600,7 +2591,7 @@ fn move_table(
 #[cfg(test)]
 mod tests {
     //! ALTER TABLE with what sqlparser does not parse ([`super::AlterExtras`]), run directly
-    //! until parse.rs hands it over.
+    //! (the statement forms are in `tests/forms.rs`).
 
     use sqlparser::ast::{self as ast, Statement};
     use sqlparser::dialect::MySqlDialect;
@@ -2642,6 +2633,7 @@ mod tests {
         let extras = AlterExtras {
             options: options("ENGINE=myisam DEFAULT CHARSET=latin1 COMMENT='c' AUTO_INCREMENT=7"),
             convert_to: None,
+            keys: false,
         };
         let out = alter_table_with(&e, &mut s, &at, &extras);
         assert_eq!(
@@ -2661,6 +2653,7 @@ mod tests {
         let bad = AlterExtras {
             options: options("ENGINE=nope"),
             convert_to: None,
+            keys: false,
         };
         let out = alter_table_with(&e, &mut s, &at, &bad);
         assert_eq!(
@@ -2688,6 +2681,7 @@ mod tests {
         let extras = AlterExtras {
             options: Vec::new(),
             convert_to: Some(("utf8mb4".into(), Some("utf8mb4_bin".into()))),
+            keys: false,
         };
         let out = alter_table_with(&e, &mut s, &at, &extras);
         assert_eq!(

@@ -91,6 +91,19 @@ fn start_writing(cx: &mut Ctx<'_>, tables: &[&Arc<TableDef>]) -> Result<(), Engi
     if cx.txn.read_only && tables.iter().any(|d| !d.temporary) {
         return Err(read_only_error());
     }
+    // Under LOCK TABLES a table locked for READ cannot be written (ER_TABLE_NOT_LOCKED_FOR_WRITE).
+    for d in tables.iter().filter(|d| !d.temporary) {
+        if !cx.session.table_lock(&d.schema, &d.name, &d.name)? {
+            return Err(EngineError::new(
+                1099,
+                "HY000",
+                format!(
+                    "Table '{}' was locked with a READ lock and can't be updated",
+                    d.name
+                ),
+            ));
+        }
+    }
     lock_tables(cx, tables.iter().map(|d| d.id))
 }
 

@@ -11,7 +11,11 @@
 //! - `dml.rs`: INSERT/REPLACE, UPDATE, DELETE.
 //! - `explain.rs`: EXPLAIN / DESCRIBE of a query or a single-table UPDATE/DELETE (planned,
 //!   never run).
+//! - `show.rs`: SHOW statements over the catalog (tables, columns, indexes, status, CREATE
+//!   TABLE/DATABASE, engines, character sets, collations).
+//! - `admin.rs`: LOCK/UNLOCK TABLES, FLUSH, ANALYZE/OPTIMIZE/CHECK/CHECKSUM TABLE.
 
+pub(crate) mod admin;
 pub(crate) mod cache;
 mod convert;
 mod ddl;
@@ -35,31 +39,30 @@ use crate::{Column, Engine, Outcome, Session};
 /// True for the statements that run through the pipeline (every query, and the statements
 /// over tables).
 pub(crate) fn uses_tables(stmt: &Statement) -> bool {
-    match stmt {
+    matches!(
+        stmt,
         Statement::CreateTable(_)
-        | Statement::Insert(_)
-        | Statement::Update(_)
-        | Statement::Delete(_)
-        | Statement::ShowTables { .. }
-        | Statement::ShowColumns { .. }
-        | Statement::ExplainTable { .. }
-        | Statement::Explain { .. }
-        | Statement::AlterTable(_)
-        | Statement::CreateIndex(_)
-        | Statement::RenameTable(_)
-        | Statement::Truncate(_) => true,
-        Statement::ShowCreate {
-            obj_type: ast::ShowCreateObject::Table,
-            ..
-        } => true,
-        Statement::ShowVariable { variable } => show::is_show_words(variable),
-        Statement::Drop {
-            object_type: ast::ObjectType::Table | ast::ObjectType::Index,
-            ..
-        } => true,
-        Statement::Query(_) => true,
-        _ => false,
-    }
+            | Statement::Insert(_)
+            | Statement::Update(_)
+            | Statement::Delete(_)
+            | Statement::ShowTables { .. }
+            | Statement::ShowColumns { .. }
+            | Statement::ExplainTable { .. }
+            | Statement::Explain { .. }
+            | Statement::AlterTable(_)
+            | Statement::CreateIndex(_)
+            | Statement::RenameTable(_)
+            | Statement::Truncate(_)
+            | Statement::ShowCreate {
+                obj_type: ast::ShowCreateObject::Table,
+                ..
+            }
+            | Statement::Drop {
+                object_type: ast::ObjectType::Table | ast::ObjectType::Index,
+                ..
+            }
+            | Statement::Query(_)
+    )
 }
 
 /// Runs a statement that uses tables.
@@ -116,13 +119,30 @@ pub(crate) fn run(
             obj_type: ast::ShowCreateObject::Table,
             obj_name,
         } => show::show_create_table(engine, session, obj_name),
-        Statement::ShowVariable { variable } => show::show_words(engine, session, variable),
         Statement::Query(q) => select(engine, session, script, q),
         Statement::Insert(ins) => dml::insert(engine, session, ins),
         Statement::Update(u) => dml::update(engine, session, u),
         Statement::Delete(d) => dml::delete(engine, session, d),
         _ => Err(EngineError::not_supported("this statement")),
     }
+}
+
+/// ALTER TABLE with table options or CONVERT TO (parsed by `parse::forms`).
+pub(crate) fn alter_table_with(
+    engine: &Engine,
+    session: &mut Session,
+    at: &ast::AlterTable,
+    extras: &crate::parse::AlterExtras,
+) -> Result<Outcome, EngineError> {
+    if extras.keys {
+        let table = crate::bind::name_parts(&at.name).pop().unwrap_or_default();
+        session.add_warning(
+            "Note",
+            1031,
+            format!("Table storage engine for '{table}' doesn't have this option"),
+        );
+    }
+    ddl::alter_table_with(engine, session, at, extras)
 }
 
 /// Runs an INSERT, REPLACE, UPDATE or DELETE parsed earlier (a prepared statement's).
@@ -382,7 +402,7 @@ pub(crate) fn ok(session: &Session, affected: u64, last_id: u64, info: String) -
     }
 }
 
-/// BEGIN / START TRANSACTION: commits an open transaction, then opens one. Its snapshot is
+/// BEGIN / START TRANSACTION: commits an open transaction and releases LOCK TABLES, then opens one. Its snapshot is
 /// taken by its first consistent read, or now `WITH CONSISTENT SNAPSHOT` (REPEATABLE READ
 /// only, as InnoDB).
 pub(crate) fn begin(
@@ -392,6 +412,8 @@ pub(crate) fn begin(
     read_only: bool,
 ) {
     implicit_commit(engine, session);
+    // Beginning a transaction releases the table locks of LOCK TABLES.
+    session.locked_tables = None;
     let read_only = read_only || session_read_only(session);
     let mut txn = engine.store.begin(session_isolation(session), read_only);
     if consistent_snapshot && txn.keeps_snapshot() {

@@ -1,5 +1,5 @@
 //! SHOW [FULL] TABLES, SHOW [FULL] COLUMNS and DESCRIBE, SHOW INDEX, SHOW CREATE TABLE,
-//! SHOW TABLE STATUS, SHOW CREATE DATABASE.
+//! SHOW TABLE STATUS, SHOW CREATE DATABASE, SHOW ENGINES, SHOW CHARACTER SET, SHOW COLLATION.
 //!
 //! <https://dev.mysql.com/doc/refman/8.4/en/show.html>
 //!
@@ -357,15 +357,17 @@ fn columns_of(
 // ---------------------------------------------------------------------------------------------
 // SHOW INDEX
 
-/// SHOW {INDEX | INDEXES | KEYS} {FROM | IN} t [{FROM | IN} db] [WHERE expr].
+/// SHOW {INDEX | INDEXES | KEYS} {FROM | IN} t [{FROM | IN} db] [WHERE expr]. A database
+/// named with FROM wins over one in the table name, as in MySQL.
 pub(crate) fn show_index(
     engine: &Engine,
     session: &mut Session,
-    schema: Option<String>,
-    table: &str,
+    name: &ast::ObjectName,
+    db: Option<String>,
     filter: Option<&ast::ShowStatementFilter>,
 ) -> Result<Outcome, EngineError> {
-    let def = table_def(engine, session, schema, table)?;
+    let (schema, table) = object_table(name)?;
+    let def = table_def(engine, session, db.or(schema), &table)?;
     let cols = vec![
         col("Table", varchar(64), false),
         col("Non_unique", SqlType::new(BaseType::Int), false),
@@ -511,84 +513,203 @@ pub(crate) fn show_table_status(
     })
 }
 
-/// The statements sqlparser reads as `SHOW <words>` (it keeps only the words, dropping string
-/// literals and dots): `SHOW {INDEX | INDEXES | KEYS} {FROM | IN} [db.]t [{FROM | IN} db]` and
-/// `SHOW TABLE STATUS [{FROM | IN} db]`. Their `LIKE`/`WHERE` forms need parse.rs.
-pub(super) fn is_show_words(words: &[ast::Ident]) -> bool {
-    let w: Vec<String> = words.iter().map(|i| i.value.to_ascii_uppercase()).collect();
-    let unquoted = |n: usize| words.get(n).is_some_and(|i| i.quote_style.is_none());
-    match w.first().map(String::as_str) {
-        Some("INDEX" | "INDEXES" | "KEYS") => unquoted(0),
-        Some("TABLE") => unquoted(0) && w.get(1).is_some_and(|x| x == "STATUS"),
-        _ => false,
+// ---------------------------------------------------------------------------------------------
+// SHOW ENGINES, SHOW CHARACTER SET, SHOW COLLATION
+
+/// SHOW [STORAGE] ENGINES (<https://dev.mysql.com/doc/refman/8.4/en/show-engines.html>).
+///
+/// The engines `CREATE TABLE ... ENGINE=` accepts, with MySQL 8.4's rows for them. Only the
+/// name is kept: every table, whatever its engine, is stored the same way (in memory, MVCC,
+/// transactional, as InnoDB behaves). PERFORMANCE_SCHEMA and FEDERATED are not listed: there
+/// is no performance_schema, and MySQL ships FEDERATED disabled.
+pub(crate) fn show_engines() -> Outcome {
+    let cols = vec![
+        col("Engine", varchar(64), false),
+        col("Support", varchar(8), false),
+        col("Comment", varchar(80), false),
+        col("Transactions", varchar(3), true),
+        col("XA", varchar(3), true),
+        col("Savepoints", varchar(3), true),
+    ];
+    const ROWS: &[[&str; 6]] = &[
+        [
+            "MEMORY",
+            "YES",
+            "Hash based, stored in memory, useful for temporary tables",
+            "NO",
+            "NO",
+            "NO",
+        ],
+        [
+            "InnoDB",
+            "DEFAULT",
+            "Supports transactions, row-level locking, and foreign keys",
+            "YES",
+            "YES",
+            "YES",
+        ],
+        ["MyISAM", "YES", "MyISAM storage engine", "NO", "NO", "NO"],
+        [
+            "MRG_MYISAM",
+            "YES",
+            "Collection of identical MyISAM tables",
+            "NO",
+            "NO",
+            "NO",
+        ],
+        [
+            "BLACKHOLE",
+            "YES",
+            "/dev/null storage engine (anything you write to it disappears)",
+            "NO",
+            "NO",
+            "NO",
+        ],
+        ["CSV", "YES", "CSV storage engine", "NO", "NO", "NO"],
+        ["ARCHIVE", "YES", "Archive storage engine", "NO", "NO", "NO"],
+    ];
+    let rows = ROWS
+        .iter()
+        .map(|r| r.iter().map(|v| Value::str(*v)).collect())
+        .collect();
+    Outcome::Rows {
+        columns: result_columns("ENGINES", &cols),
+        rows,
     }
 }
 
-/// Runs a statement [`is_show_words`] accepts.
-pub(super) fn show_words(
+/// MySQL's description of a character set (SHOW CHARACTER SET's `Description`).
+fn charset_description(cs: &str) -> &'static str {
+    match cs {
+        "ascii" => "US ASCII",
+        "binary" => "Binary pseudo charset",
+        "latin1" => "cp1252 West European",
+        "utf8mb3" => "UTF-8 Unicode",
+        _ => "UTF-8 Unicode",
+    }
+}
+
+/// SHOW {CHARACTER SET | CHARSET} [LIKE 'pattern' | WHERE expr]
+/// (<https://dev.mysql.com/doc/refman/8.4/en/show-character-set.html>): the character sets
+/// the engine implements (`Collation::ALL`), by name.
+pub(crate) fn show_charset(
     engine: &Engine,
     session: &mut Session,
-    words: &[ast::Ident],
+    filter: Option<&ast::ShowStatementFilter>,
 ) -> Result<Outcome, EngineError> {
-    let kw = |n: usize, k: &[&str]| {
-        words.get(n).is_some_and(|i| {
-            i.quote_style.is_none() && k.iter().any(|x| i.value.eq_ignore_ascii_case(x))
+    let cols = vec![
+        col("Charset", varchar(64), false),
+        col("Description", varchar(2048), false),
+        col("Default collation", varchar(64), false),
+        col(
+            "Maxlen",
+            SqlType {
+                unsigned: true,
+                ..SqlType::new(BaseType::Int)
+            },
+            false,
+        ),
+    ];
+    let mut defaults: Vec<Collation> = Collation::ALL
+        .iter()
+        .copied()
+        .filter(|c| c.is_default())
+        .collect();
+    defaults.sort_by_key(|c| c.charset());
+    let rows = defaults
+        .into_iter()
+        .map(|c| {
+            vec![
+                Value::str(c.charset()),
+                Value::str(charset_description(c.charset())),
+                Value::str(c.name()),
+                Value::UInt(u64::from(c.max_bytes_per_char())),
+            ]
         })
-    };
-    let near = || {
-        words
-            .iter()
-            .map(|i| i.to_string())
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    if kw(0, &["TABLE"]) {
-        // TABLE STATUS [FROM db]
-        return match words.len() {
-            2 => show_table_status(engine, session, None, None),
-            4 if kw(2, &["FROM", "IN"]) => {
-                show_table_status(engine, session, words.get(3).map(|i| i.value.clone()), None)
-            }
-            _ if words.iter().any(|i| i.value.eq_ignore_ascii_case("LIKE")) => Err(
-                EngineError::not_supported("SHOW TABLE STATUS LIKE (the parser drops the pattern)"),
-            ),
-            _ => Err(EngineError::parse_error(&near(), 1)),
-        };
+        .collect();
+    let rows = filter_rows(
+        engine,
+        session,
+        &cols,
+        rows,
+        0,
+        Collation::Utf8mb3_general_ci,
+        filter,
+    )?;
+    Ok(Outcome::Rows {
+        columns: result_columns("CHARACTER_SETS", &cols),
+        rows,
+    })
+}
+
+/// MySQL's `Sortlen` of a collation.
+fn sortlen(c: Collation) -> u64 {
+    match c {
+        Collation::Utf8mb4_0900_ai_ci
+        | Collation::Utf8mb4_0900_as_ci
+        | Collation::Utf8mb4_0900_as_cs
+        | Collation::Utf8mb4_0900_bin => 0,
+        Collation::Utf8mb4_unicode_ci => 8,
+        _ => 1,
     }
-    // INDEX FROM t [FROM db]
-    if !kw(1, &["FROM", "IN"]) {
-        return Err(EngineError::parse_error(&near(), 1));
-    }
-    let Some(table) = words.get(2) else {
-        return Err(EngineError::parse_error(&near(), 1));
+}
+
+/// SHOW COLLATION [LIKE 'pattern' | WHERE expr]
+/// (<https://dev.mysql.com/doc/refman/8.4/en/show-collation.html>): the collations the engine
+/// implements (`Collation::ALL`), by name.
+pub(crate) fn show_collation(
+    engine: &Engine,
+    session: &mut Session,
+    filter: Option<&ast::ShowStatementFilter>,
+) -> Result<Outcome, EngineError> {
+    let uint = |base| SqlType {
+        unsigned: true,
+        ..SqlType::new(base)
     };
-    match words.len() {
-        3 => show_index(engine, session, None, &table.value, None),
-        // FROM db.t (the parser drops the dot).
-        4 if !kw(3, &["FROM", "IN"]) => show_index(
-            engine,
-            session,
-            Some(table.value.clone()),
-            words.get(3).map_or("", |i| i.value.as_str()),
-            None,
-        ),
-        5 if kw(3, &["FROM", "IN"]) => show_index(
-            engine,
-            session,
-            words.get(4).map(|i| i.value.clone()),
-            &table.value,
-            None,
-        ),
-        _ => Err(EngineError::parse_error(&near(), 1)),
-    }
+    let cols = vec![
+        col("Collation", varchar(64), false),
+        col("Charset", varchar(64), false),
+        col("Id", uint(BaseType::BigInt), false),
+        col("Default", varchar(3), false),
+        col("Compiled", varchar(3), false),
+        col("Sortlen", uint(BaseType::Int), false),
+        col("Pad_attribute", varchar(9), false),
+    ];
+    let mut all: Vec<Collation> = Collation::ALL.to_vec();
+    all.sort_by_key(|c| c.name());
+    let rows = all
+        .into_iter()
+        .map(|c| {
+            vec![
+                Value::str(c.name()),
+                Value::str(c.charset()),
+                Value::UInt(u64::from(c.id())),
+                Value::str(if c.is_default() { "Yes" } else { "" }),
+                Value::str("Yes"),
+                Value::UInt(sortlen(c)),
+                Value::str(if c.pad_space() { "PAD SPACE" } else { "NO PAD" }),
+            ]
+        })
+        .collect();
+    let rows = filter_rows(
+        engine,
+        session,
+        &cols,
+        rows,
+        0,
+        Collation::Utf8mb3_general_ci,
+        filter,
+    )?;
+    Ok(Outcome::Rows {
+        columns: result_columns("COLLATIONS", &cols),
+        rows,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
 // SHOW CREATE DATABASE
 
 /// SHOW CREATE {DATABASE | SCHEMA} [IF NOT EXISTS] db.
-// sqlparser rejects this statement; it runs once parse.rs hands it over.
-#[allow(dead_code)]
 pub(crate) fn show_create_database(
     engine: &Engine,
     session: &mut Session,

@@ -1124,8 +1124,8 @@ fn show_index_and_table_status_take_where_and_like_filters() {
     let out = crate::stmt::show::show_index(
         &e,
         &mut s,
+        &sqlparser::ast::ObjectName::from(vec![sqlparser::ast::Ident::new("t")]),
         Some("d".into()),
-        "t",
         Some(&F::Where(expr(
             "Key_name = 'k' OR Non_unique = 0 AND Column_name = 'name'",
         ))),

@@ -1,0 +1,458 @@
+//! MySQL statement forms sqlparser's MySQL dialect cannot parse (or parses wrongly), read here
+//! with the parser's primitives from their leading keywords:
+//!
+//! - `START TRANSACTION [WITH CONSISTENT SNAPSHOT | READ ONLY | READ WRITE] [, ...]`
+//!   (<https://dev.mysql.com/doc/refman/8.4/en/commit.html>)
+//! - `ALTER TABLE` with table options (`ENGINE=`, `[DEFAULT] CHARSET=`, `COLLATE=`, `COMMENT=`,
+//!   `AUTO_INCREMENT=`, `ROW_FORMAT=`, ...) and `CONVERT TO CHARACTER SET` among its
+//!   comma-separated alterations (<https://dev.mysql.com/doc/refman/8.4/en/alter-table.html>)
+//! - `SHOW {INDEX | INDEXES | KEYS} ... [WHERE]`, `SHOW TABLE STATUS [FROM db] [LIKE | WHERE]`,
+//!   `SHOW CREATE {DATABASE | SCHEMA} [IF NOT EXISTS] db`, `SHOW [STORAGE] ENGINES`,
+//!   `SHOW {CHARACTER SET | CHARSET} [LIKE | WHERE]`, `SHOW COLLATION [LIKE | WHERE]`
+//!   (<https://dev.mysql.com/doc/refman/8.4/en/show.html>)
+//! - `LOCK {TABLE | TABLES} t [[AS] alias] {READ [LOCAL] | [LOW_PRIORITY] WRITE} [, ...]`,
+//!   `UNLOCK {TABLE | TABLES}` (<https://dev.mysql.com/doc/refman/8.4/en/lock-tables.html>)
+//! - `ANALYZE | OPTIMIZE [NO_WRITE_TO_BINLOG | LOCAL] TABLE ...`, `CHECK TABLE ... [option]`,
+//!   `CHECKSUM TABLE ... [QUICK | EXTENDED]`
+//!   (<https://dev.mysql.com/doc/refman/8.4/en/table-maintenance-statements.html>)
+//!
+//! Each `parse_*` function returns None, consuming nothing, when the text is not its form.
+
+use sqlparser::ast::{
+    AlterTable, AlterTableOperation, ObjectName, ShowStatementFilter, SqlOption,
+    helpers::attached_token::AttachedToken,
+};
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::Token;
+
+use super::{Stmt, is_keyword, is_word, parse_name_or_default};
+
+/// What ALTER TABLE says besides the operations sqlparser parses: table options and
+/// `CONVERT TO CHARACTER SET cs [COLLATE c]`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct AlterExtras {
+    pub(crate) options: Vec<SqlOption>,
+    pub(crate) convert_to: Option<(String, Option<String>)>,
+    /// `DISABLE KEYS` / `ENABLE KEYS` (mysqldump's restore text): InnoDB ignores them with a
+    /// note, as does this engine.
+    pub(crate) keys: bool,
+}
+
+/// A table maintenance statement (one result row per table and message).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TableOp {
+    Analyze,
+    Optimize,
+    Check,
+    Checksum,
+}
+
+impl TableOp {
+    /// The `Op` column MySQL prints.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            TableOp::Analyze => "analyze",
+            TableOp::Optimize => "optimize",
+            TableOp::Check => "check",
+            TableOp::Checksum => "checksum",
+        }
+    }
+}
+
+/// One table of LOCK TABLES.
+#[derive(Clone, Debug)]
+pub(crate) struct LockItem {
+    pub(crate) name: ObjectName,
+    pub(crate) alias: Option<String>,
+    pub(crate) write: bool,
+}
+
+/// Consumes the next token if it is the unquoted word `w`.
+fn word(p: &mut Parser, w: &str) -> bool {
+    if is_word(&p.peek_token().token, w) {
+        p.next_token();
+        true
+    } else {
+        false
+    }
+}
+
+fn peek_word(p: &Parser, n: usize, w: &str) -> bool {
+    is_word(&p.peek_nth_token(n).token, w)
+}
+
+fn at_end(p: &Parser) -> bool {
+    matches!(p.peek_token().token, Token::SemiColon | Token::EOF)
+}
+
+/// `LIKE 'pattern'` (when allowed) or `WHERE expr`, if present.
+fn show_filter(p: &mut Parser, like: bool) -> Result<Option<ShowStatementFilter>, ParserError> {
+    if like && p.parse_keyword(Keyword::LIKE) {
+        return Ok(Some(ShowStatementFilter::Like(p.parse_literal_string()?)));
+    }
+    if p.parse_keyword(Keyword::WHERE) {
+        return Ok(Some(ShowStatementFilter::Where(p.parse_expr()?)));
+    }
+    Ok(None)
+}
+
+/// `START TRANSACTION [characteristic [, characteristic] ...]`.
+pub(super) fn parse_start_transaction(p: &mut Parser) -> Result<Option<Stmt>, ParserError> {
+    if !(peek_word(p, 0, "START") && peek_word(p, 1, "TRANSACTION")) {
+        return Ok(None);
+    }
+    p.next_token();
+    p.next_token();
+    let mut consistent_snapshot = false;
+    let mut access: Option<bool> = None;
+    if at_end(p) {
+        return Ok(Some(Stmt::StartTransaction {
+            consistent_snapshot,
+            read_only: false,
+        }));
+    }
+    loop {
+        let this = if p.parse_keyword(Keyword::WITH) && word(p, "CONSISTENT") {
+            if !word(p, "SNAPSHOT") {
+                let t = p.peek_token();
+                return p.expected("SNAPSHOT", t);
+            }
+            consistent_snapshot = true;
+            None
+        } else if p.parse_keywords(&[Keyword::READ, Keyword::ONLY]) {
+            Some(true)
+        } else if p.parse_keywords(&[Keyword::READ, Keyword::WRITE]) {
+            Some(false)
+        } else {
+            let t = p.peek_token();
+            return p.expected("WITH CONSISTENT SNAPSHOT, READ ONLY or READ WRITE", t);
+        };
+        if let Some(ro) = this {
+            // READ ONLY and READ WRITE together are a syntax error in MySQL's grammar.
+            if access.is_some_and(|a| a != ro) {
+                let t = p.peek_token();
+                return p.expected("end of statement", t);
+            }
+            access = Some(ro);
+        }
+        if !p.consume_token(&Token::Comma) {
+            break;
+        }
+    }
+    Ok(Some(Stmt::StartTransaction {
+        consistent_snapshot,
+        read_only: access == Some(true),
+    }))
+}
+
+/// Words that start a table option in an ALTER TABLE list (sqlparser's plain options).
+const TABLE_OPTION_WORDS: &[&str] = &[
+    "ENGINE",
+    "DEFAULT",
+    "CHARSET",
+    "CHARACTER",
+    "COLLATE",
+    "COMMENT",
+    "AUTO_INCREMENT",
+    "ROW_FORMAT",
+    "KEY_BLOCK_SIZE",
+    "PACK_KEYS",
+    "STATS_AUTO_RECALC",
+    "STATS_PERSISTENT",
+    "STATS_SAMPLE_PAGES",
+    "DELAY_KEY_WRITE",
+    "COMPRESSION",
+    "ENCRYPTION",
+    "MAX_ROWS",
+    "MIN_ROWS",
+    "AUTOEXTEND_SIZE",
+    "AVG_ROW_LENGTH",
+    "CHECKSUM",
+    "CONNECTION",
+    "ENGINE_ATTRIBUTE",
+    "PASSWORD",
+    "SECONDARY_ENGINE_ATTRIBUTE",
+    "INSERT_METHOD",
+    "TABLESPACE",
+    "UNION",
+];
+
+/// `ALTER TABLE name item [, item] ...` where an item is an alteration sqlparser parses, a run
+/// of table options, or `CONVERT TO CHARACTER SET`. Returns a plain `Stmt::Sql` when the
+/// statement has neither options nor CONVERT TO.
+pub(super) fn parse_alter_table(p: &mut Parser) -> Result<Option<Stmt>, ParserError> {
+    if !(is_keyword(&p.peek_nth_token(0).token, Keyword::ALTER)
+        && is_keyword(&p.peek_nth_token(1).token, Keyword::TABLE))
+    {
+        return Ok(None);
+    }
+    p.next_token();
+    p.next_token();
+    let name = p.parse_object_name(false)?;
+    let mut operations: Vec<AlterTableOperation> = Vec::new();
+    let mut extras = AlterExtras::default();
+    while !at_end(p) {
+        let t = p.peek_token().token;
+        // CHARACTER starts an option only as CHARACTER SET.
+        let is_option = TABLE_OPTION_WORDS.iter().any(|w| is_word(&t, w))
+            && (!is_word(&t, "CHARACTER") || is_keyword(&p.peek_nth_token(1).token, Keyword::SET));
+        if is_option {
+            let opts = p.parse_plain_options()?;
+            if opts.is_empty() {
+                let t = p.peek_token();
+                return p.expected("a table option", t);
+            }
+            extras.options.extend(opts);
+            if at_end(p) {
+                break;
+            }
+            // parse_plain_options consumed the comma that separates the next item.
+            p.prev_token();
+            if p.next_token().token != Token::Comma {
+                let t = p.peek_token();
+                return p.expected("',' or end of statement", t);
+            }
+            continue;
+        }
+        if (peek_word(p, 0, "DISABLE") || peek_word(p, 0, "ENABLE")) && peek_word(p, 1, "KEYS") {
+            p.next_token();
+            p.next_token();
+            extras.keys = true;
+        } else if word(p, "CONVERT") {
+            p.expect_keyword_is(Keyword::TO)?;
+            if !(p.parse_keywords(&[Keyword::CHARACTER, Keyword::SET])
+                || p.parse_keyword(Keyword::CHARSET))
+            {
+                let t = p.peek_token();
+                return p.expected("CHARACTER SET", t);
+            }
+            let Some(cs) = parse_name_or_default(p)? else {
+                let t = p.peek_token();
+                return p.expected("a character set name", t);
+            };
+            let coll = if p.parse_keyword(Keyword::COLLATE) {
+                parse_name_or_default(p)?
+            } else {
+                None
+            };
+            extras.convert_to = Some((cs, coll));
+        } else {
+            operations.push(p.parse_alter_table_operation()?);
+        }
+        if !p.consume_token(&Token::Comma) {
+            break;
+        }
+    }
+    let alter = AlterTable {
+        name,
+        if_exists: false,
+        only: false,
+        operations,
+        location: None,
+        on_cluster: None,
+        table_type: None,
+        end_token: AttachedToken::empty(),
+    };
+    if extras.options.is_empty() && extras.convert_to.is_none() && !extras.keys {
+        return Ok(Some(Stmt::Sql(Box::new(alter.into()))));
+    }
+    Ok(Some(Stmt::AlterTable {
+        alter: Box::new(alter),
+        extras,
+    }))
+}
+
+/// The SHOW statements read here; None for any other SHOW.
+pub(super) fn parse_show(p: &mut Parser) -> Result<Option<Stmt>, ParserError> {
+    if !is_keyword(&p.peek_nth_token(0).token, Keyword::SHOW) {
+        return Ok(None);
+    }
+    let w1 = p.peek_nth_token(1).token;
+    let w2 = p.peek_nth_token(2).token;
+    // SHOW [EXTENDED] {INDEX | INDEXES | KEYS} {FROM | IN} t [{FROM | IN} db] [WHERE expr]
+    let index_at = if ["INDEX", "INDEXES", "KEYS"].iter().any(|w| is_word(&w1, w)) {
+        Some(1)
+    } else if is_word(&w1, "EXTENDED")
+        && ["INDEX", "INDEXES", "KEYS"].iter().any(|w| is_word(&w2, w))
+    {
+        Some(2)
+    } else {
+        None
+    };
+    if let Some(n) = index_at {
+        for _ in 0..=n {
+            p.next_token();
+        }
+        if !(p.parse_keyword(Keyword::FROM) || p.parse_keyword(Keyword::IN)) {
+            let t = p.peek_token();
+            return p.expected("FROM or IN", t);
+        }
+        let table = p.parse_object_name(false)?;
+        let db = if p.parse_keyword(Keyword::FROM) || p.parse_keyword(Keyword::IN) {
+            Some(p.parse_identifier()?.value)
+        } else {
+            None
+        };
+        let filter = show_filter(p, false)?;
+        return Ok(Some(Stmt::ShowIndex { table, db, filter }));
+    }
+    // SHOW TABLE STATUS [{FROM | IN} db] [LIKE 'pattern' | WHERE expr]
+    if is_word(&w1, "TABLE") && is_word(&w2, "STATUS") {
+        for _ in 0..3 {
+            p.next_token();
+        }
+        let db = if p.parse_keyword(Keyword::FROM) || p.parse_keyword(Keyword::IN) {
+            Some(p.parse_identifier()?.value)
+        } else {
+            None
+        };
+        let filter = show_filter(p, true)?;
+        return Ok(Some(Stmt::ShowTableStatus { db, filter }));
+    }
+    // SHOW CREATE {DATABASE | SCHEMA} [IF NOT EXISTS] db
+    if is_word(&w1, "CREATE") && (is_word(&w2, "DATABASE") || is_word(&w2, "SCHEMA")) {
+        for _ in 0..3 {
+            p.next_token();
+        }
+        let if_not_exists = p.parse_keywords(&[Keyword::IF, Keyword::NOT, Keyword::EXISTS]);
+        let name = p.parse_identifier()?.value;
+        return Ok(Some(Stmt::ShowCreateDatabase {
+            name,
+            if_not_exists,
+        }));
+    }
+    // SHOW [STORAGE] ENGINES
+    if is_word(&w1, "ENGINES") || (is_word(&w1, "STORAGE") && is_word(&w2, "ENGINES")) {
+        p.next_token();
+        let _ = word(p, "STORAGE");
+        p.next_token();
+        return Ok(Some(Stmt::ShowEngines));
+    }
+    // SHOW {CHARACTER SET | CHARSET} [LIKE | WHERE]
+    if is_word(&w1, "CHARSET") || (is_word(&w1, "CHARACTER") && is_word(&w2, "SET")) {
+        p.next_token();
+        // CHARACTER SET or CHARSET.
+        let _ = word(p, "CHARACTER");
+        p.next_token();
+        return Ok(Some(Stmt::ShowCharset(show_filter(p, true)?)));
+    }
+    // SHOW COLLATION [LIKE | WHERE]
+    if is_word(&w1, "COLLATION") {
+        p.next_token();
+        p.next_token();
+        return Ok(Some(Stmt::ShowCollation(show_filter(p, true)?)));
+    }
+    Ok(None)
+}
+
+/// `LOCK {TABLE | TABLES} ...` and `UNLOCK {TABLE | TABLES}`.
+pub(super) fn parse_lock(p: &mut Parser) -> Result<Option<Stmt>, ParserError> {
+    let tables_next = is_word(&p.peek_nth_token(1).token, "TABLES")
+        || is_keyword(&p.peek_nth_token(1).token, Keyword::TABLE);
+    if is_word(&p.peek_nth_token(0).token, "UNLOCK") && tables_next {
+        p.next_token();
+        p.next_token();
+        return Ok(Some(Stmt::UnlockTables));
+    }
+    if !(is_keyword(&p.peek_nth_token(0).token, Keyword::LOCK) && tables_next) {
+        return Ok(None);
+    }
+    p.next_token();
+    p.next_token();
+    let items = p.parse_comma_separated(|p| {
+        let name = p.parse_object_name(false)?;
+        let alias = if p.parse_keyword(Keyword::AS) {
+            Some(p.parse_identifier()?.value)
+        } else {
+            match p.peek_token().token {
+                Token::Word(w)
+                    if w.quote_style.is_some()
+                        || !["READ", "WRITE", "LOW_PRIORITY"]
+                            .iter()
+                            .any(|k| w.value.eq_ignore_ascii_case(k)) =>
+                {
+                    Some(p.parse_identifier()?.value)
+                }
+                _ => None,
+            }
+        };
+        let write = if p.parse_keyword(Keyword::READ) {
+            let _ = p.parse_keyword(Keyword::LOCAL);
+            false
+        } else {
+            let _ = word(p, "LOW_PRIORITY");
+            if !p.parse_keyword(Keyword::WRITE) {
+                let t = p.peek_token();
+                return p.expected("READ or WRITE", t);
+            }
+            true
+        };
+        Ok(LockItem { name, alias, write })
+    })?;
+    Ok(Some(Stmt::LockTables(items)))
+}
+
+/// ANALYZE / OPTIMIZE / CHECK / CHECKSUM TABLE.
+pub(super) fn parse_table_maintenance(p: &mut Parser) -> Result<Option<Stmt>, ParserError> {
+    let t0 = p.peek_nth_token(0).token;
+    let op = if is_word(&t0, "ANALYZE") {
+        TableOp::Analyze
+    } else if is_word(&t0, "OPTIMIZE") {
+        TableOp::Optimize
+    } else if is_word(&t0, "CHECK") {
+        TableOp::Check
+    } else if is_word(&t0, "CHECKSUM") {
+        TableOp::Checksum
+    } else {
+        return Ok(None);
+    };
+    let mut n = 1;
+    if matches!(op, TableOp::Analyze | TableOp::Optimize)
+        && (is_word(&p.peek_nth_token(1).token, "NO_WRITE_TO_BINLOG")
+            || is_word(&p.peek_nth_token(1).token, "LOCAL"))
+    {
+        n = 2;
+    }
+    let t = p.peek_nth_token(n).token;
+    if !(is_keyword(&t, Keyword::TABLE) || is_word(&t, "TABLES")) {
+        return Ok(None);
+    }
+    for _ in 0..=n {
+        p.next_token();
+    }
+    let tables = p.parse_comma_separated(|p| p.parse_object_name(false))?;
+    match op {
+        TableOp::Check => {
+            // FOR UPGRADE | QUICK | FAST | MEDIUM | EXTENDED | CHANGED, any number.
+            loop {
+                if is_keyword(&p.peek_token().token, Keyword::FOR)
+                    && is_word(&p.peek_nth_token(1).token, "UPGRADE")
+                {
+                    p.next_token();
+                    p.next_token();
+                    continue;
+                }
+                if ["QUICK", "FAST", "MEDIUM", "EXTENDED", "CHANGED"]
+                    .iter()
+                    .any(|w| word(p, w))
+                {
+                    continue;
+                }
+                break;
+            }
+        }
+        TableOp::Checksum => {
+            let _ = word(p, "QUICK") || word(p, "EXTENDED");
+        }
+        TableOp::Analyze if p.parse_keyword(Keyword::UPDATE) || p.parse_keyword(Keyword::DROP) => {
+            // ANALYZE TABLE ... {UPDATE | DROP} HISTOGRAM: not supported.
+            while !at_end(p) {
+                p.next_token();
+            }
+            return Ok(Some(Stmt::Unsupported));
+        }
+        _ => {}
+    }
+    Ok(Some(Stmt::TableMaintenance { op, tables }))
+}
