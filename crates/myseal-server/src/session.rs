@@ -664,6 +664,11 @@ async fn command_loop(
             _ = stop.changed() => return "server shutdown".to_string(),
             _ = process.kill.notified() => return "killed (KILL CONNECTION)".to_string(),
         };
+        // A KILL CONNECTION that arrived while the command was on its way wins: the killed
+        // connection runs nothing more (select! may have picked the ready read first).
+        if process.killed() {
+            return "killed (KILL CONNECTION)".to_string();
+        }
         let packet = match read {
             Ok(p) => p,
             Err(ReadError::Closed) => return "client closed the connection".to_string(),
