@@ -13,6 +13,17 @@
 //!   with left-row expressions becomes an index nested-loop join (registers carry the left
 //!   values into the right scan's key range); other cross-side column equalities make a hash
 //!   join; WHERE conjuncts still reach its inputs (for a LEFT join, the preserved side only).
+//! - Inner joins are reordered (MySQL's join order optimization, greedily): a tree of inner
+//!   joins without registers is flattened into its inputs and the conjuncts of its ON
+//!   conditions and of the WHERE above it. The join starts with the input whose own conjuncts
+//!   read least (a unique lookup, then an index lookup or range, then any filter), then keeps
+//!   adding an input an equality connects to those already joined (one whose index that
+//!   equality reaches first, making an index join), and only when none is connected the next
+//!   in FROM order (a cross join). Each conjunct is applied at the first join that has all its
+//!   columns, and a projection restores the FROM order's columns above the new tree. LEFT
+//!   joins, semi/anti joins and joins with registers are barriers: the tables under them
+//!   are reordered among themselves only. STRAIGHT_JOIN is bound as a plain inner join and so
+//!   is reordered too.
 //! - A sort that the scanned index's order already gives (keys a prefix of its columns, one
 //!   direction) is dropped; the scan runs backwards for DESC, so ORDER BY ... LIMIT n stops
 //!   after n rows.
@@ -22,10 +33,38 @@ use super::{Access, CmpKind, CmpOp, Expr, JoinKind, KeyRange, Node};
 /// Optimizes a plan tree; `registers` counts the plan's registers (index joins take new ones).
 pub(crate) fn optimize(node: Node, registers: &mut usize) -> Node {
     match node {
-        Node::Filter { input, predicate } => {
-            let input = optimize(*input, registers);
-            push_filter(input, predicate.conjuncts(), registers)
-        }
+        Node::Filter { input, predicate } => match *input {
+            join if is_inner_join(&join) => reorder(join, predicate.conjuncts(), registers),
+            Node::Join {
+                left,
+                right,
+                kind: JoinKind::Left,
+                on,
+                params,
+                right_width,
+            } if params.is_empty() => {
+                // Conjuncts over the preserved side filter it before it is optimized, so an
+                // inner join there is ordered with them.
+                let (to_left, rest) = split_left(predicate.conjuncts(), left.width());
+                let left = optimize(wrap(*left, to_left), registers);
+                let right = optimize(*right, registers);
+                let join = make_join(
+                    left,
+                    right,
+                    JoinKind::Left,
+                    on,
+                    params,
+                    right_width,
+                    registers,
+                );
+                wrap(join, rest)
+            }
+            input => {
+                let input = optimize(input, registers);
+                push_filter(input, predicate.conjuncts(), registers)
+            }
+        },
+        join if is_inner_join(&join) => reorder(join, Vec::new(), registers),
         Node::Project { input, exprs } => Node::Project {
             input: Box::new(optimize(*input, registers)),
             exprs,
@@ -123,6 +162,272 @@ pub(crate) fn optimize(node: Node, registers: &mut usize) -> Node {
         }
         other => other,
     }
+}
+
+/// True for an inner join that join reordering may take apart: no registers (not an index
+/// join or a lateral join).
+fn is_inner_join(node: &Node) -> bool {
+    matches!(node, Node::Join { kind: JoinKind::Inner, params, .. } if params.is_empty())
+}
+
+/// Flattens a tree of inner joins into its inputs (`leaves`, in FROM order) and the conjuncts
+/// of its ON conditions (`conj`, over the whole tree's row); `offset` is where `node`'s columns
+/// start in that row.
+fn flatten(node: Node, offset: usize, leaves: &mut Vec<Node>, conj: &mut Vec<Expr>) {
+    if !is_inner_join(&node) {
+        leaves.push(node);
+        return;
+    }
+    let Node::Join {
+        left, right, on, ..
+    } = node
+    else {
+        leaves.push(node);
+        return;
+    };
+    let lw = left.width();
+    flatten(*left, offset, leaves, conj);
+    flatten(*right, offset + lw, leaves, conj);
+    if let Some(on) = on {
+        conj.extend(
+            on.conjuncts()
+                .into_iter()
+                .map(|e| map_columns(e, |c| c + offset)),
+        );
+    }
+}
+
+/// Renumbers the columns an expression reads.
+fn map_columns(e: Expr, f: impl Fn(usize) -> usize) -> Expr {
+    e.transform(&mut |x| match x {
+        Expr::Column(i) => Expr::Column(f(i)),
+        other => other,
+    })
+}
+
+/// A conjunct that must stay above a reordered join tree: aggregates, a subquery over the
+/// row's columns (as a pushed-down WHERE keeps it above a join), user variable assignments.
+fn stays_above(e: &Expr) -> bool {
+    let mut stay = has_agg(e) || matches!(e, Expr::Subquery(_)) && !e.columns().is_empty();
+    e.visit(&mut |x| {
+        if matches!(x, Expr::SetUserVar(..)) {
+            stay = true;
+        }
+    });
+    stay
+}
+
+/// How much an input's own conjuncts narrow what it reads: 4 a unique lookup, 3 an index
+/// lookup, 2 an index range, 1 some other filter, 0 none.
+fn local_score(node: &Node, filtered: bool) -> u8 {
+    let Node::Scan { table, access, .. } = node else {
+        return u8::from(filtered);
+    };
+    let (index, ranges) = match access {
+        Access::Full => return u8::from(filtered),
+        Access::Primary(r) => (table.def.indexes.iter().find(|i| i.primary), r),
+        Access::Index(n, r) => (table.def.indexes.get(*n), r),
+    };
+    let points = |k: &KeyRange| k.lower.is_none() && k.upper.is_none();
+    match index {
+        Some(i)
+            if (i.unique || i.primary)
+                && ranges.len() == 1
+                && ranges
+                    .iter()
+                    .all(|k| points(k) && k.eq.len() == i.parts.len()) =>
+        {
+            4
+        }
+        _ if ranges.iter().all(|k| !k.eq.is_empty()) => 3,
+        _ => 2,
+    }
+}
+
+/// A join conjunct of a reordered tree: the inputs it reads (sorted, at least two).
+struct JoinConj {
+    expr: Expr,
+    leaves: Vec<usize>,
+    applied: bool,
+}
+
+/// How well `cand` joins the inputs already joined (`joined`) through `c`: 3 an equality with
+/// a leading index column of `cand` (an index join), 2 another equality (a hash join), 1 any
+/// other condition, 0 none (`c` reads an input not joined yet, or not `cand`).
+fn connection(
+    c: &JoinConj,
+    cand: usize,
+    joined: &[bool],
+    leaf: &Node,
+    start: usize,
+    leaf_of: &impl Fn(usize) -> Option<usize>,
+) -> u8 {
+    if c.applied || !c.leaves.contains(&cand) || !c.leaves.iter().all(|l| *l == cand || joined[*l])
+    {
+        return 0;
+    }
+    let Expr::Cmp(CmpOp::Eq, kind, a, b) = &c.expr else {
+        return 1;
+    };
+    if *kind == CmpKind::Dynamic {
+        return 1;
+    }
+    let on = |x: &Expr, want: &dyn Fn(usize) -> bool| {
+        let cols = x.columns();
+        !cols.is_empty()
+            && x.is_row_independent_except_columns()
+            && cols.iter().all(|c| leaf_of(*c).is_some_and(want))
+    };
+    let mut best = 1;
+    for (x, y) in [(a, b), (b, a)] {
+        if !on(x, &|l| l != cand && joined[l]) || !on(y, &|l| l == cand) {
+            continue;
+        }
+        best = best.max(2);
+        if let (
+            Expr::Column(col),
+            Node::Scan {
+                table,
+                access: Access::Full,
+                ..
+            },
+        ) = (&**y, leaf)
+            && table.def.indexes.iter().any(|i| {
+                i.parts
+                    .first()
+                    .is_some_and(|p| p.prefix.is_none() && p.column + start == *col)
+            })
+        {
+            best = 3;
+        }
+    }
+    best
+}
+
+/// Join reordering (see the module docs) of a tree of inner joins with the WHERE conjuncts
+/// directly above it. The result has the tree's columns in their original order.
+fn reorder(node: Node, where_conj: Vec<Expr>, registers: &mut usize) -> Node {
+    let width = node.width();
+    let mut leaves = Vec::new();
+    let mut all = Vec::new();
+    flatten(node, 0, &mut leaves, &mut all);
+    all.extend(where_conj);
+    let starts: Vec<usize> = leaves
+        .iter()
+        .scan(0, |at, l| {
+            let s = *at;
+            *at += l.width();
+            Some(s)
+        })
+        .collect();
+    let widths: Vec<usize> = leaves.iter().map(Node::width).collect();
+    let n = leaves.len();
+    let leaf_of = |c: usize| (0..n).find(|&j| c >= starts[j] && c < starts[j] + widths[j]);
+    // Sort the conjuncts: above the tree, on no input (row-independent), on one input, or
+    // joining several.
+    let mut above = Vec::new();
+    let mut constant = Vec::new();
+    let mut local: Vec<Vec<Expr>> = vec![Vec::new(); leaves.len()];
+    let mut joins = Vec::new();
+    for e in all {
+        if stays_above(&e) {
+            above.push(e);
+            continue;
+        }
+        let mut on: Vec<usize> = e.columns().into_iter().filter_map(leaf_of).collect();
+        on.sort_unstable();
+        on.dedup();
+        match on.as_slice() {
+            [] if e.columns().is_empty() => constant.push(e),
+            [] => above.push(e),
+            [j] => local[*j].push(e.shift_columns(starts[*j])),
+            _ => joins.push(JoinConj {
+                expr: e,
+                leaves: on,
+                applied: false,
+            }),
+        }
+    }
+    let mut inputs: Vec<Option<Node>> = Vec::with_capacity(leaves.len());
+    let mut scores = Vec::with_capacity(leaves.len());
+    for (leaf, conj) in leaves.into_iter().zip(local) {
+        let filtered = !conj.is_empty();
+        let leaf = optimize(wrap(leaf, conj), registers);
+        scores.push(local_score(&leaf, filtered));
+        inputs.push(Some(leaf));
+    }
+    // The greedy order.
+    let mut joined = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    while order.len() < n {
+        let mut best: Option<(u8, u8, usize)> = None;
+        for j in (0..n).filter(|j| !joined[*j]) {
+            let conn = match &inputs[j] {
+                Some(leaf) if !order.is_empty() => joins
+                    .iter()
+                    .map(|c| connection(c, j, &joined, leaf, starts[j], &leaf_of))
+                    .max()
+                    .unwrap_or(0),
+                _ => 0,
+            };
+            if best.is_none_or(|(bc, bs, _)| (conn, scores[j]) > (bc, bs)) {
+                best = Some((conn, scores[j], j));
+            }
+        }
+        let Some((_, _, j)) = best else { break };
+        joined[j] = true;
+        order.push(j);
+    }
+    // Build the left-deep tree; `pos` maps the original columns to the new row.
+    let mut pos: Vec<usize> = (0..width).collect();
+    let mut tree: Option<Node> = None;
+    let mut at = 0;
+    let mut in_tree = vec![false; n];
+    for &j in &order {
+        let Some(leaf) = inputs[j].take() else {
+            continue;
+        };
+        for c in 0..widths[j] {
+            pos[starts[j] + c] = at + c;
+        }
+        at += widths[j];
+        in_tree[j] = true;
+        tree = Some(match tree {
+            None => push_filter(leaf, std::mem::take(&mut constant), registers),
+            Some(left) => {
+                let mut on = Vec::new();
+                for c in joins.iter_mut() {
+                    if !c.applied && c.leaves.iter().all(|l| in_tree[*l]) {
+                        c.applied = true;
+                        on.push(map_columns(c.expr.clone(), |i| pos[i]));
+                    }
+                }
+                let rw = leaf.width();
+                make_join(
+                    left,
+                    leaf,
+                    JoinKind::Inner,
+                    Expr::and_all(on),
+                    Vec::new(),
+                    rw,
+                    registers,
+                )
+            }
+        });
+    }
+    let Some(mut tree) = tree else {
+        return Node::Values {
+            rows: vec![Vec::new()],
+            width: 0,
+        };
+    };
+    if pos.iter().enumerate().any(|(i, p)| i != *p) {
+        tree = Node::Project {
+            input: Box::new(tree),
+            exprs: pos.into_iter().map(Expr::Column).collect(),
+        };
+    }
+    wrap(tree, above)
 }
 
 /// Pushes conjuncts as far down as they go; the rest stay in a Filter above `node`.

@@ -147,3 +147,133 @@ fn joins_on_an_indexed_column_look_rows_up() {
         "COUNT(*)\n5"
     );
 }
+
+/// Tables `t{k}(a{k} INT PRIMARY KEY, b{k} INT, x{k} VARCHAR(40))` of ten rows each, as in
+/// sqllogictest's select5.test; `b{k}` is a permutation of 1..10.
+fn join_tables(e: &Engine, s: &mut Session, ks: &[usize]) {
+    for &k in ks {
+        let m = [1, 3, 7, 9][k % 4];
+        let rows: Vec<String> = (1..=10)
+            .map(|i| format!("({i},{},'table t{k} row {i}')", (i * m + k) % 10 + 1))
+            .collect();
+        for sql in [
+            format!("CREATE TABLE t{k}(a{k} INT PRIMARY KEY, b{k} INT, x{k} VARCHAR(40))"),
+            format!("INSERT INTO t{k} VALUES {}", rows.join(",")),
+        ] {
+            let (_, err) = e.execute(s, &sql);
+            assert!(err.is_none(), "{sql}: {err:?}");
+        }
+    }
+}
+
+/// No join of the plan is a cross product: each is a hash join or an index lookup join.
+fn assert_no_cross_join(plan: &str) {
+    let lines: Vec<&str> = plan.lines().collect();
+    for (n, line) in lines.iter().enumerate() {
+        if line.contains("Nested loop inner join") {
+            // The inner side (the last child) must be an index lookup.
+            let indent = |l: &&str| l.len() - l.trim_start().len();
+            let depth = indent(line);
+            let under: Vec<&str> = lines[n + 1..]
+                .iter()
+                .copied()
+                .take_while(|l| indent(l) > depth)
+                .collect();
+            let inner = under
+                .iter()
+                .rposition(|l| indent(l) == depth + 4)
+                .map(|i| &under[i..])
+                .unwrap_or_default();
+            let lookup = inner.iter().any(|l| l.contains("lookup on"));
+            assert!(lookup && !inner.is_empty(), "cross join in:\n{plan}");
+        }
+    }
+}
+
+#[test]
+fn inner_joins_are_reordered_to_follow_their_equalities() {
+    let (e, mut s) = setup();
+    join_tables(&e, &mut s, &[29, 31, 51, 55]);
+    let bad = "SELECT x29,x31,x51,x55 FROM t51,t29,t31,t55 \
+               WHERE a51=b31 AND a29=6 AND a29=b51 AND b55=a31";
+    let good = "SELECT x29,x31,x51,x55 FROM t29,t51,t31,t55 \
+                WHERE a29=6 AND a29=b51 AND a51=b31 AND b55=a31";
+    let plan = tree(&e, &mut s, bad);
+    // t29 first (its primary key is a constant), then each table an equality connects.
+    assert!(
+        plan.contains("Single-row index lookup on t29 using PRIMARY"),
+        "{plan}"
+    );
+    assert_no_cross_join(&plan);
+    let rows = run(&e, &mut s, bad);
+    assert_eq!(rows.lines().count(), 2, "{rows}");
+    assert_eq!(rows, run(&e, &mut s, good));
+    // Every column keeps its place, for SELECT * too.
+    let star = run(
+        &e,
+        &mut s,
+        "SELECT * FROM t51,t29,t31,t55 WHERE a51=b31 AND a29=b51 AND b55=a31 ORDER BY a29",
+    );
+    assert_eq!(
+        star,
+        run(
+            &e,
+            &mut s,
+            "SELECT a51,b51,x51,a29,b29,x29,a31,b31,x31,a55,b55,x55 FROM t29 JOIN t51 ON a29=b51 \
+             JOIN t31 ON a51=b31 JOIN t55 ON b55=a31 ORDER BY a29"
+        )
+    );
+    assert_eq!(star.lines().count(), 11, "{star}");
+    // ON conditions take part as WHERE conjuncts do; expressions over several tables too.
+    let q = "SELECT a29, a55 FROM t55 JOIN t31 ON b55=a31 JOIN t29 ON a29+0=a55 \
+             JOIN t51 ON a51=b31 AND a29=b51 ORDER BY a29";
+    assert_no_cross_join(&tree(&e, &mut s, q));
+    let q2 = "SELECT a29, a55 FROM t29, t51, t31, t55 \
+              WHERE a29=b51 AND a51=b31 AND b55=a31 AND a29+0=a55 ORDER BY a29";
+    assert_eq!(run(&e, &mut s, q), run(&e, &mut s, q2));
+}
+
+#[test]
+fn a_long_chain_in_a_bad_order_joins_quickly() {
+    let (e, mut s) = setup();
+    join_tables(&e, &mut s, &[1, 2, 3, 4, 5, 6, 7, 8]);
+    // Neighbours in the FROM list share no condition: left to right, every join would be a
+    // cross product (10^8 rows after eight tables).
+    let conds = "b1=a2 AND b2=a3 AND b3=a4 AND b4=a5 AND b5=a6 AND b6=a7 AND b7=a8";
+    let cols = "a1,a2,a3,a4,a5,a6,a7,a8";
+    let bad = format!("SELECT {cols} FROM t8,t6,t4,t2,t7,t5,t3,t1 WHERE {conds} ORDER BY a1");
+    let plan = tree(&e, &mut s, &bad);
+    assert_no_cross_join(&plan);
+    let rows = run(&e, &mut s, &bad);
+    assert_eq!(rows.lines().count(), 11, "{rows}");
+    let good = format!("SELECT {cols} FROM t1,t2,t3,t4,t5,t6,t7,t8 WHERE {conds} ORDER BY a1");
+    assert_eq!(rows, run(&e, &mut s, &good));
+    // A constant on the last table of the chain starts the join there.
+    let q = format!("SELECT {cols} FROM t1,t2,t3,t4,t5,t6,t7,t8 WHERE {conds} AND a8=3");
+    let plan = tree(&e, &mut s, &q);
+    assert_no_cross_join(&plan);
+    assert_eq!(run(&e, &mut s, &q).lines().count(), 2);
+}
+
+#[test]
+fn left_joins_are_not_crossed_by_reordering() {
+    let (e, mut s) = setup();
+    join_tables(&e, &mut s, &[1, 2, 3, 4]);
+    // t3 may only be NULL-extended against t1/t2; reordering happens around the LEFT JOIN.
+    let q = "SELECT a1, a2, a3, a4 FROM t1 JOIN t2 ON b1 = a2 \
+             LEFT JOIN t3 ON a3 = b2 AND a3 > 5 JOIN t4 ON a4 = b1 ORDER BY a1";
+    let plan = tree(&e, &mut s, q);
+    assert!(plan.contains("left join"), "{plan}");
+    let rows = run(&e, &mut s, q);
+    assert_eq!(rows.lines().count(), 11, "{rows}");
+    assert!(rows.contains("NULL"), "{rows}");
+    let q2 = "SELECT a1, a2, a3, a4 FROM t1 LEFT JOIN t3 ON a3 = b1 + 0 AND a3 > 5, t4, t2 \
+              WHERE b1 = a2 AND a4 = b1 ORDER BY a1";
+    let rows2 = run(&e, &mut s, q2);
+    assert_eq!(rows2.lines().count(), 11, "{rows2}");
+    // A WHERE condition on the NULL-extended side stays above the LEFT JOIN.
+    let q3 = "SELECT a1 FROM t1 LEFT JOIN t3 ON a3 = b1 AND a3 > 5, t4, t2 \
+              WHERE b1 = a2 AND a4 = b1 AND a3 IS NULL ORDER BY a1";
+    let q4 = "SELECT a1 FROM t1 LEFT JOIN t3 ON a3 = b1 AND a3 > 5 WHERE b1 <= 5 ORDER BY a1";
+    assert_eq!(run(&e, &mut s, q3), run(&e, &mut s, q4));
+}
