@@ -30,6 +30,18 @@ use crate::plan::{
 use crate::types::SqlType;
 use crate::value::Value;
 
+/// `base` followed by the columns and tables of `item` (a FROM item bound on its own).
+fn appended(base: &Scope, item: Scope) -> Scope {
+    let mut s = base.clone();
+    let shift = s.tables.len();
+    s.cols.extend(item.cols.into_iter().map(|mut c| {
+        c.table_no += shift;
+        c
+    }));
+    s.tables.extend(item.tables);
+    s
+}
+
 impl Binder<'_> {
     /// Binds a whole query into a plan root and its output columns.
     pub(crate) fn query_plan(
@@ -366,7 +378,11 @@ impl Binder<'_> {
         let mut scope = Scope::default();
         let mut node: Option<Node> = None;
         for twj in from {
-            let (n, s) = self.table_with_joins(twj, &scope, lock)?;
+            // A comma binds looser than JOIN: the ON/USING of an item's joins see only the
+            // item's own tables (`t4, t1 LEFT JOIN t3 ON t3.a = t1.b`), whose columns start
+            // at 0 in the item's row; the item is then appended to the earlier ones.
+            let (n, item) = self.table_with_joins(twj, &Scope::default(), lock)?;
+            let s = appended(&scope, item);
             node = Some(match node {
                 None => n,
                 Some(left) => Node::Join {
@@ -387,7 +403,8 @@ impl Binder<'_> {
         }))
     }
 
-    /// A table factor and its joins, appended to the columns of `base` (earlier comma items).
+    /// A table factor and its joins, appended to the columns of `base`; the node produces the
+    /// item's own columns only, so callers pass an empty `base` (see [`Binder::from`]).
     fn table_with_joins(
         &mut self,
         twj: &ast::TableWithJoins,
@@ -505,9 +522,6 @@ impl Binder<'_> {
             };
             scope = combined;
         }
-        let base_width = base.cols.len();
-        // Return the node for this item alone, and the scope including earlier items.
-        let _ = base_width;
         Ok((node, scope))
     }
 
@@ -725,8 +739,10 @@ impl Binder<'_> {
             TableFactor::NestedJoin {
                 table_with_joins, ..
             } => {
-                let (n, s) = self.table_with_joins(table_with_joins, base, lock)?;
-                Ok((n, s))
+                // The nested join's conditions see only its own tables (its node produces
+                // only their columns).
+                let (n, item) = self.table_with_joins(table_with_joins, &Scope::default(), lock)?;
+                Ok((n, appended(base, item)))
             }
             _ => Err(EngineError::not_supported("this table reference")),
         }
@@ -803,13 +819,15 @@ impl Binder<'_> {
                     }
                 }
                 SelectItem::QualifiedWildcard(kind, _) => {
-                    let t = kind.to_string();
-                    let t = t
-                        .rsplit('.')
-                        .next()
-                        .unwrap_or(&t)
-                        .trim_matches('`')
-                        .to_string();
+                    // `t.*` or `db.t.*`: the table's alias is the last name part.
+                    let t = match kind {
+                        ast::SelectItemQualifiedWildcardKind::ObjectName(name) => {
+                            name_parts(name).pop().unwrap_or_default()
+                        }
+                        ast::SelectItemQualifiedWildcardKind::Expr(_) => {
+                            return Err(EngineError::not_supported("expr.*"));
+                        }
+                    };
                     let mut any = false;
                     for (i, c) in scope.cols.iter().enumerate() {
                         if c.table.as_deref() == Some(t.as_str()) {

@@ -277,3 +277,44 @@ fn left_joins_are_not_crossed_by_reordering() {
     let q4 = "SELECT a1 FROM t1 LEFT JOIN t3 ON a3 = b1 AND a3 > 5 WHERE b1 <= 5 ORDER BY a1";
     assert_eq!(run(&e, &mut s, q3), run(&e, &mut s, q4));
 }
+
+#[test]
+fn join_conditions_see_their_own_from_item() {
+    let (e, mut s) = setup();
+    // A comma binds looser than JOIN: the LEFT JOIN's ON reads t and u at their own positions.
+    let q = "SELECT x.id, t.id, u.c FROM t x, t LEFT JOIN u ON u.t_id = t.id WHERE x.id = 1 ORDER BY t.id, u.c";
+    assert_eq!(
+        run(&e, &mut s, q),
+        "id|id|c\n1|1|NULL\n1|2|p\n1|3|q\n1|3|r\n1|4|NULL\n1|5|NULL\n1|6|NULL"
+    );
+    // ... and cannot see the earlier comma item, as in MySQL.
+    assert_eq!(
+        run(
+            &e,
+            &mut s,
+            "SELECT 1 FROM t x, t LEFT JOIN u ON u.t_id = x.id"
+        ),
+        "ERROR 1054 (42S22): Unknown column 'x.id' in 'on clause'"
+    );
+    // A nested join's condition reads its own tables.
+    let q =
+        "SELECT t.id, u.c FROM t JOIN (u JOIN t y ON y.id = u.t_id) ON t.id = u.id ORDER BY t.id";
+    assert_eq!(run(&e, &mut s, q), "id|c\n1|p\n2|q\n3|r");
+    // Qualified stars of any FROM item.
+    assert_eq!(
+        run(
+            &e,
+            &mut s,
+            "SELECT u.*, t.b FROM t, u WHERE u.t_id = t.id AND u.id = 1"
+        ),
+        "id|t_id|c|b\n1|2|p|y"
+    );
+    assert_eq!(
+        run(
+            &e,
+            &mut s,
+            "SELECT t.b, u.* FROM t, u WHERE u.t_id = t.id AND u.id = 1"
+        ),
+        "b|id|t_id|c\ny|1|2|p"
+    );
+}
