@@ -18,6 +18,10 @@
 
 use crate::value::Value;
 
+/// Longer texts are not normalized (nor cached): a query worth caching is short, and the lexer
+/// must not cost a large statement time and memory.
+const MAX_TEXT: usize = 16 * 1024;
+
 /// A text with its constants replaced by `?`, and their values in order.
 #[derive(Debug, PartialEq)]
 pub(crate) struct Normalized {
@@ -266,6 +270,14 @@ const GROUPING: &[&str] = &[
 
 /// Normalizes a SELECT text; None when it is not one or is not normalized (see the module docs).
 pub(crate) fn normalize(sql: &str) -> Option<Normalized> {
+    // Cheap refusals first: this runs for every COM_QUERY, a 64 MiB INSERT included.
+    if sql.len() > MAX_TEXT {
+        return None;
+    }
+    let head = sql.trim_start().as_bytes();
+    if !(head.len() > 6 && head[..6].eq_ignore_ascii_case(b"SELECT") && !is_word_byte(head[6])) {
+        return None;
+    }
     let toks = lex(sql)?;
     match toks.first() {
         Some((t, ..)) if word_is(*t, &["SELECT"]) => {}
@@ -418,10 +430,26 @@ mod tests {
             "SELECT 'unterminated",
             "SELECT (1",
             "INSERT INTO t VALUES (1)",
+            "SELECTED",
             "",
         ] {
             assert_eq!(normalize(sql), None, "{sql}");
         }
+    }
+
+    #[test]
+    fn long_texts_are_not_lexed() {
+        let long = format!(
+            "SELECT a FROM t WHERE a IN ({})",
+            vec!["1"; 10_000].join(",")
+        );
+        assert!(long.len() > MAX_TEXT);
+        assert_eq!(normalize(&long), None);
+        let ok = format!(
+            "  select a FROM t WHERE a IN ({})",
+            vec!["1"; 100].join(",")
+        );
+        assert_eq!(normalize(&ok).map(|n| n.params.len()), Some(100));
     }
 
     #[test]
