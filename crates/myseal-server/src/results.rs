@@ -118,12 +118,18 @@ impl RowEncoder {
     pub(crate) fn encode(&self, out: &mut Vec<u8>, row: &[Value]) {
         match self.protocol {
             Protocol::Text => {
-                let texts: Vec<Option<Vec<u8>>> = row
-                    .iter()
-                    .zip(&self.decimals)
-                    .map(|(v, d)| v.to_text_fsp(*d))
-                    .collect();
-                encode_text_row(out, texts.iter().map(|t| t.as_deref()));
+                // Value by value (a text row is the values back to back); strings are written
+                // from the row itself, without a copy.
+                for (v, d) in row.iter().zip(&self.decimals) {
+                    match v {
+                        Value::Null => encode_text_row(out, [None]),
+                        Value::Bytes(b) => encode_text_row(out, [Some(b.as_slice())]),
+                        other => {
+                            let text = other.to_text_fsp(*d);
+                            encode_text_row(out, [text.as_deref()]);
+                        }
+                    }
+                }
             }
             Protocol::Binary => {
                 let texts: Vec<Option<Vec<u8>>> = row
