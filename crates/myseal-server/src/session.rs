@@ -794,14 +794,23 @@ async fn on_engine<T: Send + 'static>(
 ) -> Option<T> {
     let mut session = std::mem::replace(&mut est.session, Session::placeholder());
     let sh = shared.clone();
-    match shared
+    let done = shared
         .executor
         .run(move || {
             let r = f(&sh.engine, &mut session);
             (session, r)
         })
-        .await
-    {
+        .await;
+    give_back(est, done)
+}
+
+/// The end of a statement lent to an engine thread: the session comes back, or the statement
+/// panicked (None: the connection ends).
+fn give_back<T>(
+    est: &mut Established,
+    done: Result<(Session, T), crate::executor::Panicked>,
+) -> Option<T> {
+    match done {
         Ok((session, r)) => {
             est.session = session;
             Some(r)
@@ -878,21 +887,10 @@ async fn on_engine_streaming<T: Send + 'static>(
             est.io.queue(p);
         }
     }
-    match done {
-        Ok((session, r)) => {
-            est.session = session;
-            match write_error {
-                Some(e) => Err(e),
-                None => Ok(Some(r)),
-            }
-        }
-        Err(_) => {
-            tracing::error!(
-                conn = est.info.connection_id,
-                "a statement panicked; closing its connection"
-            );
-            Ok(None)
-        }
+    let r = give_back(est, done);
+    match (write_error, r) {
+        (Some(e), Some(_)) => Err(e),
+        (_, r) => Ok(r),
     }
 }
 
