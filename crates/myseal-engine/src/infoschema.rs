@@ -772,7 +772,7 @@ pub(crate) fn table_stats(t: &Table) -> TableStats {
         .data
         .rows
         .values()
-        .map(|r| 20 + r.iter().map(value_bytes).sum::<u64>())
+        .map(|r| 20 + r.iter().map(|v| value_bytes(&v)).sum::<u64>())
         .sum();
     let data_length = pages(row_bytes);
     let index_length = crate::storage::secondary_indexes(&t.def)
@@ -806,6 +806,7 @@ pub(crate) fn cardinality(t: &Table, idx: usize, seq: usize) -> u64 {
     }
     let mut seen = std::collections::HashSet::new();
     for row in t.data.rows.values() {
+        let row = row.unpack();
         let mut k = Vec::new();
         for p in index.parts.iter().take(seq + 1) {
             if let Some(col) = def.columns.get(p.column) {

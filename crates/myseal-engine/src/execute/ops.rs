@@ -724,7 +724,7 @@ impl ScanOp {
                 return Ok(None);
             };
             self.pos += 1;
-            let mut row: Row = row.to_vec();
+            let mut row: Row = row.unpack();
             if self.lock != LockMode::None {
                 if !lock_row(
                     cx,
@@ -740,7 +740,7 @@ impl ScanOp {
                     .view(&self.view.def, ReadMode::Latest)
                     .and_then(|v| v.get(&pk));
                 match fresh {
-                    Some(r) => row = r.to_vec(),
+                    Some(r) => row = r.unpack(),
                     None => continue,
                 }
             }

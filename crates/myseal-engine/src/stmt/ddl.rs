@@ -1154,6 +1154,60 @@ fn build_data(
     Ok(TableData::rebuild(def, keyed))
 }
 
+/// The data of a table whose secondary indexes change while its columns and primary key stay:
+/// the rows (and indexes that stay the same) are shared with `data`; each new index is built
+/// from the rows, checking UNIQUE ones (1062).
+fn with_indexes(
+    old: &TableDef,
+    def: &TableDef,
+    data: &TableData,
+) -> Result<TableData, EngineError> {
+    let mut indexes = Vec::with_capacity(def.indexes.len());
+    for (n, index) in def.indexes.iter().enumerate() {
+        if index.primary {
+            indexes.push(imbl::OrdMap::new());
+            continue;
+        }
+        let kept = old
+            .indexes
+            .iter()
+            .position(|o| !o.primary && o.parts == index.parts)
+            .and_then(|j| data.indexes.get(j));
+        if let Some(m) = kept {
+            // A kept index may become UNIQUE (DROP + ADD UNIQUE on the same columns).
+            if !index.unique
+                || old
+                    .indexes
+                    .iter()
+                    .any(|o| o.unique && o.parts == index.parts)
+            {
+                indexes.push(m.clone());
+                continue;
+            }
+        }
+        let mut map = imbl::OrdMap::new();
+        let mut seen: HashSet<Vec<u8>> = HashSet::new();
+        for (pk, row) in data.rows.iter() {
+            let values = row.unpack();
+            let prefix = storage::index_prefix(def, n, &values);
+            if index.unique
+                && !storage::index_has_null(def, n, &values)
+                && !seen.insert(prefix.clone())
+            {
+                return Err(duplicate(def, n, &values));
+            }
+            let mut entry = prefix;
+            entry.extend_from_slice(pk);
+            map.insert(key::key(&entry), pk.clone());
+        }
+        indexes.push(map);
+    }
+    Ok(TableData {
+        rows: data.rows.clone(),
+        indexes,
+    })
+}
+
 /// Raises the AUTO_INCREMENT counter above the values in `rows` (and to `at_least`).
 fn bump_auto_increment(def: &TableDef, rows: &[(Option<key::Key>, Vec<Value>)], at_least: u64) {
     let Some(a) = def.auto_increment_column() else {
@@ -2366,11 +2420,18 @@ fn alter(
         let mut warnings: Warnings = Vec::new();
         let data = if columns_same && indexes_same {
             current.data.clone()
+        } else if columns_same
+            && old.primary().map(|p| &p.parts) == new_def.primary().map(|p| &p.parts)
+        {
+            // Only secondary indexes change (CREATE/DROP INDEX, ADD UNIQUE ...): the rows are
+            // shared, not copied; unchanged indexes are kept and new ones built.
+            with_indexes(&old, &new_def, &current.data)?
         } else {
             let keep_keys = old.primary().is_none() && new_def.primary().is_none();
             let mut rows = Vec::with_capacity(current.data.rows.len());
             let mut next_auto = auto_increment.unwrap_or(1).max(1);
             for (rn, (k, row)) in current.data.rows.iter().enumerate() {
+                let row = row.unpack();
                 let rown = rn as u64 + 1;
                 let mut new_row = Vec::with_capacity(new_def.columns.len());
                 for (c, s) in new_def.columns.iter().zip(&sources) {
@@ -2402,7 +2463,7 @@ fn alter(
                     new_def
                         .auto_increment_column()
                         .and_then(|a| r.get(a))
-                        .and_then(Value::to_i64)
+                        .and_then(|v| v.to_i64())
                 })
                 .max()
                 .unwrap_or(0);

@@ -299,7 +299,7 @@ fn find_conflict(
             return Ok(Some(Conflict {
                 index: 0,
                 pk: pk.clone(),
-                row: r.to_vec(),
+                row: r.unpack(),
             }));
         }
         let mut found = None;
@@ -320,7 +320,7 @@ fn find_conflict(
             return Ok(None);
         };
         lock_row(cx, def, &other)?;
-        let fresh = latest_view(cx, def)?.get(&other);
+        let fresh = latest_view(cx, def)?.get(&other).map(|r| r.unpack());
         if let Some(r) = fresh
             && !storage::index_has_null(def, index, &r)
             && uniques
@@ -330,7 +330,7 @@ fn find_conflict(
             return Ok(Some(Conflict {
                 index,
                 pk: other,
-                row: r.to_vec(),
+                row: r,
             }));
         }
     }
@@ -1488,7 +1488,7 @@ fn update_multi(
                 if !seen.insert((slot, pk.clone())) {
                     continue;
                 }
-                let Some(old) = latest_view(cx, &t.def)?.get(&pk) else {
+                let Some(old) = latest_view(cx, &t.def)?.get(&pk).map(|r| r.unpack()) else {
                     continue;
                 };
                 let sets: Vec<(usize, Option<Value>, Option<&Assigned>)> = resolved

@@ -29,6 +29,7 @@
 
 pub(crate) mod key;
 pub(crate) mod lock;
+pub(crate) mod row;
 pub(crate) mod temp;
 
 use std::collections::HashMap;
@@ -44,8 +45,7 @@ use crate::catalog::{SchemaDef, TableDef};
 use crate::value::Value;
 use key::Key;
 
-/// A stored row: one value per column, in column order.
-pub(crate) type Row = Arc<[Value]>;
+pub(crate) use row::Row;
 
 /// Rows and secondary indexes of one table.
 #[derive(Clone, Debug, Default)]
@@ -160,7 +160,8 @@ impl TableData {
 
     /// Sets or removes the row at `pk`, keeping the secondary indexes in step.
     pub(crate) fn put(&mut self, def: &TableDef, pk: &Key, row: Option<Row>) {
-        if let Some(old) = self.rows.get(pk).cloned() {
+        let indexed = secondary_indexes(def).next().is_some();
+        if indexed && let Some(old) = self.rows.get(pk).map(Row::unpack) {
             for i in secondary_indexes(def) {
                 if let Some(m) = self.indexes.get_mut(i) {
                     m.remove(&index_entry(def, i, &old, pk));
@@ -169,9 +170,12 @@ impl TableData {
         }
         match row {
             Some(r) => {
-                for i in secondary_indexes(def) {
-                    if let Some(m) = self.indexes.get_mut(i) {
-                        m.insert(index_entry(def, i, &r, pk), pk.clone());
+                if indexed {
+                    let values = r.unpack();
+                    for i in secondary_indexes(def) {
+                        if let Some(m) = self.indexes.get_mut(i) {
+                            m.insert(index_entry(def, i, &values, pk), pk.clone());
+                        }
                     }
                 }
                 self.rows.insert(pk.clone(), r);
@@ -185,10 +189,14 @@ impl TableData {
     /// Rebuilds every index from the rows (ALTER TABLE, CREATE INDEX).
     pub(crate) fn rebuild(def: &TableDef, rows: impl IntoIterator<Item = (Key, Row)>) -> Self {
         let mut data = TableData::empty(def);
+        let indexed = secondary_indexes(def).next().is_some();
         for (pk, row) in rows {
-            for i in secondary_indexes(def) {
-                if let Some(m) = data.indexes.get_mut(i) {
-                    m.insert(index_entry(def, i, &row, &pk), pk.clone());
+            if indexed {
+                let values = row.unpack();
+                for i in secondary_indexes(def) {
+                    if let Some(m) = data.indexes.get_mut(i) {
+                        m.insert(index_entry(def, i, &values, &pk), pk.clone());
+                    }
                 }
             }
             data.rows.insert(pk, row);
@@ -219,17 +227,20 @@ impl TableChanges {
 
     fn put(&mut self, pk: &Key, row: Option<Row>) {
         let def = self.def.clone();
-        if let Some(Some(old)) = self.rows.get(pk).cloned() {
-            for i in secondary_indexes(&def) {
-                if let Some(m) = self.indexes.get_mut(i) {
-                    m.remove(&index_entry(&def, i, &old, pk));
+        if secondary_indexes(&def).next().is_some() {
+            if let Some(Some(old)) = self.rows.get(pk).map(|r| r.as_ref().map(Row::unpack)) {
+                for i in secondary_indexes(&def) {
+                    if let Some(m) = self.indexes.get_mut(i) {
+                        m.remove(&index_entry(&def, i, &old, pk));
+                    }
                 }
             }
-        }
-        if let Some(r) = &row {
-            for i in secondary_indexes(&def) {
-                if let Some(m) = self.indexes.get_mut(i) {
-                    m.insert(index_entry(&def, i, r, pk), pk.clone());
+            if let Some(r) = &row {
+                let values = r.unpack();
+                for i in secondary_indexes(&def) {
+                    if let Some(m) = self.indexes.get_mut(i) {
+                        m.insert(index_entry(&def, i, &values, pk), pk.clone());
+                    }
                 }
             }
         }

@@ -1160,3 +1160,75 @@ t|1|k|1|k|A|1|NULL|NULL||BTREE|||YES|NULL"
         ["t"]
     );
 }
+
+/// CREATE/DROP INDEX and ADD UNIQUE share the table's rows instead of copying them, keep the
+/// indexes that stay, and still check a new UNIQUE index against every row.
+#[test]
+fn index_changes_share_rows_and_check_uniqueness() {
+    let (e, mut s) = setup();
+    steps_on(
+        &e,
+        &mut s,
+        &[
+            (
+                "CREATE TABLE t (id INT PRIMARY KEY, k INT, c VARCHAR(10), KEY kc (k, c))",
+                "ok",
+            ),
+            (
+                "INSERT INTO t VALUES (1, 5, 'a'), (2, 5, 'b'), (3, 7, NULL), (4, NULL, NULL)",
+                "ok affected=4 info=Records: 4  Duplicates: 0  Warnings: 0",
+            ),
+        ],
+    );
+    let first_row = |e: &Engine| {
+        e.store
+            .latest()
+            .table("d", "t")
+            .and_then(|t| t.data.rows.values().next().cloned())
+            .unwrap()
+    };
+    let before = first_row(&e);
+    steps_on(
+        &e,
+        &mut s,
+        &[
+            (
+                "CREATE INDEX kk ON t (k)",
+                "ok info=Records: 0  Duplicates: 0  Warnings: 0",
+            ),
+            (
+                "SELECT id FROM t FORCE INDEX (kk) WHERE k = 5 ORDER BY id",
+                "id\n1\n2",
+            ),
+            (
+                "ALTER TABLE t ADD UNIQUE uk (k)",
+                "ERROR 1062 (23000): Duplicate entry '5' for key 't.uk'",
+            ),
+            // NULLs never conflict in a UNIQUE index.
+            (
+                "ALTER TABLE t ADD UNIQUE uc (c)",
+                "ok info=Records: 0  Duplicates: 0  Warnings: 0",
+            ),
+            (
+                "INSERT INTO t VALUES (5, 1, 'a')",
+                "ERROR 1062 (23000): Duplicate entry 'a' for key 't.uc'",
+            ),
+            (
+                "DROP INDEX kk ON t",
+                "ok info=Records: 0  Duplicates: 0  Warnings: 0",
+            ),
+            ("SELECT id FROM t WHERE k = 7", "id\n3"),
+            ("SELECT id FROM t WHERE c = 'b'", "id\n2"),
+            // The kept index `kc` answers as before.
+            ("SELECT id, c FROM t WHERE k = 5 AND c > 'a'", "id|c\n2|b"),
+        ],
+    );
+    let after = first_row(&e);
+    assert!(
+        std::ptr::eq(
+            before.downgrade().as_ptr() as *const u8,
+            after.downgrade().as_ptr() as *const u8
+        ),
+        "CREATE INDEX copied the rows"
+    );
+}

@@ -512,7 +512,7 @@ fn temporary_tables_go_with_their_session() {
         .table("d", "gone")
         .and_then(|t| t.data.rows.values().next().cloned())
         .unwrap();
-    let weak = std::sync::Arc::downgrade(&row);
+    let weak = row.downgrade();
     drop(row);
     drop(a);
     assert!(
