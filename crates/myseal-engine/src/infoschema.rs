@@ -771,7 +771,7 @@ pub(crate) fn table_stats(t: &Table) -> TableStats {
     let row_bytes: u64 = t
         .data
         .rows
-        .values()
+        .iter()
         .map(|r| 20 + r.iter().map(|v| value_bytes(&v)).sum::<u64>())
         .sum();
     let data_length = pages(row_bytes);
@@ -781,7 +781,7 @@ pub(crate) fn table_stats(t: &Table) -> TableStats {
                 .data
                 .indexes
                 .get(i)
-                .map(|m| m.keys().map(|k| k.len() as u64 + 8).sum())
+                .map(|m| m.iter().map(|k| k.len() as u64 + 4).sum())
                 .unwrap_or(0);
             pages(bytes)
         })
@@ -805,7 +805,7 @@ pub(crate) fn cardinality(t: &Table, idx: usize, seq: usize) -> u64 {
         return t.data.rows.len() as u64;
     }
     let mut seen = std::collections::HashSet::new();
-    for row in t.data.rows.values() {
+    for row in t.data.rows.iter() {
         let row = row.unpack();
         let mut k = Vec::new();
         for p in index.parts.iter().take(seq + 1) {

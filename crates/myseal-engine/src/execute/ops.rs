@@ -579,7 +579,7 @@ struct ScanOp {
     range_no: usize,
     reverse: bool,
     after: Option<Key>,
-    buf: Vec<(Key, crate::storage::Row)>,
+    buf: Vec<crate::storage::Row>,
     pos: usize,
     done_range: bool,
     filter: Option<Expr>,
@@ -599,7 +599,7 @@ impl ScanOp {
                 self.done_range = false;
                 continue;
             }
-            let batch: Vec<(Key, crate::storage::Row)> = match r.index {
+            let batch: Vec<crate::storage::Row> = match r.index {
                 None => {
                     self.view
                         .rows_batch(&r.lo, &r.hi, self.reverse, self.after.as_ref(), BATCH)
@@ -613,7 +613,7 @@ impl ScanOp {
                         self.after.as_ref(),
                         BATCH,
                     );
-                    if let Some((k, _)) = entries.last() {
+                    if let Some(k) = entries.last() {
                         self.after = Some(k.clone());
                     }
                     if entries.len() < BATCH {
@@ -621,7 +621,7 @@ impl ScanOp {
                     }
                     let rows: Vec<_> = entries
                         .into_iter()
-                        .filter_map(|(_, pk)| self.view.get(&pk).map(|row| (pk, row)))
+                        .filter_map(|e| self.view.get(crate::storage::entry_pk(&e)))
                         .collect();
                     if rows.is_empty() && !self.done_range {
                         continue;
@@ -637,8 +637,8 @@ impl ScanOp {
             if batch.len() < BATCH {
                 self.done_range = true;
             }
-            if let Some((k, _)) = batch.last() {
-                self.after = Some(k.clone());
+            if let Some(last) = batch.last() {
+                self.after = Some(crate::storage::key::key(last.key()));
             }
             self.buf = batch;
             self.pos = 0;
@@ -654,7 +654,7 @@ impl ScanOp {
 pub(crate) fn lock_row(
     cx: &mut Ctx<'_>,
     table_id: u64,
-    pk: &Key,
+    pk: &[u8],
     exclusive: bool,
     wait: LockWait,
 ) -> Result<bool, EngineError> {
@@ -709,27 +709,37 @@ pub(crate) fn lock_error(e: LockError) -> EngineError {
 
 impl Op for ScanOp {
     fn next(&mut self, cx: &mut Ctx<'_>) -> Result<Option<Row>, EngineError> {
-        Ok(self.next_keyed(cx)?.map(|(_, r)| r))
+        Ok(self.next_stored(cx)?.map(|(_, r)| r))
     }
 }
 
 impl ScanOp {
+    /// The next row with its primary key (UPDATE and DELETE need the key).
     fn next_keyed(&mut self, cx: &mut Ctx<'_>) -> Result<Option<(Key, Row)>, EngineError> {
+        Ok(self
+            .next_stored(cx)?
+            .map(|(stored, r)| (crate::storage::key::key(stored.key()), r)))
+    }
+
+    /// The next row as stored and decoded.
+    fn next_stored(
+        &mut self,
+        cx: &mut Ctx<'_>,
+    ) -> Result<Option<(crate::storage::Row, Row)>, EngineError> {
         loop {
             cx.check()?;
             if self.pos >= self.buf.len() && !self.fill() {
                 return Ok(None);
             }
-            let Some((pk, row)) = self.buf.get(self.pos).cloned() else {
+            let Some(mut stored) = self.buf.get(self.pos).cloned() else {
                 return Ok(None);
             };
             self.pos += 1;
-            let mut row: Row = row.unpack();
             if self.lock != LockMode::None {
                 if !lock_row(
                     cx,
                     self.view.def.id,
-                    &pk,
+                    stored.key(),
                     self.lock == LockMode::Update,
                     self.wait,
                 )? {
@@ -738,18 +748,19 @@ impl ScanOp {
                 // Re-read the latest version now that the row is locked.
                 let fresh = cx
                     .view(&self.view.def, ReadMode::Latest)
-                    .and_then(|v| v.get(&pk));
+                    .and_then(|v| v.get(stored.key()));
                 match fresh {
-                    Some(r) => row = r.unpack(),
+                    Some(r) => stored = r,
                     None => continue,
                 }
             }
+            let row: Row = stored.unpack();
             if let Some(f) = &self.filter
                 && truth(&eval(f, &row, cx)?) != Some(true)
             {
                 continue;
             }
-            return Ok(Some((pk, row)));
+            return Ok(Some((stored, row)));
         }
     }
 }

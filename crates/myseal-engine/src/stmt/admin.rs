@@ -229,7 +229,7 @@ fn checksum(
             Some(t) => {
                 let mut sum: u32 = 0;
                 let mut bytes = Vec::new();
-                for row in t.data.rows.values() {
+                for row in t.data.rows.iter() {
                     bytes.clear();
                     for v in row.iter() {
                         match v.to_text() {

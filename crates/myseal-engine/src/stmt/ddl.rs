@@ -1119,7 +1119,7 @@ fn build_data(
     def: &TableDef,
     rows: Vec<(Option<key::Key>, Vec<Value>)>,
 ) -> Result<TableData, EngineError> {
-    let mut keyed: Vec<(key::Key, storage::Row)> = Vec::with_capacity(rows.len());
+    let mut keyed: Vec<storage::Row> = Vec::with_capacity(rows.len());
     let mut pks: HashSet<key::Key> = HashSet::new();
     let uniques: Vec<usize> = storage::secondary_indexes(def)
         .filter(|i| def.indexes.get(*i).is_some_and(|x| x.unique))
@@ -1149,7 +1149,7 @@ fn build_data(
                 return Err(duplicate(def, *i, &row));
             }
         }
-        keyed.push((pk, row.into()));
+        keyed.push(storage::Row::new(&pk, &row));
     }
     Ok(TableData::rebuild(def, keyed))
 }
@@ -1165,7 +1165,7 @@ fn with_indexes(
     let mut indexes = Vec::with_capacity(def.indexes.len());
     for (n, index) in def.indexes.iter().enumerate() {
         if index.primary {
-            indexes.push(imbl::OrdMap::new());
+            indexes.push(imbl::OrdSet::new());
             continue;
         }
         let kept = old
@@ -1185,10 +1185,10 @@ fn with_indexes(
                 continue;
             }
         }
-        let mut map = imbl::OrdMap::new();
+        let mut map = imbl::OrdSet::new();
         let mut seen: HashSet<Vec<u8>> = HashSet::new();
-        for (pk, row) in data.rows.iter() {
-            let values = row.unpack();
+        for row in data.rows.iter() {
+            let (pk, values) = (row.key(), row.unpack());
             let prefix = storage::index_prefix(def, n, &values);
             if index.unique
                 && !storage::index_has_null(def, n, &values)
@@ -1196,9 +1196,7 @@ fn with_indexes(
             {
                 return Err(duplicate(def, n, &values));
             }
-            let mut entry = prefix;
-            entry.extend_from_slice(pk);
-            map.insert(key::key(&entry), pk.clone());
+            map.insert(storage::entry_of(prefix, pk));
         }
         indexes.push(map);
     }
@@ -2430,8 +2428,8 @@ fn alter(
             let keep_keys = old.primary().is_none() && new_def.primary().is_none();
             let mut rows = Vec::with_capacity(current.data.rows.len());
             let mut next_auto = auto_increment.unwrap_or(1).max(1);
-            for (rn, (k, row)) in current.data.rows.iter().enumerate() {
-                let row = row.unpack();
+            for (rn, stored) in current.data.rows.iter().enumerate() {
+                let (k, row) = (key::key(stored.key()), stored.unpack());
                 let rown = rn as u64 + 1;
                 let mut new_row = Vec::with_capacity(new_def.columns.len());
                 for (c, s) in new_def.columns.iter().zip(&sources) {
@@ -2458,7 +2456,7 @@ fn alter(
         if let Some(n) = auto_increment {
             let max = data
                 .rows
-                .values()
+                .iter()
                 .filter_map(|r| {
                     new_def
                         .auto_increment_column()

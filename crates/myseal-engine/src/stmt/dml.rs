@@ -309,8 +309,10 @@ fn find_conflict(
                 Some(s) => Bound::Excluded(key::key(&s)),
                 None => Bound::Unbounded,
             };
-            for (_, other) in view.index_batch(*i, &lo, &hi, false, None, 4) {
-                if Some(&other) != own && other != *pk {
+            for entry in view.index_batch(*i, &lo, &hi, false, None, 4) {
+                let other = storage::entry_pk(&entry);
+                if own.is_none_or(|o| **o != *other) && *other != **pk {
+                    let other = key::key(other);
                     found = Some((*i, other));
                     break 'indexes;
                 }
@@ -524,7 +526,7 @@ fn store_update(
     if new_pk != old_pk {
         cx.txn.put(def, old_pk, None);
     }
-    cx.txn.put(def, new_pk, Some(new.into()));
+    cx.txn.put(def, new_pk, Some(storage::Row::new(new_pk, &new)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -975,7 +977,7 @@ fn write_row(
     if let Some(a) = auto {
         counts.last_auto = row.get(a).and_then(auto_value);
     }
-    cx.txn.put(def, &pk, Some(row.into()));
+    cx.txn.put(def, &pk, Some(storage::Row::new(&pk, &row)));
     counts.copied += 1;
     if counts.first_generated.is_none() {
         counts.first_generated = generated;

@@ -38,7 +38,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use arc_swap::ArcSwap;
-use imbl::OrdMap;
+use imbl::{OrdMap, OrdSet};
 use parking_lot::Mutex;
 
 use crate::catalog::{SchemaDef, TableDef};
@@ -50,11 +50,12 @@ pub(crate) use row::Row;
 /// Rows and secondary indexes of one table.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TableData {
-    /// Clustered index: primary key (or hidden row id) → row.
-    pub(crate) rows: OrdMap<Key, Row>,
-    /// One map per entry of `TableDef::indexes` (the primary's slot stays empty):
-    /// `index columns ++ primary key` → primary key.
-    pub(crate) indexes: Vec<OrdMap<Key, Key>>,
+    /// Clustered index: rows ordered by their primary key (or hidden row id), which each row
+    /// carries ([`Row::key`]); look rows up with the key's bytes.
+    pub(crate) rows: OrdSet<Row>,
+    /// One set of entries per entry of `TableDef::indexes` (the primary's slot stays empty);
+    /// see [`index_entry`].
+    pub(crate) indexes: Vec<OrdSet<Key>>,
 }
 
 /// A table: its definition and data at one version.
@@ -134,10 +135,33 @@ pub(crate) fn index_has_null(def: &TableDef, idx: usize, row: &[Value]) -> bool 
     })
 }
 
-fn index_entry(def: &TableDef, idx: usize, row: &[Value], pk: &Key) -> Key {
-    let mut k = index_prefix(def, idx, row);
-    k.extend_from_slice(pk);
-    Arc::from(k)
+/// The entry of `row` in secondary index `idx`: `index columns ++ primary key ++ length of the
+/// primary key (4 bytes)`. Every key encoding is self-delimiting, so entries order by the index
+/// columns, then the primary key; the trailing length finds the primary key again
+/// ([`entry_pk`]), so an index needs no map from entry to primary key.
+pub(crate) fn index_entry(def: &TableDef, idx: usize, row: &[Value], pk: &[u8]) -> Key {
+    entry_of(index_prefix(def, idx, row), pk)
+}
+
+/// An index entry from the encoded index columns and the primary key (see [`index_entry`]).
+pub(crate) fn entry_of(mut prefix: Vec<u8>, pk: &[u8]) -> Key {
+    prefix.reserve(pk.len() + 4);
+    prefix.extend_from_slice(pk);
+    prefix.extend_from_slice(&u32::try_from(pk.len()).unwrap_or(u32::MAX).to_be_bytes());
+    Arc::from(prefix)
+}
+
+/// The primary key an index entry points to (empty for a malformed entry).
+pub(crate) fn entry_pk(entry: &[u8]) -> &[u8] {
+    let Some(split) = entry.len().checked_sub(4) else {
+        return &[];
+    };
+    let (body, len) = entry.split_at(split);
+    let n = u32::from_be_bytes([len[0], len[1], len[2], len[3]]) as usize;
+    body.len()
+        .checked_sub(n)
+        .and_then(|start| body.get(start..))
+        .unwrap_or(&[])
 }
 
 /// Secondary index numbers of a table (every index but the clustered primary key).
@@ -153,15 +177,15 @@ impl TableData {
     /// Empty data for a definition.
     pub(crate) fn empty(def: &TableDef) -> Self {
         TableData {
-            rows: OrdMap::new(),
-            indexes: vec![OrdMap::new(); def.indexes.len()],
+            rows: OrdSet::new(),
+            indexes: vec![OrdSet::new(); def.indexes.len()],
         }
     }
 
     /// Sets or removes the row at `pk`, keeping the secondary indexes in step.
     pub(crate) fn put(&mut self, def: &TableDef, pk: &Key, row: Option<Row>) {
         let indexed = secondary_indexes(def).next().is_some();
-        if indexed && let Some(old) = self.rows.get(pk).map(Row::unpack) {
+        if indexed && let Some(old) = self.rows.get::<[u8]>(pk).map(Row::unpack) {
             for i in secondary_indexes(def) {
                 if let Some(m) = self.indexes.get_mut(i) {
                     m.remove(&index_entry(def, i, &old, pk));
@@ -174,32 +198,33 @@ impl TableData {
                     let values = r.unpack();
                     for i in secondary_indexes(def) {
                         if let Some(m) = self.indexes.get_mut(i) {
-                            m.insert(index_entry(def, i, &values, pk), pk.clone());
+                            m.insert(index_entry(def, i, &values, pk));
                         }
                     }
                 }
-                self.rows.insert(pk.clone(), r);
+                self.rows.insert(r);
             }
             None => {
-                self.rows.remove(pk);
+                self.rows.remove::<[u8]>(pk);
             }
         }
     }
 
-    /// Rebuilds every index from the rows (ALTER TABLE, CREATE INDEX).
-    pub(crate) fn rebuild(def: &TableDef, rows: impl IntoIterator<Item = (Key, Row)>) -> Self {
+    /// Builds the data and every index from rows (ALTER TABLE, CREATE TABLE ... SELECT).
+    pub(crate) fn rebuild(def: &TableDef, rows: impl IntoIterator<Item = Row>) -> Self {
         let mut data = TableData::empty(def);
         let indexed = secondary_indexes(def).next().is_some();
-        for (pk, row) in rows {
+        for row in rows {
             if indexed {
                 let values = row.unpack();
+                let pk = key::key(row.key());
                 for i in secondary_indexes(def) {
                     if let Some(m) = data.indexes.get_mut(i) {
-                        m.insert(index_entry(def, i, &values, &pk), pk.clone());
+                        m.insert(index_entry(def, i, &values, &pk));
                     }
                 }
             }
-            data.rows.insert(pk, row);
+            data.rows.insert(row);
         }
         data
     }
@@ -212,7 +237,7 @@ pub(crate) struct TableChanges {
     /// Primary key → new row, or None for a deletion.
     pub(crate) rows: OrdMap<Key, Option<Row>>,
     /// Index entries of the new rows, per index (as in [`TableData::indexes`]).
-    pub(crate) indexes: Vec<OrdMap<Key, Key>>,
+    pub(crate) indexes: Vec<OrdSet<Key>>,
 }
 
 impl TableChanges {
@@ -221,7 +246,7 @@ impl TableChanges {
         TableChanges {
             def,
             rows: OrdMap::new(),
-            indexes: vec![OrdMap::new(); n],
+            indexes: vec![OrdSet::new(); n],
         }
     }
 
@@ -239,7 +264,7 @@ impl TableChanges {
                 let values = r.unpack();
                 for i in secondary_indexes(&def) {
                     if let Some(m) = self.indexes.get_mut(i) {
-                        m.insert(index_entry(&def, i, &values, pk), pk.clone());
+                        m.insert(index_entry(&def, i, &values, pk));
                     }
                 }
             }
@@ -318,6 +343,60 @@ fn collect_range<V: Clone, T>(
     out
 }
 
+/// Collects up to `limit` elements of an ordered set in a range (on their key bytes), in the
+/// scan direction, that pass `keep`.
+fn collect_set<T: Clone + Ord + std::borrow::Borrow<[u8]>>(
+    rows: &OrdSet<T>,
+    lo: &Bound<Key>,
+    hi: &Bound<Key>,
+    reverse: bool,
+    limit: usize,
+    mut keep: impl FnMut(&T) -> bool,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    if empty_range(lo, hi) {
+        return out;
+    }
+    fn bytes(b: &Bound<Key>) -> Bound<&[u8]> {
+        match b {
+            Bound::Included(k) => Bound::Included(&k[..]),
+            Bound::Excluded(k) => Bound::Excluded(&k[..]),
+            Bound::Unbounded => Bound::Unbounded,
+        }
+    }
+    let range = rows.range::<_, [u8]>((bytes(lo), bytes(hi)));
+    let mut take = |r: &T| {
+        if keep(r) {
+            out.push(r.clone());
+        }
+        out.len() < limit
+    };
+    if reverse {
+        for r in range.rev() {
+            if !take(r) {
+                break;
+            }
+        }
+    } else {
+        for r in range {
+            if !take(r) {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Merges the committed rows of a batch with the transaction's own (both sorted in the scan
+/// direction) and keeps the first `limit`.
+fn merge_rows(a: Vec<Row>, mine: Vec<(Key, Row)>, reverse: bool, limit: usize) -> Vec<Row> {
+    let keyed = a.into_iter().map(|r| (key::key(r.key()), r)).collect();
+    merge(keyed, mine, reverse, limit)
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect()
+}
+
 /// Merges two sorted batches (in scan direction) and keeps the first `limit`.
 fn merge<T>(a: Vec<(Key, T)>, b: Vec<(Key, T)>, reverse: bool, limit: usize) -> Vec<(Key, T)> {
     if b.is_empty() {
@@ -353,7 +432,7 @@ fn merge<T>(a: Vec<(Key, T)>, b: Vec<(Key, T)>, reverse: bool, limit: usize) -> 
 
 impl TableView {
     /// The row with primary key `pk`.
-    pub(crate) fn get(&self, pk: &Key) -> Option<Row> {
+    pub(crate) fn get(&self, pk: &[u8]) -> Option<Row> {
         if let Some(ch) = &self.changes
             && let Some(v) = ch.rows.get(pk)
         {
@@ -363,7 +442,7 @@ impl TableView {
     }
 
     /// True when the transaction has changed the row at `pk`.
-    fn shadowed(&self, pk: &Key) -> bool {
+    fn shadowed(&self, pk: &[u8]) -> bool {
         self.changes
             .as_ref()
             .is_some_and(|c| c.rows.contains_key(pk))
@@ -378,27 +457,22 @@ impl TableView {
         reverse: bool,
         after: Option<&Key>,
         limit: usize,
-    ) -> Vec<(Key, Row)> {
+    ) -> Vec<Row> {
         let (l, h) = narrow(lo, hi, after, reverse);
-        let base = collect_range(
-            &self.base.rows,
-            l.clone(),
-            h.clone(),
-            reverse,
-            limit,
-            |k, r| (!self.shadowed(k)).then(|| r.clone()),
-        );
+        let base = collect_set(&self.base.rows, &l, &h, reverse, limit, |r: &Row| {
+            !self.shadowed(r.key())
+        });
         match &self.changes {
             None => base,
             Some(ch) => {
                 let mine = collect_range(&ch.rows, l, h, reverse, limit, |_, r| r.clone());
-                merge(base, mine, reverse, limit)
+                merge_rows(base, mine, reverse, limit)
             }
         }
     }
 
-    /// Up to `limit` entries of secondary index `idx` within the range (on entry keys), as
-    /// (entry key, primary key).
+    /// Up to `limit` entries of secondary index `idx` within the range (on entry keys); each
+    /// leads to its row through [`entry_pk`].
     pub(crate) fn index_batch(
         &self,
         idx: usize,
@@ -407,19 +481,23 @@ impl TableView {
         reverse: bool,
         after: Option<&Key>,
         limit: usize,
-    ) -> Vec<(Key, Key)> {
+    ) -> Vec<Key> {
         let (l, h) = narrow(lo, hi, after, reverse);
-        let Some(map) = self.base.indexes.get(idx) else {
+        let Some(set) = self.base.indexes.get(idx) else {
             return Vec::new();
         };
-        let base = collect_range(map, l.clone(), h.clone(), reverse, limit, |_, pk| {
-            (!self.shadowed(pk)).then(|| pk.clone())
+        let base = collect_set(set, &l, &h, reverse, limit, |e| {
+            !self.shadowed(entry_pk(e))
         });
         match self.changes.as_ref().and_then(|c| c.indexes.get(idx)) {
             None => base,
             Some(m) => {
-                let mine = collect_range(m, l, h, reverse, limit, |_, pk| Some(pk.clone()));
-                merge(base, mine, reverse, limit)
+                let mine = collect_set(m, &l, &h, reverse, limit, |_| true);
+                let keyed = |v: Vec<Key>| v.into_iter().map(|k| (k, ())).collect();
+                merge(keyed(base), keyed(mine), reverse, limit)
+                    .into_iter()
+                    .map(|(k, ())| k)
+                    .collect()
             }
         }
     }
@@ -791,5 +869,39 @@ impl Store {
     /// User schema names.
     pub(crate) fn schema_names(&self) -> Vec<String> {
         self.latest().schemas.keys().cloned().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_entries_find_their_primary_key_and_order_by_columns_then_key() {
+        let a = entry_of(vec![1, 5], &[1, 0, 9]);
+        let b = entry_of(vec![1, 5], &[1, 1]);
+        let c = entry_of(vec![1, 6], &[0]);
+        assert_eq!(entry_pk(&a), &[1, 0, 9]);
+        assert_eq!(entry_pk(&b), &[1, 1]);
+        assert_eq!(entry_pk(&c), &[0]);
+        assert!(a < b && b < c);
+        // Malformed entries lead nowhere instead of panicking.
+        assert_eq!(entry_pk(&[]), &[] as &[u8]);
+        assert_eq!(entry_pk(&[1, 0, 0, 0, 9]), &[] as &[u8]);
+        assert_eq!(entry_pk(&[0, 0, 0, 0]), &[] as &[u8]);
+    }
+
+    #[test]
+    fn the_clustered_index_is_a_set_of_rows_looked_up_by_key() {
+        let mut rows: OrdSet<Row> = OrdSet::new();
+        rows.insert(Row::new(&[2], &[Value::Int(20)]));
+        rows.insert(Row::new(&[1], &[Value::Int(10)]));
+        // Same key: the new version replaces the old.
+        rows.insert(Row::new(&[2], &[Value::Int(21)]));
+        assert_eq!(rows.len(), 2);
+        let two: &[u8] = &[2];
+        assert_eq!(rows.get(two).and_then(|r| r.get(0)), Some(Value::Int(21)));
+        let keys: Vec<&[u8]> = rows.iter().map(Row::key).collect();
+        assert_eq!(keys, vec![&[1u8][..], &[2u8][..]]);
     }
 }

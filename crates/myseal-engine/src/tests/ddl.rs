@@ -1184,7 +1184,7 @@ fn index_changes_share_rows_and_check_uniqueness() {
         e.store
             .latest()
             .table("d", "t")
-            .and_then(|t| t.data.rows.values().next().cloned())
+            .and_then(|t| t.data.rows.iter().next().cloned())
             .unwrap()
     };
     let before = first_row(&e);

@@ -510,7 +510,7 @@ fn temporary_tables_go_with_their_session() {
     let row = a
         .temp
         .table("d", "gone")
-        .and_then(|t| t.data.rows.values().next().cloned())
+        .and_then(|t| t.data.rows.iter().next().cloned())
         .unwrap();
     let weak = row.downgrade();
     drop(row);
