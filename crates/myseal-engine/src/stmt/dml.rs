@@ -526,7 +526,8 @@ fn store_update(
     if new_pk != old_pk {
         cx.txn.put(def, old_pk, None);
     }
-    cx.txn.put(def, new_pk, Some(storage::Row::new(new_pk, &new)));
+    cx.txn
+        .put(def, new_pk, Some(storage::Row::new(new_pk, &new)));
 }
 
 // ---------------------------------------------------------------------------------------------

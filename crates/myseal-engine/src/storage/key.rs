@@ -20,8 +20,98 @@ use std::sync::Arc;
 use crate::types::{BaseType, SqlType};
 use crate::value::{Dec, Value};
 
-/// An encoded key. Shared (`Arc`) so that index entries and map nodes copy it cheaply.
-pub(crate) type Key = Arc<[u8]>;
+/// Bytes a [`Key`] holds without an allocation.
+const INLINE: usize = 22;
+
+/// An encoded key. Keys of up to 22 bytes (an integer primary key, or an index entry of one
+/// integer column and an integer primary key) are stored inline; longer ones are shared (`Arc`)
+/// so that index entries and map nodes copy them cheaply. Either way a key is 24 bytes and
+/// behaves as its bytes (`Deref<Target = [u8]>`, ordering, equality, hashing).
+#[derive(Clone)]
+pub(crate) enum Key {
+    /// Length and bytes.
+    Inline(u8, [u8; INLINE]),
+    /// A longer key.
+    Shared(Arc<[u8]>),
+}
+
+impl std::ops::Deref for Key {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            Key::Inline(n, b) => b.get(..usize::from(*n)).unwrap_or(b),
+            Key::Shared(a) => a,
+        }
+    }
+}
+
+impl AsRef<[u8]> for Key {
+    fn as_ref(&self) -> &[u8] {
+        self
+    }
+}
+
+impl std::borrow::Borrow<[u8]> for Key {
+    fn borrow(&self) -> &[u8] {
+        self
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Key {}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (**self).cmp(&**other)
+    }
+}
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (**self).hash(state);
+    }
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl From<&[u8]> for Key {
+    fn from(bytes: &[u8]) -> Key {
+        match u8::try_from(bytes.len()) {
+            Ok(n) if bytes.len() <= INLINE => {
+                let mut b = [0u8; INLINE];
+                b[..bytes.len()].copy_from_slice(bytes);
+                Key::Inline(n, b)
+            }
+            _ => Key::Shared(Arc::from(bytes)),
+        }
+    }
+}
+
+impl From<Vec<u8>> for Key {
+    fn from(bytes: Vec<u8>) -> Key {
+        if bytes.len() <= INLINE {
+            Key::from(bytes.as_slice())
+        } else {
+            Key::Shared(Arc::from(bytes))
+        }
+    }
+}
 
 /// Appends the encoding of `v` as a value of column type `ty`. `prefix` limits strings to their
 /// first `prefix` characters (bytes for binary strings), for prefix indexes. The value must
@@ -189,17 +279,35 @@ pub(crate) fn prefix_successor(prefix: &[u8]) -> Option<Vec<u8>> {
 
 /// Builds a key from bytes.
 pub(crate) fn key(bytes: &[u8]) -> Key {
-    Arc::from(bytes)
+    Key::from(bytes)
 }
 
 /// The key of a hidden row id (tables without a primary key).
 pub(crate) fn row_id_key(id: u64) -> Key {
-    Arc::from(id.to_be_bytes().as_slice())
+    Key::from(id.to_be_bytes().as_slice())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_keys_are_inline_and_every_key_behaves_as_its_bytes() {
+        assert_eq!(std::mem::size_of::<Key>(), 24);
+        let short = key(&[1; 22]);
+        let long = key(&[1; 23]);
+        assert!(matches!(short, Key::Inline(22, _)));
+        assert!(matches!(long, Key::Shared(_)));
+        assert_eq!(&short[..], &[1; 22][..]);
+        assert_eq!(&long[..], &[1; 23][..]);
+        assert!(short < long);
+        assert_eq!(Key::from(vec![1; 22]), short);
+        assert_eq!(Key::from(vec![1; 23]), long);
+        assert!(key(&[]).is_empty());
+        let mut set = std::collections::HashSet::new();
+        set.insert(short.clone());
+        assert!(set.contains(&[1u8; 22][..]));
+    }
     use crate::collation::Collation;
 
     fn enc(v: Value, ty: &SqlType) -> Vec<u8> {

@@ -104,7 +104,7 @@ pub(crate) fn primary_key(def: &TableDef, row: &[Value]) -> Option<Key> {
             &mut out,
         );
     }
-    Some(Arc::from(out))
+    Some(Key::from(out))
 }
 
 /// Encodes the columns of index `idx` of `row` (without the primary key suffix).
@@ -148,7 +148,7 @@ pub(crate) fn entry_of(mut prefix: Vec<u8>, pk: &[u8]) -> Key {
     prefix.reserve(pk.len() + 4);
     prefix.extend_from_slice(pk);
     prefix.extend_from_slice(&u32::try_from(pk.len()).unwrap_or(u32::MAX).to_be_bytes());
-    Arc::from(prefix)
+    Key::from(prefix)
 }
 
 /// The primary key an index entry points to (empty for a malformed entry).
@@ -486,9 +486,7 @@ impl TableView {
         let Some(set) = self.base.indexes.get(idx) else {
             return Vec::new();
         };
-        let base = collect_set(set, &l, &h, reverse, limit, |e| {
-            !self.shadowed(entry_pk(e))
-        });
+        let base = collect_set(set, &l, &h, reverse, limit, |e| !self.shadowed(entry_pk(e)));
         match self.changes.as_ref().and_then(|c| c.indexes.get(idx)) {
             None => base,
             Some(m) => {

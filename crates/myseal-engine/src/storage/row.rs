@@ -436,12 +436,15 @@ mod tests {
 
     #[test]
     fn a_sysbench_row_is_compact() {
-        let row = Row::new(&[0x80, 0, 0, 1], &[
-            Value::Int(1_000_000),
-            Value::Int(499_812),
-            Value::Bytes(vec![b'7'; 119]),
-            Value::Bytes(vec![b'1'; 59]),
-        ]);
+        let row = Row::new(
+            &[0x80, 0, 0, 1],
+            &[
+                Value::Int(1_000_000),
+                Value::Int(499_812),
+                Value::Bytes(vec![b'7'; 119]),
+                Value::Bytes(vec![b'1'; 59]),
+            ],
+        );
         assert_eq!(row.packed_len(), 4 + 4 + 121 + 61);
     }
 
