@@ -649,6 +649,10 @@ impl std::fmt::Debug for Engine {
     }
 }
 
+/// Changed rows a transaction may have for its COMMIT (or a BEGIN that commits it) to run on
+/// the caller's thread: applying them is quick, never waits for a row lock, and is bounded.
+const INLINE_COMMIT_ROWS: usize = 256;
+
 impl Engine {
     /// Builds the engine: MySQL 8.4 defaults, then `config.globals` (read-only ones included).
     /// `accounts` is the store the server authenticates against; CREATE USER, ALTER USER, SET
@@ -816,15 +820,23 @@ impl Engine {
         (outcomes, None)
     }
 
-    /// Runs a text query right here, on the caller's thread, when the plan cache holds it as
-    /// bounded work that never waits (a non-locking point read by a unique key, as a point
-    /// select is); None when it must go to [`Engine::execute`] on an engine thread. This saves
-    /// the hand-over to another thread for the commonest query.
+    /// Runs a text query right here, on the caller's thread, when that is short work that
+    /// never waits: a cached non-locking read that finishes within a small budget (a point
+    /// select, a short range; see `stmt::cache`), or BEGIN/COMMIT/ROLLBACK of a transaction
+    /// with few changes. None when it must go to [`Engine::execute`] on an engine thread. This
+    /// saves the hand-over to another thread for the commonest statements.
     pub fn execute_inline(
         &self,
         session: &mut Session,
         sql: &str,
     ) -> Option<(Vec<Outcome>, Option<EngineError>)> {
+        if stmt::is_transaction_control(sql) {
+            let small = session
+                .txn
+                .as_ref()
+                .is_none_or(|t| t.changed_rows() <= INLINE_COMMIT_ROWS);
+            return small.then(|| self.execute(session, sql));
+        }
         stmt::cache::try_text_inline(self, session, sql)
     }
 

@@ -690,6 +690,7 @@ impl Binder<'_> {
                         table: TableRef {
                             def,
                             alias: alias_name,
+                            decode: None,
                         },
                         access: Access::Full,
                         reverse: false,

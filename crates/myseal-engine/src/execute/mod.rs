@@ -69,6 +69,11 @@ pub(crate) struct Ctx<'a> {
     /// Rows a SQL_CALC_FOUND_ROWS query found in all, LIMIT aside (set by its Limit).
     pub(crate) found_total: Option<u64>,
     checks: u32,
+    /// Work left (in [`Ctx::check`] calls) for a statement tried on the caller's thread; when
+    /// it runs out the statement fails with `over_budget` set and runs again on an engine
+    /// thread.
+    pub(crate) budget: Option<u32>,
+    pub(crate) over_budget: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -107,12 +112,25 @@ impl<'a> Ctx<'a> {
             lock_timeout,
             found_total: None,
             checks: 0,
+            budget: None,
+            over_budget: false,
         }
     }
 
     /// ER 1317 when the statement was killed, 3024 when max_execution_time passed.
     pub(crate) fn check(&mut self) -> Result<(), EngineError> {
         self.checks = self.checks.wrapping_add(1);
+        if let Some(left) = self.budget.as_mut() {
+            if *left == 0 {
+                self.over_budget = true;
+                return Err(EngineError::new(
+                    1317,
+                    "70100",
+                    "Query execution was interrupted",
+                ));
+            }
+            *left -= 1;
+        }
         if !self.checks.is_multiple_of(64) {
             return Ok(());
         }

@@ -66,6 +66,7 @@ pub(crate) fn build(node: &Node, cx: &mut Ctx<'_>) -> Result<Box<dyn Op>, Engine
                 filter: filter.clone(),
                 lock: *lock,
                 wait: *wait,
+                decode: table.decode.clone(),
             })
         }
         Node::Virtual { table, .. } => {
@@ -147,11 +148,11 @@ pub(crate) fn build(node: &Node, cx: &mut Ctx<'_>) -> Result<Box<dyn Op>, Engine
             for r in rows {
                 let mut k = Vec::with_capacity(keys.len());
                 for key in keys {
-                    k.push(eval(&key.expr, &r, cx)?);
+                    k.push(sort_value(key.kind, eval(&key.expr, &r, cx)?));
                 }
                 keyed.push((k, r));
             }
-            keyed.sort_by(|a, b| sort_cmp(keys, &a.0, &b.0));
+            keyed.sort_by(|a, b| sort_cmp_prepared(keys, &a.0, &b.0));
             Box::new(RowsOp {
                 rows: keyed
                     .into_iter()
@@ -303,6 +304,47 @@ fn sort_cmp(keys: &[SortKey], a: &[Value], b: &[Value]) -> Ordering {
     Ordering::Equal
 }
 
+/// A sort key's value made cheap to compare: a string under a collation becomes its sort key
+/// (computed once per row instead of the collation's comparison once per comparison).
+fn sort_value(kind: CmpKind, v: Value) -> Value {
+    match (kind, v) {
+        (_, Value::Null) => Value::Null,
+        (CmpKind::String(c), Value::Bytes(b)) => {
+            let mut out = Vec::with_capacity(b.len() * 2);
+            c.sort_key(&b, &mut out);
+            Value::Bytes(out)
+        }
+        (CmpKind::String(c), v) => {
+            let mut out = Vec::new();
+            c.sort_key(&v.to_text().unwrap_or_default(), &mut out);
+            Value::Bytes(out)
+        }
+        (_, v) => v,
+    }
+}
+
+/// [`sort_cmp`] over values made by [`sort_value`]: strings compare as their sort keys' bytes.
+fn sort_cmp_prepared(keys: &[SortKey], a: &[Value], b: &[Value]) -> Ordering {
+    for (i, k) in keys.iter().enumerate() {
+        let (x, y) = (
+            a.get(i).unwrap_or(&Value::Null),
+            b.get(i).unwrap_or(&Value::Null),
+        );
+        let o = match (x, y) {
+            (Value::Null, Value::Null) => Ordering::Equal,
+            (Value::Null, _) => Ordering::Less,
+            (_, Value::Null) => Ordering::Greater,
+            (Value::Bytes(p), Value::Bytes(q)) if matches!(k.kind, CmpKind::String(_)) => p.cmp(q),
+            _ => compare(k.kind, x, y),
+        };
+        let o = if k.desc { o.reverse() } else { o };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    Ordering::Equal
+}
+
 /// A hashable identity of a value under a comparison kind (GROUP BY, DISTINCT, hash joins).
 pub(crate) fn group_key(kind: CmpKind, v: &Value, out: &mut Vec<u8>) {
     match v {
@@ -310,7 +352,10 @@ pub(crate) fn group_key(kind: CmpKind, v: &Value, out: &mut Vec<u8>) {
         _ => {
             out.push(1);
             match kind {
-                CmpKind::String(c) => c.sort_key(&v.to_text().unwrap_or_default(), out),
+                CmpKind::String(c) => match v {
+                    Value::Bytes(b) => c.sort_key(b, out),
+                    _ => c.sort_key(&v.to_text().unwrap_or_default(), out),
+                },
                 CmpKind::Int | CmpKind::Decimal => {
                     let d = v.to_dec().unwrap_or(Dec::ZERO);
                     // Normalise the scale so 1.0 and 1 group together.
@@ -585,6 +630,8 @@ struct ScanOp {
     filter: Option<Expr>,
     lock: LockMode,
     wait: LockWait,
+    /// The columns to decode (None: all); see [`crate::plan::TableRef::decode`].
+    decode: Option<std::sync::Arc<[bool]>>,
 }
 
 impl ScanOp {
@@ -754,7 +801,10 @@ impl ScanOp {
                     None => continue,
                 }
             }
-            let row: Row = stored.unpack();
+            let row: Row = match &self.decode {
+                None => stored.unpack(),
+                Some(mask) => stored.unpack_only(mask),
+            };
             if let Some(f) = &self.filter
                 && truth(&eval(f, &row, cx)?) != Some(true)
             {
@@ -1557,6 +1607,7 @@ pub(crate) fn scan_keyed(node: &Node, cx: &mut Ctx<'_>) -> Result<Vec<(Key, Row)
         filter: filter.clone(),
         lock: *lock,
         wait: *wait,
+        decode: None,
     };
     let mut out = Vec::new();
     while let Some((pk, row)) = scan.next_keyed(cx)? {

@@ -5,7 +5,8 @@
 //! columns ([`OutCol`]) carry their types. The optimizer ([`optimize`]) then rewrites that
 //! logical tree into the physical one: it pushes filters down to the scans, turns conjuncts on
 //! indexed columns into index lookups and ranges ([`Access`]), chooses index or hash joins, and
-//! drops sorts that an index order already satisfies. The executor (`crate::exec2`) runs it.
+//! drops sorts that an index order already satisfies; [`prune`] then marks the columns each scan
+//! must decode. The executor (`crate::execute`) runs it.
 //!
 //! Correlated values (an outer query's columns inside a subquery, the left row of an index
 //! join) travel through numbered registers: the node that owns them writes the values before it
@@ -13,6 +14,7 @@
 
 pub(crate) mod explain;
 pub(crate) mod optimize;
+pub(crate) mod prune;
 
 use std::sync::Arc;
 
@@ -637,6 +639,9 @@ pub(crate) struct TableRef {
     pub(crate) def: Arc<TableDef>,
     /// The name the query uses (alias or table name).
     pub(crate) alias: String,
+    /// The columns the plan reads (None: all of them); a scan leaves the others NULL instead of
+    /// decoding them. Set by [`prune::prune_columns`].
+    pub(crate) decode: Option<Arc<[bool]>>,
 }
 
 /// Set operations.
@@ -798,6 +803,38 @@ pub(crate) struct Plan {
 }
 
 impl Node {
+    /// Calls `f` on each input node (not into subquery plans).
+    pub(crate) fn for_each_input(&mut self, f: &mut impl FnMut(&mut Node)) {
+        match self {
+            Node::Values { .. }
+            | Node::Scan { .. }
+            | Node::Virtual { .. }
+            | Node::CteRef { .. }
+            | Node::RecursiveRef { .. } => {}
+            Node::Filter { input, .. }
+            | Node::Project { input, .. }
+            | Node::Aggregate { input, .. }
+            | Node::Sort { input, .. }
+            | Node::Limit { input, .. }
+            | Node::Distinct { input, .. } => f(input),
+            Node::Join { left, right, .. }
+            | Node::HashJoin { left, right, .. }
+            | Node::SetOp { left, right, .. } => {
+                f(left);
+                f(right);
+            }
+            Node::With { ctes, input } => {
+                for c in ctes.iter_mut() {
+                    f(&mut c.anchor);
+                    if let Some((r, _)) = &mut c.recursive {
+                        f(r);
+                    }
+                }
+                f(input);
+            }
+        }
+    }
+
     /// Width of the rows this node produces.
     pub(crate) fn width(&self) -> usize {
         match self {

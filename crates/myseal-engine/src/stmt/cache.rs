@@ -37,8 +37,10 @@ pub(crate) struct Compiled {
     reads: Reads,
     /// Tables it scans (metadata locks inside a transaction).
     tables: Vec<u64>,
-    /// Bounded work that never waits (see [`inline_safe`]): it may run on the caller's thread.
+    /// Work that never waits (see [`inline_safe`]): it may run on the caller's thread.
     inline: bool,
+    /// Set when an inline run used up [`INLINE_BUDGET`]: the plan is not tried inline again.
+    too_big: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Compiled {
@@ -73,7 +75,15 @@ pub(crate) fn compile(
         reads,
         tables,
         inline,
+        too_big: std::sync::atomic::AtomicBool::new(false),
     })
+}
+
+impl Compiled {
+    /// Whether the caller's thread may try this plan.
+    fn try_inline(&self) -> bool {
+        self.inline && !self.too_big.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 /// Expression nodes an inline plan may evaluate in all, and how deep (the caller's thread may
@@ -81,10 +91,18 @@ pub(crate) fn compile(
 const INLINE_EXPR_NODES: usize = 256;
 const INLINE_EXPR_DEPTH: usize = 24;
 
-/// True for a plan whose work is bounded and which never waits: a consistent (non-locking)
-/// read of at most one row through a full primary or unique key, with no subqueries, no
-/// SLEEP() and small expressions. Such a query (a point select) may run where it arrives
-/// instead of being handed to an engine thread.
+/// Rows (operator steps, counted by `Ctx::check`) a statement may take on the caller's thread
+/// before it gives up there and runs on an engine thread: about a hundred microseconds, so
+/// an async worker is never held for long. A sysbench range query (100 rows, sorted) fits.
+const INLINE_BUDGET: u32 = 1024;
+
+/// True for a plan that never waits and whose side effects are all undone if it stops part
+/// way: a consistent (non-locking) read with no subqueries, no SLEEP() or other
+/// non-deterministic function, no `:=` and small expressions, over scans, filters,
+/// projections, sorts, DISTINCT, aggregates (without ROLLUP) and limits. Such a query may
+/// start where it arrives instead of being handed to an engine thread; a point select is done
+/// at once, and anything that takes more than [`INLINE_BUDGET`] steps stops and runs again on
+/// an engine thread (see [`run_inline`]).
 fn inline_safe(plan: &Plan) -> bool {
     use crate::plan::{Access, LockMode, Node};
     fn expr_ok(e: &crate::plan::Expr, budget: &mut usize, depth: usize) -> bool {
@@ -93,11 +111,10 @@ fn inline_safe(plan: &Plan) -> bool {
             return false;
         }
         *budget -= 1;
-        if matches!(
-            e,
-            Expr::Subquery(_) | Expr::Func(crate::func::Func::Sleep, _)
-        ) {
-            return false;
+        match e {
+            Expr::Subquery(_) | Expr::SetUserVar(..) => return false,
+            Expr::Func(f, _) if !f.is_deterministic() => return false,
+            _ => {}
         }
         let mut ok = true;
         e.children(&mut |c| ok = ok && expr_ok(c, budget, depth + 1));
@@ -119,29 +136,40 @@ fn inline_safe(plan: &Plan) -> bool {
             } => {
                 limit.iter().chain(offset).all(|e| expr_ok(e, budget, 0)) && node_ok(input, budget)
             }
+            Node::Sort { input, keys } => {
+                keys.iter().all(|k| expr_ok(&k.expr, budget, 0)) && node_ok(input, budget)
+            }
+            Node::Distinct { input, .. } => node_ok(input, budget),
+            Node::Aggregate {
+                input,
+                group,
+                aggs,
+                rollup: false,
+                ..
+            } => {
+                group.iter().all(|e| expr_ok(e, budget, 0))
+                    && aggs.iter().all(|a| {
+                        a.args.iter().all(|e| expr_ok(e, budget, 0))
+                            && a.order.iter().all(|k| expr_ok(&k.expr, budget, 0))
+                    })
+                    && node_ok(input, budget)
+            }
             Node::Scan {
-                table,
                 access,
                 filter,
                 lock: LockMode::None,
                 ..
             } => {
-                let (index, ranges) = match access {
-                    Access::Primary(r) => (table.def.indexes.iter().find(|i| i.primary), r),
-                    Access::Index(i, r) => (table.def.indexes.get(*i), r),
-                    Access::Full => return false,
+                let ranges = match access {
+                    Access::Primary(r) | Access::Index(_, r) => r.as_slice(),
+                    Access::Full => &[],
                 };
-                let point = match (index, ranges.as_slice()) {
-                    (Some(index), [range]) => {
-                        (index.primary || index.unique)
-                            && range.eq.len() == index.parts.len()
-                            && range.lower.is_none()
-                            && range.upper.is_none()
-                            && range.eq.iter().all(|e| expr_ok(e, budget, 0))
-                    }
-                    _ => false,
-                };
-                point && filter.iter().all(|f| expr_ok(f, budget, 0))
+                ranges.iter().all(|r| {
+                    r.eq.iter()
+                        .chain(r.lower.iter().map(|(e, _)| e))
+                        .chain(r.upper.iter().map(|(e, _)| e))
+                        .all(|e| expr_ok(e, budget, 0))
+                }) && filter.iter().all(|f| expr_ok(f, budget, 0))
             }
             _ => false,
         }
@@ -208,9 +236,11 @@ pub(crate) fn run(
 }
 
 /// Runs `c` and collects its rows. With `lasting` (a transaction stays open) the tables'
-/// metadata locks are taken first; if `*nowait` is true they are only tried, and when one is
-/// not free at once `*nowait` stays true and the result is an error (the caller runs the
-/// statement again where it may wait); otherwise `*nowait` ends false.
+/// metadata locks are taken first. If `*nowait` is true (a try on the caller's thread) they
+/// are only tried and the run has [`INLINE_BUDGET`] steps; when a lock is not free at once or
+/// the budget runs out, `*nowait` stays true and the result is an error (the caller runs the
+/// statement again where it may wait, and a plan over the budget is marked too big);
+/// otherwise `*nowait` ends false.
 fn collect(
     engine: &Engine,
     session: &mut Session,
@@ -222,11 +252,19 @@ fn collect(
     let mut blocked = false;
     let rows = in_txn_as(engine, session, c.reads, |cx| {
         enter(cx, c, lasting, try_only, &mut blocked)?;
+        if try_only {
+            cx.budget = Some(INLINE_BUDGET);
+        }
         let mut rows = Vec::new();
-        execute::run_plan(&c.plan, cx, &mut |r| {
+        let run = execute::run_plan(&c.plan, cx, &mut |r| {
             rows.push(r);
             Ok(())
-        })?;
+        });
+        if cx.over_budget {
+            blocked = true;
+            c.too_big.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        run?;
         Ok((rows, cx.found_total))
     });
     *nowait = blocked;
@@ -281,13 +319,19 @@ fn run_inline(
     session: &mut Session,
     c: &Compiled,
 ) -> Option<Result<Outcome, EngineError>> {
-    if !c.inline {
+    if !c.try_inline() {
         return None;
     }
     let lasting = session.txn.is_some() || !session.autocommit();
     let mut nowait = true;
+    let warnings = session.warnings.len();
     match collect(engine, session, c, lasting, &mut nowait) {
-        Err(_) if nowait => None,
+        Err(_) if nowait => {
+            // Blocked on a metadata lock, or over the budget: nothing was sent, and what the
+            // run added to the session is dropped, for the engine thread to do it all again.
+            session.warnings.truncate(warnings);
+            None
+        }
         Err(e) => Some(Err(e)),
         Ok(rows) => Some(Ok(rows_outcome(session, c, rows))),
     }
@@ -385,7 +429,7 @@ impl QueryPlans {
         let plans = self.plans.lock();
         plans
             .iter()
-            .find(|(v, e, c)| *v == version && *e == env && c.inline)
+            .find(|(v, e, c)| *v == version && *e == env && c.try_inline())
             .map(|(_, _, c)| c.clone())
     }
 }
@@ -507,7 +551,7 @@ pub(crate) fn try_text_inline(
         .get(&key)
         .filter(|e| e.version == version)
         .and_then(|e| e.compiled.clone())
-        .filter(|c| c.inline);
+        .filter(|c| c.try_inline());
     let out = compiled.and_then(|c| {
         begin_select(session, false);
         run_inline(engine, session, &c).map(|r| finish(session, r))

@@ -694,8 +694,10 @@ fn bind_insert(
                 if cols.len() != positions.len() {
                     return Err(count_mismatch(1));
                 }
+                let mut root = optimize(root, &mut b.registers);
+                crate::plan::prune::prune_columns(&mut root);
                 let plan = Plan {
-                    root: optimize(root, &mut b.registers),
+                    root,
                     columns: cols,
                     registers: b.registers,
                     subqueries: b.subqueries,
@@ -1115,6 +1117,7 @@ fn bind_single(
             table: TableRef {
                 def: def.clone(),
                 alias,
+                decode: None,
             },
             access: Access::Full,
             reverse: false,

@@ -266,6 +266,33 @@ pub(crate) fn in_txn_as<T>(
     result
 }
 
+/// True for a text that is only BEGIN, COMMIT, ROLLBACK or a plain START TRANSACTION [READ
+/// ONLY | READ WRITE] (any case, optional trailing `;`, no comments): statements that never
+/// wait and, with few changes to commit, are short work.
+pub(crate) fn is_transaction_control(sql: &str) -> bool {
+    let t = sql.trim().trim_end_matches(';').trim_end();
+    if t.len() > 32 {
+        return false;
+    }
+    let words: Vec<String> = t
+        .split_ascii_whitespace()
+        .map(str::to_ascii_uppercase)
+        .collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    matches!(
+        words.as_slice(),
+        ["BEGIN"]
+            | ["BEGIN", "WORK"]
+            | ["COMMIT"]
+            | ["COMMIT", "WORK"]
+            | ["ROLLBACK"]
+            | ["ROLLBACK", "WORK"]
+            | ["START", "TRANSACTION"]
+            | ["START", "TRANSACTION", "READ", "ONLY"]
+            | ["START", "TRANSACTION", "READ", "WRITE"]
+    )
+}
+
 /// Commits DDL: ends an open transaction first (implicit commit, as MySQL).
 pub(crate) fn implicit_commit(engine: &Engine, session: &mut Session) {
     if let Some(t) = session.txn.take() {
@@ -292,8 +319,10 @@ pub(crate) fn bind_plan(
     {
         count_all_rows(&mut root);
     }
+    let mut root = optimize(root, &mut b.registers);
+    crate::plan::prune::prune_columns(&mut root);
     let plan = crate::plan::Plan {
-        root: optimize(root, &mut b.registers),
+        root,
         columns,
         registers: b.registers,
         subqueries: b.subqueries,

@@ -571,6 +571,11 @@ impl Drop for Txn {
 }
 
 impl Txn {
+    /// Rows the transaction has changed (inserted, updated or deleted), over all tables.
+    pub(crate) fn changed_rows(&self) -> usize {
+        self.changes.values().map(|c| c.rows.len()).sum()
+    }
+
     /// True when the transaction has written anything.
     pub(crate) fn has_writes(&self) -> bool {
         self.changes.values().any(|c| !c.rows.is_empty())

@@ -116,6 +116,29 @@ impl Row {
         out
     }
 
+    /// The values of the columns `mask` marks, with NULL for the others (and for columns past
+    /// the mask).
+    pub(crate) fn unpack_only(&self, mask: &[bool]) -> Vec<Value> {
+        let mut it = self.iter();
+        let mut out = Vec::with_capacity(mask.len());
+        let mut n = 0;
+        loop {
+            if mask.get(n).copied().unwrap_or(false) {
+                match it.next() {
+                    Some(v) => out.push(v),
+                    None => break,
+                }
+            } else {
+                if it.skip_one().is_none() {
+                    break;
+                }
+                out.push(Value::Null);
+            }
+            n += 1;
+        }
+        out
+    }
+
     /// The values in column order.
     pub(crate) fn iter(&self) -> Values<'_> {
         Values {

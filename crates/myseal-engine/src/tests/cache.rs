@@ -281,13 +281,33 @@ fn cached_point_selects_run_inline_and_nothing_else_does() {
         inline(&mut s, "SELECT name FROM t WHERE id = 9"),
         Some("name".into())
     );
-    // Cached but not point reads, or not bounded, or locking: never inline.
+    // Short reads of any shape run inline too.
+    for (sql, want) in [
+        (
+            "SELECT name FROM t WHERE id > 1 ORDER BY id",
+            "name\ntea\nCafe",
+        ),
+        ("SELECT name FROM t WHERE name = 'tea'", "name\ntea"),
+        (
+            "SELECT COUNT(*), MAX(price) FROM t",
+            "COUNT(*)|MAX(price)\n3|2.00",
+        ),
+        (
+            "SELECT DISTINCT name FROM t ORDER BY name",
+            "name\ncafé\ntea",
+        ),
+    ] {
+        let _ = run(&e, &mut s, sql);
+        assert_eq!(inline(&mut s, sql), Some(want.into()), "{sql}");
+    }
+    // Cached but locking, waiting, with subqueries or with effects a second run would repeat:
+    // never inline.
     for sql in [
-        "SELECT name FROM t WHERE id > 1 ORDER BY id",
         "SELECT SLEEP(0) FROM t WHERE id = 1",
         "SELECT name FROM t WHERE id = 1 FOR UPDATE",
         "SELECT (SELECT 1) FROM t WHERE id = 1",
-        "SELECT name FROM t WHERE name = 'tea'",
+        "SELECT @x := name FROM t WHERE id = 1",
+        "SELECT RAND() FROM t WHERE id = 1",
     ] {
         let _ = run(&e, &mut s, sql);
         assert_eq!(inline(&mut s, sql), None, "{sql}");
@@ -321,4 +341,90 @@ fn cached_point_selects_run_inline_and_nothing_else_does() {
         e.execute_prepared_inline(&mut s, &p, &[Value::str("2".to_string())])
             .is_none()
     );
+}
+
+/// A read that outgrows the inline budget stops, leaves nothing behind (no rows, no warnings)
+/// and runs whole on the ordinary path; its plan is not tried inline again.
+#[test]
+fn reads_over_the_inline_budget_run_again_on_the_ordinary_path() {
+    let e = engine();
+    let mut s = session(&e);
+    steps(
+        &e,
+        &mut s,
+        &[
+            ("CREATE DATABASE d", "ok affected=1"),
+            ("USE d", "ok"),
+            ("CREATE TABLE big (id INT PRIMARY KEY, v VARCHAR(10))", "ok"),
+        ],
+    );
+    for chunk in 0..6 {
+        let values: Vec<String> = (0..500)
+            .map(|i| format!("({}, 'x{}')", chunk * 500 + i, i % 7))
+            .collect();
+        let (_, err) = e.execute(
+            &mut s,
+            &format!("INSERT INTO big VALUES {}", values.join(",")),
+        );
+        assert!(err.is_none(), "{err:?}");
+    }
+    let inline = |s: &mut Session, sql: &str| {
+        e.execute_inline(s, sql)
+            .map(|(o, err)| super::render(&o, err.as_ref()))
+    };
+    // Every row warns (1292: 'x3' is not a number); the whole table is over the budget.
+    let sql = "SELECT COUNT(*) FROM big WHERE v + 0 = 0 AND id >= 0";
+    let direct = run(&e, &mut s, sql);
+    assert_eq!(direct, "COUNT(*)\n3000");
+    let direct_warnings = run(&e, &mut s, "SHOW COUNT(*) WARNINGS");
+    assert_eq!(inline(&mut s, sql), None, "the budget stops it");
+    assert_eq!(run(&e, &mut s, sql), direct);
+    assert_eq!(run(&e, &mut s, "SHOW COUNT(*) WARNINGS"), direct_warnings);
+    // Marked too big: not even tried again.
+    assert_eq!(
+        inline(
+            &mut s,
+            "SELECT COUNT(*) FROM big WHERE v + 0 = 0 AND id >= 5"
+        ),
+        None
+    );
+    // A short range of the same table fits.
+    let short = "SELECT COUNT(*) FROM big WHERE id BETWEEN 10 AND 109";
+    let _ = run(&e, &mut s, short);
+    assert_eq!(
+        inline(
+            &mut s,
+            "SELECT COUNT(*) FROM big WHERE id BETWEEN 10 AND 109"
+        ),
+        Some("COUNT(*)\n100".into())
+    );
+    // Transaction control is short unless a big transaction must be committed.
+    assert_eq!(inline(&mut s, "begin"), Some("ok".into()));
+    assert_eq!(
+        inline(
+            &mut s,
+            "SELECT COUNT(*) FROM big WHERE id BETWEEN 10 AND 109"
+        ),
+        Some("COUNT(*)\n100".into())
+    );
+    assert_eq!(inline(&mut s, "COMMIT;"), Some("ok".into()));
+    steps(
+        &e,
+        &mut s,
+        &[
+            ("BEGIN", "ok"),
+            ("UPDATE big SET v = 'y'", "ok affected=3000"),
+        ],
+    );
+    assert_eq!(inline(&mut s, "COMMIT"), None);
+    steps(
+        &e,
+        &mut s,
+        &[
+            ("COMMIT", "ok"),
+            ("SELECT COUNT(*) FROM big WHERE v = 'y'", "COUNT(*)\n3000"),
+        ],
+    );
+    assert_eq!(inline(&mut s, "COMMIT /* later */"), None);
+    assert_eq!(inline(&mut s, "COMMIT AND CHAIN"), None);
 }
