@@ -831,13 +831,20 @@ impl Engine {
         sql: &str,
     ) -> Option<(Vec<Outcome>, Option<EngineError>)> {
         if stmt::is_transaction_control(sql) {
-            let small = session
-                .txn
-                .as_ref()
-                .is_none_or(|t| t.changed_rows() <= INLINE_COMMIT_ROWS);
-            return small.then(|| self.execute(session, sql));
+            return self
+                .small_transaction(session)
+                .then(|| self.execute(session, sql));
         }
         stmt::cache::try_text_inline(self, session, sql)
+    }
+
+    /// True when the session's open transaction (if any) is small enough to commit on the
+    /// caller's thread.
+    pub(crate) fn small_transaction(&self, session: &Session) -> bool {
+        session
+            .txn
+            .as_ref()
+            .is_none_or(|t| t.changed_rows() <= INLINE_COMMIT_ROWS)
     }
 
     /// COM_INIT_DB

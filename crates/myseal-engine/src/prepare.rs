@@ -214,6 +214,11 @@ impl Engine {
         stmt: &Prepared,
         params: &[Value],
     ) -> Option<(Vec<Outcome>, Option<EngineError>)> {
+        if params.is_empty() && crate::stmt::is_transaction_control(&stmt.sql) {
+            return self
+                .small_transaction(session)
+                .then(|| self.execute_prepared(session, stmt, params));
+        }
         let Exec::Query(plans) = &stmt.exec else {
             return None;
         };

@@ -341,6 +341,19 @@ fn cached_point_selects_run_inline_and_nothing_else_does() {
         e.execute_prepared_inline(&mut s, &p, &[Value::str("2".to_string())])
             .is_none()
     );
+    // Prepared BEGIN and COMMIT (sysbench prepares them) run inline as their text does.
+    let begin = e.prepare(&mut s, "BEGIN").unwrap();
+    let commit = e.prepare(&mut s, "COMMIT").unwrap();
+    let (o, err) = e
+        .execute_prepared_inline(&mut s, &begin, &[])
+        .expect("inline BEGIN");
+    assert_eq!(super::render(&o, err.as_ref()), "ok");
+    assert!(s.in_transaction);
+    let (o, err) = e
+        .execute_prepared_inline(&mut s, &commit, &[])
+        .expect("inline COMMIT");
+    assert_eq!(super::render(&o, err.as_ref()), "ok");
+    assert!(!s.in_transaction);
 }
 
 /// A read that outgrows the inline budget stops, leaves nothing behind (no rows, no warnings)
