@@ -182,6 +182,11 @@ pub struct Session {
     pub(crate) sink: Option<Box<dyn RowSink>>,
     /// True while the running statement's result may stream (it is the first of its text).
     pub(crate) may_stream: bool,
+    /// True while a write is tried on the caller's thread: it may not wait for a lock and has
+    /// a step budget (see `Engine::try_write_inline`).
+    pub(crate) inline_try: bool,
+    /// Set when such a try would have waited or ran over its budget.
+    pub(crate) inline_blocked: bool,
     /// The session's temporary tables, dropped with the session.
     pub(crate) temp: storage::temp::TempTables,
     /// The tables LOCK TABLES holds (None: no LOCK TABLES in effect); see `stmt::admin`.
@@ -224,6 +229,8 @@ impl Session {
             params: Arc::from([]),
             sink: None,
             may_stream: false,
+            inline_try: false,
+            inline_blocked: false,
             temp: storage::temp::TempTables::default(),
             locked_tables: None,
             lock_generation: 0,
@@ -267,6 +274,8 @@ impl Clone for Session {
             params: self.params.clone(),
             sink: None,
             may_stream: false,
+            inline_try: false,
+            inline_blocked: false,
             temp: self.temp.clone(),
             locked_tables: self.locked_tables.clone(),
             lock_generation: self.lock_generation,
@@ -774,6 +783,8 @@ impl Engine {
             params: Arc::from([]),
             sink: None,
             may_stream: false,
+            inline_try: false,
+            inline_blocked: false,
             temp: storage::temp::TempTables::default(),
             locked_tables: None,
             lock_generation: 0,
@@ -835,7 +846,44 @@ impl Engine {
                 .small_transaction(session)
                 .then(|| self.execute(session, sql));
         }
+        if stmt::inline_write_text(sql) {
+            return self.try_write_inline(session, |e, s| e.execute(s, sql));
+        }
         stmt::cache::try_text_inline(self, session, sql)
+    }
+
+    /// Runs a write (`run`) on the caller's thread as a try: row and metadata locks are only
+    /// taken if free at once, and the work has a step budget. When a lock is not free or the
+    /// budget runs out, the statement is undone as a failed statement is (its changes, not its
+    /// locks) and None tells the caller to run it again on an engine thread, where it may
+    /// wait. The try never waits, so a writer that would block costs one failed attempt.
+    pub(crate) fn try_write_inline(
+        &self,
+        session: &mut Session,
+        run: impl FnOnce(&Engine, &mut Session) -> (Vec<Outcome>, Option<EngineError>),
+    ) -> Option<(Vec<Outcome>, Option<EngineError>)> {
+        if !self.small_transaction(session) {
+            return None;
+        }
+        let saved = (
+            session.last_insert_id,
+            session.row_count,
+            session.found_rows,
+        );
+        session.inline_try = true;
+        session.inline_blocked = false;
+        let out = run(self, session);
+        session.inline_try = false;
+        if std::mem::take(&mut session.inline_blocked) {
+            (
+                session.last_insert_id,
+                session.row_count,
+                session.found_rows,
+            ) = saved;
+            session.warnings.clear();
+            return None;
+        }
+        Some(out)
     }
 
     /// True when the session's open transaction (if any) is small enough to commit on the

@@ -206,8 +206,9 @@ impl Engine {
     }
 
     /// [`Engine::execute_prepared`] on the caller's thread for a SELECT whose plan for these
-    /// parameter types is bound already and is inline-safe (see [`Engine::execute_inline`]);
-    /// None when it must go to an engine thread.
+    /// parameter types is bound already and is inline-safe, for BEGIN/COMMIT/ROLLBACK of a
+    /// small transaction, and as a try for a write (see [`Engine::execute_inline`]); None when
+    /// it must go to an engine thread.
     pub fn execute_prepared_inline(
         &self,
         session: &mut Session,
@@ -219,8 +220,12 @@ impl Engine {
                 .small_transaction(session)
                 .then(|| self.execute_prepared(session, stmt, params));
         }
-        let Exec::Query(plans) = &stmt.exec else {
-            return None;
+        let plans = match &stmt.exec {
+            Exec::Query(plans) => plans,
+            Exec::Typed(Some(_)) if crate::stmt::inline_write_text(&stmt.sql) => {
+                return self.try_write_inline(session, |e, s| e.execute_prepared(s, stmt, params));
+            }
+            _ => return None,
         };
         if params.len() != stmt.param_count()
             || params

@@ -17,6 +17,12 @@ use std::time::Instant;
 pub(crate) use eval::{compare, eval, truth};
 pub(crate) use ops::{build, scan_keyed};
 
+/// Steps (calls of [`Ctx::check`], about one per row an operator handles) a statement may take
+/// on the caller's thread before it gives up there and runs on an engine thread: about a
+/// hundred microseconds, so an async worker is never held for long. A sysbench range query
+/// (100 rows, sorted) fits.
+pub(crate) const INLINE_BUDGET: u32 = 1024;
+
 /// Locks a row exclusively for a write (waits per innodb_lock_wait_timeout).
 pub(crate) fn ops_lock_row(
     cx: &mut Ctx<'_>,
@@ -87,6 +93,7 @@ impl<'a> Ctx<'a> {
         let (now, utc_now) = session.statement_clock();
         let cancel = session.cancel.clone();
         let params = session.params.clone();
+        let budget = session.inline_try.then_some(INLINE_BUDGET);
         let deadline = session.deadline;
         let lock_timeout = std::time::Duration::from_secs(
             session
@@ -112,7 +119,7 @@ impl<'a> Ctx<'a> {
             lock_timeout,
             found_total: None,
             checks: 0,
-            budget: None,
+            budget,
             over_budget: false,
         }
     }
@@ -123,6 +130,7 @@ impl<'a> Ctx<'a> {
         if let Some(left) = self.budget.as_mut() {
             if *left == 0 {
                 self.over_budget = true;
+                self.session.inline_blocked = true;
                 return Err(EngineError::new(
                     1317,
                     "70100",

@@ -705,7 +705,10 @@ pub(crate) fn lock_row(
     exclusive: bool,
     wait: LockWait,
 ) -> Result<bool, EngineError> {
+    let trying = cx.session.inline_try && wait == LockWait::Wait;
     let w = match wait {
+        // A write tried on the caller's thread never waits: it runs again where it may.
+        LockWait::Wait if trying => Wait::NoWait,
         LockWait::Wait => Wait::Timeout(cx.lock_timeout),
         LockWait::NoWait => Wait::NoWait,
         LockWait::SkipLocked => Wait::SkipLocked,
@@ -728,6 +731,10 @@ pub(crate) fn lock_row(
     ) {
         Ok(Acquired::Granted) => Ok(true),
         Ok(Acquired::Skipped) => Ok(false),
+        Err(LockError::NoWait) if trying => {
+            cx.session.inline_blocked = true;
+            Err(lock_error(LockError::NoWait))
+        }
         Err(e) => Err(lock_error(e)),
     }
 }

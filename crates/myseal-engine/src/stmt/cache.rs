@@ -91,10 +91,7 @@ impl Compiled {
 const INLINE_EXPR_NODES: usize = 256;
 const INLINE_EXPR_DEPTH: usize = 24;
 
-/// Rows (operator steps, counted by `Ctx::check`) a statement may take on the caller's thread
-/// before it gives up there and runs on an engine thread: about a hundred microseconds, so
-/// an async worker is never held for long. A sysbench range query (100 rows, sorted) fits.
-const INLINE_BUDGET: u32 = 1024;
+use crate::execute::INLINE_BUDGET;
 
 /// True for a plan that never waits and whose side effects are all undone if it stops part
 /// way: a consistent (non-locking) read with no subqueries, no SLEEP() or other

@@ -78,6 +78,16 @@ pub(super) fn lock_tables(
     let timeout = metadata_timeout(cx);
     let cancel = cx.cancel.clone();
     for id in ids {
+        if cx.session.inline_try {
+            // A write tried on the caller's thread never waits (see Engine::try_write_inline).
+            if !cx.engine.store.try_lock_table(&mut *cx.txn, id) {
+                cx.session.inline_blocked = true;
+                return Err(EngineError::not_supported(
+                    "waiting for a metadata lock here",
+                ));
+            }
+            continue;
+        }
         cx.engine
             .store
             .lock_table(&mut *cx.txn, id, timeout, &cancel)?;
@@ -745,6 +755,7 @@ pub(super) fn insert(
             Source::Rows(rows) => {
                 let single = rows.len() == 1;
                 for (n, exprs) in rows.iter().enumerate() {
+                    cx.check()?;
                     let rown = n as u64 + 1;
                     let row = build_row(
                         cx,
@@ -772,6 +783,7 @@ pub(super) fn insert(
                     Ok(())
                 })?;
                 for (n, values) in rows.into_iter().enumerate() {
+                    cx.check()?;
                     let rown = n as u64 + 1;
                     let row = build_row(
                         cx,

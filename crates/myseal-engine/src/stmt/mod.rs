@@ -293,6 +293,30 @@ pub(crate) fn is_transaction_control(sql: &str) -> bool {
     )
 }
 
+/// True for a text worth trying as a write on the caller's thread (see
+/// `Engine::try_write_inline`): one INSERT, REPLACE, UPDATE or DELETE of at most 4 KiB that
+/// has no subquery or INSERT ... SELECT, no SLEEP/BENCHMARK/GET_LOCK and no `:=` (nothing
+/// that could block, loop without reading rows, or leave an effect a second run repeats).
+/// Words inside string literals may refuse a text that would qualify; it then just runs on an
+/// engine thread.
+pub(crate) fn inline_write_text(sql: &str) -> bool {
+    let t = sql.trim().trim_end_matches(';');
+    if t.len() > 4096 || t.contains(';') {
+        return false;
+    }
+    let head = t.get(..7).unwrap_or(t).to_ascii_uppercase();
+    if !["INSERT", "REPLACE", "UPDATE", "DELETE"]
+        .iter()
+        .any(|w| head.starts_with(w))
+    {
+        return false;
+    }
+    let lower = t.to_ascii_lowercase();
+    !["select", "sleep", "benchmark", "get_lock", ":="]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
 /// Commits DDL: ends an open transaction first (implicit commit, as MySQL).
 pub(crate) fn implicit_commit(engine: &Engine, session: &mut Session) {
     if let Some(t) = session.txn.take() {

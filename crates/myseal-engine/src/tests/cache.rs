@@ -441,3 +441,134 @@ fn reads_over_the_inline_budget_run_again_on_the_ordinary_path() {
     assert_eq!(inline(&mut s, "COMMIT /* later */"), None);
     assert_eq!(inline(&mut s, "COMMIT AND CHAIN"), None);
 }
+
+/// Writes are tried on the caller's thread: they never wait for a lock there and stop at the
+/// step budget, leaving nothing behind, and then run on the ordinary path.
+#[test]
+fn writes_are_tried_inline_and_run_again_when_they_would_wait() {
+    let e = engine();
+    let mut a = session(&e);
+    let mut b = session(&e);
+    steps(
+        &e,
+        &mut a,
+        &[
+            ("CREATE DATABASE d", "ok affected=1"),
+            ("USE d", "ok"),
+            (
+                "CREATE TABLE t (id INT AUTO_INCREMENT PRIMARY KEY, v INT, u INT UNIQUE)",
+                "ok",
+            ),
+            (
+                "INSERT INTO t (v, u) VALUES (1, 1), (2, 2), (3, 3)",
+                "ok affected=3",
+            ),
+        ],
+    );
+    steps(&e, &mut b, &[("USE d", "ok")]);
+    let inline = |s: &mut Session, sql: &str| {
+        e.execute_inline(s, sql)
+            .map(|(o, err)| super::render(&o, err.as_ref()))
+    };
+    // Free rows: done inline, autocommit or in a transaction.
+    assert_eq!(
+        inline(&mut a, "UPDATE t SET v = 10 WHERE id = 1"),
+        Some("ok affected=1".into())
+    );
+    assert_eq!(
+        inline(&mut a, "INSERT INTO t (v, u) VALUES (4, 4)"),
+        Some("ok affected=1".into())
+    );
+    steps(
+        &e,
+        &mut a,
+        &[("SELECT LAST_INSERT_ID()", "LAST_INSERT_ID()\n4")],
+    );
+    assert_eq!(
+        inline(&mut a, "DELETE FROM t WHERE id = 4"),
+        Some("ok affected=1".into())
+    );
+    // Real errors are answered inline too.
+    assert_eq!(
+        inline(&mut a, "INSERT INTO t (v, u) VALUES (9, 1)"),
+        Some("ERROR 1062 (23000): Duplicate entry '1' for key 't.u'".into())
+    );
+    // b holds row 2 and unique value 5: a's writes that need them would wait, so they are not
+    // done inline and change nothing.
+    steps(
+        &e,
+        &mut b,
+        &[
+            ("BEGIN", "ok"),
+            ("UPDATE t SET v = 20 WHERE id = 2", "ok affected=1"),
+            ("INSERT INTO t (v, u) VALUES (5, 5)", "ok affected=1"),
+        ],
+    );
+    steps(
+        &e,
+        &mut a,
+        &[
+            ("BEGIN", "ok"),
+            ("UPDATE t SET v = 11 WHERE id = 1", "ok affected=1"),
+        ],
+    );
+    assert_eq!(
+        inline(&mut a, "UPDATE t SET v = v + 100 WHERE id IN (3, 2)"),
+        None
+    );
+    assert_eq!(inline(&mut a, "INSERT INTO t (v, u) VALUES (6, 5)"), None);
+    steps(
+        &e,
+        &mut a,
+        &[
+            ("SELECT LAST_INSERT_ID()", "LAST_INSERT_ID()\n4"),
+            ("SELECT id, v FROM t ORDER BY id", "id|v\n1|11\n2|2\n3|3"),
+        ],
+    );
+    steps(&e, &mut b, &[("ROLLBACK", "ok")]);
+    assert_eq!(
+        inline(&mut a, "UPDATE t SET v = v + 100 WHERE id IN (3, 2)"),
+        Some("ok affected=2".into())
+    );
+    steps(
+        &e,
+        &mut a,
+        &[
+            ("COMMIT", "ok"),
+            (
+                "SELECT id, v FROM t ORDER BY id",
+                "id|v\n1|11\n2|102\n3|103",
+            ),
+        ],
+    );
+    // Over the budget: undone, and done whole on the ordinary path.
+    let values: Vec<String> = (0..2000).map(|i| format!("({i}, {})", 100 + i)).collect();
+    steps(
+        &e,
+        &mut a,
+        &[(
+            &format!("INSERT INTO t (v, u) VALUES {}", values.join(",")),
+            "ok affected=2000",
+        )],
+    );
+    assert_eq!(inline(&mut a, "UPDATE t SET v = v + 1"), None);
+    steps(
+        &e,
+        &mut a,
+        &[
+            ("SELECT SUM(v) FROM t", "SUM(v)\n1999216"),
+            ("UPDATE t SET v = v + 1", "ok affected=2003"),
+            ("SELECT SUM(v) FROM t", "SUM(v)\n2001219"),
+        ],
+    );
+    // Texts that are never tried.
+    for sql in [
+        "UPDATE t SET v = (SELECT 1) WHERE id = 1",
+        "INSERT INTO t (v) SELECT 1",
+        "UPDATE t SET v = SLEEP(0) WHERE id = 1",
+        "UPDATE t SET v = @x := 1 WHERE id = 1",
+        "UPDATE t SET v = 1 WHERE id = 1; SELECT SLEEP(1)",
+    ] {
+        assert_eq!(inline(&mut a, sql), None, "{sql}");
+    }
+}
