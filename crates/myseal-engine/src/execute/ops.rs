@@ -82,6 +82,7 @@ pub(crate) fn build(node: &Node, cx: &mut Ctx<'_>) -> Result<Box<dyn Op>, Engine
         }),
         Node::Project { input, exprs } => Box::new(ProjectOp {
             input: build(input, cx)?,
+            take: movable_columns(exprs),
             exprs: exprs.clone(),
         }),
         Node::Join {
@@ -842,19 +843,49 @@ impl Op for FilterOp {
 struct ProjectOp {
     input: Box<dyn Op>,
     exprs: Vec<Expr>,
+    /// Per output: true for a bare column no other output reads, which is moved out of the
+    /// input row instead of copied (see [`movable_columns`]).
+    take: Vec<bool>,
+}
+
+/// For each projected expression, whether it is a bare column that appears nowhere else in
+/// the projection (so its value can be moved out of the input row once every other output is
+/// computed).
+fn movable_columns(exprs: &[Expr]) -> Vec<bool> {
+    let mut uses: HashMap<usize, usize> = HashMap::new();
+    for e in exprs {
+        e.visit(&mut |x| {
+            if let Expr::Column(i) = x {
+                *uses.entry(*i).or_default() += 1;
+            }
+        });
+    }
+    exprs
+        .iter()
+        .map(|e| matches!(e, Expr::Column(i) if uses.get(i) == Some(&1)))
+        .collect()
 }
 
 impl Op for ProjectOp {
     fn next(&mut self, cx: &mut Ctx<'_>) -> Result<Option<Row>, EngineError> {
-        let Some(r) = self.input.next(cx)? else {
+        let Some(mut r) = self.input.next(cx)? else {
             return Ok(None);
         };
         let mut out = Vec::with_capacity(self.exprs.len());
-        for e in &self.exprs {
+        for (e, take) in self.exprs.iter().zip(&self.take) {
             out.push(match e {
+                _ if *take => Value::Null,
                 Expr::Column(i) => r.get(*i).cloned().unwrap_or(Value::Null),
                 other => eval(other, &r, cx)?,
             });
+        }
+        for ((e, take), slot) in self.exprs.iter().zip(&self.take).zip(out.iter_mut()) {
+            if *take
+                && let Expr::Column(i) = e
+                && let Some(v) = r.get_mut(*i)
+            {
+                *slot = std::mem::replace(v, Value::Null);
+            }
         }
         Ok(Some(out))
     }
