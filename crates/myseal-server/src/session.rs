@@ -825,6 +825,27 @@ fn give_back<T>(
     }
 }
 
+/// Runs `f` (an engine call that may do its work inline, on this async task) with a panic
+/// caught: None when it panicked, which ends the connection as a panic on an engine thread
+/// does (logged, and the connection's bookkeeping still runs).
+fn run_inline<T>(
+    est: &mut Established,
+    f: impl FnOnce(&myseal_engine::Engine, &mut Session) -> T,
+    engine: &myseal_engine::Engine,
+) -> Option<T> {
+    let session = &mut est.session;
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(engine, session))) {
+        Ok(r) => Some(r),
+        Err(_) => {
+            tracing::error!(
+                conn = est.info.connection_id,
+                "a statement panicked; closing its connection"
+            );
+            None
+        }
+    }
+}
+
 /// [`on_engine`] for a statement whose first result set may stream: while it runs, the chunks
 /// of rows its [`results::ChannelSink`] sends are written to the client. If the client is gone
 /// the channel closes, which stops the statement; the session always comes back before this
@@ -923,8 +944,12 @@ async fn dispatch(
                 Some(sql.clone()),
                 est.session.database().map(str::to_string),
             );
-            // A cached point select runs right here; anything else on an engine thread.
-            let inline = shared.engine.execute_inline(&mut est.session, &sql);
+            // Short work (see Engine::execute_inline) runs right here; the rest on an engine
+            // thread.
+            let Some(inline) = run_inline(est, |e, s| e.execute_inline(s, &sql), &shared.engine)
+            else {
+                return Ok(Flow::Quit);
+            };
             let (outcomes, error) = match inline {
                 Some(done) => done,
                 None => {
@@ -993,10 +1018,13 @@ async fn dispatch(
             match bind_execute(est, &body) {
                 Ok((prepared, params)) => {
                     process.set("Execute", None, est.session.database().map(str::to_string));
-                    let inline =
-                        shared
-                            .engine
-                            .execute_prepared_inline(&mut est.session, &prepared, &params);
+                    let Some(inline) = run_inline(
+                        est,
+                        |e, s| e.execute_prepared_inline(s, &prepared, &params),
+                        &shared.engine,
+                    ) else {
+                        return Ok(Flow::Quit);
+                    };
                     let (outcomes, error) = match inline {
                         Some(done) => done,
                         None => {
