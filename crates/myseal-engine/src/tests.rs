@@ -43,11 +43,11 @@ fn engine_with(globals: &[(&str, &str)]) -> Engine {
     Engine::new(config, Arc::new(TestStatus), Arc::new(AccountStore::new())).unwrap()
 }
 
-fn engine() -> Engine {
+pub(crate) fn engine() -> Engine {
     engine_with(&[("have_ssl", "YES")])
 }
 
-fn session(engine: &Engine) -> Session {
+pub(crate) fn session(engine: &Engine) -> Session {
     engine.new_session(SessionInfo {
         connection_id: 7,
         user: "root".into(),

@@ -351,6 +351,28 @@ struct Env {
 }
 
 impl Env {
+    /// Whether `session` would give this Env ([`Env::of`] without building one: this runs for
+    /// every execution of a prepared SELECT).
+    fn matches(&self, session: &Session) -> bool {
+        let var = |n: &str| session.vars.get(n).map_or("", String::as_str);
+        self.database.as_deref() == session.database.as_deref()
+            && self.sql_mode == var("sql_mode")
+            && self.div_precision_increment == var("div_precision_increment")
+            && self.types.len() == session.params.len()
+            && self
+                .types
+                .iter()
+                .zip(session.params.iter())
+                .all(|(t, p)| *t == crate::bind::param_type(p))
+            && self.temporary == session.temp.generation()
+            && self.table_locks
+                == if session.locked_tables.is_some() {
+                    session.lock_generation
+                } else {
+                    0
+                }
+    }
+
     fn of(session: &Session) -> Env {
         let var = |n: &str| session.vars.get(n).cloned().unwrap_or_default();
         Env {
@@ -422,11 +444,10 @@ impl QueryPlans {
     /// The plan for the session's parameters if it is already bound and inline-safe.
     pub(crate) fn inline_plan(&self, engine: &Engine, session: &Session) -> Option<Arc<Compiled>> {
         let version = engine.store.schema_version();
-        let env = Env::of(session);
         let plans = self.plans.lock();
         plans
             .iter()
-            .find(|(v, e, c)| *v == version && *e == env && c.try_inline())
+            .find(|(v, e, c)| *v == version && c.try_inline() && e.matches(session))
             .map(|(_, _, c)| c.clone())
     }
 }
@@ -591,5 +612,33 @@ fn compile_text(engine: &Engine, session: &Session, text: &str) -> Result<Compil
             _ => Err(EngineError::not_supported("this statement")),
         },
         _ => Err(EngineError::not_supported("this statement")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Env;
+    use crate::tests::{engine, session};
+    use crate::value::Value;
+    use std::sync::Arc;
+
+    #[test]
+    fn an_env_matches_exactly_the_sessions_that_build_it() {
+        let e = engine();
+        let mut s = session(&e);
+        s.params = Arc::from(vec![Value::Int(1)]);
+        let env = Env::of(&s);
+        assert!(env.matches(&s));
+        s.params = Arc::from(vec![Value::Int(2)]);
+        assert!(env.matches(&s), "same type, other value");
+        s.params = Arc::from(vec![Value::str("1".to_string())]);
+        assert!(!env.matches(&s), "other parameter type");
+        s.params = Arc::from(vec![Value::Int(1)]);
+        s.database = Some("d".into());
+        assert!(!env.matches(&s), "other database");
+        s.database = None;
+        s.vars.insert("sql_mode", "ANSI".into());
+        assert!(!env.matches(&s), "other sql_mode");
+        assert!(Env::of(&s).matches(&s));
     }
 }
