@@ -156,38 +156,13 @@ pub(super) fn plan_tables(node: &Node, out: &mut Vec<u64>) {
 /// Makes every consistent-read scan of a plan a locking read FOR SHARE (the source of INSERT
 /// ... SELECT under REPEATABLE READ, as InnoDB reads it).
 fn share_scans(node: &mut Node) {
-    match node {
-        Node::Scan { lock, .. } => {
-            if *lock == LockMode::None {
-                *lock = LockMode::Share;
-            }
+    if let Node::Scan { lock, .. } = node {
+        if *lock == LockMode::None {
+            *lock = LockMode::Share;
         }
-        Node::Filter { input, .. }
-        | Node::Project { input, .. }
-        | Node::Aggregate { input, .. }
-        | Node::Sort { input, .. }
-        | Node::Limit { input, .. }
-        | Node::Distinct { input, .. } => share_scans(input),
-        Node::Join { left, right, .. }
-        | Node::HashJoin { left, right, .. }
-        | Node::SetOp { left, right, .. } => {
-            share_scans(left);
-            share_scans(right);
-        }
-        Node::With { ctes, input } => {
-            for c in ctes {
-                share_scans(&mut c.anchor);
-                if let Some((r, _)) = &mut c.recursive {
-                    share_scans(r);
-                }
-            }
-            share_scans(input);
-        }
-        Node::Values { .. }
-        | Node::Virtual { .. }
-        | Node::CteRef { .. }
-        | Node::RecursiveRef { .. } => {}
+        return;
     }
+    node.for_each_input(&mut share_scans);
 }
 
 /// True when the statement calls `LAST_INSERT_ID(expr)`: its value then becomes the OK

@@ -19,6 +19,12 @@ fn exec(e: &Engine, s: &mut Session, sql: &str, params: &[Value]) -> String {
     super::render(&o, err.as_ref())
 }
 
+/// What [`Engine::execute_inline`] does with `sql`, rendered (None: not run inline).
+fn inline(e: &Engine, s: &mut Session, sql: &str) -> Option<String> {
+    e.execute_inline(s, sql)
+        .map(|(o, err)| super::render(&o, err.as_ref()))
+}
+
 fn setup(e: &Engine, s: &mut Session) {
     steps(
         e,
@@ -262,23 +268,19 @@ fn cached_point_selects_run_inline_and_nothing_else_does() {
     let e = engine();
     let mut s = session(&e);
     setup(&e, &mut s);
-    let inline = |s: &mut Session, sql: &str| {
-        e.execute_inline(s, sql)
-            .map(|(o, err)| super::render(&o, err.as_ref()))
-    };
     // Not cached yet.
-    assert_eq!(inline(&mut s, "SELECT name FROM t WHERE id = 2"), None);
+    assert_eq!(inline(&e, &mut s, "SELECT name FROM t WHERE id = 2"), None);
     steps(
         &e,
         &mut s,
         &[("SELECT name FROM t WHERE id = 1", "name\ncafé")],
     );
     assert_eq!(
-        inline(&mut s, "SELECT name FROM t WHERE id = 2"),
+        inline(&e, &mut s, "SELECT name FROM t WHERE id = 2"),
         Some("name\ntea".into())
     );
     assert_eq!(
-        inline(&mut s, "SELECT name FROM t WHERE id = 9"),
+        inline(&e, &mut s, "SELECT name FROM t WHERE id = 9"),
         Some("name".into())
     );
     // Short reads of any shape run inline too.
@@ -298,7 +300,7 @@ fn cached_point_selects_run_inline_and_nothing_else_does() {
         ),
     ] {
         let _ = run(&e, &mut s, sql);
-        assert_eq!(inline(&mut s, sql), Some(want.into()), "{sql}");
+        assert_eq!(inline(&e, &mut s, sql), Some(want.into()), "{sql}");
     }
     // Cached but locking, waiting, with subqueries or with effects a second run would repeat:
     // never inline.
@@ -310,18 +312,18 @@ fn cached_point_selects_run_inline_and_nothing_else_does() {
         "SELECT RAND() FROM t WHERE id = 1",
     ] {
         let _ = run(&e, &mut s, sql);
-        assert_eq!(inline(&mut s, sql), None, "{sql}");
+        assert_eq!(inline(&e, &mut s, sql), None, "{sql}");
     }
     // Inside a transaction (its metadata lock is free at once).
     steps(&e, &mut s, &[("BEGIN", "ok")]);
     assert_eq!(
-        inline(&mut s, "SELECT name FROM t WHERE id = 3"),
+        inline(&e, &mut s, "SELECT name FROM t WHERE id = 3"),
         Some("name\nCafe".into())
     );
     steps(&e, &mut s, &[("COMMIT", "ok")]);
     // After DDL the cached plan is stale: not inline until it is bound again.
     steps(&e, &mut s, &[("ALTER TABLE t ADD COLUMN z INT", "ok")]);
-    assert_eq!(inline(&mut s, "SELECT name FROM t WHERE id = 2"), None);
+    assert_eq!(inline(&e, &mut s, "SELECT name FROM t WHERE id = 2"), None);
     // Prepared: inline once the plan for these parameter types exists.
     let p = e
         .prepare(&mut s, "SELECT name FROM t WHERE id = ?")
@@ -381,21 +383,18 @@ fn reads_over_the_inline_budget_run_again_on_the_ordinary_path() {
         );
         assert!(err.is_none(), "{err:?}");
     }
-    let inline = |s: &mut Session, sql: &str| {
-        e.execute_inline(s, sql)
-            .map(|(o, err)| super::render(&o, err.as_ref()))
-    };
     // Every row warns (1292: 'x3' is not a number); the whole table is over the budget.
     let sql = "SELECT COUNT(*) FROM big WHERE v + 0 = 0 AND id >= 0";
     let direct = run(&e, &mut s, sql);
     assert_eq!(direct, "COUNT(*)\n3000");
     let direct_warnings = run(&e, &mut s, "SHOW COUNT(*) WARNINGS");
-    assert_eq!(inline(&mut s, sql), None, "the budget stops it");
+    assert_eq!(inline(&e, &mut s, sql), None, "the budget stops it");
     assert_eq!(run(&e, &mut s, sql), direct);
     assert_eq!(run(&e, &mut s, "SHOW COUNT(*) WARNINGS"), direct_warnings);
     // Marked too big: not even tried again.
     assert_eq!(
         inline(
+            &e,
             &mut s,
             "SELECT COUNT(*) FROM big WHERE v + 0 = 0 AND id >= 5"
         ),
@@ -406,21 +405,23 @@ fn reads_over_the_inline_budget_run_again_on_the_ordinary_path() {
     let _ = run(&e, &mut s, short);
     assert_eq!(
         inline(
+            &e,
             &mut s,
             "SELECT COUNT(*) FROM big WHERE id BETWEEN 10 AND 109"
         ),
         Some("COUNT(*)\n100".into())
     );
     // Transaction control is short unless a big transaction must be committed.
-    assert_eq!(inline(&mut s, "begin"), Some("ok".into()));
+    assert_eq!(inline(&e, &mut s, "begin"), Some("ok".into()));
     assert_eq!(
         inline(
+            &e,
             &mut s,
             "SELECT COUNT(*) FROM big WHERE id BETWEEN 10 AND 109"
         ),
         Some("COUNT(*)\n100".into())
     );
-    assert_eq!(inline(&mut s, "COMMIT;"), Some("ok".into()));
+    assert_eq!(inline(&e, &mut s, "COMMIT;"), Some("ok".into()));
     steps(
         &e,
         &mut s,
@@ -429,7 +430,7 @@ fn reads_over_the_inline_budget_run_again_on_the_ordinary_path() {
             ("UPDATE big SET v = 'y'", "ok affected=3000"),
         ],
     );
-    assert_eq!(inline(&mut s, "COMMIT"), None);
+    assert_eq!(inline(&e, &mut s, "COMMIT"), None);
     steps(
         &e,
         &mut s,
@@ -438,8 +439,8 @@ fn reads_over_the_inline_budget_run_again_on_the_ordinary_path() {
             ("SELECT COUNT(*) FROM big WHERE v = 'y'", "COUNT(*)\n3000"),
         ],
     );
-    assert_eq!(inline(&mut s, "COMMIT /* later */"), None);
-    assert_eq!(inline(&mut s, "COMMIT AND CHAIN"), None);
+    assert_eq!(inline(&e, &mut s, "COMMIT /* later */"), None);
+    assert_eq!(inline(&e, &mut s, "COMMIT AND CHAIN"), None);
 }
 
 /// Writes are tried on the caller's thread: they never wait for a lock there and stop at the
@@ -466,17 +467,13 @@ fn writes_are_tried_inline_and_run_again_when_they_would_wait() {
         ],
     );
     steps(&e, &mut b, &[("USE d", "ok")]);
-    let inline = |s: &mut Session, sql: &str| {
-        e.execute_inline(s, sql)
-            .map(|(o, err)| super::render(&o, err.as_ref()))
-    };
     // Free rows: done inline, autocommit or in a transaction.
     assert_eq!(
-        inline(&mut a, "UPDATE t SET v = 10 WHERE id = 1"),
+        inline(&e, &mut a, "UPDATE t SET v = 10 WHERE id = 1"),
         Some("ok affected=1".into())
     );
     assert_eq!(
-        inline(&mut a, "INSERT INTO t (v, u) VALUES (4, 4)"),
+        inline(&e, &mut a, "INSERT INTO t (v, u) VALUES (4, 4)"),
         Some("ok affected=1".into())
     );
     steps(
@@ -485,12 +482,12 @@ fn writes_are_tried_inline_and_run_again_when_they_would_wait() {
         &[("SELECT LAST_INSERT_ID()", "LAST_INSERT_ID()\n4")],
     );
     assert_eq!(
-        inline(&mut a, "DELETE FROM t WHERE id = 4"),
+        inline(&e, &mut a, "DELETE FROM t WHERE id = 4"),
         Some("ok affected=1".into())
     );
     // Real errors are answered inline too.
     assert_eq!(
-        inline(&mut a, "INSERT INTO t (v, u) VALUES (9, 1)"),
+        inline(&e, &mut a, "INSERT INTO t (v, u) VALUES (9, 1)"),
         Some("ERROR 1062 (23000): Duplicate entry '1' for key 't.u'".into())
     );
     // b holds row 2 and unique value 5: a's writes that need them would wait, so they are not
@@ -513,10 +510,13 @@ fn writes_are_tried_inline_and_run_again_when_they_would_wait() {
         ],
     );
     assert_eq!(
-        inline(&mut a, "UPDATE t SET v = v + 100 WHERE id IN (3, 2)"),
+        inline(&e, &mut a, "UPDATE t SET v = v + 100 WHERE id IN (3, 2)"),
         None
     );
-    assert_eq!(inline(&mut a, "INSERT INTO t (v, u) VALUES (6, 5)"), None);
+    assert_eq!(
+        inline(&e, &mut a, "INSERT INTO t (v, u) VALUES (6, 5)"),
+        None
+    );
     steps(
         &e,
         &mut a,
@@ -527,7 +527,7 @@ fn writes_are_tried_inline_and_run_again_when_they_would_wait() {
     );
     steps(&e, &mut b, &[("ROLLBACK", "ok")]);
     assert_eq!(
-        inline(&mut a, "UPDATE t SET v = v + 100 WHERE id IN (3, 2)"),
+        inline(&e, &mut a, "UPDATE t SET v = v + 100 WHERE id IN (3, 2)"),
         Some("ok affected=2".into())
     );
     steps(
@@ -551,7 +551,7 @@ fn writes_are_tried_inline_and_run_again_when_they_would_wait() {
             "ok affected=2000",
         )],
     );
-    assert_eq!(inline(&mut a, "UPDATE t SET v = v + 1"), None);
+    assert_eq!(inline(&e, &mut a, "UPDATE t SET v = v + 1"), None);
     steps(
         &e,
         &mut a,
@@ -569,6 +569,6 @@ fn writes_are_tried_inline_and_run_again_when_they_would_wait() {
         "UPDATE t SET v = @x := 1 WHERE id = 1",
         "UPDATE t SET v = 1 WHERE id = 1; SELECT SLEEP(1)",
     ] {
-        assert_eq!(inline(&mut a, sql), None, "{sql}");
+        assert_eq!(inline(&e, &mut a, sql), None, "{sql}");
     }
 }
