@@ -184,6 +184,7 @@ impl TableData {
 
     /// Sets or removes the row at `pk`, keeping the secondary indexes in step.
     pub(crate) fn put(&mut self, def: &TableDef, pk: &Key, row: Option<Row>) {
+        debug_assert!(row.as_ref().is_none_or(|r| r.key() == &pk[..]));
         let indexed = secondary_indexes(def).next().is_some();
         if indexed && let Some(old) = self.rows.get::<[u8]>(pk).map(Row::unpack) {
             for i in secondary_indexes(def) {
@@ -251,6 +252,7 @@ impl TableChanges {
     }
 
     fn put(&mut self, pk: &Key, row: Option<Row>) {
+        debug_assert!(row.as_ref().is_none_or(|r| r.key() == &pk[..]));
         let def = self.def.clone();
         if secondary_indexes(&def).next().is_some() {
             if let Some(Some(old)) = self.rows.get(pk).map(|r| r.as_ref().map(Row::unpack)) {
