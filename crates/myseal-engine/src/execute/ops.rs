@@ -139,6 +139,16 @@ pub(crate) fn build(node: &Node, cx: &mut Ctx<'_>) -> Result<Box<dyn Op>, Engine
             })
         }
         Node::Sort { input, keys } => {
+            // `SELECT DISTINCT a, b ... ORDER BY b, a`: sorting first and dropping neighbours
+            // with equal keys gives the same rows in the same order, with one sort key per row
+            // instead of a sort key for DISTINCT and another for the sort.
+            let (input, dedupe) = match &**input {
+                Node::Distinct {
+                    input: inner,
+                    kinds,
+                } if sort_covers_distinct(keys, kinds) => (&**inner, true),
+                other => (other, false),
+            };
             let mut child = build(input, cx)?;
             let mut rows = Vec::new();
             while let Some(r) = child.next(cx)? {
@@ -154,6 +164,11 @@ pub(crate) fn build(node: &Node, cx: &mut Ctx<'_>) -> Result<Box<dyn Op>, Engine
                 keyed.push((k, r));
             }
             keyed.sort_by(|a, b| sort_cmp_prepared(keys, &a.0, &b.0));
+            if dedupe {
+                // The sort is stable, so the first of equal rows read is the one kept, as
+                // DISTINCT keeps it.
+                keyed.dedup_by(|b, a| sort_cmp_prepared(keys, &a.0, &b.0) == Ordering::Equal);
+            }
             Box::new(RowsOp {
                 rows: keyed
                     .into_iter()
@@ -303,6 +318,29 @@ fn sort_cmp(keys: &[SortKey], a: &[Value], b: &[Value]) -> Ordering {
         }
     }
     Ordering::Equal
+}
+
+/// True when sort `keys` over a DISTINCT's output are each of its columns exactly once, as
+/// bare columns compared the way DISTINCT compares them (strings under a collation, numbers),
+/// so that equal sort keys mean equal rows for DISTINCT.
+fn sort_covers_distinct(keys: &[SortKey], kinds: &[CmpKind]) -> bool {
+    let mut seen = vec![false; kinds.len()];
+    keys.len() == kinds.len()
+        && keys.iter().all(|k| match k.expr {
+            Expr::Column(i) => {
+                let fresh = seen.get(i).is_some_and(|s| !s);
+                if let Some(s) = seen.get_mut(i) {
+                    *s = true;
+                }
+                fresh
+                    && kinds.get(i) == Some(&k.kind)
+                    && matches!(
+                        k.kind,
+                        CmpKind::String(_) | CmpKind::Int | CmpKind::Decimal | CmpKind::Real
+                    )
+            }
+            _ => false,
+        })
 }
 
 /// A sort key's value made cheap to compare: a string under a collation becomes its sort key

@@ -370,3 +370,46 @@ fn pruned_scans_still_see_every_column_the_query_reads() {
         assert_eq!(run(&e, &mut s, sql), want, "{sql}");
     }
 }
+
+/// DISTINCT under an ORDER BY of exactly its columns is done by sorting and dropping equal
+/// neighbours: the same rows (the first read of equal ones) in the same order as DISTINCT then
+/// sort.
+#[test]
+fn distinct_then_sort_keeps_the_first_of_equal_rows() {
+    let (e, mut s) = setup();
+    for sql in [
+        "CREATE TABLE v (id INT PRIMARY KEY, c VARCHAR(5), n DECIMAL(4,1))",
+        "INSERT INTO v VALUES (1,'b',1),(2,'A',2),(3,'a',1.0),(4,'B',2),(5,NULL,NULL),(6,'á',3),(7,NULL,1)",
+    ] {
+        let (_, err) = e.execute(&mut s, sql);
+        assert!(err.is_none(), "{sql}: {err:?}");
+    }
+    let cases = [
+        ("SELECT DISTINCT c FROM v ORDER BY c", "c\nNULL\nA\nb"),
+        ("SELECT DISTINCT c FROM v ORDER BY c DESC", "c\nb\nA\nNULL"),
+        (
+            "SELECT DISTINCT n FROM v ORDER BY n",
+            "n\nNULL\n1.0\n2.0\n3.0",
+        ),
+        (
+            "SELECT DISTINCT c, n FROM v ORDER BY n, c",
+            "c|n\nNULL|NULL\nNULL|1.0\na|1.0\nb|1.0\nA|2.0\nB|2.0\ná|3.0",
+        ),
+        // Not every column, or an expression: DISTINCT then sort, as before.
+        (
+            "SELECT DISTINCT c, n FROM v ORDER BY n LIMIT 3",
+            "c|n\nNULL|NULL\nb|1.0\na|1.0",
+        ),
+        (
+            "SELECT DISTINCT c, CONCAT(c, '') x FROM v ORDER BY x",
+            "c|x\nNULL|NULL\nA|A\nb|b",
+        ),
+        (
+            "SELECT DISTINCT c FROM v ORDER BY c LIMIT 1 OFFSET 1",
+            "c\nA",
+        ),
+    ];
+    for (sql, want) in cases {
+        assert_eq!(run(&e, &mut s, sql), want, "{sql}");
+    }
+}
