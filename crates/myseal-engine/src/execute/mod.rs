@@ -76,10 +76,9 @@ pub(crate) struct Ctx<'a> {
     pub(crate) found_total: Option<u64>,
     checks: u32,
     /// Work left (in [`Ctx::check`] calls) for a statement tried on the caller's thread; when
-    /// it runs out the statement fails with `over_budget` set and runs again on an engine
-    /// thread.
+    /// it runs out the statement fails with the session's `inline_blocked` set and runs again
+    /// on an engine thread.
     pub(crate) budget: Option<u32>,
-    pub(crate) over_budget: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -120,7 +119,6 @@ impl<'a> Ctx<'a> {
             found_total: None,
             checks: 0,
             budget,
-            over_budget: false,
         }
     }
 
@@ -129,7 +127,6 @@ impl<'a> Ctx<'a> {
         self.checks = self.checks.wrapping_add(1);
         if let Some(left) = self.budget.as_mut() {
             if *left == 0 {
-                self.over_budget = true;
                 self.session.inline_blocked = true;
                 return Err(EngineError::new(
                     1317,

@@ -300,26 +300,6 @@ fn materialize_cte(c: &crate::plan::CteDef, cx: &mut Ctx<'_>) -> Result<(), Engi
     Ok(())
 }
 
-fn sort_cmp(keys: &[SortKey], a: &[Value], b: &[Value]) -> Ordering {
-    for (i, k) in keys.iter().enumerate() {
-        let (x, y) = (
-            a.get(i).unwrap_or(&Value::Null),
-            b.get(i).unwrap_or(&Value::Null),
-        );
-        let o = match (x.is_null(), y.is_null()) {
-            (true, true) => Ordering::Equal,
-            (true, false) => Ordering::Less,
-            (false, true) => Ordering::Greater,
-            _ => compare(k.kind, x, y),
-        };
-        let o = if k.desc { o.reverse() } else { o };
-        if o != Ordering::Equal {
-            return o;
-        }
-    }
-    Ordering::Equal
-}
-
 /// True when sort `keys` over a DISTINCT's output are each of its columns exactly once, as
 /// bare columns compared the way DISTINCT compares them (strings under a collation, numbers),
 /// so that equal sort keys mean equal rows for DISTINCT.
@@ -362,7 +342,8 @@ fn sort_value(kind: CmpKind, v: Value) -> Value {
     }
 }
 
-/// [`sort_cmp`] over values made by [`sort_value`]: strings compare as their sort keys' bytes.
+/// Compares two rows of sort values made by [`sort_value`] under `keys` (NULL first, DESC
+/// reversed); strings compare as their collation sort keys' bytes.
 fn sort_cmp_prepared(keys: &[SortKey], a: &[Value], b: &[Value]) -> Ordering {
     for (i, k) in keys.iter().enumerate() {
         let (x, y) = (
@@ -1398,7 +1379,7 @@ fn finish(acc: &Acc, a: &AggCall, dpi: u32) -> Value {
             }
             let mut items = items.clone();
             if !a.order.is_empty() {
-                items.sort_by(|x, y| sort_cmp(&a.order, &x.0, &y.0));
+                items.sort_by(|x, y| sort_cmp_prepared(&a.order, &x.0, &y.0));
             }
             let mut out = Vec::new();
             let mut seen = std::collections::HashSet::new();
@@ -1529,7 +1510,7 @@ fn aggregate(
             }
             let mut order = Vec::new();
             for o in &a.order {
-                order.push(eval(&o.expr, &r, cx)?);
+                order.push(sort_value(o.kind, eval(&o.expr, &r, cx)?));
             }
             fed.push(Some((args, dk, order)));
         }

@@ -18,7 +18,7 @@ use sqlparser::ast;
 
 use super::{Reads, bind_plan, columns_of, dml, in_txn_as};
 use crate::error::EngineError;
-use crate::execute;
+use crate::execute::{self, INLINE_BUDGET};
 use crate::parse::{Script, Stmt};
 use crate::plan::Plan;
 use crate::types::SqlType;
@@ -90,8 +90,6 @@ impl Compiled {
 /// be an async worker with a small stack).
 const INLINE_EXPR_NODES: usize = 256;
 const INLINE_EXPR_DEPTH: usize = 24;
-
-use crate::execute::INLINE_BUDGET;
 
 /// True for a plan that never waits and whose side effects are all undone if it stops part
 /// way: a consistent (non-locking) read with no subqueries, no SLEEP() or other
@@ -257,7 +255,7 @@ fn collect(
             rows.push(r);
             Ok(())
         });
-        if cx.over_budget {
+        if std::mem::take(&mut cx.session.inline_blocked) {
             blocked = true;
             c.too_big.store(true, std::sync::atomic::Ordering::Relaxed);
         }

@@ -304,10 +304,9 @@ pub(crate) fn inline_write_text(sql: &str) -> bool {
     if t.len() > 4096 || t.contains(';') {
         return false;
     }
-    let head = t.get(..7).unwrap_or(t).to_ascii_uppercase();
     if !["INSERT", "REPLACE", "UPDATE", "DELETE"]
         .iter()
-        .any(|w| head.starts_with(w))
+        .any(|w| t.get(..w.len()).is_some_and(|h| h.eq_ignore_ascii_case(w)))
     {
         return false;
     }
