@@ -292,6 +292,25 @@ impl Collation {
         }
     }
 
+    /// Whether [`Collation::compare`] with `s` on one side needs no allocation and no pass over
+    /// the whole string (so comparing directly beats making a sort key of `s`).
+    pub fn compares_cheaply(self, s: &[u8]) -> bool {
+        match self.kind() {
+            Kind::NoPadBytes | Kind::PadBytes => true,
+            Kind::Uca900 { .. } | Kind::UcaPad => s.is_ascii(),
+            _ => false,
+        }
+    }
+
+    /// [`Collation::compare`] of two strings for which [`Collation::compares_cheaply`] holds
+    /// (the caller checked once, instead of once per comparison).
+    pub fn compare_cheap(self, a: &[u8], b: &[u8]) -> Ordering {
+        match self.kind() {
+            Kind::Uca900 { levels } => uca_ascii_compare(a, b, levels),
+            _ => self.compare(a, b),
+        }
+    }
+
     /// Compares two strings under this collation.
     pub fn compare(self, a: &[u8], b: &[u8]) -> Ordering {
         match self.kind() {

@@ -66,6 +66,9 @@ pub(crate) fn compare(kind: CmpKind, a: &Value, b: &Value) -> Ordering {
             x.partial_cmp(&y).unwrap_or(Ordering::Equal)
         }
         CmpKind::String(c) => {
+            if let (Value::Bytes(x), Value::Bytes(y)) = (a, b) {
+                return c.compare(x, y);
+            }
             let x = a.to_text().unwrap_or_default();
             let y = b.to_text().unwrap_or_default();
             c.compare(&x, &y)

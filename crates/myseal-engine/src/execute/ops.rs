@@ -155,26 +155,8 @@ pub(crate) fn build(node: &Node, cx: &mut Ctx<'_>) -> Result<Box<dyn Op>, Engine
                 cx.check()?;
                 rows.push(r);
             }
-            let mut keyed = Vec::with_capacity(rows.len());
-            for r in rows {
-                let mut k = Vec::with_capacity(keys.len());
-                for key in keys {
-                    k.push(sort_value(key.kind, eval(&key.expr, &r, cx)?));
-                }
-                keyed.push((k, r));
-            }
-            keyed.sort_by(|a, b| sort_cmp_prepared(keys, &a.0, &b.0));
-            if dedupe {
-                // The sort is stable, so the first of equal rows read is the one kept, as
-                // DISTINCT keeps it.
-                keyed.dedup_by(|b, a| sort_cmp_prepared(keys, &a.0, &b.0) == Ordering::Equal);
-            }
             Box::new(RowsOp {
-                rows: keyed
-                    .into_iter()
-                    .map(|(_, r)| r)
-                    .collect::<Vec<_>>()
-                    .into_iter(),
+                rows: sort_rows(rows, keys, dedupe, cx)?.into_iter(),
             })
         }
         Node::Limit {
@@ -363,6 +345,128 @@ fn sort_cmp_prepared(keys: &[SortKey], a: &[Value], b: &[Value]) -> Ordering {
         }
     }
     Ordering::Equal
+}
+
+/// Where a sort key's value is: a column of the row itself (bare-column keys are not copied),
+/// or a value computed once per row.
+#[derive(Clone, Copy)]
+enum KeyAt {
+    Row(usize),
+    Extra(usize),
+}
+
+/// How a sort key's values compare.
+#[derive(Clone, Copy)]
+enum KeyCmp {
+    /// [`compare`] under the key's kind (numbers, temporals).
+    Plain,
+    /// Strings whose every value the collation compares without a pass over the whole string
+    /// or an allocation (e.g. ASCII under `utf8mb4_0900_ai_ci`), compared directly.
+    Cheap(crate::collation::Collation),
+    /// Collation sort keys made by [`sort_value`], compared as bytes.
+    SortKey,
+}
+
+/// Sorts `rows` under `keys` (stable: equal rows keep their order), dropping rows whose keys
+/// equal their predecessor's when `dedupe`.
+///
+/// Strings compare directly when the collation compares every one of them cheaply, and through
+/// sort keys computed once per row otherwise: a sort key costs a pass over the string and an
+/// allocation, a direct comparison usually stops within the first few characters.
+fn sort_rows(
+    rows: Vec<Row>,
+    keys: &[SortKey],
+    dedupe: bool,
+    cx: &mut Ctx<'_>,
+) -> Result<Vec<Row>, EngineError> {
+    let mut at = Vec::with_capacity(keys.len());
+    let mut computed = 0;
+    for k in keys {
+        at.push(match k.expr {
+            Expr::Column(i) => KeyAt::Row(i),
+            _ => {
+                computed += 1;
+                KeyAt::Extra(computed - 1)
+            }
+        });
+    }
+    let mut keyed: Vec<(Vec<Value>, Row)> = Vec::with_capacity(rows.len());
+    for r in rows {
+        let mut extra = Vec::with_capacity(computed);
+        for (k, a) in keys.iter().zip(&at) {
+            if let KeyAt::Extra(_) = a {
+                extra.push(eval(&k.expr, &r, cx)?);
+            }
+        }
+        keyed.push((extra, r));
+    }
+    let mut how = Vec::with_capacity(keys.len());
+    for (k, a) in keys.iter().zip(at.iter_mut()) {
+        let CmpKind::String(c) = k.kind else {
+            how.push(KeyCmp::Plain);
+            continue;
+        };
+        let cheap = keyed.iter().all(|(e, r)| match sort_key_at(*a, e, r) {
+            Value::Null => true,
+            Value::Bytes(b) => c.compares_cheaply(b),
+            _ => false,
+        });
+        if cheap {
+            how.push(KeyCmp::Cheap(c));
+            continue;
+        }
+        match *a {
+            KeyAt::Extra(n) => {
+                for (e, _) in &mut keyed {
+                    if let Some(v) = e.get_mut(n) {
+                        *v = sort_value(k.kind, std::mem::replace(v, Value::Null));
+                    }
+                }
+            }
+            KeyAt::Row(i) => {
+                for (e, r) in &mut keyed {
+                    let v = r.get(i).cloned().unwrap_or(Value::Null);
+                    e.push(sort_value(k.kind, v));
+                }
+                *a = KeyAt::Extra(computed);
+                computed += 1;
+            }
+        }
+        how.push(KeyCmp::SortKey);
+    }
+    let cmp = |x: &(Vec<Value>, Row), y: &(Vec<Value>, Row)| {
+        for ((k, a), h) in keys.iter().zip(&at).zip(&how) {
+            let (p, q) = (sort_key_at(*a, &x.0, &x.1), sort_key_at(*a, &y.0, &y.1));
+            let o = match (p, q, h) {
+                (Value::Null, Value::Null, _) => Ordering::Equal,
+                (Value::Null, _, _) => Ordering::Less,
+                (_, Value::Null, _) => Ordering::Greater,
+                (Value::Bytes(p), Value::Bytes(q), KeyCmp::SortKey) => p.cmp(q),
+                (Value::Bytes(p), Value::Bytes(q), KeyCmp::Cheap(c)) => c.compare_cheap(p, q),
+                _ => compare(k.kind, p, q),
+            };
+            let o = if k.desc { o.reverse() } else { o };
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        Ordering::Equal
+    };
+    keyed.sort_by(cmp);
+    if dedupe {
+        // The sort is stable, so the first of equal rows read is the one kept, as DISTINCT
+        // keeps it.
+        keyed.dedup_by(|b, a| cmp(a, b) == Ordering::Equal);
+    }
+    Ok(keyed.into_iter().map(|(_, r)| r).collect())
+}
+
+fn sort_key_at<'a>(at: KeyAt, extra: &'a [Value], row: &'a [Value]) -> &'a Value {
+    let v = match at {
+        KeyAt::Row(i) => row.get(i),
+        KeyAt::Extra(i) => extra.get(i),
+    };
+    v.unwrap_or(&Value::Null)
 }
 
 /// A hashable identity of a value under a comparison kind (GROUP BY, DISTINCT, hash joins).

@@ -413,3 +413,37 @@ fn distinct_then_sort_keeps_the_first_of_equal_rows() {
         assert_eq!(run(&e, &mut s, sql), want, "{sql}");
     }
 }
+
+/// ORDER BY and DISTINCT compare all-ASCII strings directly and other strings through sort
+/// keys: both give the collation's order, and DISTINCT keeps one of each equal group.
+#[test]
+fn string_sorts_agree_with_and_without_non_ascii_values() {
+    let (e, mut s) = setup();
+    for sql in [
+        "CREATE TABLE w (id INT PRIMARY KEY, v VARCHAR(20), bin VARCHAR(20) COLLATE utf8mb4_bin)",
+        "INSERT INTO w VALUES (1,'b','b'),(2,'A','A'),(3,'a-b','a-b'),(4,'ab','ab'),(5,'B','B'),\
+         (6,'a','a'),(7,'aa','aa'),(8,'Z','Z'),(9,'a b','a b'),(10,NULL,NULL)",
+    ] {
+        let (_, err) = e.execute(&mut s, sql);
+        assert!(err.is_none(), "{sql}: {err:?}");
+    }
+    let ascii = run(&e, &mut s, "SELECT v FROM w ORDER BY v, id");
+    assert_eq!(ascii, "v\nNULL\nA\na\na b\na-b\naa\nab\nb\nB\nZ");
+    let desc = run(&e, &mut s, "SELECT id FROM w ORDER BY v DESC, id DESC");
+    assert_eq!(desc, "id\n8\n5\n1\n4\n7\n3\n9\n6\n2\n10");
+    let distinct = run(&e, &mut s, "SELECT DISTINCT v FROM w ORDER BY v");
+    assert_eq!(distinct, "v\nNULL\nA\na b\na-b\naa\nab\nb\nZ");
+    let bin = run(&e, &mut s, "SELECT bin FROM w ORDER BY bin");
+    assert_eq!(bin, "bin\nNULL\nA\nB\nZ\na\na b\na-b\naa\nab\nb");
+    // One non-ASCII value sends the whole sort through sort keys: same order around it.
+    let (_, err) = e.execute(&mut s, "INSERT INTO w VALUES (11,'ä','ä')");
+    assert!(err.is_none(), "{err:?}");
+    let mixed = run(
+        &e,
+        &mut s,
+        "SELECT v FROM w WHERE id <> 11 OR v = 'ä' ORDER BY v, id",
+    );
+    assert_eq!(mixed, "v\nNULL\nA\na\nä\na b\na-b\naa\nab\nb\nB\nZ");
+    let mixed = run(&e, &mut s, "SELECT DISTINCT v FROM w ORDER BY v");
+    assert_eq!(mixed, "v\nNULL\nA\na b\na-b\naa\nab\nb\nZ");
+}
