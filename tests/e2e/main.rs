@@ -7,6 +7,7 @@ mod util;
 
 mod accounts;
 mod clients;
+mod hostile;
 mod kill;
 mod prepared;
 mod refusals;

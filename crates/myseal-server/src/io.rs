@@ -6,12 +6,17 @@
 
 use std::io;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::{Buf, Bytes, BytesMut};
 use myseal_wire::codec::{self, Packet};
 use myseal_wire::WireError;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::sync::watch;
+
+use crate::processes::Process;
 
 /// Anything a session can talk over: a TCP stream or a TLS stream over one.
 pub(crate) trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
@@ -40,11 +45,28 @@ pub(crate) enum ReadError {
     Io(#[from] io::Error),
 }
 
+/// How long closing a connection may wait for the client to take the last bytes.
+const CLOSE_WAIT: Duration = Duration::from_secs(2);
+
+/// MySQL's default `net_write_timeout` (seconds), used until a session sets its own.
+const DEFAULT_WRITE_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What ends a write that the client does not read, besides `net_write_timeout`: the server's
+/// stop signal and KILL CONNECTION.
+pub(crate) struct WriteAbort {
+    pub(crate) stop: watch::Receiver<bool>,
+    pub(crate) process: Arc<Process>,
+}
+
 /// MySQL packet reader/writer over a stream.
 pub(crate) struct PacketIo<S> {
     stream: S,
     rbuf: BytesMut,
     wbuf: BytesMut,
+    /// How long one flush may wait for the client to take the bytes (`net_write_timeout`).
+    pub(crate) write_timeout: Duration,
+    /// Set once the connection is established (see [`WriteAbort`]).
+    abort: Option<Box<WriteAbort>>,
     /// Sequence id of the next packet to write.
     pub(crate) seq: u8,
     /// Bytes read and written, for status counters.
@@ -58,6 +80,8 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
             stream,
             rbuf: BytesMut::with_capacity(READ_BUF),
             wbuf: BytesMut::new(),
+            write_timeout: DEFAULT_WRITE_TIMEOUT,
+            abort: None,
             seq: 0,
             bytes_received: 0,
             bytes_sent: 0,
@@ -96,17 +120,55 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
         self.seq = codec::encode_packet(&mut self.wbuf, self.seq, payload);
     }
 
-    /// Writes everything queued.
+    /// Makes blocked writes end on `abort` too.
+    pub(crate) fn set_abort(&mut self, abort: WriteAbort) {
+        self.abort = Some(Box::new(abort));
+    }
+
+    /// Writes everything queued. A client that does not take the bytes within
+    /// `write_timeout` gets a TimedOut error; the server's stop and KILL CONNECTION end the wait
+    /// with ConnectionAborted. Either way the connection is to be closed.
     pub(crate) async fn flush(&mut self) -> io::Result<()> {
-        if !self.wbuf.is_empty() {
-            self.bytes_sent += self.wbuf.len() as u64;
-            self.stream.write_all(&self.wbuf).await?;
-            self.wbuf.clear();
-            if self.wbuf.capacity() > 64 * 1024 {
-                self.wbuf = BytesMut::new();
+        let PacketIo {
+            stream,
+            wbuf,
+            bytes_sent,
+            write_timeout,
+            abort,
+            ..
+        } = self;
+        let write = async {
+            if !wbuf.is_empty() {
+                *bytes_sent += wbuf.len() as u64;
+                stream.write_all(wbuf).await?;
+                wbuf.clear();
+                if wbuf.capacity() > 64 * 1024 {
+                    *wbuf = BytesMut::new();
+                }
             }
-        }
-        self.stream.flush().await
+            stream.flush().await
+        };
+        // The deadline is only armed when the write has to wait (Timeout polls the write first).
+        let timed = tokio::time::timeout(*write_timeout, write);
+        let out = match abort.as_deref_mut() {
+            None => timed.await,
+            Some(WriteAbort { stop, process }) => tokio::select! {
+                biased;
+                r = timed => r,
+                () = stopped(stop) => {
+                    return Err(io::Error::new(io::ErrorKind::ConnectionAborted, "server shutdown"));
+                }
+                () = process.kill.notified() => {
+                    return Err(io::Error::new(io::ErrorKind::ConnectionAborted, "connection killed"));
+                }
+            },
+        };
+        out.unwrap_or_else(|_| {
+            Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "net_write_timeout expired: the client did not read",
+            ))
+        })
     }
 
     /// Flushes when a large response has accumulated, so result sets do not buffer without bound.
@@ -128,9 +190,17 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
         (self.stream, self.rbuf.freeze())
     }
 
-    /// Shuts the write side down (best effort).
+    /// Shuts the write side down (best effort, and bounded: a TLS close_notify to a client
+    /// that reads nothing would otherwise wait forever).
     pub(crate) async fn shutdown(&mut self) {
-        let _ = self.stream.shutdown().await;
+        let _ = tokio::time::timeout(CLOSE_WAIT, self.stream.shutdown()).await;
+    }
+}
+
+/// Resolves once the server's stop signal is on (never, if the sender is gone without one).
+pub(crate) async fn stopped(stop: &mut watch::Receiver<bool>) {
+    if stop.wait_for(|s| *s).await.is_err() {
+        std::future::pending::<()>().await;
     }
 }
 

@@ -112,6 +112,9 @@ impl Shared {
     }
 }
 
+/// How long [`Server::shutdown`] lets running statements finish before it kills them.
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A running server. Dropping it does not stop it; call [`Server::shutdown`].
 pub struct Server {
     local_addr: SocketAddr,
@@ -250,10 +253,35 @@ impl Server {
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Stops accepting, closes every connection after its current command, and waits for them.
+    /// Stops accepting, closes every connection after its current command, and waits for them:
+    /// [`Server::shutdown_within`] with [`SHUTDOWN_GRACE`].
     pub async fn shutdown(self) {
+        self.shutdown_within(SHUTDOWN_GRACE).await;
+    }
+
+    /// Stops accepting and closes every connection after its current command. Idle connections
+    /// close at once, and so do connections whose client does not read what it is sent.
+    /// Statements still running after `grace` are killed (as KILL CONNECTION), and after
+    /// another `grace` the server gives up on whatever is left and returns anyway.
+    pub async fn shutdown_within(self, grace: std::time::Duration) {
+        use myseal_engine::Processes;
         let _ = self.stop.send(true);
-        let _ = self.task.await;
+        let mut task = self.task;
+        if tokio::time::timeout(grace, &mut task).await.is_err() {
+            let running = self.shared.processes.list();
+            tracing::warn!(
+                "{} connection(s) still busy {grace:?} after shutdown began; killing them",
+                running.len()
+            );
+            for p in running {
+                self.shared.processes.kill(p.id, false, 0);
+            }
+            if tokio::time::timeout(grace, &mut task).await.is_err() {
+                tracing::error!("connections still open after shutdown; abandoning them");
+                task.abort();
+                return;
+            }
+        }
         tracing::info!("shutdown complete");
     }
 }

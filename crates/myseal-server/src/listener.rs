@@ -2,8 +2,13 @@
 //! stops them all on shutdown (the mini-redis `Listener` shape, but at the limit the client gets
 //! ERROR 1040 instead of waiting).
 
+use std::any::Any;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use myseal_wire::response::ErrPacket;
@@ -54,12 +59,19 @@ pub(crate) async fn run(
             continue;
         }
         let id = shared.next_connection_id.fetch_add(1, Relaxed);
-        shared.counters.connection_opened();
+        let slot = shared.counters.connection_opened();
         let shared = shared.clone();
         let stop = stop.clone();
         let done = done_tx.clone();
         tokio::spawn(async move {
-            crate::session::run(shared.clone(), tcp, peer, id, stop).await;
+            let session = crate::session::run(shared.clone(), tcp, peer, id, stop);
+            if let Err(panic) = CatchUnwind(Box::pin(session)).await {
+                // The session's state (its transaction, locks and process entry) was dropped
+                // while unwinding; the slot below gives back its place in max_connections.
+                Counters::inc(&shared.counters.aborted_clients);
+                tracing::error!(conn = id, "session panicked: {}", panic_message(&*panic));
+            }
+            drop(slot);
             drop(done);
         });
     }
@@ -79,4 +91,59 @@ async fn refuse_too_many(mut tcp: TcpStream) {
         let _ = tcp.shutdown().await;
     })
     .await;
+}
+
+/// A future whose panic becomes an `Err` with the panic's payload, so that one session's bug
+/// ends that session only and is logged as an error.
+struct CatchUnwind<F>(Pin<Box<F>>);
+
+impl<F: Future> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn Any + Send>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = self.0.as_mut();
+        match std::panic::catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
+            Err(panic) => Poll::Ready(Err(panic)),
+        }
+    }
+}
+
+/// The message of a panic payload (`panic!` with a literal or with format arguments).
+pub(crate) fn panic_message(panic: &(dyn Any + Send)) -> &str {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        s
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s
+    } else {
+        "(no message)"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_session_ends_alone_and_gives_back_its_slot() {
+        let counters = Arc::new(Counters::new(None));
+        let slot = counters.connection_opened();
+        let other = counters.connection_opened();
+        assert_eq!(counters.threads_connected.load(Relaxed), 2);
+        let session = async move {
+            let _slot = slot;
+            tokio::task::yield_now().await;
+            panic!("session bug {}", 7);
+        };
+        let out = CatchUnwind(Box::pin(session)).await;
+        let panic = out.expect_err("the panic is caught");
+        assert_eq!(panic_message(&*panic), "session bug 7");
+        assert_eq!(counters.threads_connected.load(Relaxed), 1);
+        // A session that returns is passed through.
+        let ok = CatchUnwind(Box::pin(async { 5 })).await;
+        assert_eq!(ok.ok(), Some(5));
+        drop(other);
+        assert_eq!(counters.threads_connected.load(Relaxed), 0);
+    }
 }

@@ -113,7 +113,7 @@ pub(crate) async fn run(
             est.io.shutdown().await;
             shared
                 .counters
-                .connection_closed(est.io.bytes_received, est.io.bytes_sent);
+                .connection_traffic(est.io.bytes_received, est.io.bytes_sent);
             trace.step(
                 State::Closed,
                 secure,
@@ -123,7 +123,6 @@ pub(crate) async fn run(
         }
         Err(End::Aborted(reason)) => {
             Counters::inc(&shared.counters.aborted_connects);
-            shared.counters.connection_closed(0, 0);
             trace.step(State::Refused, false, false, format_args!("{reason}"));
             tracing::debug!(conn = id, "connection aborted: {reason}");
         }
@@ -622,6 +621,10 @@ async fn command_loop(
         est.session.cancel_flag(),
     );
     let process = registered.process.clone();
+    est.io.set_abort(crate::io::WriteAbort {
+        stop: stop.clone(),
+        process: process.clone(),
+    });
     est.session
         .set_client_found_rows(est.caps.contains(Caps::CLIENT_FOUND_ROWS));
     let secure = est.tls.is_some();
@@ -646,6 +649,13 @@ async fn command_loop(
             .and_then(|v| v.parse::<u64>().ok())
             .unwrap_or(28_800)
             .max(1);
+        est.io.write_timeout = Duration::from_secs(
+            est.session
+                .variable("net_write_timeout")
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(60)
+                .max(1),
+        );
         let read = tokio::select! {
             r = tokio::time::timeout(Duration::from_secs(idle_secs), est.io.read_packet(max)) => match r {
                 Ok(r) => r,

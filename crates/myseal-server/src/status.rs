@@ -1,6 +1,7 @@
 //! Server-wide status counters (`SHOW GLOBAL STATUS`).
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
 use std::time::Instant;
 
 use myseal_engine::StatusSource;
@@ -52,14 +53,18 @@ impl Counters {
     }
 
     /// A session started (after accept, before the handshake).
-    pub(crate) fn connection_opened(&self) {
+    /// Counts a new connection; it holds its place in Threads_connected (and against
+    /// max_connections) until the returned slot is dropped, however its task ends.
+    pub(crate) fn connection_opened(self: &Arc<Self>) -> Slot {
         Self::inc(&self.connections);
         let now = self.threads_connected.fetch_add(1, Relaxed) + 1;
         self.max_used_connections.fetch_max(now, Relaxed);
+        Slot(self.clone())
     }
 
-    pub(crate) fn connection_closed(&self, bytes_received: u64, bytes_sent: u64) {
-        self.threads_connected.fetch_sub(1, Relaxed);
+    /// Counts a connection's traffic when it ends (Threads_connected goes down when its
+    /// [`Slot`] is dropped).
+    pub(crate) fn connection_traffic(&self, bytes_received: u64, bytes_sent: u64) {
         self.bytes_received.fetch_add(bytes_received, Relaxed);
         self.bytes_sent.fetch_add(bytes_sent, Relaxed);
     }
@@ -105,5 +110,15 @@ impl StatusSource for Counters {
             ("Threads_running".to_string(), "1".to_string()),
             ("Uptime".to_string(), self.uptime_secs().to_string()),
         ]
+    }
+}
+
+/// A connection's place in Threads_connected: a drop guard, so that a session task that
+/// panics gives its place back too.
+pub(crate) struct Slot(Arc<Counters>);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.threads_connected.fetch_sub(1, Relaxed);
     }
 }
