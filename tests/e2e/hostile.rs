@@ -123,3 +123,89 @@ async fn shutdown_is_bounded_with_a_stuck_reader_and_a_running_statement() {
         "SLEEP(60) ran to completion: {r:?}"
     );
 }
+
+fn server_code(e: &mysql_async::Error) -> Option<u16> {
+    match e {
+        mysql_async::Error::Server(s) => Some(s.code),
+        _ => None,
+    }
+}
+
+/// Statements built to exhaust the server: each gets a result or a MySQL error, in bounded
+/// time, and the connection goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_statements_get_answers_or_errors_and_the_connection_lives() {
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    let mut c = util::root_conn(port).await;
+    // 27 MiB of whitespace and newlines around a statement (it spans two wire chunks), and
+    // whitespace alone.
+    let pad = " \n\t".repeat(3 << 20);
+    let one: Option<i64> = c
+        .query_first(format!("{pad}SELECT{pad}1{pad}"))
+        .await
+        .unwrap();
+    assert_eq!(one, Some(1));
+    let err = c.query_drop(pad.as_str()).await.unwrap_err();
+    assert_eq!(server_code(&err), Some(1065), "{err:?}");
+    drop(pad);
+    // A 100,000-way UNION and a 100,000-deep expression: ER 1436, not a stack overflow.
+    let union = format!("SELECT 1{}", " UNION SELECT 1".repeat(100_000));
+    let err = c.query_drop(union).await.unwrap_err();
+    assert_eq!(server_code(&err), Some(1436), "{err:?}");
+    let nested = format!("SELECT {}1{}", "(".repeat(100_000), ")".repeat(100_000));
+    let err = c.query_drop(nested).await.unwrap_err();
+    assert_eq!(server_code(&err), Some(1436), "{err:?}");
+    let chain = format!("SELECT 1{}", "+1".repeat(100_000));
+    let err = c.query_drop(chain).await.unwrap_err();
+    assert_eq!(server_code(&err), Some(1436), "{err:?}");
+    // A 200,000-value IN list is just a long statement.
+    let list: Vec<String> = (0..200_000).map(|i| i.to_string()).collect();
+    let hit: Option<i64> = c
+        .query_first(format!("SELECT 199999 IN ({})", list.join(",")))
+        .await
+        .unwrap();
+    assert_eq!(hit, Some(1));
+    let one: Option<i64> = c.query_first("SELECT 1").await.unwrap();
+    assert_eq!(one, Some(1));
+    drop(c);
+    server.shutdown().await;
+}
+
+/// A command whose first packet does not start the sequence at 0 gets 1156 and is closed; a
+/// client that logs in with wrong passwords a thousand times changes nothing for the others.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn out_of_sequence_commands_and_password_storms_leave_others_served() {
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    let mut raw = Raw::login(port, "root", util::ROOT_PASSWORD).await;
+    raw.seq = 3;
+    raw.write(b"\x03SELECT 1").await;
+    let p = raw.read().await.expect("an error packet");
+    assert_eq!(util::err_of(&p).map(|e| e.0), Some(1156));
+    assert!(raw.closed_by_server().await);
+    let storm = (0..4).map(|_| {
+        tokio::spawn(async move {
+            for _ in 0..250 {
+                let r = mysql_async::Conn::new(util::mysql_async_opts(
+                    port,
+                    "root",
+                    "wrong-password",
+                    Some(util::verified_ssl()),
+                ))
+                .await;
+                let err = r.expect_err("a wrong password is refused");
+                assert_eq!(server_code(&err), Some(1045), "{err:?}");
+            }
+        })
+    });
+    for t in storm.collect::<Vec<_>>() {
+        t.await.unwrap();
+    }
+    let mut c = util::root_conn(port).await;
+    let one: Option<i64> = c.query_first("SELECT 1").await.unwrap();
+    assert_eq!(one, Some(1));
+    drop(c);
+    util::wait_for_connections(&server, 0).await;
+    server.shutdown().await;
+}

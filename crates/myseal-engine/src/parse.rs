@@ -14,7 +14,9 @@ use sqlparser::ast::{Expr, Statement};
 use sqlparser::dialect::MySqlDialect;
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer, Word};
+use sqlparser::tokenizer::{
+    Location, Span, Token, TokenWithSpan, Tokenizer, TokenizerError, Whitespace, Word,
+};
 
 use crate::error::EngineError;
 use crate::exec::account::{self, AccountStmt};
@@ -218,7 +220,9 @@ fn number_placeholders(stmt: &mut Stmt) {
 pub(crate) struct Script<'a> {
     sql: &'a str,
     tokens: Vec<TokenWithSpan>,
-    line_starts: Vec<usize>,
+    /// Byte offset of each line's start (u32: a statement is at most max_allowed_packet, 1 GiB,
+    /// and a text of newlines should not cost 8 bytes per byte).
+    line_starts: Vec<u32>,
     parser: Parser<'static>,
     /// Line on which the current statement starts counting (MySQL numbers lines per statement).
     origin_line: u64,
@@ -235,9 +239,13 @@ fn is_keyword(tok: &Token, kw: Keyword) -> bool {
 
 impl<'a> Script<'a> {
     pub(crate) fn new(sql: &'a str) -> Result<Self, EngineError> {
-        let mut line_starts = vec![0];
-        line_starts.extend(sql.match_indices('\n').map(|(i, _)| i + 1));
-        let mut tokens = match Tokenizer::new(&DIALECT, sql).tokenize_with_location() {
+        let mut line_starts = Vec::with_capacity(1 + sql.bytes().filter(|&b| b == b'\n').count());
+        line_starts.push(0);
+        line_starts.extend(
+            sql.match_indices('\n')
+                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
+        let mut tokens = match tokenize(sql) {
             Ok(t) => t,
             Err(e) => {
                 let off = offset_in(sql, &line_starts, e.location);
@@ -750,9 +758,185 @@ fn location_in_message(msg: &str) -> Option<Location> {
 }
 
 /// Byte offset of a (1-based line, 1-based char column) location.
-fn offset_in(sql: &str, line_starts: &[usize], loc: Location) -> usize {
+/// Whitespace runs at least this long (outside strings, quoted names and comments) become one
+/// whitespace token: sqlparser makes a token of ~90 bytes per whitespace character, so a 64 MiB
+/// statement of spaces would otherwise take gigabytes, and its parser walks every one of them
+/// on each look-ahead.
+const LONG_WHITESPACE: usize = 64;
+
+/// sqlparser's tokens of `sql` with locations, with each long whitespace run as one token.
+///
+/// The text is cut at the long runs and each piece tokenized on its own, its locations shifted
+/// to where it starts. A piece that does not tokenize (the scan for runs misjudged a quote or a
+/// comment) sends the whole text through the tokenizer in one go, as without runs.
+fn tokenize(sql: &str) -> Result<Vec<TokenWithSpan>, TokenizerError> {
+    let whole = || Tokenizer::new(&DIALECT, sql).tokenize_with_location();
+    let runs = long_whitespace_runs(sql);
+    if runs.is_empty() {
+        return whole();
+    }
+    let mut out = Vec::new();
+    let mut from = 0;
+    let mut at = Location::new(1, 1);
+    for run in runs.iter().copied().chain(std::iter::once(WsRun {
+        start: sql.len(),
+        end: sql.len(),
+        start_loc: Location::new(0, 0),
+        end_loc: Location::new(0, 0),
+        newline: false,
+    })) {
+        let piece = sql.get(from..run.start).unwrap_or_default();
+        let Ok(tokens) = Tokenizer::new(&DIALECT, piece).tokenize_with_location() else {
+            return whole();
+        };
+        out.extend(tokens.into_iter().map(|mut t| {
+            t.span = Span::new(shift(t.span.start, at), shift(t.span.end, at));
+            t
+        }));
+        if run.start == sql.len() {
+            break;
+        }
+        let ws = if run.newline {
+            Whitespace::Newline
+        } else {
+            Whitespace::Space
+        };
+        out.push(TokenWithSpan::new(
+            Token::Whitespace(ws),
+            Span::new(run.start_loc, run.end_loc),
+        ));
+        from = run.end;
+        at = run.end_loc;
+    }
+    Ok(out)
+}
+
+/// A location in a piece of text that starts at `origin`, as a location in the whole text.
+fn shift(loc: Location, origin: Location) -> Location {
+    if loc.line == 0 {
+        loc
+    } else if loc.line == 1 {
+        Location::new(origin.line, origin.column + loc.column - 1)
+    } else {
+        Location::new(origin.line + loc.line - 1, loc.column)
+    }
+}
+
+/// A run of whitespace: byte range, sqlparser locations of its ends, whether it has a newline.
+#[derive(Clone, Copy, Debug)]
+struct WsRun {
+    start: usize,
+    end: usize,
+    start_loc: Location,
+    end_loc: Location,
+    newline: bool,
+}
+
+/// The runs of at least [`LONG_WHITESPACE`] whitespace characters outside quotes and comments,
+/// with sqlparser's locations (lines from 1; columns count characters from 1).
+fn long_whitespace_runs(sql: &str) -> Vec<WsRun> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum In {
+        Code,
+        Quote(char),
+        LineComment,
+        BlockComment,
+    }
+    let mut runs = Vec::new();
+    let mut state = In::Code;
+    let (mut line, mut col) = (1u64, 1u64);
+    // The run being read: start byte, start location, length, newline seen.
+    let mut run: Option<(usize, Location, usize, bool)> = None;
+    let mut chars = sql.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let here = Location::new(line, col);
+        if c == '\n' {
+            line += 1;
+            col = 1;
+        } else {
+            col += 1;
+        }
+        let is_space = matches!(c, ' ' | '\t' | '\n' | '\r');
+        if state == In::Code && is_space {
+            let r = run.get_or_insert((i, here, 0, false));
+            r.2 += 1;
+            r.3 |= c == '\n';
+            continue;
+        }
+        if let Some((start, start_loc, len, newline)) = run.take()
+            && len >= LONG_WHITESPACE
+        {
+            runs.push(WsRun {
+                start,
+                end: i,
+                start_loc,
+                end_loc: here,
+                newline,
+            });
+        }
+        let next = chars.peek().map(|&(_, n)| n);
+        let mut skip = |line: &mut u64, col: &mut u64| {
+            if let Some((_, n)) = chars.next() {
+                if n == '\n' {
+                    *line += 1;
+                    *col = 1;
+                } else {
+                    *col += 1;
+                }
+            }
+        };
+        match state {
+            In::Code => match c {
+                '\'' | '"' | '`' => state = In::Quote(c),
+                '#' => state = In::LineComment,
+                '-' if next == Some('-') => state = In::LineComment,
+                '/' if next == Some('*') => {
+                    skip(&mut line, &mut col);
+                    state = In::BlockComment;
+                }
+                _ => {}
+            },
+            In::Quote(q) => {
+                if c == '\\' && q != '`' {
+                    skip(&mut line, &mut col);
+                } else if c == q {
+                    if next == Some(q) {
+                        skip(&mut line, &mut col);
+                    } else {
+                        state = In::Code;
+                    }
+                }
+            }
+            In::LineComment => {
+                if c == '\n' {
+                    state = In::Code;
+                }
+            }
+            In::BlockComment => {
+                if c == '*' && next == Some('/') {
+                    skip(&mut line, &mut col);
+                    state = In::Code;
+                }
+            }
+        }
+    }
+    if let Some((start, start_loc, len, newline)) = run
+        && len >= LONG_WHITESPACE
+    {
+        runs.push(WsRun {
+            start,
+            end: sql.len(),
+            start_loc,
+            end_loc: Location::new(line, col),
+            newline,
+        });
+    }
+    runs
+}
+
+fn offset_in(sql: &str, line_starts: &[u32], loc: Location) -> usize {
     let line = usize::try_from(loc.line.max(1) - 1).unwrap_or(usize::MAX);
-    let Some(&start) = line_starts.get(line) else {
+    let Some(start) = line_starts.get(line).and_then(|&s| usize::try_from(s).ok()) else {
         return sql.len();
     };
     let col = usize::try_from(loc.column.max(1) - 1).unwrap_or(0);
@@ -986,4 +1170,69 @@ fn parse_show_warnings(p: &mut Parser) -> Result<Stmt, ParserError> {
         limit,
         offset,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The non-whitespace tokens with their spans.
+    fn solid(tokens: Vec<TokenWithSpan>) -> Vec<(Token, Span)> {
+        tokens
+            .into_iter()
+            .filter(|t| {
+                !matches!(
+                    t.token,
+                    Token::Whitespace(Whitespace::Space | Whitespace::Newline | Whitespace::Tab)
+                )
+            })
+            .map(|t| (t.token, t.span))
+            .collect()
+    }
+
+    #[test]
+    fn long_whitespace_runs_become_one_token_and_change_nothing_else() {
+        let pad = " ".repeat(100);
+        let lines = "\n \t\r\n".repeat(40);
+        let texts = [
+            format!("{pad}SELECT{pad}1{pad}"),
+            format!(
+                "SELECT 'a{pad}b',{lines}\"q{pad}\\\"{pad}\" ,`x{pad}``y` FROM t{lines}WHERE a = 1{pad}"
+            ),
+            format!(
+                "SELECT 1 -- note{pad}x\n{pad}, 2 # hash{pad}y\n{pad}/* c{pad}*/{pad}FROM dual"
+            ),
+            format!("SELECT 'it''s{pad}' , 'back\\\\'{pad}, 'é{pad}ü'{lines}; SELECT{pad}2"),
+            format!("SELECT 'unterminated{pad}"),
+        ];
+        for sql in &texts {
+            let whole = Tokenizer::new(&DIALECT, sql).tokenize_with_location();
+            let cut = tokenize(sql);
+            match (whole, cut) {
+                (Ok(w), Ok(c)) => {
+                    assert!(c.len() < w.len(), "runs were collapsed in {sql:?}");
+                    assert_eq!(solid(w), solid(c), "for {sql:?}");
+                }
+                (Err(w), Err(c)) => assert_eq!(w, c),
+                (w, c) => panic!("{sql:?}: {w:?} vs {c:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn errors_after_long_whitespace_quote_the_text_and_line_as_before() {
+        let error = |pad: usize| {
+            let pad = " ".repeat(pad);
+            let sql = format!("SELECT 1\n{pad}FROM{pad}\n{pad}WHERE x");
+            let mut script = Script::new(&sql).expect("tokenizes");
+            match script.next_statement() {
+                Some(Err(e)) => (e.code, e.message),
+                other => panic!("{other:?}"),
+            }
+        };
+        let (code, message) = error(200);
+        assert_eq!(code, 1064);
+        assert!(message.ends_with("near 'WHERE x' at line 3"), "{message}");
+        assert_eq!(error(3), (code, message));
+    }
 }

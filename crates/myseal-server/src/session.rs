@@ -222,12 +222,12 @@ async fn connect(
             return Err(handshake_read_failed(&mut io, e, "the client's handshake response").await)
         }
     };
-    if first.seq != 1 {
+    if first.first_seq != 1 {
         let (c, s, m) = bad_handshake();
         let End::Aborted(r) = refuse(&mut io, c, s, m).await;
         return Err(End::Aborted(format!(
             "{r}: first client packet had sequence id {} (not a MySQL client? a TLS ClientHello without SSLRequest?)",
-            first.seq
+            first.first_seq
         )));
     }
     let hello = match ClientHandshake::decode(&first.payload) {
@@ -712,13 +712,13 @@ async fn command_loop(
                 return format!("malformed packet: {e}");
             }
         };
-        if packet.seq != 0 {
+        if packet.first_seq != 0 {
             Counters::inc(&shared.counters.aborted_clients);
             let _ = est
                 .io
                 .send(&err_payload(1156, "08S01", "Got packets out of order"))
                 .await;
-            return format!("command packet with sequence id {}", packet.seq);
+            return format!("command packet with sequence id {}", packet.first_seq);
         }
         let command = match Command::decode(&packet.payload) {
             Ok(c) => c,

@@ -20,6 +20,8 @@ pub const HEADER_LEN: usize = 4;
 /// One logical packet, reassembled from its chunks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Packet {
+    /// Sequence id of the first chunk (a command must start at 0 even when it spans chunks).
+    pub first_seq: u8,
     /// Sequence id of the last chunk; a reply uses `seq.wrapping_add(1)`.
     pub seq: u8,
     /// The reassembled payload.
@@ -54,6 +56,7 @@ pub fn decode_packet(buf: &mut BytesMut, max_payload: usize) -> Result<Option<Pa
     let mut total = 0usize;
     let mut chunks = 0usize;
     let mut prev_seq: Option<u8> = None;
+    let mut first_seq = 0u8;
     let last_seq = loop {
         let Some((len, seq)) = header_at(buf, offset) else {
             return Ok(None);
@@ -76,6 +79,9 @@ pub fn decode_packet(buf: &mut BytesMut, max_payload: usize) -> Result<Option<Pa
             return Ok(None);
         }
         offset = end;
+        if chunks == 0 {
+            first_seq = seq;
+        }
         chunks += 1;
         prev_seq = Some(seq);
         if len < MAX_CHUNK {
@@ -97,6 +103,7 @@ pub fn decode_packet(buf: &mut BytesMut, max_payload: usize) -> Result<Option<Pa
         payload.freeze()
     };
     Ok(Some(Packet {
+        first_seq,
         seq: last_seq,
         payload,
     }))
@@ -160,6 +167,7 @@ mod tests {
         assert_eq!(
             p,
             Packet {
+                first_seq: 7,
                 seq: 7,
                 payload: Bytes::from_static(b"first")
             }
@@ -168,6 +176,7 @@ mod tests {
         assert_eq!(
             p,
             Packet {
+                first_seq: 0,
                 seq: 0,
                 payload: Bytes::from_static(b"second")
             }
@@ -198,7 +207,7 @@ mod tests {
         assert_eq!(next, 1, "sequence ids wrap: 254, 255, 0");
         assert_eq!(buf.len(), payload.len() + 3 * HEADER_LEN);
         let p = decode_packet(&mut buf, 64 << 20).unwrap().unwrap();
-        assert_eq!(p.seq, 0);
+        assert_eq!((p.first_seq, p.seq), (254, 0));
         assert!(p.payload[..] == payload[..]);
         assert!(buf.is_empty());
     }
@@ -222,6 +231,7 @@ mod tests {
         assert_eq!(
             got[1],
             Packet {
+                first_seq: 9,
                 seq: 9,
                 payload: Bytes::from_static(b"next")
             }
@@ -248,6 +258,7 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, p)| Packet {
+                first_seq: i as u8,
                 seq: i as u8,
                 payload: Bytes::from(p.clone()),
             })
