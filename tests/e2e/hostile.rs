@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use mysql_async::prelude::Queryable;
+use tokio::io::AsyncWriteExt;
 
 use crate::util::{self, Raw};
 
@@ -207,5 +208,65 @@ async fn out_of_sequence_commands_and_password_storms_leave_others_served() {
     assert_eq!(one, Some(1));
     drop(c);
     util::wait_for_connections(&server, 0).await;
+    server.shutdown().await;
+}
+
+/// A slowloris that trickles its handshake, and a burst of connections that never send a
+/// byte, are cut off by connect_timeout: real clients are locked out at most that long (MySQL
+/// counts connections in the handshake against max_connections too).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_and_half_open_connections_are_cut_off_by_connect_timeout() {
+    let mut config = util::config();
+    config.connect_timeout = Duration::from_secs(1);
+    config.max_connections = 20;
+    let server = util::start(config).await;
+    let port = server.local_addr().port();
+    // Slowloris: a byte of SSLRequest every 100 ms never finishes within the second.
+    let mut slow = Raw::connect(port).await;
+    let _ = slow.greeting().await;
+    let started = Instant::now();
+    let trickle = async {
+        for b in [32u8, 0, 0, 1, 0x0d, 0xa2, 0x0b, 0, 0, 0, 0, 1, 0xff] {
+            if slow.s.write_all(&[b]).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    trickle.await;
+    assert!(slow.closed_by_server().await);
+    assert!(started.elapsed() < Duration::from_secs(4));
+    // 200 connections that send nothing fill max_connections; the rest are refused at once.
+    let mut idle = Vec::new();
+    for _ in 0..200 {
+        idle.push(
+            tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .unwrap(),
+        );
+    }
+    // A real client gets in once the half-open ones time out.
+    let started = Instant::now();
+    let mut c = loop {
+        match mysql_async::Conn::new(util::mysql_async_opts(
+            port,
+            "root",
+            util::ROOT_PASSWORD,
+            Some(util::verified_ssl()),
+        ))
+        .await
+        {
+            Ok(c) => break c,
+            Err(e) => {
+                assert_eq!(server_code(&e), Some(1040), "{e:?}");
+                assert!(started.elapsed() < Duration::from_secs(5), "locked out");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    };
+    let one: Option<i64> = c.query_first("SELECT 1").await.unwrap();
+    assert_eq!(one, Some(1));
+    drop(idle);
+    drop(c);
     server.shutdown().await;
 }
