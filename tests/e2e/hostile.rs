@@ -125,13 +125,6 @@ async fn shutdown_is_bounded_with_a_stuck_reader_and_a_running_statement() {
     );
 }
 
-fn server_code(e: &mysql_async::Error) -> Option<u16> {
-    match e {
-        mysql_async::Error::Server(s) => Some(s.code),
-        _ => None,
-    }
-}
-
 /// Statements built to exhaust the server: each gets a result or a MySQL error, in bounded
 /// time, and the connection goes on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -148,18 +141,18 @@ async fn hostile_statements_get_answers_or_errors_and_the_connection_lives() {
         .unwrap();
     assert_eq!(one, Some(1));
     let err = c.query_drop(pad.as_str()).await.unwrap_err();
-    assert_eq!(server_code(&err), Some(1065), "{err:?}");
+    assert_eq!(util::server_code(&err), Some(1065), "{err:?}");
     drop(pad);
     // A 100,000-way UNION and a 100,000-deep expression: ER 1436, not a stack overflow.
     let union = format!("SELECT 1{}", " UNION SELECT 1".repeat(100_000));
     let err = c.query_drop(union).await.unwrap_err();
-    assert_eq!(server_code(&err), Some(1436), "{err:?}");
+    assert_eq!(util::server_code(&err), Some(1436), "{err:?}");
     let nested = format!("SELECT {}1{}", "(".repeat(100_000), ")".repeat(100_000));
     let err = c.query_drop(nested).await.unwrap_err();
-    assert_eq!(server_code(&err), Some(1436), "{err:?}");
+    assert_eq!(util::server_code(&err), Some(1436), "{err:?}");
     let chain = format!("SELECT 1{}", "+1".repeat(100_000));
     let err = c.query_drop(chain).await.unwrap_err();
-    assert_eq!(server_code(&err), Some(1436), "{err:?}");
+    assert_eq!(util::server_code(&err), Some(1436), "{err:?}");
     // A 200,000-value IN list is just a long statement.
     let list: Vec<String> = (0..200_000).map(|i| i.to_string()).collect();
     let hit: Option<i64> = c
@@ -196,7 +189,7 @@ async fn out_of_sequence_commands_and_password_storms_leave_others_served() {
                 ))
                 .await;
                 let err = r.expect_err("a wrong password is refused");
-                assert_eq!(server_code(&err), Some(1045), "{err:?}");
+                assert_eq!(util::server_code(&err), Some(1045), "{err:?}");
             }
         })
     });
@@ -258,7 +251,7 @@ async fn slow_and_half_open_connections_are_cut_off_by_connect_timeout() {
         {
             Ok(c) => break c,
             Err(e) => {
-                assert_eq!(server_code(&e), Some(1040), "{e:?}");
+                assert_eq!(util::server_code(&e), Some(1040), "{e:?}");
                 assert!(started.elapsed() < Duration::from_secs(5), "locked out");
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }

@@ -7,13 +7,6 @@ use mysql_async::prelude::Queryable;
 
 use crate::util;
 
-fn server_code(e: &mysql_async::Error) -> Option<u16> {
-    match e {
-        mysql_async::Error::Server(s) => Some(s.code),
-        _ => None,
-    }
-}
-
 /// A table whose 3-way self-join takes far longer than any test waits.
 async fn big_table(conn: &mut mysql_async::Conn) {
     conn.query_drop("CREATE DATABASE IF NOT EXISTS k")
@@ -73,7 +66,7 @@ async fn kill_query_interrupts_a_running_statement_and_the_connection_lives() {
     b.query_drop(format!("KILL QUERY {id}")).await.unwrap();
     let (mut a, r, took) = long.await.unwrap();
     let err = r.expect_err("the killed statement fails");
-    assert_eq!(server_code(&err), Some(1317), "{err:?}");
+    assert_eq!(util::server_code(&err), Some(1317), "{err:?}");
     assert!(took < Duration::from_secs(30), "took {took:?}");
     let one: Option<i64> = a.query_first("SELECT 1").await.unwrap();
     assert_eq!(one, Some(1));
@@ -123,7 +116,7 @@ async fn kill_connection_closes_the_other_connection_and_unknown_ids_are_1094() 
     let r: Result<Option<i64>, _> = a.query_first("SELECT 1").await;
     assert!(r.is_err(), "a killed connection is closed");
     let err = b.query_drop("KILL 999999").await.unwrap_err();
-    assert_eq!(server_code(&err), Some(1094));
+    assert_eq!(util::server_code(&err), Some(1094));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -140,7 +133,7 @@ async fn max_execution_time_stops_a_long_select_with_3024() {
         .query_drop("SELECT COUNT(*) FROM big x, big y, big z")
         .await
         .unwrap_err();
-    assert_eq!(server_code(&err), Some(3024), "{err:?}");
+    assert_eq!(util::server_code(&err), Some(3024), "{err:?}");
     assert!(t.elapsed() < Duration::from_secs(20));
     let n: Option<i64> = a.query_first("SELECT COUNT(*) FROM big").await.unwrap();
     assert_eq!(n, Some(400));

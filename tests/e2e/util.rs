@@ -358,3 +358,11 @@ impl Raw {
         (raw, p)
     }
 }
+
+/// The MySQL error code of a failed mysql_async call (None for client-side and I/O errors).
+pub fn server_code(e: &mysql_async::Error) -> Option<u16> {
+    match e {
+        mysql_async::Error::Server(s) => Some(s.code),
+        _ => None,
+    }
+}
