@@ -31,25 +31,6 @@ async fn stuck_reader(port: u16, write_timeout: Option<u32>) -> Raw {
     raw
 }
 
-/// Waits (bounded) until SHOW PROCESSLIST on `conn` shows connection `id` running a query.
-async fn wait_until_running(conn: &mut mysql_async::Conn, id: u32) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let list: Vec<mysql_async::Row> = conn.query("SHOW PROCESSLIST").await.unwrap();
-        if list.iter().any(|r| {
-            r.get::<u64, _>(0) == Some(u64::from(id))
-                && r.get::<String, _>(4).as_deref() == Some("Query")
-        }) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "connection {id} never ran its query"
-        );
-        tokio::task::yield_now().await;
-    }
-}
-
 async fn status(conn: &mut mysql_async::Conn, name: &str) -> u64 {
     let row: Option<(String, u64)> = conn
         .query_first(format!("SHOW GLOBAL STATUS LIKE '{name}'"))
@@ -103,7 +84,7 @@ async fn shutdown_is_bounded_with_a_stuck_reader_and_a_running_statement() {
         r
     });
     let mut watcher = util::root_conn(port).await;
-    wait_until_running(&mut watcher, id).await;
+    util::wait_until_running(&mut watcher, id).await;
     drop(watcher);
     let started = Instant::now();
     tokio::time::timeout(

@@ -45,24 +45,7 @@ async fn kill_query_interrupts_a_running_statement_and_the_connection_lives() {
     });
     let mut b = util::root_conn(port).await;
     // Other connections are served while the statement runs; wait until it shows as a query.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let rows: Vec<(u64, String)> = b
-            .query("SELECT 1, 'x' FROM DUAL")
-            .await
-            .map(|_: Vec<(u64, String)>| Vec::new())
-            .unwrap_or_default();
-        let _ = rows;
-        let list: Vec<mysql_async::Row> = b.query("SHOW PROCESSLIST").await.unwrap();
-        let running = list.iter().any(|r| {
-            r.get::<u64, _>(0) == Some(u64::from(id))
-                && r.get::<String, _>(4).as_deref() == Some("Query")
-        });
-        if running || Instant::now() > deadline {
-            break;
-        }
-        tokio::task::yield_now().await;
-    }
+    util::wait_until_running(&mut b, id).await;
     b.query_drop(format!("KILL QUERY {id}")).await.unwrap();
     let (mut a, r, took) = long.await.unwrap();
     let err = r.expect_err("the killed statement fails");

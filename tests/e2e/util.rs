@@ -366,3 +366,23 @@ pub fn server_code(e: &mysql_async::Error) -> Option<u16> {
         _ => None,
     }
 }
+
+/// Waits (bounded) until SHOW PROCESSLIST on `conn` shows connection `id` running a query.
+pub async fn wait_until_running(conn: &mut mysql_async::Conn, id: u32) {
+    use mysql_async::prelude::Queryable;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let list: Vec<mysql_async::Row> = conn.query("SHOW PROCESSLIST").await.unwrap();
+        if list.iter().any(|r| {
+            r.get::<u64, _>(0) == Some(u64::from(id))
+                && r.get::<String, _>(4).as_deref() == Some("Query")
+        }) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "connection {id} never ran its query"
+        );
+        tokio::task::yield_now().await;
+    }
+}

@@ -111,7 +111,7 @@ impl<F: Future> Future for CatchUnwind<F> {
 }
 
 /// The message of a panic payload (`panic!` with a literal or with format arguments).
-pub(crate) fn panic_message(panic: &(dyn Any + Send)) -> &str {
+fn panic_message(panic: &(dyn Any + Send)) -> &str {
     if let Some(s) = panic.downcast_ref::<&str>() {
         s
     } else if let Some(s) = panic.downcast_ref::<String>() {

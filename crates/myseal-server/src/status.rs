@@ -52,8 +52,7 @@ impl Counters {
         counter.fetch_add(1, Relaxed);
     }
 
-    /// A session started (after accept, before the handshake).
-    /// Counts a new connection; it holds its place in Threads_connected (and against
+    /// Counts a new connection (after accept, before the handshake); it holds its place in Threads_connected (and against
     /// max_connections) until the returned slot is dropped, however its task ends.
     pub(crate) fn connection_opened(self: &Arc<Self>) -> Slot {
         Self::inc(&self.connections);
