@@ -13,10 +13,11 @@
 
 use std::sync::Arc;
 
-use crate::Engine;
 use crate::catalog::{ColumnDef, ColumnDefault, IndexDef, TableCounters, TableDef, TableOptions};
 use crate::collation::Collation;
 use crate::error::EngineError;
+use crate::privilege::AccountGrants;
+use crate::{Engine, Session};
 
 /// A row of a virtual table.
 type Row = Vec<Value>;
@@ -281,16 +282,21 @@ pub(crate) fn table_def(table: VirtualTable) -> Arc<TableDef> {
 }
 
 /// The rows of a virtual table, from the latest committed catalog.
+///
+/// Only what the session's account may see: the databases of
+/// [`crate::privilege::visible_databases`], and the tables it has some privilege on.
 pub(crate) fn rows(
     table: VirtualTable,
     engine: &Engine,
-    tz: i64,
+    session: &Session,
 ) -> Result<Vec<Vec<Value>>, EngineError> {
+    let tz = session.tz_offset_secs();
     let state = engine.store.latest();
+    let grants = session.grants(engine);
     let mut out = Vec::new();
     match table {
         VirtualTable::Schemata => {
-            for name in engine.database_names() {
+            for name in crate::privilege::visible_databases(engine, session) {
                 let coll = schema_collation(&state, &name);
                 out.push(vec![
                     Value::str("def"),
@@ -306,7 +312,7 @@ pub(crate) fn rows(
             for t in VirtualTable::ALL {
                 out.push(system_view_row(t));
             }
-            for_each_table(&state, |t| {
+            for_each_table(&state, &grants, |t| {
                 out.push(tables_row(t, tz));
             });
         }
@@ -317,20 +323,20 @@ pub(crate) fn rows(
                     out.push(columns_row(&def, i));
                 }
             }
-            for_each_table(&state, |t| {
+            for_each_table(&state, &grants, |t| {
                 for i in 0..t.def.columns.len() {
                     out.push(columns_row(&t.def, i));
                 }
             });
         }
-        VirtualTable::Statistics => for_each_table(&state, |t| {
+        VirtualTable::Statistics => for_each_table(&state, &grants, |t| {
             for (n, idx) in t.def.indexes.iter().enumerate() {
                 for seq in 0..idx.parts.len() {
                     out.push(statistics_row(t, n, seq));
                 }
             }
         }),
-        VirtualTable::KeyColumnUsage => for_each_table(&state, |t| {
+        VirtualTable::KeyColumnUsage => for_each_table(&state, &grants, |t| {
             let def = &t.def;
             for idx in def.indexes.iter().filter(|i| i.unique) {
                 for (seq, p) in idx.parts.iter().enumerate() {
@@ -351,7 +357,7 @@ pub(crate) fn rows(
                 }
             }
         }),
-        VirtualTable::TableConstraints => for_each_table(&state, |t| {
+        VirtualTable::TableConstraints => for_each_table(&state, &grants, |t| {
             let def = &t.def;
             for idx in def.indexes.iter().filter(|i| i.unique) {
                 out.push(vec![
@@ -369,10 +375,13 @@ pub(crate) fn rows(
     Ok(out)
 }
 
-fn for_each_table(state: &State, mut f: impl FnMut(&Table)) {
+/// Calls `f` on every table the account may see.
+fn for_each_table(state: &State, grants: &AccountGrants, mut f: impl FnMut(&Table)) {
     for schema in state.schemas.values() {
         for t in schema.tables.values() {
-            f(t);
+            if grants.sees_table(&t.def.schema, &t.def.name) {
+                f(t);
+            }
         }
     }
 }

@@ -48,6 +48,7 @@ mod parse;
 mod plan;
 #[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
 mod prepare;
+mod privilege;
 mod status;
 mod stmt;
 #[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
@@ -194,6 +195,9 @@ pub struct Session {
     /// Bumped by every LOCK TABLES: plans bound under one set of table locks are not reused
     /// under another (see `stmt::cache`).
     pub(crate) lock_generation: u64,
+    /// The grants of the session's account and the version of the grant table they were read
+    /// at (see [`Session::grants`]).
+    pub(crate) grants: parking_lot::Mutex<Option<(u64, Arc<privilege::AccountGrants>)>>,
 }
 
 /// A table LOCK TABLES holds for its session.
@@ -234,6 +238,7 @@ impl Session {
             temp: storage::temp::TempTables::default(),
             locked_tables: None,
             lock_generation: 0,
+            grants: parking_lot::Mutex::new(None),
         }
     }
 
@@ -279,6 +284,7 @@ impl Clone for Session {
             temp: self.temp.clone(),
             locked_tables: self.locked_tables.clone(),
             lock_generation: self.lock_generation,
+            grants: parking_lot::Mutex::new(self.grants.lock().clone()),
         }
     }
 }
@@ -633,6 +639,8 @@ pub struct Engine {
     pub(crate) processes: std::sync::OnceLock<Arc<dyn Processes>>,
     /// Plans of text queries (see `stmt::cache`).
     pub(crate) plans: stmt::cache::PlanCache,
+    /// What every account may do (GRANT, REVOKE).
+    pub(crate) grants: privilege::Grants,
 }
 
 fn info_id_seed() -> u32 {
@@ -705,6 +713,7 @@ impl Engine {
             store: storage::Store::new(),
             processes: std::sync::OnceLock::new(),
             plans: stmt::cache::PlanCache::default(),
+            grants: privilege::Grants::default(),
         })
     }
 
@@ -716,6 +725,20 @@ impl Engine {
     /// Interrupts waits for row locks so that killed statements notice at once.
     pub fn wake_lock_waiters(&self) {
         self.store.locks.wake_all();
+    }
+
+    /// Gives an account every privilege, static and dynamic, with the grant option (what
+    /// `root` holds in MySQL). The server does this for `root` at start.
+    pub fn grant_all_privileges(&self, user: &str, host: &str) {
+        self.grants.grant_superuser(user, host);
+    }
+
+    /// `GRANT ALL PRIVILEGES ON db.* TO user@host`: what MySQL's container image gives the
+    /// account of MYSQL_USER on MYSQL_DATABASE.
+    pub fn grant_database(&self, user: &str, host: &str, db: &str) {
+        self.grants.update(user, host, |g| {
+            *g.dbs.entry(db.to_string()).or_default() |= privilege::Privs::DB_ALL;
+        });
     }
 
     /// The account store shared with the server (CREATE USER etc. act on it).
@@ -788,6 +811,7 @@ impl Engine {
             temp: storage::temp::TempTables::default(),
             locked_tables: None,
             lock_generation: 0,
+            grants: parking_lot::Mutex::new(None),
         }
     }
 

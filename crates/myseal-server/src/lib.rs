@@ -178,6 +178,7 @@ impl Server {
             AuthPlugin::CachingSha2Password,
             config.root_password.as_bytes(),
         )?;
+        engine.grant_all_privileges("root", "%");
         if let Some(db) = &config.database {
             engine
                 .create_database(db, true)
@@ -190,6 +191,10 @@ impl Server {
                 AuthPlugin::CachingSha2Password,
                 user.password.as_bytes(),
             )?;
+            // As MySQL's container image: ALL on MYSQL_DATABASE, nothing else.
+            if let Some(db) = &config.database {
+                engine.grant_database(&user.name, "%", db);
+            }
         }
         if let Some(path) = &config.init_file {
             run_init_file(&engine, path)?;

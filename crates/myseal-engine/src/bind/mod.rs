@@ -25,6 +25,7 @@ use crate::plan::{
     AggCall, AggFunc, BitOp, CastTo, CmpKind, CmpOp, ColumnOrigin, Expr, SessionValue, SortKey,
     Subquery, SubqueryKind,
 };
+use crate::privilege::Privs;
 use crate::storage::State;
 use crate::types::{BaseType, ResultKind, SqlType};
 use crate::value::{Dec, Value};
@@ -133,6 +134,8 @@ pub(crate) struct Binder<'a> {
     /// Address of the one SELECT block that may say SQL_CALC_FOUND_ROWS (the first of the
     /// statement's top-level query); 0 when the caller does not check placement.
     pub(crate) calc_found_rows_at: usize,
+    /// Base tables resolved for reading, `(schema, table)` (see [`crate::plan::Plan::reads`]).
+    pub(crate) reads: std::cell::RefCell<Vec<(String, String)>>,
 }
 
 /// An aggregate function name, if `name` is one.
@@ -339,6 +342,7 @@ impl<'a> Binder<'a> {
             script: None,
             warnings: Vec::new(),
             calc_found_rows_at: 0,
+            reads: std::cell::RefCell::new(Vec::new()),
         }
     }
 
@@ -370,15 +374,34 @@ impl<'a> Binder<'a> {
         }
     }
 
-    /// The definition of an existing table, or ER 1146. The session's temporary table of that
-    /// name comes first (it hides a permanent one).
+    /// The definition of an existing table the statement reads (SELECT privilege), or ER 1146.
+    /// The session's temporary table of that name comes first (it hides a permanent one).
     pub(crate) fn table_def(
         &self,
         schema: &str,
         name: &str,
     ) -> Result<std::sync::Arc<TableDef>, EngineError> {
+        self.table_def_for(schema, name, Privs::SELECT)
+    }
+
+    /// [`Binder::table_def`] for a statement that needs the privileges `need` on the table
+    /// (ER 1142 without them, checked before whether the table exists, as MySQL does). A
+    /// temporary table needs none: its session created it.
+    pub(crate) fn table_def_for(
+        &self,
+        schema: &str,
+        name: &str,
+        need: Privs,
+    ) -> Result<std::sync::Arc<TableDef>, EngineError> {
         if let Some(t) = self.session.temp.table(schema, name) {
             return Ok(t.def.clone());
+        }
+        crate::privilege::check_table(self.engine, self.session, schema, name, need)?;
+        if need.contains(Privs::SELECT) {
+            let mut reads = self.reads.borrow_mut();
+            if !reads.iter().any(|(s, t)| s == schema && t == name) {
+                reads.push((schema.to_string(), name.to_string()));
+            }
         }
         // Under LOCK TABLES only the locked tables may be used (temporary tables aside).
         self.session.table_lock(schema, name, name)?;
@@ -1993,6 +2016,7 @@ impl<'a> Binder<'a> {
             subqueries: 0,
             ctes: 0,
             warnings: Vec::new(),
+            reads: Vec::new(),
         };
         Ok((
             Subquery {

@@ -9,11 +9,11 @@
 //! Like MySQL 8.4, every statement is atomic: all named accounts are checked before any changes,
 //! and one ER_CANNOT_USER (1396) lists every account that failed.
 //!
-//! **Privileges are not implemented**: every account may do everything. So `SHOW GRANTS` reports
-//! `GRANT ALL PRIVILEGES ON *.* ... WITH GRANT OPTION` for every account (the truth), `GRANT ALL
-//! [PRIVILEGES] ON *.* | db.* | * TO existing accounts` is accepted as a no-op (the accounts already
-//! hold those privileges), and every other GRANT and every REVOKE fails with ER_NOT_SUPPORTED_YET
-//! rather than pretending to restrict anything.
+//! GRANT, REVOKE and SHOW GRANTS are parsed here and run in `exec/grant.rs`. Account
+//! statements check the session's privileges as MySQL does: CREATE USER for creating, dropping,
+//! renaming and altering other accounts (1227), SELECT on the `mysql` schema for SHOW CREATE
+//! USER of another account (1044; without it the session's own hash prints as `<secret>`),
+//! RELOAD or FLUSH_PRIVILEGES for FLUSH PRIVILEGES.
 //!
 //! Passwords never reach logs: [`Secret`] prints as `<secret>` in `Debug` output.
 
@@ -24,11 +24,13 @@ use myseal_auth::account::{Account, AuthPlugin, SslRequirement};
 use myseal_auth::caching_sha2;
 
 use crate::error::EngineError;
-use crate::exec::ok;
+use crate::exec::grant::{GrantLevel, PrivSpec};
+use crate::exec::{grant, ok};
+use crate::privilege::{self, Privs};
 use crate::{Column, ColumnKind, Engine, Outcome, Session, Value, Warning};
 
-/// Why GRANT and REVOKE are refused: the 1235 text says it plainly.
-const NOT_ENFORCED: &str = "privileges are not enforced: every account has all privileges";
+/// What SHOW CREATE USER prints instead of a hash the session may not read.
+const SECRET_HASH: &str = "<secret>";
 
 /// Longest user name MySQL accepts (`USERNAME_CHAR_LENGTH`).
 const MAX_USER_LEN: usize = 32;
@@ -74,17 +76,6 @@ pub(crate) struct UserOptions {
     lock: Option<bool>,
 }
 
-/// Privilege level of `GRANT ALL ... ON level`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum GrantLevel {
-    /// `*.*`.
-    Global,
-    /// `db.*`.
-    Database(String),
-    /// `*`: the current database.
-    CurrentDatabase,
-}
-
 /// A parsed account-management statement.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum AccountStmt {
@@ -110,10 +101,25 @@ pub(crate) enum AccountStmt {
     FlushPrivileges,
     ShowCreateUser(UserRef),
     ShowGrants(Option<UserRef>),
-    /// `GRANT ALL [PRIVILEGES] ON level TO users`: a no-op for existing accounts.
-    GrantAll {
+    /// `GRANT privileges ON level TO users [WITH GRANT OPTION]`.
+    Grant {
+        privs: Vec<PrivSpec>,
         level: GrantLevel,
         users: Vec<UserRef>,
+        grant_option: bool,
+    },
+    /// `REVOKE [IF EXISTS] privileges ON level FROM users [IGNORE UNKNOWN USER]`.
+    Revoke {
+        if_exists: bool,
+        privs: Vec<PrivSpec>,
+        level: GrantLevel,
+        users: Vec<UserRef>,
+        ignore_unknown_user: bool,
+    },
+    /// `REVOKE [IF EXISTS] ALL [PRIVILEGES], GRANT OPTION FROM users [IGNORE UNKNOWN USER]`.
+    RevokeAll {
+        users: Vec<UserRef>,
+        ignore_unknown_user: bool,
     },
     /// Recognised but not supported: ER_NOT_SUPPORTED_YET with this text.
     Unsupported(String),
@@ -772,49 +778,182 @@ impl P {
             return Ok(AccountStmt::ShowGrants(user));
         }
         if self.kw("GRANT") {
-            // Anything but the no-op form is refused, valid MySQL or not.
-            return match self.grant_all() {
-                Ok(stmt) if self.at_end() => Ok(stmt),
-                Err(Fail::Error(e)) => Err(Fail::Error(e)),
-                _ => unsupported(&format!(
-                    "GRANT other than ALL PRIVILEGES ON *.* or db.* ({NOT_ENFORCED})"
-                )),
-            };
+            return self.grant();
         }
         if self.kw("REVOKE") {
-            return unsupported(&format!("REVOKE ({NOT_ENFORCED})"));
+            return self.revoke();
         }
         self.syntax()
     }
 
-    /// After `GRANT`: `ALL [PRIVILEGES] ON [TABLE] {*.* | db.* | *} TO user [, user] ...
-    /// [WITH GRANT OPTION]`.
-    fn grant_all(&mut self) -> PResult<AccountStmt> {
-        self.expect_kw("ALL")?;
-        let _ = self.kw("PRIVILEGES");
+    /// A privilege list: `priv [(col, ...)] [, ...]`.
+    fn privileges(&mut self) -> PResult<Vec<PrivSpec>> {
+        let mut out = Vec::new();
+        loop {
+            out.push(self.privilege()?);
+            if !self.tok(&Tok::Comma) {
+                return Ok(out);
+            }
+        }
+    }
+
+    fn privilege(&mut self) -> PResult<PrivSpec> {
+        if self.kw("ALL") {
+            let _ = self.kw("PRIVILEGES");
+            return Ok(PrivSpec::All);
+        }
+        if self.kw("USAGE") {
+            return Ok(PrivSpec::Usage);
+        }
+        if self.kws(&["GRANT", "OPTION"]) {
+            return Ok(PrivSpec::GrantOption);
+        }
+        // Longest names first: CREATE TEMPORARY TABLES before CREATE.
+        let mut names: Vec<(privilege::Privs, Vec<&str>)> = privilege::STATIC
+            .iter()
+            .map(|(p, n)| (*p, n.split(' ').collect()))
+            .collect();
+        names.sort_by_key(|(_, words)| std::cmp::Reverse(words.len()));
+        for (p, words) in names {
+            if self.kws(&words) {
+                let mut cols = Vec::new();
+                if self.tok(&Tok::LParen) {
+                    loop {
+                        cols.push(self.name()?);
+                        if !self.tok(&Tok::Comma) {
+                            break;
+                        }
+                    }
+                    self.expect(&Tok::RParen)?;
+                }
+                return Ok(PrivSpec::Static(p, cols));
+            }
+        }
+        match self.peek() {
+            Some(Tok::Word(w)) if !w.eq_ignore_ascii_case("ON") => {
+                let w = w.clone();
+                self.i += 1;
+                Ok(PrivSpec::Dynamic(w))
+            }
+            _ => self.syntax(),
+        }
+    }
+
+    /// `ON [TABLE] {*.* | db.* | * | db.t | t}`.
+    fn grant_level(&mut self) -> PResult<GrantLevel> {
         self.expect_kw("ON")?;
+        if self.is_kw_at(0, "FUNCTION") || self.is_kw_at(0, "PROCEDURE") {
+            return unsupported("GRANT and REVOKE on stored routines");
+        }
         let _ = self.kw("TABLE");
-        let level = if self.tok(&Tok::Star) {
+        if self.tok(&Tok::Star) {
             if self.tok(&Tok::Dot) {
                 self.expect(&Tok::Star)?;
-                GrantLevel::Global
-            } else {
-                GrantLevel::CurrentDatabase
+                return Ok(GrantLevel::Global);
             }
-        } else {
-            let db = match self.peek() {
-                Some(Tok::Word(w)) | Some(Tok::Ident(w)) => w.clone(),
-                _ => return self.syntax(),
-            };
-            self.i += 1;
-            self.expect(&Tok::Dot)?;
-            self.expect(&Tok::Star)?;
-            GrantLevel::Database(db)
-        };
+            return Ok(GrantLevel::CurrentDatabase);
+        }
+        let first = self.ident()?;
+        if !self.tok(&Tok::Dot) {
+            return Ok(GrantLevel::Table(None, first));
+        }
+        if self.tok(&Tok::Star) {
+            return Ok(GrantLevel::Database(first));
+        }
+        Ok(GrantLevel::Table(Some(first), self.ident()?))
+    }
+
+    /// A database, table or column name: a word or a quoted identifier.
+    fn ident(&mut self) -> PResult<String> {
+        match self.peek() {
+            Some(Tok::Word(w)) | Some(Tok::Ident(w)) => {
+                let w = w.clone();
+                self.i += 1;
+                Ok(w)
+            }
+            _ => self.syntax(),
+        }
+    }
+
+    /// True when the statement has no `ON` before `TO`/`FROM`: a role grant or revoke.
+    fn is_role_statement(&self) -> bool {
+        let mut depth = 0;
+        for (_, t) in &self.toks[self.i..] {
+            match t {
+                Tok::LParen => depth += 1,
+                Tok::RParen => depth -= 1,
+                Tok::Word(w) if depth == 0 && w.eq_ignore_ascii_case("ON") => return false,
+                Tok::Word(w)
+                    if depth == 0
+                        && (w.eq_ignore_ascii_case("TO") || w.eq_ignore_ascii_case("FROM")) =>
+                {
+                    return true;
+                }
+                _ => {}
+            }
+        }
+        false
+    }
+
+    /// After `GRANT`.
+    fn grant(&mut self) -> PResult<AccountStmt> {
+        if self.is_kw_at(0, "PROXY") {
+            return unsupported("GRANT PROXY");
+        }
+        if self.is_role_statement() {
+            return unsupported("roles");
+        }
+        let privs = self.privileges()?;
+        let level = self.grant_level()?;
         self.expect_kw("TO")?;
         let users = self.user_list()?;
-        let _ = self.kws(&["WITH", "GRANT", "OPTION"]);
-        Ok(AccountStmt::GrantAll { level, users })
+        let grant_option = self.kws(&["WITH", "GRANT", "OPTION"]);
+        if self.is_kw_at(0, "AS") {
+            return unsupported("GRANT ... AS user");
+        }
+        Ok(AccountStmt::Grant {
+            privs,
+            level,
+            users,
+            grant_option,
+        })
+    }
+
+    /// After `REVOKE`.
+    fn revoke(&mut self) -> PResult<AccountStmt> {
+        let if_exists = self.kws(&["IF", "EXISTS"]);
+        if self.is_kw_at(0, "PROXY") {
+            return unsupported("REVOKE PROXY");
+        }
+        if self.is_role_statement() {
+            // `ALL [PRIVILEGES], GRANT OPTION FROM` has no ON either.
+            let save = self.i;
+            if self.kw("ALL") {
+                let _ = self.kw("PRIVILEGES");
+                if self.tok(&Tok::Comma) && self.kws(&["GRANT", "OPTION"]) && self.kw("FROM") {
+                    let users = self.user_list()?;
+                    let ignore_unknown_user = self.kws(&["IGNORE", "UNKNOWN", "USER"]);
+                    return Ok(AccountStmt::RevokeAll {
+                        users,
+                        ignore_unknown_user,
+                    });
+                }
+            }
+            self.i = save;
+            return unsupported("roles");
+        }
+        let privs = self.privileges()?;
+        let level = self.grant_level()?;
+        self.expect_kw("FROM")?;
+        let users = self.user_list()?;
+        let ignore_unknown_user = self.kws(&["IGNORE", "UNKNOWN", "USER"]);
+        Ok(AccountStmt::Revoke {
+            if_exists,
+            privs,
+            level,
+            users,
+            ignore_unknown_user,
+        })
     }
 }
 
@@ -867,7 +1006,7 @@ fn quote_ident(s: &str) -> String {
 }
 
 /// `'user'@'host'` as MySQL's messages print accounts.
-fn account_text(user: &str, host: &str) -> String {
+pub(crate) fn account_text(user: &str, host: &str) -> String {
     format!("{}@{}", quote_string(user), quote_string(host))
 }
 
@@ -879,7 +1018,7 @@ fn note(session: &mut Session, e: EngineError) {
     });
 }
 
-fn text_column(name: String, chars: u32) -> Column {
+pub(crate) fn text_column(name: String, chars: u32) -> Column {
     Column {
         org_name: String::new(),
         name,
@@ -898,7 +1037,7 @@ fn text_column(name: String, chars: u32) -> Column {
 
 /// (user, host) of a reference: the session's account for CURRENT_USER, the host lower-cased
 /// (MySQL compares host names case-insensitively), and MySQL's length limits checked.
-fn resolve(session: &Session, user: &UserRef) -> Result<(String, String), EngineError> {
+pub(crate) fn resolve(session: &Session, user: &UserRef) -> Result<(String, String), EngineError> {
     match user {
         UserRef::Current => Ok((
             session.info.user.clone(),
@@ -997,6 +1136,17 @@ fn cannot_user(operation: &str, failed: &[(String, String)]) -> EngineError {
     EngineError::cannot_user(operation, &list.join(","))
 }
 
+/// CREATE USER (or, for statements that may also act on the session's own account, the
+/// account itself): ER 1227.
+fn need_create_user(engine: &Engine, session: &Session) -> Result<(), EngineError> {
+    privilege::check_global(engine, session, Privs::CREATE_USER, &[], "CREATE USER")
+}
+
+/// True when `user`@`host` is the session's own account.
+fn is_own(session: &Session, user: &str, host: &str) -> bool {
+    user == session.info.user && host.eq_ignore_ascii_case(&session.info.account_host)
+}
+
 /// Runs an account statement.
 pub(crate) fn run(
     engine: &Engine,
@@ -1020,12 +1170,43 @@ pub(crate) fn run(
             set_password(engine, session, user.as_ref(), password)
         }
         AccountStmt::FlushPrivileges => {
+            privilege::check_global(
+                engine,
+                session,
+                Privs::RELOAD,
+                &["FLUSH_PRIVILEGES"],
+                "RELOAD or FLUSH_PRIVILEGES",
+            )?;
             engine.accounts.flush_cache();
             Ok(ok(session, 0))
         }
         AccountStmt::ShowCreateUser(user) => show_create_user(engine, session, user),
-        AccountStmt::ShowGrants(user) => show_grants(engine, session, user.as_ref()),
-        AccountStmt::GrantAll { level, users } => grant_all(engine, session, level, users),
+        AccountStmt::ShowGrants(user) => grant::show_grants(engine, session, user.as_ref()),
+        AccountStmt::Grant {
+            privs,
+            level,
+            users,
+            grant_option,
+        } => grant::grant(engine, session, privs, level, users, *grant_option),
+        AccountStmt::Revoke {
+            if_exists,
+            privs,
+            level,
+            users,
+            ignore_unknown_user,
+        } => grant::revoke(
+            engine,
+            session,
+            privs,
+            level,
+            users,
+            *if_exists,
+            *ignore_unknown_user,
+        ),
+        AccountStmt::RevokeAll {
+            users,
+            ignore_unknown_user,
+        } => grant::revoke_all(engine, session, users, *ignore_unknown_user),
         AccountStmt::Unsupported(what) => Err(EngineError::not_supported(what)),
     }
 }
@@ -1037,6 +1218,7 @@ fn create_user(
     users: &[(UserRef, Option<AuthOption>)],
     options: &UserOptions,
 ) -> Result<Outcome, EngineError> {
+    need_create_user(engine, session)?;
     let store = &engine.accounts;
     let mut seen = HashSet::new();
     let mut failed = Vec::new();
@@ -1094,6 +1276,16 @@ fn alter_user(
     users: &[(UserRef, Option<AuthOption>)],
     options: &UserOptions,
 ) -> Result<Outcome, EngineError> {
+    for (user_ref, auth) in users {
+        let (user, host) = resolve(session, user_ref)?;
+        let own_password_only = is_own(session, &user, &host)
+            && auth.is_some()
+            && options.require.is_none()
+            && options.lock.is_none();
+        if !own_password_only {
+            need_create_user(engine, session)?;
+        }
+    }
     let store = &engine.accounts;
     let mut failed = Vec::new();
     let mut missing = Vec::new();
@@ -1158,6 +1350,7 @@ fn drop_user(
     if_exists: bool,
     users: &[UserRef],
 ) -> Result<Outcome, EngineError> {
+    need_create_user(engine, session)?;
     let store = &engine.accounts;
     let mut seen = HashSet::new();
     let mut failed = Vec::new();
@@ -1180,6 +1373,7 @@ fn drop_user(
     for (user, host) in doomed {
         // Someone else may have dropped it meanwhile; the end state is the same.
         let _ = store.drop_user(&user, &host);
+        engine.grants.remove(&user, &host);
     }
     for (user, host) in missing {
         note(
@@ -1195,6 +1389,7 @@ fn rename_user(
     session: &mut Session,
     pairs: &[(UserRef, UserRef)],
 ) -> Result<Outcome, EngineError> {
+    need_create_user(engine, session)?;
     let store = &engine.accounts;
     // Pairs apply in order (`RENAME USER a TO b, b TO c` works): simulate on a key view first.
     let mut gone: HashSet<(String, String)> = HashSet::new();
@@ -1223,6 +1418,9 @@ fn rename_user(
     for ((from_user, from_host), (to_user, to_host)) in moves {
         if let Some(mut acc) = store.get(&from_user, &from_host) {
             let _ = store.drop_user(&from_user, &from_host);
+            engine
+                .grants
+                .rename((&from_user, &from_host), (&to_user, &to_host));
             acc.user = to_user;
             acc.host = to_host;
             store.upsert(acc);
@@ -1237,6 +1435,14 @@ fn set_password(
     user: Option<&UserRef>,
     password: &Secret,
 ) -> Result<Outcome, EngineError> {
+    if let Some(u) = user {
+        let (name, host) = resolve(session, u)?;
+        if !is_own(session, &name, &host)
+            && !privilege::has_global(engine, session, Privs::CREATE_USER, &[])
+        {
+            privilege::check_db(engine, session, "mysql", Privs::UPDATE)?;
+        }
+    }
     let (user, host) = resolve(session, user.unwrap_or(&UserRef::Current))?;
     if engine.accounts.get(&user, &host).is_none() {
         return Err(EngineError::password_no_match());
@@ -1306,52 +1512,23 @@ fn show_create_user(
     user: &UserRef,
 ) -> Result<Outcome, EngineError> {
     let (user, host) = resolve(session, user)?;
-    let acc = engine
+    // Another account needs SELECT on the mysql schema; the hash shows only with SELECT on
+    // mysql.user (else `<secret>`, as MySQL prints it for the session's own account).
+    let may_read_hashes = privilege::check_table(engine, session, "mysql", "user", Privs::SELECT);
+    if !is_own(session, &user, &host) {
+        privilege::check_db(engine, session, "mysql", Privs::SELECT)?;
+    }
+    let mut acc = engine
         .accounts
         .get(&user, &host)
         .ok_or_else(|| cannot_user("SHOW CREATE USER", &[(user.clone(), host.clone())]))?;
+    if may_read_hashes.is_err() && !acc.auth_string.is_empty() {
+        acc.auth_string = SECRET_HASH.to_string();
+    }
     Ok(Outcome::Rows {
         columns: vec![text_column(format!("CREATE USER for {user}@{host}"), 1024)],
         rows: vec![vec![Value::str(create_user_text(&acc))]],
     })
-}
-
-fn show_grants(
-    engine: &Engine,
-    session: &mut Session,
-    user: Option<&UserRef>,
-) -> Result<Outcome, EngineError> {
-    let (user, host) = resolve(session, user.unwrap_or(&UserRef::Current))?;
-    let Some(acc) = engine.accounts.get(&user, &host) else {
-        return Err(EngineError::nonexisting_grant(&user, &host));
-    };
-    Ok(Outcome::Rows {
-        columns: vec![text_column(format!("Grants for {user}@{host}"), 1024)],
-        rows: vec![vec![Value::str(format!(
-            "GRANT ALL PRIVILEGES ON *.* TO {}@{} WITH GRANT OPTION",
-            quote_ident(&acc.user),
-            quote_ident(&acc.host)
-        ))]],
-    })
-}
-
-fn grant_all(
-    engine: &Engine,
-    session: &mut Session,
-    level: &GrantLevel,
-    users: &[UserRef],
-) -> Result<Outcome, EngineError> {
-    if *level == GrantLevel::CurrentDatabase && session.database.is_none() {
-        return Err(EngineError::no_db());
-    }
-    for user in users {
-        let (user, host) = resolve(session, user)?;
-        if engine.accounts.get(&user, &host).is_none() {
-            return Err(EngineError::cant_create_user_with_grant());
-        }
-    }
-    // Every account already holds all privileges everywhere: nothing to record.
-    Ok(ok(session, 0))
 }
 
 #[cfg(test)]

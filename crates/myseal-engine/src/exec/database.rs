@@ -4,6 +4,7 @@
 
 use crate::error::EngineError;
 use crate::exec::ok;
+use crate::privilege::Privs;
 use crate::{Engine, Outcome, Session, Warning};
 
 fn note(session: &mut Session, e: EngineError) {
@@ -21,6 +22,7 @@ pub(crate) fn create(
     name: &str,
     if_not_exists: bool,
 ) -> Result<Outcome, EngineError> {
+    crate::privilege::check_db(engine, session, name, Privs::CREATE)?;
     let existed = engine.database_exists(name);
     engine.create_database(name, if_not_exists)?;
     if existed {
@@ -44,6 +46,7 @@ pub(crate) fn drop(
             name,
         ));
     }
+    crate::privilege::check_db(engine, session, name, Privs::DROP)?;
     if let Some(t) = session.txn.take() {
         engine.store.commit(t, &mut session.temp);
         session.in_transaction = false;
@@ -70,6 +73,10 @@ pub(crate) fn use_database(
     session: &mut Session,
     name: &str,
 ) -> Result<(), EngineError> {
+    // Privileges first: a database the account may not use is 1044 whether it exists or not.
+    if !name.eq_ignore_ascii_case("information_schema") {
+        crate::privilege::check_db_visible(engine, session, name)?;
+    }
     if !engine.database_exists(name) {
         return Err(EngineError::bad_db(name));
     }

@@ -6,6 +6,7 @@
 
 pub(crate) mod account;
 pub(crate) mod database;
+pub(crate) mod grant;
 pub(crate) mod select;
 pub(crate) mod set;
 pub(crate) mod show;

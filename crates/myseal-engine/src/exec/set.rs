@@ -178,6 +178,15 @@ pub(crate) fn run(
             }
         }
     }
+    if actions.iter().any(|a| matches!(a, Action::Global(..))) {
+        crate::privilege::check_global(
+            engine,
+            session,
+            crate::privilege::Privs::SUPER,
+            &["SYSTEM_VARIABLES_ADMIN"],
+            "SUPER or SYSTEM_VARIABLES_ADMIN",
+        )?;
+    }
     for a in actions {
         match a {
             Action::Global(name, v) => {

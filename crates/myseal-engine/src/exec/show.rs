@@ -161,8 +161,7 @@ pub(crate) fn databases(
         _ => "Database".to_string(),
     };
     let names = vec!["Database".to_string()];
-    let rows = engine
-        .database_names()
+    let rows = crate::privilege::visible_databases(engine, session)
         .into_iter()
         .map(|n| vec![Value::str(n)])
         .collect();
@@ -254,6 +253,23 @@ pub(crate) fn kill(
         return Err(unknown());
     };
     let id32 = u32::try_from(id).map_err(|_| unknown())?;
+    // Another account's connection needs CONNECTION_ADMIN (or SUPER): ER 1095.
+    if id32 != session.info.connection_id
+        && !crate::privilege::has_global(
+            engine,
+            session,
+            crate::privilege::Privs::SUPER,
+            &["CONNECTION_ADMIN"],
+        )
+        && let Some(target) = p.list().into_iter().find(|r| r.id == id32)
+        && target.user != session.info.user
+    {
+        return Err(EngineError::new(
+            1095,
+            "HY000",
+            format!("You are not owner of thread {id}"),
+        ));
+    }
     if !p.kill(id32, query_only, session.info.connection_id) {
         return Err(unknown());
     }
@@ -274,8 +290,11 @@ pub(crate) fn processlist(
     session: &mut Session,
     full: bool,
 ) -> Result<Outcome, EngineError> {
-    let _ = session;
     let mut rows = engine.processes.get().map(|p| p.list()).unwrap_or_default();
+    // Without PROCESS an account sees its own connections only.
+    if !crate::privilege::has_global(engine, session, crate::privilege::Privs::PROCESS, &[]) {
+        rows.retain(|r| r.user == session.info.user);
+    }
     rows.sort_by_key(|r| r.id);
     let opt = |s: Option<String>| s.map(Value::str).unwrap_or(Value::Null);
     let out = rows

@@ -70,8 +70,7 @@ pub(crate) fn build(node: &Node, cx: &mut Ctx<'_>) -> Result<Box<dyn Op>, Engine
             })
         }
         Node::Virtual { table, .. } => {
-            let tz = cx.session.tz_offset_secs();
-            let rows = crate::infoschema::rows(*table, cx.engine, tz)?;
+            let rows = crate::infoschema::rows(*table, cx.engine, cx.session)?;
             Box::new(RowsOp {
                 rows: rows.into_iter(),
             })

@@ -800,6 +800,9 @@ pub(crate) struct Plan {
     /// Warnings the statement text itself raises (MySQL's parser raises them), given again
     /// on every run: 1287 for SQL_CALC_FOUND_ROWS and FOUND_ROWS().
     pub(crate) warnings: Vec<(u16, String)>,
+    /// Every base table the statement reads, `(schema, table)`: a cached plan checks the
+    /// SELECT privilege on each again at every run (it may run for another account).
+    pub(crate) reads: Vec<(String, String)>,
 }
 
 impl Node {

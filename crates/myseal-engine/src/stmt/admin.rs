@@ -25,6 +25,7 @@ use crate::collation::Collation;
 use crate::error::EngineError;
 use crate::infoschema;
 use crate::parse::{LockItem, TableOp};
+use crate::privilege::{self, Privs};
 use crate::types::{SqlType, flags};
 use crate::value::Value;
 use crate::{Column, Engine, LockedTable, Outcome, Session};
@@ -66,10 +67,14 @@ pub(crate) fn lock_tables(
         }
         let def = match session.temp.table(&schema, &table) {
             Some(t) => t.def.clone(),
-            None => state
-                .table(&schema, &table)
-                .map(|t| t.def.clone())
-                .ok_or_else(|| EngineError::no_such_table(&schema, &table))?,
+            None => {
+                privilege::check_db(engine, session, &schema, Privs::LOCK_TABLES)?;
+                privilege::check_table(engine, session, &schema, &table, Privs::SELECT)?;
+                state
+                    .table(&schema, &table)
+                    .map(|t| t.def.clone())
+                    .ok_or_else(|| EngineError::no_such_table(&schema, &table))?
+            }
         };
         locked.push(LockedTable {
             schema: def.schema.clone(),
@@ -118,6 +123,24 @@ pub(crate) fn flush(
     if *export {
         return Err(EngineError::not_supported("FLUSH TABLES ... FOR EXPORT"));
     }
+    // RELOAD, or the dynamic privilege of that FLUSH (MySQL 8.4).
+    let dynamic = match object_type {
+        FlushType::Tables => Some("FLUSH_TABLES"),
+        FlushType::Status => Some("FLUSH_STATUS"),
+        FlushType::OptimizerCosts => Some("FLUSH_OPTIMIZER_COSTS"),
+        FlushType::UserResources => Some("FLUSH_USER_RESOURCES"),
+        _ => None,
+    };
+    match dynamic {
+        Some(d) => privilege::check_global(
+            engine,
+            session,
+            Privs::RELOAD,
+            &[d],
+            &format!("RELOAD or {d}"),
+        )?,
+        None => privilege::check_global(engine, session, Privs::RELOAD, &[], "RELOAD")?,
+    }
     if !(matches!(object_type, FlushType::Tables) && *read_lock) {
         implicit_commit(engine, session);
     }
@@ -148,6 +171,19 @@ pub(crate) fn maintenance(
     op: TableOp,
     tables: &[ast::ObjectName],
 ) -> Result<Outcome, EngineError> {
+    // CHECKSUM and CHECK read the table; ANALYZE and OPTIMIZE also write statistics.
+    let need = match op {
+        TableOp::Checksum | TableOp::Check => Privs::SELECT,
+        _ => Privs::SELECT | Privs::INSERT,
+    };
+    for name in tables {
+        let (schema, table) = qualified(session, name)?;
+        if session.temp.table(&schema, &table).is_none()
+            && infoschema::lookup(&schema, &table).is_none()
+        {
+            privilege::check_table(engine, session, &schema, &table, need)?;
+        }
+    }
     if op == TableOp::Checksum {
         return checksum(engine, session, tables);
     }

@@ -183,6 +183,8 @@ pub(crate) fn run(
     session: &mut Session,
     c: &Compiled,
 ) -> Result<Outcome, EngineError> {
+    // The plan may have been bound for another account.
+    crate::privilege::check_reads(engine, session, &c.plan.reads)?;
     for (code, message) in &c.plan.warnings {
         session.add_warning("Warning", *code, message.clone());
     }
@@ -316,6 +318,9 @@ fn run_inline(
 ) -> Option<Result<Outcome, EngineError>> {
     if !c.try_inline() {
         return None;
+    }
+    if let Err(e) = crate::privilege::check_reads(engine, session, &c.plan.reads) {
+        return Some(Err(e));
     }
     let lasting = session.txn.is_some() || !session.autocommit();
     let mut nowait = true;
@@ -584,7 +589,12 @@ fn cached(engine: &Engine, session: &Session, key: Key, version: u64) -> Option<
     {
         return e.compiled.clone();
     }
-    let compiled = compile_text(engine, session, &key.text).ok().map(Arc::new);
+    let compiled = match compile_text(engine, session, &key.text) {
+        Ok(c) => Some(Arc::new(c)),
+        // Refused for this account only: another may bind it, so nothing is cached.
+        Err(e) if crate::privilege::is_denial(&e) => return None,
+        Err(_) => None,
+    };
     if engine.plans.map.len() >= CAPACITY {
         engine.plans.map.clear();
     }

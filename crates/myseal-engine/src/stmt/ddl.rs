@@ -38,6 +38,7 @@ use crate::execute;
 use crate::infoschema;
 use crate::parse::AlterExtras;
 use crate::plan::Expr;
+use crate::privilege::{self, Privs};
 use crate::storage::{self, DdlLock, Schema, Table, TableData, key, lock::LockError};
 use crate::types::{BaseType, NOT_FIXED_DEC, SqlType};
 use crate::value::{Dec, Value};
@@ -1384,6 +1385,29 @@ fn new_counters(auto_increment: u64) -> Arc<TableCounters> {
 // ---------------------------------------------------------------------------------------------
 // CREATE TABLE
 
+/// Checks that the session holds `need` on a table a DDL statement names (ER 1142, ER 1046
+/// without a database). The session's own temporary tables need no privilege.
+fn check_ddl(
+    engine: &Engine,
+    session: &Session,
+    name: &ast::ObjectName,
+    need: Privs,
+) -> Result<(), EngineError> {
+    let parts = name_parts(name);
+    let (schema, table) = match parts.as_slice() {
+        [t] => (
+            session.database.clone().ok_or_else(EngineError::no_db)?,
+            t.clone(),
+        ),
+        [d, t] => (d.clone(), t.clone()),
+        _ => return Ok(()),
+    };
+    if session.temp.table(&schema, &table).is_some() {
+        return Ok(());
+    }
+    privilege::check_table(engine, session, &schema, &table, need)
+}
+
 /// Resolves and checks the name of a table to create.
 fn new_table_name(
     engine: &Engine,
@@ -1494,6 +1518,23 @@ pub(super) fn create_table(
     session: &mut Session,
     ct: &ast::CreateTable,
 ) -> Result<Outcome, EngineError> {
+    if ct.temporary {
+        let parts = name_parts(&ct.name);
+        let db = match parts.as_slice() {
+            [d, _] => Some(d.clone()),
+            _ => session.database.clone(),
+        };
+        if let Some(db) = db {
+            privilege::check_db(engine, session, &db, Privs::CREATE_TMP)?;
+        }
+    } else {
+        let need = if ct.query.is_some() {
+            Privs::CREATE | Privs::INSERT
+        } else {
+            Privs::CREATE
+        };
+        check_ddl(engine, session, &ct.name, need)?;
+    }
     // CREATE TEMPORARY TABLE does not commit the open transaction.
     if !ct.temporary {
         implicit_commit(engine, session);
@@ -1614,6 +1655,7 @@ fn create_like(
     if_not_exists: bool,
     temporary: bool,
 ) -> Result<Outcome, EngineError> {
+    check_ddl(engine, session, src, Privs::SELECT)?;
     let state = engine.store.latest();
     let (ss, st) = Binder::new(engine, session, &state).table_name(src)?;
     if ss == schema && st == name {
@@ -1858,6 +1900,11 @@ pub(super) fn drop_tables(
     temporary: bool,
 ) -> Result<Outcome, EngineError> {
     if !temporary {
+        for n in names {
+            check_ddl(engine, session, n, Privs::DROP)?;
+        }
+    }
+    if !temporary {
         implicit_commit(engine, session);
     }
     let state = engine.store.latest();
@@ -1922,6 +1969,9 @@ pub(super) fn truncate(
     session: &mut Session,
     names: &[ast::ObjectName],
 ) -> Result<Outcome, EngineError> {
+    for n in names {
+        check_ddl(engine, session, n, Privs::DROP)?;
+    }
     implicit_commit(engine, session);
     let state = engine.store.latest();
     let mut targets = Vec::new();
@@ -2029,6 +2079,9 @@ pub(super) fn alter_table_with(
     at: &ast::AlterTable,
     extras: &AlterExtras,
 ) -> Result<Outcome, EngineError> {
+    // ALTER first: it is the privilege the message should name.
+    check_ddl(engine, session, &at.name, Privs::ALTER)?;
+    check_ddl(engine, session, &at.name, Privs::CREATE | Privs::INSERT)?;
     let mut ops: Vec<Op<'_>> = Vec::new();
     if !extras.options.is_empty() {
         ops.push(Op::Options(&extras.options));
@@ -2046,6 +2099,7 @@ pub(super) fn create_index(
     session: &mut Session,
     ci: &ast::CreateIndex,
 ) -> Result<Outcome, EngineError> {
+    check_ddl(engine, session, &ci.table_name, Privs::INDEX)?;
     let Some(name) = &ci.name else {
         return Err(EngineError::parse_error(
             &format!("ON {}", ci.table_name),
@@ -2070,6 +2124,9 @@ pub(super) fn drop_index(
     names: &[ast::ObjectName],
     table: Option<&ast::ObjectName>,
 ) -> Result<Outcome, EngineError> {
+    if let Some(t) = table {
+        check_ddl(engine, session, t, Privs::INDEX)?;
+    }
     let (Some(table), [name]) = (table, names) else {
         let near = names.first().map(|n| n.to_string()).unwrap_or_default();
         return Err(EngineError::parse_error(&near, 1));
@@ -2578,6 +2635,10 @@ pub(super) fn rename_tables(
     session: &mut Session,
     renames: &[ast::RenameTable],
 ) -> Result<Outcome, EngineError> {
+    for r in renames {
+        check_ddl(engine, session, &r.old_name, Privs::ALTER | Privs::DROP)?;
+        check_ddl(engine, session, &r.new_name, Privs::CREATE | Privs::INSERT)?;
+    }
     implicit_commit(engine, session);
     let state = engine.store.latest();
     let mut moves = Vec::new();

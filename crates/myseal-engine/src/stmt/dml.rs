@@ -40,6 +40,7 @@ use crate::execute::{self, Ctx, ReadMode};
 use crate::plan::{
     Access, Expr, LockMode, LockWait, Node, Plan, SortKey, TableRef, optimize::optimize,
 };
+use crate::privilege::Privs;
 use crate::storage::{self, key, key::Key};
 use crate::types::{BaseType, SqlType};
 use crate::value::{Dec, Value};
@@ -606,7 +607,15 @@ fn bind_insert(
     let state = engine.store.latest();
     let mut b = Binder::new(engine, session, &state);
     let (schema, table) = b.table_name(name)?;
-    let def = b.table_def(&schema, &table)?;
+    // REPLACE may delete rows, ON DUPLICATE KEY UPDATE update them.
+    let mut need = Privs::INSERT;
+    if ins.replace_into {
+        need |= Privs::DELETE;
+    }
+    if ins.on.is_some() {
+        need |= Privs::UPDATE;
+    }
+    let def = b.table_def_for(&schema, &table, need)?;
     let defaults = default_exprs(&mut b, &def)?;
     b.set_scope(table_scope(&def, &def.name));
     let (positions, source) = if !ins.assignments.is_empty() {
@@ -688,6 +697,7 @@ fn bind_insert(
                     subqueries: b.subqueries,
                     ctes: b.ctes,
                     warnings: Vec::new(),
+                    reads: Vec::new(),
                 };
                 (positions, Source::Select(Box::new(plan)))
             }
@@ -1078,6 +1088,7 @@ fn bind_single(
     name: &ast::ObjectName,
     alias: Option<String>,
     clauses: Clauses<'_>,
+    writes: Privs,
 ) -> Result<SingleTable, EngineError> {
     let Clauses {
         selection,
@@ -1088,7 +1099,13 @@ fn bind_single(
     let state = engine.store.latest();
     let mut b = Binder::new(engine, session, &state);
     let (schema, table) = b.table_name(name)?;
-    let def = b.table_def(&schema, &table)?;
+    // Reading rows to find the ones to change needs SELECT too.
+    let need = if selection.is_some() || !order.is_empty() {
+        writes | Privs::SELECT
+    } else {
+        writes
+    };
+    let def = b.table_def_for(&schema, &table, need)?;
     let defaults = default_exprs(&mut b, &def)?;
     let alias = alias.unwrap_or_else(|| def.name.clone());
     b.set_scope(table_scope(&def, &alias));
@@ -1173,7 +1190,12 @@ pub(super) fn explain_scan(
         }
         _ => return Ok(None),
     };
-    let bound = bind_single(engine, session, name, alias, clauses)?;
+    let writes = if matches!(stmt, ast::Statement::Update(_)) {
+        Privs::UPDATE
+    } else {
+        Privs::DELETE
+    };
+    let bound = bind_single(engine, session, name, alias, clauses, writes)?;
     Ok(Some((kind, bound.scan, !bound.order.is_empty())))
 }
 
@@ -1291,6 +1313,7 @@ pub(super) fn update(
             order: &u.order_by,
             limit: u.limit.as_ref(),
         },
+        Privs::UPDATE,
     )?;
     let strict = session.strict();
     let (counts, lid_value) = in_txn_as(engine, session, Reads::Locking, |cx| {
@@ -1342,6 +1365,22 @@ fn targets_of(tables: &[JoinTable], chosen: &[usize]) -> Vec<Target> {
         }
     }
     out
+}
+
+/// The target tables of a multi-table UPDATE/DELETE need that privilege (the binder checked
+/// SELECT on every table of the join). A temporary table needs none.
+fn check_targets(
+    engine: &Engine,
+    session: &Session,
+    targets: &[JoinTable],
+    need: Privs,
+) -> Result<(), EngineError> {
+    for def in targets.iter().filter_map(|t| t.def.as_ref()) {
+        if !def.temporary {
+            crate::privilege::check_table(engine, session, &def.schema, &def.name, need)?;
+        }
+    }
+    Ok(())
 }
 
 /// The primary key of a target's row in a join query row.
@@ -1446,6 +1485,7 @@ fn update_multi(
         .iter()
         .filter_map(|&i| tables.get(i).cloned())
         .collect();
+    check_targets(engine, session, &target_tables, Privs::UPDATE)?;
     let extra: Vec<ast::Expr> = resolved.iter().map(|(_, _, e)| e.clone()).collect();
     let jq = b.join_query(&from, &target_tables, &extra, u.selection.as_ref())?;
     let plan = Plan {
@@ -1455,6 +1495,7 @@ fn update_multi(
         subqueries: b.subqueries,
         ctes: b.ctes,
         warnings: Vec::new(),
+        reads: Vec::new(),
     };
     let targets = targets_of(&tables, &chosen);
     let extra_at: usize = targets.iter().map(|t| t.def.columns.len()).sum();
@@ -1531,6 +1572,7 @@ pub(super) fn delete(
             order: &d.order_by,
             limit: d.limit.as_ref(),
         },
+        Privs::DELETE,
     )?;
     let n = in_txn_as(engine, session, Reads::Locking, |cx| {
         start_writing(cx, &[&stmt.def])?;
@@ -1608,6 +1650,7 @@ fn delete_multi(
         .iter()
         .filter_map(|&i| tables.get(i).cloned())
         .collect();
+    check_targets(engine, session, &target_tables, Privs::DELETE)?;
     let jq = b.join_query(join, &target_tables, &[], d.selection.as_ref())?;
     let plan = Plan {
         root: optimize(jq.root, &mut b.registers),
@@ -1616,6 +1659,7 @@ fn delete_multi(
         subqueries: b.subqueries,
         ctes: b.ctes,
         warnings: Vec::new(),
+        reads: Vec::new(),
     };
     let targets = targets_of(&tables, &chosen);
     let all_defs: Vec<Arc<TableDef>> = tables.iter().filter_map(|t| t.def.clone()).collect();

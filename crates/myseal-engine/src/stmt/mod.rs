@@ -351,6 +351,7 @@ pub(crate) fn bind_plan(
         subqueries: b.subqueries,
         ctes: b.ctes,
         warnings: std::mem::take(&mut b.warnings),
+        reads: b.reads.take(),
     };
     Ok((plan, b.params))
 }

@@ -143,6 +143,25 @@ fn show_filter(opts: &ast::ShowStatementOptions) -> Option<&ast::ShowStatementFi
     }
 }
 
+/// ER 1142 (naming `command`) unless the account has some privilege on the table.
+fn check_sees_table(
+    engine: &Engine,
+    session: &Session,
+    schema: &str,
+    table: &str,
+    command: &str,
+) -> Result<(), EngineError> {
+    if session.grants(engine).sees_table(schema, table) {
+        Ok(())
+    } else {
+        Err(crate::privilege::table_denied(
+            session.who(),
+            command,
+            table,
+        ))
+    }
+}
+
 /// Resolves `[db.]table` to its definition (information_schema tables included), or ER 1146.
 fn table_def(
     engine: &Engine,
@@ -160,6 +179,7 @@ fn table_def(
     if let Some(t) = session.temp.table(&schema, table) {
         return Ok(t.def.clone());
     }
+    check_sees_table(engine, session, &schema, table, "SELECT")?;
     engine
         .store
         .latest()
@@ -214,17 +234,23 @@ pub(super) fn show_tables(
     opts: &ast::ShowStatementOptions,
 ) -> Result<Outcome, EngineError> {
     let db = show_db(session, opts)?;
+    let is_infoschema = db.eq_ignore_ascii_case(infoschema::SCHEMA);
+    if !is_infoschema {
+        crate::privilege::check_db_visible(engine, session, &db)?;
+    }
     if !engine.database_exists(&db) {
         return Err(EngineError::bad_db(&db));
     }
     let filter = show_filter(opts);
     let mut rows: Vec<Vec<Value>> = Vec::new();
-    if db.eq_ignore_ascii_case(infoschema::SCHEMA) {
+    if is_infoschema {
         for t in VirtualTable::ALL {
             rows.push(vec![Value::str(t.name()), Value::str("SYSTEM VIEW")]);
         }
     } else if let Some(s) = engine.store.latest().schemas.get(&db) {
-        for name in s.tables.keys() {
+        // Only the tables the account has some privilege on.
+        let grants = session.grants(engine);
+        for name in s.tables.keys().filter(|t| grants.sees_table(&db, t)) {
             rows.push(vec![Value::str(name.clone()), Value::str("BASE TABLE")]);
         }
     }
@@ -455,6 +481,7 @@ pub(crate) fn show_table_status(
         Some(d) => d,
         None => session.database.clone().ok_or_else(EngineError::no_db)?,
     };
+    crate::privilege::check_db_visible(engine, session, &db)?;
     if !engine.database_exists(&db) {
         return Err(EngineError::bad_db(&db));
     }
@@ -770,12 +797,15 @@ pub(super) fn show_create_table(
     };
     let def = match session.temp.table(&schema, &table) {
         Some(t) => t.def.clone(),
-        None => engine
-            .store
-            .latest()
-            .table(&schema, &table)
-            .map(|t| t.def.clone())
-            .ok_or_else(|| EngineError::no_such_table(&schema, &table))?,
+        None => {
+            check_sees_table(engine, session, &schema, &table, "SHOW")?;
+            engine
+                .store
+                .latest()
+                .table(&schema, &table)
+                .map(|t| t.def.clone())
+                .ok_or_else(|| EngineError::no_such_table(&schema, &table))?
+        }
     };
     let cols = vec![
         col("Table", varchar(64), false),

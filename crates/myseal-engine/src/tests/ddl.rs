@@ -24,7 +24,10 @@ fn engine() -> Engine {
         version_comment: "myseal test".into(),
         globals: Vec::new(),
     };
-    Engine::new(config, Arc::new(NoStatus), Arc::new(AccountStore::new())).unwrap()
+    let e = Engine::new(config, Arc::new(NoStatus), Arc::new(AccountStore::new())).unwrap();
+    // The sessions of these tests are root's.
+    e.grant_all_privileges("root", "%");
+    e
 }
 
 fn session(engine: &Engine) -> Session {
@@ -951,7 +954,7 @@ fn show_create_database_prints_charset_and_encryption() {
 
 /// The rows of a virtual table as text, keeping those whose column `col` equals `eq`.
 fn virtual_rows(e: &Engine, s: &mut Session, t: VirtualTable, col: usize, eq: &str) -> Vec<String> {
-    let rows = infoschema::rows(t, e, s.tz_offset_secs()).unwrap();
+    let rows = infoschema::rows(t, e, s).unwrap();
     let width = t.columns().len();
     rows.iter()
         .inspect(|r| assert_eq!(r.len(), width, "{t:?}"))

@@ -30,6 +30,7 @@ fn engine() -> Engine {
     )
     .unwrap();
     e.create_database("d", false).unwrap();
+    e.grant_all_privileges("root", "%");
     e
 }
 
