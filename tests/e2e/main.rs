@@ -11,6 +11,7 @@ mod faults;
 mod hostile;
 mod kill;
 mod prepared;
+mod privileges;
 mod refusals;
 mod slt;
 mod stream;

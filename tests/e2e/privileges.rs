@@ -1,0 +1,197 @@
+//! Privileges over verified TLS with a real client: the start-up account (MYSQL_USER on
+//! MYSQL_DATABASE) is held to its grants, GRANT and REVOKE take effect on open connections,
+//! and the refusals carry MySQL's codes and texts.
+
+use mysql_async::prelude::Queryable;
+use mysql_async::{Opts, OptsBuilder};
+
+use crate::util::{self, mysql_async_opts, verified_ssl};
+
+/// The server error of a failed call, as (code, message).
+fn server_error<T: std::fmt::Debug>(r: Result<T, mysql_async::Error>) -> (u16, String) {
+    match r {
+        Err(mysql_async::Error::Server(e)) => (e.code, e.message),
+        other => panic!("expected a server error, got {other:?}"),
+    }
+}
+
+async fn app_conn(port: u16, db: Option<&str>) -> Result<mysql_async::Conn, mysql_async::Error> {
+    let opts: Opts = OptsBuilder::from_opts(mysql_async_opts(
+        port,
+        "app",
+        "app-pass",
+        Some(verified_ssl()),
+    ))
+    .db_name(db)
+    .into();
+    mysql_async::Conn::new(opts).await
+}
+
+async fn start() -> myseal_server::Server {
+    let mut config = util::config();
+    config.database = Some("app".into());
+    config.user = Some(myseal_server::InitialUser {
+        name: "app".into(),
+        password: "app-pass".into(),
+    });
+    util::start(config).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_account_is_held_to_its_grants() {
+    let server = start().await;
+    let port = server.local_addr().port();
+    let mut root = util::root_conn(port).await;
+    root.query_drop("CREATE DATABASE other").await.unwrap();
+    root.query_drop("CREATE TABLE other.secret (id INT PRIMARY KEY, v VARCHAR(10))")
+        .await
+        .unwrap();
+    root.query_drop("INSERT INTO other.secret VALUES (1, 'hidden')")
+        .await
+        .unwrap();
+
+    let mut app = app_conn(port, Some("app")).await.unwrap();
+    let grants: Vec<String> = app.query("SHOW GRANTS").await.unwrap();
+    assert_eq!(
+        grants,
+        [
+            "GRANT USAGE ON *.* TO `app`@`%`",
+            "GRANT ALL PRIVILEGES ON `app`.* TO `app`@`%`"
+        ]
+    );
+    // Its own database: everything, prepared statements included.
+    app.query_drop("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20))")
+        .await
+        .unwrap();
+    app.exec_drop("INSERT INTO items VALUES (?, ?)", (1, "one"))
+        .await
+        .unwrap();
+    let name: Option<String> = app
+        .exec_first("SELECT name FROM items WHERE id = ?", (1,))
+        .await
+        .unwrap();
+    assert_eq!(name.as_deref(), Some("one"));
+    let dbs: Vec<String> = app.query("SHOW DATABASES").await.unwrap();
+    assert_eq!(dbs, ["app", "information_schema"]);
+
+    // Everything else: refused, with MySQL's texts.
+    let denied_secret = (
+        1142,
+        "SELECT command denied to user 'app'@'127.0.0.1' for table 'secret'".to_string(),
+    );
+    assert_eq!(
+        server_error(app.query_drop("SELECT * FROM other.secret").await),
+        denied_secret
+    );
+    assert_eq!(
+        server_error(
+            app.exec_first::<String, _, _>("SELECT v FROM other.secret WHERE id = ?", (1,))
+                .await
+        ),
+        denied_secret
+    );
+    assert_eq!(
+        server_error(
+            app.query_drop("SET GLOBAL require_secure_transport = OFF")
+                .await
+        ),
+        (
+            1227,
+            "Access denied; you need (at least one of) the SUPER or SYSTEM_VARIABLES_ADMIN \
+             privilege(s) for this operation"
+                .to_string()
+        )
+    );
+    assert_eq!(
+        server_error(app.query_drop("DROP USER root").await),
+        (
+            1227,
+            "Access denied; you need (at least one of) the CREATE USER privilege(s) for this \
+             operation"
+                .to_string()
+        )
+    );
+    assert_eq!(
+        server_error(app.query_drop("SHOW CREATE USER root").await),
+        (
+            1044,
+            "Access denied for user 'app'@'%' to database 'mysql'".to_string()
+        )
+    );
+    assert_eq!(
+        server_error(app.query_drop("USE other").await),
+        (
+            1044,
+            "Access denied for user 'app'@'%' to database 'other'".to_string()
+        )
+    );
+    // A database named at connect is checked the same way.
+    assert_eq!(
+        server_error(app_conn(port, Some("other")).await),
+        (
+            1044,
+            "Access denied for user 'app'@'%' to database 'other'".to_string()
+        )
+    );
+
+    // GRANT and REVOKE apply to the open connection at its next statement.
+    root.query_drop("GRANT SELECT ON other.secret TO app")
+        .await
+        .unwrap();
+    let v: Option<String> = app
+        .query_first("SELECT v FROM other.secret WHERE id = 1")
+        .await
+        .unwrap();
+    assert_eq!(v.as_deref(), Some("hidden"));
+    root.query_drop("REVOKE SELECT ON other.secret FROM app")
+        .await
+        .unwrap();
+    assert_eq!(
+        server_error(
+            app.query_drop("SELECT v FROM other.secret WHERE id = 1")
+                .await
+        ),
+        denied_secret
+    );
+
+    app.disconnect().await.unwrap();
+    root.disconnect().await.unwrap();
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killing_another_accounts_connection_needs_connection_admin() {
+    let server = start().await;
+    let port = server.local_addr().port();
+    let mut root = util::root_conn(port).await;
+    let root_id: u32 = root
+        .query_first("SELECT CONNECTION_ID()")
+        .await
+        .unwrap()
+        .unwrap();
+    let mut app = app_conn(port, None).await.unwrap();
+    // Without PROCESS the process list shows its own connections only.
+    let rows: Vec<mysql_async::Row> = app.query("SHOW PROCESSLIST").await.unwrap();
+    let users: Vec<String> = rows
+        .iter()
+        .map(|r| r.get::<String, _>("User").unwrap())
+        .collect();
+    assert_eq!(users, ["app"]);
+    let rows: Vec<mysql_async::Row> = root.query("SHOW PROCESSLIST").await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        server_error(app.query_drop(format!("KILL QUERY {root_id}")).await),
+        (1095, format!("You are not owner of thread {root_id}"))
+    );
+    root.query_drop("GRANT CONNECTION_ADMIN ON *.* TO app")
+        .await
+        .unwrap();
+    app.query_drop(format!("KILL QUERY {root_id}"))
+        .await
+        .unwrap();
+    let one: Option<i64> = root.query_first("SELECT 1").await.unwrap();
+    assert_eq!(one, Some(1));
+    app.disconnect().await.unwrap();
+    root.disconnect().await.unwrap();
+    server.shutdown().await;
+}
