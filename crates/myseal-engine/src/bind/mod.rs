@@ -136,6 +136,11 @@ pub(crate) struct Binder<'a> {
     pub(crate) calc_found_rows_at: usize,
     /// Base tables resolved for reading, `(schema, table)` (see [`crate::plan::Plan::reads`]).
     pub(crate) reads: std::cell::RefCell<Vec<(String, String)>>,
+    /// Base-table columns referenced, `(schema, table, column)` (see
+    /// [`crate::plan::Plan::column_reads`]).
+    pub(crate) column_reads: std::cell::RefCell<Vec<(String, String, String)>>,
+    /// Tables the account may read through column grants only: each column used is checked.
+    restricted: std::cell::RefCell<Vec<(String, String)>>,
 }
 
 /// An aggregate function name, if `name` is one.
@@ -343,7 +348,56 @@ impl<'a> Binder<'a> {
             warnings: Vec::new(),
             calc_found_rows_at: 0,
             reads: std::cell::RefCell::new(Vec::new()),
+            column_reads: std::cell::RefCell::new(Vec::new()),
+            restricted: std::cell::RefCell::new(Vec::new()),
         }
+    }
+
+    /// Records that the statement reads a base-table column; on a table readable through
+    /// column grants only, the column must be granted (ER 1143), and `*` (`wildcard`) needs
+    /// the whole table (ER 1142), as in MySQL.
+    pub(crate) fn note_column(
+        &self,
+        origin: &ColumnOrigin,
+        wildcard: bool,
+    ) -> Result<(), EngineError> {
+        let restricted = self
+            .restricted
+            .borrow()
+            .iter()
+            .any(|(s, t)| *s == origin.schema && *t == origin.org_table);
+        if restricted {
+            let g = self.session.grants(self.engine);
+            let granted = g
+                .table_grant(&origin.schema, &origin.org_table)
+                .and_then(|t| t.columns.get(&origin.org_name))
+                .is_some_and(|p| p.contains(Privs::SELECT));
+            if wildcard {
+                return Err(crate::privilege::table_denied(
+                    self.session.who(),
+                    "SELECT",
+                    &origin.org_table,
+                ));
+            }
+            if !granted {
+                return Err(crate::privilege::column_denied(
+                    self.session.who(),
+                    "SELECT",
+                    &origin.org_name,
+                    &origin.org_table,
+                ));
+            }
+        }
+        let key = (
+            origin.schema.clone(),
+            origin.org_table.clone(),
+            origin.org_name.clone(),
+        );
+        let mut reads = self.column_reads.borrow_mut();
+        if !reads.contains(&key) {
+            reads.push(key);
+        }
+        Ok(())
     }
 
     /// True for an operand whose type is known only at run time: a user variable, or a `?`
@@ -396,7 +450,23 @@ impl<'a> Binder<'a> {
         if let Some(t) = self.session.temp.table(schema, name) {
             return Ok(t.def.clone());
         }
-        crate::privilege::check_table(self.engine, self.session, schema, name, need)?;
+        if let Err(e) = crate::privilege::check_table(self.engine, self.session, schema, name, need)
+        {
+            // Reading a table with SELECT on some of its columns: each column is checked as
+            // it is used (`note_column`).
+            let by_columns = need == Privs::SELECT
+                && self
+                    .session
+                    .grants(self.engine)
+                    .table_grant(schema, name)
+                    .is_some_and(|t| t.column_privs().contains(Privs::SELECT));
+            if !by_columns {
+                return Err(e);
+            }
+            self.restricted
+                .borrow_mut()
+                .push((schema.to_string(), name.to_string()));
+        }
         if need.contains(Privs::SELECT) {
             let mut reads = self.reads.borrow_mut();
             if !reads.iter().any(|(s, t)| s == schema && t == name) {
@@ -977,6 +1047,9 @@ impl<'a> Binder<'a> {
         }
         if let Some(i) = found {
             let c = &level.scope.cols[i];
+            if let Some(origin) = &c.origin {
+                self.note_column(origin, false)?;
+            }
             return Ok(Some(Bound::new(Expr::Column(i), c.ty.clone(), c.nullable)));
         }
         // Select-list aliases (HAVING/ORDER BY of this level only).
@@ -2017,6 +2090,7 @@ impl<'a> Binder<'a> {
             ctes: 0,
             warnings: Vec::new(),
             reads: Vec::new(),
+            column_reads: Vec::new(),
         };
         Ok((
             Subquery {

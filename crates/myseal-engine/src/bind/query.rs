@@ -806,6 +806,9 @@ impl Binder<'_> {
                     }
                     for (i, c) in scope.cols.iter().enumerate() {
                         if !c.merged {
+                            if let Some(origin) = &c.origin {
+                                self.note_column(origin, true)?;
+                            }
                             items.push((
                                 Bound {
                                     expr: Expr::Column(i),
@@ -833,6 +836,9 @@ impl Binder<'_> {
                     for (i, c) in scope.cols.iter().enumerate() {
                         if c.table.as_deref() == Some(t.as_str()) {
                             any = true;
+                            if let Some(origin) = &c.origin {
+                                self.note_column(origin, true)?;
+                            }
                             items.push((
                                 Bound {
                                     expr: Expr::Column(i),

@@ -803,6 +803,9 @@ pub(crate) struct Plan {
     /// Every base table the statement reads, `(schema, table)`: a cached plan checks the
     /// SELECT privilege on each again at every run (it may run for another account).
     pub(crate) reads: Vec<(String, String)>,
+    /// The base-table columns it reads, `(schema, table, column)`, for accounts that may read
+    /// a table through column grants only.
+    pub(crate) column_reads: Vec<(String, String, String)>,
 }
 
 impl Node {

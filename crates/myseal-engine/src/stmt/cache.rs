@@ -184,7 +184,7 @@ pub(crate) fn run(
     c: &Compiled,
 ) -> Result<Outcome, EngineError> {
     // The plan may have been bound for another account.
-    crate::privilege::check_reads(engine, session, &c.plan.reads)?;
+    crate::privilege::check_reads(engine, session, &c.plan)?;
     for (code, message) in &c.plan.warnings {
         session.add_warning("Warning", *code, message.clone());
     }
@@ -319,7 +319,7 @@ fn run_inline(
     if !c.try_inline() {
         return None;
     }
-    if let Err(e) = crate::privilege::check_reads(engine, session, &c.plan.reads) {
+    if let Err(e) = crate::privilege::check_reads(engine, session, &c.plan) {
         return Some(Err(e));
     }
     let lasting = session.txn.is_some() || !session.autocommit();

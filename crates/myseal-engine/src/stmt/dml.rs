@@ -698,6 +698,7 @@ fn bind_insert(
                     ctes: b.ctes,
                     warnings: Vec::new(),
                     reads: Vec::new(),
+                    column_reads: Vec::new(),
                 };
                 (positions, Source::Select(Box::new(plan)))
             }
@@ -1496,6 +1497,7 @@ fn update_multi(
         ctes: b.ctes,
         warnings: Vec::new(),
         reads: Vec::new(),
+        column_reads: Vec::new(),
     };
     let targets = targets_of(&tables, &chosen);
     let extra_at: usize = targets.iter().map(|t| t.def.columns.len()).sum();
@@ -1660,6 +1662,7 @@ fn delete_multi(
         ctes: b.ctes,
         warnings: Vec::new(),
         reads: Vec::new(),
+        column_reads: Vec::new(),
     };
     let targets = targets_of(&tables, &chosen);
     let all_defs: Vec<Arc<TableDef>> = tables.iter().filter_map(|t| t.def.clone()).collect();

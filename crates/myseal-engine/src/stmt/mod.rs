@@ -352,6 +352,7 @@ pub(crate) fn bind_plan(
         ctes: b.ctes,
         warnings: std::mem::take(&mut b.warnings),
         reads: b.reads.take(),
+        column_reads: b.column_reads.take(),
     };
     Ok((plan, b.params))
 }

@@ -569,3 +569,60 @@ fn dropping_or_renaming_an_account_takes_its_grants_along() {
         ],
     );
 }
+
+#[test]
+fn column_grants_open_the_named_columns_only() {
+    let (e, mut root, mut app) = setup();
+    steps(
+        &e,
+        &mut root,
+        &[("GRANT SELECT (a, id) ON d.t TO app", "ok")],
+    );
+    // Root binds and caches this text first; app's runs are checked against its columns.
+    let b_query = "SELECT b FROM d.t WHERE id = 1";
+    assert_eq!(run(&e, &mut root, b_query), "b\n100");
+    steps(
+        &e,
+        &mut app,
+        &[
+            (
+                "SHOW GRANTS",
+                "Grants for app@%\nGRANT USAGE ON *.* TO `app`@`%`\n\
+                 GRANT SELECT (`a`, `id`) ON `d`.`t` TO `app`@`%`",
+            ),
+            ("SELECT a FROM d.t WHERE id = 1", "a\n10"),
+            ("SELECT COUNT(*) FROM d.t", "COUNT(*)\n1"),
+            (
+                b_query,
+                "ERROR 1143 (42000): SELECT command denied to user 'app'@'localhost' for column 'b' in table 't'",
+            ),
+            (
+                "SELECT a, b FROM d.t",
+                "ERROR 1143 (42000): SELECT command denied to user 'app'@'localhost' for column 'b' in table 't'",
+            ),
+            (
+                "SELECT * FROM d.t",
+                "ERROR 1142 (42000): SELECT command denied to user 'app'@'localhost' for table 't'",
+            ),
+            (
+                "SELECT x.a FROM (SELECT a, b FROM d.t) AS x",
+                "ERROR 1143 (42000): SELECT command denied to user 'app'@'localhost' for column 'b' in table 't'",
+            ),
+            (
+                "UPDATE d.t SET a = 1",
+                "ERROR 1142 (42000): UPDATE command denied to user 'app'@'localhost' for table 't'",
+            ),
+        ],
+    );
+    let q = "SELECT a FROM d.t WHERE id = 1";
+    assert_eq!(run(&e, &mut app, q), "a\n10");
+    steps(
+        &e,
+        &mut root,
+        &[("REVOKE SELECT (id) ON d.t FROM app", "ok")],
+    );
+    assert_eq!(
+        run(&e, &mut app, q),
+        "ERROR 1143 (42000): SELECT command denied to user 'app'@'localhost' for column 'id' in table 't'"
+    );
+}
