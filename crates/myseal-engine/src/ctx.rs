@@ -26,6 +26,10 @@ pub(crate) trait FuncCtx {
     fn user(&self) -> String;
     /// CURRENT_USER(): 'user@account_host'.
     fn current_user(&self) -> String;
+    /// CURRENT_ROLE(): the active roles, or NONE.
+    fn current_role(&self) -> String {
+        "NONE".to_string()
+    }
     /// CONNECTION_ID().
     fn connection_id(&self) -> u64;
     /// LAST_INSERT_ID() without arguments.

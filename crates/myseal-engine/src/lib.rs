@@ -198,6 +198,8 @@ pub struct Session {
     /// The grants of the session's account and the version of the grant table they were read
     /// at (see [`Session::grants`]).
     pub(crate) grants: parking_lot::Mutex<Option<(u64, Arc<privilege::AccountGrants>)>>,
+    /// The roles in effect (SET ROLE; the default roles at login).
+    pub(crate) active_roles: Vec<privilege::Role>,
 }
 
 /// A table LOCK TABLES holds for its session.
@@ -239,6 +241,7 @@ impl Session {
             locked_tables: None,
             lock_generation: 0,
             grants: parking_lot::Mutex::new(None),
+            active_roles: Vec::new(),
         }
     }
 
@@ -285,6 +288,7 @@ impl Clone for Session {
             locked_tables: self.locked_tables.clone(),
             lock_generation: self.lock_generation,
             grants: parking_lot::Mutex::new(self.grants.lock().clone()),
+            active_roles: self.active_roles.clone(),
         }
     }
 }
@@ -812,7 +816,9 @@ impl Engine {
             locked_tables: None,
             lock_generation: 0,
             grants: parking_lot::Mutex::new(None),
+            active_roles: Vec::new(),
         }
+        .with_login_roles(self)
     }
 
     /// Runs one COM_QUERY text. Multi-statement text (`a; b`) yields one Outcome per statement; stop at the first

@@ -343,16 +343,6 @@ impl<'a> Script<'a> {
         if account::is_account_statement(&head) {
             return self.parse_account();
         }
-        if is_keyword(&t0, Keyword::SET) && is_keyword(&t1, Keyword::ROLE) {
-            // Skip to the end of the statement.
-            while !matches!(
-                self.parser.peek_token().token,
-                Token::SemiColon | Token::EOF
-            ) {
-                self.parser.next_token();
-            }
-            return Ok(Stmt::Unsupported);
-        }
         if is_keyword(&t0, Keyword::SET) {
             return parse_set(&mut self.parser).map(Stmt::Set);
         }

@@ -21,7 +21,7 @@
 //! Static privileges are bits in MySQL's own order (`SELECT_ACL` = 1, `INSERT_ACL` = 2, ...),
 //! which is also the order SHOW GRANTS lists them in.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -276,6 +276,18 @@ pub(crate) struct AccountGrants {
     pub(crate) dbs: BTreeMap<String, Privs>,
     /// (database, table) → grants.
     pub(crate) tables: BTreeMap<(String, String), TableGrant>,
+    /// Roles granted to the account, `(user, host)` → WITH ADMIN OPTION.
+    pub(crate) roles: BTreeMap<Role, bool>,
+    /// The roles activated when the account logs in (SET DEFAULT ROLE).
+    pub(crate) default_roles: BTreeSet<Role>,
+}
+
+/// A role: an account name, `(user, host)`.
+pub(crate) type Role = (String, String);
+
+/// `` `user`@`host` ``, as SHOW GRANTS and CURRENT_ROLE() print a role.
+pub(crate) fn role_text(r: &Role) -> String {
+    format!("{}@{}", quote(&r.0), quote(&r.1))
 }
 
 /// True when `name` matches a database pattern of a grant: `%` and `_` are wildcards and `\`
@@ -307,6 +319,25 @@ impl AccountGrants {
             global: Privs::GLOBAL_ALL | Privs::GRANT,
             dynamic: DYNAMIC.iter().map(|d| (*d, true)).collect(),
             ..AccountGrants::default()
+        }
+    }
+
+    /// Adds the privileges of `other` (an active role's), not its roles.
+    fn merge(&mut self, other: &AccountGrants) {
+        self.global |= other.global;
+        for (d, o) in &other.dynamic {
+            let e = self.dynamic.entry(d).or_insert(false);
+            *e = *e || *o;
+        }
+        for (db, p) in &other.dbs {
+            *self.dbs.entry(db.clone()).or_default() |= *p;
+        }
+        for (k, t) in &other.tables {
+            let mine = self.tables.entry(k.clone()).or_default();
+            mine.privs |= t.privs;
+            for (c, p) in &t.columns {
+                *mine.columns.entry(c.clone()).or_default() |= *p;
+            }
         }
     }
 
@@ -415,19 +446,68 @@ impl Grants {
         out
     }
 
-    /// Removes every grant of an account (DROP USER).
+    /// Removes every grant of an account, and the account as a role from everyone who had it
+    /// (DROP USER, DROP ROLE).
     pub(crate) fn remove(&self, user: &str, host: &str) {
-        self.accounts.write().remove(&account_key(user, host));
+        let key = account_key(user, host);
+        let mut map = self.accounts.write();
+        map.remove(&key);
+        for g in map.values_mut() {
+            if g.roles.contains_key(&key) || g.default_roles.contains(&key) {
+                let g = Arc::make_mut(g);
+                g.roles.remove(&key);
+                g.default_roles.remove(&key);
+            }
+        }
         self.version.fetch_add(1, Ordering::AcqRel);
     }
 
-    /// Moves an account's grants to its new name (RENAME USER).
+    /// Moves an account's grants to its new name, and renames it where it is a granted role
+    /// (RENAME USER).
     pub(crate) fn rename(&self, from: (&str, &str), to: (&str, &str)) {
+        let (old, new) = (account_key(from.0, from.1), account_key(to.0, to.1));
         let mut map = self.accounts.write();
-        if let Some(g) = map.remove(&account_key(from.0, from.1)) {
-            map.insert(account_key(to.0, to.1), g);
+        if let Some(g) = map.remove(&old) {
+            map.insert(new.clone(), g);
+        }
+        for g in map.values_mut() {
+            if g.roles.contains_key(&old) || g.default_roles.contains(&old) {
+                let g = Arc::make_mut(g);
+                if let Some(admin) = g.roles.remove(&old) {
+                    g.roles.insert(new.clone(), admin);
+                }
+                if g.default_roles.remove(&old) {
+                    g.default_roles.insert(new.clone());
+                }
+            }
         }
         self.version.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// The privileges of an account with the roles `active` in effect (and the roles granted
+    /// to those, transitively).
+    pub(crate) fn effective(&self, user: &str, host: &str, active: &[Role]) -> Arc<AccountGrants> {
+        let map = self.accounts.read();
+        let own = map
+            .get(&account_key(user, host))
+            .cloned()
+            .unwrap_or_default();
+        if active.is_empty() {
+            return own;
+        }
+        let mut g = (*own).clone();
+        let mut seen: HashSet<Role> = HashSet::new();
+        let mut queue: Vec<Role> = active.to_vec();
+        while let Some(r) = queue.pop() {
+            if !seen.insert(r.clone()) {
+                continue;
+            }
+            if let Some(rg) = map.get(&account_key(&r.0, &r.1)) {
+                g.merge(rg);
+                queue.extend(rg.roles.keys().cloned());
+            }
+        }
+        Arc::new(g)
     }
 
     /// Every privilege to an account (the root account at start).
@@ -517,7 +597,10 @@ impl Session {
         {
             return g.clone();
         }
-        let g = engine.grants.of(&self.info.user, &self.info.account_host);
+        let g =
+            engine
+                .grants
+                .effective(&self.info.user, &self.info.account_host, &self.active_roles);
         *cached = Some((version, g.clone()));
         g
     }
@@ -583,7 +666,10 @@ pub(crate) fn check_reads(
         if g.table_privs(db, t).contains(Privs::SELECT) {
             continue;
         }
-        let Some(tg) = g.table_grant(db, t) else {
+        let Some(tg) = g
+            .table_grant(db, t)
+            .filter(|tg| tg.column_privs().contains(Privs::SELECT))
+        else {
             return Err(table_denied(session.who(), "SELECT", t));
         };
         for (cdb, ct, c) in &plan.column_reads {
@@ -591,9 +677,6 @@ pub(crate) fn check_reads(
             {
                 return Err(column_denied(session.who(), "SELECT", c, t));
             }
-        }
-        if !tg.column_privs().contains(Privs::SELECT) {
-            return Err(table_denied(session.who(), "SELECT", t));
         }
     }
     Ok(())
@@ -748,6 +831,18 @@ pub(crate) fn grant_lines(user: &str, host: &str, g: &AccountGrants) -> Vec<Stri
             quote(table),
             with(t.privs)
         ));
+    }
+    for admin in [false, true] {
+        let roles: Vec<String> = g
+            .roles
+            .iter()
+            .filter(|(_, a)| **a == admin)
+            .map(|(r, _)| role_text(r))
+            .collect();
+        if !roles.is_empty() {
+            let tail = if admin { " WITH ADMIN OPTION" } else { "" };
+            out.push(format!("GRANT {} {to}{tail}", roles.join(",")));
+        }
     }
     out
 }

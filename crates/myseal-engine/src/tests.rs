@@ -796,8 +796,8 @@ fn empty_and_unsupported_statements_get_mysql_errors() {
         "Id|User|Host|db|Command|Time|State|Info",
     );
     check(
-        "SET ROLE r",
-        "ERROR 1235 (42000): This version of MySQL doesn't yet support 'SET ROLE'",
+        "GRANT PROXY ON root TO app",
+        "ERROR 1235 (42000): This version of MySQL doesn't yet support 'GRANT PROXY'",
     );
 }
 

@@ -134,6 +134,7 @@ use VarType::{Bool, Charset, Collation, Double, Enum, SqlMode, Str, TimeZone, UI
 
 /// The variable table, sorted by name (checked by a unit test).
 pub(crate) static VARS: &[VarDef] = &[
+    v!("activate_all_roles_on_login", Global, Bool, "OFF"),
     v!("admin_port", Global, UInt, "33062", RO),
     v!("authentication_policy", Global, Str, "*,,"),
     v!("auto_increment_increment", Both, UInt, "1"),
@@ -218,6 +219,7 @@ pub(crate) static VARS: &[VarDef] = &[
     v!("log_output", Global, Enum(LOG_OUTPUT), "FILE"),
     v!("long_query_time", Both, Double, "10.000000"),
     v!("lower_case_table_names", Global, UInt, "0", RO),
+    v!("mandatory_roles", Global, Str, ""),
     v!("max_allowed_packet", Both, UInt, "67108864", SESSION_RO),
     v!("max_connect_errors", Global, UInt, "100"),
     v!("max_connections", Global, UInt, "151"),

@@ -25,6 +25,7 @@ use myseal_auth::caching_sha2;
 
 use crate::error::EngineError;
 use crate::exec::grant::{GrantLevel, PrivSpec};
+use crate::exec::role::{self, RoleSpec};
 use crate::exec::{grant, ok};
 use crate::privilege::{self, Privs};
 use crate::{Column, ColumnKind, Engine, Outcome, Session, Value, Warning};
@@ -100,7 +101,35 @@ pub(crate) enum AccountStmt {
     },
     FlushPrivileges,
     ShowCreateUser(UserRef),
-    ShowGrants(Option<UserRef>),
+    /// `SHOW GRANTS [FOR user [USING role, ...]]`.
+    ShowGrants {
+        user: Option<UserRef>,
+        using: Vec<UserRef>,
+    },
+    CreateRole {
+        if_not_exists: bool,
+        roles: Vec<UserRef>,
+    },
+    DropRole {
+        if_exists: bool,
+        roles: Vec<UserRef>,
+    },
+    /// `GRANT role, ... TO user, ... [WITH ADMIN OPTION]`.
+    GrantRoles {
+        roles: Vec<UserRef>,
+        users: Vec<UserRef>,
+        admin: bool,
+    },
+    /// `REVOKE role, ... FROM user, ...`.
+    RevokeRoles {
+        roles: Vec<UserRef>,
+        users: Vec<UserRef>,
+    },
+    SetRole(RoleSpec),
+    SetDefaultRole {
+        spec: RoleSpec,
+        users: Vec<UserRef>,
+    },
     /// `GRANT privileges ON level TO users [WITH GRANT OPTION]`.
     Grant {
         privs: Vec<PrivSpec>,
@@ -130,6 +159,9 @@ pub(crate) fn is_account_statement(words: &[&str]) -> bool {
     matches!(
         words,
         ["CREATE" | "ALTER" | "DROP" | "RENAME", "USER", ..]
+            | ["CREATE" | "DROP", "ROLE", ..]
+            | ["SET", "ROLE", ..]
+            | ["SET", "DEFAULT", "ROLE"]
             | ["SET", "PASSWORD", ..]
             | ["FLUSH", "PRIVILEGES", ..]
             | ["FLUSH", "LOCAL" | "NO_WRITE_TO_BINLOG", "PRIVILEGES", ..]
@@ -698,6 +730,28 @@ impl P {
     }
 
     fn statement(&mut self) -> PResult<AccountStmt> {
+        if self.kws(&["CREATE", "ROLE"]) {
+            let if_not_exists = self.kws(&["IF", "NOT", "EXISTS"]);
+            let roles = self.user_list()?;
+            return Ok(AccountStmt::CreateRole {
+                if_not_exists,
+                roles,
+            });
+        }
+        if self.kws(&["DROP", "ROLE"]) {
+            let if_exists = self.kws(&["IF", "EXISTS"]);
+            let roles = self.user_list()?;
+            return Ok(AccountStmt::DropRole { if_exists, roles });
+        }
+        if self.kws(&["SET", "ROLE"]) {
+            return Ok(AccountStmt::SetRole(self.role_spec(true)?));
+        }
+        if self.kws(&["SET", "DEFAULT", "ROLE"]) {
+            let spec = self.role_spec(false)?;
+            self.expect_kw("TO")?;
+            let users = self.user_list()?;
+            return Ok(AccountStmt::SetDefaultRole { spec, users });
+        }
         if self.kws(&["CREATE", "USER"]) {
             let if_not_exists = self.kws(&["IF", "NOT", "EXISTS"]);
             let users = self.user_auth_list(false)?;
@@ -711,11 +765,10 @@ impl P {
         if self.kws(&["ALTER", "USER"]) {
             let if_exists = self.kws(&["IF", "EXISTS"]);
             let users = self.user_auth_list(true)?;
-            if users.iter().any(|(_, a)| a.is_none())
-                && self.is_kw_at(0, "DEFAULT")
-                && self.is_kw_at(1, "ROLE")
-            {
-                return unsupported("DEFAULT ROLE");
+            if users.iter().all(|(_, a)| a.is_none()) && self.kws(&["DEFAULT", "ROLE"]) {
+                let spec = self.role_spec(false)?;
+                let users = users.into_iter().map(|(u, _)| u).collect();
+                return Ok(AccountStmt::SetDefaultRole { spec, users });
             }
             let options = self.user_options()?;
             return Ok(AccountStmt::AlterUser {
@@ -772,10 +825,12 @@ impl P {
             } else {
                 None
             };
-            if self.is_kw_at(0, "USING") {
-                return unsupported("SHOW GRANTS ... USING");
-            }
-            return Ok(AccountStmt::ShowGrants(user));
+            let using = if user.is_some() && self.kw("USING") {
+                self.user_list()?
+            } else {
+                Vec::new()
+            };
+            return Ok(AccountStmt::ShowGrants { user, using });
         }
         if self.kw("GRANT") {
             return self.grant();
@@ -784,6 +839,24 @@ impl P {
             return self.revoke();
         }
         self.syntax()
+    }
+
+    /// The roles of SET ROLE (`with_default`: DEFAULT and ALL EXCEPT allowed) or SET DEFAULT
+    /// ROLE.
+    fn role_spec(&mut self, with_default: bool) -> PResult<RoleSpec> {
+        if self.kw("NONE") {
+            return Ok(RoleSpec::None);
+        }
+        if with_default && self.kw("DEFAULT") {
+            return Ok(RoleSpec::Default);
+        }
+        if self.kw("ALL") {
+            if with_default && self.kw("EXCEPT") {
+                return Ok(RoleSpec::AllExcept(self.user_list()?));
+            }
+            return Ok(RoleSpec::All);
+        }
+        Ok(RoleSpec::List(self.user_list()?))
     }
 
     /// A privilege list: `priv [(col, ...)] [, ...]`.
@@ -901,7 +974,15 @@ impl P {
             return unsupported("GRANT PROXY");
         }
         if self.is_role_statement() {
-            return unsupported("roles");
+            let roles = self.user_list()?;
+            self.expect_kw("TO")?;
+            let users = self.user_list()?;
+            let admin = self.kws(&["WITH", "ADMIN", "OPTION"]);
+            return Ok(AccountStmt::GrantRoles {
+                roles,
+                users,
+                admin,
+            });
         }
         let privs = self.privileges()?;
         let level = self.grant_level()?;
@@ -940,7 +1021,10 @@ impl P {
                 }
             }
             self.i = save;
-            return unsupported("roles");
+            let roles = self.user_list()?;
+            self.expect_kw("FROM")?;
+            let users = self.user_list()?;
+            return Ok(AccountStmt::RevokeRoles { roles, users });
         }
         let privs = self.privileges()?;
         let level = self.grant_level()?;
@@ -1181,7 +1265,28 @@ pub(crate) fn run(
             Ok(ok(session, 0))
         }
         AccountStmt::ShowCreateUser(user) => show_create_user(engine, session, user),
-        AccountStmt::ShowGrants(user) => grant::show_grants(engine, session, user.as_ref()),
+        AccountStmt::ShowGrants { user, using } => {
+            grant::show_grants(engine, session, user.as_ref(), using)
+        }
+        AccountStmt::CreateRole {
+            if_not_exists,
+            roles,
+        } => role::create_role(engine, session, *if_not_exists, roles),
+        AccountStmt::DropRole { if_exists, roles } => {
+            role::drop_role(engine, session, *if_exists, roles)
+        }
+        AccountStmt::GrantRoles {
+            roles,
+            users,
+            admin,
+        } => role::grant_roles(engine, session, roles, users, *admin),
+        AccountStmt::RevokeRoles { roles, users } => {
+            role::revoke_roles(engine, session, roles, users)
+        }
+        AccountStmt::SetRole(spec) => role::set_role(engine, session, spec),
+        AccountStmt::SetDefaultRole { spec, users } => {
+            role::set_default_role(engine, session, spec, users)
+        }
         AccountStmt::Grant {
             privs,
             level,

@@ -448,11 +448,14 @@ pub(crate) fn revoke_all(
     Ok(ok(session, 0))
 }
 
-/// `SHOW GRANTS [FOR user]`: another account's grants need SELECT on the `mysql` schema (1044).
+/// `SHOW GRANTS [FOR user [USING role, ...]]`: another account's grants need SELECT on the
+/// `mysql` schema (1044). The session's own grants include its active roles' privileges, and
+/// `USING` adds those of the roles named (which must be granted, 3530).
 pub(crate) fn show_grants(
     engine: &Engine,
     session: &mut Session,
     user: Option<&UserRef>,
+    using: &[UserRef],
 ) -> Result<Outcome, EngineError> {
     let (user, host) = resolve(session, user.unwrap_or(&UserRef::Current))?;
     let own = user == session.info.user && host == session.info.account_host.to_lowercase();
@@ -462,7 +465,30 @@ pub(crate) fn show_grants(
     let Some(acc) = engine.accounts.get(&user, &host) else {
         return Err(EngineError::nonexisting_grant(&user, &host));
     };
-    let g = engine.grants.of(&acc.user, &acc.host);
+    let mut roles: Vec<privilege::Role> = Vec::new();
+    if using.is_empty() {
+        if own {
+            roles.clone_from(&session.active_roles);
+        }
+    } else {
+        let granted = super::role::granted_roles(engine, &acc.user, &acc.host);
+        for r in using {
+            let r = resolve(session, r).map(|(u, h)| (u, h.to_lowercase()))?;
+            if !granted.contains(&r) {
+                return Err(EngineError::new(
+                    3530,
+                    "HY000",
+                    format!(
+                        "{} is not granted to {}",
+                        privilege::role_text(&r),
+                        privilege::role_text(&(acc.user.clone(), acc.host.clone()))
+                    ),
+                ));
+            }
+            roles.push(r);
+        }
+    }
+    let g = engine.grants.effective(&acc.user, &acc.host, &roles);
     let rows = privilege::grant_lines(&acc.user, &acc.host, &g)
         .into_iter()
         .map(|l| vec![crate::Value::str(l)])

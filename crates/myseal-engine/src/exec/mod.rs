@@ -7,6 +7,7 @@
 pub(crate) mod account;
 pub(crate) mod database;
 pub(crate) mod grant;
+pub(crate) mod role;
 pub(crate) mod select;
 pub(crate) mod set;
 pub(crate) mod show;

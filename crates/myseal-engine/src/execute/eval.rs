@@ -725,6 +725,9 @@ impl FuncCtx for Ctx<'_> {
             self.session.info.user, self.session.info.client_host
         )
     }
+    fn current_role(&self) -> String {
+        self.session.current_role()
+    }
     fn current_user(&self) -> String {
         format!(
             "{}@{}",

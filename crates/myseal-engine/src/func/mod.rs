@@ -393,6 +393,8 @@ funcs! {
     User("USER", 0, 0, true);
     /// CURRENT_USER()
     CurrentUser("CURRENT_USER", 0, 0, true);
+    /// CURRENT_ROLE()
+    CurrentRole("CURRENT_ROLE", 0, 0, true);
     /// CONNECTION_ID()
     ConnectionId("CONNECTION_ID", 0, 0, true);
     /// `LAST_INSERT_ID([expr])`
@@ -612,6 +614,7 @@ impl Func {
             F::Database => ctx.database().map(Value::str).unwrap_or(Value::Null),
             F::User => Value::str(ctx.user()),
             F::CurrentUser => Value::str(ctx.current_user()),
+            F::CurrentRole => Value::str(ctx.current_role()),
             F::ConnectionId => Value::UInt(ctx.connection_id()),
             F::LastInsertId => misc::last_insert_id(a, ctx),
             F::RowCount => Value::Int(ctx.row_count()),

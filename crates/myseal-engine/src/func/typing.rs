@@ -708,6 +708,7 @@ pub(super) fn return_type(f: Func, args: &[SqlType], consts: &[Option<Value>]) -
         }
         F::Database => string_type(64, SYSTEM_COLLATION),
         F::User | F::CurrentUser => string_type(288, SYSTEM_COLLATION),
+        F::CurrentRole => string_type(65535, SYSTEM_COLLATION),
         F::Version => string_type(60, SYSTEM_COLLATION),
         F::ConnectionId => int_type(10, true),
         F::LastInsertId => SqlType::ubigint(),

@@ -626,3 +626,128 @@ fn column_grants_open_the_named_columns_only() {
         "ERROR 1143 (42000): SELECT command denied to user 'app'@'localhost' for column 'id' in table 't'"
     );
 }
+
+#[test]
+fn roles_carry_privileges_while_active() {
+    let (e, mut root, mut app) = setup();
+    steps(
+        &e,
+        &mut root,
+        &[
+            ("CREATE ROLE reader, 'writer'@'%'", "ok"),
+            (
+                "CREATE ROLE reader",
+                "ERROR 1396 (HY000): Operation CREATE ROLE failed for 'reader'@'%'",
+            ),
+            ("CREATE ROLE IF NOT EXISTS reader", "ok warnings=1"),
+            ("GRANT SELECT ON d.* TO reader", "ok"),
+            ("GRANT INSERT ON d.t TO writer", "ok"),
+            ("GRANT reader, writer TO app", "ok"),
+            (
+                "GRANT nosuchrole TO app",
+                "ERROR 3523 (HY000): Unknown authorization ID `nosuchrole`@`%`",
+            ),
+            (
+                "SHOW GRANTS FOR app",
+                "Grants for app@%\nGRANT USAGE ON *.* TO `app`@`%`\n\
+                 GRANT `reader`@`%`,`writer`@`%` TO `app`@`%`",
+            ),
+            (
+                "SHOW GRANTS FOR app USING reader",
+                "Grants for app@%\nGRANT USAGE ON *.* TO `app`@`%`\n\
+                 GRANT SELECT ON `d`.* TO `app`@`%`\n\
+                 GRANT `reader`@`%`,`writer`@`%` TO `app`@`%`",
+            ),
+        ],
+    );
+    let denied =
+        "ERROR 1142 (42000): SELECT command denied to user 'app'@'localhost' for table 't'";
+    steps(
+        &e,
+        &mut app,
+        &[
+            ("SELECT CURRENT_ROLE()", "CURRENT_ROLE()\nNONE"),
+            // Granted but not active: no privileges yet.
+            ("SELECT a FROM d.t", denied),
+            ("SET ROLE reader", "ok"),
+            ("SELECT CURRENT_ROLE()", "CURRENT_ROLE()\n`reader`@`%`"),
+            ("SELECT a FROM d.t", "a\n10"),
+            (
+                "INSERT INTO d.t VALUES (2, 2, 2)",
+                "ERROR 1142 (42000): INSERT command denied to user 'app'@'localhost' for table 't'",
+            ),
+            ("SET ROLE ALL", "ok"),
+            (
+                "SELECT CURRENT_ROLE()",
+                "CURRENT_ROLE()\n`reader`@`%`,`writer`@`%`",
+            ),
+            ("INSERT INTO d.t VALUES (2, 2, 2)", "ok affected=1"),
+            ("SET ROLE ALL EXCEPT reader", "ok"),
+            ("SELECT a FROM d.t", denied),
+            ("SET ROLE NONE", "ok"),
+            (
+                "SET ROLE root",
+                "ERROR 3530 (HY000): `root`@`%` is not granted to `app`@`%`",
+            ),
+            (
+                "GRANT reader TO app",
+                "ERROR 1227 (42000): Access denied; you need (at least one of) the WITH ADMIN, \
+                 ROLE_ADMIN, SUPER privilege(s) for this operation",
+            ),
+            ("SET DEFAULT ROLE reader TO app", "ok"),
+            (
+                "SET DEFAULT ROLE reader TO root",
+                "ERROR 1227 (42000): Access denied; you need (at least one of) the CREATE USER \
+                 privilege(s) for this operation",
+            ),
+        ],
+    );
+    // A new session starts with the default roles.
+    let mut app2 = session_of(&e, "app");
+    steps(
+        &e,
+        &mut app2,
+        &[
+            ("SELECT CURRENT_ROLE()", "CURRENT_ROLE()\n`reader`@`%`"),
+            ("SELECT a FROM d.t WHERE id = 1", "a\n10"),
+            ("SET ROLE DEFAULT", "ok"),
+            ("SELECT CURRENT_ROLE()", "CURRENT_ROLE()\n`reader`@`%`"),
+        ],
+    );
+    // Revoking the role's privilege reaches every session that has it active.
+    steps(&e, &mut root, &[("REVOKE SELECT ON d.* FROM reader", "ok")]);
+    steps(&e, &mut app2, &[("SELECT a FROM d.t WHERE id = 1", denied)]);
+    steps(
+        &e,
+        &mut root,
+        &[
+            ("GRANT SELECT ON d.* TO reader", "ok"),
+            ("REVOKE reader FROM app", "ok"),
+            (
+                "REVOKE reader FROM app",
+                "ERROR 3530 (HY000): `reader`@`%` is not granted to `app`@`%`",
+            ),
+            ("SET GLOBAL activate_all_roles_on_login = ON", "ok"),
+            ("DROP ROLE writer", "ok"),
+            (
+                "DROP ROLE writer",
+                "ERROR 1396 (HY000): Operation DROP ROLE failed for 'writer'@'%'",
+            ),
+            (
+                "SHOW GRANTS FOR app",
+                "Grants for app@%\nGRANT USAGE ON *.* TO `app`@`%`",
+            ),
+            ("SET GLOBAL mandatory_roles = 'reader'", "ok"),
+        ],
+    );
+    // Mandatory roles count as granted; activate_all_roles_on_login activates them.
+    let mut app3 = session_of(&e, "app");
+    steps(
+        &e,
+        &mut app3,
+        &[
+            ("SELECT CURRENT_ROLE()", "CURRENT_ROLE()\n`reader`@`%`"),
+            ("SELECT a FROM d.t WHERE id = 1", "a\n10"),
+        ],
+    );
+}
