@@ -43,6 +43,14 @@ pub(crate) enum VirtualTable {
     KeyColumnUsage,
     /// TABLE_CONSTRAINTS: one row per PRIMARY KEY or UNIQUE constraint.
     TableConstraints,
+    /// USER_PRIVILEGES: one row per global privilege of an account.
+    UserPrivileges,
+    /// SCHEMA_PRIVILEGES: one row per database-level privilege.
+    SchemaPrivileges,
+    /// TABLE_PRIVILEGES: one row per table-level privilege.
+    TablePrivileges,
+    /// COLUMN_PRIVILEGES: one row per column-level privilege.
+    ColumnPrivileges,
 }
 
 /// A column of a virtual table: name, type, nullable.
@@ -50,13 +58,17 @@ pub(crate) type VirtualColumn = (String, SqlType, bool);
 
 impl VirtualTable {
     /// Every information_schema table there is, in name (byte) order.
-    pub(crate) const ALL: [VirtualTable; 6] = [
+    pub(crate) const ALL: [VirtualTable; 10] = [
         VirtualTable::Columns,
+        VirtualTable::ColumnPrivileges,
         VirtualTable::KeyColumnUsage,
         VirtualTable::Schemata,
+        VirtualTable::SchemaPrivileges,
         VirtualTable::Statistics,
         VirtualTable::Tables,
         VirtualTable::TableConstraints,
+        VirtualTable::TablePrivileges,
+        VirtualTable::UserPrivileges,
     ];
 
     /// The table name, as MySQL spells it.
@@ -68,6 +80,10 @@ impl VirtualTable {
             VirtualTable::Statistics => "STATISTICS",
             VirtualTable::KeyColumnUsage => "KEY_COLUMN_USAGE",
             VirtualTable::TableConstraints => "TABLE_CONSTRAINTS",
+            VirtualTable::UserPrivileges => "USER_PRIVILEGES",
+            VirtualTable::SchemaPrivileges => "SCHEMA_PRIVILEGES",
+            VirtualTable::TablePrivileges => "TABLE_PRIVILEGES",
+            VirtualTable::ColumnPrivileges => "COLUMN_PRIVILEGES",
         }
     }
 
@@ -192,6 +208,30 @@ impl VirtualTable {
                 c("CONSTRAINT_TYPE", text_varchar(11), false),
                 c("ENFORCED", text_varchar(3), false),
             ],
+            VirtualTable::UserPrivileges
+            | VirtualTable::SchemaPrivileges
+            | VirtualTable::TablePrivileges
+            | VirtualTable::ColumnPrivileges => {
+                let mut cols = vec![
+                    c("GRANTEE", text_varchar(292), false),
+                    c("TABLE_CATALOG", text_varchar(512), false),
+                ];
+                if self != VirtualTable::UserPrivileges {
+                    cols.push(c("TABLE_SCHEMA", text_varchar(64), false));
+                }
+                if matches!(
+                    self,
+                    VirtualTable::TablePrivileges | VirtualTable::ColumnPrivileges
+                ) {
+                    cols.push(c("TABLE_NAME", text_varchar(64), false));
+                }
+                if self == VirtualTable::ColumnPrivileges {
+                    cols.push(c("COLUMN_NAME", text_varchar(64), false));
+                }
+                cols.push(c("PRIVILEGE_TYPE", text_varchar(64), false));
+                cols.push(c("IS_GRANTABLE", text_varchar(3), false));
+                cols
+            }
         }
     }
 }
@@ -357,6 +397,12 @@ pub(crate) fn rows(
                 }
             }
         }),
+        VirtualTable::UserPrivileges
+        | VirtualTable::SchemaPrivileges
+        | VirtualTable::TablePrivileges
+        | VirtualTable::ColumnPrivileges => {
+            out = crate::privilege::privilege_rows(engine, session, table);
+        }
         VirtualTable::TableConstraints => for_each_table(&state, &grants, |t| {
             let def = &t.def;
             for idx in def.indexes.iter().filter(|i| i.unique) {

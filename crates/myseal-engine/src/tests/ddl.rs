@@ -775,7 +775,8 @@ fn show_tables_lists_filters_and_shows_types() {
         ),
         (
             "SHOW FULL TABLES FROM information_schema LIKE 'TABLE%'",
-            "Tables_in_information_schema (TABLE%)|Table_type\nTABLES|SYSTEM VIEW\nTABLE_CONSTRAINTS|SYSTEM VIEW",
+            "Tables_in_information_schema (TABLE%)|Table_type\nTABLES|SYSTEM VIEW\nTABLE_CONSTRAINTS|SYSTEM VIEW\n\
+             TABLE_PRIVILEGES|SYSTEM VIEW",
         ),
     ]);
 }
@@ -976,7 +977,7 @@ fn information_schema_names_resolve_case_insensitively() {
         .iter()
         .map(|t| t.columns().len())
         .collect();
-    assert_eq!(widths, [22, 12, 6, 18, 21, 7]);
+    assert_eq!(widths, [22, 7, 12, 6, 5, 18, 21, 7, 6, 4]);
 }
 
 #[test]
@@ -1019,7 +1020,7 @@ fn information_schema_schemata_and_tables_describe_the_catalog() {
         ]
     );
     let system = virtual_rows(&e, &mut s, VirtualTable::Tables, 1, "information_schema");
-    assert_eq!(system.len(), 6);
+    assert_eq!(system.len(), 10);
     assert!(system[0].starts_with("def|information_schema|COLUMNS|SYSTEM VIEW|NULL"));
 }
 

@@ -751,3 +751,52 @@ fn roles_carry_privileges_while_active() {
         ],
     );
 }
+
+#[test]
+fn information_schema_lists_the_grants_an_account_may_see() {
+    let (e, mut root, mut app) = setup();
+    steps(
+        &e,
+        &mut root,
+        &[
+            ("GRANT PROCESS ON *.* TO app WITH GRANT OPTION", "ok"),
+            ("GRANT SELECT, INSERT ON d.* TO app", "ok"),
+            ("GRANT UPDATE ON d.t TO app", "ok"),
+            (
+                "GRANT SELECT (a) ON d.t2 TO app",
+                "ERROR 1054 (42S22): Unknown column 'a' in 't2'",
+            ),
+            ("GRANT SELECT (id) ON d.t2 TO app", "ok"),
+            (
+                "SELECT GRANTEE, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.USER_PRIVILEGES \
+                 WHERE GRANTEE LIKE '%app%'",
+                "GRANTEE|PRIVILEGE_TYPE|IS_GRANTABLE\n'app'@'%'|PROCESS|YES",
+            ),
+        ],
+    );
+    steps(
+        &e,
+        &mut app,
+        &[
+            (
+                "SELECT * FROM information_schema.SCHEMA_PRIVILEGES",
+                "GRANTEE|TABLE_CATALOG|TABLE_SCHEMA|PRIVILEGE_TYPE|IS_GRANTABLE\n\
+                 'app'@'%'|def|d|SELECT|NO\n'app'@'%'|def|d|INSERT|NO",
+            ),
+            (
+                "SELECT TABLE_NAME, PRIVILEGE_TYPE FROM information_schema.TABLE_PRIVILEGES",
+                "TABLE_NAME|PRIVILEGE_TYPE\nt|UPDATE",
+            ),
+            (
+                "SELECT TABLE_NAME, COLUMN_NAME, PRIVILEGE_TYPE \
+                 FROM information_schema.COLUMN_PRIVILEGES",
+                "TABLE_NAME|COLUMN_NAME|PRIVILEGE_TYPE\nt2|id|SELECT",
+            ),
+            // Its own rows only: root's are not listed.
+            (
+                "SELECT DISTINCT GRANTEE FROM information_schema.USER_PRIVILEGES",
+                "GRANTEE\n'app'@'%'",
+            ),
+        ],
+    );
+}
