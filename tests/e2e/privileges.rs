@@ -195,3 +195,143 @@ async fn killing_another_accounts_connection_needs_connection_admin() {
     root.disconnect().await.unwrap();
     server.shutdown().await;
 }
+
+fn opts_for(port: u16, user: &str, pass: &str) -> Opts {
+    mysql_async_opts(port, user, pass, Some(verified_ssl()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_password_must_be_changed_before_anything_else() {
+    use myseal_wire::constants::CapabilityFlags as Caps;
+    let server = start().await;
+    let port = server.local_addr().port();
+    let mut root = util::root_conn(port).await;
+    root.query_drop("CREATE USER old IDENTIFIED BY 'old-pw' PASSWORD EXPIRE")
+        .await
+        .unwrap();
+    let shown: Option<String> = root.query_first("SHOW CREATE USER old").await.unwrap();
+    assert!(shown.unwrap().contains(" PASSWORD EXPIRE ACCOUNT UNLOCK"));
+    // mysql_async does not say it can handle an expired password: refused at login.
+    assert_eq!(
+        server_error(mysql_async::Conn::new(opts_for(port, "old", "old-pw")).await),
+        (
+            1862,
+            "Your password has expired. To log in you must change it using a client that \
+             supports expired passwords."
+                .to_string()
+        )
+    );
+    // A client that can (the mysql CLI sets CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS) gets in, but
+    // may only change its password.
+    let mut raw = util::Raw::login_with(
+        port,
+        "old",
+        "old-pw",
+        Caps::CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS,
+    )
+    .await;
+    let p = raw.query("SELECT 1").await;
+    assert_eq!(
+        util::err_of(&p),
+        Some((
+            1820,
+            "HY000".to_string(),
+            "You must reset your password using ALTER USER statement before executing this \
+             statement."
+                .to_string()
+        ))
+    );
+    let p = raw.query("ALTER USER USER() IDENTIFIED BY 'new-pw'").await;
+    assert_eq!(p.payload.first(), Some(&0x00), "{:?}", util::err_of(&p));
+    let p = raw.query("SELECT 1").await;
+    assert_eq!(util::err_of(&p), None);
+    drop(raw);
+    // The new password works for every client.
+    let mut c = mysql_async::Conn::new(opts_for(port, "old", "new-pw"))
+        .await
+        .unwrap();
+    let one: Option<i64> = c.query_first("SELECT 1").await.unwrap();
+    assert_eq!(one, Some(1));
+    c.disconnect().await.unwrap();
+    root.disconnect().await.unwrap();
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_logins_block_the_account_until_unlocked() {
+    let server = start().await;
+    let port = server.local_addr().port();
+    let mut root = util::root_conn(port).await;
+    root.query_drop(
+        "CREATE USER guess IDENTIFIED BY 'right' FAILED_LOGIN_ATTEMPTS 3 PASSWORD_LOCK_TIME 2",
+    )
+    .await
+    .unwrap();
+    let denied = (
+        1045,
+        "Access denied for user 'guess'@'127.0.0.1' (using password: YES)".to_string(),
+    );
+    let blocked = (
+        3955,
+        "Access denied for user 'guess'@'127.0.0.1'. Account is blocked for 2 day(s) (2 day(s) \
+         remaining) due to 3 consecutive failed logins."
+            .to_string(),
+    );
+    for _ in 0..2 {
+        assert_eq!(
+            server_error(mysql_async::Conn::new(opts_for(port, "guess", "wrong")).await),
+            denied
+        );
+    }
+    assert_eq!(
+        server_error(mysql_async::Conn::new(opts_for(port, "guess", "wrong")).await),
+        blocked
+    );
+    // Blocked: the right password is refused too.
+    assert_eq!(
+        server_error(mysql_async::Conn::new(opts_for(port, "guess", "right")).await),
+        blocked
+    );
+    root.query_drop("ALTER USER guess ACCOUNT UNLOCK")
+        .await
+        .unwrap();
+    let c = mysql_async::Conn::new(opts_for(port, "guess", "right"))
+        .await
+        .unwrap();
+    c.disconnect().await.unwrap();
+    root.disconnect().await.unwrap();
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_user_connections_caps_an_accounts_connections() {
+    let server = start().await;
+    let port = server.local_addr().port();
+    let mut root = util::root_conn(port).await;
+    root.query_drop("CREATE USER capped IDENTIFIED BY 'pw' WITH MAX_USER_CONNECTIONS 2")
+        .await
+        .unwrap();
+    let a = mysql_async::Conn::new(opts_for(port, "capped", "pw"))
+        .await
+        .unwrap();
+    let b = mysql_async::Conn::new(opts_for(port, "capped", "pw"))
+        .await
+        .unwrap();
+    assert_eq!(
+        server_error(mysql_async::Conn::new(opts_for(port, "capped", "pw")).await),
+        (
+            1226,
+            "User 'capped' has exceeded the 'max_user_connections' resource (current value: 2)"
+                .to_string()
+        )
+    );
+    a.disconnect().await.unwrap();
+    util::wait_for_connections(&server, 2).await;
+    let c = mysql_async::Conn::new(opts_for(port, "capped", "pw"))
+        .await
+        .unwrap();
+    c.disconnect().await.unwrap();
+    b.disconnect().await.unwrap();
+    root.disconnect().await.unwrap();
+    server.shutdown().await;
+}

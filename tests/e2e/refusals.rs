@@ -31,11 +31,15 @@ async fn plain_client_with_a_wrong_password_gets_1045_first_like_mysql() {
     let port = server.local_addr().port();
     let mut raw = Raw::connect(port).await;
     let g = raw.greeting().await;
-    // Native-password account path is not needed: a scramble mismatch on an empty cache asks for full
-    // auth, which over plain TCP is refused with 3159; an unknown user is denied before that.
+    // An unknown user goes through the same exchange as an account with a cache miss (MySQL's
+    // decoy authentication): perform_full_authentication, then a password that is not the
+    // RSA-encrypted one a plain connection needs, and ER 1045 before any transport check.
     raw.send_response("nobody", "whatever", &g.auth_plugin_data, false)
         .await;
-    let p = raw.read().await.unwrap();
+    let mut p = raw.read().await.unwrap();
+    assert_eq!(&p.payload[..], [0x01, 0x04]);
+    raw.write(b"whatever\0").await;
+    p = raw.read().await.unwrap();
     let (code, state, msg) = err_of(&p).unwrap();
     assert_eq!((code, state.as_str()), (1045, "28000"));
     assert_eq!(

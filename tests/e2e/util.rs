@@ -189,7 +189,20 @@ impl Raw {
 
     /// Sends a HandshakeResponse41 for caching_sha2_password.
     pub async fn send_response(&mut self, user: &str, password: &str, nonce: &[u8; 20], ssl: bool) {
-        let mut caps = client_caps();
+        self.send_response_with(user, password, nonce, ssl, Caps::empty())
+            .await;
+    }
+
+    /// [`Raw::send_response`] with more capability flags.
+    pub async fn send_response_with(
+        &mut self,
+        user: &str,
+        password: &str,
+        nonce: &[u8; 20],
+        ssl: bool,
+        extra: Caps,
+    ) {
+        let mut caps = client_caps() | extra;
         if !ssl {
             caps.remove(Caps::CLIENT_SSL);
         }
@@ -216,10 +229,15 @@ impl Raw {
 
     /// Full TLS login as `user`; panics unless it ends in OK.
     pub async fn login(port: u16, user: &str, password: &str) -> Raw {
+        Raw::login_with(port, user, password, Caps::empty()).await
+    }
+
+    /// [`Raw::login`] with more capability flags.
+    pub async fn login_with(port: u16, user: &str, password: &str, extra: Caps) -> Raw {
         let mut raw = Raw::connect(port).await;
         let g = raw.greeting().await;
         raw.start_tls(ca()).await.unwrap();
-        raw.send_response(user, password, &g.auth_plugin_data, true)
+        raw.send_response_with(user, password, &g.auth_plugin_data, true, extra)
             .await;
         loop {
             let p = raw.read().await.expect("auth reply");

@@ -19,9 +19,10 @@ use crate::hostmatch::{sort_weight, HostPattern};
 use crate::{caching_sha2, native, AuthError};
 
 /// An authentication plugin an account can use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum AuthPlugin {
     /// `caching_sha2_password`, MySQL 8.4's default.
+    #[default]
     CachingSha2Password,
     /// `mysql_native_password` (deprecated in MySQL 8.4, still supported).
     MysqlNativePassword,
@@ -86,10 +87,25 @@ pub enum SslRequirement {
     },
 }
 
+/// `PASSWORD_LOCK_TIME`: how long failed logins block an account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordLockTime {
+    /// That many days (0: failed logins are not tracked).
+    Days(u32),
+    /// `UNBOUNDED`: until `ACCOUNT UNLOCK`, `FLUSH PRIVILEGES` or a restart.
+    Unbounded,
+}
+
+impl Default for PasswordLockTime {
+    fn default() -> Self {
+        PasswordLockTime::Days(0)
+    }
+}
+
 /// One account, as a row of `mysql.user` would describe it.
 ///
 /// `Debug` leaves out `auth_string`, so accounts can be logged without leaking hashes.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Account {
     /// User part; `""` is the anonymous user, which matches any user name.
     pub user: String,
@@ -103,6 +119,15 @@ pub struct Account {
     pub locked: bool,
     /// `REQUIRE` clause.
     pub require: SslRequirement,
+    /// `PASSWORD EXPIRE`: the session may do nothing but change the password (MySQL's
+    /// sandbox mode) until it does.
+    pub password_expired: bool,
+    /// `FAILED_LOGIN_ATTEMPTS` (0: failed logins are not tracked).
+    pub failed_login_attempts: u32,
+    /// `PASSWORD_LOCK_TIME`.
+    pub password_lock_time: PasswordLockTime,
+    /// `MAX_USER_CONNECTIONS` (0: no limit but the server's).
+    pub max_user_connections: u32,
 }
 
 impl fmt::Debug for Account {
@@ -114,6 +139,10 @@ impl fmt::Debug for Account {
             .field("auth_string", &"<redacted>")
             .field("locked", &self.locked)
             .field("require", &self.require)
+            .field("password_expired", &self.password_expired)
+            .field("failed_login_attempts", &self.failed_login_attempts)
+            .field("password_lock_time", &self.password_lock_time)
+            .field("max_user_connections", &self.max_user_connections)
             .finish()
     }
 }
@@ -130,7 +159,18 @@ fn key(user: &str, host: &str) -> Key {
 pub struct AccountStore {
     accounts: DashMap<Key, Account>,
     cache: DashMap<Key, [u8; 32]>,
+    /// Failed-login tracking per account (FAILED_LOGIN_ATTEMPTS / PASSWORD_LOCK_TIME).
+    logins: DashMap<Key, LoginFailures>,
 }
+
+/// Consecutive failed logins of an account, and since when it is blocked.
+#[derive(Clone, Copy, Debug, Default)]
+struct LoginFailures {
+    consecutive: u32,
+    blocked_since: Option<std::time::SystemTime>,
+}
+
+const SECONDS_PER_DAY: u64 = 86_400;
 
 impl fmt::Debug for AccountStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -177,8 +217,7 @@ impl AccountStore {
                     host: k.1.clone(),
                     plugin,
                     auth_string: plugin.hash(password),
-                    locked: false,
-                    require: SslRequirement::None,
+                    ..Account::default()
                 });
                 self.cache.remove(&k);
                 Ok(())
@@ -210,6 +249,7 @@ impl AccountStore {
                     });
                 }
                 acc.auth_string = acc.plugin.hash(password);
+                acc.password_expired = false;
                 self.cache.remove(&k);
                 Ok(())
             }
@@ -292,9 +332,69 @@ impl AccountStore {
     }
 
     /// `FLUSH PRIVILEGES` for the `caching_sha2_password` cache: forget every digest, so the
-    /// next login of each account needs full authentication.
+    /// next login of each account needs full authentication. It also unblocks every account
+    /// blocked by failed logins and resets their counts, as MySQL's does.
     pub fn flush_cache(&self) {
         self.cache.clear();
+        self.logins.clear();
+    }
+
+    /// Forgets an account's failed logins (`ALTER USER ... ACCOUNT UNLOCK`, or a new
+    /// FAILED_LOGIN_ATTEMPTS / PASSWORD_LOCK_TIME).
+    pub fn reset_failed_logins(&self, user: &str, host: &str) {
+        self.logins.remove(&key(user, host));
+    }
+
+    /// ER 3955 when failed logins block `acc` now (`host` is the client's, for the message).
+    /// A block whose days have passed is lifted and the count starts afresh.
+    pub fn login_blocked(&self, acc: &Account, host: &str) -> Option<AuthError> {
+        if !tracks_failed_logins(acc) {
+            return None;
+        }
+        let k = key(&acc.user, &acc.host);
+        let state = *self.logins.get(&k)?;
+        let since = state.blocked_since?;
+        let remaining = match acc.password_lock_time {
+            PasswordLockTime::Unbounded => None,
+            PasswordLockTime::Days(days) => {
+                let elapsed = since.elapsed().map_or(0, |d| d.as_secs() / SECONDS_PER_DAY);
+                let left = u64::from(days).saturating_sub(elapsed);
+                if left == 0 {
+                    self.logins.remove(&k);
+                    return None;
+                }
+                Some(u32::try_from(left).unwrap_or(u32::MAX))
+            }
+        };
+        Some(blocked_error(acc, host, remaining))
+    }
+
+    /// Counts a failed login of `acc`: ER 3955 when this failure (or an earlier one) blocks it.
+    pub fn login_failed(&self, acc: &Account, host: &str) -> Option<AuthError> {
+        if !tracks_failed_logins(acc) {
+            return None;
+        }
+        if let Some(e) = self.login_blocked(acc, host) {
+            return Some(e);
+        }
+        let mut state = self.logins.entry(key(&acc.user, &acc.host)).or_default();
+        state.consecutive += 1;
+        if state.consecutive >= acc.failed_login_attempts {
+            state.blocked_since = Some(std::time::SystemTime::now());
+            let remaining = match acc.password_lock_time {
+                PasswordLockTime::Days(d) => Some(d),
+                PasswordLockTime::Unbounded => None,
+            };
+            return Some(blocked_error(acc, host, remaining));
+        }
+        None
+    }
+
+    /// A successful login of `acc` resets its count of failed logins.
+    pub fn login_succeeded(&self, acc: &Account) {
+        if tracks_failed_logins(acc) {
+            self.logins.remove(&key(&acc.user, &acc.host));
+        }
     }
 
     /// The cached `SHA256(SHA256(password))` of an account, if a full authentication filled it.
@@ -305,6 +405,26 @@ impl AccountStore {
     /// Caches `digest` (`SHA256(SHA256(password))`) for an account after full authentication.
     pub fn cache_digest(&self, user: &str, host: &str, digest: [u8; 32]) {
         self.cache.insert(key(user, host), digest);
+    }
+}
+
+/// Failed logins are tracked only when both FAILED_LOGIN_ATTEMPTS and PASSWORD_LOCK_TIME are
+/// set (not 0), as in MySQL.
+fn tracks_failed_logins(acc: &Account) -> bool {
+    acc.failed_login_attempts > 0 && acc.password_lock_time != PasswordLockTime::Days(0)
+}
+
+fn blocked_error(acc: &Account, host: &str, remaining: Option<u32>) -> AuthError {
+    let days = match acc.password_lock_time {
+        PasswordLockTime::Days(d) => d.to_string(),
+        PasswordLockTime::Unbounded => "unlimited".to_string(),
+    };
+    AuthError::AccountBlocked {
+        user: acc.user.clone(),
+        host: host.to_string(),
+        days,
+        remaining: remaining.map_or_else(|| "unlimited".to_string(), |r| r.to_string()),
+        attempts: acc.failed_login_attempts,
     }
 }
 

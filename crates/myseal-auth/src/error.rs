@@ -52,6 +52,32 @@ pub enum AuthError {
         /// The client's host as MySQL reports it.
         host: String,
     },
+    /// ER_USER_ACCESS_DENIED_FOR_USER_ACCOUNT_BLOCKED_BY_PASSWORD_LOCK (3955, HY000): too many
+    /// consecutive failed logins (FAILED_LOGIN_ATTEMPTS) block the account for
+    /// PASSWORD_LOCK_TIME days, whatever the password.
+    #[error(
+        "Access denied for user '{}'@'{}'. Account is blocked for {days} day(s) ({remaining} day(s) remaining) due to {attempts} consecutive failed logins.",
+        trunc(user, 48),
+        trunc(host, 64)
+    )]
+    AccountBlocked {
+        /// The account's user name.
+        user: String,
+        /// The client's host.
+        host: String,
+        /// PASSWORD_LOCK_TIME in days, or `unlimited`.
+        days: String,
+        /// Days left, or `unlimited`.
+        remaining: String,
+        /// FAILED_LOGIN_ATTEMPTS.
+        attempts: u32,
+    },
+    /// ER_MUST_CHANGE_PASSWORD_LOGIN (1862, HY000): the password has expired and the client
+    /// cannot handle a session that must change it first.
+    #[error(
+        "Your password has expired. To log in you must change it using a client that supports expired passwords."
+    )]
+    PasswordExpired,
     /// ER_CANNOT_USER (1396, HY000): `CREATE USER` of an existing account, `DROP USER` /
     /// `ALTER USER` of a missing one.
     #[error("Operation {operation} failed for {}", trunc(&format!("'{user}'@'{host}'"), 256))]
@@ -80,6 +106,8 @@ impl AuthError {
         match self {
             AuthError::AccessDenied { .. } => 1045,
             AuthError::AccountLocked { .. } => 3118,
+            AuthError::AccountBlocked { .. } => 3955,
+            AuthError::PasswordExpired => 1862,
             AuthError::OperationFailed { .. } => 1396,
             AuthError::Malformed(_) => 1043,
             AuthError::RsaKey(_) => 1105,
@@ -91,6 +119,8 @@ impl AuthError {
         match self {
             AuthError::AccessDenied { .. } => "28000",
             AuthError::AccountLocked { .. }
+            | AuthError::AccountBlocked { .. }
+            | AuthError::PasswordExpired
             | AuthError::OperationFailed { .. }
             | AuthError::RsaKey(_) => "HY000",
             AuthError::Malformed(_) => "08S01",

@@ -128,6 +128,21 @@ struct Ctx {
     tls: Option<TlsFacts>,
     rsa: Option<Arc<RsaKeyPair>>,
     account: Account,
+    /// No account matched: the exchange runs as for a real `caching_sha2_password` account
+    /// (MySQL's decoy authentication), so its packets do not tell that the user does not
+    /// exist, and ends in ER 1045 whatever the client sends.
+    decoy: bool,
+}
+
+/// The stored credential of the decoy account: a real `caching_sha2_password` hash (so that
+/// checking a password against it costs what checking a real one does) of a random password,
+/// made once.
+fn decoy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| {
+        let password = crate::nonce::generate();
+        AuthPlugin::CachingSha2Password.hash(&password)
+    })
 }
 
 enum State {
@@ -171,15 +186,19 @@ impl Authenticator {
         let ip = facts.client_ip.to_canonical();
         let host = ip.to_string();
         let mut me = Authenticator { state: State::Done };
-        let Some(account) = store.find(&facts.user, ip) else {
-            tracing::debug!(user = %facts.user, %host, "access denied: no matching account");
-            let using_password = !is_empty_response(&facts.auth_response);
-            let err = AuthError::AccessDenied {
-                user: facts.user,
-                host,
-                using_password,
-            };
-            return (me, AuthStep::Failure(err));
+        let (account, decoy) = match store.find(&facts.user, ip) {
+            Some(a) => (a, false),
+            None => {
+                tracing::debug!(user = %facts.user, %host, "no matching account: decoy exchange");
+                let decoy = Account {
+                    user: facts.user.clone(),
+                    host: "%".to_string(),
+                    plugin: AuthPlugin::CachingSha2Password,
+                    auth_string: decoy_hash().to_string(),
+                    ..Account::default()
+                };
+                (decoy, true)
+            }
         };
         let client_plugin = facts
             .client_plugin
@@ -192,6 +211,7 @@ impl Authenticator {
             tls: facts.tls,
             rsa: facts.rsa,
             account,
+            decoy,
         });
         if AuthPlugin::from_name(client_plugin) != Some(ctx.account.plugin) {
             let mut data = Vec::with_capacity(21);
@@ -230,29 +250,39 @@ impl Authenticator {
     fn run_plugin(&mut self, store: &AccountStore, ctx: Box<Ctx>, response: &[u8]) -> AuthStep {
         if is_empty_response(response) {
             return if ctx.account.auth_string.is_empty() {
-                finish(ctx, None, false)
+                finish(store, ctx, None, false)
             } else {
-                deny(&ctx, false, "empty password for an account that has one")
+                deny(
+                    store,
+                    &ctx,
+                    false,
+                    "empty password for an account that has one",
+                )
             };
         }
         match ctx.account.plugin {
             AuthPlugin::MysqlNativePassword => {
                 if native::verify(&ctx.account.auth_string, &ctx.nonce, response) {
-                    finish(ctx, None, true)
+                    finish(store, ctx, None, true)
                 } else {
-                    deny(&ctx, true, "wrong mysql_native_password scramble")
+                    deny(store, &ctx, true, "wrong mysql_native_password scramble")
                 }
             }
             AuthPlugin::CachingSha2Password => {
                 if response.len() != caching_sha2::SCRAMBLE_LEN {
-                    return deny(&ctx, true, "caching_sha2_password scramble of wrong length");
+                    return deny(
+                        store,
+                        &ctx,
+                        true,
+                        "caching_sha2_password scramble of wrong length",
+                    );
                 }
                 let cached = store.cached_digest(&ctx.account.user, &ctx.account.host);
                 let fast_ok =
                     cached.is_some_and(|c| caching_sha2::verify_fast(&c, &ctx.nonce, response));
                 if fast_ok {
                     let notice = AuthPacket::MoreData(vec![FAST_AUTH_SUCCESS]);
-                    finish(ctx, Some(notice), true)
+                    finish(store, ctx, Some(notice), true)
                 } else {
                     // Cache miss or mismatch: MySQL asks for the full password either way.
                     self.state = State::AwaitFullAuth(ctx);
@@ -270,12 +300,13 @@ fn full_auth(store: &AccountStore, ctx: Box<Ctx>, packet: &[u8]) -> AuthStep {
     let decrypted;
     let cleartext = if ctx.tls.is_some() {
         if packet.is_empty() {
-            return deny(&ctx, true, "empty full-authentication packet");
+            return deny(store, &ctx, true, "empty full-authentication packet");
         }
         packet.strip_suffix(&[0]).unwrap_or(packet)
     } else {
         let Some(rsa) = &ctx.rsa else {
             return deny(
+                store,
                 &ctx,
                 true,
                 "caching_sha2_password full authentication over a plain connection needs \
@@ -283,20 +314,20 @@ fn full_auth(store: &AccountStore, ctx: Box<Ctx>, packet: &[u8]) -> AuthStep {
             );
         };
         if packet.len() != rsa.ciphertext_len() {
-            return deny(&ctx, true, "RSA-encrypted password of wrong length");
+            return deny(store, &ctx, true, "RSA-encrypted password of wrong length");
         }
         let Some(password) = rsa.decrypt_password(packet, &ctx.nonce) else {
-            return deny(&ctx, true, "RSA-encrypted password does not decrypt");
+            return deny(store, &ctx, true, "RSA-encrypted password does not decrypt");
         };
         if password.is_empty() {
             // MySQL: an empty decrypted password is CR_AUTH_USER_CREDENTIALS.
-            return deny(&ctx, true, "RSA-encrypted password is empty");
+            return deny(store, &ctx, true, "RSA-encrypted password is empty");
         }
         decrypted = password;
         &decrypted
     };
     if !caching_sha2::verify_full(&ctx.account.auth_string, cleartext) {
-        return deny(&ctx, true, "wrong caching_sha2_password password");
+        return deny(store, &ctx, true, "wrong caching_sha2_password password");
     }
     if !cleartext.is_empty() {
         store.cache_digest(
@@ -305,11 +336,20 @@ fn full_auth(store: &AccountStore, ctx: Box<Ctx>, packet: &[u8]) -> AuthStep {
             caching_sha2::cache_digest(cleartext),
         );
     }
-    finish(ctx, None, true)
+    finish(store, ctx, None, true)
 }
 
-/// After the password: `REQUIRE`, then `ACCOUNT LOCK`, like MySQL.
-fn finish(ctx: Box<Ctx>, notice: Option<AuthPacket>, using_password: bool) -> AuthStep {
+/// After the password: `REQUIRE`, then `ACCOUNT LOCK`, then a block by failed logins, like
+/// MySQL. The decoy account never gets this far with success.
+fn finish(
+    store: &AccountStore,
+    ctx: Box<Ctx>,
+    notice: Option<AuthPacket>,
+    using_password: bool,
+) -> AuthStep {
+    if ctx.decoy {
+        return deny(store, &ctx, using_password, "no matching account");
+    }
     if let Err(reason) = check_require(&ctx.account.require, ctx.tls.as_ref()) {
         tracing::info!(
             user = %ctx.user,
@@ -331,6 +371,11 @@ fn finish(ctx: Box<Ctx>, notice: Option<AuthPacket>, using_password: bool) -> Au
             host: ctx.host,
         });
     }
+    if let Some(blocked) = store.login_blocked(&ctx.account, &ctx.host) {
+        tracing::info!(user = %ctx.account.user, host = %ctx.host, "access denied: blocked by failed logins");
+        return AuthStep::Failure(blocked);
+    }
+    store.login_succeeded(&ctx.account);
     tracing::debug!(user = %ctx.user, host = %ctx.host, account_host = %ctx.account.host, "authenticated");
     AuthStep::Success {
         notice,
@@ -338,8 +383,16 @@ fn finish(ctx: Box<Ctx>, notice: Option<AuthPacket>, using_password: bool) -> Au
     }
 }
 
-fn deny(ctx: &Ctx, using_password: bool, reason: &'static str) -> AuthStep {
+/// A failed login: ER 1045, or ER 3955 when failed logins block the account (counted only for
+/// real accounts that track them).
+fn deny(store: &AccountStore, ctx: &Ctx, using_password: bool, reason: &'static str) -> AuthStep {
     tracing::debug!(user = %ctx.user, host = %ctx.host, reason, "access denied");
+    if !ctx.decoy {
+        if let Some(blocked) = store.login_failed(&ctx.account, &ctx.host) {
+            tracing::info!(user = %ctx.account.user, host = %ctx.host, "access denied: blocked by failed logins");
+            return AuthStep::Failure(blocked);
+        }
+    }
     AuthStep::Failure(AuthError::AccessDenied {
         user: ctx.user.clone(),
         host: ctx.host.clone(),
@@ -841,22 +894,99 @@ mod tests {
     }
 
     #[test]
-    fn unknown_user_is_denied_with_client_ip_as_host() {
+    fn unknown_user_goes_through_the_same_exchange_and_is_denied_with_client_ip_as_host() {
         let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
-        let (mut a, step) = Authenticator::start(&s, facts("ghost", SHA2, &[1; 32], None));
-        assert_eq!(step, denied("ghost", LOCALHOST, true));
+        // A known account with a cache miss and an unknown user answer alike: [0x04], then
+        // ER 1045 for a wrong password.
+        let scramble = caching_sha2::scramble(b"pw", &NONCE);
+        let (mut known, k1) = Authenticator::start(&s, facts("u", SHA2, &scramble, tls_some()));
+        let (mut ghost, g1) = Authenticator::start(&s, facts("ghost", SHA2, &scramble, tls_some()));
+        assert_eq!(k1, AuthStep::Reply(AuthPacket::MoreData(vec![4])));
+        assert_eq!(g1, k1);
+        assert_eq!(known.feed(&s, b"wrong\0"), denied("u", LOCALHOST, true));
+        assert_eq!(ghost.feed(&s, b"wrong\0"), denied("ghost", LOCALHOST, true));
+        // Even the decoy's own password gets nowhere.
+        let (mut ghost, _) = Authenticator::start(&s, facts("ghost", SHA2, &scramble, tls_some()));
+        assert_eq!(ghost.feed(&s, b"pw\0"), denied("ghost", LOCALHOST, true));
+        // A client that starts with mysql_native_password is switched to caching_sha2_password
+        // either way.
+        let native = native::scramble(b"pw", &NONCE);
+        let (_, k) = Authenticator::start(&s, facts("u", NATIVE, &native, None));
+        let (_, g) = Authenticator::start(&s, facts("ghost", NATIVE, &native, None));
+        assert!(matches!(k, AuthStep::Reply(AuthPacket::Switch { .. })));
+        assert_eq!(g, k);
+        // No password at all: denied at once, as for an account that has one.
         let mut f = facts("ghost", SHA2, b"", None);
         f.client_ip = "::1".parse().unwrap();
         let (_, step) = Authenticator::start(&s, f);
         assert_eq!(step, denied("ghost", "::1", false));
         let mut f = facts("ghost", SHA2, b"", None);
         f.client_ip = "::ffff:10.1.2.3".parse().unwrap();
-        let (_, step) = Authenticator::start(&s, f);
+        let (mut a, step) = Authenticator::start(&s, f);
         assert_eq!(step, denied("ghost", "10.1.2.3", false));
         assert!(matches!(
             a.feed(&s, b"x"),
             AuthStep::Failure(AuthError::Malformed(_))
         ));
+    }
+
+    fn tls_some() -> Option<TlsFacts> {
+        Some(tls())
+    }
+
+    #[test]
+    fn failed_logins_block_the_account_for_password_lock_time() {
+        let s = store_with("u", AuthPlugin::MysqlNativePassword, b"pw");
+        let mut acc = s.get("u", "%").unwrap();
+        acc.failed_login_attempts = 2;
+        acc.password_lock_time = crate::account::PasswordLockTime::Days(3);
+        s.upsert(acc);
+        let right = native::scramble(b"pw", &NONCE);
+        let wrong = native::scramble(b"nope", &NONCE);
+        let blocked = AuthStep::Failure(AuthError::AccountBlocked {
+            user: "u".into(),
+            host: LOCALHOST.into(),
+            days: "3".into(),
+            remaining: "3".into(),
+            attempts: 2,
+        });
+        // A success resets the count.
+        let (_, step) = Authenticator::start(&s, facts("u", NATIVE, &wrong, None));
+        assert_eq!(step, denied("u", LOCALHOST, true));
+        let (_, step) = Authenticator::start(&s, facts("u", NATIVE, &right, None));
+        assert_success(&step, None);
+        let (_, step) = Authenticator::start(&s, facts("u", NATIVE, &wrong, None));
+        assert_eq!(step, denied("u", LOCALHOST, true));
+        // The second consecutive failure blocks, and then even the right password is refused.
+        let (_, step) = Authenticator::start(&s, facts("u", NATIVE, &wrong, None));
+        assert_eq!(step, blocked);
+        let (_, step) = Authenticator::start(&s, facts("u", NATIVE, &right, None));
+        assert_eq!(step, blocked);
+        assert_eq!(
+            AuthError::AccountBlocked {
+                user: "u".into(),
+                host: LOCALHOST.into(),
+                days: "3".into(),
+                remaining: "3".into(),
+                attempts: 2,
+            }
+            .to_string(),
+            "Access denied for user 'u'@'127.0.0.1'. Account is blocked for 3 day(s) (3 day(s) \
+             remaining) due to 2 consecutive failed logins."
+        );
+        // ACCOUNT UNLOCK (or FLUSH PRIVILEGES) lifts the block.
+        s.reset_failed_logins("u", "%");
+        let (_, step) = Authenticator::start(&s, facts("u", NATIVE, &right, None));
+        assert_success(&step, None);
+        s.flush_cache();
+        // Without PASSWORD_LOCK_TIME nothing is tracked.
+        let mut acc = s.get("u", "%").unwrap();
+        acc.password_lock_time = crate::account::PasswordLockTime::Days(0);
+        s.upsert(acc);
+        for _ in 0..3 {
+            let (_, step) = Authenticator::start(&s, facts("u", NATIVE, &wrong, None));
+            assert_eq!(step, denied("u", LOCALHOST, true));
+        }
     }
 
     #[test]

@@ -358,6 +358,16 @@ impl EngineError {
         )
     }
 
+    /// ER_MUST_CHANGE_PASSWORD (1820): a session whose password has expired ran something
+    /// other than a password change.
+    pub fn must_change_password() -> Self {
+        Self::new(
+            1820,
+            "HY000",
+            "You must reset your password using ALTER USER statement before executing this statement.",
+        )
+    }
+
     /// ER_CANT_CREATE_USER_WITH_GRANT (1410): `GRANT` to an account that does not exist.
     pub fn cant_create_user_with_grant() -> Self {
         Self::new(

@@ -139,6 +139,10 @@ pub struct SessionInfo {
     pub database: Option<String>,
     /// Character set from the handshake collation id: "utf8mb4", "latin1", ...
     pub character_set_client: String,
+    /// The account's password has expired (`PASSWORD EXPIRE`) and the client can handle it:
+    /// the session may only change the password (MySQL's sandbox mode, ER 1820 for anything
+    /// else) until it does.
+    pub password_expired: bool,
 }
 
 /// One entry of SHOW WARNINGS / SHOW ERRORS.
@@ -824,7 +828,9 @@ impl Engine {
     /// Runs one COM_QUERY text. Multi-statement text (`a; b`) yields one Outcome per statement; stop at the first
     /// error, returning the outcomes so far plus the error (the server sends them then the ERR).
     pub fn execute(&self, session: &mut Session, sql: &str) -> (Vec<Outcome>, Option<EngineError>) {
-        if let Some(done) = stmt::cache::try_text(self, session, sql) {
+        if !session.info.password_expired
+            && let Some(done) = stmt::cache::try_text(self, session, sql)
+        {
             return done;
         }
         let mut outcomes = Vec::new();
@@ -847,6 +853,10 @@ impl Engine {
                 parsed.head.starts_with("SELECT") || parsed.head.starts_with("WITH"),
             );
             session.may_stream = outcomes.is_empty();
+            if session.info.password_expired && !exec::account::sandbox_allows(&parsed.stmt) {
+                let e = EngineError::must_change_password();
+                return (outcomes, Some(record_error(session, e)));
+            }
             match exec::execute(self, session, &script, parsed) {
                 Ok(o) => outcomes.push(o),
                 Err(e) => return (outcomes, Some(record_error(session, e))),
@@ -871,6 +881,9 @@ impl Engine {
         session: &mut Session,
         sql: &str,
     ) -> Option<(Vec<Outcome>, Option<EngineError>)> {
+        if session.info.password_expired {
+            return None;
+        }
         if stmt::is_transaction_control(sql) {
             return self
                 .small_transaction(session)

@@ -128,6 +128,9 @@ impl Engine {
     }
 
     fn prepare_checked(&self, session: &Session, sql: &str) -> Result<Prepared, EngineError> {
+        if session.info.password_expired {
+            return Err(EngineError::must_change_password());
+        }
         let mut script = Script::new(sql)?;
         let head = script.head_words();
         let first = head.split(' ').next().unwrap_or_default();
@@ -215,6 +218,9 @@ impl Engine {
         stmt: &Prepared,
         params: &[Value],
     ) -> Option<(Vec<Outcome>, Option<EngineError>)> {
+        if session.info.password_expired {
+            return None;
+        }
         if params.is_empty() && crate::stmt::is_transaction_control(&stmt.sql) {
             return self
                 .small_transaction(session)
@@ -250,6 +256,10 @@ impl Engine {
         stmt: &Prepared,
         params: &[Value],
     ) -> (Vec<Outcome>, Option<EngineError>) {
+        if session.info.password_expired {
+            let e = EngineError::must_change_password();
+            return (Vec::new(), Some(record_error(session, e)));
+        }
         if params.len() != stmt.param_count() {
             let e = EngineError::wrong_arguments("mysqld_stmt_execute");
             return (Vec::new(), Some(record_error(session, e)));

@@ -60,6 +60,7 @@ pub(crate) fn session(engine: &Engine) -> Session {
         status: vec![("Ssl_cipher".into(), "TLS_AES_256_GCM_SHA384".into())],
         database: None,
         character_set_client: "utf8mb4".into(),
+        password_expired: false,
     })
 }
 
@@ -1144,7 +1145,7 @@ mod accounts {
 
     #[test]
     fn alter_user_errors_and_if_exists_notes() {
-        steps(&[
+        let e2 = steps(&[
             (
                 "ALTER USER nobody IDENTIFIED BY 'x'",
                 "ERROR 1396 (HY000): Operation ALTER USER failed for 'nobody'@'%'",
@@ -1162,10 +1163,31 @@ mod accounts {
                 "ERROR 1524 (HY000): Plugin 'dialog' is not loaded",
             ),
             (
-                "ALTER USER root PASSWORD EXPIRE",
-                "ERROR 1235 (42000): This version of MySQL doesn't yet support 'password management options other than DEFAULT'",
+                "ALTER USER root PASSWORD EXPIRE INTERVAL 90 DAY",
+                "ERROR 1235 (42000): This version of MySQL doesn't yet support 'PASSWORD EXPIRE INTERVAL'",
+            ),
+            (
+                "CREATE USER pol FAILED_LOGIN_ATTEMPTS 3 PASSWORD_LOCK_TIME UNBOUNDED \
+                 WITH MAX_USER_CONNECTIONS 5 PASSWORD EXPIRE",
+                "ok",
+            ),
+            (
+                "ALTER USER pol FAILED_LOGIN_ATTEMPTS 40000",
+                "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that \
+                 corresponds to your MySQL server version for the right syntax to use near '40000' \
+                 at line 1",
             ),
         ]);
+        let mut s = session(&e2);
+        let text = run(&e2, &mut s, "SHOW CREATE USER pol");
+        assert!(
+            text.ends_with(
+                "REQUIRE NONE WITH MAX_USER_CONNECTIONS 5 PASSWORD EXPIRE ACCOUNT UNLOCK \
+                 PASSWORD HISTORY DEFAULT PASSWORD REUSE INTERVAL DEFAULT PASSWORD REQUIRE CURRENT \
+                 DEFAULT FAILED_LOGIN_ATTEMPTS 3 PASSWORD_LOCK_TIME UNBOUNDED"
+            ),
+            "{text}"
+        );
     }
 
     #[test]
@@ -1304,6 +1326,7 @@ mod accounts {
             auth_string: hash.clone(),
             locked: true,
             require: SslRequirement::None,
+            ..Default::default()
         });
         let (o, err) = e.execute(&mut s, "SHOW CREATE USER c");
         assert!(err.is_none());

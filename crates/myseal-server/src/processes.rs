@@ -17,6 +17,8 @@ use myseal_engine::{ProcessRow, Processes};
 pub(crate) struct Process {
     pub(crate) id: u32,
     user: String,
+    /// The account's host pattern (MAX_USER_CONNECTIONS counts per account).
+    account_host: String,
     host: String,
     state: Mutex<State>,
     /// The running statement's cancel flag (shared with the engine session).
@@ -71,7 +73,7 @@ impl Registry {
     pub(crate) fn register(
         self: &Arc<Self>,
         id: u32,
-        user: &str,
+        (user, account_host): (&str, &str),
         host: &str,
         db: Option<String>,
         cancel: Arc<AtomicBool>,
@@ -79,6 +81,7 @@ impl Registry {
         let process = Arc::new(Process {
             id,
             user: user.to_string(),
+            account_host: account_host.to_string(),
             host: host.to_string(),
             state: Mutex::new(State {
                 db,
@@ -95,6 +98,16 @@ impl Registry {
             registry: self.clone(),
             process,
         }
+    }
+}
+
+impl Registry {
+    /// Connections of the account `user`@`account_host` (MAX_USER_CONNECTIONS).
+    pub(crate) fn count_account(&self, user: &str, account_host: &str) -> usize {
+        self.map
+            .iter()
+            .filter(|e| e.value().user == user && e.value().account_host == account_host)
+            .count()
     }
 }
 

@@ -479,6 +479,25 @@ async fn connect(
         return Err(refuse(&mut io, c, s, m).await);
     }
 
+    // An expired password: a client that cannot handle it is refused (ER 1862, as with
+    // MySQL's disconnect_on_expired_password=ON); one that can gets a session that may only
+    // change the password.
+    if account.password_expired && !caps.contains(Caps::CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS) {
+        let e = myseal_auth::AuthError::PasswordExpired;
+        let (code, state, msg) = (e.code(), e.sql_state(), e.to_string());
+        return Err(refuse(&mut io, code, state, msg).await);
+    }
+    if account.max_user_connections > 0 {
+        let open = shared.processes.count_account(&account.user, &account.host);
+        if open >= account.max_user_connections as usize {
+            let msg = format!(
+                "User '{}' has exceeded the 'max_user_connections' resource (current value: {})",
+                account.user, account.max_user_connections
+            );
+            return Err(refuse(&mut io, 1226, "42000", msg).await);
+        }
+    }
+
     let mut status = session_tls_status(shared, peer_info.as_ref());
     status.sort();
     let info = SessionInfo {
@@ -489,6 +508,7 @@ async fn connect(
         status,
         database: None,
         character_set_client: charset_name(response.character_set).to_string(),
+        password_expired: account.password_expired,
     };
     let mut session = shared.engine.new_session(info.clone());
     if let Some(db) = response.database.as_deref().filter(|d| !d.is_empty()) {
@@ -615,7 +635,7 @@ async fn command_loop(
 ) -> String {
     let registered = shared.processes.register(
         est.info.connection_id,
-        &est.info.user,
+        (&est.info.user, &est.info.account_host),
         &est.info.client_host,
         est.session.database().map(str::to_string),
         est.session.cancel_flag(),

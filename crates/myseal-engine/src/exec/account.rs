@@ -20,7 +20,7 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use myseal_auth::account::{Account, AuthPlugin, SslRequirement};
+use myseal_auth::account::{Account, AuthPlugin, PasswordLockTime, SslRequirement};
 use myseal_auth::caching_sha2;
 
 use crate::error::EngineError;
@@ -75,7 +75,56 @@ pub(crate) struct UserOptions {
     require: Option<SslRequirement>,
     /// `ACCOUNT LOCK` (true) / `ACCOUNT UNLOCK` (false), if given.
     lock: Option<bool>,
+    /// `PASSWORD EXPIRE` (expire now).
+    expire: bool,
+    /// `FAILED_LOGIN_ATTEMPTS n`, if given.
+    failed_login_attempts: Option<u32>,
+    /// `PASSWORD_LOCK_TIME {n | UNBOUNDED}`, if given.
+    password_lock_time: Option<PasswordLockTime>,
+    /// `WITH MAX_USER_CONNECTIONS n`, if given.
+    max_user_connections: Option<u32>,
 }
+
+impl UserOptions {
+    /// Applies the options given to an account.
+    fn apply(&self, acc: &mut Account) {
+        if let Some(require) = &self.require {
+            acc.require = require.clone();
+        }
+        if let Some(lock) = self.lock {
+            acc.locked = lock;
+        }
+        if self.expire {
+            acc.password_expired = true;
+        }
+        if let Some(n) = self.failed_login_attempts {
+            acc.failed_login_attempts = n;
+        }
+        if let Some(t) = self.password_lock_time {
+            acc.password_lock_time = t;
+        }
+        if let Some(n) = self.max_user_connections {
+            acc.max_user_connections = n;
+        }
+    }
+
+    /// True when the options reset an account's count of failed logins (`ACCOUNT UNLOCK`, a
+    /// new FAILED_LOGIN_ATTEMPTS or PASSWORD_LOCK_TIME).
+    fn resets_failed_logins(&self) -> bool {
+        self.lock == Some(false)
+            || self.failed_login_attempts.is_some()
+            || self.password_lock_time.is_some()
+    }
+
+    /// True when the options are only about the password's expiry (what an account may ask
+    /// for itself besides a new password).
+    fn is_empty(&self) -> bool {
+        *self == UserOptions::default()
+    }
+}
+
+/// Largest FAILED_LOGIN_ATTEMPTS and PASSWORD_LOCK_TIME MySQL accepts.
+const MAX_LOGIN_POLICY: u64 = 32767;
 
 /// A parsed account-management statement.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -684,9 +733,13 @@ impl P {
                 .iter()
                 .any(|k| self.is_kw_at(0, k))
                 {
+                    let user_connections = self.is_kw_at(0, "MAX_USER_CONNECTIONS");
                     self.i += 1;
-                    if self.number()? != 0 {
-                        return unsupported("resource limits");
+                    let n = self.number()?;
+                    if user_connections {
+                        options.max_user_connections = Some(u32::try_from(n).unwrap_or(u32::MAX));
+                    } else if n != 0 {
+                        return unsupported("resource limits per hour");
                     }
                     any = true;
                 }
@@ -702,9 +755,13 @@ impl P {
                     }
                 };
                 if self.kw("EXPIRE") {
-                    // A bare `PASSWORD EXPIRE` expires the password now.
-                    if !self.kw("DEFAULT") {
-                        return unsupported("password management options other than DEFAULT");
+                    if self.kw("INTERVAL") {
+                        return unsupported("PASSWORD EXPIRE INTERVAL");
+                    }
+                    // A bare `PASSWORD EXPIRE` expires the password now; DEFAULT and NEVER
+                    // are the only lifetimes there are here (no default_password_lifetime).
+                    if !self.kw("DEFAULT") && !self.kw("NEVER") {
+                        options.expire = true;
                     }
                 } else if self.kw("HISTORY")
                     || self.kws(&["REUSE", "INTERVAL"])
@@ -714,9 +771,24 @@ impl P {
                 } else {
                     return self.syntax();
                 }
-            } else if self.kw("FAILED_LOGIN_ATTEMPTS") || self.kw("PASSWORD_LOCK_TIME") {
-                if self.number()? != 0 {
-                    return unsupported("FAILED_LOGIN_ATTEMPTS / PASSWORD_LOCK_TIME");
+            } else if self.kw("FAILED_LOGIN_ATTEMPTS") {
+                let at = self.pos();
+                let n = self.number()?;
+                if n > MAX_LOGIN_POLICY {
+                    return Err(Fail::Syntax(at));
+                }
+                options.failed_login_attempts = Some(u32::try_from(n).unwrap_or(0));
+            } else if self.kw("PASSWORD_LOCK_TIME") {
+                if self.kw("UNBOUNDED") {
+                    options.password_lock_time = Some(PasswordLockTime::Unbounded);
+                } else {
+                    let at = self.pos();
+                    let n = self.number()?;
+                    if n > MAX_LOGIN_POLICY {
+                        return Err(Fail::Syntax(at));
+                    }
+                    options.password_lock_time =
+                        Some(PasswordLockTime::Days(u32::try_from(n).unwrap_or(0)));
                 }
             } else if self.is_kw_at(0, "DEFAULT") && self.is_kw_at(1, "ROLE") {
                 return unsupported("DEFAULT ROLE");
@@ -1231,6 +1303,20 @@ fn is_own(session: &Session, user: &str, host: &str) -> bool {
     user == session.info.user && host.eq_ignore_ascii_case(&session.info.account_host)
 }
 
+/// What a session whose password has expired may run: a password change (ALTER USER,
+/// SET PASSWORD) and SET.
+pub(crate) fn sandbox_allows(stmt: &crate::parse::Stmt) -> bool {
+    use crate::parse::Stmt;
+    match stmt {
+        Stmt::Set(_) => true,
+        Stmt::Account(a) => matches!(
+            **a,
+            AccountStmt::AlterUser { .. } | AccountStmt::SetPassword { .. }
+        ),
+        _ => false,
+    }
+}
+
 /// Runs an account statement.
 pub(crate) fn run(
     engine: &Engine,
@@ -1350,14 +1436,15 @@ fn create_user(
                 }
             },
         };
-        new_accounts.push(Account {
+        let mut acc = Account {
             user,
             host,
             plugin,
             auth_string,
-            locked: options.lock.unwrap_or(false),
-            require: options.require.clone().unwrap_or_default(),
-        });
+            ..Account::default()
+        };
+        options.apply(&mut acc);
+        new_accounts.push(acc);
     }
     if !failed.is_empty() {
         return Err(cannot_user("CREATE USER", &failed));
@@ -1383,10 +1470,8 @@ fn alter_user(
 ) -> Result<Outcome, EngineError> {
     for (user_ref, auth) in users {
         let (user, host) = resolve(session, user_ref)?;
-        let own_password_only = is_own(session, &user, &host)
-            && auth.is_some()
-            && options.require.is_none()
-            && options.lock.is_none();
+        let own_password_only =
+            is_own(session, &user, &host) && auth.is_some() && options.is_empty();
         if !own_password_only {
             need_create_user(engine, session)?;
         }
@@ -1425,18 +1510,23 @@ fn alter_user(
                 }
             }
         }
-        if let Some(require) = &options.require {
-            acc.require = require.clone();
+        if auth.is_some() && !options.expire {
+            // A new password ends an expired one.
+            acc.password_expired = false;
         }
-        if let Some(lock) = options.lock {
-            acc.locked = lock;
-        }
+        options.apply(&mut acc);
         changed.push(acc);
     }
     if !failed.is_empty() {
         return Err(cannot_user("ALTER USER", &failed));
     }
     for acc in changed {
+        if is_own(session, &acc.user, &acc.host) && !acc.password_expired {
+            session.info.password_expired = false;
+        }
+        if options.resets_failed_logins() {
+            store.reset_failed_logins(&acc.user, &acc.host);
+        }
         // upsert also drops the account's caching_sha2 cache entry.
         store.upsert(acc);
     }
@@ -1556,6 +1646,9 @@ fn set_password(
         .accounts
         .set_password(&user, &host, &password.0)
         .map_err(|e| EngineError::new(e.code(), e.sql_state(), e.to_string()))?;
+    if is_own(session, &user, &host) {
+        session.info.password_expired = false;
+    }
     Ok(ok(session, 0))
 }
 
@@ -1599,7 +1692,17 @@ pub(crate) fn create_user_text(acc: &Account) -> String {
     }
     s.push_str(" REQUIRE ");
     s.push_str(&require_text(&acc.require));
-    s.push_str(" PASSWORD EXPIRE DEFAULT");
+    if acc.max_user_connections > 0 {
+        s.push_str(&format!(
+            " WITH MAX_USER_CONNECTIONS {}",
+            acc.max_user_connections
+        ));
+    }
+    s.push_str(if acc.password_expired {
+        " PASSWORD EXPIRE"
+    } else {
+        " PASSWORD EXPIRE DEFAULT"
+    });
     s.push_str(if acc.locked {
         " ACCOUNT LOCK"
     } else {
@@ -1608,6 +1711,16 @@ pub(crate) fn create_user_text(acc: &Account) -> String {
     s.push_str(
         " PASSWORD HISTORY DEFAULT PASSWORD REUSE INTERVAL DEFAULT PASSWORD REQUIRE CURRENT DEFAULT",
     );
+    if acc.failed_login_attempts > 0 || acc.password_lock_time != PasswordLockTime::Days(0) {
+        let lock = match acc.password_lock_time {
+            PasswordLockTime::Days(d) => d.to_string(),
+            PasswordLockTime::Unbounded => "UNBOUNDED".to_string(),
+        };
+        s.push_str(&format!(
+            " FAILED_LOGIN_ATTEMPTS {} PASSWORD_LOCK_TIME {lock}",
+            acc.failed_login_attempts
+        ));
+    }
     s
 }
 
@@ -1727,6 +1840,7 @@ mod tests {
                 issuer: Some("/CN=ca".into()),
                 subject: None,
             },
+            ..Account::default()
         };
         assert_eq!(
             create_user_text(&acc),

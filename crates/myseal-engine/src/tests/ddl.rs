@@ -39,6 +39,7 @@ fn session(engine: &Engine) -> Session {
         status: Vec::new(),
         database: None,
         character_set_client: "utf8mb4".into(),
+        password_expired: false,
     })
 }
 

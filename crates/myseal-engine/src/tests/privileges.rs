@@ -24,6 +24,7 @@ fn session_of(e: &Engine, user: &str) -> Session {
         status: Vec::new(),
         database: None,
         character_set_client: "utf8mb4".into(),
+        password_expired: false,
     })
 }
 

@@ -44,6 +44,7 @@ fn session(e: &Engine, id: u32) -> Session {
         status: Vec::new(),
         database: Some("d".into()),
         character_set_client: "utf8mb4".into(),
+        password_expired: false,
     })
 }
 
