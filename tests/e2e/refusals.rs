@@ -26,26 +26,31 @@ async fn plain_client_with_the_right_password_gets_3159_and_is_closed() {
 }
 
 #[tokio::test]
-async fn plain_client_with_a_wrong_password_gets_1045_first_like_mysql() {
+async fn plain_client_is_refused_before_any_rsa_work() {
     let server = util::start(util::config()).await;
     let port = server.local_addr().port();
-    let mut raw = Raw::connect(port).await;
-    let g = raw.greeting().await;
-    // An unknown user goes through the same exchange as an account with a cache miss (MySQL's
-    // decoy authentication): perform_full_authentication, then a password that is not the
-    // RSA-encrypted one a plain connection needs, and ER 1045 before any transport check.
-    raw.send_response("nobody", "whatever", &g.auth_plugin_data, false)
-        .await;
-    let mut p = raw.read().await.unwrap();
-    assert_eq!(&p.payload[..], [0x01, 0x04]);
-    raw.write(b"whatever\0").await;
-    p = raw.read().await.unwrap();
-    let (code, state, msg) = err_of(&p).unwrap();
-    assert_eq!((code, state.as_str()), (1045, "28000"));
-    assert_eq!(
-        msg,
-        "Access denied for user 'nobody'@'127.0.0.1' (using password: YES)"
-    );
+    // With require_secure_transport=ON a caching_sha2_password login over plain TCP that would
+    // need full authentication (and so an RSA decryption) is refused with 3159 at that point,
+    // for a real account and an unknown user alike: no public key is sent, nothing decrypted.
+    for user in ["root", "nobody"] {
+        let mut raw = Raw::connect(port).await;
+        let g = raw.greeting().await;
+        raw.send_response(user, "whatever", &g.auth_plugin_data, false)
+            .await;
+        let p = raw.read().await.unwrap();
+        assert_eq!(
+            err_of(&p),
+            Some((
+                3159,
+                "HY000".into(),
+                "Connections using insecure transport are prohibited while \
+                 --require_secure_transport=ON."
+                    .into()
+            )),
+            "{user}"
+        );
+        assert!(raw.closed_by_server().await);
+    }
     server.shutdown().await;
 }
 

@@ -78,6 +78,12 @@ pub enum AuthError {
         "Your password has expired. To log in you must change it using a client that supports expired passwords."
     )]
     PasswordExpired,
+    /// ER_SECURE_TRANSPORT_REQUIRED (3159, HY000): a plain connection while
+    /// `require_secure_transport` is ON.
+    #[error(
+        "Connections using insecure transport are prohibited while --require_secure_transport=ON."
+    )]
+    InsecureTransport,
     /// ER_CANNOT_USER (1396, HY000): `CREATE USER` of an existing account, `DROP USER` /
     /// `ALTER USER` of a missing one.
     #[error("Operation {operation} failed for {}", trunc(&format!("'{user}'@'{host}'"), 256))]
@@ -108,6 +114,7 @@ impl AuthError {
             AuthError::AccountLocked { .. } => 3118,
             AuthError::AccountBlocked { .. } => 3955,
             AuthError::PasswordExpired => 1862,
+            AuthError::InsecureTransport => 3159,
             AuthError::OperationFailed { .. } => 1396,
             AuthError::Malformed(_) => 1043,
             AuthError::RsaKey(_) => 1105,
@@ -121,6 +128,7 @@ impl AuthError {
             AuthError::AccountLocked { .. }
             | AuthError::AccountBlocked { .. }
             | AuthError::PasswordExpired
+            | AuthError::InsecureTransport
             | AuthError::OperationFailed { .. }
             | AuthError::RsaKey(_) => "HY000",
             AuthError::Malformed(_) => "08S01",

@@ -60,6 +60,10 @@ pub struct ClientFacts {
     /// The server's `caching_sha2_password` RSA key pair, for full authentication over a plain
     /// connection; `None` denies it (ER 1045), like MySQL without key files.
     pub rsa: Option<Arc<RsaKeyPair>>,
+    /// The connection is plain and `require_secure_transport` is ON: the server will refuse it
+    /// anyway, so a `caching_sha2_password` full authentication (which would cost an RSA
+    /// operation) is not started; the client gets ER 3159 instead.
+    pub refuse_insecure: bool,
 }
 
 impl fmt::Debug for ClientFacts {
@@ -127,6 +131,7 @@ struct Ctx {
     nonce: [u8; 20],
     tls: Option<TlsFacts>,
     rsa: Option<Arc<RsaKeyPair>>,
+    refuse_insecure: bool,
     account: Account,
     /// No account matched: the exchange runs as for a real `caching_sha2_password` account
     /// (MySQL's decoy authentication), so its packets do not tell that the user does not
@@ -210,6 +215,7 @@ impl Authenticator {
             nonce: facts.nonce,
             tls: facts.tls,
             rsa: facts.rsa,
+            refuse_insecure: facts.refuse_insecure,
             account,
             decoy,
         });
@@ -283,6 +289,9 @@ impl Authenticator {
                 if fast_ok {
                     let notice = AuthPacket::MoreData(vec![FAST_AUTH_SUCCESS]);
                     finish(store, ctx, Some(notice), true)
+                } else if ctx.tls.is_none() && ctx.refuse_insecure {
+                    tracing::debug!(user = %ctx.user, host = %ctx.host, "plain connection refused before full authentication");
+                    AuthStep::Failure(AuthError::InsecureTransport)
                 } else {
                     // Cache miss or mismatch: MySQL asks for the full password either way.
                     self.state = State::AwaitFullAuth(ctx);
@@ -493,6 +502,7 @@ mod tests {
             auth_response: response.to_vec(),
             tls,
             rsa: None,
+            refuse_insecure: false,
         }
     }
 
@@ -932,6 +942,31 @@ mod tests {
 
     fn tls_some() -> Option<TlsFacts> {
         Some(tls())
+    }
+
+    #[test]
+    fn plain_connections_that_the_server_refuses_get_no_full_authentication() {
+        let s = store_with("u", AuthPlugin::CachingSha2Password, b"pw");
+        let scramble = caching_sha2::scramble(b"pw", &NONCE);
+        for user in ["u", "ghost"] {
+            let f = ClientFacts {
+                refuse_insecure: true,
+                ..rsa_facts(user, SHA2, &scramble)
+            };
+            let (_, step) = Authenticator::start(&s, f);
+            assert_eq!(
+                step,
+                AuthStep::Failure(AuthError::InsecureTransport),
+                "{user}"
+            );
+        }
+        // Over TLS the flag changes nothing.
+        let f = ClientFacts {
+            refuse_insecure: true,
+            ..facts("u", SHA2, &scramble, tls_some())
+        };
+        let (_, step) = Authenticator::start(&s, f);
+        assert_eq!(step, AuthStep::Reply(AuthPacket::MoreData(vec![4])));
     }
 
     #[test]

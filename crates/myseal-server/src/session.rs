@@ -379,6 +379,7 @@ async fn connect(
         client_plugin: response.auth_plugin_name.clone(),
         auth_response: response.auth_response.clone(),
         rsa: shared.rsa_keys.clone(),
+        refuse_insecure: require_secure && peer_info.is_none(),
         tls: peer_info.as_ref().map(|p| TlsFacts {
             cipher: p.cipher.to_string(),
             client_cert_verified: p.client_cert_verified,
