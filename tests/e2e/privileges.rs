@@ -335,3 +335,63 @@ async fn max_user_connections_caps_an_accounts_connections() {
     root.disconnect().await.unwrap();
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn com_change_user_authenticates_again_and_starts_a_fresh_session() {
+    use mysql_async::ChangeUserOpts;
+    let server = start().await;
+    let port = server.local_addr().port();
+    let mut conn = util::root_conn(port).await;
+    conn.query_drop("CREATE TABLE app.t (id INT PRIMARY KEY)")
+        .await
+        .unwrap();
+    conn.query_drop("SET @left_behind = 1").await.unwrap();
+    conn.query_drop("BEGIN").await.unwrap();
+    conn.query_drop("INSERT INTO app.t VALUES (1)")
+        .await
+        .unwrap();
+    // To the app account, in its database: the open transaction is rolled back, the user
+    // variables are gone, and the privileges are the app account's.
+    conn.change_user(
+        ChangeUserOpts::default()
+            .with_user(Some("app".into()))
+            .with_pass(Some("app-pass".into()))
+            .with_db_name(Some("app".into())),
+    )
+    .await
+    .unwrap();
+    let who: Option<(String, Option<String>, Option<i64>)> = conn
+        .query_first("SELECT CURRENT_USER(), DATABASE(), @left_behind")
+        .await
+        .unwrap();
+    assert_eq!(who, Some(("app@%".into(), Some("app".into()), None)));
+    let n: Option<i64> = conn.query_first("SELECT COUNT(*) FROM t").await.unwrap();
+    assert_eq!(n, Some(0));
+    assert_eq!(
+        server_error(conn.query_drop("CREATE USER nope").await),
+        (
+            1227,
+            "Access denied; you need (at least one of) the CREATE USER privilege(s) for this \
+             operation"
+                .to_string()
+        )
+    );
+    let rows: Vec<mysql_async::Row> = conn.query("SHOW PROCESSLIST").await.unwrap();
+    let users: Vec<String> = rows
+        .iter()
+        .map(|r| r.get::<String, _>("User").unwrap())
+        .collect();
+    assert_eq!(users, ["app"]);
+    // A wrong password ends the connection with ER 1045.
+    let err = conn
+        .change_user(
+            ChangeUserOpts::default()
+                .with_user(Some("root".into()))
+                .with_pass(Some("wrong".into())),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(util::server_code(&err), Some(1045), "{err}");
+    util::wait_for_connections(&server, 0).await;
+    server.shutdown().await;
+}

@@ -326,6 +326,11 @@ impl Session {
 }
 
 impl Session {
+    /// True while the session's password has expired and must be changed (sandbox mode).
+    pub fn password_expired(&self) -> bool {
+        self.info.password_expired
+    }
+
     /// Current database (`DATABASE()`), None if none selected.
     pub fn database(&self) -> Option<&str> {
         self.database.as_deref()

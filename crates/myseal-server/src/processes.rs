@@ -16,9 +16,9 @@ use myseal_engine::{ProcessRow, Processes};
 /// One connection's visible state.
 pub(crate) struct Process {
     pub(crate) id: u32,
-    user: String,
-    /// The account's host pattern (MAX_USER_CONNECTIONS counts per account).
-    account_host: String,
+    /// The account: user name and host pattern (MAX_USER_CONNECTIONS counts per account);
+    /// COM_CHANGE_USER changes it.
+    account: Mutex<(String, String)>,
     host: String,
     state: Mutex<State>,
     /// The running statement's cancel flag (shared with the engine session).
@@ -42,6 +42,19 @@ impl Process {
         s.info = info;
         s.db = db;
         s.since = Instant::now();
+    }
+
+    /// COM_CHANGE_USER: the connection now belongs to another account.
+    pub(crate) fn set_account(&self, user: &str, account_host: &str) {
+        *self.account.lock().unwrap_or_else(PoisonError::into_inner) =
+            (user.to_string(), account_host.to_string());
+    }
+
+    fn account(&self) -> (String, String) {
+        self.account
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// True after KILL CONNECTION.
@@ -80,8 +93,7 @@ impl Registry {
     ) -> Registered {
         let process = Arc::new(Process {
             id,
-            user: user.to_string(),
-            account_host: account_host.to_string(),
+            account: Mutex::new((user.to_string(), account_host.to_string())),
             host: host.to_string(),
             state: Mutex::new(State {
                 db,
@@ -102,11 +114,21 @@ impl Registry {
 }
 
 impl Registry {
-    /// Connections of the account `user`@`account_host` (MAX_USER_CONNECTIONS).
-    pub(crate) fn count_account(&self, user: &str, account_host: &str) -> usize {
+    /// Connections of the account `user`@`account_host` (MAX_USER_CONNECTIONS), leaving out
+    /// the connection `except`.
+    pub(crate) fn count_account(
+        &self,
+        user: &str,
+        account_host: &str,
+        except: Option<u32>,
+    ) -> usize {
         self.map
             .iter()
-            .filter(|e| e.value().user == user && e.value().account_host == account_host)
+            .filter(|e| Some(e.value().id) != except)
+            .filter(|e| {
+                let (u, h) = e.value().account();
+                u == user && h == account_host
+            })
             .count()
     }
 }
@@ -132,7 +154,7 @@ impl Processes for Registry {
                 let s = p.state.lock().unwrap_or_else(PoisonError::into_inner);
                 ProcessRow {
                     id: p.id,
-                    user: p.user.clone(),
+                    user: p.account().0,
                     host: p.host.clone(),
                     db: s.db.clone(),
                     command: if p.killed() { "Killed" } else { s.command }.to_string(),

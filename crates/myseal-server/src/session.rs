@@ -69,6 +69,12 @@ struct Established {
     /// Prepared statements of this connection.
     statements: Statements,
     tls: Option<PeerInfo>,
+    /// The greeting's nonce: COM_CHANGE_USER answers are scrambled with it.
+    nonce: [u8; 20],
+    /// The client's address, for COM_CHANGE_USER.
+    client_ip: std::net::IpAddr,
+    /// The connection-phase trace.
+    trace: Trace,
 }
 
 /// Why a connection ended before or after authentication (for the trace and counters).
@@ -125,6 +131,97 @@ pub(crate) async fn run(
             Counters::inc(&shared.counters.aborted_connects);
             trace.step(State::Refused, false, false, format_args!("{reason}"));
             tracing::debug!(conn = id, "connection aborted: {reason}");
+        }
+    }
+}
+
+/// The authentication exchange, after the client's HandshakeResponse41 or COM_CHANGE_USER:
+/// AuthSwitchRequest / AuthMoreData round trips until the client is authenticated (the account;
+/// a fast-auth notice is queued before the caller's OK) or refused (the ERR is sent).
+async fn authenticate(
+    shared: &Shared,
+    io: &mut PacketIo<BoxIo>,
+    facts: ClientFacts,
+    trace: Trace,
+    secure: bool,
+    verified: bool,
+) -> Result<myseal_auth::account::Account, End> {
+    let (mut auth, mut step) = Authenticator::start(&shared.accounts, facts);
+    loop {
+        match step {
+            AuthStep::Reply(packet) => {
+                let mut out = Vec::new();
+                match packet {
+                    AuthPacket::Switch { plugin, data } => {
+                        trace.step(
+                            State::Authenticating,
+                            secure,
+                            verified,
+                            format_args!("auth switch request: account uses {plugin}"),
+                        );
+                        AuthSwitchRequest {
+                            plugin_name: plugin.to_string(),
+                            plugin_data: data,
+                        }
+                        .encode(&mut out);
+                    }
+                    AuthPacket::MoreData(data) => {
+                        if data.as_slice() == [4] {
+                            trace.step(
+                                State::Authenticating,
+                                secure,
+                                verified,
+                                format_args!(
+                                    "caching_sha2_password: no cached entry, asking for full authentication ({})",
+                                    if secure {
+                                        "the password travels inside TLS"
+                                    } else {
+                                        "no TLS: the client must encrypt it with the server's RSA public key"
+                                    }
+                                ),
+                            );
+                        } else if data.first() == Some(&b'-') {
+                            trace.step(
+                                State::Authenticating,
+                                secure,
+                                verified,
+                                format_args!("client requested the RSA public key; sending it"),
+                            );
+                        }
+                        AuthMoreData { data }.encode(&mut out);
+                    }
+                }
+                if let Err(e) = io.send(&out).await {
+                    return Err(End::Aborted(format!(
+                        "I/O error during authentication: {e}"
+                    )));
+                }
+                let pkt = match io.read_packet(MAX_HANDSHAKE_PACKET).await {
+                    Ok(p) => p,
+                    Err(e) => {
+                        return Err(handshake_read_failed(io, e, "an authentication reply").await)
+                    }
+                };
+                step = auth.feed(&shared.accounts, &pkt.payload);
+            }
+            AuthStep::Success { notice, account } => {
+                if let Some(AuthPacket::MoreData(data)) = notice {
+                    let mut out = Vec::new();
+                    AuthMoreData { data }.encode(&mut out);
+                    io.queue(&out);
+                    trace.step(
+                        State::Authenticating,
+                        secure,
+                        verified,
+                        format_args!("caching_sha2_password fast authentication succeeded"),
+                    );
+                }
+                return Ok(account);
+            }
+            AuthStep::Failure(e) => {
+                let (code, state, msg) = (e.code(), e.sql_state(), e.to_string());
+                return Err(refuse(io, code, state, msg).await);
+            }
         }
     }
 }
@@ -380,99 +477,9 @@ async fn connect(
         auth_response: response.auth_response.clone(),
         rsa: shared.rsa_keys.clone(),
         refuse_insecure: require_secure && peer_info.is_none(),
-        tls: peer_info.as_ref().map(|p| TlsFacts {
-            cipher: p.cipher.to_string(),
-            client_cert_verified: p.client_cert_verified,
-            client_subject: p.client_cert.as_ref().map(|c| c.subject.clone()),
-            client_issuer: p.client_cert.as_ref().map(|c| c.issuer.clone()),
-        }),
+        tls: tls_facts(peer_info.as_ref()),
     };
-    let (mut auth, mut step) = Authenticator::start(&shared.accounts, facts);
-    let account = loop {
-        match step {
-            AuthStep::Reply(packet) => {
-                let mut out = Vec::new();
-                match packet {
-                    AuthPacket::Switch { plugin, data } => {
-                        trace.step(
-                            State::Authenticating,
-                            secure,
-                            verified,
-                            format_args!("auth switch request: account uses {plugin}"),
-                        );
-                        AuthSwitchRequest {
-                            plugin_name: plugin.to_string(),
-                            plugin_data: data,
-                        }
-                        .encode(&mut out);
-                    }
-                    AuthPacket::MoreData(data) => {
-                        if data.as_slice() == [4] {
-                            if !secure && require_secure && shared.rsa_keys.is_none() {
-                                // Full authentication over plain TCP needs the RSA key exchange and the
-                                // server has no key pair; the connection would be refused anyway.
-                                let (c, s, m) = insecure_refusal();
-                                return Err(refuse(&mut io, c, s, m).await);
-                            }
-                            trace.step(
-                                State::Authenticating,
-                                secure,
-                                verified,
-                                format_args!(
-                                    "caching_sha2_password: no cached entry, asking for full authentication ({})",
-                                    if secure {
-                                        "the password travels inside TLS"
-                                    } else {
-                                        "no TLS: the client must encrypt it with the server's RSA public key"
-                                    }
-                                ),
-                            );
-                        } else if data.first() == Some(&b'-') {
-                            trace.step(
-                                State::Authenticating,
-                                secure,
-                                verified,
-                                format_args!("client requested the RSA public key; sending it"),
-                            );
-                        }
-                        AuthMoreData { data }.encode(&mut out);
-                    }
-                }
-                if let Err(e) = io.send(&out).await {
-                    return Err(End::Aborted(format!(
-                        "I/O error during authentication: {e}"
-                    )));
-                }
-                let pkt = match io.read_packet(MAX_HANDSHAKE_PACKET).await {
-                    Ok(p) => p,
-                    Err(e) => {
-                        return Err(
-                            handshake_read_failed(&mut io, e, "an authentication reply").await
-                        )
-                    }
-                };
-                step = auth.feed(&shared.accounts, &pkt.payload);
-            }
-            AuthStep::Success { notice, account } => {
-                if let Some(AuthPacket::MoreData(data)) = notice {
-                    let mut out = Vec::new();
-                    AuthMoreData { data }.encode(&mut out);
-                    io.queue(&out);
-                    trace.step(
-                        State::Authenticating,
-                        secure,
-                        verified,
-                        format_args!("caching_sha2_password fast authentication succeeded"),
-                    );
-                }
-                break account;
-            }
-            AuthStep::Failure(e) => {
-                let (code, state, msg) = (e.code(), e.sql_state(), e.to_string());
-                return Err(refuse(&mut io, code, state, msg).await);
-            }
-        }
-    };
+    let account = authenticate(shared, &mut io, facts, trace, secure, verified).await?;
 
     // MySQL checks the transport after the password: a wrong password over plain TCP gets 1045 first.
     if !secure && require_secure {
@@ -480,23 +487,8 @@ async fn connect(
         return Err(refuse(&mut io, c, s, m).await);
     }
 
-    // An expired password: a client that cannot handle it is refused (ER 1862, as with
-    // MySQL's disconnect_on_expired_password=ON); one that can gets a session that may only
-    // change the password.
-    if account.password_expired && !caps.contains(Caps::CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS) {
-        let e = myseal_auth::AuthError::PasswordExpired;
-        let (code, state, msg) = (e.code(), e.sql_state(), e.to_string());
+    if let Err((code, state, msg)) = admit(shared, &account, caps, None) {
         return Err(refuse(&mut io, code, state, msg).await);
-    }
-    if account.max_user_connections > 0 {
-        let open = shared.processes.count_account(&account.user, &account.host);
-        if open >= account.max_user_connections as usize {
-            let msg = format!(
-                "User '{}' has exceeded the 'max_user_connections' resource (current value: {})",
-                account.user, account.max_user_connections
-            );
-            return Err(refuse(&mut io, 1226, "42000", msg).await);
-        }
     }
 
     let mut status = session_tls_status(shared, peer_info.as_ref());
@@ -560,7 +552,53 @@ async fn connect(
         info,
         statements: Statements::default(),
         tls: peer_info,
+        nonce,
+        client_ip,
+        trace,
     })
+}
+
+/// What the authenticator needs to know about the TLS session.
+fn tls_facts(peer: Option<&PeerInfo>) -> Option<TlsFacts> {
+    peer.map(|p| TlsFacts {
+        cipher: p.cipher.to_string(),
+        client_cert_verified: p.client_cert_verified,
+        client_subject: p.client_cert.as_ref().map(|c| c.subject.clone()),
+        client_issuer: p.client_cert.as_ref().map(|c| c.issuer.clone()),
+    })
+}
+
+/// After the password, at connect and at COM_CHANGE_USER: an expired password is refused to a
+/// client that cannot handle it (ER 1862, as MySQL's disconnect_on_expired_password=ON does;
+/// one that can gets a session that may only change the password), and an account at its
+/// MAX_USER_CONNECTIONS gets ER 1226. `this` is the connection's own id when it is already
+/// registered (COM_CHANGE_USER), so that it does not count against itself.
+fn admit(
+    shared: &Shared,
+    account: &myseal_auth::account::Account,
+    caps: Caps,
+    this: Option<u32>,
+) -> Result<(), (u16, &'static str, String)> {
+    if account.password_expired && !caps.contains(Caps::CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS) {
+        let e = myseal_auth::AuthError::PasswordExpired;
+        return Err((e.code(), e.sql_state(), e.to_string()));
+    }
+    if account.max_user_connections > 0 {
+        let open = shared
+            .processes
+            .count_account(&account.user, &account.host, this);
+        if open >= account.max_user_connections as usize {
+            return Err((
+                1226,
+                "42000",
+                format!(
+                    "User '{}' has exceeded the 'max_user_connections' resource (current value: {})",
+                    account.user, account.max_user_connections
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// MySQL charset names for the collation ids clients commonly send.
@@ -946,6 +984,82 @@ async fn on_engine_streaming<T: Send + 'static>(
     }
 }
 
+/// COM_CHANGE_USER: the open transaction is rolled back and the prepared statements closed,
+/// then the client authenticates again (the same exchange as at connect, with the greeting's
+/// nonce, REQUIRE and account policies included) and gets a fresh session as that account, in
+/// the database it names. A failed authentication is sent its ERR and ends the connection.
+async fn change_user(
+    shared: &Arc<Shared>,
+    est: &mut Established,
+    body: &[u8],
+    process: &Arc<crate::processes::Process>,
+) -> std::io::Result<Flow> {
+    let Ok(cu) = myseal_wire::connect::ChangeUser::decode(body, est.caps) else {
+        let (c, s, m) = bad_handshake();
+        est.io.send(&err_payload(c, s, m)).await?;
+        return Ok(Flow::Quit);
+    };
+    est.session.rollback_open_transaction(&shared.engine);
+    est.statements.clear();
+    let secure = est.tls.is_some();
+    let verified = est.tls.as_ref().is_some_and(|t| t.client_cert_verified);
+    let facts = ClientFacts {
+        user: cu.username.clone(),
+        client_ip: est.client_ip,
+        nonce: est.nonce,
+        client_plugin: cu.auth_plugin_name.clone(),
+        auth_response: cu.auth_response.clone(),
+        rsa: shared.rsa_keys.clone(),
+        refuse_insecure: false,
+        tls: tls_facts(est.tls.as_ref()),
+    };
+    let Ok(account) = authenticate(shared, &mut est.io, facts, est.trace, secure, verified).await
+    else {
+        return Ok(Flow::Quit);
+    };
+    if let Err((code, state, msg)) = admit(shared, &account, est.caps, Some(est.info.connection_id))
+    {
+        est.io.send(&err_payload(code, state, msg)).await?;
+        return Ok(Flow::Quit);
+    }
+    let mut info = est.info.clone();
+    info.user = cu.username;
+    info.account_host = account.host.clone();
+    info.database = None;
+    info.password_expired = account.password_expired;
+    if let Some(cs) = cu.character_set {
+        info.character_set_client = charset_name(u8::try_from(cs).unwrap_or(255)).to_string();
+    }
+    let cancel = est.session.cancel_flag();
+    let mut session = shared.engine.new_session(info.clone());
+    session.set_cancel_flag(cancel);
+    session.set_client_found_rows(est.caps.contains(Caps::CLIENT_FOUND_ROWS));
+    if !cu.database.is_empty() {
+        if let Err(e) = shared.engine.use_database(&mut session, &cu.database) {
+            est.io
+                .send(&err_payload(e.code, e.sql_state, e.message))
+                .await?;
+            return Ok(Flow::Quit);
+        }
+    }
+    process.set_account(&info.user, &info.account_host);
+    est.session = session;
+    est.info = info;
+    est.trace.step(
+        State::Authenticated,
+        secure,
+        verified,
+        format_args!(
+            "COM_CHANGE_USER: authenticated as '{}'@'{}' with {}",
+            account.user,
+            account.host,
+            account.plugin.name()
+        ),
+    );
+    send_ok(est, 0, 0, "").await?;
+    Ok(Flow::Continue)
+}
+
 async fn dispatch(
     shared: &Arc<Shared>,
     est: &mut Established,
@@ -1005,6 +1119,7 @@ async fn dispatch(
             est.session.rollback_open_transaction(&shared.engine);
             let mut info = est.info.clone();
             info.database = est.session.database().map(str::to_string);
+            info.password_expired = est.session.password_expired();
             let cancel = est.session.cancel_flag();
             let found_rows = est.caps.contains(Caps::CLIENT_FOUND_ROWS);
             est.session = shared.engine.new_session(info);
@@ -1135,15 +1250,7 @@ async fn dispatch(
                 }
             }
         }
-        Command::ChangeUser(_) => {
-            est.io
-                .send(&err_payload(
-                    1235,
-                    "42000",
-                    "This version of MySQL doesn't yet support 'COM_CHANGE_USER'",
-                ))
-                .await?
-        }
+        Command::ChangeUser(body) => return change_user(shared, est, &body, process).await,
         _ => {
             est.io
                 .send(&err_payload(1047, "08S01", "Unknown command"))

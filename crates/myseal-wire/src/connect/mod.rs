@@ -9,6 +9,7 @@
 
 mod auth_more_data;
 mod auth_switch_request;
+mod change_user;
 mod client_handshake;
 mod handshake_response41;
 mod handshake_v10;
@@ -16,6 +17,7 @@ mod ssl_request;
 
 pub use auth_more_data::AuthMoreData;
 pub use auth_switch_request::AuthSwitchRequest;
+pub use change_user::ChangeUser;
 pub use client_handshake::ClientHandshake;
 pub use handshake_response41::HandshakeResponse41;
 pub use handshake_v10::HandshakeV10;
