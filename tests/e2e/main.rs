@@ -16,3 +16,4 @@ mod refusals;
 mod slt;
 mod stream;
 mod tables;
+mod tls_reload;

@@ -112,6 +112,21 @@ pub struct ProcessRow {
     pub info: Option<String>,
 }
 
+/// The server's TLS configuration, for `ALTER INSTANCE RELOAD TLS`.
+pub trait TlsReload: Send + Sync {
+    /// Loads the certificate, key and CA (`ca` empty: client certificates are not requested)
+    /// for new connections; established ones keep theirs. On failure the current configuration
+    /// stays, unless `rollback_on_error` is false, in which case new connections get no TLS.
+    /// The error text is the loader's, for ER 3888.
+    fn reload_tls(
+        &self,
+        cert: &str,
+        key: &str,
+        ca: &str,
+        rollback_on_error: bool,
+    ) -> Result<(), String>;
+}
+
 /// The server's connection registry, for KILL and SHOW PROCESSLIST.
 pub trait Processes: Send + Sync {
     /// KILL [QUERY|CONNECTION] id on behalf of `by` (the issuing connection id): false when no
@@ -650,6 +665,8 @@ pub struct Engine {
     pub(crate) accounts: Arc<AccountStore>,
     pub(crate) store: storage::Store,
     pub(crate) processes: std::sync::OnceLock<Arc<dyn Processes>>,
+    /// The server's TLS configuration (ALTER INSTANCE RELOAD TLS).
+    pub(crate) tls_reload: std::sync::OnceLock<Arc<dyn TlsReload>>,
     /// Plans of text queries (see `stmt::cache`).
     pub(crate) plans: stmt::cache::PlanCache,
     /// What every account may do (GRANT, REVOKE).
@@ -725,9 +742,15 @@ impl Engine {
             accounts,
             store: storage::Store::new(),
             processes: std::sync::OnceLock::new(),
+            tls_reload: std::sync::OnceLock::new(),
             plans: stmt::cache::PlanCache::default(),
             grants: privilege::Grants::default(),
         })
+    }
+
+    /// Connects the server's TLS configuration (ALTER INSTANCE RELOAD TLS). Set once.
+    pub fn set_tls_reload(&self, t: Arc<dyn TlsReload>) {
+        let _ = self.tls_reload.set(t);
     }
 
     /// Connects the server's connection registry (KILL, SHOW PROCESSLIST). Set once.

@@ -130,6 +130,8 @@ pub(crate) enum Stmt {
     LockTables(Vec<LockItem>),
     /// `UNLOCK {TABLE | TABLES}`.
     UnlockTables,
+    /// `ALTER INSTANCE RELOAD TLS [FOR CHANNEL mysql_main] [NO ROLLBACK ON ERROR]`.
+    ReloadTls { rollback_on_error: bool },
     /// ANALYZE / OPTIMIZE / CHECK / CHECKSUM TABLE t, ...
     TableMaintenance {
         op: TableOp,
@@ -345,6 +347,9 @@ impl<'a> Script<'a> {
         }
         if is_keyword(&t0, Keyword::SET) {
             return parse_set(&mut self.parser).map(Stmt::Set);
+        }
+        if head.starts_with(&["ALTER", "INSTANCE"]) {
+            return parse_alter_instance(&mut self.parser);
         }
         if let Some(stmt) = self.parse_explain_traditional()? {
             return Ok(stmt);
@@ -1160,6 +1165,47 @@ fn parse_show_warnings(p: &mut Parser) -> Result<Stmt, ParserError> {
         limit,
         offset,
     })
+}
+
+/// `ALTER INSTANCE RELOAD TLS [FOR CHANNEL mysql_main] [NO ROLLBACK ON ERROR]`; the other
+/// ALTER INSTANCE actions (InnoDB and binary log keys, redo log) are not supported.
+fn parse_alter_instance(parser: &mut Parser<'_>) -> Result<Stmt, ParserError> {
+    parser.next_token();
+    parser.next_token();
+    let reload = ["RELOAD", "TLS"]
+        .iter()
+        .all(|w| is_word(&parser.next_token().token, w));
+    if !reload {
+        while !matches!(parser.peek_token().token, Token::SemiColon | Token::EOF) {
+            parser.next_token();
+        }
+        return Ok(Stmt::Unsupported);
+    }
+    if is_keyword(&parser.peek_token().token, Keyword::FOR) {
+        parser.next_token();
+        if !is_word(&parser.next_token().token, "CHANNEL") {
+            return parser.expected("CHANNEL", parser.peek_token());
+        }
+        let channel = parser.parse_identifier()?;
+        if !channel.value.eq_ignore_ascii_case("mysql_main") {
+            return Ok(Stmt::Failed(EngineError::new(
+                3887,
+                "HY000",
+                format!("Invalid TLS channel name {}", channel.value),
+            )));
+        }
+    }
+    let mut rollback_on_error = true;
+    if is_word(&parser.peek_token().token, "NO") {
+        for w in ["NO", "ROLLBACK", "ON", "ERROR"] {
+            if !is_word(&parser.peek_token().token, w) {
+                return parser.expected(w, parser.peek_token());
+            }
+            parser.next_token();
+        }
+        rollback_on_error = false;
+    }
+    Ok(Stmt::ReloadTls { rollback_on_error })
 }
 
 #[cfg(test)]

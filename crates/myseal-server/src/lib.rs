@@ -92,7 +92,7 @@ pub(crate) struct Shared {
     /// Accounts, shared with the engine (CREATE USER etc.).
     pub(crate) accounts: Arc<AccountStore>,
     /// The TLS context for new connections (swapped on reload).
-    pub(crate) tls: RwLock<Option<Arc<TlsContext>>>,
+    pub(crate) tls: Arc<TlsSlot>,
     pub(crate) counters: Arc<status::Counters>,
     /// RSA key pair for caching_sha2_password full authentication without TLS.
     pub(crate) rsa_keys: Option<Arc<myseal_auth::rsa_keys::RsaKeyPair>>,
@@ -105,9 +105,58 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn tls(&self) -> Option<Arc<TlsContext>> {
-        match self.tls.read() {
+        self.tls.get()
+    }
+}
+
+/// The TLS context new connections get. `ALTER INSTANCE RELOAD TLS` (and
+/// [`Server::reload_tls`], which the binary calls on SIGHUP) loads a new one and swaps it in;
+/// established connections keep the one they started with.
+#[derive(Debug, Default)]
+pub(crate) struct TlsSlot(RwLock<Option<Arc<TlsContext>>>);
+
+impl TlsSlot {
+    pub(crate) fn get(&self) -> Option<Arc<TlsContext>> {
+        match self.0.read() {
             Ok(guard) => guard.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn set(&self, ctx: Option<Arc<TlsContext>>) {
+        match self.0.write() {
+            Ok(mut guard) => *guard = ctx,
+            Err(poisoned) => *poisoned.into_inner() = ctx,
+        }
+    }
+}
+
+impl myseal_engine::TlsReload for TlsSlot {
+    fn reload_tls(
+        &self,
+        cert: &str,
+        key: &str,
+        ca: &str,
+        rollback_on_error: bool,
+    ) -> Result<(), String> {
+        let settings = TlsSettings {
+            cert: PathBuf::from(cert),
+            key: PathBuf::from(key),
+            ca: (!ca.is_empty()).then(|| PathBuf::from(ca)),
+        };
+        match TlsContext::load(&settings) {
+            Ok(ctx) => {
+                tracing::info!(cert, key, ca, "TLS reloaded for new connections");
+                self.set(Some(Arc::new(ctx)));
+                Ok(())
+            }
+            Err(e) => {
+                tracing::warn!("TLS reload failed: {e}");
+                if !rollback_on_error {
+                    self.set(None);
+                }
+                Err(e.to_string())
+            }
         }
     }
 }
@@ -203,11 +252,14 @@ impl Server {
         let processes = Arc::new(processes::Registry::default());
         engine.set_processes(processes.clone());
         let ca_path = tls.as_ref().and_then(|t| t.settings().ca.clone());
+        let tls_slot = Arc::new(TlsSlot(RwLock::new(tls)));
+        engine.set_tls_reload(tls_slot.clone());
+        counters.set_tls(tls_slot.clone());
         let shared = Arc::new(Shared {
             config,
             engine,
             accounts,
-            tls: RwLock::new(tls),
+            tls: tls_slot,
             counters,
             rsa_keys,
             next_connection_id: std::sync::atomic::AtomicU32::new(1),
@@ -248,6 +300,17 @@ impl Server {
     /// Paths of the server certificate and key in use.
     pub fn tls_settings(&self) -> Option<TlsSettings> {
         self.shared.tls().map(|t| t.settings().clone())
+    }
+
+    /// Loads the TLS files the `ssl_cert`, `ssl_key` and `ssl_ca` variables name for new
+    /// connections, as `ALTER INSTANCE RELOAD TLS` does; on failure the old files stay in use.
+    /// The binary calls this on SIGHUP.
+    pub fn reload_tls(&self) -> Result<(), String> {
+        use myseal_engine::TlsReload;
+        let var = |n: &str| self.shared.engine.global_variable(n).unwrap_or_default();
+        self.shared
+            .tls
+            .reload_tls(&var("ssl_cert"), &var("ssl_key"), &var("ssl_ca"), true)
     }
 
     /// Number of open client connections.

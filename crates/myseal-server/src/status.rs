@@ -23,12 +23,15 @@ pub(crate) struct Counters {
     pub(crate) connection_errors_max_connections: AtomicU64,
     /// `Caching_sha2_password_rsa_public_key`.
     rsa_public_key: String,
+    /// The TLS context new connections get, for the `Current_tls_*` variables.
+    tls: std::sync::OnceLock<Arc<crate::TlsSlot>>,
 }
 
 impl Counters {
     pub(crate) fn new(rsa_public_key: Option<String>) -> Self {
         Counters {
             rsa_public_key: rsa_public_key.unwrap_or_default(),
+            tls: std::sync::OnceLock::new(),
             started: Instant::now(),
             connections: AtomicU64::new(0),
             threads_connected: AtomicU64::new(0),
@@ -84,10 +87,53 @@ impl Counters {
     }
 }
 
+impl Counters {
+    /// Connects the TLS context the `Current_tls_*` variables describe.
+    pub(crate) fn set_tls(&self, slot: Arc<crate::TlsSlot>) {
+        let _ = self.tls.set(slot);
+    }
+
+    /// `Current_tls_*`: the TLS configuration new connections get now (it changes with
+    /// ALTER INSTANCE RELOAD TLS), empty without TLS.
+    fn current_tls(&self) -> Vec<(String, String)> {
+        let ctx = self.tls.get().and_then(|t| t.get());
+        let path =
+            |p: Option<&std::path::Path>| p.map(|p| p.display().to_string()).unwrap_or_default();
+        let settings = ctx.as_ref().map(|c| c.settings());
+        vec![
+            (
+                "Current_tls_ca".to_string(),
+                path(settings.and_then(|s| s.ca.as_deref())),
+            ),
+            ("Current_tls_capath".to_string(), String::new()),
+            (
+                "Current_tls_cert".to_string(),
+                path(settings.map(|s| s.cert.as_path())),
+            ),
+            ("Current_tls_cipher".to_string(), String::new()),
+            ("Current_tls_ciphersuites".to_string(), String::new()),
+            ("Current_tls_crl".to_string(), String::new()),
+            ("Current_tls_crlpath".to_string(), String::new()),
+            (
+                "Current_tls_key".to_string(),
+                path(settings.map(|s| s.key.as_path())),
+            ),
+            (
+                "Current_tls_version".to_string(),
+                if ctx.is_some() {
+                    "TLSv1.2,TLSv1.3".to_string()
+                } else {
+                    String::new()
+                },
+            ),
+        ]
+    }
+}
+
 impl StatusSource for Counters {
     fn global_status(&self) -> Vec<(String, String)> {
         let v = |name: &str, c: &AtomicU64| (name.to_string(), c.load(Relaxed).to_string());
-        vec![
+        let mut all = vec![
             v("Aborted_clients", &self.aborted_clients),
             v("Aborted_connects", &self.aborted_connects),
             v("Bytes_received", &self.bytes_received),
@@ -108,7 +154,10 @@ impl StatusSource for Counters {
             v("Threads_connected", &self.threads_connected),
             ("Threads_running".to_string(), "1".to_string()),
             ("Uptime".to_string(), self.uptime_secs().to_string()),
-        ]
+        ];
+        all.extend(self.current_tls());
+        all.sort();
+        all
     }
 }
 

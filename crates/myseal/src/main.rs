@@ -56,11 +56,56 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
-        signals.wait().await;
+        // SIGHUP loads the TLS files again for new connections, as ALTER INSTANCE RELOAD TLS.
+        let mut hup = Hangups::install();
+        let stop = signals.wait();
+        tokio::pin!(stop);
+        loop {
+            tokio::select! {
+                _ = &mut stop => break,
+                _ = hup.next() => match server.reload_tls() {
+                    Ok(()) => tracing::info!("SIGHUP: TLS certificate, key and CA reloaded"),
+                    Err(e) => tracing::error!("SIGHUP: TLS reload failed, keeping the old files: {e}"),
+                },
+            }
+        }
         tracing::info!("received shutdown signal, closing connections");
         server.shutdown().await;
         ExitCode::SUCCESS
     })
+}
+
+/// SIGHUP, listened for from [`Hangups::install`] on (never fires off Unix).
+struct Hangups {
+    #[cfg(unix)]
+    hup: Option<tokio::signal::unix::Signal>,
+}
+
+impl Hangups {
+    fn install() -> Hangups {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Hangups {
+                hup: signal(SignalKind::hangup()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            Hangups {}
+        }
+    }
+
+    /// The next SIGHUP.
+    async fn next(&mut self) {
+        #[cfg(unix)]
+        if let Some(h) = self.hup.as_mut() {
+            if h.recv().await.is_some() {
+                return;
+            }
+        }
+        std::future::pending::<()>().await;
+    }
 }
 
 /// SIGINT (Ctrl-C) or SIGTERM, listened for from [`Signals::install`] on.

@@ -99,6 +99,9 @@ pub(crate) fn execute(
         Stmt::TableMaintenance { op, tables } => {
             crate::stmt::admin::maintenance(engine, session, op, &tables)
         }
+        Stmt::ReloadTls { rollback_on_error } => {
+            show::reload_tls(engine, session, rollback_on_error)
+        }
         Stmt::Sql(stmt) if crate::stmt::uses_tables(&stmt) => {
             crate::stmt::run(engine, session, script, &stmt)
         }

@@ -241,6 +241,45 @@ pub(crate) fn warnings(
     })
 }
 
+/// `ALTER INSTANCE RELOAD TLS`: new connections get the certificate, key and CA the
+/// `ssl_cert`, `ssl_key` and `ssl_ca` variables name now (SET GLOBAL may have changed them);
+/// established ones keep theirs. Needs CONNECTION_ADMIN (1227). A file that does not load is
+/// ER 3888 with the reason, and the old configuration stays (with NO ROLLBACK ON ERROR, new
+/// connections get no TLS).
+pub(crate) fn reload_tls(
+    engine: &Engine,
+    session: &mut Session,
+    rollback_on_error: bool,
+) -> Result<Outcome, EngineError> {
+    crate::privilege::check_global(
+        engine,
+        session,
+        crate::privilege::Privs::NONE,
+        &["CONNECTION_ADMIN"],
+        "CONNECTION_ADMIN",
+    )?;
+    let Some(t) = engine.tls_reload.get() else {
+        return Err(EngineError::not_supported(
+            "ALTER INSTANCE RELOAD TLS without a server",
+        ));
+    };
+    let var = |n: &str| engine.global_variable(n).unwrap_or_default();
+    t.reload_tls(
+        &var("ssl_cert"),
+        &var("ssl_key"),
+        &var("ssl_ca"),
+        rollback_on_error,
+    )
+    .map_err(|reason| {
+        EngineError::new(
+            3888,
+            "HY000",
+            format!("Failed to set up SSL because of the following SSL library error: {reason}"),
+        )
+    })?;
+    Ok(crate::exec::ok(session, 0))
+}
+
 /// KILL [CONNECTION | QUERY] id.
 pub(crate) fn kill(
     engine: &Engine,

@@ -1,0 +1,146 @@
+//! ALTER INSTANCE RELOAD TLS: new connections get the files the ssl_* variables name now,
+//! established ones keep theirs, a file that does not load keeps the old configuration, and
+//! the Current_tls_* status variables follow.
+
+use mysql_async::prelude::Queryable;
+
+use crate::util::{self, mysql_async_opts, ROOT_PASSWORD};
+
+fn ssl_with_ca(ca: &std::path::Path) -> mysql_async::SslOpts {
+    mysql_async::SslOpts::default().with_root_certs(vec![ca.to_path_buf().into()])
+}
+
+async fn status(conn: &mut mysql_async::Conn, name: &str) -> String {
+    let row: Option<(String, String)> = conn
+        .query_first(format!("SHOW GLOBAL STATUS LIKE '{name}'"))
+        .await
+        .unwrap();
+    row.map(|(_, v)| v).unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reload_switches_new_connections_to_the_new_files() {
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    let old = server.tls_settings().unwrap();
+    // A second set of dev certificates, under another CA.
+    let dir = util::certs()
+        .dir
+        .join(format!("reload-{}", server.local_addr().port()));
+    let new = myseal_tls::ensure_dev_certs(&dir).unwrap();
+
+    let mut root = util::root_conn(port).await;
+    assert_eq!(
+        status(&mut root, "Current_tls_cert").await,
+        old.cert.display().to_string()
+    );
+    root.query_drop(format!(
+        "SET GLOBAL ssl_cert = '{}', ssl_key = '{}', ssl_ca = '{}'",
+        new.server_cert.display(),
+        new.server_key.display(),
+        new.ca_cert.display()
+    ))
+    .await
+    .unwrap();
+    // Setting the variables changes nothing until the reload.
+    assert!(mysql_async::Conn::new(mysql_async_opts(
+        port,
+        "root",
+        ROOT_PASSWORD,
+        Some(ssl_with_ca(util::ca()))
+    ))
+    .await
+    .is_ok());
+    root.query_drop("ALTER INSTANCE RELOAD TLS").await.unwrap();
+    assert_eq!(
+        status(&mut root, "Current_tls_cert").await,
+        new.server_cert.display().to_string()
+    );
+    assert_eq!(
+        status(&mut root, "Current_tls_ca").await,
+        new.ca_cert.display().to_string()
+    );
+    // New connections: the old CA no longer verifies the server, the new one does.
+    assert!(mysql_async::Conn::new(mysql_async_opts(
+        port,
+        "root",
+        ROOT_PASSWORD,
+        Some(ssl_with_ca(util::ca()))
+    ))
+    .await
+    .is_err());
+    let c = mysql_async::Conn::new(mysql_async_opts(
+        port,
+        "root",
+        ROOT_PASSWORD,
+        Some(ssl_with_ca(&new.ca_cert)),
+    ))
+    .await
+    .unwrap();
+    c.disconnect().await.unwrap();
+    // The established connection goes on with its session.
+    let one: Option<i64> = root.query_first("SELECT 1").await.unwrap();
+    assert_eq!(one, Some(1));
+
+    // A file that does not load: ER 3888, and the configuration stays as it was.
+    root.query_drop("SET GLOBAL ssl_cert = '/nonexistent/server-cert.pem'")
+        .await
+        .unwrap();
+    let err = root
+        .query_drop("ALTER INSTANCE RELOAD TLS")
+        .await
+        .unwrap_err();
+    match err {
+        mysql_async::Error::Server(e) => {
+            assert_eq!(e.code, 3888);
+            assert!(
+                e.message.starts_with(
+                    "Failed to set up SSL because of the following SSL library error: "
+                ) && e.message.contains("/nonexistent/server-cert.pem"),
+                "{}",
+                e.message
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        status(&mut root, "Current_tls_cert").await,
+        new.server_cert.display().to_string()
+    );
+    let c = mysql_async::Conn::new(mysql_async_opts(
+        port,
+        "root",
+        ROOT_PASSWORD,
+        Some(ssl_with_ca(&new.ca_cert)),
+    ))
+    .await
+    .unwrap();
+    c.disconnect().await.unwrap();
+
+    // Only CONNECTION_ADMIN may reload.
+    root.query_drop("CREATE USER plain IDENTIFIED BY 'pw'")
+        .await
+        .unwrap();
+    let mut plain = mysql_async::Conn::new(mysql_async_opts(
+        port,
+        "plain",
+        "pw",
+        Some(ssl_with_ca(&new.ca_cert)),
+    ))
+    .await
+    .unwrap();
+    match plain.query_drop("ALTER INSTANCE RELOAD TLS").await {
+        Err(mysql_async::Error::Server(e)) => assert_eq!(
+            (e.code, e.message.as_str()),
+            (
+                1227,
+                "Access denied; you need (at least one of) the CONNECTION_ADMIN privilege(s) for \
+                 this operation"
+            )
+        ),
+        other => panic!("{other:?}"),
+    }
+    plain.disconnect().await.unwrap();
+    root.disconnect().await.unwrap();
+    server.shutdown().await;
+}
