@@ -241,19 +241,42 @@ async fn a_client_that_vanishes_mid_transaction_is_cleaned_up() {
 }
 
 #[tokio::test]
-async fn connections_beyond_max_connections_get_1040() {
+async fn connections_beyond_max_connections_get_1040_but_one_is_kept_for_connection_admin() {
     let mut config = util::config();
     config.max_connections = 2;
     let server = util::start(config).await;
     let port = server.local_addr().port();
-    let _a = Raw::login(port, "root", ROOT_PASSWORD).await;
-    let _b = Raw::login(port, "root", ROOT_PASSWORD).await;
+    let mut root = Raw::login(port, "root", ROOT_PASSWORD).await;
+    let p = root.query("CREATE USER app IDENTIFIED BY 'app-pw'").await;
+    assert_eq!(err_of(&p), None);
+    let _b = Raw::login(port, "app", "app-pw").await;
+    let too_many = Some((1040, "08004".into(), "Too many connections".into()));
+    // At max_connections: the extra connection is only for CONNECTION_ADMIN (or SUPER); an
+    // account without it is refused once it has authenticated.
     let mut c = Raw::connect(port).await;
-    let p = c.read().await.unwrap();
-    assert_eq!(
-        err_of(&p),
-        Some((1040, "08004".into(), "Too many connections".into()))
-    );
+    let g = c.greeting().await;
+    c.start_tls(util::ca()).await.unwrap();
+    c.send_response("app", "app-pw", &g.auth_plugin_data, true)
+        .await;
+    let p = loop {
+        let p = c.read().await.unwrap();
+        if p.payload.first() == Some(&0x01) && p.payload.get(1) == Some(&4) {
+            c.write(b"app-pw\0").await;
+            continue;
+        }
+        if p.payload.first() == Some(&0x01) {
+            continue;
+        }
+        break p;
+    };
+    assert_eq!(err_of(&p), too_many);
+    util::wait_for_connections(&server, 2).await;
+    // root takes it.
+    let _admin = Raw::login(port, "root", ROOT_PASSWORD).await;
+    // Past max_connections + 1: refused before the greeting.
+    let mut d = Raw::connect(port).await;
+    let p = d.read().await.unwrap();
+    assert_eq!(err_of(&p), too_many);
     server.shutdown().await;
 }
 

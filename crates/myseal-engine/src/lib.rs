@@ -769,6 +769,16 @@ impl Engine {
         self.grants.grant_superuser(user, host);
     }
 
+    /// Whether the account holds the dynamic privilege `name` (or SUPER, which stands in for
+    /// each of them), with its default roles: the server asks for CONNECTION_ADMIN before
+    /// giving an account the connection reserved past max_connections.
+    pub fn holds_global_privilege(&self, user: &str, host: &str, name: &str) -> bool {
+        let own = self.grants.of(user, host);
+        let defaults: Vec<privilege::Role> = own.default_roles.iter().cloned().collect();
+        let g = self.grants.effective(user, host, &defaults);
+        g.has_dynamic(name) || g.global.contains(privilege::Privs::SUPER)
+    }
+
     /// `GRANT ALL PRIVILEGES ON db.* TO user@host`: what MySQL's container image gives the
     /// account of MYSQL_USER on MYSQL_DATABASE.
     pub fn grant_database(&self, user: &str, host: &str, db: &str) {

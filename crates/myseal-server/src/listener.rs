@@ -53,18 +53,21 @@ pub(crate) async fn run(
             .global_variable("max_connections")
             .and_then(|v| v.parse::<usize>().ok())
             .unwrap_or(shared.config.max_connections);
-        if open >= max {
+        // One connection past max_connections is kept for an account with CONNECTION_ADMIN
+        // (or SUPER), as in MySQL; the session checks the account once it is known.
+        if open > max {
             Counters::inc(&shared.counters.connection_errors_max_connections);
             tokio::spawn(refuse_too_many(tcp));
             continue;
         }
+        let reserved = open == max;
         let id = shared.next_connection_id.fetch_add(1, Relaxed);
         let slot = shared.counters.connection_opened();
         let shared = shared.clone();
         let stop = stop.clone();
         let done = done_tx.clone();
         tokio::spawn(async move {
-            let session = crate::session::run(shared.clone(), tcp, peer, id, stop);
+            let session = crate::session::run(shared.clone(), tcp, peer, id, reserved, stop);
             if let Err(panic) = CatchUnwind(Box::pin(session)).await {
                 // The session's state (its transaction, locks and process entry) was dropped
                 // while unwinding; the slot below gives back its place in max_connections.

@@ -83,11 +83,14 @@ enum End {
     Aborted(String),
 }
 
+/// One connection, from the greeting to its close. `reserved`: it took the extra connection
+/// past max_connections, which only an account with CONNECTION_ADMIN (or SUPER) may keep.
 pub(crate) async fn run(
     shared: Arc<Shared>,
     tcp: TcpStream,
     peer: SocketAddr,
     id: u32,
+    reserved: bool,
     mut stop: watch::Receiver<bool>,
 ) {
     let trace = Trace::new(shared.config.trace_handshake, id);
@@ -100,7 +103,7 @@ pub(crate) async fn run(
     );
     let timeout = shared.config.connect_timeout;
     let phase = tokio::select! {
-        r = tokio::time::timeout(timeout, connect(&shared, tcp, peer, id, trace)) => match r {
+        r = tokio::time::timeout(timeout, connect(&shared, tcp, peer, id, reserved, trace)) => match r {
             Ok(r) => r,
             Err(_) => Err(End::Aborted(format!(
                 "connection phase did not finish within connect_timeout ({}s)",
@@ -278,6 +281,7 @@ async fn connect(
     tcp: TcpStream,
     peer: SocketAddr,
     id: u32,
+    reserved: bool,
     trace: Trace,
 ) -> Result<Established, End> {
     let tls_ctx = shared.tls();
@@ -489,6 +493,14 @@ async fn connect(
 
     if let Err((code, state, msg)) = admit(shared, &account, caps, None) {
         return Err(refuse(&mut io, code, state, msg).await);
+    }
+    if reserved
+        && !shared
+            .engine
+            .holds_global_privilege(&account.user, &account.host, "CONNECTION_ADMIN")
+    {
+        Counters::inc(&shared.counters.connection_errors_max_connections);
+        return Err(refuse(&mut io, 1040, "08004", "Too many connections".to_string()).await);
     }
 
     let mut status = session_tls_status(shared, peer_info.as_ref());
