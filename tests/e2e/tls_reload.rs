@@ -1,6 +1,6 @@
 //! ALTER INSTANCE RELOAD TLS: new connections get the files the ssl_* variables name now,
 //! established ones keep theirs, a file that does not load keeps the old configuration, and
-//! the Current_tls_* status variables follow.
+//! the Current_tls_* status variables follow. TLS session resumption and Ssl_sessions_reused.
 
 use mysql_async::prelude::Queryable;
 
@@ -142,5 +142,24 @@ async fn reload_switches_new_connections_to_the_new_files() {
     }
     plain.disconnect().await.unwrap();
     root.disconnect().await.unwrap();
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_keeps_its_tls_sessions_resumes_them() {
+    use myseal_wire::constants::CapabilityFlags as Caps;
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    let reused = |rows: Vec<Vec<Option<String>>>| rows[0][1].clone().unwrap();
+    let tls = util::client_tls_config(util::ca());
+    let mut first =
+        util::Raw::login_over(port, "root", ROOT_PASSWORD, Caps::empty(), tls.clone()).await;
+    let q = "SHOW SESSION STATUS LIKE 'Ssl_sessions_reused'";
+    assert_eq!(reused(first.query_rows(q).await), "0");
+    let mut second = util::Raw::login_over(port, "root", ROOT_PASSWORD, Caps::empty(), tls).await;
+    assert_eq!(reused(second.query_rows(q).await), "1");
+    // A client without the session starts afresh.
+    let mut third = util::Raw::login(port, "root", ROOT_PASSWORD).await;
+    assert_eq!(reused(third.query_rows(q).await), "0");
     server.shutdown().await;
 }

@@ -166,19 +166,17 @@ impl Raw {
 
     /// Sends SSLRequest and runs the TLS handshake with a client trusting `ca`.
     pub async fn start_tls(&mut self, ca: &Path) -> Result<(), std::io::Error> {
+        self.start_tls_with(client_tls_config(ca)).await
+    }
+
+    /// [`Raw::start_tls`] with a given client configuration (one kept across connections
+    /// resumes its TLS sessions).
+    pub async fn start_tls_with(
+        &mut self,
+        config: Arc<rustls::ClientConfig>,
+    ) -> Result<(), std::io::Error> {
         self.send_ssl_request().await;
-        let mut roots = rustls::RootCertStore::empty();
-        for c in CertificateDer::pem_file_iter(ca).unwrap() {
-            roots.add(c.unwrap()).unwrap();
-        }
-        let config = rustls::ClientConfig::builder_with_provider(Arc::new(
-            rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-        let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+        let connector = tokio_rustls::TlsConnector::from(config);
         let plain: Box<dyn Io> = std::mem::replace(&mut self.s, Box::new(tokio::io::duplex(1).0));
         let tls = connector
             .connect(ServerName::try_from("localhost").unwrap(), plain)
@@ -234,9 +232,20 @@ impl Raw {
 
     /// [`Raw::login`] with more capability flags.
     pub async fn login_with(port: u16, user: &str, password: &str, extra: Caps) -> Raw {
+        Raw::login_over(port, user, password, extra, client_tls_config(ca())).await
+    }
+
+    /// [`Raw::login_with`] over a given TLS client configuration.
+    pub async fn login_over(
+        port: u16,
+        user: &str,
+        password: &str,
+        extra: Caps,
+        tls: Arc<rustls::ClientConfig>,
+    ) -> Raw {
         let mut raw = Raw::connect(port).await;
         let g = raw.greeting().await;
-        raw.start_tls(ca()).await.unwrap();
+        raw.start_tls_with(tls).await.unwrap();
         raw.send_response_with(user, password, &g.auth_plugin_data, true, extra)
             .await;
         loop {
@@ -262,6 +271,46 @@ impl Raw {
         self.write(&out).await;
         self.read().await.expect("response")
     }
+
+    /// COM_QUERY of a statement that returns rows (CLIENT_DEPRECATE_EOF): the text rows, with
+    /// NULL as None.
+    pub async fn query_rows(&mut self, sql: &str) -> Vec<Vec<Option<String>>> {
+        let first = self.query(sql).await;
+        assert!(err_of(&first).is_none(), "{sql}: {:?}", err_of(&first));
+        let columns = usize::from(*first.payload.first().expect("column count"));
+        for _ in 0..columns {
+            self.read().await.expect("column definition");
+        }
+        let mut rows = Vec::new();
+        loop {
+            let p = self.read().await.expect("row or OK");
+            if p.payload.first() == Some(&0xFE) && p.payload.len() < 0xFF_FFFF {
+                return rows;
+            }
+            let row = myseal_wire::resultset::decode_text_row(&p.payload, columns).unwrap();
+            rows.push(
+                row.into_iter()
+                    .map(|v| v.map(|b| String::from_utf8_lossy(&b).into_owned()))
+                    .collect(),
+            );
+        }
+    }
+}
+
+/// A rustls client configuration trusting `ca` (with rustls' default session cache).
+pub fn client_tls_config(ca: &Path) -> Arc<rustls::ClientConfig> {
+    let mut roots = rustls::RootCertStore::empty();
+    for c in CertificateDer::pem_file_iter(ca).unwrap() {
+        roots.add(c.unwrap()).unwrap();
+    }
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Arc::new(config)
 }
 
 pub fn client_caps() -> Caps {

@@ -401,7 +401,12 @@ async fn connect(
                 true,
                 verified,
                 format_args!(
-                    "TLS established: {} {}; client certificate: {}",
+                    "TLS established{}: {} {}; client certificate: {}",
+                    if info.resumed {
+                        " (resumed session)"
+                    } else {
+                        ""
+                    },
                     info.version,
                     info.cipher,
                     match &info.client_cert {
@@ -647,7 +652,10 @@ fn session_tls_status(shared: &Shared, tls: Option<&PeerInfo>) -> Vec<(String, S
                 }
                 .to_string(),
             ),
-            s("Ssl_sessions_reused", "0".into()),
+            s(
+                "Ssl_sessions_reused",
+                if info.resumed { "1" } else { "0" }.into(),
+            ),
             // OpenSSL's SSL_get_default_timeout for TLS server methods, which MySQL reports.
             s("Ssl_default_timeout", "7200".into()),
         ],

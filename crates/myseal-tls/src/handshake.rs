@@ -37,6 +37,9 @@ pub struct PeerInfo {
     /// a completed handshake with a certificate means it verified; without a CA, certificates are
     /// never requested.
     pub client_cert_verified: bool,
+    /// The client resumed an earlier TLS session (`Ssl_sessions_reused`): no full handshake and
+    /// no new certificate verification (the session's own, from when it was made, stands).
+    pub resumed: bool,
 }
 
 impl PeerInfo {
@@ -71,6 +74,7 @@ impl PeerInfo {
             client_cert_verified: client_cert_der.is_some(),
             client_cert,
             client_cert_der,
+            resumed: conn.handshake_kind() == Some(rustls::HandshakeKind::Resumed),
         }
     }
 }
