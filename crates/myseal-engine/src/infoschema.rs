@@ -51,6 +51,14 @@ pub(crate) enum VirtualTable {
     TablePrivileges,
     /// COLUMN_PRIVILEGES: one row per column-level privilege.
     ColumnPrivileges,
+    /// The grant tables of the `mysql` schema (see [`crate::grant_tables`]).
+    MysqlUser,
+    MysqlDb,
+    MysqlTablesPriv,
+    MysqlColumnsPriv,
+    MysqlGlobalGrants,
+    MysqlRoleEdges,
+    MysqlDefaultRoles,
 }
 
 /// A column of a virtual table: name, type, nullable.
@@ -84,6 +92,22 @@ impl VirtualTable {
             VirtualTable::SchemaPrivileges => "SCHEMA_PRIVILEGES",
             VirtualTable::TablePrivileges => "TABLE_PRIVILEGES",
             VirtualTable::ColumnPrivileges => "COLUMN_PRIVILEGES",
+            VirtualTable::MysqlUser => "user",
+            VirtualTable::MysqlDb => "db",
+            VirtualTable::MysqlTablesPriv => "tables_priv",
+            VirtualTable::MysqlColumnsPriv => "columns_priv",
+            VirtualTable::MysqlGlobalGrants => "global_grants",
+            VirtualTable::MysqlRoleEdges => "role_edges",
+            VirtualTable::MysqlDefaultRoles => "default_roles",
+        }
+    }
+
+    /// The schema the table is in: information_schema, or `mysql` for the grant tables.
+    pub(crate) fn schema(self) -> &'static str {
+        if crate::grant_tables::TABLES.contains(&self) {
+            crate::grant_tables::SCHEMA
+        } else {
+            SCHEMA
         }
     }
 
@@ -232,6 +256,7 @@ impl VirtualTable {
                 cols.push(c("IS_GRANTABLE", text_varchar(3), false));
                 cols
             }
+            _ => crate::grant_tables::columns(self),
         }
     }
 }
@@ -279,6 +304,14 @@ fn uint() -> SqlType {
 /// Resolves `schema.table` to an information_schema table (both names case-insensitive): the
 /// table and its columns. None for any other name.
 pub(crate) fn lookup(schema: &str, table: &str) -> Option<(VirtualTable, Vec<VirtualColumn>)> {
+    if schema == crate::grant_tables::SCHEMA {
+        // Names in `mysql` are case-sensitive, as on Linux.
+        let t = crate::grant_tables::TABLES
+            .iter()
+            .copied()
+            .find(|t| t.name() == table)?;
+        return Some((t, t.columns()));
+    }
     if !schema.eq_ignore_ascii_case(SCHEMA) {
         return None;
     }
@@ -306,7 +339,7 @@ pub(crate) fn table_def(table: VirtualTable) -> Arc<TableDef> {
         .collect();
     Arc::new(TableDef {
         id: 0,
-        schema: SCHEMA.to_string(),
+        schema: table.schema().to_string(),
         name: table.name().to_string(),
         columns,
         indexes: Vec::new(),
@@ -403,6 +436,13 @@ pub(crate) fn rows(
         | VirtualTable::ColumnPrivileges => {
             out = crate::privilege::privilege_rows(engine, session, table);
         }
+        VirtualTable::MysqlUser
+        | VirtualTable::MysqlDb
+        | VirtualTable::MysqlTablesPriv
+        | VirtualTable::MysqlColumnsPriv
+        | VirtualTable::MysqlGlobalGrants
+        | VirtualTable::MysqlRoleEdges
+        | VirtualTable::MysqlDefaultRoles => out = crate::grant_tables::rows(engine, table),
         VirtualTable::TableConstraints => for_each_table(&state, &grants, |t| {
             let def = &t.def;
             for idx in def.indexes.iter().filter(|i| i.unique) {

@@ -40,6 +40,7 @@ mod execute;
 mod expr;
 #[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
 mod func;
+mod grant_tables;
 #[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
 mod infoschema;
 mod normalize;

@@ -467,6 +467,16 @@ impl<'a> Binder<'a> {
                 .borrow_mut()
                 .push((schema.to_string(), name.to_string()));
         }
+        if schema == crate::grant_tables::SCHEMA
+            && crate::infoschema::lookup(schema, name).is_some()
+        {
+            // A grant table written to (reads resolve it as a virtual table before this).
+            return Err(EngineError::new(
+                1036,
+                "HY000",
+                format!("Table '{name}' is read only"),
+            ));
+        }
         if need.contains(Privs::SELECT) {
             let mut reads = self.reads.borrow_mut();
             if !reads.iter().any(|(s, t)| s == schema && t == name) {

@@ -27,6 +27,7 @@ use crate::plan::{
     Access, CmpKind, ColumnOrigin, Expr, JoinKind, LockMode, LockWait, Node, OutCol, SetOpKind,
     SortKey, TableRef,
 };
+use crate::privilege::Privs;
 use crate::types::SqlType;
 use crate::value::Value;
 
@@ -627,6 +628,21 @@ impl Binder<'_> {
                 let (schema, tname) = self.table_name(name)?;
                 let virt = crate::infoschema::lookup(&schema, &tname);
                 let def = match &virt {
+                    Some((vt, _)) if vt.schema() == crate::grant_tables::SCHEMA => {
+                        // The grant tables are read like any table: SELECT on them.
+                        crate::privilege::check_table(
+                            self.engine,
+                            self.session,
+                            &schema,
+                            &tname,
+                            Privs::SELECT,
+                        )?;
+                        // Recorded so that a cached plan checks it again for its next reader.
+                        self.reads
+                            .borrow_mut()
+                            .push((schema.clone(), tname.clone()));
+                        crate::infoschema::table_def(*vt)
+                    }
                     Some((vt, _)) => crate::infoschema::table_def(*vt),
                     None if schema.eq_ignore_ascii_case("information_schema") => {
                         return Err(EngineError::new(

@@ -247,6 +247,13 @@ pub(super) fn show_tables(
         for t in VirtualTable::ALL {
             rows.push(vec![Value::str(t.name()), Value::str("SYSTEM VIEW")]);
         }
+    } else if db == crate::grant_tables::SCHEMA {
+        let grants = session.grants(engine);
+        for t in crate::grant_tables::TABLES {
+            if grants.sees_table(&db, t.name()) {
+                rows.push(vec![Value::str(t.name()), Value::str("BASE TABLE")]);
+            }
+        }
     } else if let Some(s) = engine.store.latest().schemas.get(&db) {
         // Only the tables the account has some privilege on.
         let grants = session.grants(engine);

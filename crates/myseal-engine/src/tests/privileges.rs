@@ -801,3 +801,78 @@ fn information_schema_lists_the_grants_an_account_may_see() {
         ],
     );
 }
+
+#[test]
+fn the_mysql_grant_tables_show_accounts_and_grants_to_those_allowed() {
+    let (e, mut root, mut app) = setup();
+    steps(
+        &e,
+        &mut root,
+        &[
+            ("CREATE ROLE r", "ok"),
+            ("GRANT SELECT, INSERT ON d.* TO app", "ok"),
+            ("GRANT UPDATE (a) ON d.t TO app", "ok"),
+            ("GRANT r TO app WITH ADMIN OPTION", "ok"),
+            ("SET DEFAULT ROLE r TO app", "ok"),
+            ("GRANT SYSTEM_VARIABLES_ADMIN ON *.* TO app", "ok"),
+            (
+                "ALTER USER app REQUIRE X509 FAILED_LOGIN_ATTEMPTS 3 PASSWORD_LOCK_TIME 1",
+                "ok",
+            ),
+            (
+                "SELECT User, Host, Select_priv, Super_priv, ssl_type, plugin, account_locked, \
+                 User_attributes FROM mysql.user ORDER BY User",
+                "User|Host|Select_priv|Super_priv|ssl_type|plugin|account_locked|User_attributes\n\
+                 app|%|N|N|X509|caching_sha2_password|N|{\"Password_locking\": \
+                 {\"failed_login_attempts\": 3, \"password_lock_time_days\": 1}}\n\
+                 r|%|N|N||caching_sha2_password|Y|NULL\n\
+                 root|%|Y|Y||caching_sha2_password|N|NULL",
+            ),
+            (
+                "SELECT Db, User, Select_priv, Insert_priv, Update_priv FROM mysql.db",
+                "Db|User|Select_priv|Insert_priv|Update_priv\nd|app|Y|Y|N",
+            ),
+            (
+                "SELECT Table_name, Table_priv, Column_priv FROM mysql.tables_priv",
+                "Table_name|Table_priv|Column_priv\nt||Update",
+            ),
+            (
+                "SELECT Column_name, Column_priv FROM mysql.columns_priv",
+                "Column_name|Column_priv\na|Update",
+            ),
+            (
+                "SELECT PRIV, WITH_GRANT_OPTION FROM mysql.global_grants WHERE USER = 'app'",
+                "PRIV|WITH_GRANT_OPTION\nSYSTEM_VARIABLES_ADMIN|N",
+            ),
+            (
+                "SELECT * FROM mysql.role_edges",
+                "FROM_HOST|FROM_USER|TO_HOST|TO_USER|WITH_ADMIN_OPTION\n%|r|%|app|Y",
+            ),
+            (
+                "SELECT * FROM mysql.default_roles",
+                "HOST|USER|DEFAULT_ROLE_HOST|DEFAULT_ROLE_USER\n%|app|%|r",
+            ),
+            (
+                "UPDATE mysql.user SET Super_priv = 'Y'",
+                "ERROR 1036 (HY000): Table 'user' is read only",
+            ),
+        ],
+    );
+    // The hashes are there, as MySQL stores them, for those who may read mysql.user.
+    let hash = run(
+        &e,
+        &mut root,
+        "SELECT authentication_string FROM mysql.user WHERE User = 'app'",
+    );
+    assert!(hash.contains("$A$005$"), "{hash}");
+    // app may not read them, even through root's cached plan.
+    let q = "SELECT User FROM mysql.user WHERE User = 'root'";
+    assert_eq!(run(&e, &mut root, q), "User\nroot");
+    let denied =
+        "ERROR 1142 (42000): SELECT command denied to user 'app'@'localhost' for table 'user'";
+    assert_eq!(run(&e, &mut app, q), denied);
+    assert_eq!(
+        run(&e, &mut app, "SELECT authentication_string FROM mysql.user"),
+        denied
+    );
+}
