@@ -15,8 +15,8 @@
 //! - Column grants: a query may read a table with SELECT on some of its columns; every column
 //!   it uses is checked (1143) and `*` needs the whole table (1142). The binder records the
 //!   tables and columns a query reads (`Plan::reads`, `Plan::column_reads`) and a cached plan
-//!   is checked against them at each run. INSERT, UPDATE and REFERENCES column grants are
-//!   stored and shown but not yet enough on their own: writing needs the table-level privilege.
+//!   is checked against them at each run. INSERT and UPDATE column grants work the same way
+//!   for the columns an INSERT lists or an UPDATE sets (`Binder::note_write_columns`).
 //!
 //! Static privileges are bits in MySQL's own order (`SELECT_ACL` = 1, `INSERT_ACL` = 2, ...),
 //! which is also the order SHOW GRANTS lists them in.

@@ -20,6 +20,7 @@ use super::{Binder, Scope, ScopeCol, cmp_kind, name_parts};
 use crate::catalog::TableDef;
 use crate::error::EngineError;
 use crate::plan::{ColumnOrigin, Expr, Node, OutCol, SortKey};
+use crate::privilege::Privs;
 
 /// The qualifier `VALUES(col)` is rewritten to; no identifier a client sends can name it.
 const NEW_ROW: &str = "\u{1}values";
@@ -185,6 +186,7 @@ impl Binder<'_> {
         let mut out = Vec::with_capacity(sets.len());
         for a in sets {
             let column = target_column(def, alias, &a.target)?;
+            self.note_write_columns(def, &[column], Privs::UPDATE)?;
             let value = if is_default(&a.value) {
                 Assigned::Default
             } else {

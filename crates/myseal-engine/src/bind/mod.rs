@@ -140,7 +140,9 @@ pub(crate) struct Binder<'a> {
     /// [`crate::plan::Plan::column_reads`]).
     pub(crate) column_reads: std::cell::RefCell<Vec<(String, String, String)>>,
     /// Tables the account may read through column grants only: each column used is checked.
-    restricted: std::cell::RefCell<Vec<(String, String)>>,
+    /// Tables the statement may use only through column grants, with the privileges that
+    /// must be checked per column (those the account lacks on the table).
+    restricted: std::cell::RefCell<Vec<(String, String, Privs)>>,
 }
 
 /// An aggregate function name, if `name` is one.
@@ -361,12 +363,10 @@ impl<'a> Binder<'a> {
         origin: &ColumnOrigin,
         wildcard: bool,
     ) -> Result<(), EngineError> {
-        let restricted = self
-            .restricted
-            .borrow()
-            .iter()
-            .any(|(s, t)| *s == origin.schema && *t == origin.org_table);
-        if restricted {
+        if self
+            .per_column(&origin.schema, &origin.org_table)
+            .contains(Privs::SELECT)
+        {
             let g = self.session.grants(self.engine);
             let granted = g
                 .table_grant(&origin.schema, &origin.org_table)
@@ -438,6 +438,49 @@ impl<'a> Binder<'a> {
         self.table_def_for(schema, name, Privs::SELECT)
     }
 
+    /// The privileges the statement must check column by column on `schema.table` (none when
+    /// the account holds them on the table).
+    fn per_column(&self, schema: &str, table: &str) -> Privs {
+        self.restricted
+            .borrow()
+            .iter()
+            .filter(|(s, t, _)| s == schema && t == table)
+            .fold(Privs::NONE, |a, (_, _, p)| a | *p)
+    }
+
+    /// Checks that the statement may write `need` (INSERT or UPDATE) into the columns
+    /// `columns` of `def`: on a table the account may write only through column grants, each
+    /// column must be granted (ER 1143).
+    pub(crate) fn note_write_columns(
+        &self,
+        def: &TableDef,
+        columns: &[usize],
+        need: Privs,
+    ) -> Result<(), EngineError> {
+        if !self.per_column(&def.schema, &def.name).contains(need) {
+            return Ok(());
+        }
+        let g = self.session.grants(self.engine);
+        let grant = g.table_grant(&def.schema, &def.name);
+        for &i in columns {
+            let Some(col) = def.columns.get(i) else {
+                continue;
+            };
+            let granted = grant
+                .and_then(|t| t.columns.get(&col.name))
+                .is_some_and(|p| p.contains(need));
+            if !granted {
+                return Err(crate::privilege::column_denied(
+                    self.session.who(),
+                    need.name(),
+                    &col.name,
+                    &def.name,
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// [`Binder::table_def`] for a statement that needs the privileges `need` on the table
     /// (ER 1142 without them, checked before whether the table exists, as MySQL does). A
     /// temporary table needs none: its session created it.
@@ -452,20 +495,19 @@ impl<'a> Binder<'a> {
         }
         if let Err(e) = crate::privilege::check_table(self.engine, self.session, schema, name, need)
         {
-            // Reading a table with SELECT on some of its columns: each column is checked as
-            // it is used (`note_column`).
-            let by_columns = need == Privs::SELECT
-                && self
-                    .session
-                    .grants(self.engine)
-                    .table_grant(schema, name)
-                    .is_some_and(|t| t.column_privs().contains(Privs::SELECT));
+            // Privileges held on some columns only: each column is checked as it is used
+            // (`note_column` for reads, `note_write_columns` for INSERT and UPDATE).
+            let g = self.session.grants(self.engine);
+            let missing = need.without(g.table_privs(schema, name));
+            let by_columns = Privs::COLUMN_ALL.contains(missing)
+                && g.table_grant(schema, name)
+                    .is_some_and(|t| t.column_privs().contains(missing));
             if !by_columns {
                 return Err(e);
             }
             self.restricted
                 .borrow_mut()
-                .push((schema.to_string(), name.to_string()));
+                .push((schema.to_string(), name.to_string(), missing));
         }
         if schema == crate::grant_tables::SCHEMA
             && crate::infoschema::lookup(schema, name).is_some()

@@ -704,6 +704,7 @@ fn bind_insert(
             }
         }
     };
+    b.note_write_columns(&def, &positions, Privs::INSERT)?;
     let upsert = match &ins.on {
         None => None,
         Some(ast::OnInsert::DuplicateKeyUpdate(sets)) => {
@@ -1101,12 +1102,11 @@ fn bind_single(
     let mut b = Binder::new(engine, session, &state);
     let (schema, table) = b.table_name(name)?;
     // Reading rows to find the ones to change needs SELECT too.
-    let need = if selection.is_some() || !order.is_empty() {
-        writes | Privs::SELECT
-    } else {
-        writes
-    };
-    let def = b.table_def_for(&schema, &table, need)?;
+    // The write privilege is checked (and named in the error) first.
+    let mut def = b.table_def_for(&schema, &table, writes)?;
+    if selection.is_some() || !order.is_empty() {
+        def = b.table_def_for(&schema, &table, writes | Privs::SELECT)?;
+    }
     let defaults = default_exprs(&mut b, &def)?;
     let alias = alias.unwrap_or_else(|| def.name.clone());
     b.set_scope(table_scope(&def, &alias));

@@ -876,3 +876,44 @@ fn the_mysql_grant_tables_show_accounts_and_grants_to_those_allowed() {
         denied
     );
 }
+
+#[test]
+fn column_grants_for_writes_cover_the_named_columns() {
+    let (e, mut root, mut app) = setup();
+    steps(
+        &e,
+        &mut root,
+        &[(
+            "GRANT SELECT (id), UPDATE (a), INSERT (id, a) ON d.t TO app",
+            "ok",
+        )],
+    );
+    let col = |cmd: &str, c: &str| {
+        format!(
+            "ERROR 1143 (42000): {cmd} command denied to user 'app'@'localhost' for column '{c}' in table 't'"
+        )
+    };
+    steps(
+        &e,
+        &mut app,
+        &[
+            ("UPDATE d.t SET a = 11 WHERE id = 1", "ok affected=1"),
+            ("UPDATE d.t SET b = 1 WHERE id = 1", &col("UPDATE", "b")),
+            ("UPDATE d.t SET a = 12 WHERE b = 100", &col("SELECT", "b")),
+            ("INSERT INTO d.t (id, a) VALUES (2, 20)", "ok affected=1"),
+            (
+                "INSERT INTO d.t (id, b) VALUES (3, 30)",
+                &col("INSERT", "b"),
+            ),
+            ("INSERT INTO d.t VALUES (4, 40, 400)", &col("INSERT", "b")),
+            (
+                "DELETE FROM d.t WHERE id = 2",
+                "ERROR 1142 (42000): DELETE command denied to user 'app'@'localhost' for table 't'",
+            ),
+        ],
+    );
+    assert_eq!(
+        run(&e, &mut root, "SELECT id, a, b FROM d.t ORDER BY id"),
+        "id|a|b\n1|11|100\n2|20|NULL"
+    );
+}
