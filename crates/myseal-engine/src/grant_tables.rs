@@ -13,7 +13,6 @@ use myseal_auth::account::{Account, PasswordLockTime, SslRequirement};
 
 use crate::Engine;
 use crate::collation::Collation;
-use crate::infoschema::{VirtualColumn, VirtualTable};
 use crate::privilege::{Privs, STATIC};
 use crate::types::{BaseType, SqlType};
 use crate::value::Value;
@@ -77,16 +76,46 @@ const DB_PRIVS: &[(&str, Privs)] = &[
     ("Trigger_priv", Privs::TRIGGER),
 ];
 
-/// The grant tables, in name order.
-pub(crate) const TABLES: [VirtualTable; 7] = [
-    VirtualTable::MysqlColumnsPriv,
-    VirtualTable::MysqlDb,
-    VirtualTable::MysqlDefaultRoles,
-    VirtualTable::MysqlGlobalGrants,
-    VirtualTable::MysqlRoleEdges,
-    VirtualTable::MysqlTablesPriv,
-    VirtualTable::MysqlUser,
-];
+/// A grant table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GrantTable {
+    User,
+    Db,
+    TablesPriv,
+    ColumnsPriv,
+    GlobalGrants,
+    RoleEdges,
+    DefaultRoles,
+}
+
+impl GrantTable {
+    /// The grant tables, in name order.
+    pub(crate) const ALL: [GrantTable; 7] = [
+        GrantTable::ColumnsPriv,
+        GrantTable::Db,
+        GrantTable::DefaultRoles,
+        GrantTable::GlobalGrants,
+        GrantTable::RoleEdges,
+        GrantTable::TablesPriv,
+        GrantTable::User,
+    ];
+
+    /// The table name, as MySQL spells it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            GrantTable::User => "user",
+            GrantTable::Db => "db",
+            GrantTable::TablesPriv => "tables_priv",
+            GrantTable::ColumnsPriv => "columns_priv",
+            GrantTable::GlobalGrants => "global_grants",
+            GrantTable::RoleEdges => "role_edges",
+            GrantTable::DefaultRoles => "default_roles",
+        }
+    }
+}
+
+/// A column: name, type, nullable.
+pub(crate) type GrantColumn = (String, SqlType, bool);
 
 /// CHAR(chars) in a collation.
 fn char(chars: u32, collation: Collation) -> SqlType {
@@ -168,7 +197,7 @@ const TABLE_PRIV_SET: &[&str] = &[
 const COLUMN_PRIV_SET: &[&str] = &["Select", "Insert", "Update", "References"];
 
 /// The columns of a grant table, as `DESCRIBE mysql.<table>` lists them in MySQL 8.4.
-pub(crate) fn columns(table: VirtualTable) -> Vec<VirtualColumn> {
+pub(crate) fn columns(table: GrantTable) -> Vec<GrantColumn> {
     let c = |n: &str, ty: SqlType, nullable: bool| (n.to_string(), ty, nullable);
     let account = |host_first: bool| {
         if host_first {
@@ -178,7 +207,7 @@ pub(crate) fn columns(table: VirtualTable) -> Vec<VirtualColumn> {
         }
     };
     match table {
-        VirtualTable::MysqlUser => {
+        GrantTable::User => {
             let mut cols = account(true);
             cols.extend(USER_PRIVS.iter().map(|(n, _)| c(n, yn(), false)));
             cols.extend([
@@ -213,7 +242,7 @@ pub(crate) fn columns(table: VirtualTable) -> Vec<VirtualColumn> {
             ]);
             cols
         }
-        VirtualTable::MysqlDb => {
+        GrantTable::Db => {
             let mut cols = vec![
                 c("Host", host_type(), false),
                 c("Db", name_type(), false),
@@ -222,7 +251,7 @@ pub(crate) fn columns(table: VirtualTable) -> Vec<VirtualColumn> {
             cols.extend(DB_PRIVS.iter().map(|(n, _)| c(n, yn(), false)));
             cols
         }
-        VirtualTable::MysqlTablesPriv => vec![
+        GrantTable::TablesPriv => vec![
             c("Host", host_type(), false),
             c("Db", name_type(), false),
             c("User", user_type(), false),
@@ -236,7 +265,7 @@ pub(crate) fn columns(table: VirtualTable) -> Vec<VirtualColumn> {
             c("Table_priv", set_type(TABLE_PRIV_SET), false),
             c("Column_priv", set_type(COLUMN_PRIV_SET), false),
         ],
-        VirtualTable::MysqlColumnsPriv => vec![
+        GrantTable::ColumnsPriv => vec![
             c("Host", host_type(), false),
             c("Db", name_type(), false),
             c("User", user_type(), false),
@@ -249,7 +278,7 @@ pub(crate) fn columns(table: VirtualTable) -> Vec<VirtualColumn> {
             c("Timestamp", SqlType::new(BaseType::Timestamp), false),
             c("Column_priv", set_type(COLUMN_PRIV_SET), false),
         ],
-        VirtualTable::MysqlGlobalGrants => {
+        GrantTable::GlobalGrants => {
             let mut cols = account(false);
             cols.extend([
                 c("PRIV", char(32, Collation::Utf8mb3_general_ci), false),
@@ -257,20 +286,19 @@ pub(crate) fn columns(table: VirtualTable) -> Vec<VirtualColumn> {
             ]);
             cols
         }
-        VirtualTable::MysqlRoleEdges => vec![
+        GrantTable::RoleEdges => vec![
             c("FROM_HOST", host_type(), false),
             c("FROM_USER", user_type(), false),
             c("TO_HOST", host_type(), false),
             c("TO_USER", user_type(), false),
             c("WITH_ADMIN_OPTION", yn(), false),
         ],
-        VirtualTable::MysqlDefaultRoles => vec![
+        GrantTable::DefaultRoles => vec![
             c("HOST", host_type(), false),
             c("USER", user_type(), false),
             c("DEFAULT_ROLE_HOST", host_type(), false),
             c("DEFAULT_ROLE_USER", user_type(), false),
         ],
-        _ => Vec::new(),
     }
 }
 
@@ -353,22 +381,22 @@ fn user_attributes(acc: &Account) -> Value {
 }
 
 /// The rows of a grant table, every account's.
-pub(crate) fn rows(engine: &Engine, table: VirtualTable) -> Vec<Vec<Value>> {
+pub(crate) fn rows(engine: &Engine, table: GrantTable) -> Vec<Vec<Value>> {
     let mut out = Vec::new();
     let epoch = Value::DateTime(crate::temporal::from_epoch(0, 0));
     for acc in engine.accounts.accounts() {
         let g = engine.grants.of(&acc.user, &acc.host);
         let (host, user) = (Value::str(acc.host.clone()), Value::str(acc.user.clone()));
         match table {
-            VirtualTable::MysqlUser => out.push(user_row(&acc, &g)),
-            VirtualTable::MysqlDb => {
+            GrantTable::User => out.push(user_row(&acc, &g)),
+            GrantTable::Db => {
                 for (db, p) in &g.dbs {
                     let mut row = vec![host.clone(), Value::str(db.clone()), user.clone()];
                     row.extend(DB_PRIVS.iter().map(|(_, bit)| y_n(p.contains(*bit))));
                     out.push(row);
                 }
             }
-            VirtualTable::MysqlTablesPriv => {
+            GrantTable::TablesPriv => {
                 for ((db, t), tg) in &g.tables {
                     out.push(vec![
                         host.clone(),
@@ -382,7 +410,7 @@ pub(crate) fn rows(engine: &Engine, table: VirtualTable) -> Vec<Vec<Value>> {
                     ]);
                 }
             }
-            VirtualTable::MysqlColumnsPriv => {
+            GrantTable::ColumnsPriv => {
                 for ((db, t), tg) in &g.tables {
                     for (col, p) in &tg.columns {
                         out.push(vec![
@@ -397,7 +425,7 @@ pub(crate) fn rows(engine: &Engine, table: VirtualTable) -> Vec<Vec<Value>> {
                     }
                 }
             }
-            VirtualTable::MysqlGlobalGrants => {
+            GrantTable::GlobalGrants => {
                 for (priv_name, option) in &g.dynamic {
                     out.push(vec![
                         user.clone(),
@@ -407,7 +435,7 @@ pub(crate) fn rows(engine: &Engine, table: VirtualTable) -> Vec<Vec<Value>> {
                     ]);
                 }
             }
-            VirtualTable::MysqlRoleEdges => {
+            GrantTable::RoleEdges => {
                 for ((ru, rh), admin) in &g.roles {
                     out.push(vec![
                         Value::str(rh.clone()),
@@ -418,7 +446,7 @@ pub(crate) fn rows(engine: &Engine, table: VirtualTable) -> Vec<Vec<Value>> {
                     ]);
                 }
             }
-            VirtualTable::MysqlDefaultRoles => {
+            GrantTable::DefaultRoles => {
                 for (ru, rh) in &g.default_roles {
                     out.push(vec![
                         host.clone(),
@@ -428,7 +456,6 @@ pub(crate) fn rows(engine: &Engine, table: VirtualTable) -> Vec<Vec<Value>> {
                     ]);
                 }
             }
-            _ => {}
         }
     }
     out

@@ -16,7 +16,8 @@ use std::sync::Arc;
 use crate::catalog::{ColumnDef, ColumnDefault, IndexDef, TableCounters, TableDef, TableOptions};
 use crate::collation::Collation;
 use crate::error::EngineError;
-use crate::privilege::AccountGrants;
+use crate::grant_tables::GrantTable;
+use crate::privilege::{AccountGrants, Privs};
 use crate::{Engine, Session};
 
 /// A row of a virtual table.
@@ -51,14 +52,8 @@ pub(crate) enum VirtualTable {
     TablePrivileges,
     /// COLUMN_PRIVILEGES: one row per column-level privilege.
     ColumnPrivileges,
-    /// The grant tables of the `mysql` schema (see [`crate::grant_tables`]).
-    MysqlUser,
-    MysqlDb,
-    MysqlTablesPriv,
-    MysqlColumnsPriv,
-    MysqlGlobalGrants,
-    MysqlRoleEdges,
-    MysqlDefaultRoles,
+    /// A grant table of the `mysql` schema (see [`crate::grant_tables`]).
+    Grant(GrantTable),
 }
 
 /// A column of a virtual table: name, type, nullable.
@@ -92,22 +87,15 @@ impl VirtualTable {
             VirtualTable::SchemaPrivileges => "SCHEMA_PRIVILEGES",
             VirtualTable::TablePrivileges => "TABLE_PRIVILEGES",
             VirtualTable::ColumnPrivileges => "COLUMN_PRIVILEGES",
-            VirtualTable::MysqlUser => "user",
-            VirtualTable::MysqlDb => "db",
-            VirtualTable::MysqlTablesPriv => "tables_priv",
-            VirtualTable::MysqlColumnsPriv => "columns_priv",
-            VirtualTable::MysqlGlobalGrants => "global_grants",
-            VirtualTable::MysqlRoleEdges => "role_edges",
-            VirtualTable::MysqlDefaultRoles => "default_roles",
+            VirtualTable::Grant(t) => t.name(),
         }
     }
 
     /// The schema the table is in: information_schema, or `mysql` for the grant tables.
     pub(crate) fn schema(self) -> &'static str {
-        if crate::grant_tables::TABLES.contains(&self) {
-            crate::grant_tables::SCHEMA
-        } else {
-            SCHEMA
+        match self {
+            VirtualTable::Grant(_) => crate::grant_tables::SCHEMA,
+            _ => SCHEMA,
         }
     }
 
@@ -256,7 +244,7 @@ impl VirtualTable {
                 cols.push(c("IS_GRANTABLE", text_varchar(3), false));
                 cols
             }
-            _ => crate::grant_tables::columns(self),
+            VirtualTable::Grant(t) => crate::grant_tables::columns(t),
         }
     }
 }
@@ -306,11 +294,12 @@ fn uint() -> SqlType {
 pub(crate) fn lookup(schema: &str, table: &str) -> Option<(VirtualTable, Vec<VirtualColumn>)> {
     if schema == crate::grant_tables::SCHEMA {
         // Names in `mysql` are case-sensitive, as on Linux.
-        let t = crate::grant_tables::TABLES
+        let t = GrantTable::ALL
             .iter()
             .copied()
             .find(|t| t.name() == table)?;
-        return Some((t, t.columns()));
+        let vt = VirtualTable::Grant(t);
+        return Some((vt, vt.columns()));
     }
     if !schema.eq_ignore_ascii_case(SCHEMA) {
         return None;
@@ -434,15 +423,9 @@ pub(crate) fn rows(
         | VirtualTable::SchemaPrivileges
         | VirtualTable::TablePrivileges
         | VirtualTable::ColumnPrivileges => {
-            out = crate::privilege::privilege_rows(engine, session, table);
+            out = privilege_rows(engine, session, table);
         }
-        VirtualTable::MysqlUser
-        | VirtualTable::MysqlDb
-        | VirtualTable::MysqlTablesPriv
-        | VirtualTable::MysqlColumnsPriv
-        | VirtualTable::MysqlGlobalGrants
-        | VirtualTable::MysqlRoleEdges
-        | VirtualTable::MysqlDefaultRoles => out = crate::grant_tables::rows(engine, table),
+        VirtualTable::Grant(t) => out = crate::grant_tables::rows(engine, t),
         VirtualTable::TableConstraints => for_each_table(&state, &grants, |t| {
             let def = &t.def;
             for idx in def.indexes.iter().filter(|i| i.unique) {
@@ -470,6 +453,98 @@ fn for_each_table(state: &State, grants: &AccountGrants, mut f: impl FnMut(&Tabl
             }
         }
     }
+}
+
+/// The rows of information_schema's USER_PRIVILEGES, SCHEMA_PRIVILEGES, TABLE_PRIVILEGES and
+/// COLUMN_PRIVILEGES: the session's own account's grants, or every account's with SELECT on
+/// the `mysql` schema. GRANTEE is `'user'@'host'`; an account without global privileges has
+/// one USAGE row in USER_PRIVILEGES.
+fn privilege_rows(
+    engine: &Engine,
+    session: &Session,
+    table: VirtualTable,
+) -> Vec<Vec<crate::Value>> {
+    use crate::Value;
+    use VirtualTable as V;
+    let everyone = session
+        .grants(engine)
+        .db_privs("mysql")
+        .contains(Privs::SELECT);
+    let me = (
+        session.info.user.clone(),
+        session.info.account_host.to_lowercase(),
+    );
+    let mut accounts: Vec<(String, String)> = engine
+        .accounts
+        .accounts()
+        .into_iter()
+        .map(|a| (a.user, a.host))
+        .filter(|k| everyone || *k == me)
+        .collect();
+    accounts.sort();
+    let yes_no = |b: bool| Value::str(if b { "YES" } else { "NO" });
+    let mut out = Vec::new();
+    for (user, host) in accounts {
+        let g = engine.grants.of(&user, &host);
+        let grantee = Value::str(format!("'{user}'@'{host}'"));
+        let head = |extra: &[&str]| {
+            let mut row = vec![grantee.clone(), Value::str("def")];
+            row.extend(extra.iter().map(|e| Value::str(*e)));
+            row
+        };
+        match table {
+            V::UserPrivileges => {
+                let grantable = g.global.contains(Privs::GRANT);
+                let names = g.global.without(Privs::GRANT).names();
+                if names.is_empty() && g.dynamic.is_empty() {
+                    let mut row = head(&[]);
+                    row.extend([Value::str("USAGE"), yes_no(grantable)]);
+                    out.push(row);
+                }
+                for n in names {
+                    let mut row = head(&[]);
+                    row.extend([Value::str(n), yes_no(grantable)]);
+                    out.push(row);
+                }
+                for (n, option) in &g.dynamic {
+                    let mut row = head(&[]);
+                    row.extend([Value::str(*n), yes_no(*option)]);
+                    out.push(row);
+                }
+            }
+            V::SchemaPrivileges => {
+                for (db, p) in &g.dbs {
+                    for n in p.without(Privs::GRANT).names() {
+                        let mut row = head(&[db]);
+                        row.extend([Value::str(n), yes_no(p.contains(Privs::GRANT))]);
+                        out.push(row);
+                    }
+                }
+            }
+            V::TablePrivileges => {
+                for ((db, t), tg) in &g.tables {
+                    for n in tg.privs.without(Privs::GRANT).names() {
+                        let mut row = head(&[db, t]);
+                        row.extend([Value::str(n), yes_no(tg.privs.contains(Privs::GRANT))]);
+                        out.push(row);
+                    }
+                }
+            }
+            V::ColumnPrivileges => {
+                for ((db, t), tg) in &g.tables {
+                    for (c, p) in &tg.columns {
+                        for n in p.names() {
+                            let mut row = head(&[db, t, c]);
+                            row.extend([Value::str(n), yes_no(tg.privs.contains(Privs::GRANT))]);
+                            out.push(row);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The default collation of a schema (information_schema's is utf8mb3_general_ci).

@@ -892,7 +892,7 @@ impl Engine {
                 parsed.head.starts_with("SELECT") || parsed.head.starts_with("WITH"),
             );
             session.may_stream = outcomes.is_empty();
-            if session.info.password_expired && !exec::account::sandbox_allows(&parsed.stmt) {
+            if session.info.password_expired && !exec::sandbox_allows(&parsed.stmt) {
                 let e = EngineError::must_change_password();
                 return (outcomes, Some(record_error(session, e)));
             }

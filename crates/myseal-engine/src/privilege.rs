@@ -653,16 +653,17 @@ pub(crate) fn check_table(
 pub(crate) fn check_reads(
     engine: &Engine,
     session: &Session,
-    plan: &crate::plan::Plan,
+    reads: &[(String, String)],
+    column_reads: &[(String, String, String)],
 ) -> Result<(), EngineError> {
-    if plan.reads.is_empty() {
+    if reads.is_empty() {
         return Ok(());
     }
     let g = session.grants(engine);
     if g.global.contains(Privs::SELECT) {
         return Ok(());
     }
-    for (db, t) in &plan.reads {
+    for (db, t) in reads {
         if g.table_privs(db, t).contains(Privs::SELECT) {
             continue;
         }
@@ -672,7 +673,7 @@ pub(crate) fn check_reads(
         else {
             return Err(table_denied(session.who(), "SELECT", t));
         };
-        for (cdb, ct, c) in &plan.column_reads {
+        for (cdb, ct, c) in column_reads {
             if cdb == db && ct == t && !tg.columns.get(c).is_some_and(|p| p.contains(Privs::SELECT))
             {
                 return Err(column_denied(session.who(), "SELECT", c, t));
@@ -747,98 +748,6 @@ pub(crate) fn visible_databases(engine: &Engine, session: &Session) -> Vec<Strin
         names.retain(|n| n.eq_ignore_ascii_case("information_schema") || g.sees_db(n));
     }
     names
-}
-
-/// The rows of information_schema's USER_PRIVILEGES, SCHEMA_PRIVILEGES, TABLE_PRIVILEGES and
-/// COLUMN_PRIVILEGES: the session's own account's grants, or every account's with SELECT on
-/// the `mysql` schema. GRANTEE is `'user'@'host'`; an account without global privileges has
-/// one USAGE row in USER_PRIVILEGES.
-pub(crate) fn privilege_rows(
-    engine: &Engine,
-    session: &Session,
-    table: crate::infoschema::VirtualTable,
-) -> Vec<Vec<crate::Value>> {
-    use crate::Value;
-    use crate::infoschema::VirtualTable as V;
-    let everyone = session
-        .grants(engine)
-        .db_privs("mysql")
-        .contains(Privs::SELECT);
-    let me = (
-        session.info.user.clone(),
-        session.info.account_host.to_lowercase(),
-    );
-    let mut accounts: Vec<(String, String)> = engine
-        .accounts
-        .accounts()
-        .into_iter()
-        .map(|a| (a.user, a.host))
-        .filter(|k| everyone || *k == me)
-        .collect();
-    accounts.sort();
-    let yes_no = |b: bool| Value::str(if b { "YES" } else { "NO" });
-    let mut out = Vec::new();
-    for (user, host) in accounts {
-        let g = engine.grants.of(&user, &host);
-        let grantee = Value::str(format!("'{user}'@'{host}'"));
-        let head = |extra: &[&str]| {
-            let mut row = vec![grantee.clone(), Value::str("def")];
-            row.extend(extra.iter().map(|e| Value::str(*e)));
-            row
-        };
-        match table {
-            V::UserPrivileges => {
-                let grantable = g.global.contains(Privs::GRANT);
-                let names = g.global.without(Privs::GRANT).names();
-                if names.is_empty() && g.dynamic.is_empty() {
-                    let mut row = head(&[]);
-                    row.extend([Value::str("USAGE"), yes_no(grantable)]);
-                    out.push(row);
-                }
-                for n in names {
-                    let mut row = head(&[]);
-                    row.extend([Value::str(n), yes_no(grantable)]);
-                    out.push(row);
-                }
-                for (n, option) in &g.dynamic {
-                    let mut row = head(&[]);
-                    row.extend([Value::str(*n), yes_no(*option)]);
-                    out.push(row);
-                }
-            }
-            V::SchemaPrivileges => {
-                for (db, p) in &g.dbs {
-                    for n in p.without(Privs::GRANT).names() {
-                        let mut row = head(&[db]);
-                        row.extend([Value::str(n), yes_no(p.contains(Privs::GRANT))]);
-                        out.push(row);
-                    }
-                }
-            }
-            V::TablePrivileges => {
-                for ((db, t), tg) in &g.tables {
-                    for n in tg.privs.without(Privs::GRANT).names() {
-                        let mut row = head(&[db, t]);
-                        row.extend([Value::str(n), yes_no(tg.privs.contains(Privs::GRANT))]);
-                        out.push(row);
-                    }
-                }
-            }
-            V::ColumnPrivileges => {
-                for ((db, t), tg) in &g.tables {
-                    for (c, p) in &tg.columns {
-                        for n in p.names() {
-                            let mut row = head(&[db, t, c]);
-                            row.extend([Value::str(n), yes_no(tg.privs.contains(Privs::GRANT))]);
-                            out.push(row);
-                        }
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    out
 }
 
 /// `` `name` `` with backticks doubled, as SHOW GRANTS quotes names.

@@ -25,18 +25,14 @@ use myseal_auth::caching_sha2;
 
 use crate::error::EngineError;
 use crate::exec::grant::{GrantLevel, PrivSpec};
+pub(crate) use crate::exec::names::{UserRef, account_text, quote_string, resolve, text_column};
 use crate::exec::role::{self, RoleSpec};
 use crate::exec::{grant, ok};
 use crate::privilege::{self, Privs};
-use crate::{Column, ColumnKind, Engine, Outcome, Session, Value, Warning};
+use crate::{Engine, Outcome, Session, Value, Warning};
 
 /// What SHOW CREATE USER prints instead of a hash the session may not read.
 const SECRET_HASH: &str = "<secret>";
-
-/// Longest user name MySQL accepts (`USERNAME_CHAR_LENGTH`).
-const MAX_USER_LEN: usize = 32;
-/// Longest host name MySQL accepts (`HOSTNAME_LENGTH`).
-const MAX_HOST_LEN: usize = 255;
 
 /// A password or password hash taken from a statement; `Debug` never shows it.
 #[derive(Clone, PartialEq, Eq)]
@@ -46,15 +42,6 @@ impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("<secret>")
     }
-}
-
-/// An account named in a statement.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum UserRef {
-    /// `'user'@'host'`, `user@host`, `` `user`@`host` `` or `'user'` (host `%`).
-    Named { user: String, host: String },
-    /// `CURRENT_USER`, `CURRENT_USER()` or (in `ALTER USER`) `USER()`: the session's account.
-    Current,
 }
 
 /// `IDENTIFIED ...` of CREATE / ALTER USER.
@@ -1135,35 +1122,9 @@ pub(crate) fn parse(text: &str) -> Result<Result<AccountStmt, EngineError>, usiz
 // ---------------------------------------------------------------------------------------------
 // Execution
 
-/// `'text'` with MySQL's string escapes (`escape_string_for_mysql`), as `SHOW CREATE USER` and
-/// error messages quote values.
-fn quote_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
-    for c in s.chars() {
-        match c {
-            '\0' => out.push_str("\\0"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\\' => out.push_str("\\\\"),
-            '\'' => out.push_str("\\'"),
-            '"' => out.push_str("\\\""),
-            '\u{1a}' => out.push_str("\\Z"),
-            other => out.push(other),
-        }
-    }
-    out.push('\'');
-    out
-}
-
 /// `` `name` `` with backticks doubled.
 fn quote_ident(s: &str) -> String {
     format!("`{}`", s.replace('`', "``"))
-}
-
-/// `'user'@'host'` as MySQL's messages print accounts.
-pub(crate) fn account_text(user: &str, host: &str) -> String {
-    format!("{}@{}", quote_string(user), quote_string(host))
 }
 
 fn note(session: &mut Session, e: EngineError) {
@@ -1172,51 +1133,6 @@ fn note(session: &mut Session, e: EngineError) {
         code: e.code,
         message: e.message,
     });
-}
-
-pub(crate) fn text_column(name: String, chars: u32) -> Column {
-    Column {
-        org_name: String::new(),
-        name,
-        table: String::new(),
-        org_table: String::new(),
-        schema: String::new(),
-        kind: ColumnKind::VarString,
-        length: chars * 4,
-        decimals: 31,
-        nullable: false,
-        unsigned: false,
-        binary: false,
-        meta: None,
-    }
-}
-
-/// (user, host) of a reference: the session's account for CURRENT_USER, the host lower-cased
-/// (MySQL compares host names case-insensitively), and MySQL's length limits checked.
-pub(crate) fn resolve(session: &Session, user: &UserRef) -> Result<(String, String), EngineError> {
-    match user {
-        UserRef::Current => Ok((
-            session.info.user.clone(),
-            session.info.account_host.to_lowercase(),
-        )),
-        UserRef::Named { user, host } => {
-            if user.chars().count() > MAX_USER_LEN {
-                return Err(EngineError::wrong_string_length(
-                    user,
-                    "user name",
-                    MAX_USER_LEN,
-                ));
-            }
-            if host.chars().count() > MAX_HOST_LEN {
-                return Err(EngineError::wrong_string_length(
-                    host,
-                    "host name",
-                    MAX_HOST_LEN,
-                ));
-            }
-            Ok((user.clone(), host.to_lowercase()))
-        }
-    }
 }
 
 fn plugin_named(name: &str) -> Result<AuthPlugin, EngineError> {
@@ -1301,20 +1217,6 @@ fn need_create_user(engine: &Engine, session: &Session) -> Result<(), EngineErro
 /// True when `user`@`host` is the session's own account.
 fn is_own(session: &Session, user: &str, host: &str) -> bool {
     user == session.info.user && host.eq_ignore_ascii_case(&session.info.account_host)
-}
-
-/// What a session whose password has expired may run: a password change (ALTER USER,
-/// SET PASSWORD) and SET.
-pub(crate) fn sandbox_allows(stmt: &crate::parse::Stmt) -> bool {
-    use crate::parse::Stmt;
-    match stmt {
-        Stmt::Set(_) => true,
-        Stmt::Account(a) => matches!(
-            **a,
-            AccountStmt::AlterUser { .. } | AccountStmt::SetPassword { .. }
-        ),
-        _ => false,
-    }
 }
 
 /// Runs an account statement.

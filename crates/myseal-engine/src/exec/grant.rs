@@ -21,7 +21,7 @@ use crate::exec::ok;
 use crate::privilege::{self, AccountGrants, DYNAMIC, Privs};
 use crate::{Engine, Outcome, Session};
 
-use super::account::{UserRef, resolve, text_column};
+use super::names::{UserRef, resolve, text_column};
 
 /// One item of a privilege list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -350,7 +350,7 @@ pub(crate) fn revoke(
                 3162,
                 format!(
                     "Authorization ID {} does not exist.",
-                    super::account::account_text(&user, &host)
+                    super::names::account_text(&user, &host)
                 ),
             ),
             None => return Err(EngineError::nonexisting_grant(&user, &host)),
@@ -434,7 +434,7 @@ pub(crate) fn revoke_all(
                 3162,
                 format!(
                     "Authorization ID {} does not exist.",
-                    super::account::account_text(&user, &host)
+                    super::names::account_text(&user, &host)
                 ),
             ),
             None => return Err(EngineError::nonexisting_grant(&user, &host)),

@@ -7,6 +7,7 @@
 pub(crate) mod account;
 pub(crate) mod database;
 pub(crate) mod grant;
+pub(crate) mod names;
 pub(crate) mod role;
 pub(crate) mod select;
 pub(crate) mod set;
@@ -177,5 +178,19 @@ pub(crate) fn execute(
             Statement::ReleaseSavepoint { name } => txn::release(session, &name.value),
             _ => Err(unsupported()),
         },
+    }
+}
+
+/// What a session whose password has expired may run: a password change (ALTER USER,
+/// SET PASSWORD) and SET.
+pub(crate) fn sandbox_allows(stmt: &crate::parse::Stmt) -> bool {
+    use crate::parse::Stmt;
+    match stmt {
+        Stmt::Set(_) => true,
+        Stmt::Account(a) => matches!(
+            **a,
+            account::AccountStmt::AlterUser { .. } | account::AccountStmt::SetPassword { .. }
+        ),
+        _ => false,
     }
 }

@@ -21,7 +21,7 @@ use crate::exec::ok;
 use crate::privilege::{self, Privs, Role, role_text};
 use crate::{Engine, Outcome, Session};
 
-use super::account::{UserRef, account_text, resolve};
+use super::names::{UserRef, account_text, resolve};
 
 /// Which roles SET ROLE / SET DEFAULT ROLE names.
 #[derive(Clone, Debug, PartialEq, Eq)]

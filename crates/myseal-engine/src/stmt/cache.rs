@@ -184,7 +184,7 @@ pub(crate) fn run(
     c: &Compiled,
 ) -> Result<Outcome, EngineError> {
     // The plan may have been bound for another account.
-    crate::privilege::check_reads(engine, session, &c.plan)?;
+    crate::privilege::check_reads(engine, session, &c.plan.reads, &c.plan.column_reads)?;
     for (code, message) in &c.plan.warnings {
         session.add_warning("Warning", *code, message.clone());
     }
@@ -319,7 +319,9 @@ fn run_inline(
     if !c.try_inline() {
         return None;
     }
-    if let Err(e) = crate::privilege::check_reads(engine, session, &c.plan) {
+    if let Err(e) =
+        crate::privilege::check_reads(engine, session, &c.plan.reads, &c.plan.column_reads)
+    {
         return Some(Err(e));
     }
     let lasting = session.txn.is_some() || !session.autocommit();

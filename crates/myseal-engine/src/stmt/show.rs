@@ -249,7 +249,7 @@ pub(super) fn show_tables(
         }
     } else if db == crate::grant_tables::SCHEMA {
         let grants = session.grants(engine);
-        for t in crate::grant_tables::TABLES {
+        for t in crate::grant_tables::GrantTable::ALL {
             if grants.sees_table(&db, t.name()) {
                 rows.push(vec![Value::str(t.name()), Value::str("BASE TABLE")]);
             }
