@@ -10,6 +10,16 @@ fn ssl_with_ca(ca: &std::path::Path) -> mysql_async::SslOpts {
     mysql_async::SslOpts::default().with_root_certs(vec![ca.to_path_buf().into()])
 }
 
+/// A connection that verifies the server against `ca`.
+async fn connect_trusting(
+    port: u16,
+    user: &str,
+    pass: &str,
+    ca: &std::path::Path,
+) -> Result<mysql_async::Conn, mysql_async::Error> {
+    mysql_async::Conn::new(mysql_async_opts(port, user, pass, Some(ssl_with_ca(ca)))).await
+}
+
 async fn status(conn: &mut mysql_async::Conn, name: &str) -> String {
     let row: Option<(String, String)> = conn
         .query_first(format!("SHOW GLOBAL STATUS LIKE '{name}'"))
@@ -43,14 +53,9 @@ async fn reload_switches_new_connections_to_the_new_files() {
     .await
     .unwrap();
     // Setting the variables changes nothing until the reload.
-    assert!(mysql_async::Conn::new(mysql_async_opts(
-        port,
-        "root",
-        ROOT_PASSWORD,
-        Some(ssl_with_ca(util::ca()))
-    ))
-    .await
-    .is_ok());
+    assert!(connect_trusting(port, "root", ROOT_PASSWORD, util::ca())
+        .await
+        .is_ok());
     root.query_drop("ALTER INSTANCE RELOAD TLS").await.unwrap();
     assert_eq!(
         status(&mut root, "Current_tls_cert").await,
@@ -61,22 +66,12 @@ async fn reload_switches_new_connections_to_the_new_files() {
         new.ca_cert.display().to_string()
     );
     // New connections: the old CA no longer verifies the server, the new one does.
-    assert!(mysql_async::Conn::new(mysql_async_opts(
-        port,
-        "root",
-        ROOT_PASSWORD,
-        Some(ssl_with_ca(util::ca()))
-    ))
-    .await
-    .is_err());
-    let c = mysql_async::Conn::new(mysql_async_opts(
-        port,
-        "root",
-        ROOT_PASSWORD,
-        Some(ssl_with_ca(&new.ca_cert)),
-    ))
-    .await
-    .unwrap();
+    assert!(connect_trusting(port, "root", ROOT_PASSWORD, util::ca())
+        .await
+        .is_err());
+    let c = connect_trusting(port, "root", ROOT_PASSWORD, &new.ca_cert)
+        .await
+        .unwrap();
     c.disconnect().await.unwrap();
     // The established connection goes on with its session.
     let one: Option<i64> = root.query_first("SELECT 1").await.unwrap();
@@ -107,28 +102,18 @@ async fn reload_switches_new_connections_to_the_new_files() {
         status(&mut root, "Current_tls_cert").await,
         new.server_cert.display().to_string()
     );
-    let c = mysql_async::Conn::new(mysql_async_opts(
-        port,
-        "root",
-        ROOT_PASSWORD,
-        Some(ssl_with_ca(&new.ca_cert)),
-    ))
-    .await
-    .unwrap();
+    let c = connect_trusting(port, "root", ROOT_PASSWORD, &new.ca_cert)
+        .await
+        .unwrap();
     c.disconnect().await.unwrap();
 
     // Only CONNECTION_ADMIN may reload.
     root.query_drop("CREATE USER plain IDENTIFIED BY 'pw'")
         .await
         .unwrap();
-    let mut plain = mysql_async::Conn::new(mysql_async_opts(
-        port,
-        "plain",
-        "pw",
-        Some(ssl_with_ca(&new.ca_cert)),
-    ))
-    .await
-    .unwrap();
+    let mut plain = connect_trusting(port, "plain", "pw", &new.ca_cert)
+        .await
+        .unwrap();
     match plain.query_drop("ALTER INSTANCE RELOAD TLS").await {
         Err(mysql_async::Error::Server(e)) => assert_eq!(
             (e.code, e.message.as_str()),

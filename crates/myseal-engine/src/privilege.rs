@@ -720,8 +720,7 @@ pub(crate) fn check_global(
     dynamic: &[&str],
     needed: &str,
 ) -> Result<(), EngineError> {
-    let g = session.grants(engine);
-    if (!need.is_empty() && g.global.contains(need)) || dynamic.iter().any(|d| g.has_dynamic(d)) {
+    if has_global(engine, session, need, dynamic) {
         Ok(())
     } else {
         Err(specific_denied(needed))

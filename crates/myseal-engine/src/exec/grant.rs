@@ -321,6 +321,33 @@ fn no_table_grant(user: &str, host: &str, table: &str) -> EngineError {
     )
 }
 
+/// The accounts a REVOKE names: ER 1141 for a missing one, or with IGNORE UNKNOWN USER a
+/// warning (3162) and the others only.
+fn revoke_targets(
+    engine: &Engine,
+    session: &mut Session,
+    users: &[UserRef],
+    ignore_unknown_user: bool,
+) -> Result<Vec<(String, String)>, EngineError> {
+    let mut targets = Vec::new();
+    for u in users {
+        let (user, host) = resolve(session, u)?;
+        match engine.accounts.get(&user, &host) {
+            Some(acc) => targets.push((acc.user, acc.host)),
+            None if ignore_unknown_user => session.add_warning(
+                "Warning",
+                3162,
+                format!(
+                    "Authorization ID {} does not exist.",
+                    super::names::account_text(&user, &host)
+                ),
+            ),
+            None => return Err(EngineError::nonexisting_grant(&user, &host)),
+        }
+    }
+    Ok(targets)
+}
+
 /// `REVOKE [IF EXISTS] privileges ON level FROM users [IGNORE UNKNOWN USER]`.
 pub(crate) fn revoke(
     engine: &Engine,
@@ -340,22 +367,7 @@ pub(crate) fn revoke(
         other => other?,
     };
     check_granter(engine, session, &level, &w)?;
-    let mut targets = Vec::new();
-    for u in users {
-        let (user, host) = resolve(session, u)?;
-        match engine.accounts.get(&user, &host) {
-            Some(acc) => targets.push((acc.user, acc.host)),
-            None if ignore_unknown_user => session.add_warning(
-                "Warning",
-                3162,
-                format!(
-                    "Authorization ID {} does not exist.",
-                    super::names::account_text(&user, &host)
-                ),
-            ),
-            None => return Err(EngineError::nonexisting_grant(&user, &host)),
-        }
-    }
+    let targets = revoke_targets(engine, session, users, ignore_unknown_user)?;
     // Check every account first: the statement changes all of them or none.
     for (user, host) in &targets {
         let g = engine.grants.of(user, host);
@@ -424,22 +436,7 @@ pub(crate) fn revoke_all(
     ignore_unknown_user: bool,
 ) -> Result<Outcome, EngineError> {
     privilege::check_global(engine, session, Privs::CREATE_USER, &[], "CREATE USER")?;
-    let mut targets = Vec::new();
-    for u in users {
-        let (user, host) = resolve(session, u)?;
-        match engine.accounts.get(&user, &host) {
-            Some(acc) => targets.push((acc.user, acc.host)),
-            None if ignore_unknown_user => session.add_warning(
-                "Warning",
-                3162,
-                format!(
-                    "Authorization ID {} does not exist.",
-                    super::names::account_text(&user, &host)
-                ),
-            ),
-            None => return Err(EngineError::nonexisting_grant(&user, &host)),
-        }
-    }
+    let targets = revoke_targets(engine, session, users, ignore_unknown_user)?;
     for (user, host) in &targets {
         engine
             .grants

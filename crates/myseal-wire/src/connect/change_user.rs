@@ -9,7 +9,7 @@
 //! `CLIENT_PLUGIN_AUTH`) and connection attributes (with `CLIENT_CONNECT_ATTRS`). The
 //! capability flags are the ones agreed at connect.
 
-use crate::buf::{put_lenenc_bytes, put_lenenc_int, put_null_terminated, Reader};
+use crate::buf::{put_null_terminated, Reader};
 use crate::constants::CapabilityFlags;
 use crate::error::{Context, WireError};
 
@@ -59,15 +59,12 @@ impl ChangeUser {
         let auth_plugin_name = (caps.contains(CapabilityFlags::CLIENT_PLUGIN_AUTH)
             && !r.is_empty())
         .then(|| lossy(r.null_terminated_or_rest()));
-        let mut connect_attrs = Vec::new();
-        if caps.contains(CapabilityFlags::CLIENT_CONNECT_ATTRS) && !r.is_empty() {
-            let mut attrs = Reader::new(r.lenenc_bytes().ctx("connection attributes")?);
-            while !attrs.is_empty() {
-                let key = attrs.lenenc_bytes().ctx("connection attribute key")?;
-                let value = attrs.lenenc_bytes().ctx("connection attribute value")?;
-                connect_attrs.push((lossy(key), lossy(value)));
-            }
-        }
+        let connect_attrs = if caps.contains(CapabilityFlags::CLIENT_CONNECT_ATTRS) && !r.is_empty()
+        {
+            super::read_connect_attrs(&mut r)?
+        } else {
+            Vec::new()
+        };
         Ok(ChangeUser {
             username,
             auth_response,
@@ -101,13 +98,7 @@ impl ChangeUser {
                 );
             }
             if caps.contains(CapabilityFlags::CLIENT_CONNECT_ATTRS) {
-                let mut attrs = Vec::new();
-                for (key, value) in &self.connect_attrs {
-                    put_lenenc_bytes(&mut attrs, key.as_bytes());
-                    put_lenenc_bytes(&mut attrs, value.as_bytes());
-                }
-                put_lenenc_int(out, attrs.len() as u64);
-                out.extend_from_slice(&attrs);
+                super::put_connect_attrs(out, &self.connect_attrs);
             }
         }
     }

@@ -3,7 +3,7 @@
 //! <https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_connection_phase_packets_protocol_handshake_response.html>
 
 use super::FILLER_LEN;
-use crate::buf::{put_lenenc_bytes, put_lenenc_int, put_null_terminated, put_u32_le, Reader};
+use crate::buf::{put_lenenc_bytes, put_null_terminated, put_u32_le, Reader};
 use crate::constants::CapabilityFlags;
 use crate::error::{Context, WireError};
 
@@ -67,13 +67,7 @@ impl HandshakeResponse41 {
             );
         }
         if caps.contains(CapabilityFlags::CLIENT_CONNECT_ATTRS) {
-            let mut attrs = Vec::new();
-            for (key, value) in &self.connect_attrs {
-                put_lenenc_bytes(&mut attrs, key.as_bytes());
-                put_lenenc_bytes(&mut attrs, value.as_bytes());
-            }
-            put_lenenc_int(out, attrs.len() as u64);
-            out.extend_from_slice(&attrs);
+            super::put_connect_attrs(out, &self.connect_attrs);
         }
         if caps.contains(CapabilityFlags::CLIENT_ZSTD_COMPRESSION_ALGORITHM) {
             if let Some(level) = self.zstd_compression_level {
@@ -122,15 +116,12 @@ impl HandshakeResponse41 {
         let auth_plugin_name = (caps.contains(CapabilityFlags::CLIENT_PLUGIN_AUTH)
             && !r.is_empty())
         .then(|| lossy(r.null_terminated_or_rest()));
-        let mut connect_attrs = Vec::new();
-        if caps.contains(CapabilityFlags::CLIENT_CONNECT_ATTRS) && !r.is_empty() {
-            let mut attrs = Reader::new(r.lenenc_bytes().ctx("connection attributes")?);
-            while !attrs.is_empty() {
-                let key = attrs.lenenc_bytes().ctx("connection attribute key")?;
-                let value = attrs.lenenc_bytes().ctx("connection attribute value")?;
-                connect_attrs.push((lossy(key), lossy(value)));
-            }
-        }
+        let connect_attrs = if caps.contains(CapabilityFlags::CLIENT_CONNECT_ATTRS) && !r.is_empty()
+        {
+            super::read_connect_attrs(&mut r)?
+        } else {
+            Vec::new()
+        };
         let zstd_compression_level =
             if caps.contains(CapabilityFlags::CLIENT_ZSTD_COMPRESSION_ALGORITHM) {
                 r.u8().ok()

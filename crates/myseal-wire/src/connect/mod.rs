@@ -29,3 +29,31 @@ const FIXED_HEADER_LEN: usize = 32;
 
 /// Number of filler bytes after the character set in SSLRequest / HandshakeResponse41.
 const FILLER_LEN: usize = 23;
+
+/// Connection attributes as the handshake response and COM_CHANGE_USER carry them: a
+/// length-encoded block of length-encoded key/value strings.
+fn put_connect_attrs(out: &mut Vec<u8>, attrs: &[(String, String)]) {
+    let mut block = Vec::new();
+    for (key, value) in attrs {
+        crate::buf::put_lenenc_bytes(&mut block, key.as_bytes());
+        crate::buf::put_lenenc_bytes(&mut block, value.as_bytes());
+    }
+    crate::buf::put_lenenc_int(out, block.len() as u64);
+    out.extend_from_slice(&block);
+}
+
+/// Reads what [`put_connect_attrs`] writes (strings decoded lossily as UTF-8).
+fn read_connect_attrs(
+    r: &mut crate::buf::Reader<'_>,
+) -> Result<Vec<(String, String)>, crate::error::WireError> {
+    use crate::error::Context;
+    let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let mut attrs = crate::buf::Reader::new(r.lenenc_bytes().ctx("connection attributes")?);
+    let mut out = Vec::new();
+    while !attrs.is_empty() {
+        let key = attrs.lenenc_bytes().ctx("connection attribute key")?;
+        let value = attrs.lenenc_bytes().ctx("connection attribute value")?;
+        out.push((lossy(key), lossy(value)));
+    }
+    Ok(out)
+}
