@@ -527,7 +527,13 @@ pub(crate) fn show_table_status(
     let tz = session.tz_offset_secs();
     let mut rows = Vec::new();
     if let Some(s) = state.schemas.get(&db) {
-        for t in s.tables.values() {
+        // Only the tables the account has some privilege on.
+        let grants = session.grants(engine);
+        for t in s
+            .tables
+            .values()
+            .filter(|t| grants.sees_table(&db, &t.def.name))
+        {
             let full = infoschema::tables_row(t, tz);
             rows.push(keep.iter().filter_map(|i| full.get(*i).cloned()).collect());
         }

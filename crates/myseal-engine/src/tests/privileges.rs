@@ -335,6 +335,14 @@ fn table_grants_open_one_table_and_hide_the_others() {
         &mut root,
         &[("REVOKE INSERT (id) ON d.t2 FROM app", "ok")],
     );
+    // SHOW TABLE STATUS lists the visible tables only.
+    let status = run(&e, &mut app, "SHOW TABLE STATUS FROM d");
+    let names: Vec<&str> = status
+        .lines()
+        .skip(1)
+        .map(|l| l.split('|').next().unwrap_or(""))
+        .collect();
+    assert_eq!(names, ["t"], "{status}");
     steps(
         &e,
         &mut app,
