@@ -14,7 +14,7 @@
 
 use std::collections::BTreeSet;
 
-use myseal_auth::account::AuthPlugin;
+use myseal_auth::account::{Account, AuthPlugin};
 
 use crate::error::EngineError;
 use crate::exec::ok;
@@ -150,22 +150,11 @@ pub(crate) fn create_role(
     if_not_exists: bool,
     roles: &[UserRef],
 ) -> Result<Outcome, EngineError> {
-    privilege::check_global(
-        engine,
-        session,
-        Privs::CREATE_ROLE,
-        &[],
-        "CREATE USER or CREATE ROLE",
-    )
-    .or_else(|_| {
-        privilege::check_global(
-            engine,
-            session,
-            Privs::CREATE_USER,
-            &[],
-            "CREATE USER or CREATE ROLE",
-        )
-    })?;
+    if !privilege::has_global(engine, session, Privs::CREATE_ROLE, &[])
+        && !privilege::has_global(engine, session, Privs::CREATE_USER, &[])
+    {
+        return Err(privilege::specific_denied("CREATE USER or CREATE ROLE"));
+    }
     let roles = resolve_all(session, roles)?;
     let existing: Vec<&Role> = roles
         .iter()
@@ -184,14 +173,14 @@ pub(crate) fn create_role(
             );
             continue;
         }
-        engine
-            .accounts
-            .create_user(u, h, AuthPlugin::CachingSha2Password, b"")
-            .map_err(|e| EngineError::new(e.code(), e.sql_state(), e.to_string()))?;
-        if let Some(mut acc) = engine.accounts.get(u, h) {
-            acc.locked = true;
-            engine.accounts.upsert(acc);
-        }
+        // A role is a locked account without a password, made in one step.
+        engine.accounts.upsert(Account {
+            user: u.clone(),
+            host: h.clone(),
+            plugin: AuthPlugin::CachingSha2Password,
+            locked: true,
+            ..Account::default()
+        });
     }
     Ok(ok(session, 0))
 }
