@@ -148,3 +148,75 @@ async fn a_client_that_keeps_its_tls_sessions_resumes_them() {
     assert_eq!(reused(third.query_rows(q).await), "0");
     server.shutdown().await;
 }
+
+/// `--ssl-crl` at start and `SET GLOBAL ssl_crl` + reload later: a client certificate the CRL
+/// lists fails the TLS handshake, the CA's other certificates still pass.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_client_certificate_is_refused() {
+    let certs = util::certs();
+    let dir = certs.dir.join(format!("crl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ca_key = certs.dir.join("ca-key.pem");
+    let (mallory, mallory_key) = (dir.join("mallory.pem"), dir.join("mallory-key.pem"));
+    myseal_tls::issue_cert(&certs.ca, &ca_key, "mallory", true, &mallory, &mallory_key).unwrap();
+    let crl = dir.join("crl.pem");
+    myseal_tls::write_crl(&certs.ca, &ca_key, &[mallory.as_path()], &crl).unwrap();
+    let with_cert = |port: u16, cert: &std::path::Path, key: &std::path::Path| {
+        let ssl = util::with_client_cert(util::verified_ssl(), cert, key);
+        mysql_async::Conn::new(mysql_async_opts(port, "root", ROOT_PASSWORD, Some(ssl)))
+    };
+
+    // Without a CRL the certificate is good; after SET GLOBAL ssl_crl and a reload it is not.
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    with_cert(port, &mallory, &mallory_key)
+        .await
+        .unwrap()
+        .disconnect()
+        .await
+        .unwrap();
+    let mut root = util::root_conn(port).await;
+    root.query_drop(format!("SET GLOBAL ssl_crl = '{}'", crl.display()))
+        .await
+        .unwrap();
+    root.query_drop("ALTER INSTANCE RELOAD TLS").await.unwrap();
+    assert_eq!(
+        status(&mut root, "Current_tls_crl").await,
+        crl.display().to_string()
+    );
+    assert!(with_cert(port, &mallory, &mallory_key).await.is_err());
+    with_cert(port, &certs.client_cert, &certs.client_key)
+        .await
+        .unwrap()
+        .disconnect()
+        .await
+        .unwrap();
+    // A CRL file that is not one: ER 3888 naming it, and the loaded list stays in force.
+    root.query_drop(format!("SET GLOBAL ssl_crl = '{}'", certs.ca.display()))
+        .await
+        .unwrap();
+    match root.query_drop("ALTER INSTANCE RELOAD TLS").await {
+        Err(mysql_async::Error::Server(e)) => {
+            assert_eq!(e.code, 3888);
+            assert!(e.message.contains("no X509 CRL found"), "{}", e.message);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(with_cert(port, &mallory, &mallory_key).await.is_err());
+    root.disconnect().await.unwrap();
+    server.shutdown().await;
+
+    // The same from start-up (--ssl-crl), shown in @@ssl_crl.
+    let mut config = util::config();
+    config.tls.crl = Some(crl.clone());
+    let server = util::start(config).await;
+    let port = server.local_addr().port();
+    assert!(with_cert(port, &mallory, &mallory_key).await.is_err());
+    let mut c = with_cert(port, &certs.client_cert, &certs.client_key)
+        .await
+        .unwrap();
+    let shown: Option<String> = c.query_first("SELECT @@ssl_crl").await.unwrap();
+    assert_eq!(shown, Some(crl.display().to_string()));
+    c.disconnect().await.unwrap();
+    server.shutdown().await;
+}

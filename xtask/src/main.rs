@@ -1,7 +1,7 @@
 //! `cargo xtask <command>`: developer automation for myseal.
 //!
-//! - `certs [--dir DIR] [--client NAME]`: generate the dev CA/server/client certificates (or issue another
-//!   client certificate signed by the dev CA).
+//! - `certs [--dir DIR] [--client NAME] [--revoke NAME]`: generate the dev CA/server/client certificates
+//!   (or issue another client certificate signed by the dev CA; or write `crl.pem` revoking `NAME-cert.pem`).
 //! - `compat`: start the release server and connect with real third-party clients (mariadb/mysql CLI,
 //!   PyMySQL, mysql-connector-python), checking TLS, refusals and errors. Prints `N passed, M failed`.
 //! - `bench [--connections N] [--myseal-bin PATH] [--sysbench-only] [--rounds N] [--time S]
@@ -84,6 +84,17 @@ fn certs(args: &[String]) -> Result<(), String> {
             "issued client certificate CN={name}: {} {}",
             cert.display(),
             key.display()
+        );
+    }
+    if let Some(name) = opt(args, "--revoke") {
+        let cert = dir.join(format!("{name}-cert.pem"));
+        let crl = dir.join("crl.pem");
+        myseal_tls::write_crl(&dev.ca_cert, &dev.ca_key, &[cert.as_path()], &crl)
+            .map_err(|e| e.to_string())?;
+        println!(
+            "{} revokes {}; start the server with --ssl-crl={0} (or SET GLOBAL ssl_crl and ALTER INSTANCE RELOAD TLS)",
+            crl.display(),
+            cert.display()
         );
     }
     Ok(())

@@ -113,19 +113,28 @@ pub struct ProcessRow {
     pub info: Option<String>,
 }
 
+/// The files `ALTER INSTANCE RELOAD TLS` loads: what the `ssl_cert`, `ssl_key`, `ssl_ca`,
+/// `ssl_crl` and `ssl_crlpath` variables name now (an empty string means not set).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// `ssl_cert`.
+    pub cert: String,
+    /// `ssl_key`.
+    pub key: String,
+    /// `ssl_ca` (empty: client certificates are not requested).
+    pub ca: String,
+    /// `ssl_crl`.
+    pub crl: String,
+    /// `ssl_crlpath`.
+    pub crlpath: String,
+}
+
 /// The server's TLS configuration, for `ALTER INSTANCE RELOAD TLS`.
 pub trait TlsReload: Send + Sync {
-    /// Loads the certificate, key and CA (`ca` empty: client certificates are not requested)
-    /// for new connections; established ones keep theirs. On failure the current configuration
-    /// stays, unless `rollback_on_error` is false, in which case new connections get no TLS.
-    /// The error text is the loader's, for ER 3888.
-    fn reload_tls(
-        &self,
-        cert: &str,
-        key: &str,
-        ca: &str,
-        rollback_on_error: bool,
-    ) -> Result<(), String>;
+    /// Loads `files` for new connections; established ones keep theirs. On failure the current
+    /// configuration stays, unless `rollback_on_error` is false, in which case new connections
+    /// get no TLS. The error text is the loader's, for ER 3888.
+    fn reload_tls(&self, files: &TlsFiles, rollback_on_error: bool) -> Result<(), String>;
 }
 
 /// The server's connection registry, for KILL and SHOW PROCESSLIST.
@@ -987,6 +996,18 @@ impl Engine {
     pub fn global_variable(&self, name: &str) -> Option<String> {
         let def = vars::lookup(name)?;
         self.read_globals().get(def.name).cloned()
+    }
+
+    /// The TLS files the `ssl_*` variables name now, for `ALTER INSTANCE RELOAD TLS` and SIGHUP.
+    pub fn tls_files(&self) -> TlsFiles {
+        let var = |n: &str| self.global_variable(n).unwrap_or_default();
+        TlsFiles {
+            cert: var("ssl_cert"),
+            key: var("ssl_key"),
+            ca: var("ssl_ca"),
+            crl: var("ssl_crl"),
+            crlpath: var("ssl_crlpath"),
+        }
     }
 
     /// Whether a database exists (system schemas included).

@@ -299,6 +299,7 @@ pub(crate) static VARS: &[VarDef] = &[
     v!("ssl_cert", Global, Str, ""),
     v!("ssl_cipher", Global, Str, ""),
     v!("ssl_crl", Global, Str, ""),
+    v!("ssl_crlpath", Global, Str, ""),
     v!("ssl_key", Global, Str, ""),
     v!("super_read_only", Global, Bool, "OFF"),
     v!("system_time_zone", Global, Str, "UTC", RO),

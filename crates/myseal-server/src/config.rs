@@ -15,6 +15,11 @@ pub struct TlsOptions {
     /// CA used to verify client certificates; defaults to the auto-generated `ca.pem` when certificates
     /// are generated, like MySQL's auto_generate_certs.
     pub ca: Option<PathBuf>,
+    /// PEM certificate revocation lists (`--ssl-crl`): client certificates listed there fail the
+    /// TLS handshake. Needs a CA (the generated one counts).
+    pub crl: Option<PathBuf>,
+    /// A directory of PEM CRL files (`--ssl-crlpath`).
+    pub crlpath: Option<PathBuf>,
     /// Directory where dev certificates are generated on first start and reused afterwards.
     pub certs_dir: PathBuf,
 }
@@ -26,6 +31,8 @@ impl Default for TlsOptions {
             cert: None,
             key: None,
             ca: None,
+            crl: None,
+            crlpath: None,
             certs_dir: PathBuf::from("certs"),
         }
     }

@@ -134,19 +134,20 @@ impl TlsSlot {
 impl myseal_engine::TlsReload for TlsSlot {
     fn reload_tls(
         &self,
-        cert: &str,
-        key: &str,
-        ca: &str,
+        files: &myseal_engine::TlsFiles,
         rollback_on_error: bool,
     ) -> Result<(), String> {
+        let path = |p: &str| (!p.is_empty()).then(|| PathBuf::from(p));
         let settings = TlsSettings {
-            cert: PathBuf::from(cert),
-            key: PathBuf::from(key),
-            ca: (!ca.is_empty()).then(|| PathBuf::from(ca)),
+            cert: PathBuf::from(&files.cert),
+            key: PathBuf::from(&files.key),
+            ca: path(&files.ca),
+            crl: path(&files.crl),
+            crlpath: path(&files.crlpath),
         };
         match TlsContext::load(&settings) {
             Ok(ctx) => {
-                tracing::info!(cert, key, ca, "TLS reloaded for new connections");
+                tracing::info!(?files, "TLS reloaded for new connections");
                 self.set(Some(Arc::new(ctx)));
                 Ok(())
             }
@@ -302,15 +303,14 @@ impl Server {
         self.shared.tls().map(|t| t.settings().clone())
     }
 
-    /// Loads the TLS files the `ssl_cert`, `ssl_key` and `ssl_ca` variables name for new
-    /// connections, as `ALTER INSTANCE RELOAD TLS` does; on failure the old files stay in use.
-    /// The binary calls this on SIGHUP.
+    /// Loads the TLS files the `ssl_cert`, `ssl_key`, `ssl_ca`, `ssl_crl` and `ssl_crlpath`
+    /// variables name for new connections, as `ALTER INSTANCE RELOAD TLS` does; on failure the
+    /// old files stay in use. The binary calls this on SIGHUP.
     pub fn reload_tls(&self) -> Result<(), String> {
         use myseal_engine::TlsReload;
-        let var = |n: &str| self.shared.engine.global_variable(n).unwrap_or_default();
         self.shared
             .tls
-            .reload_tls(&var("ssl_cert"), &var("ssl_key"), &var("ssl_ca"), true)
+            .reload_tls(&self.shared.engine.tls_files(), true)
     }
 
     /// Number of open client connections.
@@ -380,6 +380,8 @@ fn load_tls(opts: &TlsOptions) -> Result<Option<Arc<TlsContext>>, ServerError> {
             cert: cert.clone(),
             key: key.clone(),
             ca: opts.ca.clone(),
+            crl: opts.crl.clone(),
+            crlpath: opts.crlpath.clone(),
         },
         (None, None) => {
             let dev = myseal_tls::ensure_dev_certs(&opts.certs_dir)?;
@@ -387,6 +389,8 @@ fn load_tls(opts: &TlsOptions) -> Result<Option<Arc<TlsContext>>, ServerError> {
                 cert: dev.server_cert,
                 key: dev.server_key,
                 ca: Some(opts.ca.clone().unwrap_or(dev.ca_cert)),
+                crl: opts.crl.clone(),
+                crlpath: opts.crlpath.clone(),
             }
         }
         _ => {
@@ -424,6 +428,14 @@ fn engine_config(config: &Config, tls: Option<&TlsContext>, addr: SocketAddr) ->
         (
             "ssl_key".to_string(),
             path(settings.map(|s| s.key.as_path())),
+        ),
+        (
+            "ssl_crl".to_string(),
+            path(settings.and_then(|s| s.crl.as_deref())),
+        ),
+        (
+            "ssl_crlpath".to_string(),
+            path(settings.and_then(|s| s.crlpath.as_deref())),
         ),
         ("port".to_string(), addr.port().to_string()),
         // Client hosts are never resolved: accounts and messages use the IP, as with MySQL's container image.

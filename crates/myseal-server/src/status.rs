@@ -112,8 +112,14 @@ impl Counters {
             ),
             ("Current_tls_cipher".to_string(), String::new()),
             ("Current_tls_ciphersuites".to_string(), String::new()),
-            ("Current_tls_crl".to_string(), String::new()),
-            ("Current_tls_crlpath".to_string(), String::new()),
+            (
+                "Current_tls_crl".to_string(),
+                path(settings.and_then(|s| s.crl.as_deref())),
+            ),
+            (
+                "Current_tls_crlpath".to_string(),
+                path(settings.and_then(|s| s.crlpath.as_deref())),
+            ),
             (
                 "Current_tls_key".to_string(),
                 path(settings.map(|s| s.key.as_path())),

@@ -177,6 +177,52 @@ pub fn issue_cert(
     Ok(())
 }
 
+/// Writes a CRL, signed by the CA at `ca_cert`/`ca_key`, that revokes the certificates in the
+/// `revoked` PEM files (for tests, demonstrations and `cargo xtask certs --revoke`). The CRL is
+/// valid from a day ago for thirty days; `out_crl` is overwritten if it exists. Load it with
+/// `--ssl-crl`.
+pub fn write_crl(
+    ca_cert: &Path,
+    ca_key: &Path,
+    revoked: &[&Path],
+    out_crl: &Path,
+) -> Result<(), TlsError> {
+    let issuer = load_issuer(ca_cert, ca_key)?;
+    let now = unix_now()?;
+    let time = |secs: i64| {
+        ASN1Time::from_timestamp(secs)
+            .map(|t| t.to_datetime())
+            .map_err(|e| TlsError::Generate(format!("bad CRL time: {e}")))
+    };
+    let mut revoked_certs = Vec::new();
+    for path in revoked {
+        for der in load_certs(path)? {
+            let (_, cert) =
+                x509_parser::parse_x509_certificate(&der).map_err(|e| TlsError::BadPem {
+                    path: path.to_path_buf(),
+                    reason: format!("invalid certificate: {e}"),
+                })?;
+            revoked_certs.push(rcgen::RevokedCertParams {
+                serial_number: rcgen::SerialNumber::from_slice(cert.raw_serial()),
+                revocation_time: time(now - 60)?,
+                reason_code: Some(rcgen::RevocationReason::KeyCompromise),
+                invalidity_date: None,
+            });
+        }
+    }
+    let params = rcgen::CertificateRevocationListParams {
+        this_update: time(now - DAY_SECS)?,
+        next_update: time(now + 30 * DAY_SECS)?,
+        crl_number: rcgen::SerialNumber::from(u64::try_from(now).unwrap_or_default()),
+        issuing_distribution_point: None,
+        revoked_certs,
+        key_identifier_method: KeyIdMethod::Sha256,
+    };
+    let crl = params.signed_by(&issuer).map_err(gen_err)?;
+    let pem = crl.pem().map_err(gen_err)?;
+    write_file(out_crl, pem.as_bytes(), false, false)
+}
+
 /// Generates a self-contained CA (certificate and PKCS#8 key) at the given paths.
 ///
 /// Tests use this to make a "wrong CA". Existing files are overwritten; the key is written with
@@ -262,13 +308,7 @@ fn new_key() -> Result<KeyPair, TlsError> {
 
 /// Sets notBefore to now minus one day and notAfter ten years later.
 fn set_validity(params: &mut CertificateParams) -> Result<(), TlsError> {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_err(|_| TlsError::Generate("system clock is before 1970".to_owned()))?
-        .as_secs();
-    let now = i64::try_from(now)
-        .map_err(|_| TlsError::Generate("system clock out of range".to_owned()))?;
-    let start = now - DAY_SECS;
+    let start = unix_now()? - DAY_SECS;
     let time = |secs: i64| {
         ASN1Time::from_timestamp(secs)
             .map_err(|e| TlsError::Generate(format!("bad validity time: {e}")))
@@ -276,6 +316,14 @@ fn set_validity(params: &mut CertificateParams) -> Result<(), TlsError> {
     params.not_before = time(start)?.to_datetime();
     params.not_after = time(start + VALIDITY_SECS)?.to_datetime();
     Ok(())
+}
+
+fn unix_now() -> Result<i64, TlsError> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(|_| TlsError::Generate("system clock is before 1970".to_owned()))?
+        .as_secs();
+    i64::try_from(now).map_err(|_| TlsError::Generate("system clock out of range".to_owned()))
 }
 
 fn common_name_dn(common_name: &str) -> DistinguishedName {

@@ -11,13 +11,16 @@ use std::sync::Arc;
 use rustls::crypto::CryptoProvider;
 use rustls::server::WebPkiClientVerifier;
 use rustls::{RootCertStore, ServerConfig};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::CertificateRevocationListDer;
 
 use crate::certs::{load_certs, load_private_key};
 use crate::ciphers::openssl_cipher_name;
 use crate::{CertSummary, TlsError};
 
-/// Where the server's TLS material lives (`ssl_cert`, `ssl_key`, `ssl_ca`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where the server's TLS material lives (`ssl_cert`, `ssl_key`, `ssl_ca`, `ssl_crl`,
+/// `ssl_crlpath`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TlsSettings {
     /// PEM certificate chain, leaf first (`ssl_cert`).
     pub cert: PathBuf,
@@ -26,6 +29,11 @@ pub struct TlsSettings {
     /// PEM CA certificates used to verify client certificates (`ssl_ca`); `None` means client
     /// certificates are not requested.
     pub ca: Option<PathBuf>,
+    /// PEM certificate revocation lists (`ssl_crl`): client certificates they list are refused.
+    /// Needs `ca`.
+    pub crl: Option<PathBuf>,
+    /// A directory whose files hold PEM CRLs (`ssl_crlpath`), read as `crl` is. Needs `ca`.
+    pub crlpath: Option<PathBuf>,
 }
 
 /// A loaded, immutable TLS configuration.
@@ -57,8 +65,13 @@ impl TlsContext {
     /// (accounts decide with REQUIRE X509 later); one whose certificate does not verify against the
     /// CA fails the handshake. Without `ca`, client certificates are not requested.
     ///
+    /// With `crl`/`crlpath` (MySQL's `ssl_crl`/`ssl_crlpath`), every certificate of the client's
+    /// chain is checked against the CRLs, as MySQL asks OpenSSL to (`X509_V_FLAG_CRL_CHECK |
+    /// X509_V_FLAG_CRL_CHECK_ALL`): a revoked certificate, or one whose issuer has no CRL among
+    /// those given, fails the handshake.
+    ///
     /// Errors name the file and what is wrong with it (missing file, no certificate in the PEM, no
-    /// key, key does not match the certificate, unusable CA).
+    /// key, key does not match the certificate, unusable CA, unreadable CRL).
     pub fn load(settings: &TlsSettings) -> Result<Self, TlsError> {
         let provider = provider();
         let chain = load_certs(&settings.cert)?;
@@ -89,7 +102,18 @@ impl TlsContext {
         let builder = ServerConfig::builder_with_provider(provider.clone())
             .with_protocol_versions(PROTOCOL_VERSIONS)?;
         let builder = match &settings.ca {
-            Some(ca) => builder.with_client_cert_verifier(client_verifier(ca, provider)?),
+            Some(ca) => builder.with_client_cert_verifier(client_verifier(
+                ca,
+                &load_crls(settings)?,
+                provider,
+            )?),
+            None if settings.crl.is_some() || settings.crlpath.is_some() => {
+                return Err(TlsError::Verifier(
+                    "ssl_crl and ssl_crlpath need ssl_ca: revocation lists apply to client \
+                     certificates, which are only verified against a CA"
+                        .to_owned(),
+                ))
+            }
             None => builder.with_no_client_auth(),
         };
         let config = builder
@@ -99,6 +123,7 @@ impl TlsContext {
             cert = %settings.cert.display(),
             subject = %server_cert.subject,
             client_ca = settings.ca.is_some(),
+            crl = settings.crl.is_some() || settings.crlpath.is_some(),
             "loaded TLS context"
         );
         Ok(TlsContext {
@@ -140,8 +165,57 @@ impl TlsContext {
     }
 }
 
+/// The CRLs of `ssl_crl` (one PEM file, any number of `X509 CRL` sections) and of every regular
+/// file in `ssl_crlpath`, in name order. The file must hold at least one CRL; files in the
+/// directory without any are skipped (OpenSSL's hashed-name directories hold other links too).
+fn load_crls(
+    settings: &TlsSettings,
+) -> Result<Vec<CertificateRevocationListDer<'static>>, TlsError> {
+    let mut crls = Vec::new();
+    if let Some(file) = &settings.crl {
+        let found = read_crls(file)?;
+        if found.is_empty() {
+            return Err(TlsError::BadPem {
+                path: file.clone(),
+                reason: "no X509 CRL found in the PEM file".to_owned(),
+            });
+        }
+        crls.extend(found);
+    }
+    if let Some(dir) = &settings.crlpath {
+        let entries = std::fs::read_dir(dir).map_err(|e| TlsError::io(dir, e))?;
+        let mut files = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| TlsError::io(dir, e))?;
+            if entry
+                .file_type()
+                .map_err(|e| TlsError::io(dir, e))?
+                .is_file()
+            {
+                files.push(entry.path());
+            }
+        }
+        files.sort();
+        for file in files {
+            crls.extend(read_crls(&file)?);
+        }
+    }
+    Ok(crls)
+}
+
+fn read_crls(path: &Path) -> Result<Vec<CertificateRevocationListDer<'static>>, TlsError> {
+    let bytes = std::fs::read(path).map_err(|e| TlsError::io(path, e))?;
+    CertificateRevocationListDer::pem_slice_iter(&bytes)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| TlsError::BadPem {
+            path: path.to_path_buf(),
+            reason: format!("invalid PEM: {e}"),
+        })
+}
+
 fn client_verifier(
     ca: &Path,
+    crls: &[CertificateRevocationListDer<'static>],
     provider: Arc<CryptoProvider>,
 ) -> Result<Arc<dyn rustls::server::danger::ClientCertVerifier>, TlsError> {
     let mut roots = RootCertStore::empty();
@@ -153,8 +227,14 @@ fn client_verifier(
     }
     WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
         .allow_unauthenticated()
+        .with_crls(crls.iter().cloned())
         .build()
-        .map_err(|e| TlsError::Verifier(format!("{}: {e}", ca.display())))
+        .map_err(|e| match e {
+            rustls::server::VerifierBuilderError::InvalidCrl(_) => {
+                TlsError::Verifier(format!("ssl_crl/ssl_crlpath: {e}"))
+            }
+            e => TlsError::Verifier(format!("{}: {e}", ca.display())),
+        })
 }
 
 fn map_cert_error(err: rustls::Error, settings: &TlsSettings) -> TlsError {

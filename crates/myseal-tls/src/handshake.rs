@@ -215,6 +215,15 @@ fn certificate_error_name(err: &CertificateError) -> String {
         }
         CertificateError::InvalidPurposeContext { .. } => "InvalidPurpose".to_owned(),
         CertificateError::NotValidForNameContext { .. } => "NotValidForName".to_owned(),
+        CertificateError::Revoked => "Revoked (listed in ssl_crl/ssl_crlpath)".to_owned(),
+        CertificateError::UnknownRevocationStatus => {
+            "UnknownRevocationStatus (no CRL in ssl_crl/ssl_crlpath from its issuer)".to_owned()
+        }
+        CertificateError::ExpiredRevocationList
+        | CertificateError::ExpiredRevocationListContext { .. } => {
+            "ExpiredRevocationList (the CRL in ssl_crl/ssl_crlpath is past its nextUpdate)"
+                .to_owned()
+        }
         other => format!("{other:?}"),
     }
 }

@@ -26,7 +26,7 @@ mod error;
 mod handshake;
 pub mod names;
 
-pub use certs::{ensure_dev_certs, generate_ca, issue_cert, DevCerts};
+pub use certs::{ensure_dev_certs, generate_ca, issue_cert, write_crl, DevCerts};
 pub use ciphers::{cipher_list, openssl_cipher_name};
 pub use context::{TlsContext, TlsSettings};
 pub use error::TlsError;
@@ -78,6 +78,7 @@ mod tests {
                 cert: self.dev.server_cert.clone(),
                 key: self.dev.server_key.clone(),
                 ca: with_ca.then(|| self.dev.ca_cert.clone()),
+                ..TlsSettings::default()
             }
         }
 
@@ -300,6 +301,126 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn revoked_client_certificate_fails_the_handshake_and_others_pass() {
+        let fx = Fixture::new("crl");
+        let (cert, key) = (fx.path("mallory.pem"), fx.path("mallory-key.pem"));
+        issue_cert(
+            &fx.dev.ca_cert,
+            &fx.dev.ca_key,
+            "mallory",
+            true,
+            &cert,
+            &key,
+        )
+        .unwrap();
+        let crl = fx.path("crl.pem");
+        write_crl(&fx.dev.ca_cert, &fx.dev.ca_key, &[cert.as_path()], &crl).unwrap();
+        let ctx = TlsContext::load(&TlsSettings {
+            crl: Some(crl.clone()),
+            ..fx.settings(true)
+        })
+        .unwrap();
+        for versions in [TLS13_ONLY, TLS12_ONLY] {
+            let mut client = Client::trusting(&fx.dev.ca_cert);
+            client.versions = versions;
+            client.cert = Some((&cert, &key));
+            let (server, _client) = handshake(&ctx, &client).await;
+            let err = server.unwrap_err();
+            let TlsError::Handshake { reason } = &err else {
+                panic!("unexpected error {err:?}");
+            };
+            assert_eq!(
+                reason,
+                "client certificate not trusted: Revoked (listed in ssl_crl/ssl_crlpath)"
+            );
+            // The CA's other client certificate is not on the list; no certificate at all is
+            // still accepted (accounts decide with REQUIRE X509).
+            client.cert = Some((&fx.dev.client_cert, &fx.dev.client_key));
+            let (server, client_side) = handshake(&ctx, &client).await;
+            client_side.unwrap();
+            assert!(server.unwrap().1.client_cert_verified);
+            client.cert = None;
+            let (server, client_side) = handshake(&ctx, &client).await;
+            client_side.unwrap();
+            assert!(server.unwrap().1.client_cert.is_none());
+        }
+        // The same list from a directory (ssl_crlpath); a file without CRLs there is skipped.
+        let dir = fx.path("crls");
+        fs::create_dir_all(&dir).unwrap();
+        fs::copy(&crl, dir.join("0.r0")).unwrap();
+        fs::write(dir.join("README"), "not a CRL").unwrap();
+        let ctx = TlsContext::load(&TlsSettings {
+            crlpath: Some(dir),
+            ..fx.settings(true)
+        })
+        .unwrap();
+        let mut client = Client::trusting(&fx.dev.ca_cert);
+        client.cert = Some((&cert, &key));
+        assert!(handshake(&ctx, &client).await.0.is_err());
+    }
+
+    #[tokio::test]
+    async fn client_certificate_from_an_issuer_without_a_crl_fails_when_crls_are_checked() {
+        // MySQL sets X509_V_FLAG_CRL_CHECK_ALL: a certificate whose revocation status cannot be
+        // known is refused. Here the CA trusts two issuers but the CRL is only the first one's.
+        let fx = Fixture::new("crl-unknown");
+        let (other_ca, other_key) = (fx.path("other-ca.pem"), fx.path("other-ca-key.pem"));
+        generate_ca("Other CA", &other_ca, &other_key).unwrap();
+        let both = fx.path("both-cas.pem");
+        let mut pem = fs::read(&fx.dev.ca_cert).unwrap();
+        pem.extend(fs::read(&other_ca).unwrap());
+        fs::write(&both, pem).unwrap();
+        let (cert, key) = (fx.path("o.pem"), fx.path("o-key.pem"));
+        issue_cert(&other_ca, &other_key, "o", true, &cert, &key).unwrap();
+        let crl = fx.path("crl.pem");
+        write_crl(&fx.dev.ca_cert, &fx.dev.ca_key, &[], &crl).unwrap();
+        let ctx = TlsContext::load(&TlsSettings {
+            ca: Some(both),
+            crl: Some(crl),
+            ..fx.settings(true)
+        })
+        .unwrap();
+        let mut client = Client::trusting(&fx.dev.ca_cert);
+        client.cert = Some((&cert, &key));
+        let err = handshake(&ctx, &client).await.0.unwrap_err();
+        assert!(err.to_string().contains("UnknownRevocationStatus"), "{err}");
+    }
+
+    #[test]
+    fn crl_settings_are_checked_when_loading() {
+        let fx = Fixture::new("crl-bad");
+        let not_crl = fx.path("not-crl.pem");
+        fs::write(&not_crl, "nothing here").unwrap();
+        let err = TlsContext::load(&TlsSettings {
+            crl: Some(not_crl.clone()),
+            ..fx.settings(true)
+        })
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("{}: no X509 CRL found in the PEM file", not_crl.display())
+        );
+        let err = TlsContext::load(&TlsSettings {
+            crl: Some(fx.path("missing.pem")),
+            ..fx.settings(true)
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("missing.pem"), "{err}");
+        let crl = fx.path("crl.pem");
+        write_crl(&fx.dev.ca_cert, &fx.dev.ca_key, &[], &crl).unwrap();
+        let err = TlsContext::load(&TlsSettings {
+            crl: Some(crl),
+            ..fx.settings(false)
+        })
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("ssl_crl and ssl_crlpath need ssl_ca"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
     async fn client_certificate_is_not_requested_without_a_ca() {
         let fx = Fixture::new("no-ca");
         let ctx = fx.context(false);
@@ -458,6 +579,7 @@ mod tests {
             cert: testdata("rsa-cert.crt"),
             key: testdata("rsa.key"),
             ca: None,
+            ..TlsSettings::default()
         };
         let ctx = TlsContext::load(&settings).unwrap();
         assert_eq!(
@@ -490,6 +612,7 @@ mod tests {
             cert: testdata("ec-cert.crt"),
             key: testdata("ec.key"),
             ca: Some(testdata("ca.crt")),
+            ..TlsSettings::default()
         };
         let ctx = TlsContext::load(&settings).unwrap();
         // Exactly what `openssl x509 -noout -subject -nameopt compat` prints.

@@ -28,6 +28,12 @@ pub(crate) struct Args {
     /// Server private key (PEM).
     #[arg(long, value_name = "FILE")]
     pub(crate) ssl_key: Option<PathBuf>,
+    /// PEM certificate revocation list(s): client certificates it lists fail the TLS handshake.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) ssl_crl: Option<PathBuf>,
+    /// Directory of PEM CRL files, read like --ssl-crl.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) ssl_crlpath: Option<PathBuf>,
     /// Where dev certificates are generated on first start and reused later.
     #[arg(long, value_name = "DIR")]
     pub(crate) certs_dir: Option<PathBuf>,
@@ -101,6 +107,8 @@ struct FileMysqld {
     ssl_ca: Option<PathBuf>,
     ssl_cert: Option<PathBuf>,
     ssl_key: Option<PathBuf>,
+    ssl_crl: Option<PathBuf>,
+    ssl_crlpath: Option<PathBuf>,
     certs_dir: Option<PathBuf>,
     skip_ssl: Option<bool>,
     require_secure_transport: Option<bool>,
@@ -138,6 +146,8 @@ pub(crate) fn resolve(args: Args) -> Result<myseal_server::Config, String> {
     c.tls.cert = args.ssl_cert.or(file.ssl_cert);
     c.tls.key = args.ssl_key.or(file.ssl_key);
     c.tls.ca = args.ssl_ca.or(file.ssl_ca);
+    c.tls.crl = args.ssl_crl.or(file.ssl_crl);
+    c.tls.crlpath = args.ssl_crlpath.or(file.ssl_crlpath);
     if let Some(d) = args.certs_dir.or(file.certs_dir) {
         c.tls.certs_dir = d;
     }
@@ -226,6 +236,8 @@ mod tests {
             "--bind-address=::1",
             "--require-secure-transport=OFF",
             "--ssl-ca=/x/ca.pem",
+            "--ssl-crl=/x/crl.pem",
+            "--ssl-crlpath=/x/crls",
             "--trace-handshake",
         ])
         .unwrap();
@@ -233,6 +245,8 @@ mod tests {
         assert_eq!(c.bind_address, "::1");
         assert!(!c.require_secure_transport);
         assert_eq!(c.tls.ca, Some(PathBuf::from("/x/ca.pem")));
+        assert_eq!(c.tls.crl, Some(PathBuf::from("/x/crl.pem")));
+        assert_eq!(c.tls.crlpath, Some(PathBuf::from("/x/crls")));
         assert!(c.trace_handshake);
         assert_eq!(c.root_password, "s3cret");
     }

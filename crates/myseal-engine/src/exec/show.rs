@@ -241,8 +241,8 @@ pub(crate) fn warnings(
     })
 }
 
-/// `ALTER INSTANCE RELOAD TLS`: new connections get the certificate, key and CA the
-/// `ssl_cert`, `ssl_key` and `ssl_ca` variables name now (SET GLOBAL may have changed them);
+/// `ALTER INSTANCE RELOAD TLS`: new connections get the certificate, key, CA and CRLs the
+/// `ssl_cert`, `ssl_key`, `ssl_ca`, `ssl_crl` and `ssl_crlpath` variables name now (SET GLOBAL may have changed them);
 /// established ones keep theirs. Needs CONNECTION_ADMIN (1227). A file that does not load is
 /// ER 3888 with the reason, and the old configuration stays (with NO ROLLBACK ON ERROR, new
 /// connections get no TLS).
@@ -263,20 +263,16 @@ pub(crate) fn reload_tls(
             "ALTER INSTANCE RELOAD TLS without a server",
         ));
     };
-    let var = |n: &str| engine.global_variable(n).unwrap_or_default();
-    t.reload_tls(
-        &var("ssl_cert"),
-        &var("ssl_key"),
-        &var("ssl_ca"),
-        rollback_on_error,
-    )
-    .map_err(|reason| {
-        EngineError::new(
-            3888,
-            "HY000",
-            format!("Failed to set up SSL because of the following SSL library error: {reason}"),
-        )
-    })?;
+    t.reload_tls(&engine.tls_files(), rollback_on_error)
+        .map_err(|reason| {
+            EngineError::new(
+                3888,
+                "HY000",
+                format!(
+                    "Failed to set up SSL because of the following SSL library error: {reason}"
+                ),
+            )
+        })?;
     Ok(crate::exec::ok(session, 0))
 }
 
