@@ -337,6 +337,106 @@ async fn max_user_connections_caps_an_accounts_connections() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn per_hour_limits_count_statements_updates_and_connections() {
+    use util::{err_of, Raw};
+    let server = start().await;
+    let port = server.local_addr().port();
+    let mut root = util::root_conn(port).await;
+    for sql in [
+        "CREATE TABLE app.t (id INT PRIMARY KEY)",
+        "CREATE USER q IDENTIFIED BY 'pw' WITH MAX_QUERIES_PER_HOUR 4 MAX_UPDATES_PER_HOUR 1",
+        "GRANT SELECT, INSERT ON app.* TO q",
+        "CREATE USER c IDENTIFIED BY 'pw' WITH MAX_CONNECTIONS_PER_HOUR 2",
+    ] {
+        root.query_drop(sql).await.unwrap();
+    }
+    let shown: Option<String> = root.query_first("SHOW CREATE USER q").await.unwrap();
+    assert!(
+        shown.as_deref().is_some_and(|s| s.contains(
+            " REQUIRE NONE WITH MAX_QUERIES_PER_HOUR 4 MAX_UPDATES_PER_HOUR 1 PASSWORD EXPIRE DEFAULT"
+        )),
+        "{shown:?}"
+    );
+    let row: Option<(u32, u32, u32, u32)> = root
+        .query_first(
+            "SELECT max_questions, max_updates, max_connections, max_user_connections \
+             FROM mysql.user WHERE User = 'c'",
+        )
+        .await
+        .unwrap();
+    assert_eq!(row, Some((0, 0, 2, 0)));
+
+    // Statements: the raw client sends nothing but what is written here.
+    let mut q = Raw::login(port, "q", "pw").await;
+    assert_eq!(q.query_rows("SELECT 1").await, vec![vec![Some("1".into())]]);
+    assert!(err_of(&q.query("INSERT INTO app.t VALUES (1)").await).is_none());
+    let refused = |code: u16, what: &str, n: u32| {
+        Some((
+            code,
+            "42000".to_string(),
+            format!("User 'q' has exceeded the '{what}' resource (current value: {n})"),
+        ))
+    };
+    assert_eq!(
+        err_of(&q.query("INSERT INTO app.t VALUES (2)").await),
+        refused(1226, "max_updates", 1)
+    );
+    // The refused INSERT was still a question: the 4th passes, the 5th is refused.
+    assert_eq!(
+        q.query_rows("SELECT COUNT(*) FROM app.t").await,
+        vec![vec![Some("1".into())]]
+    );
+    assert_eq!(
+        err_of(&q.query("SELECT 1").await),
+        refused(1226, "max_questions", 4)
+    );
+    // Not refused at login (no connection limit), but the hour's questions are used up.
+    let mut again = Raw::login(port, "q", "pw").await;
+    assert_eq!(
+        err_of(&again.query("SELECT 1").await),
+        refused(1226, "max_questions", 4)
+    );
+    // FLUSH USER_RESOURCES starts the hour again; ALTER USER with a limit does for one account
+    // and its open connections take up the new limit.
+    root.query_drop("FLUSH USER_RESOURCES").await.unwrap();
+    assert_eq!(q.query_rows("SELECT 2").await, vec![vec![Some("2".into())]]);
+    root.query_drop("ALTER USER q WITH MAX_QUERIES_PER_HOUR 0")
+        .await
+        .unwrap();
+    for _ in 0..10 {
+        assert_eq!(
+            again.query_rows("SELECT 3").await,
+            vec![vec![Some("3".into())]]
+        );
+    }
+
+    // Connections.
+    let a = mysql_async::Conn::new(opts_for(port, "c", "pw"))
+        .await
+        .unwrap();
+    a.disconnect().await.unwrap();
+    let b = mysql_async::Conn::new(opts_for(port, "c", "pw"))
+        .await
+        .unwrap();
+    assert_eq!(
+        server_error(mysql_async::Conn::new(opts_for(port, "c", "pw")).await),
+        (
+            1226,
+            "User 'c' has exceeded the 'max_connections_per_hour' resource (current value: 2)"
+                .to_string()
+        )
+    );
+    b.disconnect().await.unwrap();
+    root.query_drop("FLUSH PRIVILEGES").await.unwrap();
+    let c = mysql_async::Conn::new(opts_for(port, "c", "pw"))
+        .await
+        .unwrap();
+    c.disconnect().await.unwrap();
+    root.disconnect().await.unwrap();
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn com_change_user_authenticates_again_and_starts_a_fresh_session() {
     use mysql_async::ChangeUserOpts;
     let server = start().await;

@@ -11,11 +11,13 @@
 use std::cmp::Ordering;
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use dashmap::mapref::entry::Entry;
 use dashmap::DashMap;
 
 use crate::hostmatch::{sort_weight, HostPattern};
+use crate::resources::{HourlyLimits, Usage};
 use crate::{caching_sha2, native, AuthError};
 
 /// An authentication plugin an account can use.
@@ -128,6 +130,8 @@ pub struct Account {
     pub password_lock_time: PasswordLockTime,
     /// `MAX_USER_CONNECTIONS` (0: no limit but the server's).
     pub max_user_connections: u32,
+    /// `MAX_QUERIES_PER_HOUR`, `MAX_UPDATES_PER_HOUR`, `MAX_CONNECTIONS_PER_HOUR`.
+    pub hourly_limits: HourlyLimits,
 }
 
 impl fmt::Debug for Account {
@@ -143,6 +147,7 @@ impl fmt::Debug for Account {
             .field("failed_login_attempts", &self.failed_login_attempts)
             .field("password_lock_time", &self.password_lock_time)
             .field("max_user_connections", &self.max_user_connections)
+            .field("hourly_limits", &self.hourly_limits)
             .finish()
     }
 }
@@ -161,6 +166,8 @@ pub struct AccountStore {
     cache: DashMap<Key, [u8; 32]>,
     /// Failed-login tracking per account (FAILED_LOGIN_ATTEMPTS / PASSWORD_LOCK_TIME).
     logins: DashMap<Key, LoginFailures>,
+    /// What accounts with per-hour limits used this hour (see [`crate::resources`]).
+    usage: DashMap<Key, Arc<Usage>>,
 }
 
 /// Consecutive failed logins of an account, and since when it is blocked.
@@ -265,6 +272,8 @@ impl AccountStore {
     pub fn drop_user(&self, user: &str, host: &str) -> Result<(), AuthError> {
         let k = key(user, host);
         self.cache.remove(&k);
+        self.logins.remove(&k);
+        self.usage.remove(&k);
         match self.accounts.remove(&k) {
             Some(_) => Ok(()),
             None => Err(AuthError::OperationFailed {
@@ -337,6 +346,45 @@ impl AccountStore {
     pub fn flush_cache(&self) {
         self.cache.clear();
         self.logins.clear();
+        self.flush_user_resources();
+    }
+
+    /// The per-hour counters a new session of `acc` is charged to; None when the account has
+    /// no per-hour limit (its sessions are never counted, as in MySQL).
+    pub fn usage_for(&self, acc: &Account) -> Option<Arc<Usage>> {
+        if acc.hourly_limits.is_unlimited() {
+            return None;
+        }
+        let usage = self
+            .usage
+            .entry(key(&acc.user, &acc.host))
+            .or_insert_with(|| Arc::new(Usage::new(acc)));
+        Some(Arc::clone(&usage))
+    }
+
+    /// Resets an account's per-hour counts and takes up its current limits (`ALTER USER` or
+    /// `GRANT` with a resource option, as MySQL's `reset_mqh` for one account).
+    pub fn reset_usage(&self, user: &str, host: &str) {
+        let limits = self
+            .get(user, host)
+            .map(|a| a.hourly_limits)
+            .unwrap_or_default();
+        if let Some(u) = self.usage.get(&key(user, host)) {
+            u.reset(limits);
+        }
+    }
+
+    /// `FLUSH USER_RESOURCES` (and `FLUSH PRIVILEGES`): every account's per-hour counts start
+    /// again from zero, under the limits the accounts have now.
+    pub fn flush_user_resources(&self) {
+        for entry in self.usage.iter() {
+            let (user, host) = entry.key();
+            let limits = self
+                .get(user, host)
+                .map(|a| a.hourly_limits)
+                .unwrap_or_default();
+            entry.value().reset(limits);
+        }
     }
 
     /// Forgets an account's failed logins (`ALTER USER ... ACCOUNT UNLOCK`, or a new

@@ -84,6 +84,18 @@ pub enum AuthError {
         "Connections using insecure transport are prohibited while --require_secure_transport=ON."
     )]
     InsecureTransport,
+    /// ER_USER_LIMIT_REACHED (1226, 42000): an account at one of its limits
+    /// (MAX_USER_CONNECTIONS, or a per-hour one).
+    #[error("User '{user}' has exceeded the '{resource}' resource (current value: {value})")]
+    UserLimitReached {
+        /// The account's user name.
+        user: String,
+        /// `max_user_connections`, `max_connections_per_hour`, `max_questions` or
+        /// `max_updates`.
+        resource: &'static str,
+        /// The limit.
+        value: u32,
+    },
     /// ER_CANNOT_USER (1396, HY000): `CREATE USER` of an existing account, `DROP USER` /
     /// `ALTER USER` of a missing one.
     #[error("Operation {operation} failed for {}", trunc(&format!("'{user}'@'{host}'"), 256))]
@@ -116,6 +128,7 @@ impl AuthError {
             AuthError::PasswordExpired => 1862,
             AuthError::InsecureTransport => 3159,
             AuthError::OperationFailed { .. } => 1396,
+            AuthError::UserLimitReached { .. } => 1226,
             AuthError::Malformed(_) => 1043,
             AuthError::RsaKey(_) => 1105,
         }
@@ -125,6 +138,7 @@ impl AuthError {
     pub fn sql_state(&self) -> &'static str {
         match self {
             AuthError::AccessDenied { .. } => "28000",
+            AuthError::UserLimitReached { .. } => "42000",
             AuthError::AccountLocked { .. }
             | AuthError::AccountBlocked { .. }
             | AuthError::PasswordExpired

@@ -27,6 +27,7 @@ pub mod handshake;
 mod hostmatch;
 pub mod native;
 pub mod nonce;
+pub mod resources;
 pub mod rsa_keys;
 
 pub use error::AuthError;

@@ -382,12 +382,20 @@ pub(crate) fn rows(
             for t in VirtualTable::ALL {
                 let def = table_def(t);
                 for i in 0..def.columns.len() {
-                    out.push(columns_row(&def, i));
+                    out.push(columns_row(
+                        &def,
+                        i,
+                        "select,insert,update,references".into(),
+                    ));
                 }
             }
+            // Only the columns the account holds some column privilege on, with those.
             for_each_table(&state, &grants, |t| {
-                for i in 0..t.def.columns.len() {
-                    out.push(columns_row(&t.def, i));
+                for (i, c) in t.def.columns.iter().enumerate() {
+                    let privs = grants.column_privileges_text(&t.def.schema, &t.def.name, &c.name);
+                    if !privs.is_empty() {
+                        out.push(columns_row(&t.def, i, privs));
+                    }
                 }
             });
         }
@@ -610,7 +618,7 @@ pub(crate) fn tables_row(t: &Table, tz: i64) -> Row {
     ]
 }
 
-fn columns_row(def: &TableDef, i: usize) -> Row {
+fn columns_row(def: &TableDef, i: usize, privileges: String) -> Row {
     let Some(c) = def.columns.get(i) else {
         return Vec::new();
     };
@@ -655,7 +663,7 @@ fn columns_row(def: &TableDef, i: usize) -> Row {
         Value::str(ty.sql()),
         Value::str(column_key(def, i)),
         Value::str(extra(c)),
-        Value::str("select,insert,update,references"),
+        Value::str(privileges),
         Value::str(c.comment.clone()),
         Value::str(""),
         Value::Null,

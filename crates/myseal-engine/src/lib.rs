@@ -168,6 +168,9 @@ pub struct SessionInfo {
     /// the session may only change the password (MySQL's sandbox mode, ER 1820 for anything
     /// else) until it does.
     pub password_expired: bool,
+    /// The account's per-hour counters (MAX_QUERIES_PER_HOUR, MAX_UPDATES_PER_HOUR), when it
+    /// had such limits at login: every statement of a text query is charged to them.
+    pub usage: Option<Arc<myseal_auth::resources::Usage>>,
 }
 
 /// One entry of SHOW WARNINGS / SHOW ERRORS.
@@ -877,6 +880,7 @@ impl Engine {
     /// error, returning the outcomes so far plus the error (the server sends them then the ERR).
     pub fn execute(&self, session: &mut Session, sql: &str) -> (Vec<Outcome>, Option<EngineError>) {
         if !session.info.password_expired
+            && session.info.usage.is_none()
             && let Some(done) = stmt::cache::try_text(self, session, sql)
         {
             return done;
@@ -901,6 +905,12 @@ impl Engine {
                 parsed.head.starts_with("SELECT") || parsed.head.starts_with("WITH"),
             );
             session.may_stream = outcomes.is_empty();
+            if let Some(usage) = &session.info.usage
+                && let Err(e) = usage.charge_statement(exec::changes_data(&parsed.stmt))
+            {
+                let e = EngineError::new(e.code(), e.sql_state(), e.to_string());
+                return (outcomes, Some(record_error(session, e)));
+            }
             if session.info.password_expired && !exec::sandbox_allows(&parsed.stmt) {
                 let e = EngineError::must_change_password();
                 return (outcomes, Some(record_error(session, e)));
@@ -929,7 +939,7 @@ impl Engine {
         session: &mut Session,
         sql: &str,
     ) -> Option<(Vec<Outcome>, Option<EngineError>)> {
-        if session.info.password_expired {
+        if session.info.password_expired || session.info.usage.is_some() {
             return None;
         }
         if stmt::is_transaction_control(sql) {

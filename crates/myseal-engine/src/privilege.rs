@@ -374,6 +374,29 @@ impl AccountGrants {
         self.tables.get(&(db.to_string(), table.to_string()))
     }
 
+    /// The column privileges (SELECT, INSERT, UPDATE, REFERENCES) held on a column at any
+    /// level, as SHOW FULL COLUMNS and information_schema.COLUMNS.PRIVILEGES list them
+    /// (`select,insert,update,references`). Empty: the column is not shown at all, as in MySQL.
+    pub(crate) fn column_privileges_text(&self, db: &str, table: &str, column: &str) -> String {
+        let mut p = self.table_privs(db, table);
+        if let Some(t) = self.table_grant(db, table)
+            && let Some(c) = t.columns.get(column)
+        {
+            p |= *c;
+        }
+        [
+            (Privs::SELECT, "select"),
+            (Privs::INSERT, "insert"),
+            (Privs::UPDATE, "update"),
+            (Privs::REFERENCES, "references"),
+        ]
+        .iter()
+        .filter(|(bit, _)| p.contains(*bit))
+        .map(|(_, name)| *name)
+        .collect::<Vec<_>>()
+        .join(",")
+    }
+
     /// True when the account may see the table at all: some privilege on it or on one of its
     /// columns (SHOW TABLES, information_schema).
     pub(crate) fn sees_table(&self, db: &str, table: &str) -> bool {
@@ -574,14 +597,15 @@ pub(crate) fn specific_denied(needed: &str) -> EngineError {
     )
 }
 
-/// ER_ACCESS_DENIED_ERROR (1045) for a GRANT at the global level without the privileges.
+/// ER_ACCESS_DENIED_ERROR (1045) for a GRANT at the global level without the privileges. As
+/// MySQL's `check_access`, it names the account (`priv_user`@`priv_host`), not the client.
 pub(crate) fn access_denied(who: Who<'_>) -> EngineError {
     EngineError::new(
         1045,
         "28000",
         format!(
             "Access denied for user '{}'@'{}' (using password: YES)",
-            who.user, who.client_host
+            who.user, who.account_host
         ),
     )
 }
@@ -674,8 +698,13 @@ pub(crate) fn check_reads(
             return Err(table_denied(session.who(), "SELECT", t));
         };
         for (cdb, ct, c) in column_reads {
-            if cdb == db && ct == t && !tg.columns.get(c).is_some_and(|p| p.contains(Privs::SELECT))
-            {
+            if cdb != db || ct != t {
+                continue;
+            }
+            if c == "*" {
+                return Err(table_denied(session.who(), "SELECT", t));
+            }
+            if !tg.columns.get(c).is_some_and(|p| p.contains(Privs::SELECT)) {
                 return Err(column_denied(session.who(), "SELECT", c, t));
             }
         }

@@ -61,6 +61,7 @@ pub(crate) fn session(engine: &Engine) -> Session {
         database: None,
         character_set_client: "utf8mb4".into(),
         password_expired: false,
+        usage: None,
     })
 }
 

@@ -475,7 +475,7 @@ fn run_init_file(engine: &Engine, path: &std::path::Path) -> Result<(), ServerEr
         status: Vec::new(),
         database: None,
         character_set_client: "utf8mb4".into(),
-        password_expired: false,
+        ..myseal_engine::SessionInfo::default()
     });
     let (_, err) = engine.execute(&mut session, &sql);
     match err {

@@ -496,9 +496,10 @@ async fn connect(
         return Err(refuse(&mut io, c, s, m).await);
     }
 
-    if let Err((code, state, msg)) = admit(shared, &account, caps, None) {
-        return Err(refuse(&mut io, code, state, msg).await);
-    }
+    let usage = match admit(shared, &account, caps, None) {
+        Ok(usage) => usage,
+        Err((code, state, msg)) => return Err(refuse(&mut io, code, state, msg).await),
+    };
     if reserved
         && !shared
             .engine
@@ -519,6 +520,7 @@ async fn connect(
         database: None,
         character_set_client: charset_name(response.character_set).to_string(),
         password_expired: account.password_expired,
+        usage,
     };
     let mut session = shared.engine.new_session(info.clone());
     if let Some(db) = response.database.as_deref().filter(|d| !d.is_empty()) {
@@ -588,34 +590,37 @@ fn tls_facts(peer: Option<&PeerInfo>) -> Option<TlsFacts> {
 /// After the password, at connect and at COM_CHANGE_USER: an expired password is refused to a
 /// client that cannot handle it (ER 1862, as MySQL's disconnect_on_expired_password=ON does;
 /// one that can gets a session that may only change the password), and an account at its
-/// MAX_USER_CONNECTIONS gets ER 1226. `this` is the connection's own id when it is already
-/// registered (COM_CHANGE_USER), so that it does not count against itself.
+/// MAX_USER_CONNECTIONS or MAX_CONNECTIONS_PER_HOUR gets ER 1226. `this` is the connection's
+/// own id when it is already registered (COM_CHANGE_USER), so that it does not count against
+/// itself. Gives the per-hour counters the session is charged to, if its account has limits.
 fn admit(
     shared: &Shared,
     account: &myseal_auth::account::Account,
     caps: Caps,
     this: Option<u32>,
-) -> Result<(), (u16, &'static str, String)> {
+) -> Result<Option<Arc<myseal_auth::resources::Usage>>, (u16, &'static str, String)> {
+    use myseal_auth::AuthError;
+    let refusal = |e: AuthError| (e.code(), e.sql_state(), e.to_string());
     if account.password_expired && !caps.contains(Caps::CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS) {
-        let e = myseal_auth::AuthError::PasswordExpired;
-        return Err((e.code(), e.sql_state(), e.to_string()));
+        return Err(refusal(AuthError::PasswordExpired));
     }
     if account.max_user_connections > 0 {
         let open = shared
             .processes
             .count_account(&account.user, &account.host, this);
         if open >= account.max_user_connections as usize {
-            return Err((
-                1226,
-                "42000",
-                format!(
-                    "User '{}' has exceeded the 'max_user_connections' resource (current value: {})",
-                    account.user, account.max_user_connections
-                ),
-            ));
+            return Err(refusal(AuthError::UserLimitReached {
+                user: account.user.clone(),
+                resource: "max_user_connections",
+                value: account.max_user_connections,
+            }));
         }
     }
-    Ok(())
+    let usage = shared.engine.accounts().usage_for(account);
+    if let Some(u) = &usage {
+        u.charge_connection().map_err(refusal)?;
+    }
+    Ok(usage)
 }
 
 /// MySQL charset names for the collation ids clients commonly send.
@@ -1037,12 +1042,15 @@ async fn change_user(
     else {
         return Ok(Flow::Quit);
     };
-    if let Err((code, state, msg)) = admit(shared, &account, est.caps, Some(est.info.connection_id))
-    {
-        est.io.send(&err_payload(code, state, msg)).await?;
-        return Ok(Flow::Quit);
-    }
+    let usage = match admit(shared, &account, est.caps, Some(est.info.connection_id)) {
+        Ok(usage) => usage,
+        Err((code, state, msg)) => {
+            est.io.send(&err_payload(code, state, msg)).await?;
+            return Ok(Flow::Quit);
+        }
+    };
     let mut info = est.info.clone();
+    info.usage = usage;
     info.user = cu.username;
     info.account_host = account.host.clone();
     info.database = None;

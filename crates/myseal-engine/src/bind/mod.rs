@@ -388,10 +388,16 @@ impl<'a> Binder<'a> {
                 ));
             }
         }
+        // A `*` is recorded as such: a cached plan re-checked for another account must refuse
+        // it for the whole table (1142), not for its first ungranted column.
         let key = (
             origin.schema.clone(),
             origin.org_table.clone(),
-            origin.org_name.clone(),
+            if wildcard {
+                "*".to_string()
+            } else {
+                origin.org_name.clone()
+            },
         );
         let mut reads = self.column_reads.borrow_mut();
         if !reads.contains(&key) {

@@ -70,6 +70,12 @@ pub(crate) struct UserOptions {
     password_lock_time: Option<PasswordLockTime>,
     /// `WITH MAX_USER_CONNECTIONS n`, if given.
     max_user_connections: Option<u32>,
+    /// `WITH MAX_QUERIES_PER_HOUR n`, if given.
+    max_queries_per_hour: Option<u32>,
+    /// `WITH MAX_UPDATES_PER_HOUR n`, if given.
+    max_updates_per_hour: Option<u32>,
+    /// `WITH MAX_CONNECTIONS_PER_HOUR n`, if given.
+    max_connections_per_hour: Option<u32>,
 }
 
 impl UserOptions {
@@ -93,6 +99,24 @@ impl UserOptions {
         if let Some(n) = self.max_user_connections {
             acc.max_user_connections = n;
         }
+        if let Some(n) = self.max_queries_per_hour {
+            acc.hourly_limits.queries = n;
+        }
+        if let Some(n) = self.max_updates_per_hour {
+            acc.hourly_limits.updates = n;
+        }
+        if let Some(n) = self.max_connections_per_hour {
+            acc.hourly_limits.connections = n;
+        }
+    }
+
+    /// True when a resource limit is given: the account's per-hour counts then start again
+    /// (MySQL's `reset_mqh`).
+    fn sets_resources(&self) -> bool {
+        self.max_user_connections.is_some()
+            || self.max_queries_per_hour.is_some()
+            || self.max_updates_per_hour.is_some()
+            || self.max_connections_per_hour.is_some()
     }
 
     /// True when the options reset an account's count of failed logins (`ACCOUNT UNLOCK`, a
@@ -720,14 +744,18 @@ impl P {
                 .iter()
                 .any(|k| self.is_kw_at(0, k))
                 {
-                    let user_connections = self.is_kw_at(0, "MAX_USER_CONNECTIONS");
+                    let slot = if self.is_kw_at(0, "MAX_USER_CONNECTIONS") {
+                        &mut options.max_user_connections
+                    } else if self.is_kw_at(0, "MAX_QUERIES_PER_HOUR") {
+                        &mut options.max_queries_per_hour
+                    } else if self.is_kw_at(0, "MAX_UPDATES_PER_HOUR") {
+                        &mut options.max_updates_per_hour
+                    } else {
+                        &mut options.max_connections_per_hour
+                    };
                     self.i += 1;
                     let n = self.number()?;
-                    if user_connections {
-                        options.max_user_connections = Some(u32::try_from(n).unwrap_or(u32::MAX));
-                    } else if n != 0 {
-                        return unsupported("resource limits per hour");
-                    }
+                    *slot = Some(u32::try_from(n).unwrap_or(u32::MAX));
                     any = true;
                 }
                 if !any {
@@ -1429,8 +1457,12 @@ fn alter_user(
         if options.resets_failed_logins() {
             store.reset_failed_logins(&acc.user, &acc.host);
         }
+        let (user, host) = (acc.user.clone(), acc.host.clone());
         // upsert also drops the account's caching_sha2 cache entry.
         store.upsert(acc);
+        if options.sets_resources() {
+            store.reset_usage(&user, &host);
+        }
     }
     for (user, host) in missing {
         note(
@@ -1594,11 +1626,17 @@ pub(crate) fn create_user_text(acc: &Account) -> String {
     }
     s.push_str(" REQUIRE ");
     s.push_str(&require_text(&acc.require));
-    if acc.max_user_connections > 0 {
-        s.push_str(&format!(
-            " WITH MAX_USER_CONNECTIONS {}",
-            acc.max_user_connections
-        ));
+    let limits = [
+        ("MAX_QUERIES_PER_HOUR", acc.hourly_limits.queries),
+        ("MAX_UPDATES_PER_HOUR", acc.hourly_limits.updates),
+        ("MAX_CONNECTIONS_PER_HOUR", acc.hourly_limits.connections),
+        ("MAX_USER_CONNECTIONS", acc.max_user_connections),
+    ];
+    if limits.iter().any(|(_, n)| *n > 0) {
+        s.push_str(" WITH");
+        for (name, n) in limits.iter().filter(|(_, n)| *n > 0) {
+            s.push_str(&format!(" {name} {n}"));
+        }
     }
     s.push_str(if acc.password_expired {
         " PASSWORD EXPIRE"

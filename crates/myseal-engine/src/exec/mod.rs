@@ -183,6 +183,47 @@ pub(crate) fn execute(
 
 /// What a session whose password has expired may run: a password change (ALTER USER,
 /// SET PASSWORD) and SET.
+/// Whether a statement counts against MAX_UPDATES_PER_HOUR: the statements MySQL flags
+/// `CF_CHANGES_DATA` (writes to tables, DDL, account and privilege changes).
+pub(crate) fn changes_data(stmt: &crate::parse::Stmt) -> bool {
+    use crate::parse::Stmt;
+    use account::AccountStmt as A;
+    match stmt {
+        Stmt::Sql(s) => matches!(
+            **s,
+            Statement::Insert(_)
+                | Statement::Update(_)
+                | Statement::Delete(_)
+                | Statement::CreateTable(_)
+                | Statement::CreateIndex(_)
+                | Statement::AlterTable(_)
+                | Statement::Truncate(_)
+                | Statement::Drop { .. }
+                | Statement::CreateDatabase { .. }
+                | Statement::CreateSchema { .. }
+                | Statement::CreateView(_)
+                | Statement::RenameTable(_)
+                | Statement::LoadData { .. }
+        ),
+        Stmt::AlterTable { .. } => true,
+        Stmt::Account(a) => matches!(
+            **a,
+            A::CreateUser { .. }
+                | A::AlterUser { .. }
+                | A::DropUser { .. }
+                | A::RenameUser(_)
+                | A::SetPassword { .. }
+                | A::CreateRole { .. }
+                | A::DropRole { .. }
+                | A::GrantRoles { .. }
+                | A::RevokeRoles { .. }
+                | A::Grant { .. }
+                | A::Revoke { .. }
+        ),
+        _ => false,
+    }
+}
+
 pub(crate) fn sandbox_allows(stmt: &crate::parse::Stmt) -> bool {
     use crate::parse::Stmt;
     match stmt {

@@ -804,7 +804,7 @@ pub(crate) struct Plan {
     /// SELECT privilege on each again at every run (it may run for another account).
     pub(crate) reads: Vec<(String, String)>,
     /// The base-table columns it reads, `(schema, table, column)`, for accounts that may read
-    /// a table through column grants only.
+    /// a table through column grants only; `*` stands for a wildcard over the table.
     pub(crate) column_reads: Vec<(String, String, String)>,
 }
 

@@ -99,8 +99,8 @@ pub(crate) fn unlock_tables(engine: &Engine, session: &mut Session) -> Outcome {
 }
 
 /// FLUSH ...: OK, doing nothing, which is the truth for an in-memory server for FLUSH TABLES
-/// (no table cache or files to close), FLUSH LOGS and its variants (no log files), FLUSH HOSTS,
-/// FLUSH OPTIMIZER_COSTS and FLUSH USER_RESOURCES. Not like MySQL: FLUSH STATUS does not reset
+/// (no table cache or files to close), FLUSH LOGS and its variants (no log files), FLUSH HOSTS
+/// and FLUSH OPTIMIZER_COSTS. FLUSH USER_RESOURCES resets every account's per-hour counts. Not like MySQL: FLUSH STATUS does not reset
 /// the session's status counters, and FLUSH TABLES WITH READ LOCK takes no global read lock
 /// (other sessions may go on writing; a consistent dump should use START TRANSACTION WITH
 /// CONSISTENT SNAPSHOT, which mysqldump --single-transaction does). FLUSH PRIVILEGES is an
@@ -143,6 +143,9 @@ pub(crate) fn flush(
     }
     if !(matches!(object_type, FlushType::Tables) && *read_lock) {
         implicit_commit(engine, session);
+    }
+    if matches!(object_type, FlushType::UserResources) {
+        engine.accounts.flush_user_resources();
     }
     Ok(ok(session, 0, 0, String::new()))
 }

@@ -350,8 +350,14 @@ fn columns_of(
         cols.push(col("Privileges", varchar(154), false));
         cols.push(col("Comment", varchar(1024), false));
     }
+    let grants = session.grants(engine);
     let mut rows = Vec::new();
     for (i, c) in def.columns.iter().enumerate() {
+        // Only the columns the account holds some column privilege on, as in MySQL.
+        let privileges = grants.column_privileges_text(&def.schema, &def.name, &c.name);
+        if privileges.is_empty() && !crate::catalog::is_system_schema(&def.schema) {
+            continue;
+        }
         let mut row = vec![Value::str(c.name.clone()), Value::str(c.ty.sql())];
         if full {
             row.push(if infoschema::has_charset(&c.ty) {
@@ -367,7 +373,11 @@ fn columns_of(
             Value::str(infoschema::extra(c)),
         ]);
         if full {
-            row.push(Value::str("select,insert,update,references"));
+            row.push(Value::str(if privileges.is_empty() {
+                "select,insert,update,references".to_string()
+            } else {
+                privileges
+            }));
             row.push(Value::str(c.comment.clone()));
         }
         rows.push(row);

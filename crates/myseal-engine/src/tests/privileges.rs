@@ -25,6 +25,7 @@ fn session_of(e: &Engine, user: &str) -> Session {
         database: None,
         character_set_client: "utf8mb4".into(),
         password_expired: false,
+        usage: None,
     })
 }
 
@@ -171,7 +172,7 @@ fn a_new_account_holds_usage_only_and_is_refused_everything_else() {
             ),
             (
                 "GRANT SELECT ON *.* TO app",
-                "ERROR 1045 (28000): Access denied for user 'app'@'localhost' (using password: YES)",
+                "ERROR 1045 (28000): Access denied for user 'app'@'%' (using password: YES)",
             ),
             (
                 "FLUSH PRIVILEGES",
@@ -590,6 +591,9 @@ fn column_grants_open_the_named_columns_only() {
     // Root binds and caches this text first; app's runs are checked against its columns.
     let b_query = "SELECT b FROM d.t WHERE id = 1";
     assert_eq!(run(&e, &mut root, b_query), "b\n100");
+    // A `*` root bound and cached first is refused for the whole table, as when app binds it.
+    let star = "SELECT * FROM d.t WHERE id = 1";
+    assert!(run(&e, &mut root, star).starts_with("id|a|b"));
     steps(
         &e,
         &mut app,
@@ -601,6 +605,16 @@ fn column_grants_open_the_named_columns_only() {
             ),
             ("SELECT a FROM d.t WHERE id = 1", "a\n10"),
             ("SELECT COUNT(*) FROM d.t", "COUNT(*)\n1"),
+            // Column metadata shows the granted columns only, with what is granted on each.
+            (
+                "SELECT COLUMN_NAME, PRIVILEGES FROM information_schema.COLUMNS \
+                 WHERE TABLE_SCHEMA = 'd' AND TABLE_NAME = 't' ORDER BY ORDINAL_POSITION",
+                "COLUMN_NAME|PRIVILEGES\nid|select\na|select",
+            ),
+            (
+                "SHOW COLUMNS FROM d.t LIKE '%'",
+                "Field|Type|Null|Key|Default|Extra\nid|int|NO|PRI|NULL|\na|int|YES||NULL|",
+            ),
             (
                 b_query,
                 "ERROR 1143 (42000): SELECT command denied to user 'app'@'localhost' for column 'b' in table 't'",
@@ -611,6 +625,10 @@ fn column_grants_open_the_named_columns_only() {
             ),
             (
                 "SELECT * FROM d.t",
+                "ERROR 1142 (42000): SELECT command denied to user 'app'@'localhost' for table 't'",
+            ),
+            (
+                star,
                 "ERROR 1142 (42000): SELECT command denied to user 'app'@'localhost' for table 't'",
             ),
             (

@@ -45,6 +45,7 @@ fn session(e: &Engine, id: u32) -> Session {
         database: Some("d".into()),
         character_set_client: "utf8mb4".into(),
         password_expired: false,
+        usage: None,
     })
 }
 
