@@ -248,6 +248,167 @@ fn cli_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
         &format!("{client} CLI unknown statement gets ERROR 1064"),
         run_client(client, &query("SELEKT 1")).and_then(|r| expect_err(r, "1064")),
     );
+    cli_privilege_checks(client, srv, certs, o);
+}
+
+/// The CLI as non-root accounts over verified TLS: a table grant, a role, an expired password,
+/// and a new connection after `ALTER INSTANCE RELOAD TLS`. Refusals are matched on the whole
+/// `ERROR ...` line the client prints.
+fn cli_privilege_checks(client: &str, srv: &Myseal, certs: &Path, o: &mut Outcome) {
+    let ca = format!("--ssl-ca={}", certs.join("ca.pem").display());
+    let port = srv.port.to_string();
+    let verified = |user: &str, password: &str, extra: &[&str], sql: &str| -> Vec<String> {
+        let mut v: Vec<String> = [
+            "-h",
+            "127.0.0.1",
+            "-P",
+            &port,
+            "-u",
+            user,
+            &format!("-p{password}"),
+            &ca,
+            "--ssl-verify-server-cert",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v.extend(["-e".to_string(), sql.to_string()]);
+        v
+    };
+    let as_root = |sql: &str| -> Result<(), String> {
+        let (ok, out, err) = run_client(client, &verified("root", ROOT_PASSWORD, &[], sql))?;
+        if ok {
+            Ok(())
+        } else {
+            Err(format!("as root: {}{}", out.trim(), err.trim()))
+        }
+    };
+    let setup = as_root(
+        "DROP DATABASE IF EXISTS cli_priv; DROP USER IF EXISTS cli_t, cli_ro, cli_exp; \
+         DROP ROLE IF EXISTS cli_role; CREATE DATABASE cli_priv; \
+         CREATE TABLE cli_priv.t (a INT PRIMARY KEY, b VARCHAR(10)); \
+         INSERT INTO cli_priv.t VALUES (1, 'one'), (2, 'two'); \
+         CREATE USER cli_t IDENTIFIED BY 'cli-pw'; GRANT SELECT ON cli_priv.t TO cli_t; \
+         CREATE ROLE cli_role; GRANT SELECT, DELETE ON cli_priv.t TO cli_role; \
+         CREATE USER cli_ro IDENTIFIED BY 'cli-pw'; GRANT cli_role TO cli_ro; \
+         CREATE USER cli_exp IDENTIFIED BY 'cli-pw' PASSWORD EXPIRE",
+    );
+    if let Err(e) = setup {
+        o.record(&format!("{client} CLI privilege accounts set-up"), Err(e));
+        return;
+    }
+    let denied = |cmd: &str, user: &str| {
+        format!(
+            "ERROR 1142 (42000) at line 1: {cmd} command denied to user '{user}'@'127.0.0.1' \
+             for table 't'"
+        )
+    };
+    o.record(
+        &format!("{client} CLI table-grant account: SELECT allowed, DELETE gets the exact 1142"),
+        run_client(
+            client,
+            &verified(
+                "cli_t",
+                "cli-pw",
+                &[],
+                "SELECT b FROM cli_priv.t WHERE a = 2",
+            ),
+        )
+        .and_then(|r| expect_ok(r, "two"))
+        .and_then(|()| {
+            run_client(
+                client,
+                &verified("cli_t", "cli-pw", &[], "DELETE FROM cli_priv.t"),
+            )
+        })
+        .and_then(|r| expect_err(r, &denied("DELETE", "cli_t"))),
+    );
+    o.record(
+        &format!("{client} CLI role account: refused without the role, allowed after SET ROLE"),
+        run_client(
+            client,
+            &verified(
+                "cli_ro",
+                "cli-pw",
+                &[],
+                "DELETE FROM cli_priv.t WHERE a = 2",
+            ),
+        )
+        .and_then(|r| expect_err(r, &denied("DELETE", "cli_ro")))
+        .and_then(|()| {
+            run_client(
+                client,
+                &verified(
+                    "cli_ro",
+                    "cli-pw",
+                    &[],
+                    "SET ROLE cli_role; DELETE FROM cli_priv.t WHERE a = 2; \
+                     SELECT CURRENT_ROLE(), COUNT(*) FROM cli_priv.t",
+                ),
+            )
+        })
+        .and_then(|r| expect_ok(r, "`cli_role`@`%`\t1")),
+    );
+    o.record(
+        &format!("{client} CLI expired password: ERROR 1862, then --connect-expired-password gets 1820 until ALTER USER"),
+        run_client(client, &verified("cli_exp", "cli-pw", &[], "SELECT 1"))
+            .and_then(|r| {
+                expect_err(
+                    r,
+                    "ERROR 1862 (HY000): Your password has expired. To log in you must change \
+                     it using a client that supports expired passwords.",
+                )
+            })
+            .and_then(|()| {
+                run_client(
+                    client,
+                    &verified("cli_exp", "cli-pw", &["--connect-expired-password"], "SELECT 1"),
+                )
+            })
+            .and_then(|r| {
+                expect_err(
+                    r,
+                    "ERROR 1820 (HY000) at line 1: You must reset your password using ALTER \
+                     USER statement before executing this statement.",
+                )
+            })
+            .and_then(|()| {
+                run_client(
+                    client,
+                    &verified(
+                        "cli_exp",
+                        "cli-pw",
+                        &["--connect-expired-password"],
+                        "ALTER USER USER() IDENTIFIED BY 'cli-new-pw'; SELECT CURRENT_USER()",
+                    ),
+                )
+            })
+            .and_then(|r| expect_ok(r, "cli_exp@%"))
+            .and_then(|()| {
+                run_client(
+                    client,
+                    &verified("cli_exp", "cli-new-pw", &[], "SELECT 40 + 2"),
+                )
+            })
+            .and_then(|r| expect_ok(r, "42")),
+    );
+    o.record(
+        &format!("{client} CLI after ALTER INSTANCE RELOAD TLS: new verified connection as a non-root account"),
+        as_root("ALTER INSTANCE RELOAD TLS")
+            .and_then(|()| {
+                run_client(
+                    client,
+                    &verified(
+                        "cli_t",
+                        "cli-pw",
+                        &[],
+                        "SELECT CURRENT_USER(); SHOW SESSION STATUS LIKE 'Ssl_version'",
+                    ),
+                )
+            })
+            .and_then(|r| expect_ok(r.clone(), "cli_t@%").and_then(|()| expect_ok(r, "TLSv1.3"))),
+    );
 }
 
 fn python_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
@@ -258,30 +419,44 @@ fn python_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
         o.record("python clients", Err("skip:no python3".into()));
         return;
     };
-    let script = crate::root()
-        .join("xtask")
-        .join("scripts")
-        .join("python_clients.py");
+    let scripts = crate::root().join("xtask").join("scripts");
+    let ca = certs.join("ca.pem").display().to_string();
     for driver in ["pymysql", "mysql.connector"] {
-        let args = vec![
-            script.display().to_string(),
+        let base = [
             driver.to_string(),
             srv.port.to_string(),
-            certs.join("ca.pem").display().to_string(),
+            ca.clone(),
             ROOT_PASSWORD.to_string(),
         ];
-        let name = format!(
-            "{driver}: verifying SSL context, SELECT 1, Ssl_cipher, parameters, wrong password"
-        );
-        let result = script_result(
-            Command::new("timeout")
-                .arg("60")
-                .arg(python)
-                .args(&args)
-                .output(),
-            "",
-        );
-        o.record(&name, result);
+        let runs = [
+            (
+                "python_clients.py",
+                None,
+                format!("{driver}: verifying SSL context, SELECT 1, Ssl_cipher, parameters, wrong password"),
+            ),
+            (
+                "python_privileges.py",
+                Some(certs.display().to_string()),
+                format!(
+                    "{driver}: privileges as global/db/table/column-grant and role accounts, \
+                     REQUIRE X509, PASSWORD EXPIRE, FAILED_LOGIN_ATTEMPTS, RELOAD TLS \
+                     (exact error texts)"
+                ),
+            ),
+        ];
+        for (script, extra, name) in runs {
+            let result = script_result(
+                Command::new("timeout")
+                    .arg("60")
+                    .arg(python)
+                    .arg(scripts.join(script))
+                    .args(&base)
+                    .args(extra)
+                    .output(),
+                "",
+            );
+            o.record(&name, result);
+        }
     }
 }
 
