@@ -98,6 +98,19 @@ pub enum PasswordLockTime {
     Unbounded,
 }
 
+/// `PASSWORD EXPIRE {DEFAULT | NEVER | INTERVAL n DAY}`: how long a password lasts
+/// (`mysql.user.password_lifetime`: NULL, 0 or n).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PasswordLifetime {
+    /// The server's `default_password_lifetime` (days; 0 = forever).
+    #[default]
+    Default,
+    /// Never expires.
+    Never,
+    /// Expires that many days (1..=65535) after it was set.
+    Days(u16),
+}
+
 impl Default for PasswordLockTime {
     fn default() -> Self {
         PasswordLockTime::Days(0)
@@ -132,6 +145,37 @@ pub struct Account {
     pub max_user_connections: u32,
     /// `MAX_QUERIES_PER_HOUR`, `MAX_UPDATES_PER_HOUR`, `MAX_CONNECTIONS_PER_HOUR`.
     pub hourly_limits: HourlyLimits,
+    /// `PASSWORD EXPIRE DEFAULT | NEVER | INTERVAL n DAY`.
+    pub password_lifetime: PasswordLifetime,
+    /// When the password was last set (`mysql.user.password_last_changed`); the store sets
+    /// it when an account is created or its credential changes.
+    pub password_last_changed: Option<std::time::SystemTime>,
+}
+
+impl Account {
+    /// True when the password must be changed before anything else: `PASSWORD EXPIRE`, or
+    /// its lifetime (the account's, or `default_lifetime_days` for `PASSWORD EXPIRE DEFAULT`;
+    /// 0 = forever) has run out, as MySQL checks at each login.
+    pub fn password_has_expired(&self, default_lifetime_days: u64) -> bool {
+        if self.password_expired {
+            return true;
+        }
+        let days = match self.password_lifetime {
+            PasswordLifetime::Never => return false,
+            PasswordLifetime::Default => default_lifetime_days,
+            PasswordLifetime::Days(n) => u64::from(n),
+        };
+        if days == 0 {
+            return false;
+        }
+        let Some(changed) = self.password_last_changed else {
+            return false;
+        };
+        let age = std::time::SystemTime::now()
+            .duration_since(changed)
+            .unwrap_or_default();
+        age.as_secs() / SECONDS_PER_DAY >= days
+    }
 }
 
 impl fmt::Debug for Account {
@@ -148,6 +192,8 @@ impl fmt::Debug for Account {
             .field("password_lock_time", &self.password_lock_time)
             .field("max_user_connections", &self.max_user_connections)
             .field("hourly_limits", &self.hourly_limits)
+            .field("password_lifetime", &self.password_lifetime)
+            .field("password_last_changed", &self.password_last_changed)
             .finish()
     }
 }
@@ -224,6 +270,7 @@ impl AccountStore {
                     host: k.1.clone(),
                     plugin,
                     auth_string: plugin.hash(password),
+                    password_last_changed: Some(std::time::SystemTime::now()),
                     ..Account::default()
                 });
                 self.cache.remove(&k);
@@ -233,10 +280,18 @@ impl AccountStore {
     }
 
     /// Inserts or replaces an account as given (host lowercased) and drops its cache entry.
+    /// `password_last_changed` becomes now when the credential changed or was never set (a
+    /// renamed account keeps its own).
     pub fn upsert(&self, account: Account) {
         let mut account = account;
         account.host = account.host.to_lowercase();
         let k = (account.user.clone(), account.host.clone());
+        let changed = self.accounts.get(&k).is_some_and(|old| {
+            old.auth_string != account.auth_string || old.plugin != account.plugin
+        });
+        if changed || account.password_last_changed.is_none() {
+            account.password_last_changed = Some(std::time::SystemTime::now());
+        }
         self.accounts.insert(k.clone(), account);
         self.cache.remove(&k);
     }
@@ -257,6 +312,7 @@ impl AccountStore {
                 }
                 acc.auth_string = acc.plugin.hash(password);
                 acc.password_expired = false;
+                acc.password_last_changed = Some(std::time::SystemTime::now());
                 self.cache.remove(&k);
                 Ok(())
             }
@@ -513,6 +569,54 @@ mod tests {
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_password_expires_when_its_lifetime_has_run_out() {
+        let days_ago = |d: u64| {
+            Some(
+                std::time::SystemTime::now()
+                    - std::time::Duration::from_secs(d * SECONDS_PER_DAY + 5),
+            )
+        };
+        let acc = |lifetime, changed| Account {
+            password_lifetime: lifetime,
+            password_last_changed: changed,
+            ..Account::default()
+        };
+        assert!(!acc(PasswordLifetime::Days(3), days_ago(2)).password_has_expired(0));
+        assert!(acc(PasswordLifetime::Days(3), days_ago(3)).password_has_expired(0));
+        assert!(!acc(PasswordLifetime::Never, days_ago(900)).password_has_expired(1));
+        // DEFAULT follows default_password_lifetime (0: forever).
+        assert!(!acc(PasswordLifetime::Default, days_ago(900)).password_has_expired(0));
+        assert!(acc(PasswordLifetime::Default, days_ago(2)).password_has_expired(1));
+        assert!(!acc(PasswordLifetime::Default, days_ago(0)).password_has_expired(1));
+        // PASSWORD EXPIRE expires it whatever the lifetime.
+        let expired = Account {
+            password_expired: true,
+            ..acc(PasswordLifetime::Never, days_ago(0))
+        };
+        assert!(expired.password_has_expired(0));
+    }
+
+    #[test]
+    fn the_store_records_when_a_password_was_set() {
+        let s = store(&[("u", "%")]);
+        let first = s.get("u", "%").unwrap().password_last_changed.unwrap();
+        // Options that leave the credential alone keep the time; a new one moves it.
+        let mut acc = s.get("u", "%").unwrap();
+        acc.password_last_changed = Some(std::time::UNIX_EPOCH);
+        acc.locked = true;
+        s.upsert(acc.clone());
+        assert_eq!(
+            s.get("u", "%").unwrap().password_last_changed,
+            Some(std::time::UNIX_EPOCH)
+        );
+        acc.auth_string = AuthPlugin::MysqlNativePassword.hash(b"other");
+        s.upsert(acc);
+        assert!(s.get("u", "%").unwrap().password_last_changed.unwrap() >= first);
+        s.set_password("u", "%", b"third").unwrap();
+        assert!(s.get("u", "%").unwrap().password_last_changed.unwrap() >= first);
     }
 
     fn store(accounts: &[(&str, &str)]) -> AccountStore {

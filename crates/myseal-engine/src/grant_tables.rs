@@ -352,8 +352,18 @@ fn user_row(acc: &Account, g: &crate::privilege::AccountGrants) -> Vec<Value> {
         Value::str(acc.plugin.name()),
         Value::str(acc.auth_string.clone()),
         y_n(acc.password_expired),
-        Value::Null,
-        Value::Null,
+        // password_last_changed (in UTC, the server's time zone), password_lifetime.
+        acc.password_last_changed
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(Value::Null, |d| {
+                let secs = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+                Value::DateTime(crate::temporal::from_epoch(secs, 0))
+            }),
+        match acc.password_lifetime {
+            myseal_auth::account::PasswordLifetime::Default => Value::Null,
+            myseal_auth::account::PasswordLifetime::Never => Value::UInt(0),
+            myseal_auth::account::PasswordLifetime::Days(n) => Value::UInt(u64::from(n)),
+        },
         y_n(acc.locked),
         y_n(g.global.contains(Privs::CREATE_ROLE)),
         y_n(g.global.contains(Privs::DROP_ROLE)),

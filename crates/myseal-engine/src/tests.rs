@@ -1164,8 +1164,18 @@ mod accounts {
                 "ERROR 1524 (HY000): Plugin 'dialog' is not loaded",
             ),
             (
-                "ALTER USER root PASSWORD EXPIRE INTERVAL 90 DAY",
-                "ERROR 1235 (42000): This version of MySQL doesn't yet support 'PASSWORD EXPIRE INTERVAL'",
+                "ALTER USER root PASSWORD EXPIRE INTERVAL 0 DAY",
+                "ERROR 1525 (HY000): Incorrect DAY value: '0'",
+            ),
+            (
+                "CREATE USER life PASSWORD EXPIRE INTERVAL 90 DAY \
+                 WITH MAX_QUERIES_PER_HOUR 7 MAX_CONNECTIONS_PER_HOUR 2",
+                "ok",
+            ),
+            (
+                "SELECT password_lifetime, password_last_changed IS NOT NULL, max_questions, \
+                 max_connections FROM mysql.user WHERE User = 'life'",
+                "password_lifetime|password_last_changed IS NOT NULL|max_questions|max_connections\n90|1|7|2",
             ),
             (
                 "CREATE USER pol FAILED_LOGIN_ATTEMPTS 3 PASSWORD_LOCK_TIME UNBOUNDED \
@@ -1180,6 +1190,19 @@ mod accounts {
             ),
         ]);
         let mut s = session(&e2);
+        let text = run(&e2, &mut s, "SHOW CREATE USER life");
+        assert!(
+            text.contains(
+                "REQUIRE NONE WITH MAX_QUERIES_PER_HOUR 7 MAX_CONNECTIONS_PER_HOUR 2 \
+                 PASSWORD EXPIRE INTERVAL 90 DAY ACCOUNT UNLOCK"
+            ),
+            "{text}"
+        );
+        assert_eq!(
+            run(&e2, &mut s, "ALTER USER life PASSWORD EXPIRE NEVER"),
+            "ok"
+        );
+        assert!(run(&e2, &mut s, "SHOW CREATE USER life").contains(" PASSWORD EXPIRE NEVER "));
         let text = run(&e2, &mut s, "SHOW CREATE USER pol");
         assert!(
             text.ends_with(

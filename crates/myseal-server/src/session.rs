@@ -519,7 +519,7 @@ async fn connect(
         status,
         database: None,
         character_set_client: charset_name(response.character_set).to_string(),
-        password_expired: account.password_expired,
+        password_expired: password_expired(shared, &account),
         usage,
     };
     let mut session = shared.engine.new_session(info.clone());
@@ -601,7 +601,9 @@ fn admit(
 ) -> Result<Option<Arc<myseal_auth::resources::Usage>>, (u16, &'static str, String)> {
     use myseal_auth::AuthError;
     let refusal = |e: AuthError| (e.code(), e.sql_state(), e.to_string());
-    if account.password_expired && !caps.contains(Caps::CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS) {
+    if password_expired(shared, account)
+        && !caps.contains(Caps::CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS)
+    {
         return Err(refusal(AuthError::PasswordExpired));
     }
     if account.max_user_connections > 0 {
@@ -621,6 +623,17 @@ fn admit(
         u.charge_connection().map_err(refusal)?;
     }
     Ok(usage)
+}
+
+/// `PASSWORD EXPIRE`, or a password older than its lifetime (the account's, or
+/// `default_password_lifetime` days).
+fn password_expired(shared: &Shared, account: &myseal_auth::account::Account) -> bool {
+    let default_days = shared
+        .engine
+        .global_variable("default_password_lifetime")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    account.password_has_expired(default_days)
 }
 
 /// MySQL charset names for the collation ids clients commonly send.
@@ -1054,7 +1067,7 @@ async fn change_user(
     info.user = cu.username;
     info.account_host = account.host.clone();
     info.database = None;
-    info.password_expired = account.password_expired;
+    info.password_expired = password_expired(shared, &account);
     if let Some(cs) = cu.character_set {
         info.character_set_client = charset_name(u8::try_from(cs).unwrap_or(255)).to_string();
     }

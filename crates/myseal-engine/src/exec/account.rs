@@ -20,7 +20,9 @@
 use std::collections::HashSet;
 use std::fmt;
 
-use myseal_auth::account::{Account, AuthPlugin, PasswordLockTime, SslRequirement};
+use myseal_auth::account::{
+    Account, AuthPlugin, PasswordLifetime, PasswordLockTime, SslRequirement,
+};
 use myseal_auth::caching_sha2;
 
 use crate::error::EngineError;
@@ -64,6 +66,8 @@ pub(crate) struct UserOptions {
     lock: Option<bool>,
     /// `PASSWORD EXPIRE` (expire now).
     expire: bool,
+    /// `PASSWORD EXPIRE {DEFAULT | NEVER | INTERVAL n DAY}`, if given.
+    lifetime: Option<PasswordLifetime>,
     /// `FAILED_LOGIN_ATTEMPTS n`, if given.
     failed_login_attempts: Option<u32>,
     /// `PASSWORD_LOCK_TIME {n | UNBOUNDED}`, if given.
@@ -89,6 +93,9 @@ impl UserOptions {
         }
         if self.expire {
             acc.password_expired = true;
+        }
+        if let Some(l) = self.lifetime {
+            acc.password_lifetime = l;
         }
         if let Some(n) = self.failed_login_attempts {
             acc.failed_login_attempts = n;
@@ -770,12 +777,27 @@ impl P {
                     }
                 };
                 if self.kw("EXPIRE") {
+                    // A bare `PASSWORD EXPIRE` expires the password now; the others set how
+                    // long a password lasts.
                     if self.kw("INTERVAL") {
-                        return unsupported("PASSWORD EXPIRE INTERVAL");
-                    }
-                    // A bare `PASSWORD EXPIRE` expires the password now; DEFAULT and NEVER
-                    // are the only lifetimes there are here (no default_password_lifetime).
-                    if !self.kw("DEFAULT") && !self.kw("NEVER") {
+                        let n = self.number()?;
+                        if !(1..=u64::from(u16::MAX)).contains(&n) {
+                            return Err(Fail::Error(EngineError::new(
+                                1525,
+                                "HY000",
+                                format!("Incorrect DAY value: '{n}'"),
+                            )));
+                        }
+                        if !self.kw("DAY") {
+                            return self.syntax();
+                        }
+                        options.lifetime =
+                            Some(PasswordLifetime::Days(u16::try_from(n).unwrap_or(u16::MAX)));
+                    } else if self.kw("DEFAULT") {
+                        options.lifetime = Some(PasswordLifetime::Default);
+                    } else if self.kw("NEVER") {
+                        options.lifetime = Some(PasswordLifetime::Never);
+                    } else {
                         options.expire = true;
                     }
                 } else if self.kw("HISTORY")
@@ -1638,11 +1660,14 @@ pub(crate) fn create_user_text(acc: &Account) -> String {
             s.push_str(&format!(" {name} {n}"));
         }
     }
-    s.push_str(if acc.password_expired {
-        " PASSWORD EXPIRE"
-    } else {
-        " PASSWORD EXPIRE DEFAULT"
-    });
+    match (acc.password_expired, acc.password_lifetime) {
+        (true, _) => s.push_str(" PASSWORD EXPIRE"),
+        (false, PasswordLifetime::Default) => s.push_str(" PASSWORD EXPIRE DEFAULT"),
+        (false, PasswordLifetime::Never) => s.push_str(" PASSWORD EXPIRE NEVER"),
+        (false, PasswordLifetime::Days(n)) => {
+            s.push_str(&format!(" PASSWORD EXPIRE INTERVAL {n} DAY"));
+        }
+    }
     s.push_str(if acc.locked {
         " ACCOUNT LOCK"
     } else {
