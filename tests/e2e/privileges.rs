@@ -292,6 +292,12 @@ async fn failed_logins_block_the_account_until_unlocked() {
         server_error(mysql_async::Conn::new(opts_for(port, "guess", "right")).await),
         blocked
     );
+    // Every refused login is an aborted connect, as in MySQL.
+    let aborted: Option<(String, u64)> = root
+        .query_first("SHOW GLOBAL STATUS LIKE 'Aborted_connects'")
+        .await
+        .unwrap();
+    assert_eq!(aborted.map(|(_, n)| n), Some(4));
     root.query_drop("ALTER USER guess ACCOUNT UNLOCK")
         .await
         .unwrap();

@@ -40,6 +40,7 @@ pub(crate) async fn run(
             Err(e) => {
                 // EMFILE and friends: wait a little instead of spinning.
                 tracing::warn!("accept failed: {e}");
+                Counters::inc(&shared.counters.connection_errors_accept);
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(1));
                 continue;

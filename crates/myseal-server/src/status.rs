@@ -21,6 +21,8 @@ pub(crate) struct Counters {
     pub(crate) bytes_received: AtomicU64,
     pub(crate) bytes_sent: AtomicU64,
     pub(crate) connection_errors_max_connections: AtomicU64,
+    /// Connection_errors_accept: `accept()` failures of the listener (EMFILE, ...).
+    pub(crate) connection_errors_accept: AtomicU64,
     /// `Caching_sha2_password_rsa_public_key`.
     rsa_public_key: String,
     /// The TLS context new connections get, for the `Current_tls_*` variables.
@@ -44,6 +46,7 @@ impl Counters {
             bytes_received: AtomicU64::new(0),
             bytes_sent: AtomicU64::new(0),
             connection_errors_max_connections: AtomicU64::new(0),
+            connection_errors_accept: AtomicU64::new(0),
         }
     }
 
@@ -148,10 +151,20 @@ impl StatusSource for Counters {
                 "Caching_sha2_password_rsa_public_key".to_string(),
                 self.rsa_public_key.clone(),
             ),
+            v("Connection_errors_accept", &self.connection_errors_accept),
+            // Never raised here: no internal allocation failures are caught, peer addresses
+            // are not resolved, there is no select() and no TCP wrappers.
+            ("Connection_errors_internal".to_string(), "0".to_string()),
             v(
                 "Connection_errors_max_connections",
                 &self.connection_errors_max_connections,
             ),
+            (
+                "Connection_errors_peer_address".to_string(),
+                "0".to_string(),
+            ),
+            ("Connection_errors_select".to_string(), "0".to_string()),
+            ("Connection_errors_tcpwrap".to_string(), "0".to_string()),
             v("Connections", &self.connections),
             v("Max_used_connections", &self.max_used_connections),
             v("Questions", &self.questions),
