@@ -119,3 +119,59 @@ async fn command(raw: &mut util::Raw, payload: &[u8]) {
     raw.seq = 0;
     raw.write(payload).await;
 }
+
+/// Without CLIENT_MULTI_STATEMENTS a second statement is a syntax error and nothing runs;
+/// COM_SET_OPTION turns multi-statements on and off, as in MySQL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn multi_statements_need_the_capability_or_com_set_option() {
+    use myseal_wire::constants::CapabilityFlags as Caps;
+    use util::{err_of, Raw};
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    let mut raw = Raw::login(port, "root", util::ROOT_PASSWORD).await;
+    let refused = err_of(&raw.query("SET @a = 1; SET @a = 2").await);
+    assert_eq!(
+        refused,
+        Some((
+            1064,
+            "42000".to_string(),
+            "You have an error in your SQL syntax; check the manual that corresponds to your \
+             MySQL server version for the right syntax to use near 'SET @a = 2' at line 1"
+                .to_string()
+        ))
+    );
+    // Nothing ran; one statement with a trailing `;` is fine.
+    assert_eq!(
+        raw.query_rows("SELECT @a IS NULL;").await,
+        vec![vec![Some("1".into())]]
+    );
+    // COM_SET_OPTION MYSQL_OPTION_MULTI_STATEMENTS_ON: answered with an EOF packet.
+    command(&mut raw, &[0x1B, 0, 0]).await;
+    assert_eq!(raw.read().await.unwrap().payload.first(), Some(&0xFE));
+    let ok = raw.query("SET @a = 1; SET @a = 2").await;
+    assert!(err_of(&ok).is_none(), "{:?}", err_of(&ok));
+    raw.read().await.unwrap(); // the second statement's OK
+    assert_eq!(
+        raw.query_rows("SELECT @a").await,
+        vec![vec![Some("2".into())]]
+    );
+    command(&mut raw, &[0x1B, 1, 0]).await;
+    assert_eq!(raw.read().await.unwrap().payload.first(), Some(&0xFE));
+    assert_eq!(
+        err_of(&raw.query("SELECT 1; SELECT 2").await).map(|e| e.0),
+        Some(1064)
+    );
+    // An unknown option.
+    command(&mut raw, &[0x1B, 9, 0]).await;
+    assert_eq!(err_of(&raw.read().await.unwrap()).map(|e| e.0), Some(1047));
+    // A client that asks for it at connect may send several at once.
+    let mut multi = Raw::login_with(
+        port,
+        "root",
+        util::ROOT_PASSWORD,
+        Caps::CLIENT_MULTI_STATEMENTS,
+    )
+    .await;
+    assert!(err_of(&multi.query("DO 1; DO 2").await).is_none());
+    server.shutdown().await;
+}

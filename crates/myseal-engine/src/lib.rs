@@ -207,6 +207,9 @@ pub struct Session {
     pub(crate) found_rows: u64,
     /// CLIENT_FOUND_ROWS: UPDATE reports matched rather than changed rows.
     pub(crate) found_rows_flag: bool,
+    /// CLIENT_MULTI_STATEMENTS (or COM_SET_OPTION on): a text may hold several statements;
+    /// otherwise anything after the first is a syntax error, as in MySQL.
+    pub(crate) multi_statements: bool,
     /// RAND() state.
     pub(crate) rng: u64,
     /// Values of the running prepared statement's `?` markers (empty for text queries).
@@ -263,6 +266,7 @@ impl Session {
             row_count: -1,
             found_rows: 0,
             found_rows_flag: false,
+            multi_statements: true,
             rng: 1,
             params: Arc::from([]),
             sink: None,
@@ -310,6 +314,7 @@ impl Clone for Session {
             row_count: self.row_count,
             found_rows: self.found_rows,
             found_rows_flag: self.found_rows_flag,
+            multi_statements: self.multi_statements,
             rng: self.rng,
             params: self.params.clone(),
             sink: None,
@@ -428,6 +433,12 @@ impl Session {
     /// Takes the sink back (results are collected again).
     pub fn take_row_sink(&mut self) -> Option<Box<dyn RowSink>> {
         self.sink.take()
+    }
+
+    /// Whether the client may send several statements in one text (CLIENT_MULTI_STATEMENTS,
+    /// COM_SET_OPTION). On by default.
+    pub fn set_multi_statements(&mut self, on: bool) {
+        self.multi_statements = on;
     }
 
     /// Tells the engine the client asked for CLIENT_FOUND_ROWS.
@@ -861,6 +872,7 @@ impl Engine {
             row_count: -1,
             found_rows: 0,
             found_rows_flag: false,
+            multi_statements: true,
             rng: u64::from(info_id_seed()),
             params: Arc::from([]),
             sink: None,
@@ -897,6 +909,14 @@ impl Engine {
                 Some(Err(e)) => return (outcomes, Some(record_error(session, e))),
                 Some(Ok(p)) => p,
             };
+            if !any
+                && !session.multi_statements
+                && let Err(e) = script.expect_end()
+            {
+                // Without CLIENT_MULTI_STATEMENTS a second statement is a syntax error and
+                // nothing runs, as in MySQL.
+                return (outcomes, Some(record_error(session, e)));
+            }
             any = true;
             if !parsed.keeps_warnings() {
                 session.warnings.clear();

@@ -639,6 +639,12 @@ fn password_expired(shared: &Shared, account: &myseal_auth::account::Account) ->
     account.password_has_expired(default_days)
 }
 
+/// The client capabilities the engine acts on: CLIENT_FOUND_ROWS, CLIENT_MULTI_STATEMENTS.
+fn client_flags_to_session(caps: Caps, session: &mut Session) {
+    session.set_client_found_rows(caps.contains(Caps::CLIENT_FOUND_ROWS));
+    session.set_multi_statements(caps.contains(Caps::CLIENT_MULTI_STATEMENTS));
+}
+
 /// MySQL charset names for the collation ids clients commonly send.
 fn charset_name(collation: u8) -> &'static str {
     match collation {
@@ -725,8 +731,7 @@ async fn command_loop(
         stop: stop.clone(),
         process: process.clone(),
     });
-    est.session
-        .set_client_found_rows(est.caps.contains(Caps::CLIENT_FOUND_ROWS));
+    client_flags_to_session(est.caps, &mut est.session);
     let secure = est.tls.is_some();
     let verified = est.tls.as_ref().is_some_and(|t| t.client_cert_verified);
     // The global value when the connection started, like MySQL's read-only session max_allowed_packet.
@@ -1078,7 +1083,7 @@ async fn change_user(
     let cancel = est.session.cancel_flag();
     let mut session = shared.engine.new_session(info.clone());
     session.set_cancel_flag(cancel);
-    session.set_client_found_rows(est.caps.contains(Caps::CLIENT_FOUND_ROWS));
+    client_flags_to_session(est.caps, &mut session);
     if !cu.database.is_empty() {
         if let Err(e) = shared.engine.use_database(&mut session, &cu.database) {
             est.io
@@ -1166,14 +1171,26 @@ async fn dispatch(
             info.database = est.session.database().map(str::to_string);
             info.password_expired = est.session.password_expired();
             let cancel = est.session.cancel_flag();
-            let found_rows = est.caps.contains(Caps::CLIENT_FOUND_ROWS);
             est.session = shared.engine.new_session(info);
             est.session.set_cancel_flag(cancel);
-            est.session.set_client_found_rows(found_rows);
+            client_flags_to_session(est.caps, &mut est.session);
             est.statements.clear();
             send_ok(est, 0, 0, "").await?;
         }
-        Command::SetOption(_) => {
+        Command::SetOption(option) => {
+            // MYSQL_OPTION_MULTI_STATEMENTS_ON (0) / _OFF (1) turn the client's
+            // CLIENT_MULTI_STATEMENTS on and off; MySQL answers with an EOF packet.
+            match option {
+                0 => est.caps.insert(Caps::CLIENT_MULTI_STATEMENTS),
+                1 => est.caps.remove(Caps::CLIENT_MULTI_STATEMENTS),
+                _ => {
+                    est.io
+                        .send(&err_payload(1047, "08S01", "Unknown command"))
+                        .await?;
+                    return Ok(Flow::Continue);
+                }
+            }
+            client_flags_to_session(est.caps, &mut est.session);
             let mut out = Vec::new();
             EofPacket {
                 warnings: 0,
