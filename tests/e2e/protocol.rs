@@ -175,3 +175,24 @@ async fn multi_statements_need_the_capability_or_com_set_option() {
     assert!(err_of(&multi.query("DO 1; DO 2").await).is_none());
     server.shutdown().await;
 }
+
+/// SQL-level PREPARE / EXECUTE / DEALLOCATE from a real client, in one multi-statement text
+/// and across statements.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sql_level_prepared_statements() {
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    let mut conn = util::root_conn(port).await;
+    conn.query_drop("PREPARE sq FROM 'SELECT ? * ?'; SET @x = 6, @y = 7")
+        .await
+        .unwrap();
+    let n: Option<i64> = conn.query_first("EXECUTE sq USING @x, @y").await.unwrap();
+    assert_eq!(n, Some(42));
+    conn.query_drop("DEALLOCATE PREPARE sq").await.unwrap();
+    match conn.query_drop("EXECUTE sq USING @x, @y").await {
+        Err(mysql_async::Error::Server(e)) => assert_eq!(e.code, 1243),
+        other => panic!("{other:?}"),
+    }
+    conn.disconnect().await.unwrap();
+    server.shutdown().await;
+}

@@ -191,6 +191,8 @@ pub struct Session {
     pub(crate) vars: BTreeMap<&'static str, String>,
     /// User variables (`@x`), keyed by lower-cased name.
     pub(crate) user_vars: HashMap<String, Value>,
+    /// Statements of SQL-level PREPARE, by lower-cased name.
+    pub(crate) sql_prepared: HashMap<String, Arc<Prepared>>,
     pub(crate) in_transaction: bool,
     pub(crate) last_insert_id: u64,
     pub(crate) warnings: Vec<Warning>,
@@ -256,6 +258,7 @@ impl Session {
             database: None,
             vars: BTreeMap::new(),
             user_vars: HashMap::new(),
+            sql_prepared: HashMap::new(),
             in_transaction: false,
             last_insert_id: 0,
             warnings: Vec::new(),
@@ -304,6 +307,7 @@ impl Clone for Session {
             database: self.database.clone(),
             vars: self.vars.clone(),
             user_vars: self.user_vars.clone(),
+            sql_prepared: self.sql_prepared.clone(),
             in_transaction: self.in_transaction,
             last_insert_id: self.last_insert_id,
             warnings: self.warnings.clone(),
@@ -862,6 +866,7 @@ impl Engine {
             database,
             vars: vars_map,
             user_vars: HashMap::new(),
+            sql_prepared: HashMap::new(),
             in_transaction: false,
             last_insert_id: 0,
             warnings: Vec::new(),
@@ -934,6 +939,16 @@ impl Engine {
             if session.info.password_expired && !exec::sandbox_allows(&parsed.stmt) {
                 let e = EngineError::must_change_password();
                 return (outcomes, Some(record_error(session, e)));
+            }
+            if let parse::Stmt::SqlExecute { name, using } = &parsed.stmt {
+                // EXECUTE runs the prepared statement as COM_STMT_EXECUTE does, with its own
+                // results (one per statement it runs).
+                let (more, err) = self.sql_execute(session, name, using);
+                outcomes.extend(more);
+                if err.is_some() {
+                    return (outcomes, err);
+                }
+                continue;
             }
             match exec::execute(self, session, &script, parsed) {
                 Ok(o) => outcomes.push(o),

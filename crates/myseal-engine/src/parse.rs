@@ -137,6 +137,21 @@ pub(crate) enum Stmt {
         op: TableOp,
         tables: Vec<sqlparser::ast::ObjectName>,
     },
+    /// `PREPARE name FROM {'text' | @var}`.
+    SqlPrepare { name: String, source: PrepareSource },
+    /// `EXECUTE name [USING @a, @b, ...]` (user variable names, lower-cased).
+    SqlExecute { name: String, using: Vec<String> },
+    /// `{DEALLOCATE | DROP} PREPARE name`.
+    SqlDeallocate { name: String },
+}
+
+/// Where `PREPARE ... FROM` takes the statement text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum PrepareSource {
+    /// A string literal.
+    Text(String),
+    /// A user variable (name lower-cased, without `@`).
+    Var(String),
 }
 
 /// A statement plus what error messages need to know about its text.
@@ -350,6 +365,12 @@ impl<'a> Script<'a> {
         }
         if head.starts_with(&["ALTER", "INSTANCE"]) {
             return parse_alter_instance(&mut self.parser);
+        }
+        if matches!(head.first(), Some(&"PREPARE" | &"EXECUTE"))
+            || head.starts_with(&["DEALLOCATE", "PREPARE"])
+            || head.starts_with(&["DROP", "PREPARE"])
+        {
+            return parse_sql_prepared(&mut self.parser);
         }
         if let Some(stmt) = self.parse_explain_traditional()? {
             return Ok(stmt);
@@ -1169,6 +1190,61 @@ fn parse_show_warnings(p: &mut Parser) -> Result<Stmt, ParserError> {
 
 /// `ALTER INSTANCE RELOAD TLS [FOR CHANNEL mysql_main] [NO ROLLBACK ON ERROR]`; the other
 /// ALTER INSTANCE actions (InnoDB and binary log keys, redo log) are not supported.
+/// `PREPARE name FROM ...`, `EXECUTE name [USING @v, ...]`, `{DEALLOCATE | DROP} PREPARE name`.
+fn parse_sql_prepared(p: &mut Parser<'_>) -> Result<Stmt, ParserError> {
+    let first = p.next_token();
+    if !is_word(&first.token, "PREPARE") && !is_word(&first.token, "EXECUTE") {
+        // DEALLOCATE / DROP, then PREPARE.
+        p.next_token();
+        let name = p.parse_identifier()?.value;
+        return Ok(Stmt::SqlDeallocate { name });
+    }
+    let name = p.parse_identifier()?.value;
+    if is_word(&first.token, "EXECUTE") {
+        let mut using = Vec::new();
+        if p.parse_keyword(Keyword::USING) {
+            loop {
+                using.push(user_var_name(p)?);
+                if !p.consume_token(&Token::Comma) {
+                    break;
+                }
+            }
+        }
+        return Ok(Stmt::SqlExecute { name, using });
+    }
+    p.expect_keyword_is(Keyword::FROM)?;
+    let t = p.peek_token();
+    let source = match &t.token {
+        Token::SingleQuotedString(s) | Token::DoubleQuotedString(s) => {
+            p.next_token();
+            PrepareSource::Text(s.clone())
+        }
+        _ => PrepareSource::Var(user_var_name(p)?),
+    };
+    Ok(Stmt::SqlPrepare { name, source })
+}
+
+/// A `@name` (or `@'name'`) user variable reference: the name lower-cased, without `@`.
+fn user_var_name(p: &mut Parser<'_>) -> Result<String, ParserError> {
+    let t = p.next_token();
+    match &t.token {
+        Token::Word(w) if w.quote_style.is_none() && w.value.starts_with('@') => {
+            let name = w.value.get(1..).unwrap_or_default();
+            if name.is_empty() {
+                let q = p.next_token();
+                return match q.token {
+                    Token::SingleQuotedString(s)
+                    | Token::DoubleQuotedString(s)
+                    | Token::Word(Word { value: s, .. }) => Ok(s.to_lowercase()),
+                    _ => p.expected("user variable", q),
+                };
+            }
+            Ok(name.to_lowercase())
+        }
+        _ => p.expected("user variable", t),
+    }
+}
+
 fn parse_alter_instance(parser: &mut Parser<'_>) -> Result<Stmt, ParserError> {
     parser.next_token();
     parser.next_token();

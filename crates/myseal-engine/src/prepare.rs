@@ -111,7 +111,83 @@ impl Prepared {
     }
 }
 
+/// ER_UNKNOWN_STMT_HANDLER (1243) for a statement name that was not prepared.
+fn unknown_statement(name: &str, what: &str) -> EngineError {
+    EngineError::new(
+        1243,
+        "HY000",
+        format!("Unknown prepared statement handler ({name}) given to {what}"),
+    )
+}
+
 impl Engine {
+    /// SQL-level `PREPARE name FROM ...`: prepares the text as COM_STMT_PREPARE does. A
+    /// statement of the same name is deallocated first, even if the new one fails, as in MySQL.
+    pub(crate) fn sql_prepare(
+        &self,
+        session: &mut Session,
+        name: &str,
+        source: &crate::parse::PrepareSource,
+    ) -> Result<Outcome, EngineError> {
+        session.sql_prepared.remove(&name.to_lowercase());
+        let text = match source {
+            crate::parse::PrepareSource::Text(t) => t.clone(),
+            crate::parse::PrepareSource::Var(v) => match session.user_vars.get(v) {
+                None | Some(Value::Null) => return Err(EngineError::parse_error("NULL", 1)),
+                Some(value) => value
+                    .to_text()
+                    .map(|b| String::from_utf8_lossy(&b).into_owned())
+                    .unwrap_or_default(),
+            },
+        };
+        let prepared = self.prepare_checked(session, &text)?;
+        session
+            .sql_prepared
+            .insert(name.to_lowercase(), Arc::new(prepared));
+        Ok(Outcome::Ok {
+            affected_rows: 0,
+            last_insert_id: 0,
+            warnings: 0,
+            info: "Statement prepared".to_string(),
+        })
+    }
+
+    /// SQL-level `{DEALLOCATE | DROP} PREPARE name`: ER 1243 if there is no such statement.
+    pub(crate) fn sql_deallocate(
+        &self,
+        session: &mut Session,
+        name: &str,
+    ) -> Result<Outcome, EngineError> {
+        match session.sql_prepared.remove(&name.to_lowercase()) {
+            Some(_) => Ok(crate::exec::ok(session, 0)),
+            None => Err(unknown_statement(name, "DEALLOCATE PREPARE")),
+        }
+    }
+
+    /// SQL-level `EXECUTE name [USING @a, ...]`: the prepared statement with the user
+    /// variables' values (NULL for an unset one) as its parameters. ER 1243 for an unknown
+    /// name, 1210 when the number of variables is not the number of `?`.
+    pub(crate) fn sql_execute(
+        &self,
+        session: &mut Session,
+        name: &str,
+        using: &[String],
+    ) -> (Vec<Outcome>, Option<EngineError>) {
+        let Some(prepared) = session.sql_prepared.get(&name.to_lowercase()).cloned() else {
+            let e = unknown_statement(name, "EXECUTE");
+            return (Vec::new(), Some(record_error(session, e)));
+        };
+        if using.len() != prepared.param_count() {
+            let e = EngineError::wrong_arguments("EXECUTE");
+            return (Vec::new(), Some(record_error(session, e)));
+        }
+        let params: Vec<Value> = using
+            .iter()
+            .map(|v| session.user_vars.get(v).cloned().unwrap_or(Value::Null))
+            .collect();
+        self.execute_prepared(session, &prepared, &params)
+    }
+
     /// COM_STMT_PREPARE: checks the syntax of exactly one statement (a second one is ER 1064,
     /// as MySQL's parser reports it), counts the `?` markers and computes the result columns.
     /// PREPARE, EXECUTE and DEALLOCATE themselves are ER 1295. Errors are recorded for SHOW

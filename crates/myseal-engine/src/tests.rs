@@ -1691,6 +1691,61 @@ mod prepared {
     }
 
     #[test]
+    fn sql_prepare_execute_and_deallocate() {
+        let e = engine();
+        let mut s = session(&e);
+        for (sql, expected) in [
+            ("PREPARE s FROM 'SELECT ? + ?, CONCAT(?, \\'!\\')'", "ok"),
+            ("SET @a = 40, @b = 2, @c = 'hi'", "ok"),
+            ("EXECUTE s USING @a, @b, @c", "? + ?|CONCAT(?, '!')\n42|hi!"),
+            // An unset variable is NULL; names are case-insensitive.
+            (
+                "EXECUTE S USING @a, @nope, @c",
+                "? + ?|CONCAT(?, '!')\nNULL|hi!",
+            ),
+            (
+                "EXECUTE s USING @a",
+                "ERROR 1210 (HY000): Incorrect arguments to EXECUTE",
+            ),
+            (
+                "SET @q = 'SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?'",
+                "ok",
+            ),
+            ("PREPARE t FROM @q", "ok"),
+            ("SET @m = 'mysql'", "ok"),
+            ("EXECUTE t USING @m", "COUNT(*)\n1"),
+            (
+                "PREPARE u FROM @unset",
+                "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that \
+                 corresponds to your MySQL server version for the right syntax to use near 'NULL' \
+                 at line 1",
+            ),
+            (
+                "PREPARE s FROM 'SELEKT 1'",
+                "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that \
+                 corresponds to your MySQL server version for the right syntax to use near \
+                 'SELEKT 1' at line 1",
+            ),
+            // The failed PREPARE dropped the old `s`.
+            (
+                "EXECUTE s USING @a, @b, @c",
+                "ERROR 1243 (HY000): Unknown prepared statement handler (s) given to EXECUTE",
+            ),
+            ("DEALLOCATE PREPARE t", "ok"),
+            (
+                "DROP PREPARE t",
+                "ERROR 1243 (HY000): Unknown prepared statement handler (t) given to DEALLOCATE PREPARE",
+            ),
+            (
+                "PREPARE p FROM 'PREPARE q FROM \\'SELECT 1\\''",
+                "ERROR 1295 (HY000): This command is not supported in the prepared statement protocol yet",
+            ),
+        ] {
+            assert_eq!(run(&e, &mut s, sql), expected, "for SQL: {sql}");
+        }
+    }
+
+    #[test]
     fn prepared_statement_commands_cannot_be_prepared() {
         let unsupported = "ERROR 1295 (HY000): This command is not supported in the prepared statement protocol yet";
         for sql in [

@@ -48,6 +48,10 @@ pub(crate) fn execute(
     let unsupported = || EngineError::not_supported(&parsed.head);
     match parsed.stmt {
         Stmt::Unsupported => Err(unsupported()),
+        Stmt::SqlPrepare { name, source } => engine.sql_prepare(session, &name, &source),
+        Stmt::SqlDeallocate { name } => engine.sql_deallocate(session, &name),
+        // Engine::execute runs EXECUTE itself (it yields the prepared statement's results).
+        Stmt::SqlExecute { .. } => Err(crate::error::EngineError::unsupported_ps()),
         Stmt::Account(stmt) => account::run(engine, session, &stmt),
         Stmt::Failed(e) => Err(e),
         Stmt::Set(items) => set::run(engine, session, script, &items),
