@@ -196,3 +196,61 @@ async fn sql_level_prepared_statements() {
     conn.disconnect().await.unwrap();
     server.shutdown().await;
 }
+
+/// COM_FIELD_LIST (what the mysql CLI's name completion sends): the table's column
+/// definitions, each followed by its default value, filtered by the wildcard.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn com_field_list_lists_columns_with_defaults() {
+    use myseal_wire::resultset::ColumnDefinition41;
+    use util::{err_of, Raw};
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    let mut raw = Raw::login(port, "root", util::ROOT_PASSWORD).await;
+    let field_list = |table: &str, wild: &str| {
+        let mut p = vec![0x04];
+        p.extend_from_slice(table.as_bytes());
+        p.push(0);
+        p.extend_from_slice(wild.as_bytes());
+        p
+    };
+    command(&mut raw, &field_list("t", "")).await;
+    assert_eq!(err_of(&raw.read().await.unwrap()).map(|e| e.0), Some(1046));
+    for sql in [
+        "CREATE DATABASE f",
+        "USE f",
+        "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(10) DEFAULT 'anon', note TEXT)",
+    ] {
+        assert!(err_of(&raw.query(sql).await).is_none(), "{sql}");
+    }
+    command(&mut raw, &field_list("t", "")).await;
+    let mut got = Vec::new();
+    loop {
+        let p = raw.read().await.unwrap();
+        if p.payload.first() == Some(&0xFE) && p.payload.len() < 9 {
+            break;
+        }
+        let def = ColumnDefinition41::decode(&p.payload).unwrap();
+        let tail = p.payload.last().copied();
+        got.push((def.name, def.org_table, tail));
+    }
+    assert_eq!(
+        got,
+        vec![
+            ("id".into(), "t".into(), Some(0xFB)),
+            ("name".into(), "t".into(), Some(b'n')),
+            ("note".into(), "t".into(), Some(0xFB)),
+        ]
+    );
+    command(&mut raw, &field_list("t", "n%")).await;
+    let mut names = 0;
+    while raw.read().await.unwrap().payload.first() != Some(&0xFE) {
+        names += 1;
+    }
+    assert_eq!(names, 2);
+    command(&mut raw, &field_list("nope", "")).await;
+    assert_eq!(
+        err_of(&raw.read().await.unwrap()),
+        Some((1146, "42S02".into(), "Table 'f.nope' doesn't exist".into()))
+    );
+    server.shutdown().await;
+}

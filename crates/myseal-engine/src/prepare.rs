@@ -111,6 +111,11 @@ impl Prepared {
     }
 }
 
+/// A name quoted with backticks for SQL text.
+fn backquote(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
 /// ER_UNKNOWN_STMT_HANDLER (1243) for a statement name that was not prepared.
 fn unknown_statement(name: &str, what: &str) -> EngineError {
     EngineError::new(
@@ -121,6 +126,40 @@ fn unknown_statement(name: &str, what: &str) -> EngineError {
 }
 
 impl Engine {
+    /// COM_FIELD_LIST: the columns of `table` in the current database whose names match the
+    /// LIKE pattern `wildcard` (all when empty), with the metadata `SELECT *` would send and
+    /// each column's default value as text. ER 1046 without a database, 1146 for an unknown
+    /// table, the privilege errors of `SELECT *` otherwise.
+    pub fn field_list(
+        &self,
+        session: &mut Session,
+        table: &str,
+        wildcard: &str,
+    ) -> Result<Vec<(Column, Option<String>)>, EngineError> {
+        let Some(db) = session.database.clone() else {
+            return Err(record_error(session, EngineError::no_db()));
+        };
+        let sql = format!("SELECT * FROM {}.{}", backquote(&db), backquote(table));
+        let found = self.prepare_checked(session, &sql).and_then(|p| {
+            let defaults = crate::stmt::show::column_defaults(self, session, table)?;
+            Ok((p, defaults))
+        });
+        let (prepared, defaults) = found.map_err(|e| record_error(session, e))?;
+        let pattern = wildcard.to_lowercase();
+        Ok(prepared
+            .columns
+            .into_iter()
+            .filter(|c| pattern.is_empty() || crate::expr::like(&c.name.to_lowercase(), &pattern))
+            .map(|c| {
+                let default = defaults
+                    .iter()
+                    .find(|(n, _)| *n == c.org_name)
+                    .and_then(|(_, d)| d.clone());
+                (c, default)
+            })
+            .collect())
+    }
+
     /// SQL-level `PREPARE name FROM ...`: prepares the text as COM_STMT_PREPARE does. A
     /// statement of the same name is deallocated first, even if the new one fails, as in MySQL.
     pub(crate) fn sql_prepare(

@@ -1200,10 +1200,37 @@ async fn dispatch(
             est.io.send(&out).await?;
         }
         Command::Debug => send_ok(est, 0, 0, "").await?,
-        Command::FieldList { .. } => {
-            est.io
-                .send(&err_payload(1046, "3D000", "No database selected"))
-                .await?
+        Command::FieldList { table, wildcard } => {
+            // Deprecated, but the mysql/mariadb CLI's name completion still sends it: each
+            // column's definition followed by its default value, then an EOF.
+            let Some(fields) = on_engine(shared, est, move |engine, session| {
+                engine.field_list(session, &table, &wildcard)
+            })
+            .await
+            else {
+                return Ok(Flow::Quit);
+            };
+            match fields {
+                Ok(fields) => {
+                    for (column, default) in fields {
+                        let mut out = Vec::new();
+                        column_definition(&column).encode(&mut out);
+                        match default {
+                            Some(d) => myseal_wire::buf::put_lenenc_bytes(&mut out, d.as_bytes()),
+                            None => out.push(0xFB),
+                        }
+                        est.io.queue(&out);
+                    }
+                    let flags = status_flags(&est.session, false);
+                    end_of_rows(est, caps, flags, 0);
+                    est.io.flush().await?;
+                }
+                Err(e) => {
+                    est.io
+                        .send(&err_payload(e.code, e.sql_state, e.message))
+                        .await?
+                }
+            }
         }
         Command::StmtPrepare(bytes) => {
             Counters::inc(&shared.counters.questions);

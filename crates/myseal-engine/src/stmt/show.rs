@@ -188,6 +188,21 @@ fn table_def(
         .ok_or_else(|| EngineError::no_such_table(&schema, table))
 }
 
+/// For COM_FIELD_LIST: each column of a table of the current database, with its default as
+/// MySQL prints it (None: no default, or NULL).
+pub(crate) fn column_defaults(
+    engine: &Engine,
+    session: &Session,
+    table: &str,
+) -> Result<Vec<(String, Option<String>)>, EngineError> {
+    let def = table_def(engine, session, None, table)?;
+    Ok(def
+        .columns
+        .iter()
+        .map(|c| (c.name.clone(), infoschema::default_text(c)))
+        .collect())
+}
+
 fn object_table(name: &ast::ObjectName) -> Result<(Option<String>, String), EngineError> {
     let mut parts = name_parts(name);
     match parts.len() {
