@@ -254,3 +254,47 @@ async fn com_field_list_lists_columns_with_defaults() {
     );
     server.shutdown().await;
 }
+
+/// max_prepared_stmt_count is server-wide (ER 1461) and Prepared_stmt_count follows prepares,
+/// closes and disconnects.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_prepared_stmt_count_is_server_wide() {
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    let mut root = util::root_conn(port).await;
+    let count = |rows: Option<(String, u64)>| rows.map(|(_, n)| n);
+    root.query_drop("SET GLOBAL max_prepared_stmt_count = 2")
+        .await
+        .unwrap();
+    let mut a = util::root_conn(port).await;
+    let mut b = util::root_conn(port).await;
+    let s1 = a.prep("SELECT 1").await.unwrap();
+    b.prep("SELECT 2").await.unwrap();
+    match a.prep("SELECT 3").await {
+        Err(mysql_async::Error::Server(e)) => assert_eq!(
+            (e.code, e.message.as_str()),
+            (
+                1461,
+                "Can't create more than max_prepared_stmt_count statements (current value: 2)"
+            )
+        ),
+        other => panic!("{other:?}"),
+    }
+    let shown = root
+        .query_first("SHOW GLOBAL STATUS LIKE 'Prepared_stmt_count'")
+        .await
+        .unwrap();
+    assert_eq!(count(shown), Some(2));
+    a.close(s1).await.unwrap();
+    a.prep("SELECT 3").await.unwrap();
+    b.disconnect().await.unwrap();
+    util::wait_for_connections(&server, 2).await;
+    let shown = root
+        .query_first("SHOW GLOBAL STATUS LIKE 'Prepared_stmt_count'")
+        .await
+        .unwrap();
+    assert_eq!(count(shown), Some(1));
+    a.disconnect().await.unwrap();
+    root.disconnect().await.unwrap();
+    server.shutdown().await;
+}

@@ -226,6 +226,7 @@ pub(crate) static VARS: &[VarDef] = &[
     v!("max_execution_time", Both, UInt, "0"),
     v!("max_heap_table_size", Both, UInt, "16777216"),
     v!("max_join_size", Both, UInt, U64_MAX),
+    v!("max_prepared_stmt_count", Global, UInt, "16382"),
     v!("max_sort_length", Both, UInt, "1024"),
     v!("max_user_connections", Both, UInt, "0", SESSION_RO),
     v!("mysqlx_port", Global, UInt, "33060", RO),

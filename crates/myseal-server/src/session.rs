@@ -571,7 +571,7 @@ async fn connect(
         caps,
         session,
         info,
-        statements: Statements::default(),
+        statements: Statements::new(shared.counters.prepared_stmt_count.clone()),
         max_packet: shared.config.max_allowed_packet,
         tls: peer_info,
         nonce,
@@ -1243,7 +1243,14 @@ async fn dispatch(
                 return Ok(Flow::Quit);
             };
             match prepared {
-                Ok(prepared) => write_prepare_ok(est, prepared, caps),
+                Ok(prepared) => {
+                    let max = shared
+                        .engine
+                        .global_variable("max_prepared_stmt_count")
+                        .and_then(|v| v.parse().ok())
+                        .unwrap_or(statements::MAX_STATEMENTS as u64);
+                    write_prepare_ok(est, prepared, caps, max)
+                }
                 Err(e) => est.io.queue(&err_payload(e.code, e.sql_state, e.message)),
             }
             est.io.flush().await?;
@@ -1399,18 +1406,22 @@ async fn write_outcomes(
 }
 
 /// COM_STMT_PREPARE response: STMT_PREPARE_OK, parameter definitions, column definitions.
-fn write_prepare_ok(est: &mut Established, prepared: myseal_engine::Prepared, caps: Caps) {
+fn write_prepare_ok(
+    est: &mut Established,
+    prepared: myseal_engine::Prepared,
+    caps: Caps,
+    max_statements: u64,
+) {
     let warnings = est.session.warning_count();
     let num_params = prepared.param_count();
     let columns: Vec<ColumnDefinition41> =
         prepared.columns().iter().map(column_definition).collect();
-    let Some(id) = est.statements.insert(prepared) else {
+    let Some(id) = est.statements.insert(prepared, max_statements) else {
         est.io.queue(&err_payload(
             1461,
             "42000",
             format!(
-                "Can't create more than max_prepared_stmt_count statements (current value: {})",
-                statements::MAX_STATEMENTS
+                "Can't create more than max_prepared_stmt_count statements (current value: {max_statements})"
             ),
         ));
         return;

@@ -4,13 +4,15 @@
 //! <https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_command_phase_ps.html>
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 
 use myseal_engine::temporal::{Date, DateTime, Time};
 use myseal_engine::{Prepared, Value};
 use myseal_wire::statement::{BinaryCell, ParamType, ParamValue};
 
-/// MySQL's default `max_prepared_stmt_count`, applied per connection.
+/// MySQL's default `max_prepared_stmt_count` (server-wide).
 pub(crate) const MAX_STATEMENTS: usize = 16_382;
 
 /// One prepared statement of a connection.
@@ -86,17 +88,39 @@ impl LongData {
     }
 }
 
-/// The statements of one connection, by id.
-#[derive(Default)]
+/// The statements of one connection, by id. Every statement counts in the server-wide
+/// `Prepared_stmt_count` until it is closed, the connection is reset or it ends.
 pub(crate) struct Statements {
     map: HashMap<u32, Statement>,
     last_id: u32,
+    /// The server's Prepared_stmt_count.
+    total: Arc<AtomicU64>,
+}
+
+impl Drop for Statements {
+    fn drop(&mut self) {
+        self.clear();
+    }
 }
 
 impl Statements {
-    /// Registers a statement and returns its id (ids start at 1, like MySQL's).
-    pub(crate) fn insert(&mut self, prepared: Prepared) -> Option<u32> {
-        if self.map.len() >= MAX_STATEMENTS {
+    pub(crate) fn new(total: Arc<AtomicU64>) -> Self {
+        Statements {
+            map: HashMap::new(),
+            last_id: 0,
+            total,
+        }
+    }
+
+    /// Registers a statement and returns its id (ids start at 1, like MySQL's); None when
+    /// the server already holds `max` statements (max_prepared_stmt_count, ER 1461).
+    pub(crate) fn insert(&mut self, prepared: Prepared, max: u64) -> Option<u32> {
+        // Reserve a place first, so that racing connections cannot both take the last one.
+        if self
+            .total
+            .fetch_update(Relaxed, Relaxed, |n| (n < max).then_some(n + 1))
+            .is_err()
+        {
             return None;
         }
         loop {
@@ -121,11 +145,15 @@ impl Statements {
     }
 
     pub(crate) fn remove(&mut self, id: u32) {
-        self.map.remove(&id);
+        if self.map.remove(&id).is_some() {
+            self.total.fetch_sub(1, Relaxed);
+        }
     }
 
     pub(crate) fn clear(&mut self) {
+        let n = self.map.len() as u64;
         self.map.clear();
+        self.total.fetch_sub(n, Relaxed);
     }
 }
 

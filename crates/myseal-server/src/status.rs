@@ -21,6 +21,8 @@ pub(crate) struct Counters {
     pub(crate) bytes_received: AtomicU64,
     pub(crate) bytes_sent: AtomicU64,
     pub(crate) connection_errors_max_connections: AtomicU64,
+    /// Prepared_stmt_count: COM_STMT_PREPARE statements open on all connections.
+    pub(crate) prepared_stmt_count: Arc<AtomicU64>,
     /// Connection_errors_accept: `accept()` failures of the listener (EMFILE, ...).
     pub(crate) connection_errors_accept: AtomicU64,
     /// `Caching_sha2_password_rsa_public_key`.
@@ -46,6 +48,7 @@ impl Counters {
             bytes_received: AtomicU64::new(0),
             bytes_sent: AtomicU64::new(0),
             connection_errors_max_connections: AtomicU64::new(0),
+            prepared_stmt_count: Arc::new(AtomicU64::new(0)),
             connection_errors_accept: AtomicU64::new(0),
         }
     }
@@ -167,6 +170,7 @@ impl StatusSource for Counters {
             ("Connection_errors_tcpwrap".to_string(), "0".to_string()),
             v("Connections", &self.connections),
             v("Max_used_connections", &self.max_used_connections),
+            v("Prepared_stmt_count", &self.prepared_stmt_count),
             v("Questions", &self.questions),
             v("Ssl_accepts", &self.ssl_accepts),
             v("Ssl_finished_accepts", &self.ssl_finished_accepts),
