@@ -298,3 +298,45 @@ async fn max_prepared_stmt_count_is_server_wide() {
     root.disconnect().await.unwrap();
     server.shutdown().await;
 }
+
+/// CLIENT_SESSION_TRACK: the OK packet of a statement that changes the current database or a
+/// tracked system variable carries the change, as MySQL 8.4's default trackers do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn session_state_changes_ride_on_the_ok_packet() {
+    use myseal_wire::constants::{CapabilityFlags as Caps, StatusFlags};
+    use myseal_wire::response::{encode_state_change, OkPacket, StateChange};
+    use util::Raw;
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    let caps = util::client_caps() | Caps::CLIENT_SESSION_TRACK;
+    let mut raw = Raw::login_with(port, "root", util::ROOT_PASSWORD, Caps::CLIENT_SESSION_TRACK).await;
+    let state_of = |changes: &[StateChange<'_>]| {
+        let mut out = Vec::new();
+        for c in changes {
+            encode_state_change(&mut out, *c);
+        }
+        out
+    };
+    let mut ok = |p: myseal_wire::codec::Packet| OkPacket::decode(&p.payload, caps).unwrap();
+    let use_db = ok(raw.query("USE mysql").await);
+    assert!(use_db.status_flags.contains(StatusFlags::SERVER_SESSION_STATE_CHANGED));
+    assert_eq!(use_db.session_state, state_of(&[StateChange::Schema("mysql")]));
+    let set = ok(raw.query("SET autocommit = 0, @x = 1, sql_mode = ''").await);
+    assert_eq!(
+        set.session_state,
+        state_of(&[StateChange::SystemVariable("autocommit", "OFF")])
+    );
+    // Untracked changes: no flag.
+    let plain = ok(raw.query("SET @y = 2").await);
+    assert!(!plain.status_flags.contains(StatusFlags::SERVER_SESSION_STATE_CHANGED));
+    assert!(plain.session_state.is_empty());
+    raw.query("SET session_track_state_change = ON").await;
+    let any = ok(raw.query("SET @y = 3").await);
+    assert_eq!(any.session_state, state_of(&[StateChange::StateChanged]));
+    // A client without CLIENT_SESSION_TRACK is told nothing.
+    let mut other = Raw::login(port, "root", util::ROOT_PASSWORD).await;
+    let p = other.query("USE mysql").await;
+    let quiet = OkPacket::decode(&p.payload, util::client_caps()).unwrap();
+    assert!(!quiet.status_flags.contains(StatusFlags::SERVER_SESSION_STATE_CHANGED));
+    server.shutdown().await;
+}

@@ -173,6 +173,18 @@ pub struct SessionInfo {
     pub usage: Option<Arc<myseal_auth::resources::Usage>>,
 }
 
+/// A session-state change reported to CLIENT_SESSION_TRACK clients (see
+/// [`Session::take_tracked_changes`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TrackedChange {
+    /// A tracked system variable and its new session value.
+    SystemVariable(String, String),
+    /// The new current database.
+    Schema(String),
+    /// Something in the session state changed (session_track_state_change).
+    StateChanged,
+}
+
 /// One entry of SHOW WARNINGS / SHOW ERRORS.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Warning {
@@ -212,6 +224,8 @@ pub struct Session {
     /// CLIENT_MULTI_STATEMENTS (or COM_SET_OPTION on): a text may hold several statements;
     /// otherwise anything after the first is a syntax error, as in MySQL.
     pub(crate) multi_statements: bool,
+    /// Session-state changes since the server last took them (CLIENT_SESSION_TRACK).
+    pub(crate) tracked: Vec<TrackedChange>,
     /// RAND() state.
     pub(crate) rng: u64,
     /// Values of the running prepared statement's `?` markers (empty for text queries).
@@ -270,6 +284,7 @@ impl Session {
             found_rows: 0,
             found_rows_flag: false,
             multi_statements: true,
+            tracked: Vec::new(),
             rng: 1,
             params: Arc::from([]),
             sink: None,
@@ -319,6 +334,7 @@ impl Clone for Session {
             found_rows: self.found_rows,
             found_rows_flag: self.found_rows_flag,
             multi_statements: self.multi_statements,
+            tracked: Vec::new(),
             rng: self.rng,
             params: self.params.clone(),
             sink: None,
@@ -437,6 +453,54 @@ impl Session {
     /// Takes the sink back (results are collected again).
     pub fn take_row_sink(&mut self) -> Option<Box<dyn RowSink>> {
         self.sink.take()
+    }
+
+    /// The session-state changes made since the last call, for the OK packet of a client that
+    /// set CLIENT_SESSION_TRACK: the current database (session_track_schema), the system
+    /// variables listed in session_track_system_variables (`*`: all), and that anything changed
+    /// (session_track_state_change).
+    pub fn take_tracked_changes(&mut self) -> Vec<TrackedChange> {
+        std::mem::take(&mut self.tracked)
+    }
+
+    fn tracker_on(&self, name: &str) -> bool {
+        self.variable(name).is_some_and(|v| v == "ON")
+    }
+
+    pub(crate) fn note_state_change(&mut self) {
+        if self.tracker_on("session_track_state_change")
+            && !self.tracked.contains(&TrackedChange::StateChanged)
+        {
+            self.tracked.push(TrackedChange::StateChanged);
+        }
+    }
+
+    /// A session system variable was set (SET, SET NAMES, ...).
+    pub(crate) fn track_variable(&mut self, name: &str, value: &str) {
+        let listed = self
+            .variable("session_track_system_variables")
+            .is_some_and(|list| {
+                list.split(',')
+                    .map(str::trim)
+                    .any(|v| v == "*" || v.eq_ignore_ascii_case(name))
+            });
+        if listed {
+            self.tracked
+                .retain(|c| !matches!(c, TrackedChange::SystemVariable(n, _) if n == name));
+            self.tracked
+                .push(TrackedChange::SystemVariable(name.to_string(), value.to_string()));
+        }
+        self.note_state_change();
+    }
+
+    /// The current database changed (USE, COM_INIT_DB).
+    pub(crate) fn track_schema(&mut self, db: &str) {
+        if self.tracker_on("session_track_schema") {
+            self.tracked
+                .retain(|c| !matches!(c, TrackedChange::Schema(_)));
+            self.tracked.push(TrackedChange::Schema(db.to_string()));
+        }
+        self.note_state_change();
     }
 
     /// Whether the client may send several statements in one text (CLIENT_MULTI_STATEMENTS,
@@ -878,6 +942,7 @@ impl Engine {
             found_rows: 0,
             found_rows_flag: false,
             multi_statements: true,
+            tracked: Vec::new(),
             rng: u64::from(info_id_seed()),
             params: Arc::from([]),
             sink: None,

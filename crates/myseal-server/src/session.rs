@@ -537,6 +537,7 @@ async fn connect(
         status_flags: status_flags(&session, false),
         warnings: 0,
         info: String::new(),
+        session_state: Vec::new(),
     }
     .encode(&mut out, caps);
     if let Err(e) = io.send(&out).await {
@@ -1222,7 +1223,7 @@ async fn dispatch(
                         est.io.queue(&out);
                     }
                     let flags = status_flags(&est.session, false);
-                    end_of_rows(est, caps, flags, 0);
+                    end_of_rows(est, caps, flags, 0, Vec::new());
                     est.io.flush().await?;
                 }
                 Err(e) => {
@@ -1366,15 +1367,48 @@ async fn send_ok(
     info: &str,
 ) -> std::io::Result<()> {
     let mut out = Vec::new();
+    let session_state = tracked_state(est);
     OkPacket {
         affected_rows: affected,
         last_insert_id: last_id,
-        status_flags: status_flags(&est.session, false),
+        status_flags: with_state(status_flags(&est.session, false), &session_state),
         warnings: 0,
         info: info.to_string(),
+        session_state,
     }
     .encode(&mut out, est.caps);
     est.io.send(&out).await
+}
+
+/// The session-state changes of the command for its last OK packet (CLIENT_SESSION_TRACK):
+/// tracker entries as MySQL encodes them; empty, and dropped, for other clients.
+fn tracked_state(est: &mut Established) -> Vec<u8> {
+    use myseal_engine::TrackedChange;
+    use myseal_wire::response::{encode_state_change, StateChange};
+    let changes = est.session.take_tracked_changes();
+    let mut out = Vec::new();
+    if est.caps.contains(Caps::CLIENT_SESSION_TRACK) {
+        for c in &changes {
+            let change = match c {
+                TrackedChange::SystemVariable(name, value) => {
+                    StateChange::SystemVariable(name, value)
+                }
+                TrackedChange::Schema(db) => StateChange::Schema(db),
+                TrackedChange::StateChanged => StateChange::StateChanged,
+            };
+            encode_state_change(&mut out, change);
+        }
+    }
+    out
+}
+
+/// `flags` with SERVER_SESSION_STATE_CHANGED when there are changes to report.
+fn with_state(flags: StatusFlags, session_state: &[u8]) -> StatusFlags {
+    if session_state.is_empty() {
+        flags
+    } else {
+        flags | StatusFlags::SERVER_SESSION_STATE_CHANGED
+    }
 }
 
 fn utf8_lossy(bytes: Vec<u8>) -> String {
@@ -1394,9 +1428,16 @@ async fn write_outcomes(
     protocol: Protocol,
 ) -> std::io::Result<()> {
     let n = outcomes.len();
+    // The command's session-state changes go with its last result, as one block.
+    let mut session_state = tracked_state(est);
     for (i, outcome) in outcomes.into_iter().enumerate() {
         let more = i + 1 < n || error.is_some();
-        write_outcome(est, outcome, more, caps, protocol);
+        let state = if more {
+            Vec::new()
+        } else {
+            std::mem::take(&mut session_state)
+        };
+        write_outcome(est, outcome, more, caps, protocol, state);
         est.io.flush_if_large().await?;
     }
     if let Some(e) = error {
@@ -1532,6 +1573,7 @@ fn write_outcome(
     more: bool,
     caps: Caps,
     protocol: Protocol,
+    session_state: Vec<u8>,
 ) {
     let flags = status_flags(&est.session, more);
     let warning_count = est.session.warning_count();
@@ -1546,9 +1588,10 @@ fn write_outcome(
             OkPacket {
                 affected_rows,
                 last_insert_id,
-                status_flags: flags,
+                status_flags: with_state(flags, &session_state),
                 warnings,
                 info,
+                session_state,
             }
             .encode(&mut out, caps);
             est.io.queue(&out);
@@ -1561,23 +1604,31 @@ fn write_outcome(
                 encoder.encode(&mut out, row);
                 est.io.queue(&out);
             }
-            end_of_rows(est, caps, flags, warning_count);
+            end_of_rows(est, caps, flags, warning_count, session_state);
         }
-        Outcome::Streamed { .. } => end_of_rows(est, caps, flags, warning_count),
+        Outcome::Streamed { .. } => end_of_rows(est, caps, flags, warning_count, session_state),
     }
 }
 
 /// The packet that closes a result set's rows: EOF, or an OK with the EOF header when the
 /// client deprecated EOF.
-fn end_of_rows(est: &mut Established, caps: Caps, flags: StatusFlags, warning_count: u16) {
+/// A session-state block can only ride on the OK form (an EOF packet has no room for it).
+fn end_of_rows(
+    est: &mut Established,
+    caps: Caps,
+    flags: StatusFlags,
+    warning_count: u16,
+    session_state: Vec<u8>,
+) {
     let mut out = Vec::with_capacity(16);
     if caps.contains(Caps::CLIENT_DEPRECATE_EOF) {
         OkPacket {
             affected_rows: 0,
             last_insert_id: 0,
-            status_flags: flags,
+            status_flags: with_state(flags, &session_state),
             warnings: warning_count,
             info: String::new(),
+            session_state,
         }
         .encode_as_eof(&mut out, caps);
     } else {

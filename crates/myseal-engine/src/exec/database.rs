@@ -81,5 +81,6 @@ pub(crate) fn use_database(
         return Err(EngineError::bad_db(name));
     }
     session.database = Some(name.to_string());
+    session.track_schema(name);
     Ok(())
 }

@@ -120,6 +120,7 @@ pub(crate) fn run(
                 let v = crate::stmt::eval_scalar(engine, session, value)?;
                 // User variables are visible to later items of the same SET (`SET @a=1, @b=@a`).
                 session.user_vars.insert(name.to_lowercase(), v);
+                session.note_state_change();
             }
             SetItem::Names { charset, collation } => {
                 actions.extend(names_actions(
@@ -201,6 +202,7 @@ pub(crate) fn run(
                     // fix_autocommit); setting it when it is already on changes nothing.
                     crate::stmt::commit(engine, session);
                 }
+                session.track_variable(name, &v);
                 session.vars.insert(name, v);
             }
             Action::LastInsertId(id) => session.last_insert_id = id,

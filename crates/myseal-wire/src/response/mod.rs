@@ -11,4 +11,4 @@ mod ok;
 
 pub use eof::EofPacket;
 pub use err::ErrPacket;
-pub use ok::OkPacket;
+pub use ok::{encode_state_change, OkPacket, StateChange};

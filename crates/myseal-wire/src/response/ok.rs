@@ -24,6 +24,43 @@ pub struct OkPacket {
     pub warnings: u16,
     /// Human-readable info, e.g. `Rows matched: 1  Changed: 1  Warnings: 0`; usually empty.
     pub info: String,
+    /// Session-state tracker entries (see [`encode_state_change`]), sent with
+    /// `CLIENT_SESSION_TRACK` when `status_flags` has `SERVER_SESSION_STATE_CHANGED`.
+    pub session_state: Vec<u8>,
+}
+
+/// One session-state change a client is told about in an OK packet (`CLIENT_SESSION_TRACK`).
+/// <https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_basic_ok_packet.html>
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateChange<'a> {
+    /// SESSION_TRACK_SYSTEM_VARIABLES (0x00): a tracked system variable and its new value.
+    SystemVariable(&'a str, &'a str),
+    /// SESSION_TRACK_SCHEMA (0x01): the new current database.
+    Schema(&'a str),
+    /// SESSION_TRACK_STATE_CHANGE (0x02): something in the session state changed.
+    StateChanged,
+}
+
+/// Appends one tracker entry: type byte, length-encoded length of the data, the data.
+pub fn encode_state_change(out: &mut Vec<u8>, change: StateChange<'_>) {
+    let mut data = Vec::new();
+    let kind = match change {
+        StateChange::SystemVariable(name, value) => {
+            put_lenenc_bytes(&mut data, name.as_bytes());
+            put_lenenc_bytes(&mut data, value.as_bytes());
+            0x00
+        }
+        StateChange::Schema(schema) => {
+            put_lenenc_bytes(&mut data, schema.as_bytes());
+            0x01
+        }
+        StateChange::StateChanged => {
+            put_lenenc_bytes(&mut data, b"1");
+            0x02
+        }
+    };
+    out.push(kind);
+    put_lenenc_bytes(out, &data);
 }
 
 impl OkPacket {
@@ -31,9 +68,9 @@ impl OkPacket {
     ///
     /// Layout as MySQL 8.4's `net_send_ok`: affected rows and last insert id (length-encoded);
     /// with `CLIENT_PROTOCOL_41` status and warnings (`int<2>` each), else with
-    /// `CLIENT_TRANSACTIONS` status only; then the info as a length-encoded string, written only
-    /// when it is not empty — with or without `CLIENT_SESSION_TRACK`, because MySQL writes no
-    /// session-state block here (we never set `SERVER_SESSION_STATE_CHANGED`).
+    /// `CLIENT_TRANSACTIONS` status only; then the info as a length-encoded string, written when
+    /// it is not empty or a session-state block follows; with `CLIENT_SESSION_TRACK` and
+    /// `SERVER_SESSION_STATE_CHANGED`, the session-state entries as a length-encoded string.
     pub fn encode(&self, out: &mut Vec<u8>, caps: CapabilityFlags) {
         self.encode_with_header(out, caps, OK_HEADER);
     }
@@ -54,8 +91,15 @@ impl OkPacket {
         } else if caps.contains(CapabilityFlags::CLIENT_TRANSACTIONS) {
             put_u16_le(out, self.status_flags.bits());
         }
-        if !self.info.is_empty() {
+        let state = caps.contains(CapabilityFlags::CLIENT_SESSION_TRACK)
+            && self
+                .status_flags
+                .contains(StatusFlags::SERVER_SESSION_STATE_CHANGED);
+        if !self.info.is_empty() || state {
             put_lenenc_bytes(out, self.info.as_bytes());
+        }
+        if state {
+            put_lenenc_bytes(out, &self.session_state);
         }
     }
 
@@ -92,12 +136,21 @@ impl OkPacket {
         } else {
             String::from_utf8_lossy(r.lenenc_bytes().ctx("info")?).into_owned()
         };
+        let session_state = if caps.contains(CapabilityFlags::CLIENT_SESSION_TRACK)
+            && status_flags.contains(StatusFlags::SERVER_SESSION_STATE_CHANGED)
+            && !r.is_empty()
+        {
+            r.lenenc_bytes().ctx("session state")?.to_vec()
+        } else {
+            Vec::new()
+        };
         Ok(OkPacket {
             affected_rows,
             last_insert_id,
             status_flags,
             warnings,
             info,
+            session_state,
         })
     }
 }
@@ -144,6 +197,7 @@ mod tests {
             status_flags: StatusFlags::SERVER_STATUS_AUTOCOMMIT,
             warnings: 2,
             info: "Rows matched: 1  Changed: 1  Warnings: 0".into(),
+            session_state: Vec::new(),
         };
         for caps in [CAPS, CAPS_TRACK] {
             let out = encoded(&ok, caps);
@@ -161,14 +215,21 @@ mod tests {
         // From mysql_common's test suite: MySQL sends an empty info before session-state data.
         let schema_changed = b"\x00\x00\x00\x02\x40\x00\x00\x00\x07\x01\x05\x04test";
         let ok = OkPacket::decode(schema_changed, CAPS_TRACK).unwrap();
+        let mut schema = Vec::new();
+        encode_state_change(&mut schema, StateChange::Schema("test"));
         assert_eq!(
             ok,
             OkPacket {
                 status_flags: StatusFlags::SERVER_STATUS_AUTOCOMMIT
                     | StatusFlags::SERVER_SESSION_STATE_CHANGED,
+                session_state: schema,
                 ..Default::default()
             }
         );
+        // ... and encodes it byte for byte.
+        let mut again = Vec::new();
+        ok.encode(&mut again, CAPS_TRACK);
+        assert_eq!(again, schema_changed);
         let plain = OkPacket::decode(b"\x00\x01\x00\x02\x00\x00\x00", CAPS).unwrap();
         assert_eq!(plain.affected_rows, 1);
         assert_eq!(plain.status_flags, StatusFlags::SERVER_STATUS_AUTOCOMMIT);

@@ -142,6 +142,7 @@ pub(crate) fn valid_encodings() -> Vec<(&'static str, Vec<u8>)> {
             status_flags: StatusFlags(2),
             warnings: 1,
             info: "info".into(),
+            session_state: Vec::new(),
         }
         .encode(o, client_caps())
     });

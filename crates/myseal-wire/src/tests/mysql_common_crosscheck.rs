@@ -242,6 +242,7 @@ fn our_ok_packets_parse_with_mysql_common() {
                 status_flags: StatusFlags::SERVER_STATUS_AUTOCOMMIT,
                 warnings: 3,
                 info: info.into(),
+                session_state: Vec::new(),
             };
             let bytes = encode_with(|o| ours.encode(o, caps));
             let theirs = ParseBuf(&bytes)
@@ -369,4 +370,39 @@ fn framing_matches_mysql_common_packet_to_chunks() {
         assert_eq!(packet.seq, our_next.wrapping_sub(1));
         assert!(packet.payload[..] == payload[..]);
     }
+}
+
+#[test]
+fn our_session_state_changes_parse_with_mysql_common() {
+    use crate::response::{encode_state_change, StateChange};
+    use mysql_common::packets::session_state_change::SessionStateChange as Theirs;
+    let caps = CapabilityFlags::CLIENT_PROTOCOL_41
+        | CapabilityFlags::CLIENT_TRANSACTIONS
+        | CapabilityFlags::CLIENT_SESSION_TRACK;
+    let mut state = Vec::new();
+    encode_state_change(&mut state, StateChange::Schema("shop"));
+    encode_state_change(&mut state, StateChange::SystemVariable("autocommit", "OFF"));
+    encode_state_change(&mut state, StateChange::StateChanged);
+    let ours = OkPacket {
+        status_flags: StatusFlags::SERVER_STATUS_AUTOCOMMIT
+            | StatusFlags::SERVER_SESSION_STATE_CHANGED,
+        session_state: state,
+        ..Default::default()
+    };
+    let bytes = encode_with(|o| ours.encode(o, caps));
+    let theirs = ParseBuf(&bytes)
+        .parse::<OkPacketDeserializer<'_, CommonOkPacket>>(their_caps(caps))
+        .unwrap()
+        .into_inner();
+    let changes: Vec<_> = theirs
+        .session_state_info()
+        .unwrap()
+        .iter()
+        .map(|i| i.decode().unwrap().into_owned())
+        .collect();
+    assert_eq!(changes.len(), 3);
+    assert!(matches!(&changes[0], Theirs::Schema(s) if s.as_str() == "shop"));
+    assert!(matches!(&changes[1], Theirs::SystemVariables(v)
+        if v.len() == 1 && v[0].name_str() == "autocommit" && v[0].value_str() == "OFF"));
+    assert_eq!(changes[2], Theirs::IsTracked(true));
 }
