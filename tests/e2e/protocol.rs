@@ -309,7 +309,13 @@ async fn session_state_changes_ride_on_the_ok_packet() {
     let server = util::start(util::config()).await;
     let port = server.local_addr().port();
     let caps = util::client_caps() | Caps::CLIENT_SESSION_TRACK;
-    let mut raw = Raw::login_with(port, "root", util::ROOT_PASSWORD, Caps::CLIENT_SESSION_TRACK).await;
+    let mut raw = Raw::login_with(
+        port,
+        "root",
+        util::ROOT_PASSWORD,
+        Caps::CLIENT_SESSION_TRACK,
+    )
+    .await;
     let state_of = |changes: &[StateChange<'_>]| {
         let mut out = Vec::new();
         for c in changes {
@@ -319,8 +325,13 @@ async fn session_state_changes_ride_on_the_ok_packet() {
     };
     let mut ok = |p: myseal_wire::codec::Packet| OkPacket::decode(&p.payload, caps).unwrap();
     let use_db = ok(raw.query("USE mysql").await);
-    assert!(use_db.status_flags.contains(StatusFlags::SERVER_SESSION_STATE_CHANGED));
-    assert_eq!(use_db.session_state, state_of(&[StateChange::Schema("mysql")]));
+    assert!(use_db
+        .status_flags
+        .contains(StatusFlags::SERVER_SESSION_STATE_CHANGED));
+    assert_eq!(
+        use_db.session_state,
+        state_of(&[StateChange::Schema("mysql")])
+    );
     let set = ok(raw.query("SET autocommit = 0, @x = 1, sql_mode = ''").await);
     assert_eq!(
         set.session_state,
@@ -328,7 +339,9 @@ async fn session_state_changes_ride_on_the_ok_packet() {
     );
     // Untracked changes: no flag.
     let plain = ok(raw.query("SET @y = 2").await);
-    assert!(!plain.status_flags.contains(StatusFlags::SERVER_SESSION_STATE_CHANGED));
+    assert!(!plain
+        .status_flags
+        .contains(StatusFlags::SERVER_SESSION_STATE_CHANGED));
     assert!(plain.session_state.is_empty());
     raw.query("SET session_track_state_change = ON").await;
     let any = ok(raw.query("SET @y = 3").await);
@@ -337,6 +350,35 @@ async fn session_state_changes_ride_on_the_ok_packet() {
     let mut other = Raw::login(port, "root", util::ROOT_PASSWORD).await;
     let p = other.query("USE mysql").await;
     let quiet = OkPacket::decode(&p.payload, util::client_caps()).unwrap();
-    assert!(!quiet.status_flags.contains(StatusFlags::SERVER_SESSION_STATE_CHANGED));
+    assert!(!quiet
+        .status_flags
+        .contains(StatusFlags::SERVER_SESSION_STATE_CHANGED));
+    server.shutdown().await;
+}
+
+/// The sqlx URL `myseal --print-dsn` prints connects with certificate and host-name checks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_printed_sqlx_url_verifies_and_connects() {
+    use sqlx::Connection;
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    let url = format!(
+        "mysql://root:{}@127.0.0.1:{port}/?ssl-mode=verify_identity&ssl-ca={}",
+        util::ROOT_PASSWORD,
+        util::ca().display()
+    );
+    let mut conn = sqlx::MySqlConnection::connect(&url).await.unwrap();
+    let one: i64 = sqlx::query_scalar("SELECT 1")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(one, 1);
+    conn.close().await.unwrap();
+    // Against another CA it is refused.
+    let other = url.replace(
+        &util::ca().display().to_string(),
+        &util::certs().other_ca.display().to_string(),
+    );
+    assert!(sqlx::MySqlConnection::connect(&other).await.is_err());
     server.shutdown().await;
 }

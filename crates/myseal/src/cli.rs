@@ -73,6 +73,10 @@ pub(crate) struct Args {
     /// Log every step of every connection's handshake.
     #[arg(long)]
     pub(crate) trace_handshake: bool,
+    /// After the ready line, print connection settings for common clients (mysql CLI, sqlx,
+    /// mysql_async, PyMySQL, SQLAlchemy, node, JDBC, Go), all verifying the certificate.
+    #[arg(long)]
+    pub(crate) print_dsn: bool,
     /// Log filter: error, warn, info, debug, trace (or a tracing directive).
     #[arg(long, env = "MYSEAL_LOG")]
     pub(crate) log_level: Option<String>,

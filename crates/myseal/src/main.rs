@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod cli;
+mod dsn;
 
 use std::process::ExitCode;
 
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
 
+    let print_dsn = args.print_dsn;
     let config = match cli::resolve(args) {
         Ok(c) => c,
         Err(e) => {
@@ -56,6 +58,12 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        if print_dsn {
+            match server.ca_path() {
+                Some(ca) => print!("{}", dsn::render(server.local_addr(), ca)),
+                None => eprintln!("myseal: --print-dsn: TLS is off, there is nothing to verify"),
+            }
+        }
         // SIGHUP loads the TLS files again for new connections, as ALTER INSTANCE RELOAD TLS.
         let mut hup = Hangups::install();
         let stop = signals.wait();
