@@ -487,8 +487,10 @@ impl Session {
         if listed {
             self.tracked
                 .retain(|c| !matches!(c, TrackedChange::SystemVariable(n, _) if n == name));
-            self.tracked
-                .push(TrackedChange::SystemVariable(name.to_string(), value.to_string()));
+            self.tracked.push(TrackedChange::SystemVariable(
+                name.to_string(),
+                value.to_string(),
+            ));
         }
         self.note_state_change();
     }
