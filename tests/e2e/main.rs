@@ -7,6 +7,7 @@ mod util;
 
 mod accounts;
 mod clients;
+mod compression;
 mod faults;
 mod hostile;
 mod kill;

@@ -323,7 +323,7 @@ async fn session_state_changes_ride_on_the_ok_packet() {
         }
         out
     };
-    let mut ok = |p: myseal_wire::codec::Packet| OkPacket::decode(&p.payload, caps).unwrap();
+    let ok = |p: myseal_wire::codec::Packet| OkPacket::decode(&p.payload, caps).unwrap();
     let use_db = ok(raw.query("USE mysql").await);
     assert!(use_db
         .status_flags

@@ -239,6 +239,12 @@ pub(crate) static VARS: &[VarDef] = &[
     v!("performance_schema", Global, Bool, "ON", RO),
     v!("pid_file", Global, Str, "/var/run/mysqld/mysqld.pid", RO),
     v!("port", Global, UInt, "3306", RO),
+    v!(
+        "protocol_compression_algorithms",
+        Global,
+        Str,
+        "zlib,zstd,uncompressed"
+    ),
     v!("protocol_version", Global, UInt, "10", RO),
     v!("proxy_user", Session, Str, "", RO),
     v!("pseudo_thread_id", Session, UInt, "0"),
@@ -564,6 +570,20 @@ pub(crate) fn normalize(def: &VarDef, value: &Value) -> Result<String, EngineErr
                 other => other.to_f64().unwrap_or(0.0),
             };
             Ok(format!("{f:.6}"))
+        }
+        Str if name == "protocol_compression_algorithms" => {
+            // A non-empty list of zlib, zstd and uncompressed (MySQL's
+            // validate_compression_attributes); kept as written.
+            let names: Vec<&str> = text.split(',').map(str::trim).collect();
+            let known = |n: &&str| {
+                ["zlib", "zstd", "uncompressed"]
+                    .iter()
+                    .any(|k| n.eq_ignore_ascii_case(k))
+            };
+            if text.trim().is_empty() || !names.iter().all(known) {
+                return Err(EngineError::wrong_value_for_var(name, &text));
+            }
+            Ok(text)
         }
         Str => Ok(text),
         Enum(options) => {

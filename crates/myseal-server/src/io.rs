@@ -69,9 +69,12 @@ pub(crate) struct PacketIo<S> {
     abort: Option<Box<WriteAbort>>,
     /// Sequence id of the next packet to write.
     pub(crate) seq: u8,
-    /// Bytes read and written, for status counters.
+    /// Bytes read and written, for status counters (see [`PacketIo::traffic`]).
     pub(crate) bytes_received: u64,
     pub(crate) bytes_sent: u64,
+    /// Set when the stream is compressed (`crate::compress`): its wire byte counts, and the
+    /// compressed sequence id that packet ids follow after each read and flush.
+    compressed: Option<Arc<crate::compress::Link>>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
@@ -85,6 +88,25 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
             seq: 0,
             bytes_received: 0,
             bytes_sent: 0,
+            compressed: None,
+        }
+    }
+
+    /// Marks the stream as compressed (see `crate::compress::enable`).
+    pub(crate) fn set_compressed(&mut self, link: Arc<crate::compress::Link>) {
+        self.compressed = Some(link);
+    }
+
+    #[cfg(test)]
+    pub(crate) fn compressed_link(&self) -> Option<Arc<crate::compress::Link>> {
+        self.compressed.clone()
+    }
+
+    /// Bytes received and sent on the wire (after compression, when compressed).
+    pub(crate) fn traffic(&self) -> (u64, u64) {
+        match &self.compressed {
+            Some(link) => link.traffic(),
+            None => (self.bytes_received, self.bytes_sent),
         }
     }
 
@@ -93,7 +115,10 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
     pub(crate) async fn read_packet(&mut self, max_payload: usize) -> Result<Packet, ReadError> {
         loop {
             if let Some(packet) = codec::decode_packet(&mut self.rbuf, max_payload)? {
-                self.seq = packet.seq.wrapping_add(1);
+                self.seq = match &self.compressed {
+                    Some(link) => link.next_seq(),
+                    None => packet.seq.wrapping_add(1),
+                };
                 if self.rbuf.is_empty() && self.rbuf.capacity() > 64 * 1024 {
                     // A large packet grew the buffer: give the memory back while idle.
                     self.rbuf = BytesMut::with_capacity(READ_BUF);
@@ -168,7 +193,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
                 io::ErrorKind::TimedOut,
                 "net_write_timeout expired: the client did not read",
             ))
-        })
+        })?;
+        if let Some(link) = &self.compressed {
+            self.seq = link.next_seq();
+        }
+        Ok(())
     }
 
     /// Flushes when a large response has accumulated, so result sets do not buffer without bound.

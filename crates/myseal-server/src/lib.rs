@@ -6,6 +6,7 @@
 //! - `session`: one connection: greeting → SSLRequest → TLS → authentication → command loop.
 //! - `statements`: prepared statements (binary protocol) of a connection.
 //! - `io`: packet I/O over plain or TLS streams.
+//! - `compress`: the compressed protocol (zlib, zstd), a stream layer under `io`.
 //! - `status`: global status counters; `trace`: the `--trace-handshake` log.
 //!
 //! Embedding in a test:
@@ -23,6 +24,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod compress;
 pub mod config;
 mod executor;
 mod io;

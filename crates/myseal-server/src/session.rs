@@ -21,6 +21,7 @@ use myseal_wire::WireError;
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
+use crate::compress;
 use crate::io::{BoxIo, PacketIo, Prefixed, ReadError};
 use crate::results::{self, column_definition, Protocol, BINARY_CHARSET, UTF8MB4_0900_AI_CI};
 use crate::statements::{self, Statements};
@@ -31,9 +32,10 @@ use crate::Shared;
 /// Largest packet accepted before authentication (connect attributes included).
 const MAX_HANDSHAKE_PACKET: usize = 64 * 1024;
 
-/// Capabilities the server offers (CLIENT_SSL is added when TLS is configured). Not offered because not
-/// implemented: CLIENT_COMPRESS, CLIENT_ZSTD_COMPRESSION_ALGORITHM, CLIENT_LOCAL_FILES,
-/// CLIENT_QUERY_ATTRIBUTES, CLIENT_OPTIONAL_RESULTSET_METADATA.
+/// Capabilities the server offers (CLIENT_SSL is added when TLS is configured; CLIENT_COMPRESS and
+/// CLIENT_ZSTD_COMPRESSION_ALGORITHM are narrowed to `protocol_compression_algorithms`). Not offered
+/// because not implemented: CLIENT_LOCAL_FILES, CLIENT_QUERY_ATTRIBUTES,
+/// CLIENT_OPTIONAL_RESULTSET_METADATA.
 fn server_capabilities() -> Caps {
     Caps::CLIENT_LONG_PASSWORD
         | Caps::CLIENT_FOUND_ROWS
@@ -57,6 +59,8 @@ fn server_capabilities() -> Caps {
         | Caps::CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS
         | Caps::CLIENT_SESSION_TRACK
         | Caps::CLIENT_DEPRECATE_EOF
+        | Caps::CLIENT_COMPRESS
+        | Caps::CLIENT_ZSTD_COMPRESSION_ALGORITHM
 }
 
 /// A connection that finished the connection phase.
@@ -122,9 +126,8 @@ pub(crate) async fn run(
             // A client that goes away mid-transaction is rolled back; its locks are released.
             est.session.rollback_open_transaction(&shared.engine);
             est.io.shutdown().await;
-            shared
-                .counters
-                .connection_traffic(est.io.bytes_received, est.io.bytes_sent);
+            let (received, sent) = est.io.traffic();
+            shared.counters.connection_traffic(received, sent);
             trace.step(
                 State::Closed,
                 secure,
@@ -292,6 +295,14 @@ async fn connect(
     if tls_ctx.is_some() {
         server_caps.insert(Caps::CLIENT_SSL);
     }
+    let permitted = compress::Permitted::parse(
+        shared
+            .engine
+            .global_variable("protocol_compression_algorithms")
+            .as_deref(),
+    );
+    server_caps.remove(Caps::CLIENT_COMPRESS | Caps::CLIENT_ZSTD_COMPRESSION_ALGORITHM);
+    server_caps.insert(permitted.capabilities());
     let greeting = HandshakeV10 {
         server_version: crate::SERVER_VERSION.to_string(),
         connection_id: id,
@@ -466,6 +477,11 @@ async fn connect(
     let secure = peer_info.is_some();
     let verified = peer_info.as_ref().is_some_and(|t| t.client_cert_verified);
     let caps = response.capability_flags & server_caps;
+    // Chosen before authentication, as MySQL does (ER 3922/3923 for what it cannot accept).
+    let compression = match compress::negotiate(caps, response.zstd_compression_level, permitted) {
+        Ok(c) => c,
+        Err((code, state, msg)) => return Err(refuse(&mut io, code, state, msg).await),
+    };
     let client_ip = canonical_ip(peer.ip());
     let require_secure = shared
         .engine
@@ -512,6 +528,7 @@ async fn connect(
     }
 
     let mut status = session_tls_status(shared, peer_info.as_ref());
+    status.extend(compress::session_status(compression.as_ref()));
     status.sort();
     let info = SessionInfo {
         connection_id: id,
@@ -542,6 +559,20 @@ async fn connect(
     .encode(&mut out, caps);
     if let Err(e) = io.send(&out).await {
         return Err(End::Aborted(format!("could not send OK: {e}")));
+    }
+    // Compression starts after the (uncompressed) OK.
+    if let Some(c) = compression {
+        let max_frame = shared
+            .engine
+            .global_variable("max_allowed_packet")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(shared.config.max_allowed_packet);
+        io = compress::enable(io, c, max_frame, id).map_err(|e| {
+            End::Aborted(format!(
+                "could not start {} compression: {e}",
+                c.algorithm.name()
+            ))
+        })?;
     }
     trace.step(
         State::Authenticated,
@@ -1671,10 +1702,11 @@ mod tests {
             Caps::CLIENT_SECURE_CONNECTION,
             Caps::CLIENT_DEPRECATE_EOF,
             Caps::CLIENT_CONNECT_WITH_DB,
+            Caps::CLIENT_COMPRESS,
+            Caps::CLIENT_ZSTD_COMPRESSION_ALGORITHM,
         ] {
             assert!(c.contains(f));
         }
-        assert!(!c.contains(Caps::CLIENT_COMPRESS));
         assert!(!c.contains(Caps::CLIENT_QUERY_ATTRIBUTES));
     }
 }
