@@ -382,3 +382,53 @@ async fn the_printed_sqlx_url_verifies_and_connects() {
     assert!(sqlx::MySqlConnection::connect(&other).await.is_err());
     server.shutdown().await;
 }
+
+/// LOAD DATA LOCAL INFILE with mysql_async's file handler: off unless the server allows it
+/// (3948), then the file is asked for, sent and loaded in one statement.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_data_local_infile_from_a_real_client() {
+    use mysql_async::WhiteListFsHandler;
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    let file = util::certs().dir.join(format!("load-{port}.csv"));
+    std::fs::write(&file, "1,\"Smith, J\"\n2,\\N\n3,😀\n").unwrap();
+    let opts: mysql_async::Opts = mysql_async::OptsBuilder::from_opts(util::mysql_async_opts(
+        port,
+        "root",
+        util::ROOT_PASSWORD,
+        Some(util::verified_ssl()),
+    ))
+    .local_infile_handler(Some(WhiteListFsHandler::new([file.clone()])))
+    .into();
+    let mut conn = mysql_async::Conn::new(opts).await.unwrap();
+    conn.query_drop("CREATE DATABASE ld; CREATE TABLE ld.t (id INT PRIMARY KEY, name VARCHAR(20))")
+        .await
+        .unwrap();
+    let load = format!(
+        "LOAD DATA LOCAL INFILE '{}' INTO TABLE ld.t FIELDS TERMINATED BY ',' ENCLOSED BY '\"'",
+        file.display()
+    );
+    match conn.query_drop(&load).await {
+        Err(mysql_async::Error::Server(e)) => assert_eq!(e.code, 3948),
+        other => panic!("{other:?}"),
+    }
+    conn.query_drop("SET GLOBAL local_infile = ON")
+        .await
+        .unwrap();
+    conn.query_drop(&load).await.unwrap();
+    assert_eq!(conn.affected_rows(), 3);
+    let rows: Vec<(i64, Option<String>)> = conn
+        .query("SELECT id, name FROM ld.t ORDER BY id")
+        .await
+        .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            (1, Some("Smith, J".into())),
+            (2, None),
+            (3, Some("😀".into()))
+        ]
+    );
+    conn.disconnect().await.unwrap();
+    server.shutdown().await;
+}

@@ -226,6 +226,10 @@ pub struct Session {
     pub(crate) multi_statements: bool,
     /// Session-state changes since the server last took them (CLIENT_SESSION_TRACK).
     pub(crate) tracked: Vec<TrackedChange>,
+    /// CLIENT_LOCAL_FILES: the client will send files for LOAD DATA LOCAL.
+    pub(crate) local_files: bool,
+    /// The LOAD DATA LOCAL waiting for the client's file (see [`Engine::load_local_data`]).
+    pub(crate) pending_load: Option<Box<stmt::load::LoadSpec>>,
     /// RAND() state.
     pub(crate) rng: u64,
     /// Values of the running prepared statement's `?` markers (empty for text queries).
@@ -285,6 +289,8 @@ impl Session {
             found_rows_flag: false,
             multi_statements: true,
             tracked: Vec::new(),
+            local_files: false,
+            pending_load: None,
             rng: 1,
             params: Arc::from([]),
             sink: None,
@@ -335,6 +341,8 @@ impl Clone for Session {
             found_rows_flag: self.found_rows_flag,
             multi_statements: self.multi_statements,
             tracked: Vec::new(),
+            local_files: false,
+            pending_load: None,
             rng: self.rng,
             params: self.params.clone(),
             sink: None,
@@ -503,6 +511,11 @@ impl Session {
             self.tracked.push(TrackedChange::Schema(db.to_string()));
         }
         self.note_state_change();
+    }
+
+    /// Whether the client sends files for LOAD DATA LOCAL (CLIENT_LOCAL_FILES).
+    pub fn set_local_files(&mut self, on: bool) {
+        self.local_files = on;
     }
 
     /// Whether the client may send several statements in one text (CLIENT_MULTI_STATEMENTS,
@@ -712,6 +725,13 @@ pub enum Outcome {
         warnings: u16,
         /// Info text (human readable).
         info: String,
+    },
+    /// LOAD DATA LOCAL: the server must ask the client for this file (a LOCAL INFILE
+    /// request), then hand its bytes to [`Engine::load_local_data`]. Always the last outcome
+    /// of a text: statements after it in the same text are not run.
+    LocalInfile {
+        /// The file name as the statement wrote it.
+        filename: String,
     },
     /// A result set whose column definitions and rows already went to the session's
     /// [`RowSink`] while the statement ran; only its end (EOF or OK) is left to send.
@@ -945,6 +965,8 @@ impl Engine {
             found_rows_flag: false,
             multi_statements: true,
             tracked: Vec::new(),
+            local_files: false,
+            pending_load: None,
             rng: u64::from(info_id_seed()),
             params: Arc::from([]),
             sink: None,
@@ -1018,6 +1040,10 @@ impl Engine {
                 continue;
             }
             match exec::execute(self, session, &script, parsed) {
+                Ok(o @ Outcome::LocalInfile { .. }) => {
+                    outcomes.push(o);
+                    return (outcomes, None);
+                }
                 Ok(o) => outcomes.push(o),
                 Err(e) => return (outcomes, Some(record_error(session, e))),
             }
@@ -1108,6 +1134,23 @@ impl Engine {
     pub fn global_variable(&self, name: &str) -> Option<String> {
         let def = vars::lookup(name)?;
         self.read_globals().get(def.name).cloned()
+    }
+
+    /// The second half of LOAD DATA LOCAL: loads the client's file (`data`; empty when the
+    /// client could not send it) into the table the pending statement names.
+    pub fn load_local_data(
+        &self,
+        session: &mut Session,
+        data: &[u8],
+    ) -> (Vec<Outcome>, Option<EngineError>) {
+        let Some(spec) = session.pending_load.take() else {
+            let e = EngineError::new(1105, "HY000", "no LOAD DATA LOCAL is waiting for a file");
+            return (Vec::new(), Some(record_error(session, e)));
+        };
+        match stmt::load::load_local(self, session, &spec, data) {
+            Ok(o) => (vec![o], None),
+            Err(e) => (Vec::new(), Some(record_error(session, e))),
+        }
     }
 
     /// The TLS files the `ssl_*` variables name now, for `ALTER INSTANCE RELOAD TLS` and SIGHUP.

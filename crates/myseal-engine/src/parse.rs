@@ -143,6 +143,8 @@ pub(crate) enum Stmt {
     SqlExecute { name: String, using: Vec<String> },
     /// `{DEALLOCATE | DROP} PREPARE name`.
     SqlDeallocate { name: String },
+    /// `LOAD DATA [LOCAL] INFILE ...`.
+    LoadData(Box<crate::stmt::load::LoadSpec>),
 }
 
 /// Where `PREPARE ... FROM` takes the statement text.
@@ -365,6 +367,9 @@ impl<'a> Script<'a> {
         }
         if head.starts_with(&["ALTER", "INSTANCE"]) {
             return parse_alter_instance(&mut self.parser);
+        }
+        if head.starts_with(&["LOAD", "DATA"]) {
+            return parse_load_data(&mut self.parser);
         }
         if matches!(head.first(), Some(&"PREPARE" | &"EXECUTE"))
             || head.starts_with(&["DEALLOCATE", "PREPARE"])
@@ -1222,6 +1227,123 @@ fn parse_sql_prepared(p: &mut Parser<'_>) -> Result<Stmt, ParserError> {
         _ => PrepareSource::Var(user_var_name(p)?),
     };
     Ok(Stmt::SqlPrepare { name, source })
+}
+
+/// `LOAD DATA [LOW_PRIORITY | CONCURRENT] [LOCAL] INFILE 'file' [REPLACE | IGNORE] INTO TABLE
+/// t [CHARACTER SET cs] [{FIELDS | COLUMNS} [TERMINATED BY 's'] [[OPTIONALLY] ENCLOSED BY 'c']
+/// [ESCAPED BY 'c']] [LINES [STARTING BY 's'] [TERMINATED BY 's']] [IGNORE n {LINES | ROWS}]
+/// [(col, ...)]`. `@var` targets and `SET` are not supported (ER_NOT_SUPPORTED_YET).
+fn parse_load_data(p: &mut Parser<'_>) -> Result<Stmt, ParserError> {
+    use crate::stmt::load::{LoadSpec, OnDuplicate};
+    p.next_token();
+    p.next_token();
+    let word = |p: &mut Parser<'_>, w: &str| {
+        if is_word(&p.peek_token().token, w) {
+            p.next_token();
+            true
+        } else {
+            false
+        }
+    };
+    let _ = word(p, "LOW_PRIORITY") || word(p, "CONCURRENT");
+    let local = word(p, "LOCAL");
+    if !word(p, "INFILE") {
+        return p.expected("INFILE", p.peek_token());
+    }
+    let file = p.parse_literal_string()?;
+    let on_duplicate = if word(p, "REPLACE") {
+        OnDuplicate::Replace
+    } else {
+        let _ = word(p, "IGNORE");
+        OnDuplicate::Ignore
+    };
+    p.expect_keyword_is(Keyword::INTO)?;
+    p.expect_keyword_is(Keyword::TABLE)?;
+    let mut parts: Vec<String> = p
+        .parse_object_name(false)?
+        .0
+        .iter()
+        .map(|part| part.to_string().trim_matches('`').to_string())
+        .collect();
+    let table = parts.pop().unwrap_or_default();
+    let mut spec = LoadSpec::new(local, file, table);
+    spec.on_duplicate = on_duplicate;
+    spec.schema = parts.pop();
+    if word(p, "PARTITION") {
+        return Ok(Stmt::Failed(EngineError::not_supported(
+            "LOAD DATA ... PARTITION",
+        )));
+    }
+    if p.parse_keywords(&[Keyword::CHARACTER, Keyword::SET]) || p.parse_keyword(Keyword::CHARSET) {
+        let cs = p.parse_identifier()?.value.to_lowercase();
+        if !matches!(
+            cs.as_str(),
+            "utf8mb4" | "utf8" | "utf8mb3" | "binary" | "ascii"
+        ) {
+            return Ok(Stmt::Failed(EngineError::not_supported(&format!(
+                "LOAD DATA ... CHARACTER SET {cs}"
+            ))));
+        }
+    }
+    let byte = |s: String| s.into_bytes().first().copied();
+    if word(p, "FIELDS") || word(p, "COLUMNS") {
+        loop {
+            if word(p, "TERMINATED") {
+                p.expect_keyword_is(Keyword::BY)?;
+                spec.field_term = p.parse_literal_string()?.into_bytes();
+            } else if word(p, "OPTIONALLY") || is_word(&p.peek_token().token, "ENCLOSED") {
+                let _ = word(p, "ENCLOSED");
+                p.expect_keyword_is(Keyword::BY)?;
+                spec.enclosed = byte(p.parse_literal_string()?);
+            } else if word(p, "ESCAPED") {
+                p.expect_keyword_is(Keyword::BY)?;
+                spec.escaped = byte(p.parse_literal_string()?);
+            } else {
+                break;
+            }
+        }
+    }
+    if word(p, "LINES") {
+        loop {
+            if word(p, "STARTING") {
+                p.expect_keyword_is(Keyword::BY)?;
+                spec.line_start = p.parse_literal_string()?.into_bytes();
+            } else if word(p, "TERMINATED") {
+                p.expect_keyword_is(Keyword::BY)?;
+                spec.line_term = p.parse_literal_string()?.into_bytes();
+            } else {
+                break;
+            }
+        }
+    }
+    if word(p, "IGNORE") {
+        let n = p.parse_literal_uint()?;
+        if !(word(p, "LINES") || word(p, "ROWS")) {
+            return p.expected("LINES", p.peek_token());
+        }
+        spec.ignore_lines = n;
+    }
+    if p.consume_token(&Token::LParen) {
+        loop {
+            let t = p.peek_token();
+            if matches!(&t.token, Token::Word(w) if w.value.starts_with('@')) {
+                return Ok(Stmt::Failed(EngineError::not_supported(
+                    "LOAD DATA into user variables",
+                )));
+            }
+            spec.columns.push(p.parse_identifier()?.value);
+            if !p.consume_token(&Token::Comma) {
+                break;
+            }
+        }
+        p.expect_token(&Token::RParen)?;
+    }
+    if p.parse_keyword(Keyword::SET) {
+        return Ok(Stmt::Failed(EngineError::not_supported(
+            "LOAD DATA ... SET",
+        )));
+    }
+    Ok(Stmt::LoadData(Box::new(spec)))
 }
 
 /// A `@name` (or `@'name'`) user variable reference: the name lower-cased, without `@`.

@@ -70,6 +70,7 @@ fn render(outcomes: &[Outcome], err: Option<&crate::EngineError>) -> String {
     for o in outcomes {
         match o {
             Outcome::Streamed { rows } => out.push(format!("streamed {rows}")),
+            Outcome::LocalInfile { filename } => out.push(format!("local infile {filename}")),
             Outcome::Ok {
                 affected_rows,
                 warnings,
@@ -1882,4 +1883,73 @@ fn in_subqueries_must_return_one_column() {
         "ERROR 1241 (21000): Operand should contain 1 column(s)",
     );
     check("SELECT 2 IN (SELECT 1 UNION SELECT 2) AS x", "x\n1");
+}
+
+mod load_data {
+    use super::*;
+
+    #[test]
+    fn load_data_local_loads_the_clients_file_as_insert_ignore() {
+        let e = engine();
+        let mut s = session(&e);
+        for sql in [
+            "CREATE DATABASE d",
+            "USE d",
+            "CREATE TABLE t (id INT PRIMARY KEY, name VARCHAR(5), n INT DEFAULT 7)",
+            "INSERT INTO t VALUES (1, 'old', 0)",
+        ] {
+            assert!(run(&e, &mut s, sql).starts_with("ok"), "{sql}");
+        }
+        let load = "LOAD DATA LOCAL INFILE '/tmp/t.csv' INTO TABLE t FIELDS TERMINATED BY ',' \
+                    OPTIONALLY ENCLOSED BY '\"' LINES TERMINATED BY '\\n' IGNORE 1 LINES";
+        // Off on the server, or not allowed by the client: 3948, before any file is asked for.
+        let disabled = "ERROR 3948 (42000): Loading local data is disabled; this must be enabled \
+                        on both the client and server sides";
+        assert_eq!(run(&e, &mut s, load), disabled);
+        assert_eq!(run(&e, &mut s, "SET GLOBAL local_infile = ON"), "ok");
+        assert_eq!(run(&e, &mut s, load), disabled);
+        s.set_local_files(true);
+        assert_eq!(run(&e, &mut s, load), "local infile /tmp/t.csv");
+        let file = "id,name,n\n1,dup,1\n2,\"a,b\",2\n3,toolong,3\n4,x\n5,y,5,extra\n";
+        let (o, err) = e.load_local_data(&mut s, file.as_bytes());
+        assert!(err.is_none(), "{err:?}");
+        assert_eq!(render(&o, None), "ok affected=4 warnings=4");
+        assert!(
+            matches!(&o[0], Outcome::Ok { info, .. }
+                if info == "Records: 5  Deleted: 0  Skipped: 1  Warnings: 4"),
+            "{o:?}"
+        );
+        assert_eq!(
+            run(&e, &mut s, "SHOW WARNINGS"),
+            "Level|Code|Message\n\
+             Warning|1062|Duplicate entry '1' for key 't.PRIMARY'\n\
+             Warning|1265|Data truncated for column 'name' at row 3\n\
+             Warning|1261|Row 4 doesn't contain data for all columns\n\
+             Warning|1262|Row 5 was truncated; it contained more data than there were input columns"
+        );
+        assert_eq!(run(&e, &mut s, "SELECT ROW_COUNT()"), "ROW_COUNT()\n4");
+        assert_eq!(
+            run(&e, &mut s, "SELECT * FROM t ORDER BY id"),
+            "id|name|n\n1|old|0\n2|a,b|2\n3|toolo|3\n4|x|7\n5|y|5"
+        );
+        // REPLACE counts the rows it deleted; a server-side file is refused.
+        let replace = "LOAD DATA LOCAL INFILE 'f' REPLACE INTO TABLE t (id, name)";
+        assert_eq!(run(&e, &mut s, replace), "local infile f");
+        let (o, _) = e.load_local_data(&mut s, b"2\tnew\n9\tnine\n");
+        assert_eq!(render(&o, None), "ok affected=3");
+        assert!(
+            matches!(&o[0], Outcome::Ok { info, .. }
+                if info == "Records: 2  Deleted: 1  Skipped: 0  Warnings: 0"),
+            "{o:?}"
+        );
+        assert_eq!(
+            run(&e, &mut s, "LOAD DATA INFILE '/etc/passwd' INTO TABLE t"),
+            "ERROR 1290 (HY000): The MySQL server is running with the --secure-file-priv option \
+             so it cannot execute this statement"
+        );
+        assert_eq!(
+            run(&e, &mut s, "LOAD DATA LOCAL INFILE 'f' INTO TABLE nope"),
+            "ERROR 1146 (42S02): Table 'd.nope' doesn't exist"
+        );
+    }
 }

@@ -83,6 +83,8 @@ pub struct Config {
     pub connect_timeout: Duration,
     /// Log every step of every connection's handshake (`--trace-handshake`).
     pub trace_handshake: bool,
+    /// `local_infile`: allow LOAD DATA LOCAL INFILE (OFF by default, as in MySQL 8.4).
+    pub local_infile: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -100,6 +102,7 @@ impl std::fmt::Debug for Config {
             .field("max_allowed_packet", &self.max_allowed_packet)
             .field("connect_timeout", &self.connect_timeout)
             .field("trace_handshake", &self.trace_handshake)
+            .field("local_infile", &self.local_infile)
             .finish()
     }
 }
@@ -119,6 +122,7 @@ impl Default for Config {
             max_allowed_packet: 64 * 1024 * 1024,
             connect_timeout: Duration::from_secs(10),
             trace_handshake: false,
+            local_infile: false,
         }
     }
 }

@@ -440,6 +440,10 @@ fn engine_config(config: &Config, tls: Option<&TlsContext>, addr: SocketAddr) ->
             path(settings.and_then(|s| s.crlpath.as_deref())),
         ),
         ("port".to_string(), addr.port().to_string()),
+        (
+            "local_infile".to_string(),
+            on_off(config.local_infile).to_string(),
+        ),
         // Client hosts are never resolved: accounts and messages use the IP, as with MySQL's container image.
         ("skip_name_resolve".to_string(), "ON".to_string()),
         ("bind_address".to_string(), config.bind_address.clone()),

@@ -34,7 +34,7 @@ const MAX_HANDSHAKE_PACKET: usize = 64 * 1024;
 
 /// Capabilities the server offers (CLIENT_SSL is added when TLS is configured; CLIENT_COMPRESS and
 /// CLIENT_ZSTD_COMPRESSION_ALGORITHM are narrowed to `protocol_compression_algorithms`). Not offered
-/// because not implemented: CLIENT_LOCAL_FILES, CLIENT_QUERY_ATTRIBUTES,
+/// because not implemented: CLIENT_QUERY_ATTRIBUTES,
 /// CLIENT_OPTIONAL_RESULTSET_METADATA.
 fn server_capabilities() -> Caps {
     Caps::CLIENT_LONG_PASSWORD
@@ -59,6 +59,7 @@ fn server_capabilities() -> Caps {
         | Caps::CLIENT_CAN_HANDLE_EXPIRED_PASSWORDS
         | Caps::CLIENT_SESSION_TRACK
         | Caps::CLIENT_DEPRECATE_EOF
+        | Caps::CLIENT_LOCAL_FILES
         | Caps::CLIENT_COMPRESS
         | Caps::CLIENT_ZSTD_COMPRESSION_ALGORITHM
 }
@@ -675,6 +676,7 @@ fn password_expired(shared: &Shared, account: &myseal_auth::account::Account) ->
 fn client_flags_to_session(caps: Caps, session: &mut Session) {
     session.set_client_found_rows(caps.contains(Caps::CLIENT_FOUND_ROWS));
     session.set_multi_statements(caps.contains(Caps::CLIENT_MULTI_STATEMENTS));
+    session.set_local_files(caps.contains(Caps::CLIENT_LOCAL_FILES));
 }
 
 /// MySQL charset names for the collation ids clients commonly send.
@@ -1191,6 +1193,9 @@ async fn dispatch(
                     done
                 }
             };
+            if matches!(outcomes.last(), Some(Outcome::LocalInfile { .. })) {
+                return local_infile(shared, est, outcomes, caps).await;
+            }
             write_outcomes(est, outcomes, error, caps, Protocol::Text).await?;
         }
         Command::Statistics => {
@@ -1388,6 +1393,90 @@ async fn dispatch(
                 .await?
         }
     }
+    Ok(Flow::Continue)
+}
+
+/// Largest file LOAD DATA LOCAL takes (the data is held in memory while it loads).
+const MAX_LOCAL_FILE: usize = 1 << 30;
+
+/// LOAD DATA LOCAL: the results before it, the LOCAL INFILE request (0xFB and the file name),
+/// the client's file as packets up to an empty one (each read bounded by net_read_timeout),
+/// then the load's own result.
+async fn local_infile(
+    shared: &Arc<Shared>,
+    est: &mut Established,
+    mut outcomes: Vec<Outcome>,
+    caps: Caps,
+) -> std::io::Result<Flow> {
+    let Some(Outcome::LocalInfile { filename }) = outcomes.pop() else {
+        return Ok(Flow::Continue);
+    };
+    for outcome in outcomes {
+        write_outcome(est, outcome, true, caps, Protocol::Text, Vec::new());
+    }
+    let mut request = vec![0xFB];
+    request.extend_from_slice(filename.as_bytes());
+    est.io.send(&request).await?;
+    let timeout = est
+        .session
+        .variable("net_read_timeout")
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(30);
+    let mut data = Vec::new();
+    let mut too_large = false;
+    loop {
+        let read = tokio::time::timeout(
+            std::time::Duration::from_secs(timeout.max(1)),
+            est.io.read_packet(est.max_packet),
+        )
+        .await;
+        let packet = match read {
+            Ok(Ok(p)) => p,
+            Ok(Err(e)) => {
+                tracing::debug!("LOAD DATA LOCAL: the client's file did not arrive: {e}");
+                return Ok(Flow::Quit);
+            }
+            Err(_) => {
+                let _ = est
+                    .io
+                    .send(&err_payload(
+                        1159,
+                        "08S01",
+                        "Got timeout reading communication packets",
+                    ))
+                    .await;
+                return Ok(Flow::Quit);
+            }
+        };
+        if packet.payload.is_empty() {
+            break;
+        }
+        if data.len() + packet.payload.len() > MAX_LOCAL_FILE {
+            too_large = true;
+            data = Vec::new();
+        }
+        if !too_large {
+            data.extend_from_slice(&packet.payload);
+        }
+    }
+    if too_large {
+        est.io
+            .send(&err_payload(
+                1153,
+                "08S01",
+                "Got a packet bigger than 'max_allowed_packet' bytes",
+            ))
+            .await?;
+        return Ok(Flow::Continue);
+    }
+    let Some((outcomes, error)) = on_engine(shared, est, move |engine, session| {
+        engine.load_local_data(session, &data)
+    })
+    .await
+    else {
+        return Ok(Flow::Quit);
+    };
+    write_outcomes(est, outcomes, error, caps, Protocol::Text).await?;
     Ok(Flow::Continue)
 }
 
@@ -1638,6 +1727,8 @@ fn write_outcome(
             end_of_rows(est, caps, flags, warning_count, session_state);
         }
         Outcome::Streamed { .. } => end_of_rows(est, caps, flags, warning_count, session_state),
+        // Answered by `local_infile` (a LOAD DATA LOCAL is the last statement of its text).
+        Outcome::LocalInfile { .. } => {}
     }
 }
 

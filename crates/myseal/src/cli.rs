@@ -73,6 +73,9 @@ pub(crate) struct Args {
     /// Log every step of every connection's handshake.
     #[arg(long)]
     pub(crate) trace_handshake: bool,
+    /// Allow LOAD DATA LOCAL INFILE (the client must allow it too), like mysqld's --local-infile.
+    #[arg(long, value_name = "ON|OFF", value_parser = parse_on_off, num_args = 0..=1, default_missing_value = "ON")]
+    pub(crate) local_infile: Option<bool>,
     /// After the ready line, print connection settings for common clients (mysql CLI, sqlx,
     /// mysql_async, PyMySQL, SQLAlchemy, node, JDBC, Go), all verifying the certificate.
     #[arg(long)]
@@ -126,6 +129,7 @@ struct FileMysqld {
     max_allowed_packet: Option<usize>,
     connect_timeout: Option<u64>,
     trace_handshake: Option<bool>,
+    local_infile: Option<bool>,
 }
 
 /// Merges CLI/env over the config file over defaults.
@@ -210,6 +214,7 @@ pub(crate) fn resolve(args: Args) -> Result<myseal_server::Config, String> {
         c.connect_timeout = Duration::from_secs(t.clamp(2, 31_536_000));
     }
     c.trace_handshake = args.trace_handshake || file.trace_handshake.unwrap_or(false);
+    c.local_infile = args.local_infile.or(file.local_infile).unwrap_or(false);
     Ok(c)
 }
 
@@ -243,6 +248,7 @@ mod tests {
             "--ssl-crl=/x/crl.pem",
             "--ssl-crlpath=/x/crls",
             "--trace-handshake",
+            "--local-infile",
         ])
         .unwrap();
         assert_eq!(c.port, 0);
@@ -252,6 +258,7 @@ mod tests {
         assert_eq!(c.tls.crl, Some(PathBuf::from("/x/crl.pem")));
         assert_eq!(c.tls.crlpath, Some(PathBuf::from("/x/crls")));
         assert!(c.trace_handshake);
+        assert!(c.local_infile);
         assert_eq!(c.root_password, "s3cret");
     }
 

@@ -48,6 +48,7 @@ pub(crate) fn execute(
     let unsupported = || EngineError::not_supported(&parsed.head);
     match parsed.stmt {
         Stmt::Unsupported => Err(unsupported()),
+        Stmt::LoadData(spec) => crate::stmt::load::start(engine, session, spec),
         Stmt::SqlPrepare { name, source } => engine.sql_prepare(session, &name, &source),
         Stmt::SqlDeallocate { name } => engine.sql_deallocate(session, &name),
         // Engine::execute runs EXECUTE itself (it yields the prepared statement's results).

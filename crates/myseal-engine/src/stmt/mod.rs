@@ -21,6 +21,7 @@ mod convert;
 mod ddl;
 mod dml;
 mod explain;
+pub(crate) mod load;
 pub(crate) mod show;
 
 pub(crate) use convert::convert;

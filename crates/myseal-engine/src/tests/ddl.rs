@@ -55,6 +55,7 @@ pub(crate) fn render(outcomes: &[Outcome], err: Option<&crate::EngineError>) -> 
     for o in outcomes {
         match o {
             Outcome::Streamed { rows } => out.push(format!("streamed {rows}")),
+            Outcome::LocalInfile { filename } => out.push(format!("local infile {filename}")),
             Outcome::Ok {
                 affected_rows,
                 warnings,

@@ -69,6 +69,7 @@ fn run(e: &Engine, s: &mut Session, sql: &str) -> String {
         match o {
             Outcome::Ok { affected_rows, .. } => out.push(format!("ok {affected_rows}")),
             Outcome::Streamed { rows } => out.push(format!("streamed {rows}")),
+            Outcome::LocalInfile { filename } => out.push(format!("local infile {filename}")),
             Outcome::Rows { rows, .. } => {
                 for r in rows {
                     out.push(r.iter().map(text).collect::<Vec<_>>().join("|"));
