@@ -623,10 +623,26 @@ impl<'a> Script<'a> {
                 &self.line_starts,
                 self.tokens.get(*last)?.span.end,
             );
-            out.push(self.sql.get(a..b)?.to_string());
+            out.push(alias_name(self.sql.get(a..b)?));
         }
         Some(out)
     }
+}
+
+/// MySQL's MAX_ALIAS_NAME: a column name made from an item's text or a string literal keeps at
+/// most 256 bytes (cut at a character boundary), as `Item::set_name` does.
+const MAX_ALIAS_NAME: usize = 256;
+
+/// `text` as a generated column name, at most [`MAX_ALIAS_NAME`] bytes.
+pub(crate) fn alias_name(text: &str) -> String {
+    if text.len() <= MAX_ALIAS_NAME {
+        return text.to_string();
+    }
+    let mut end = MAX_ALIAS_NAME;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or_default().to_string()
 }
 
 fn loc_key(l: Location) -> (u64, u64) {

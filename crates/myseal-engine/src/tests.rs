@@ -1953,3 +1953,16 @@ mod load_data {
         );
     }
 }
+
+#[test]
+fn generated_column_names_stop_at_256_bytes_as_mysqls_max_alias_name() {
+    let long = "x".repeat(300);
+    let cols = columns(&format!("SELECT '{long}', LENGTH('{long}')"));
+    assert_eq!(cols[0].name, "x".repeat(256));
+    assert_eq!(cols[1].name.len(), 256);
+    assert!(cols[1].name.starts_with("LENGTH('xxx"));
+    // Not in the middle of a character.
+    let wide = "é".repeat(200);
+    let cols = columns(&format!("SELECT '{wide}'"));
+    assert_eq!(cols[0].name, "é".repeat(128));
+}

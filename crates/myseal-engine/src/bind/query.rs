@@ -1185,7 +1185,7 @@ fn literal_name(e: &ast::Expr) -> Option<String> {
     match e {
         ast::Expr::Value(v) => match &v.value {
             ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => {
-                Some(s.clone())
+                Some(crate::parse::alias_name(s))
             }
             _ => None,
         },
