@@ -6,11 +6,21 @@
 //! 4. `SELECT 1` round trips per second on one connection;
 //!
 //! and, when a MariaDB server (`mariadbd`) is installed, the same on it with the same certificates and the
-//! ratio (`--sysbench-only` skips 1–4; `--myseal-bin PATH` measures that binary instead of building the
-//! release one);
+//! ratio (`--myseal-bin PATH` measures that binary instead of building the release one);
 //!
-//! 5. sysbench's OLTP workloads against both servers, and with `--big` a 1,000,000-row table: see
-//!    `sysbench.rs` for the method and its options.
+//! 5. the connection rate: fresh verified-TLS connections (connect + authenticate + `SELECT 1` +
+//!    close) per second with full handshakes and with TLS session resumption, myseal/MariaDB and server
+//!    CPU per connection (`--connect-count N`, `--connect-loops N`): see `connect.rs`;
+//! 6. sysbench's OLTP workloads against both servers, myseal's `oltp_point_select` as root vs an
+//!    account with table grants only, and with `--big` a 1,000,000-row table: see `sysbench.rs` for
+//!    the method and its options.
+//!
+//! `--parts LIST` picks parts (comma-separated): `basic` (1–4), `connect` (5), `sysbench` (6); all
+//! by default. `--sysbench-only` and `--connect-only` are shorthands for one part (both together run
+//! the two). `--rounds N` (3) is shared by 5 and 6.
+//!
+//! The bench client's own CPU shares the two cores with the server: for the connection part a release
+//! build of xtask (`cargo run --release -p xtask -- bench ...`) keeps it smaller.
 //!
 //! Load goes to 127.0.0.1 only and is bounded in count and time.
 
@@ -22,7 +32,7 @@ use mysql_async::prelude::Queryable;
 use mysql_async::{Opts, OptsBuilder, SslOpts};
 
 use crate::server::{self, Mariadb, Myseal, BENCH_PASSWORD, BENCH_USER};
-use crate::sysbench;
+use crate::{connect, sysbench};
 
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let n: usize = crate::opt(args, "--connections")
@@ -32,9 +42,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         })
         .transpose()?
         .unwrap_or(1000);
-    let sysbench_only = args.iter().any(|a| a == "--sysbench-only");
+    let parts = Parts::parse(args)?;
     let sb = sysbench::Options::parse(args)?;
-    if !sysbench_only {
+    let co = connect::Options::parse(args)?;
+    if parts.basic {
         ensure_fd_limit(n)?;
     }
     // `--myseal-bin PATH` measures another build (A/B runs) instead of building this one.
@@ -49,13 +60,59 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
 
-    let connections = if sysbench_only {
-        Ok(())
-    } else {
+    let connections = if parts.basic {
         connections(n, &bin, &certs, &rt)
+    } else {
+        Ok(())
     };
-    sysbench::run(&sb, &bin, &certs, &rt)?;
-    connections
+    let rate = if parts.connect {
+        connect::run(&co, &bin, &certs, &rt)
+    } else {
+        Ok(())
+    };
+    if parts.sysbench {
+        sysbench::run(&sb, &bin, &certs, &rt)?;
+    }
+    connections.and(rate)
+}
+
+/// Which parts of the bench run: `--parts LIST` (comma-separated `basic`, `connect`,
+/// `sysbench`; default all), or the shorthands `--sysbench-only` and `--connect-only`.
+struct Parts {
+    basic: bool,
+    connect: bool,
+    sysbench: bool,
+}
+
+impl Parts {
+    fn parse(args: &[String]) -> Result<Parts, String> {
+        let flag = |name: &str| args.iter().any(|a| a == name);
+        let list = match crate::opt(args, "--parts") {
+            Some(list) => list,
+            None if flag("--sysbench-only") && flag("--connect-only") => "connect,sysbench",
+            None if flag("--sysbench-only") => "sysbench",
+            None if flag("--connect-only") => "connect",
+            None => "basic,connect,sysbench",
+        };
+        let mut p = Parts {
+            basic: false,
+            connect: false,
+            sysbench: false,
+        };
+        for part in list.split(',') {
+            match part.trim() {
+                "basic" => p.basic = true,
+                "connect" => p.connect = true,
+                "sysbench" => p.sysbench = true,
+                other => {
+                    return Err(format!(
+                        "unknown part '{other}' in --parts (expected basic, connect, sysbench)"
+                    ))
+                }
+            }
+        }
+        Ok(p)
+    }
 }
 
 /// Parts 1–4: start time, memory per connection, concurrency, `SELECT 1` on one connection.

@@ -4,12 +4,16 @@
 //!   (or issue another client certificate signed by the dev CA; or write `crl.pem` revoking `NAME-cert.pem`).
 //! - `compat`: start the release server and connect with real third-party clients (mariadb/mysql CLI,
 //!   PyMySQL, mysql-connector-python), checking TLS, refusals and errors. Prints `N passed, M failed`.
-//! - `bench [--connections N] [--myseal-bin PATH] [--sysbench-only] [--rounds N] [--time S]
-//!   [--table-size N] [--threads N] [--workloads LIST|none] [--ignore-errors LIST] [--big [--big-size N]]`:
-//!   start-to-first-query time, memory per idle TLS connection, N concurrent connections; then sysbench's
-//!   OLTP workloads (text and prepared) against myseal and MariaDB over TLS with the ratios, and with
-//!   `--big` the memory and point-select rate of a 1,000,000-row table. Compared with a MariaDB server
-//!   when one is installed; the sysbench part is skipped with a message when sysbench is missing.
+//! - `bench [--parts basic,connect,sysbench | --sysbench-only | --connect-only] [--connections N]
+//!   [--myseal-bin PATH] [--rounds N] [--connect-count N] [--connect-loops N] [--time S] [--table-size N]
+//!   [--threads N] [--workloads LIST|none] [--ignore-errors LIST] [--big [--big-size N]]`:
+//!   `basic`: start-to-first-query time, memory per idle TLS connection, N concurrent connections;
+//!   `connect`: the rate of fresh verified-TLS connections (connect + authenticate + `SELECT 1` + close),
+//!   with full handshakes and with TLS session resumption, and server CPU per connection; `sysbench`:
+//!   sysbench's OLTP workloads (text and prepared) against myseal and MariaDB over TLS with the ratios,
+//!   myseal's point selects as root vs an account with table grants only, and with `--big` the memory
+//!   and point-select rate of a 1,000,000-row table. All parts by default. Compared with a MariaDB
+//!   server when one is installed; the sysbench part is skipped with a message when sysbench is missing.
 //! - `slt [--filter SUBSTR] [--dir DIR] [--max-failures-shown N] [--timeout SECS]`: run the sqllogictest
 //!   corpus (`tests/slt`, or DIR) against the release server over verified TLS, each file in a fresh
 //!   database; prints `passed/run (pct%)  path` per file with its first N failures (default 3), then a total.
@@ -19,6 +23,7 @@
 
 mod bench;
 mod compat;
+mod connect;
 mod server;
 mod slt;
 mod sysbench;

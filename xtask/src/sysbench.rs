@@ -12,6 +12,12 @@
 //! by sysbench's query count), errors and reconnects. A statement sysbench fails on is printed
 //! with the server's error, and that cell is skipped in later rounds.
 //!
+//! When `oltp_point_select` is among the workloads, a fresh myseal also runs it as root (global
+//! privileges) and as `sbgrant`, an account with only `GRANT SELECT ON sbtest.sbtestN` for each table
+//! sysbench uses, alternating for `--rounds` rounds over both protocols: the medians, the ratio
+//! sbgrant/root and its target (≥ 0.97×, issue 14: the cost of table-level privilege checks), the
+//! median of the per-round ratios, and server CPU per query for both (steadier than QPS here).
+//!
 //! `--big` adds, on a fresh myseal only: the server's RSS growth from preparing a
 //! `--big-size`-row table (default 1,000,000) against the raw size of sysbench rows
 //! (4+4+120+60 bytes), and `oltp_point_select` QPS at that size against `--table-size` rows
@@ -43,6 +49,16 @@ const WORKLOADS: [(&str, f64); 3] = [
 
 /// Protocols: name in the table, sysbench `--db-ps-mode`.
 const MODES: [(&str, &str); 2] = [("text", "disable"), ("prepared", "auto")];
+
+/// sysbench's `--tables`: every run uses `sbtest1` only.
+const TABLES: usize = 1;
+
+/// The account of the privilege-check comparison: only `SELECT` on each sysbench table.
+const GRANT_USER: &str = "sbgrant";
+const GRANT_PASSWORD: &str = "sbgrant-pw";
+
+/// Target of issue 14: point selects as the table-grant account at ≥ 0.97× root's QPS.
+const GRANT_TARGET: f64 = 0.97;
 
 /// Raw bytes of one sysbench row: INT id, INT k, CHAR(120) c, CHAR(60) pad.
 const RAW_ROW_BYTES: u64 = 4 + 4 + 120 + 60;
@@ -109,6 +125,9 @@ type Admin<'a> = Box<dyn Fn(&str) -> Result<(), String> + 'a>;
 /// One server under load.
 struct Target<'a> {
     name: &'static str,
+    /// The account sysbench logs in as.
+    user: &'a str,
+    password: &'a str,
     port: u16,
     pid: u32,
     /// Runs SQL with full privileges.
@@ -172,8 +191,181 @@ pub(crate) fn run(
     } else {
         compare(&sb, bin, certs, rt)?;
     }
+    if o.workloads.contains(&"oltp_point_select") {
+        privileges(&sb, bin, certs, rt)?;
+    }
     if o.big {
         big(&sb, bin, certs, rt)?;
+    }
+    Ok(())
+}
+
+/// Issue 14's privilege-check cost, myseal only: `oltp_point_select` as root (global privileges)
+/// and as an account that has only `GRANT SELECT` on each sysbench table, alternating.
+fn privileges(
+    sb: &Sysbench<'_>,
+    bin: &Path,
+    certs: &Path,
+    rt: &tokio::runtime::Runtime,
+) -> Result<(), String> {
+    println!();
+    println!(
+        "== privilege checks: myseal oltp_point_select as root vs '{GRANT_USER}' (GRANT SELECT on the table only)"
+    );
+    let account = ["--app-user", BENCH_USER, "--app-password", BENCH_PASSWORD];
+    let srv = Myseal::start(bin, certs, &account)?;
+    let result = privileges_on(sb, &srv, certs, rt);
+    srv.stop();
+    result
+}
+
+fn privileges_on(
+    sb: &Sysbench<'_>,
+    srv: &Myseal,
+    certs: &Path,
+    rt: &tokio::runtime::Runtime,
+) -> Result<(), String> {
+    let o = sb.o;
+    let targets = [
+        Target {
+            name: "root",
+            user: "root",
+            password: server::ROOT_PASSWORD,
+            ..myseal_target(srv, certs, rt)
+        },
+        Target {
+            name: "grants",
+            user: GRANT_USER,
+            password: GRANT_PASSWORD,
+            ..myseal_target(srv, certs, rt)
+        },
+    ];
+    let root = &targets[0];
+    let mut extra = Vec::new();
+    if !secondary_index_supported(root) {
+        extra.push("--create_secondary=off".to_string());
+    }
+    (root.admin)("CREATE DATABASE IF NOT EXISTS sbtest")?;
+    let out = sb.command(
+        root,
+        "sbtest",
+        "oltp_read_write",
+        o.table_size,
+        &extra,
+        "prepare",
+        prepare_limit(o.table_size),
+    )?;
+    if !out.ok {
+        return Err(format!("prepare: {}", out.failure(root.log)));
+    }
+    let mut grants = format!("CREATE USER '{GRANT_USER}'@'%' IDENTIFIED BY '{GRANT_PASSWORD}'");
+    for i in 1..=TABLES {
+        grants.push_str(&format!(
+            "; GRANT SELECT ON sbtest.sbtest{i} TO '{GRANT_USER}'@'%'"
+        ));
+    }
+    (root.admin)(&grants)?;
+    // What the account holds, as it sees it (no global or database privilege).
+    let shown = rt.block_on(async {
+        let opts = OptsBuilder::default()
+            .ip_or_hostname("localhost")
+            .tcp_port(srv.port)
+            .user(Some(GRANT_USER))
+            .pass(Some(GRANT_PASSWORD))
+            .prefer_socket(false)
+            .ssl_opts(Some(
+                SslOpts::default().with_root_certs(vec![certs.join("ca.pem").into()]),
+            ));
+        let mut c = mysql_async::Conn::new(opts)
+            .await
+            .map_err(|e| format!("login as {GRANT_USER}: {e}"))?;
+        let rows: Vec<String> = c
+            .query("SHOW GRANTS")
+            .await
+            .map_err(|e| format!("SHOW GRANTS as {GRANT_USER}: {e}"))?;
+        let _ = c.disconnect().await;
+        Ok::<_, String>(rows)
+    })?;
+    println!("{GRANT_USER}: SHOW GRANTS: {}", shown.join("; "));
+    // Warm-up, not measured.
+    for t in &targets {
+        let _ = sb.command(
+            t,
+            "sbtest",
+            "oltp_point_select",
+            o.table_size,
+            &[
+                "--db-ps-mode=auto".into(),
+                format!("--threads={}", o.threads),
+                format!("--time={}", o.time.min(3)),
+            ],
+            "run",
+            run_limit(o.time.min(3)),
+        )?;
+    }
+    let mut samples: BTreeMap<(usize, usize), Vec<Sample>> = BTreeMap::new();
+    for round in 0..o.rounds {
+        let order: [usize; 2] = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+        for (m, (mode, ps)) in MODES.iter().enumerate() {
+            for &i in &order {
+                let t = &targets[i];
+                let s = sb
+                    .measure(t, "sbtest", "oltp_point_select", o.table_size, ps, &[])
+                    .map_err(|e| format!("point select as {}, {mode}: {e}", t.user))?;
+                println!(
+                    "round {}: myseal oltp_point_select {mode:8} as {:7} {:9.0} QPS {:6.1} µs CPU/query  errors {} reconnects {}",
+                    round + 1,
+                    t.user,
+                    s.stats.qps,
+                    s.cpu_us_per_query,
+                    s.stats.errors,
+                    s.stats.reconnects
+                );
+                samples.entry((m, i)).or_default().push(s);
+            }
+        }
+    }
+    println!();
+    println!(
+        "sysbench 1.0, {} threads, {} s per run, {TABLES} table of {} rows, medians of {} alternating rounds, over TLS",
+        o.threads, o.time, o.table_size, o.rounds
+    );
+    println!(
+        "| myseal oltp_point_select | protocol | root QPS | '{GRANT_USER}' (table grants) QPS | grants/root | target | median of per-round ratios | root CPU µs/query | grants CPU µs/query | CPU root/grants |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for (m, (mode, _)) in MODES.iter().enumerate() {
+        let med = |i: usize, f: fn(&Sample) -> f64| {
+            samples
+                .get(&(m, i))
+                .map(|v| median(v.iter().map(f)))
+                .unwrap_or(0.0)
+        };
+        let (root_qps, grant_qps) = (med(0, |s| s.stats.qps), med(1, |s| s.stats.qps));
+        let r = if root_qps > 0.0 {
+            grant_qps / root_qps
+        } else {
+            0.0
+        };
+        // The two runs of a round are adjacent in time: their ratio drifts less than the medians.
+        let paired = match (samples.get(&(m, 0)), samples.get(&(m, 1))) {
+            (Some(a), Some(b)) => median(
+                a.iter()
+                    .zip(b)
+                    .filter(|(a, _)| a.stats.qps > 0.0)
+                    .map(|(a, b)| b.stats.qps / a.stats.qps),
+            ),
+            _ => 0.0,
+        };
+        let (root_cpu, grant_cpu) = (
+            med(0, |s| s.cpu_us_per_query),
+            med(1, |s| s.cpu_us_per_query),
+        );
+        println!(
+            "| point select | {mode} | {root_qps:.0} | {grant_qps:.0} | {r:.3}×{} | ≥ {GRANT_TARGET}× | {paired:.3}× | {root_cpu:.1} | {grant_cpu:.1} | {:.3}× |",
+            if r >= GRANT_TARGET { " ✓" } else { "" },
+            if grant_cpu > 0.0 { root_cpu / grant_cpu } else { 0.0 },
+        );
     }
     Ok(())
 }
@@ -205,6 +397,8 @@ fn compare(
             myseal_target(&srv, certs, rt),
             Target {
                 name: "mariadb",
+                user: BENCH_USER,
+                password: BENCH_PASSWORD,
                 port: maria.port,
                 pid: maria.child.id(),
                 admin: Box::new(|sql| maria.sql(sql)),
@@ -525,6 +719,8 @@ fn myseal_target<'a>(
     let port = srv.port;
     Target {
         name: "myseal",
+        user: BENCH_USER,
+        password: BENCH_PASSWORD,
         port,
         pid: srv.child.id(),
         admin: Box::new(move |sql: &str| {
@@ -677,10 +873,10 @@ impl Sysbench<'_> {
                 "--mysql-ssl=on",
             ])
             .arg(format!("--mysql-port={}", t.port))
-            .arg(format!("--mysql-user={BENCH_USER}"))
-            .arg(format!("--mysql-password={BENCH_PASSWORD}"))
+            .arg(format!("--mysql-user={}", t.user))
+            .arg(format!("--mysql-password={}", t.password))
             .arg(format!("--mysql-db={db}"))
-            .arg("--tables=1")
+            .arg(format!("--tables={TABLES}"))
             .arg(format!("--table_size={table_size}"));
         if let Some(e) = &self.o.ignore_errors {
             cmd.arg(format!("--mysql-ignore-errors={e}"));
