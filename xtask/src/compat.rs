@@ -35,10 +35,24 @@ impl Outcome {
 
 /// Runs `program args` with a 60 s limit; returns (success, stdout, stderr).
 fn run_client(program: &str, args: &[String]) -> Result<(bool, String, String), String> {
-    let out = Command::new("timeout")
-        .arg("60")
-        .arg(program)
-        .args(args)
+    run_client_with_input(program, args, None)
+}
+
+/// [`run_client`] with the SQL read from a file on standard input (for statements too large
+/// for a command line).
+fn run_client_with_input(
+    program: &str,
+    args: &[String],
+    input: Option<&Path>,
+) -> Result<(bool, String, String), String> {
+    let mut cmd = Command::new("timeout");
+    cmd.arg("60").arg(program).args(args);
+    if let Some(path) = input {
+        let file = std::fs::File::open(path)
+            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        cmd.stdin(std::process::Stdio::from(file));
+    }
+    let out = cmd
         .output()
         .map_err(|e| format!("cannot run {program}: {e}"))?;
     Ok((
@@ -82,7 +96,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     std::fs::create_dir_all(&other).map_err(|e| e.to_string())?;
     myseal_tls::generate_ca("Other CA", &other.join("ca.pem"), &other.join("ca-key.pem"))
         .map_err(|e| e.to_string())?;
-    let srv = Myseal::start(&bin, &certs, &["--trace-handshake"])?;
+    let srv = Myseal::start(&bin, &certs, &["--trace-handshake", "--local-infile"])?;
     println!(
         "myseal on 127.0.0.1:{} (ready after {:?})",
         srv.port, srv.ready_after
@@ -247,6 +261,57 @@ fn cli_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
     o.record(
         &format!("{client} CLI unknown statement gets ERROR 1064"),
         run_client(client, &query("SELEKT 1")).and_then(|r| expect_err(r, "1064")),
+    );
+    let with = |extra: &[&str], q: &str| -> Vec<String> {
+        let mut v = ssl_refs.clone();
+        v.extend_from_slice(extra);
+        v.push("-e");
+        v.push(q);
+        base(&v, ROOT_PASSWORD)
+    };
+    let big = certs.join("compat-big.sql");
+    let mut big_args: Vec<String> = ssl_refs.iter().map(|s| s.to_string()).collect();
+    big_args.push("--compress".into());
+    let big_args = base(
+        &big_args.iter().map(String::as_str).collect::<Vec<_>>(),
+        ROOT_PASSWORD,
+    );
+    o.record(
+        &format!("{client} CLI --compress: Compression ON and an 18 MB statement"),
+        run_client(
+            client,
+            &with(&["--compress"], "SHOW SESSION STATUS LIKE 'Compression'"),
+        )
+        .and_then(|r| expect_ok(r, "Compression\tON"))
+        .and_then(|()| {
+            let sql = format!("SELECT LENGTH('{}') AS n;\n", "z".repeat(18 * 1024 * 1024));
+            std::fs::write(&big, sql).map_err(|e| format!("cannot write {}: {e}", big.display()))
+        })
+        .and_then(|()| run_client_with_input(client, &big_args, Some(&big)))
+        .and_then(|r| expect_ok(r, "18874368")),
+    );
+    let csv = certs.join("compat-load.csv");
+    let load = match std::fs::write(&csv, "1,\"Smith, J\"\n2,\\N\n3,ok\n") {
+        Ok(()) => run_client(
+            client,
+            &with(
+                &["--local-infile=1"],
+                &format!(
+                    "CREATE DATABASE IF NOT EXISTS compat_load; \
+                     CREATE TABLE IF NOT EXISTS compat_load.t (id INT PRIMARY KEY, name VARCHAR(20)); \
+                     LOAD DATA LOCAL INFILE '{}' REPLACE INTO TABLE compat_load.t \
+                     FIELDS TERMINATED BY ',' ENCLOSED BY '\"'; \
+                     SELECT GROUP_CONCAT(CONCAT(id, ':', IFNULL(name, 'NULL')) ORDER BY id SEPARATOR '|') FROM compat_load.t",
+                    csv.display()
+                ),
+            ),
+        )
+        .and_then(|r| expect_ok(r, "1:Smith, J|2:NULL|3:ok")),
+        Err(e) => Err(format!("cannot write {}: {e}", csv.display())),
+    };
+    o.record(
+        &format!("{client} CLI LOAD DATA LOCAL INFILE (--local-infile=1) of a CSV file"),
+        load,
     );
     cli_privilege_checks(client, srv, certs, o);
 }
