@@ -109,6 +109,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     cli_checks(&srv, &certs, &mut o);
     python_checks(&srv, &certs, &mut o);
     node_checks(&srv, &certs, &mut o);
+    java_checks(&srv, &certs, &mut o);
     let log = srv.log.clone();
     srv.stop();
     if o.failed > 0 {
@@ -523,6 +524,39 @@ fn python_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
             o.record(&name, result);
         }
     }
+}
+
+/// JDBC with MariaDB Connector/J as Debian packages it (`apt-get install libmariadb-java`),
+/// server-side prepared statements, verified TLS: every type back exactly, rollback, 1062,
+/// 1146, 1045. Java 11+ runs the one-file program without compiling it first.
+fn java_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
+    let name = "JDBC (MariaDB Connector/J, useServerPrepStmts): verified TLS, types, rollback, 1062/1146/1045";
+    let jar = Path::new("/usr/share/java/mariadb-java-client.jar");
+    if server::which("java").is_none() || !jar.exists() {
+        o.record(
+            name,
+            Err("skip:no java or /usr/share/java/mariadb-java-client.jar (apt-get install default-jre-headless libmariadb-java)".into()),
+        );
+        return;
+    }
+    let script = crate::root()
+        .join("xtask")
+        .join("scripts")
+        .join("JdbcCheck.java");
+    let result = script_result(
+        Command::new("timeout")
+            .arg("120")
+            .arg("java")
+            .arg("-cp")
+            .arg(jar)
+            .arg(&script)
+            .arg(srv.port.to_string())
+            .arg(certs.join("ca.pem"))
+            .arg(ROOT_PASSWORD)
+            .output(),
+        "",
+    );
+    o.record(name, result);
 }
 
 /// node's mysql2, installed by `.ci/run` (or by hand) with `npm install --prefix target/xtask/node mysql2@3`.

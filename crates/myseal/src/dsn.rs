@@ -34,6 +34,7 @@ Connection settings (replace PASSWORD; every one verifies the certificate and th
   SQLAlchemy         : mysql+pymysql://root:PASSWORD@{url_host}:{port}/?ssl_ca={ca}  (PyMySQL verifies certificate and name once a CA is given)
   node mysql2        : mysql.createConnection({{ host: '{host}', port: {port}, user: 'root', password: 'PASSWORD', ssl: {{ ca: fs.readFileSync('{ca}') }} }})
   JDBC (MariaDB C/J) : jdbc:mariadb://{url_host}:{port}/?user=root&password=PASSWORD&sslMode=verify-full&serverSslCert={ca}
+                       (Connector/J 2.x: ...&useSsl=true&serverSslCert={ca})
   Go (go-sql-driver) : root:PASSWORD@tcp({url_host}:{port})/?tls=myseal  after mysql.RegisterTLSConfig(\"myseal\", &tls.Config{{RootCAs: pool /* {ca} */, ServerName: \"{host}\"}})
 "
     )
