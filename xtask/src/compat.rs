@@ -8,14 +8,14 @@ use std::process::Command;
 
 use crate::server::{self, Myseal, ROOT_PASSWORD};
 
-struct Outcome {
+pub(crate) struct Outcome {
     passed: usize,
     failed: usize,
     skipped: usize,
 }
 
 impl Outcome {
-    fn record(&mut self, name: &str, result: Result<(), String>) {
+    pub(crate) fn record(&mut self, name: &str, result: Result<(), String>) {
         match result {
             Ok(()) => {
                 self.passed += 1;
@@ -34,13 +34,13 @@ impl Outcome {
 }
 
 /// Runs `program args` with a 60 s limit; returns (success, stdout, stderr).
-fn run_client(program: &str, args: &[String]) -> Result<(bool, String, String), String> {
+pub(crate) fn run_client(program: &str, args: &[String]) -> Result<(bool, String, String), String> {
     run_client_with_input(program, args, None)
 }
 
 /// [`run_client`] with the SQL read from a file on standard input (for statements too large
 /// for a command line).
-fn run_client_with_input(
+pub(crate) fn run_client_with_input(
     program: &str,
     args: &[String],
     input: Option<&Path>,
@@ -62,7 +62,7 @@ fn run_client_with_input(
     ))
 }
 
-fn expect_ok(r: (bool, String, String), needle: &str) -> Result<(), String> {
+pub(crate) fn expect_ok(r: (bool, String, String), needle: &str) -> Result<(), String> {
     let (ok, out, err) = r;
     if !ok {
         return Err(format!("client failed: {}{}", out.trim(), err.trim()));
@@ -73,7 +73,7 @@ fn expect_ok(r: (bool, String, String), needle: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn expect_err(r: (bool, String, String), needle: &str) -> Result<(), String> {
+pub(crate) fn expect_err(r: (bool, String, String), needle: &str) -> Result<(), String> {
     let (ok, out, err) = r;
     if ok {
         return Err(format!(
@@ -110,6 +110,8 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     python_checks(&srv, &certs, &mut o);
     node_checks(&srv, &certs, &mut o);
     java_checks(&srv, &certs, &mut o);
+    crate::clients::checks(&srv, &certs, &mut o);
+    crate::dump::checks(&srv, &certs, &mut o);
     let log = srv.log.clone();
     srv.stop();
     if o.failed > 0 {
@@ -591,7 +593,7 @@ fn node_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
 }
 
 /// Maps a helper script's exit: 0 ok, 77 skipped (it prints why), anything else a failure with its output.
-fn script_result(out: std::io::Result<std::process::Output>, hint: &str) -> Result<(), String> {
+pub(crate) fn script_result(out: std::io::Result<std::process::Output>, hint: &str) -> Result<(), String> {
     match out {
         Ok(out) if out.status.code() == Some(77) => Err(format!(
             "skip:{}{hint}",

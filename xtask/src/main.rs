@@ -22,8 +22,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod bench;
+mod clients;
 mod compat;
 mod connect;
+mod dump;
 mod server;
 mod slt;
 mod sysbench;
