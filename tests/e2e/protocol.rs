@@ -432,3 +432,31 @@ async fn load_data_local_infile_from_a_real_client() {
     conn.disconnect().await.unwrap();
     server.shutdown().await;
 }
+
+/// Raw bytes inside a string literal (how mysqldump writes BLOBs) are kept, not replaced.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn raw_bytes_in_a_string_literal_reach_a_blob_unchanged() {
+    use util::{err_of, Raw};
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    let mut raw = Raw::login(port, "root", util::ROOT_PASSWORD).await;
+    for sql in [
+        "CREATE DATABASE rb",
+        "CREATE TABLE rb.t (id INT PRIMARY KEY, b BLOB)",
+    ] {
+        assert!(err_of(&raw.query(sql).await).is_none(), "{sql}");
+    }
+    let mut insert = b"INSERT INTO rb.t VALUES (1, '\\0".to_vec();
+    insert.extend_from_slice(&[0xFF, 0x80]);
+    insert.extend_from_slice(b"\\'x')");
+    let mut packet = vec![0x03];
+    packet.extend_from_slice(&insert);
+    command(&mut raw, &packet).await;
+    let ok = raw.read().await.unwrap();
+    assert!(err_of(&ok).is_none(), "{:?}", err_of(&ok));
+    assert_eq!(
+        raw.query_rows("SELECT HEX(b) FROM rb.t").await,
+        vec![vec![Some("00FF802778".into())]]
+    );
+    server.shutdown().await;
+}

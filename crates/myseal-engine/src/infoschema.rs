@@ -52,8 +52,23 @@ pub(crate) enum VirtualTable {
     TablePrivileges,
     /// COLUMN_PRIVILEGES: one row per column-level privilege.
     ColumnPrivileges,
+    /// TRIGGERS, ROUTINES, PARAMETERS, VIEWS, EVENTS, REFERENTIAL_CONSTRAINTS: there are no
+    /// triggers, stored routines, views or events here (and foreign keys are not kept), so
+    /// these are empty; tools like mysqldump read them.
+    Empty(EmptyView),
     /// A grant table of the `mysql` schema (see [`crate::grant_tables`]).
     Grant(GrantTable),
+}
+
+/// The information_schema views that are always empty here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EmptyView {
+    Events,
+    Parameters,
+    ReferentialConstraints,
+    Routines,
+    Triggers,
+    Views,
 }
 
 /// A column of a virtual table: name, type, nullable.
@@ -61,17 +76,23 @@ pub(crate) type VirtualColumn = (String, SqlType, bool);
 
 impl VirtualTable {
     /// Every information_schema table there is, in name (byte) order.
-    pub(crate) const ALL: [VirtualTable; 10] = [
+    pub(crate) const ALL: [VirtualTable; 16] = [
         VirtualTable::Columns,
         VirtualTable::ColumnPrivileges,
+        VirtualTable::Empty(EmptyView::Events),
         VirtualTable::KeyColumnUsage,
+        VirtualTable::Empty(EmptyView::Parameters),
+        VirtualTable::Empty(EmptyView::ReferentialConstraints),
+        VirtualTable::Empty(EmptyView::Routines),
         VirtualTable::Schemata,
         VirtualTable::SchemaPrivileges,
         VirtualTable::Statistics,
         VirtualTable::Tables,
         VirtualTable::TableConstraints,
         VirtualTable::TablePrivileges,
+        VirtualTable::Empty(EmptyView::Triggers),
         VirtualTable::UserPrivileges,
+        VirtualTable::Empty(EmptyView::Views),
     ];
 
     /// The table name, as MySQL spells it.
@@ -87,6 +108,14 @@ impl VirtualTable {
             VirtualTable::SchemaPrivileges => "SCHEMA_PRIVILEGES",
             VirtualTable::TablePrivileges => "TABLE_PRIVILEGES",
             VirtualTable::ColumnPrivileges => "COLUMN_PRIVILEGES",
+            VirtualTable::Empty(v) => match v {
+                EmptyView::Events => "EVENTS",
+                EmptyView::Parameters => "PARAMETERS",
+                EmptyView::ReferentialConstraints => "REFERENTIAL_CONSTRAINTS",
+                EmptyView::Routines => "ROUTINES",
+                EmptyView::Triggers => "TRIGGERS",
+                EmptyView::Views => "VIEWS",
+            },
             VirtualTable::Grant(t) => t.name(),
         }
     }
@@ -243,6 +272,138 @@ impl VirtualTable {
                 cols.push(c("PRIVILEGE_TYPE", text_varchar(64), false));
                 cols.push(c("IS_GRANTABLE", text_varchar(3), false));
                 cols
+            }
+            VirtualTable::Empty(v) => {
+                let names: &[&str] = match v {
+                    EmptyView::Events => &[
+                        "EVENT_CATALOG",
+                        "EVENT_SCHEMA",
+                        "EVENT_NAME",
+                        "DEFINER",
+                        "TIME_ZONE",
+                        "EVENT_BODY",
+                        "EVENT_DEFINITION",
+                        "EVENT_TYPE",
+                        "EXECUTE_AT",
+                        "INTERVAL_VALUE",
+                        "INTERVAL_FIELD",
+                        "SQL_MODE",
+                        "STARTS",
+                        "ENDS",
+                        "STATUS",
+                        "ON_COMPLETION",
+                        "CREATED",
+                        "LAST_ALTERED",
+                        "LAST_EXECUTED",
+                        "EVENT_COMMENT",
+                        "ORIGINATOR",
+                        "CHARACTER_SET_CLIENT",
+                        "COLLATION_CONNECTION",
+                        "DATABASE_COLLATION",
+                    ],
+                    EmptyView::Parameters => &[
+                        "SPECIFIC_CATALOG",
+                        "SPECIFIC_SCHEMA",
+                        "SPECIFIC_NAME",
+                        "ORDINAL_POSITION",
+                        "PARAMETER_MODE",
+                        "PARAMETER_NAME",
+                        "DATA_TYPE",
+                        "CHARACTER_MAXIMUM_LENGTH",
+                        "CHARACTER_OCTET_LENGTH",
+                        "NUMERIC_PRECISION",
+                        "NUMERIC_SCALE",
+                        "DATETIME_PRECISION",
+                        "CHARACTER_SET_NAME",
+                        "COLLATION_NAME",
+                        "DTD_IDENTIFIER",
+                        "ROUTINE_TYPE",
+                    ],
+                    EmptyView::ReferentialConstraints => &[
+                        "CONSTRAINT_CATALOG",
+                        "CONSTRAINT_SCHEMA",
+                        "CONSTRAINT_NAME",
+                        "UNIQUE_CONSTRAINT_CATALOG",
+                        "UNIQUE_CONSTRAINT_SCHEMA",
+                        "UNIQUE_CONSTRAINT_NAME",
+                        "MATCH_OPTION",
+                        "UPDATE_RULE",
+                        "DELETE_RULE",
+                        "TABLE_NAME",
+                        "REFERENCED_TABLE_NAME",
+                    ],
+                    EmptyView::Routines => &[
+                        "SPECIFIC_NAME",
+                        "ROUTINE_CATALOG",
+                        "ROUTINE_SCHEMA",
+                        "ROUTINE_NAME",
+                        "ROUTINE_TYPE",
+                        "DATA_TYPE",
+                        "CHARACTER_MAXIMUM_LENGTH",
+                        "CHARACTER_OCTET_LENGTH",
+                        "NUMERIC_PRECISION",
+                        "NUMERIC_SCALE",
+                        "DATETIME_PRECISION",
+                        "CHARACTER_SET_NAME",
+                        "COLLATION_NAME",
+                        "DTD_IDENTIFIER",
+                        "ROUTINE_BODY",
+                        "ROUTINE_DEFINITION",
+                        "EXTERNAL_NAME",
+                        "EXTERNAL_LANGUAGE",
+                        "PARAMETER_STYLE",
+                        "IS_DETERMINISTIC",
+                        "SQL_DATA_ACCESS",
+                        "SQL_PATH",
+                        "SECURITY_TYPE",
+                        "CREATED",
+                        "LAST_ALTERED",
+                        "SQL_MODE",
+                        "ROUTINE_COMMENT",
+                        "DEFINER",
+                        "CHARACTER_SET_CLIENT",
+                        "COLLATION_CONNECTION",
+                        "DATABASE_COLLATION",
+                    ],
+                    EmptyView::Triggers => &[
+                        "TRIGGER_CATALOG",
+                        "TRIGGER_SCHEMA",
+                        "TRIGGER_NAME",
+                        "EVENT_MANIPULATION",
+                        "EVENT_OBJECT_CATALOG",
+                        "EVENT_OBJECT_SCHEMA",
+                        "EVENT_OBJECT_TABLE",
+                        "ACTION_ORDER",
+                        "ACTION_CONDITION",
+                        "ACTION_STATEMENT",
+                        "ACTION_ORIENTATION",
+                        "ACTION_TIMING",
+                        "ACTION_REFERENCE_OLD_TABLE",
+                        "ACTION_REFERENCE_NEW_TABLE",
+                        "ACTION_REFERENCE_OLD_ROW",
+                        "ACTION_REFERENCE_NEW_ROW",
+                        "CREATED",
+                        "SQL_MODE",
+                        "DEFINER",
+                        "CHARACTER_SET_CLIENT",
+                        "COLLATION_CONNECTION",
+                        "DATABASE_COLLATION",
+                    ],
+                    EmptyView::Views => &[
+                        "TABLE_CATALOG",
+                        "TABLE_SCHEMA",
+                        "TABLE_NAME",
+                        "VIEW_DEFINITION",
+                        "CHECK_OPTION",
+                        "IS_UPDATABLE",
+                        "DEFINER",
+                        "SECURITY_TYPE",
+                        "CHARACTER_SET_CLIENT",
+                        "COLLATION_CONNECTION",
+                    ],
+                };
+                // The column names as MySQL 8.4 has them; with no rows, a text type each.
+                names.iter().map(|n| c(n, text_varchar(64), true)).collect()
             }
             VirtualTable::Grant(t) => crate::grant_tables::columns(t),
         }
@@ -434,6 +595,7 @@ pub(crate) fn rows(
             out = privilege_rows(engine, session, table);
         }
         VirtualTable::Grant(t) => out = crate::grant_tables::rows(engine, t),
+        VirtualTable::Empty(_) => {}
         VirtualTable::TableConstraints => for_each_table(&state, &grants, |t| {
             let def = &t.def;
             for idx in def.indexes.iter().filter(|i| i.unique) {

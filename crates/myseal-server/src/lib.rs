@@ -30,6 +30,7 @@ mod executor;
 mod io;
 mod listener;
 mod processes;
+mod query_text;
 mod results;
 mod session;
 mod statements;

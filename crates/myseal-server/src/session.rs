@@ -1167,7 +1167,7 @@ async fn dispatch(
         }
         Command::Query(bytes) => {
             Counters::inc(&shared.counters.questions);
-            let sql = utf8_lossy(bytes);
+            let sql = crate::query_text::from_wire(bytes);
             process.set(
                 "Query",
                 Some(sql.clone()),
@@ -1271,7 +1271,7 @@ async fn dispatch(
         }
         Command::StmtPrepare(bytes) => {
             Counters::inc(&shared.counters.questions);
-            let sql = utf8_lossy(bytes);
+            let sql = crate::query_text::from_wire(bytes);
             let Some(prepared) = on_engine(shared, est, move |engine, session| {
                 engine.prepare(session, &sql)
             })
@@ -1528,13 +1528,6 @@ fn with_state(flags: StatusFlags, session_state: &[u8]) -> StatusFlags {
         flags
     } else {
         flags | StatusFlags::SERVER_SESSION_STATE_CHANGED
-    }
-}
-
-fn utf8_lossy(bytes: Vec<u8>) -> String {
-    match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     }
 }
 

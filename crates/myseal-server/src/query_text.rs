@@ -1,0 +1,132 @@
+//! Statement text from the wire. The engine parses UTF-8 text, but a statement may carry any
+//! bytes inside a string literal: mysqldump writes BLOBs that way (`'\0\xFF...'`), and MySQL
+//! keeps those bytes. A literal that is not valid UTF-8 becomes a hex literal of the very bytes
+//! it stands for (its escapes resolved), so a BLOB gets its bytes back; whatever else is not
+//! UTF-8 (comments, identifiers) is replaced, as before.
+
+/// The statement text for the engine (see the module documentation).
+pub(crate) fn from_wire(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => rewrite(e.as_bytes()),
+    }
+}
+
+fn rewrite(bytes: &[u8]) -> String {
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len() + 16);
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'\'' | b'"' => {
+                let (end, value) = literal(bytes, i);
+                let raw = bytes.get(i..end).unwrap_or_default();
+                if std::str::from_utf8(raw).is_ok() {
+                    out.extend_from_slice(raw);
+                } else {
+                    out.extend_from_slice(b" X'");
+                    for v in value {
+                        out.extend_from_slice(format!("{v:02X}").as_bytes());
+                    }
+                    out.push(b'\'');
+                }
+                i = end;
+            }
+            b'`' => {
+                let end = bytes
+                    .get(i + 1..)
+                    .and_then(|rest| rest.iter().position(|&c| c == b'`'))
+                    .map_or(bytes.len(), |p| i + p + 2);
+                out.extend_from_slice(bytes.get(i..end).unwrap_or_default());
+                i = end;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The quoted literal starting at `start` (a quote): where it ends (after the closing quote,
+/// or the end of the text) and the bytes it stands for (backslash escapes and doubled quotes
+/// resolved, as MySQL reads them without NO_BACKSLASH_ESCAPES).
+fn literal(bytes: &[u8], start: usize) -> (usize, Vec<u8>) {
+    let quote = bytes.get(start).copied().unwrap_or(b'\'');
+    let mut value = Vec::new();
+    let mut i = start + 1;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'\\' {
+            if let Some(&next) = bytes.get(i + 1) {
+                // MySQL keeps the backslash before % and _ (they are LIKE escapes).
+                if matches!(next, b'%' | b'_') {
+                    value.push(b'\\');
+                }
+                value.push(match next {
+                    b'0' => 0,
+                    b'b' => 8,
+                    b'n' => b'\n',
+                    b'r' => b'\r',
+                    b't' => b'\t',
+                    b'Z' => 26,
+                    other => other,
+                });
+                i += 2;
+                continue;
+            }
+            value.push(b);
+            i += 1;
+            continue;
+        }
+        if b == quote {
+            if bytes.get(i + 1) == Some(&quote) {
+                value.push(quote);
+                i += 2;
+                continue;
+            }
+            return (i + 1, value);
+        }
+        value.push(b);
+        i += 1;
+    }
+    (bytes.len(), value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_text_is_untouched() {
+        let s = "INSERT INTO t VALUES ('it''s \\\\ 😀', \"x\")";
+        assert_eq!(from_wire(s.as_bytes().to_vec()), s);
+    }
+
+    #[test]
+    fn a_literal_with_raw_bytes_becomes_a_hex_literal_of_those_bytes() {
+        let mut q = b"INSERT INTO `b` VALUES (1,'\\0".to_vec();
+        q.extend_from_slice(&[0xFF, 0xFE]);
+        q.extend_from_slice(b"\\'x''y'),(2,'plain')");
+        assert_eq!(
+            from_wire(q),
+            "INSERT INTO `b` VALUES (1, X'00FFFE27782779'),(2,'plain')"
+        );
+        // With an introducer, and in double quotes.
+        let mut q = b"SELECT _binary'".to_vec();
+        q.push(0x80);
+        q.extend_from_slice(b"', \"");
+        q.push(0xC3);
+        q.extend_from_slice(b"\"");
+        assert_eq!(from_wire(q), "SELECT _binary X'80',  X'C3'");
+    }
+
+    #[test]
+    fn other_invalid_bytes_are_replaced_and_unterminated_literals_end_the_text() {
+        let mut q = b"SELECT 1 -- ".to_vec();
+        q.push(0xFF);
+        assert_eq!(from_wire(q), "SELECT 1 -- \u{FFFD}");
+        let mut q = b"SELECT '".to_vec();
+        q.push(0xFF);
+        assert_eq!(from_wire(q), "SELECT  X'FF'");
+    }
+}
