@@ -593,7 +593,10 @@ fn node_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
 }
 
 /// Maps a helper script's exit: 0 ok, 77 skipped (it prints why), anything else a failure with its output.
-pub(crate) fn script_result(out: std::io::Result<std::process::Output>, hint: &str) -> Result<(), String> {
+pub(crate) fn script_result(
+    out: std::io::Result<std::process::Output>,
+    hint: &str,
+) -> Result<(), String> {
     match out {
         Ok(out) if out.status.code() == Some(77) => Err(format!(
             "skip:{}{hint}",
