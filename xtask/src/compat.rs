@@ -112,6 +112,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     java_checks(&srv, &certs, &mut o);
     crate::clients::checks(&srv, &certs, &mut o);
     crate::dump::checks(&srv, &certs, &mut o);
+    crate::dump::sysbench_checks(&srv, &certs, &mut o);
     let log = srv.log.clone();
     srv.stop();
     if o.failed > 0 {

@@ -102,3 +102,102 @@ pub(crate) fn checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
         });
     o.record(name, result);
 }
+
+/// sysbench oltp_read_write prepare / run / cleanup in both `--db-ps-mode` values (prepared
+/// statements through libmysqlclient, and plain text), over TLS, with zero errors.
+pub(crate) fn sysbench_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
+    for mode in ["auto", "disable"] {
+        let name = format!(
+            "sysbench oltp_read_write --db-ps-mode={mode}: prepare, run 5 s, cleanup, 0 errors"
+        );
+        let Some(exe) = server::which("sysbench") else {
+            o.record(
+                &name,
+                Err("skip:no sysbench (apt-get install sysbench)".into()),
+            );
+            continue;
+        };
+        o.record(&name, sysbench_mode(&exe, srv, certs, mode));
+    }
+}
+
+fn sysbench_mode(exe: &Path, srv: &Myseal, certs: &Path, mode: &str) -> Result<(), String> {
+    // sysbench reads cacert.pem, client-cert.pem and client-key.pem from its working directory.
+    let dir = server::scratch(&format!("compat-sysbench-{mode}"));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for (from, to) in [
+        ("ca.pem", "cacert.pem"),
+        ("client-cert.pem", "client-cert.pem"),
+        ("client-key.pem", "client-key.pem"),
+    ] {
+        std::fs::copy(certs.join(from), dir.join(to)).map_err(|e| format!("{from}: {e}"))?;
+    }
+    let db = format!("sb_{mode}");
+    run_client(
+        ["mariadb", "mysql"]
+            .into_iter()
+            .find(|c| server::which(c).is_some())
+            .ok_or("no mariadb/mysql client")?,
+        &[
+            "--ssl-verify-server-cert".into(),
+            format!("--ssl-ca={}", certs.join("ca.pem").display()),
+            "-h".into(),
+            "127.0.0.1".into(),
+            "-P".into(),
+            srv.port.to_string(),
+            "-u".into(),
+            "root".into(),
+            format!("-p{ROOT_PASSWORD}"),
+            "-e".into(),
+            format!("DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db}"),
+        ],
+    )
+    .and_then(|r| if r.0 { Ok(()) } else { Err(r.2) })?;
+    for step in ["prepare", "run", "cleanup"] {
+        let out = std::process::Command::new("timeout")
+            .arg("120")
+            .arg(exe)
+            .arg("oltp_read_write")
+            .args([
+                "--db-driver=mysql",
+                "--mysql-host=127.0.0.1",
+                &format!("--mysql-port={}", srv.port),
+                "--mysql-user=root",
+                &format!("--mysql-password={ROOT_PASSWORD}"),
+                &format!("--mysql-db={db}"),
+                "--mysql-ssl=on",
+                "--tables=2",
+                "--table-size=1000",
+                "--threads=2",
+                "--time=5",
+                &format!("--db-ps-mode={mode}"),
+                step,
+            ])
+            .current_dir(&dir)
+            .output()
+            .map_err(|e| format!("cannot run sysbench: {e}"))?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if !out.status.success() {
+            return Err(format!(
+                "{step}: {}{}",
+                stdout.lines().rev().take(5).collect::<Vec<_>>().join(" | "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        if step == "run" {
+            // sysbench stops on an error it does not ignore (the exit status above); the ones
+            // it ignores (deadlocks, ...) and reconnects must be 0 too.
+            for what in ["ignored errors:", "reconnects:"] {
+                let n = stdout
+                    .lines()
+                    .find_map(|l| l.trim().strip_prefix(what))
+                    .and_then(|rest| rest.split_whitespace().next())
+                    .ok_or(format!("run: no '{what}' in sysbench's output"))?;
+                if n != "0" {
+                    return Err(format!("run: {what} {n}"));
+                }
+            }
+        }
+    }
+    Ok(())
+}
