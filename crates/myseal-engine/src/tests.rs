@@ -1966,3 +1966,32 @@ fn generated_column_names_stop_at_256_bytes_as_mysqls_max_alias_name() {
     let cols = columns(&format!("SELECT '{wide}'"));
     assert_eq!(cols[0].name, "é".repeat(128));
 }
+
+#[test]
+fn a_time_column_compares_with_strings_and_numbers_as_time() {
+    check_steps(&[
+        ("CREATE DATABASE tt", "ok affected=1"),
+        ("CREATE TABLE tt.t (during TIME)", "ok"),
+        (
+            "INSERT INTO tt.t VALUES ('23:59:58'), ('-01:00:00')",
+            "ok affected=2",
+        ),
+        (
+            "SELECT during = '23:59:58', during < '24:00:00', during IN ('23:59:58'), during = 235958 \
+             FROM tt.t ORDER BY during DESC LIMIT 1",
+            "during = '23:59:58'|during < '24:00:00'|during IN ('23:59:58')|during = 235958\n1|1|1|1",
+        ),
+        (
+            "SELECT COUNT(*) FROM tt.t WHERE during = '23:59:58'",
+            "COUNT(*)\n1",
+        ),
+        (
+            "SELECT COUNT(*) FROM tt.t WHERE '23:59:58' > during",
+            "COUNT(*)\n1",
+        ),
+        (
+            "SELECT COUNT(*) FROM tt.t WHERE during < '00:00:00'",
+            "COUNT(*)\n1",
+        ),
+    ]);
+}

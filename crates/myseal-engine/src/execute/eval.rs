@@ -35,6 +35,16 @@ fn temporal_of(v: &Value) -> Option<DateTime> {
     }
 }
 
+fn time_of(v: &Value) -> Option<crate::temporal::Time> {
+    match v {
+        Value::Bytes(b) => crate::temporal::parse_time_loose(b),
+        Value::Int(_) | Value::UInt(_) | Value::Decimal(_) => {
+            crate::temporal::parse_time_loose(&v.to_text().unwrap_or_default())
+        }
+        _ => None,
+    }
+}
+
 /// Compares two non-NULL values the way `kind` says.
 pub(crate) fn compare(kind: CmpKind, a: &Value, b: &Value) -> Ordering {
     match kind {
@@ -75,6 +85,16 @@ pub(crate) fn compare(kind: CmpKind, a: &Value, b: &Value) -> Ordering {
         }
         CmpKind::Temporal => match (a, b) {
             (Value::Time(x), Value::Time(y)) => x.cmp(y),
+            // A TIME against a string or number: the other side is read as a TIME, as MySQL
+            // compares a TIME column with '23:59:58' (not as numbers).
+            (Value::Time(x), other) | (other, Value::Time(x)) if time_of(other).is_some() => {
+                let y = time_of(other).unwrap_or(*x);
+                if matches!(a, Value::Time(_)) {
+                    x.cmp(&y)
+                } else {
+                    y.cmp(x)
+                }
+            }
             _ => match (temporal_of(a), temporal_of(b)) {
                 (Some(x), Some(y)) => x.cmp(&y),
                 _ => loose_compare(a, b),

@@ -980,7 +980,10 @@ fn information_schema_names_resolve_case_insensitively() {
         .iter()
         .map(|t| t.columns().len())
         .collect();
-    assert_eq!(widths, [22, 7, 12, 6, 5, 18, 21, 7, 6, 4]);
+    assert_eq!(
+        widths,
+        [22, 7, 24, 12, 16, 11, 31, 6, 5, 18, 21, 7, 6, 22, 4, 10]
+    );
 }
 
 #[test]
@@ -1023,7 +1026,7 @@ fn information_schema_schemata_and_tables_describe_the_catalog() {
         ]
     );
     let system = virtual_rows(&e, &mut s, VirtualTable::Tables, 1, "information_schema");
-    assert_eq!(system.len(), 10);
+    assert_eq!(system.len(), 16);
     assert!(system[0].starts_with("def|information_schema|COLUMNS|SYSTEM VIEW|NULL"));
 }
 
