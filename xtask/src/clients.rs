@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::compat::{script_result, Outcome};
+use crate::outcome::{script_result, Outcome};
 use crate::server::{self, Myseal, ROOT_PASSWORD};
 
 /// Where Debian's golang-github-go-sql-driver-mysql-dev puts the driver's source.

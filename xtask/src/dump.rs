@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::compat::{run_client, run_client_with_input, Outcome};
+use crate::outcome::{run_client, run_client_with_input, Outcome};
 use crate::server::{self, Myseal, ROOT_PASSWORD};
 
 const SETUP: &str = "DROP DATABASE IF EXISTS dump_src; DROP DATABASE IF EXISTS dump_dst; \

@@ -26,6 +26,7 @@ mod clients;
 mod compat;
 mod connect;
 mod dump;
+mod outcome;
 mod server;
 mod slt;
 mod sysbench;

@@ -414,7 +414,7 @@ impl AccountStore {
         let usage = self
             .usage
             .entry(key(&acc.user, &acc.host))
-            .or_insert_with(|| Arc::new(Usage::new(acc)));
+            .or_insert_with(|| Arc::new(Usage::new(&acc.user, acc.hourly_limits)));
         Some(Arc::clone(&usage))
     }
 

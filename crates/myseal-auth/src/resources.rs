@@ -12,7 +12,6 @@
 
 use std::time::{Duration, Instant};
 
-use crate::account::Account;
 use crate::AuthError;
 
 /// The length of a counting period.
@@ -69,11 +68,12 @@ impl Counts {
 }
 
 impl Usage {
-    pub(crate) fn new(acc: &Account) -> Usage {
+    /// Counters for the account of user name `user` under `limits`.
+    pub(crate) fn new(user: &str, limits: HourlyLimits) -> Usage {
         Usage {
-            user: acc.user.clone(),
+            user: user.to_string(),
             state: std::sync::Mutex::new(Counts {
-                limits: acc.hourly_limits,
+                limits,
                 queries: 0,
                 updates: 0,
                 connections: 0,
@@ -155,12 +155,7 @@ mod tests {
     use super::*;
 
     fn usage(limits: HourlyLimits) -> Usage {
-        Usage::new(&Account {
-            user: "u".into(),
-            host: "%".into(),
-            hourly_limits: limits,
-            ..Account::default()
-        })
+        Usage::new("u", limits)
     }
 
     #[test]

@@ -46,7 +46,7 @@ use flate2::{Compress, Decompress, FlushCompress, FlushDecompress, Status};
 use myseal_wire::constants::CapabilityFlags as Caps;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-use crate::io::{BoxIo, PacketIo, Prefixed};
+use crate::io::{BoxIo, Link, PacketIo, Prefixed};
 
 /// Compressed packet header: 3-byte payload length, sequence id, 3-byte length before compression.
 pub(crate) const HEADER_LEN: usize = 7;
@@ -220,31 +220,6 @@ pub(crate) fn enable(
     io.write_timeout = write_timeout;
     io.set_compressed(link);
     Ok(io)
-}
-
-/// What the packet layer needs to know about the compressed stream under it.
-#[derive(Debug)]
-pub(crate) struct Link {
-    /// The compressed sequence id of the next frame the server writes.
-    next_seq: AtomicU8,
-    /// Bytes on the wire (compressed), including those before compression started.
-    bytes_received: AtomicU64,
-    bytes_sent: AtomicU64,
-}
-
-impl Link {
-    /// The packet sequence id MySQL uses after a flush or a read: the compressed one.
-    pub(crate) fn next_seq(&self) -> u8 {
-        self.next_seq.load(Relaxed)
-    }
-
-    /// Bytes received and sent on the wire.
-    pub(crate) fn traffic(&self) -> (u64, u64) {
-        (
-            self.bytes_received.load(Relaxed),
-            self.bytes_sent.load(Relaxed),
-        )
-    }
 }
 
 fn invalid(msg: String) -> io::Error {

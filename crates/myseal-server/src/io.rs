@@ -74,7 +74,7 @@ pub(crate) struct PacketIo<S> {
     pub(crate) bytes_sent: u64,
     /// Set when the stream is compressed (`crate::compress`): its wire byte counts, and the
     /// compressed sequence id that packet ids follow after each read and flush.
-    compressed: Option<Arc<crate::compress::Link>>,
+    compressed: Option<Arc<Link>>,
 }
 
 impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
@@ -93,12 +93,12 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
     }
 
     /// Marks the stream as compressed (see `crate::compress::enable`).
-    pub(crate) fn set_compressed(&mut self, link: Arc<crate::compress::Link>) {
+    pub(crate) fn set_compressed(&mut self, link: Arc<Link>) {
         self.compressed = Some(link);
     }
 
     #[cfg(test)]
-    pub(crate) fn compressed_link(&self) -> Option<Arc<crate::compress::Link>> {
+    pub(crate) fn compressed_link(&self) -> Option<Arc<Link>> {
         self.compressed.clone()
     }
 
@@ -223,6 +223,33 @@ impl<S: AsyncRead + AsyncWrite + Unpin> PacketIo<S> {
     /// that reads nothing would otherwise wait forever).
     pub(crate) async fn shutdown(&mut self) {
         let _ = tokio::time::timeout(CLOSE_WAIT, self.stream.shutdown()).await;
+    }
+}
+
+/// What the packet layer needs to know about a compressed stream under it (`compress.rs`
+/// fills it in).
+#[derive(Debug)]
+pub(crate) struct Link {
+    /// The compressed sequence id of the next frame the server writes.
+    pub(crate) next_seq: std::sync::atomic::AtomicU8,
+    /// Bytes on the wire (compressed), including those before compression started.
+    pub(crate) bytes_received: std::sync::atomic::AtomicU64,
+    pub(crate) bytes_sent: std::sync::atomic::AtomicU64,
+}
+
+impl Link {
+    /// The packet sequence id MySQL uses after a flush or a read: the compressed one.
+    pub(crate) fn next_seq(&self) -> u8 {
+        self.next_seq.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Bytes received and sent on the wire.
+    pub(crate) fn traffic(&self) -> (u64, u64) {
+        (
+            self.bytes_received
+                .load(std::sync::atomic::Ordering::Relaxed),
+            self.bytes_sent.load(std::sync::atomic::Ordering::Relaxed),
+        )
     }
 }
 

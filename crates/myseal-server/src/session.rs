@@ -24,7 +24,7 @@ use tokio::sync::watch;
 use crate::compress;
 use crate::io::{BoxIo, PacketIo, Prefixed, ReadError};
 use crate::results::{self, column_definition, Protocol, BINARY_CHARSET, UTF8MB4_0900_AI_CI};
-use crate::statements::{self, Statements};
+use crate::statements::{self, ErrTriple, Statements};
 use crate::status::Counters;
 use crate::trace::{State, Trace};
 use crate::Shared;
@@ -1629,8 +1629,6 @@ fn write_prepare_ok(
         eof(est, &mut out);
     }
 }
-
-pub(crate) type ErrTriple = (u16, &'static str, String);
 
 /// Looks the statement up and decodes the execute packet's parameters.
 fn bind_execute(

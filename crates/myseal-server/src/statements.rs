@@ -15,6 +15,9 @@ use myseal_wire::statement::{BinaryCell, ParamType, ParamValue};
 /// MySQL's default `max_prepared_stmt_count` (server-wide).
 pub(crate) const MAX_STATEMENTS: usize = 16_382;
 
+/// An error to send: code, SQLSTATE, message.
+pub(crate) type ErrTriple = (u16, &'static str, String);
+
 /// One prepared statement of a connection.
 pub(crate) struct Statement {
     pub(crate) prepared: Arc<Prepared>,
@@ -31,7 +34,7 @@ pub(crate) struct Statement {
 #[derive(Default)]
 pub(crate) struct LongData {
     values: Vec<Option<Vec<u8>>>,
-    error: Option<crate::session::ErrTriple>,
+    error: Option<ErrTriple>,
 }
 
 impl LongData {
@@ -73,7 +76,7 @@ impl LongData {
 
     /// Takes what was collected, leaving nothing for the next execute: per parameter, its
     /// data if any was sent, or the error to report instead.
-    pub(crate) fn take(&mut self) -> Result<Vec<Option<Vec<u8>>>, crate::session::ErrTriple> {
+    pub(crate) fn take(&mut self) -> Result<Vec<Option<Vec<u8>>>, ErrTriple> {
         let values = std::mem::take(&mut self.values);
         match self.error.take() {
             Some(e) => Err(e),
