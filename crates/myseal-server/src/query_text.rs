@@ -31,6 +31,27 @@ fn rewrite(bytes: &[u8]) -> String {
                 }
                 i = end;
             }
+            // Comments are copied as they are (a quote inside one starts no literal).
+            b'#' => {
+                let end = line_end(bytes, i);
+                out.extend_from_slice(bytes.get(i..end).unwrap_or_default());
+                i = end;
+            }
+            b'-' if bytes.get(i + 1) == Some(&b'-')
+                && bytes.get(i + 2).is_none_or(|c| c.is_ascii_whitespace()) =>
+            {
+                let end = line_end(bytes, i);
+                out.extend_from_slice(bytes.get(i..end).unwrap_or_default());
+                i = end;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') && bytes.get(i + 2) != Some(&b'!') => {
+                let end = bytes
+                    .get(i + 2..)
+                    .and_then(|rest| rest.windows(2).position(|w| w == b"*/"))
+                    .map_or(bytes.len(), |p| i + 2 + p + 2);
+                out.extend_from_slice(bytes.get(i..end).unwrap_or_default());
+                i = end;
+            }
             b'`' => {
                 let end = bytes
                     .get(i + 1..)
@@ -46,6 +67,14 @@ fn rewrite(bytes: &[u8]) -> String {
         }
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Where the line comment starting at `start` ends (at its newline, which is kept).
+fn line_end(bytes: &[u8], start: usize) -> usize {
+    bytes
+        .get(start..)
+        .and_then(|rest| rest.iter().position(|&c| c == b'\n'))
+        .map_or(bytes.len(), |p| start + p)
 }
 
 /// The quoted literal starting at `start` (a quote): where it ends (after the closing quote,
@@ -118,6 +147,22 @@ mod tests {
         q.push(0xC3);
         q.extend_from_slice(b"\"");
         assert_eq!(from_wire(q), "SELECT _binary X'80',  X'C3'");
+    }
+
+    #[test]
+    fn quotes_inside_comments_start_no_literal() {
+        let mut q = b"SELECT 1 -- it's\n, '".to_vec();
+        q.push(0xFF);
+        q.extend_from_slice(b"' /* don't */ # can't\n");
+        assert_eq!(
+            from_wire(q),
+            "SELECT 1 -- it's\n,  X'FF' /* don't */ # can't\n"
+        );
+        // Executable comments (`/*! ... */`) are SQL: their literals are read.
+        let mut q = b"/*!40101 SET @a = '".to_vec();
+        q.push(0xFE);
+        q.extend_from_slice(b"' */");
+        assert_eq!(from_wire(q), "/*!40101 SET @a =  X'FE' */");
     }
 
     #[test]
