@@ -58,6 +58,17 @@ impl AuthPlugin {
         }
     }
 
+    /// Whether `password` is the one `stored` (this plugin's `authentication_string`) was
+    /// made from.
+    pub fn verifies(self, stored: &str, password: &[u8]) -> bool {
+        match self {
+            AuthPlugin::CachingSha2Password => caching_sha2::verify_full(stored, password),
+            AuthPlugin::MysqlNativePassword => {
+                crate::ct::eq(native::hash(password).as_bytes(), stored.as_bytes())
+            }
+        }
+    }
+
     /// The stored `authentication_string` for `password` under this plugin.
     pub fn hash(self, password: &[u8]) -> String {
         match self {
@@ -147,6 +158,9 @@ pub struct Account {
     pub hourly_limits: HourlyLimits,
     /// `PASSWORD EXPIRE DEFAULT | NEVER | INTERVAL n DAY`.
     pub password_lifetime: PasswordLifetime,
+    /// `PASSWORD REQUIRE CURRENT` (Some(true)), `... OPTIONAL` (Some(false)) or `... DEFAULT`
+    /// (None: the `password_require_current` variable decides).
+    pub password_require_current: Option<bool>,
     /// When the password was last set (`mysql.user.password_last_changed`); the store sets
     /// it when an account is created or its credential changes.
     pub password_last_changed: Option<std::time::SystemTime>,

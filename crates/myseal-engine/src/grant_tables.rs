@@ -369,7 +369,7 @@ fn user_row(acc: &Account, g: &crate::privilege::AccountGrants) -> Vec<Value> {
         y_n(g.global.contains(Privs::DROP_ROLE)),
         Value::Null,
         Value::Null,
-        Value::Null,
+        acc.password_require_current.map_or(Value::Null, y_n),
         user_attributes(acc),
     ]);
     row

@@ -236,6 +236,7 @@ pub(crate) static VARS: &[VarDef] = &[
     v!("net_write_timeout", Both, UInt, "60"),
     v!("offline_mode", Global, Bool, "OFF"),
     v!("open_files_limit", Global, UInt, "1048576", RO),
+    v!("password_require_current", Global, Bool, "OFF"),
     v!("performance_schema", Global, Bool, "ON", RO),
     v!("pid_file", Global, Str, "/var/run/mysqld/mysqld.pid", RO),
     v!("port", Global, UInt, "3306", RO),

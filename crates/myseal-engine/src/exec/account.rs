@@ -57,6 +57,9 @@ pub(crate) enum AuthOption {
     WithAs { plugin: String, hash: Secret },
 }
 
+/// The accounts of CREATE / ALTER USER, each with its IDENTIFIED clause if any.
+type UserAuthList = Vec<(UserRef, Option<AuthOption>)>;
+
 /// The statement-wide options of CREATE / ALTER USER.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct UserOptions {
@@ -68,6 +71,8 @@ pub(crate) struct UserOptions {
     expire: bool,
     /// `PASSWORD EXPIRE {DEFAULT | NEVER | INTERVAL n DAY}`, if given.
     lifetime: Option<PasswordLifetime>,
+    /// `PASSWORD REQUIRE CURRENT [DEFAULT | OPTIONAL]`, if given.
+    require_current: Option<Option<bool>>,
     /// `FAILED_LOGIN_ATTEMPTS n`, if given.
     failed_login_attempts: Option<u32>,
     /// `PASSWORD_LOCK_TIME {n | UNBOUNDED}`, if given.
@@ -96,6 +101,9 @@ impl UserOptions {
         }
         if let Some(l) = self.lifetime {
             acc.password_lifetime = l;
+        }
+        if let Some(r) = self.require_current {
+            acc.password_require_current = r;
         }
         if let Some(n) = self.failed_login_attempts {
             acc.failed_login_attempts = n;
@@ -155,6 +163,8 @@ pub(crate) enum AccountStmt {
     AlterUser {
         if_exists: bool,
         users: Vec<(UserRef, Option<AuthOption>)>,
+        /// `REPLACE 'current password'` per user.
+        replaces: Vec<Option<Secret>>,
         options: UserOptions,
     },
     DropUser {
@@ -165,6 +175,8 @@ pub(crate) enum AccountStmt {
     SetPassword {
         user: Option<UserRef>,
         password: Secret,
+        /// `REPLACE 'current password'`.
+        replace: Option<Secret>,
     },
     FlushPrivileges,
     ShowCreateUser(UserRef),
@@ -653,8 +665,8 @@ impl P {
         } else {
             return self.syntax();
         };
-        if self.is_kw_at(0, "REPLACE") || self.is_kw_at(0, "RETAIN") {
-            return unsupported("REPLACE / RETAIN CURRENT PASSWORD");
+        if self.is_kw_at(0, "RETAIN") {
+            return unsupported("RETAIN CURRENT PASSWORD");
         }
         if self.is_kw_at(0, "AND") && self.is_kw_at(1, "IDENTIFIED") {
             return unsupported("multifactor authentication");
@@ -662,17 +674,30 @@ impl P {
         Ok(Some(opt))
     }
 
+    /// `user [auth_option [REPLACE 'current']], ...`; the REPLACE of each user (None when not
+    /// given) comes in the second list.
     fn user_auth_list(
         &mut self,
         allow_user_fn: bool,
-    ) -> PResult<Vec<(UserRef, Option<AuthOption>)>> {
+    ) -> PResult<(UserAuthList, Vec<Option<Secret>>)> {
         let mut users = Vec::new();
+        let mut replaces = Vec::new();
         loop {
             let user = self.user(allow_user_fn)?;
             let auth = self.auth_option()?;
+            let by_password = matches!(
+                auth,
+                Some(AuthOption::By(_)) | Some(AuthOption::With { by: Some(_), .. })
+            );
+            let replace = if by_password && self.kw("REPLACE") {
+                Some(Secret(self.string()?))
+            } else {
+                None
+            };
             users.push((user, auth));
+            replaces.push(replace);
             if !self.tok(&Tok::Comma) {
-                return Ok(users);
+                return Ok((users, replaces));
             }
         }
     }
@@ -800,10 +825,15 @@ impl P {
                     } else {
                         options.expire = true;
                     }
-                } else if self.kw("HISTORY")
-                    || self.kws(&["REUSE", "INTERVAL"])
-                    || self.kws(&["REQUIRE", "CURRENT"])
-                {
+                } else if self.kws(&["REQUIRE", "CURRENT"]) {
+                    options.require_current = Some(if self.kw("DEFAULT") {
+                        None
+                    } else if self.kw("OPTIONAL") {
+                        Some(false)
+                    } else {
+                        Some(true)
+                    });
+                } else if self.kw("HISTORY") || self.kws(&["REUSE", "INTERVAL"]) {
                     default(self)?;
                 } else {
                     return self.syntax();
@@ -863,7 +893,12 @@ impl P {
         }
         if self.kws(&["CREATE", "USER"]) {
             let if_not_exists = self.kws(&["IF", "NOT", "EXISTS"]);
-            let users = self.user_auth_list(false)?;
+            let at = self.pos();
+            let (users, replaces) = self.user_auth_list(false)?;
+            if replaces.iter().any(Option::is_some) {
+                // REPLACE belongs to ALTER USER and SET PASSWORD only.
+                return Err(Fail::Syntax(at));
+            }
             let options = self.user_options()?;
             return Ok(AccountStmt::CreateUser {
                 if_not_exists,
@@ -873,7 +908,7 @@ impl P {
         }
         if self.kws(&["ALTER", "USER"]) {
             let if_exists = self.kws(&["IF", "EXISTS"]);
-            let users = self.user_auth_list(true)?;
+            let (users, replaces) = self.user_auth_list(true)?;
             if users.iter().all(|(_, a)| a.is_none()) && self.kws(&["DEFAULT", "ROLE"]) {
                 let spec = self.role_spec(false)?;
                 let users = users.into_iter().map(|(u, _)| u).collect();
@@ -883,6 +918,7 @@ impl P {
             return Ok(AccountStmt::AlterUser {
                 if_exists,
                 users,
+                replaces,
                 options,
             });
         }
@@ -915,10 +951,19 @@ impl P {
             }
             self.expect(&Tok::Eq)?;
             let password = Secret(self.string()?);
-            if self.is_kw_at(0, "REPLACE") || self.is_kw_at(0, "RETAIN") {
-                return unsupported("REPLACE / RETAIN CURRENT PASSWORD");
+            let replace = if self.kw("REPLACE") {
+                Some(Secret(self.string()?))
+            } else {
+                None
+            };
+            if self.is_kw_at(0, "RETAIN") {
+                return unsupported("RETAIN CURRENT PASSWORD");
             }
-            return Ok(AccountStmt::SetPassword { user, password });
+            return Ok(AccountStmt::SetPassword {
+                user,
+                password,
+                replace,
+            });
         }
         if self.kw("FLUSH") {
             let _ = self.kw("LOCAL") || self.kw("NO_WRITE_TO_BINLOG");
@@ -1284,13 +1329,16 @@ pub(crate) fn run(
         AccountStmt::AlterUser {
             if_exists,
             users,
+            replaces,
             options,
-        } => alter_user(engine, session, *if_exists, users, options),
+        } => alter_user(engine, session, *if_exists, users, replaces, options),
         AccountStmt::DropUser { if_exists, users } => drop_user(engine, session, *if_exists, users),
         AccountStmt::RenameUser(pairs) => rename_user(engine, session, pairs),
-        AccountStmt::SetPassword { user, password } => {
-            set_password(engine, session, user.as_ref(), password)
-        }
+        AccountStmt::SetPassword {
+            user,
+            password,
+            replace,
+        } => set_password(engine, session, user.as_ref(), password, replace.as_ref()),
         AccountStmt::FlushPrivileges => {
             privilege::check_global(
                 engine,
@@ -1418,6 +1466,7 @@ fn alter_user(
     session: &mut Session,
     if_exists: bool,
     users: &[(UserRef, Option<AuthOption>)],
+    replaces: &[Option<Secret>],
     options: &UserOptions,
 ) -> Result<Outcome, EngineError> {
     for (user_ref, auth) in users {
@@ -1432,7 +1481,7 @@ fn alter_user(
     let mut failed = Vec::new();
     let mut missing = Vec::new();
     let mut changed: Vec<Account> = Vec::new();
-    for (user_ref, auth) in users {
+    for (i, (user_ref, auth)) in users.iter().enumerate() {
         let (user, host) = resolve(session, user_ref)?;
         // A second mention of the same account sees the first one's changes.
         let current = changed
@@ -1450,6 +1499,17 @@ fn alter_user(
             continue;
         };
         if let Some(auth) = auth {
+            if matches!(
+                auth,
+                AuthOption::By(_) | AuthOption::With { by: Some(_), .. }
+            ) {
+                check_current_password(
+                    engine,
+                    session,
+                    &acc,
+                    replaces.get(i).and_then(Option::as_ref),
+                )?;
+            }
             match credentials(auth, acc.plugin) {
                 Ok((plugin, auth_string)) => {
                     acc.plugin = plugin;
@@ -1585,6 +1645,7 @@ fn set_password(
     session: &mut Session,
     user: Option<&UserRef>,
     password: &Secret,
+    replace: Option<&Secret>,
 ) -> Result<Outcome, EngineError> {
     if let Some(u) = user {
         let (name, host) = resolve(session, u)?;
@@ -1595,9 +1656,10 @@ fn set_password(
         }
     }
     let (user, host) = resolve(session, user.unwrap_or(&UserRef::Current))?;
-    if engine.accounts.get(&user, &host).is_none() {
+    let Some(acc) = engine.accounts.get(&user, &host) else {
         return Err(EngineError::password_no_match());
-    }
+    };
+    check_current_password(engine, session, &acc, replace)?;
     engine
         .accounts
         .set_password(&user, &host, &password.0)
@@ -1606,6 +1668,55 @@ fn set_password(
         session.info.password_expired = false;
     }
     Ok(ok(session, 0))
+}
+
+/// MySQL's password verification-required policy (`validate_password_require_current`):
+/// a `REPLACE 'current'` is only for one's own password (3893) and must be right (3891); without
+/// it, an account that is not privileged (global CREATE USER, or UPDATE on `mysql`) must give it
+/// when PASSWORD REQUIRE CURRENT, or DEFAULT with `password_require_current` ON, says so (3892).
+fn check_current_password(
+    engine: &Engine,
+    session: &Session,
+    acc: &Account,
+    replace: Option<&Secret>,
+) -> Result<(), EngineError> {
+    if let Some(current) = replace {
+        if !is_own(session, &acc.user, &acc.host) {
+            return Err(EngineError::new(
+                3893,
+                "HY000",
+                "Do not specify the current password while changing it for other users.",
+            ));
+        }
+        let right = if acc.auth_string.is_empty() {
+            current.0.is_empty()
+        } else {
+            acc.plugin.verifies(&acc.auth_string, &current.0)
+        };
+        if !right {
+            return Err(EngineError::new(
+                3891,
+                "HY000",
+                "Incorrect current password. Specify the correct password which has to be replaced.",
+            ));
+        }
+        return Ok(());
+    }
+    let privileged = privilege::has_global(engine, session, Privs::CREATE_USER, &[])
+        || privilege::check_db(engine, session, "mysql", Privs::UPDATE).is_ok();
+    let required = acc.password_require_current.unwrap_or_else(|| {
+        engine
+            .global_variable("password_require_current")
+            .is_some_and(|v| v == "ON")
+    });
+    if required && !privileged {
+        return Err(EngineError::new(
+            3892,
+            "HY000",
+            "Current password needs to be specified in the REPLACE clause in order to change it.",
+        ));
+    }
+    Ok(())
 }
 
 fn require_text(require: &SslRequirement) -> String {
@@ -1673,9 +1784,12 @@ pub(crate) fn create_user_text(acc: &Account) -> String {
     } else {
         " ACCOUNT UNLOCK"
     });
-    s.push_str(
-        " PASSWORD HISTORY DEFAULT PASSWORD REUSE INTERVAL DEFAULT PASSWORD REQUIRE CURRENT DEFAULT",
-    );
+    s.push_str(" PASSWORD HISTORY DEFAULT PASSWORD REUSE INTERVAL DEFAULT");
+    s.push_str(match acc.password_require_current {
+        None => " PASSWORD REQUIRE CURRENT DEFAULT",
+        Some(true) => " PASSWORD REQUIRE CURRENT",
+        Some(false) => " PASSWORD REQUIRE CURRENT OPTIONAL",
+    });
     if acc.failed_login_attempts > 0 || acc.password_lock_time != PasswordLockTime::Days(0) {
         let lock = match acc.password_lock_time {
             PasswordLockTime::Days(d) => d.to_string(),

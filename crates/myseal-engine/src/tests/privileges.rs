@@ -943,3 +943,85 @@ fn column_grants_for_writes_cover_the_named_columns() {
         "id|a|b\n1|11|100\n2|20|NULL"
     );
 }
+
+#[test]
+fn password_require_current_makes_an_account_give_its_old_password() {
+    let (e, mut root, _) = setup();
+    steps(
+        &e,
+        &mut root,
+        &[
+            (
+                "CREATE USER pc IDENTIFIED BY 'old' PASSWORD REQUIRE CURRENT",
+                "ok",
+            ),
+            (
+                "CREATE USER other IDENTIFIED BY 'a' REPLACE 'b'",
+                "ERROR 1064 (42000): You have an error in your SQL syntax; check the manual that \
+                 corresponds to your MySQL server version for the right syntax to use near \
+                 'other IDENTIFIED BY 'a' REPLACE 'b'' at line 1",
+            ),
+            (
+                "SELECT Password_require_current FROM mysql.user WHERE User = 'pc'",
+                "Password_require_current\nY",
+            ),
+        ],
+    );
+    assert!(
+        run(&e, &mut root, "SHOW CREATE USER pc")
+            .contains(" PASSWORD REUSE INTERVAL DEFAULT PASSWORD REQUIRE CURRENT")
+    );
+    let mut pc = session_of(&e, "pc");
+    steps(
+        &e,
+        &mut pc,
+        &[
+            (
+                "ALTER USER USER() IDENTIFIED BY 'new'",
+                "ERROR 3892 (HY000): Current password needs to be specified in the REPLACE \
+                 clause in order to change it.",
+            ),
+            (
+                "ALTER USER USER() IDENTIFIED BY 'new' REPLACE 'wrong'",
+                "ERROR 3891 (HY000): Incorrect current password. Specify the correct password \
+                 which has to be replaced.",
+            ),
+            ("SET PASSWORD = 'new' REPLACE 'old'", "ok"),
+            (
+                "ALTER USER USER() IDENTIFIED BY 'newer' REPLACE 'new'",
+                "ok",
+            ),
+        ],
+    );
+    // A privileged account needs no REPLACE, and may not give one for another account.
+    steps(
+        &e,
+        &mut root,
+        &[
+            ("ALTER USER pc IDENTIFIED BY 'reset'", "ok"),
+            (
+                "SET PASSWORD FOR pc = 'x' REPLACE 'reset'",
+                "ERROR 3893 (HY000): Do not specify the current password while changing it for \
+                 other users.",
+            ),
+            ("ALTER USER pc PASSWORD REQUIRE CURRENT OPTIONAL", "ok"),
+        ],
+    );
+    assert_eq!(run(&e, &mut pc, "SET PASSWORD = 'free'"), "ok");
+    // DEFAULT follows password_require_current.
+    steps(
+        &e,
+        &mut root,
+        &[
+            ("ALTER USER pc PASSWORD REQUIRE CURRENT DEFAULT", "ok"),
+            ("SET GLOBAL password_require_current = ON", "ok"),
+        ],
+    );
+    assert!(run(&e, &mut pc, "SET PASSWORD = 'again'").starts_with("ERROR 3892"));
+    assert_eq!(
+        run(&e, &mut pc, "SET PASSWORD = 'again' REPLACE 'free'"),
+        "ok"
+    );
+    let hash = e.accounts().get("pc", "%").unwrap().auth_string;
+    assert!(AuthPlugin::CachingSha2Password.verifies(&hash, b"again"));
+}
