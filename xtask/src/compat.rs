@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::outcome::{
-    expect_err, expect_ok, run_client, run_client_with_input, script_result, Outcome,
+    expect_err, expect_ok, mysql_cli, run_client, run_client_with_input, script_result, Outcome,
 };
 use crate::server::{self, Myseal, ROOT_PASSWORD};
 
@@ -65,10 +65,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 }
 
 fn cli_checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
-    let client = ["mysql", "mariadb"]
-        .into_iter()
-        .find(|c| server::which(c).is_some());
-    let Some(client) = client else {
+    let Some(client) = mysql_cli() else {
         o.record(
             "mysql CLI",
             Err("skip:no mysql/mariadb client (apt-get install mariadb-client)".into()),

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::outcome::{run_client, run_client_with_input, Outcome};
+use crate::outcome::{mysql_cli, run_client, run_client_with_input, Outcome};
 use crate::server::{self, Myseal, ROOT_PASSWORD};
 
 const SETUP: &str = "DROP DATABASE IF EXISTS dump_src; DROP DATABASE IF EXISTS dump_dst; \
@@ -22,13 +22,32 @@ NULL, NULL)";
 const COMPARE: &str = "SELECT id, parent_id, d, f, dt, tm, da, ts, e, s, t, HEX(b), j FROM child \
 ORDER BY id; SELECT * FROM parent ORDER BY id; SHOW CREATE TABLE child; SHOW CREATE TABLE parent";
 
+/// Arguments of the mysql CLI (or mysqldump) as root over verified TLS, with `-e sql` and the
+/// database, when given.
+fn root_args(srv: &Myseal, certs: &Path, db: Option<&str>, sql: Option<&str>) -> Vec<String> {
+    let mut v = vec![
+        "--ssl-verify-server-cert".to_string(),
+        format!("--ssl-ca={}", certs.join("ca.pem").display()),
+        "-h".into(),
+        "127.0.0.1".into(),
+        "-P".into(),
+        srv.port.to_string(),
+        "-u".into(),
+        "root".into(),
+        format!("-p{ROOT_PASSWORD}"),
+    ];
+    if let Some(sql) = sql {
+        v.extend(["-e".to_string(), sql.to_string()]);
+    }
+    v.extend(db.map(str::to_string));
+    v
+}
+
 /// Dumps and restores, comparing the data.
 pub(crate) fn checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
     let name = "mysqldump of every type and a foreign key, restored into a fresh database";
     let (Some(cli), Some(dump)) = (
-        ["mariadb", "mysql"]
-            .into_iter()
-            .find(|c| server::which(c).is_some()),
+        mysql_cli(),
         ["mariadb-dump", "mysqldump"]
             .into_iter()
             .find(|c| server::which(c).is_some()),
@@ -39,24 +58,7 @@ pub(crate) fn checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
         );
         return;
     };
-    let args = |db: Option<&str>, sql: Option<&str>| -> Vec<String> {
-        let mut v = vec![
-            "--ssl-verify-server-cert".to_string(),
-            format!("--ssl-ca={}", certs.join("ca.pem").display()),
-            "-h".into(),
-            "127.0.0.1".into(),
-            "-P".into(),
-            srv.port.to_string(),
-            "-u".into(),
-            "root".into(),
-            format!("-p{ROOT_PASSWORD}"),
-        ];
-        if let Some(sql) = sql {
-            v.extend(["-e".to_string(), sql.to_string()]);
-        }
-        v.extend(db.map(str::to_string));
-        v
-    };
+    let args = |db: Option<&str>, sql: Option<&str>| root_args(srv, certs, db, sql);
     let ok = |r: (bool, String, String), what: &str| -> Result<String, String> {
         if r.0 {
             Ok(r.1)
@@ -135,23 +137,15 @@ fn sysbench_mode(exe: &Path, srv: &Myseal, certs: &Path, mode: &str) -> Result<(
     }
     let db = format!("sb_{mode}");
     run_client(
-        ["mariadb", "mysql"]
-            .into_iter()
-            .find(|c| server::which(c).is_some())
-            .ok_or("no mariadb/mysql client")?,
-        &[
-            "--ssl-verify-server-cert".into(),
-            format!("--ssl-ca={}", certs.join("ca.pem").display()),
-            "-h".into(),
-            "127.0.0.1".into(),
-            "-P".into(),
-            srv.port.to_string(),
-            "-u".into(),
-            "root".into(),
-            format!("-p{ROOT_PASSWORD}"),
-            "-e".into(),
-            format!("DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db}"),
-        ],
+        mysql_cli().ok_or("no mariadb/mysql client")?,
+        &root_args(
+            srv,
+            certs,
+            None,
+            Some(&format!(
+                "DROP DATABASE IF EXISTS {db}; CREATE DATABASE {db}"
+            )),
+        ),
     )
     .and_then(|r| if r.0 { Ok(()) } else { Err(r.2) })?;
     for step in ["prepare", "run", "cleanup"] {

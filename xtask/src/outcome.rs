@@ -4,6 +4,13 @@
 use std::path::Path;
 use std::process::Command;
 
+/// The mysql command-line client installed (`mysql`, or MariaDB's `mariadb`), if any.
+pub(crate) fn mysql_cli() -> Option<&'static str> {
+    ["mysql", "mariadb"]
+        .into_iter()
+        .find(|c| crate::server::which(c).is_some())
+}
+
 /// Checks passed, failed and skipped so far.
 #[derive(Default)]
 pub(crate) struct Outcome {

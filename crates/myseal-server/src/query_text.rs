@@ -31,44 +31,42 @@ fn rewrite(bytes: &[u8]) -> String {
                 }
                 i = end;
             }
-            // Comments are copied as they are (a quote inside one starts no literal).
-            b'#' => {
-                let end = line_end(bytes, i);
-                out.extend_from_slice(bytes.get(i..end).unwrap_or_default());
-                i = end;
-            }
-            b'-' if bytes.get(i + 1) == Some(&b'-')
-                && bytes.get(i + 2).is_none_or(|c| c.is_ascii_whitespace()) =>
-            {
-                let end = line_end(bytes, i);
-                out.extend_from_slice(bytes.get(i..end).unwrap_or_default());
-                i = end;
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') && bytes.get(i + 2) != Some(&b'!') => {
-                let end = bytes
-                    .get(i + 2..)
-                    .and_then(|rest| rest.windows(2).position(|w| w == b"*/"))
-                    .map_or(bytes.len(), |p| i + 2 + p + 2);
-                out.extend_from_slice(bytes.get(i..end).unwrap_or_default());
-                i = end;
-            }
-            b'`' => {
-                let end = bytes
-                    .get(i + 1..)
-                    .and_then(|rest| rest.iter().position(|&c| c == b'`'))
-                    .map_or(bytes.len(), |p| i + p + 2);
-                out.extend_from_slice(bytes.get(i..end).unwrap_or_default());
-                i = end;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
+            _ => match verbatim_end(bytes, i) {
+                Some(end) => {
+                    out.extend_from_slice(bytes.get(i..end).unwrap_or_default());
+                    i = end;
+                }
+                None => {
+                    out.push(b);
+                    i += 1;
+                }
+            },
         }
     }
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Where a span copied as it is ends, if one starts at `i`: a comment (a quote inside one
+/// starts no literal) or a quoted identifier. Executable comments (`/*! ... */`) are SQL and
+/// are read on.
+fn verbatim_end(bytes: &[u8], i: usize) -> Option<usize> {
+    let at = |k: usize| bytes.get(i + k).copied();
+    let after = |from: usize, needle: &[u8]| {
+        bytes
+            .get(from..)
+            .and_then(|rest| rest.windows(needle.len()).position(|w| w == needle))
+            .map_or(bytes.len(), |p| from + p + needle.len())
+    };
+    match at(0)? {
+        b'#' => Some(line_end(bytes, i)),
+        b'-' if at(1) == Some(b'-') && at(2).is_none_or(|c| c.is_ascii_whitespace()) => {
+            Some(line_end(bytes, i))
+        }
+        b'/' if at(1) == Some(b'*') && at(2) != Some(b'!') => Some(after(i + 2, b"*/")),
+        b'`' => Some(after(i + 1, b"`")),
+        _ => None,
+    }
+}
 /// Where the line comment starting at `start` ends (at its newline, which is kept).
 fn line_end(bytes: &[u8], start: usize) -> usize {
     bytes
