@@ -70,6 +70,7 @@ use myseal_auth::account::AccountStore;
 
 pub use error::EngineError;
 pub use prepare::Prepared;
+pub use storage::snapshot::Snapshot;
 pub use value::Value;
 
 /// Engine configuration chosen by the server/CLI at start-up.
@@ -1172,9 +1173,7 @@ impl Engine {
 
     /// Creates a database (MYSQL_DATABASE at start-up, CREATE DATABASE).
     pub fn create_database(&self, name: &str, if_not_exists: bool) -> Result<(), EngineError> {
-        if name.is_empty() || name.ends_with(' ') || name.chars().count() > 64 {
-            return Err(EngineError::wrong_db_name(name));
-        }
+        Self::check_new_database_name(name)?;
         if catalog::is_system_schema(name) {
             return if if_not_exists {
                 Ok(())
@@ -1189,6 +1188,55 @@ impl Engine {
                 if_not_exists,
             )
             .map(|_| ())
+    }
+
+    /// A snapshot of every user database's committed tables and rows, O(tables): rows are
+    /// shared, not copied. Accounts, grants and variables are not part of it.
+    pub fn snapshot(&self) -> Snapshot {
+        self.store.snapshot()
+    }
+
+    /// Puts the databases back as they were at `snap`: databases created since are dropped,
+    /// dropped ones come back, rows and AUTO_INCREMENT counters are the snapshot's. Like DDL,
+    /// it waits (at most `timeout`) for open transactions that use a table to end, then
+    /// ER 1205; cached plans are invalidated. O(tables).
+    pub fn restore(
+        &self,
+        snap: &Snapshot,
+        timeout: std::time::Duration,
+    ) -> Result<(), EngineError> {
+        let ids = self.store.table_ids();
+        let never = AtomicBool::new(false);
+        let _mdl = self
+            .store
+            .lock_tables_for_ddl(&ids, timeout, &never)
+            .map_err(EngineError::from)?;
+        self.store.restore(snap)
+    }
+
+    /// Creates database `dst` holding a copy of `src`'s tables, rows and counters as committed
+    /// now (`CREATE DATABASE dst CLONE src`), in O(tables) whatever the number of rows.
+    pub fn clone_database(&self, src: &str, dst: &str) -> Result<(), EngineError> {
+        Self::check_new_database_name(dst)?;
+        if catalog::is_system_schema(src) {
+            return Err(EngineError::new(
+                1235,
+                "42000",
+                "This version of MySQL doesn't yet support 'cloning a system database'",
+            ));
+        }
+        if catalog::is_system_schema(dst) {
+            return Err(EngineError::db_create_exists(dst));
+        }
+        self.store.clone_schema(src, dst, false).map(|_| ())
+    }
+
+    /// ER_WRONG_DB_NAME (1102) for a name MySQL refuses for a new database.
+    fn check_new_database_name(name: &str) -> Result<(), EngineError> {
+        if name.is_empty() || name.ends_with(' ') || name.chars().count() > 64 {
+            return Err(EngineError::wrong_db_name(name));
+        }
+        Ok(())
     }
 
     /// All database names, system schemas included, sorted.

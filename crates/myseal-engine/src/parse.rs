@@ -120,6 +120,12 @@ pub(crate) enum Stmt {
     },
     /// `SHOW CREATE {DATABASE | SCHEMA} [IF NOT EXISTS] db`.
     ShowCreateDatabase { name: String, if_not_exists: bool },
+    /// `CREATE {DATABASE | SCHEMA} [IF NOT EXISTS] name CLONE source` (myseal's extension).
+    CloneDatabase {
+        name: String,
+        source: String,
+        if_not_exists: bool,
+    },
     /// `SHOW [STORAGE] ENGINES`.
     ShowEngines,
     /// `SHOW {CHARACTER SET | CHARSET} [LIKE 'pattern' | WHERE expr]`.
@@ -400,6 +406,9 @@ impl<'a> Script<'a> {
             return Ok(stmt);
         }
         if let Some(stmt) = forms::parse_table_maintenance(&mut self.parser)? {
+            return Ok(stmt);
+        }
+        if let Some(stmt) = forms::parse_clone_database(&mut self.parser)? {
             return Ok(stmt);
         }
         if is_keyword(&t0, Keyword::SHOW)

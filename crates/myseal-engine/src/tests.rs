@@ -12,6 +12,7 @@ mod forms;
 mod optimizer;
 mod privileges;
 mod rollup;
+mod snapshot;
 mod stream;
 mod temporary;
 mod txn;

@@ -32,6 +32,29 @@ pub(crate) fn create(
     Ok(ok(session, 1))
 }
 
+/// `CREATE DATABASE [IF NOT EXISTS] name CLONE source`: needs CREATE on the new database and
+/// SELECT on the source; commits an open transaction first, as DDL does. Affected rows 1.
+pub(crate) fn clone(
+    engine: &Engine,
+    session: &mut Session,
+    name: &str,
+    source: &str,
+    if_not_exists: bool,
+) -> Result<Outcome, EngineError> {
+    crate::privilege::check_db(engine, session, name, Privs::CREATE)?;
+    crate::privilege::check_db(engine, session, source, Privs::SELECT)?;
+    if let Some(t) = session.txn.take() {
+        engine.store.commit(t, &mut session.temp);
+        session.in_transaction = false;
+    }
+    if if_not_exists && engine.database_exists(name) {
+        note(session, EngineError::db_create_exists(name));
+        return Ok(ok(session, 0));
+    }
+    engine.clone_database(source, name)?;
+    Ok(ok(session, 1))
+}
+
 /// DROP DATABASE [IF EXISTS]: affected rows = tables dropped (0 for now).
 pub(crate) fn drop(
     engine: &Engine,

@@ -93,6 +93,11 @@ pub(crate) fn execute(
             name,
             if_not_exists,
         } => crate::stmt::show::show_create_database(engine, session, &name, if_not_exists),
+        Stmt::CloneDatabase {
+            name,
+            source,
+            if_not_exists,
+        } => database::clone(engine, session, &name, &source, if_not_exists),
         Stmt::ShowEngines => Ok(crate::stmt::show::show_engines()),
         Stmt::ShowCharset(filter) => {
             crate::stmt::show::show_charset(engine, session, filter.as_ref())
@@ -186,8 +191,6 @@ pub(crate) fn execute(
     }
 }
 
-/// What a session whose password has expired may run: a password change (ALTER USER,
-/// SET PASSWORD) and SET.
 /// Whether a statement counts against MAX_UPDATES_PER_HOUR: the statements MySQL flags
 /// `CF_CHANGES_DATA` (writes to tables, DDL, account and privilege changes).
 pub(crate) fn changes_data(stmt: &crate::parse::Stmt) -> bool {
@@ -210,7 +213,7 @@ pub(crate) fn changes_data(stmt: &crate::parse::Stmt) -> bool {
                 | Statement::RenameTable(_)
                 | Statement::LoadData { .. }
         ),
-        Stmt::AlterTable { .. } => true,
+        Stmt::AlterTable { .. } | Stmt::CloneDatabase { .. } => true,
         Stmt::Account(a) => matches!(
             **a,
             A::CreateUser { .. }
@@ -229,6 +232,8 @@ pub(crate) fn changes_data(stmt: &crate::parse::Stmt) -> bool {
     }
 }
 
+/// What a session whose password has expired may run: a password change (ALTER USER,
+/// SET PASSWORD) and SET.
 pub(crate) fn sandbox_allows(stmt: &crate::parse::Stmt) -> bool {
     use crate::parse::Stmt;
     match stmt {

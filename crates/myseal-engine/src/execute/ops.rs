@@ -856,31 +856,9 @@ pub(crate) fn lock_row(
         Ok(Acquired::Skipped) => Ok(false),
         Err(LockError::NoWait) if trying => {
             cx.session.inline_blocked = true;
-            Err(lock_error(LockError::NoWait))
+            Err(LockError::NoWait.into())
         }
-        Err(e) => Err(lock_error(e)),
-    }
-}
-
-/// MySQL's error for a lock failure.
-pub(crate) fn lock_error(e: LockError) -> EngineError {
-    match e {
-        LockError::Timeout => EngineError::new(
-            1205,
-            "HY000",
-            "Lock wait timeout exceeded; try restarting transaction",
-        ),
-        LockError::Deadlock => EngineError::new(
-            1213,
-            "40001",
-            "Deadlock found when trying to get lock; try restarting transaction",
-        ),
-        LockError::NoWait => EngineError::new(
-            3572,
-            "HY000",
-            "Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set.",
-        ),
-        LockError::Cancelled => EngineError::new(1317, "70100", "Query execution was interrupted"),
+        Err(e) => Err(e.into()),
     }
 }
 

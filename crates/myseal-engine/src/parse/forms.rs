@@ -393,6 +393,36 @@ pub(super) fn parse_lock(p: &mut Parser) -> Result<Option<Stmt>, ParserError> {
     Ok(Some(Stmt::LockTables(items)))
 }
 
+/// `CREATE {DATABASE | SCHEMA} [IF NOT EXISTS] name CLONE source`, myseal's O(1) copy of a
+/// database for test isolation (MySQL has no such statement). None, consuming nothing, for any
+/// other CREATE DATABASE.
+pub(super) fn parse_clone_database(p: &mut Parser) -> Result<Option<Stmt>, ParserError> {
+    let t1 = p.peek_nth_token(1).token;
+    if !(is_keyword(&p.peek_nth_token(0).token, Keyword::CREATE)
+        && (is_keyword(&t1, Keyword::DATABASE) || is_keyword(&t1, Keyword::SCHEMA)))
+    {
+        return Ok(None);
+    }
+    let if_not_exists = is_keyword(&p.peek_nth_token(2).token, Keyword::IF);
+    let name_at = if if_not_exists { 5 } else { 2 };
+    if !peek_word(p, name_at + 1, "CLONE") {
+        return Ok(None);
+    }
+    p.next_token();
+    p.next_token();
+    if if_not_exists {
+        p.expect_keywords(&[Keyword::IF, Keyword::NOT, Keyword::EXISTS])?;
+    }
+    let name = p.parse_identifier()?.value;
+    p.next_token();
+    let source = p.parse_identifier()?.value;
+    Ok(Some(Stmt::CloneDatabase {
+        name,
+        source,
+        if_not_exists,
+    }))
+}
+
 /// ANALYZE / OPTIMIZE / CHECK / CHECKSUM TABLE.
 pub(super) fn parse_table_maintenance(p: &mut Parser) -> Result<Option<Stmt>, ParserError> {
     let t0 = p.peek_nth_token(0).token;

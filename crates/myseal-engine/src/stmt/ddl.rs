@@ -39,7 +39,7 @@ use crate::infoschema;
 use crate::parse::AlterExtras;
 use crate::plan::Expr;
 use crate::privilege::{self, Privs};
-use crate::storage::{self, DdlLock, Schema, Table, TableData, key, lock::LockError};
+use crate::storage::{self, DdlLock, Schema, Table, TableData, key};
 use crate::types::{BaseType, NOT_FIXED_DEC, SqlType};
 use crate::value::{Dec, Value};
 use crate::{Engine, Outcome, Session};
@@ -94,27 +94,6 @@ fn too_long(name: &str, max: u64) -> EngineError {
     )
 }
 
-fn lock_error(e: LockError) -> EngineError {
-    match e {
-        LockError::Timeout => EngineError::new(
-            1205,
-            "HY000",
-            "Lock wait timeout exceeded; try restarting transaction",
-        ),
-        LockError::Deadlock => EngineError::new(
-            1213,
-            "40001",
-            "Deadlock found when trying to get lock; try restarting transaction",
-        ),
-        LockError::NoWait => EngineError::new(
-            3572,
-            "HY000",
-            "Statement aborted because lock(s) could not be acquired immediately and NOWAIT is set.",
-        ),
-        LockError::Cancelled => EngineError::new(1317, "70100", "Query execution was interrupted"),
-    }
-}
-
 /// Takes the exclusive metadata locks of `ids` for a DDL statement (`lock_wait_timeout`).
 fn lock_for_ddl(engine: &Engine, session: &Session, ids: &[u64]) -> Result<DdlLock, EngineError> {
     let secs = session
@@ -125,7 +104,7 @@ fn lock_for_ddl(engine: &Engine, session: &Session, ids: &[u64]) -> Result<DdlLo
     engine
         .store
         .lock_tables_for_ddl(ids, std::time::Duration::from_secs(secs), &session.cancel)
-        .map_err(lock_error)
+        .map_err(EngineError::from)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@
 pub(crate) mod key;
 pub(crate) mod lock;
 pub(crate) mod row;
+pub(crate) mod snapshot;
 pub(crate) mod temp;
 
 use std::collections::HashMap;
