@@ -286,6 +286,7 @@ impl Engine {
                     names.clone(),
                 ))),
                 Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => {
+                    crate::stmt::check_dml(self, session, stmt)?;
                     Exec::Typed(Some(Arc::new((**stmt).clone())))
                 }
                 _ => Exec::Splice,

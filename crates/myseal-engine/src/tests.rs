@@ -1439,6 +1439,45 @@ mod prepared {
         format!("ERROR {} ({}): {}", err.code, err.sql_state, err.message)
     }
 
+    #[test]
+    fn writes_to_unknown_tables_and_columns_fail_at_prepare_as_in_mysql() {
+        let e = engine();
+        let mut s = session(&e);
+        run(&e, &mut s, "CREATE DATABASE d");
+        run(&e, &mut s, "USE d");
+        run(&e, &mut s, "CREATE TABLE t (id INT PRIMARY KEY, v INT)");
+        let err = |sql: &str, s: &mut Session| {
+            let e = e.prepare(s, sql).expect_err(sql);
+            format!("{} {}", e.code, e.message)
+        };
+        assert_eq!(
+            err("INSERT INTO nope VALUES (?)", &mut s),
+            "1146 Table 'd.nope' doesn't exist"
+        );
+        assert_eq!(
+            err("UPDATE t SET w = ? WHERE id = ?", &mut s),
+            "1054 Unknown column 'w' in 'field list'"
+        );
+        assert_eq!(
+            err("DELETE FROM t WHERE x = ?", &mut s),
+            "1054 Unknown column 'x' in 'where clause'"
+        );
+        assert_eq!(
+            err("INSERT INTO t (id, nope) VALUES (?, ?)", &mut s),
+            "1054 Unknown column 'nope' in 'field list'"
+        );
+        // The valid forms still prepare and run with their parameters.
+        let p = prepare(&e, &mut s, "INSERT INTO t VALUES (?, ?)");
+        assert_eq!(
+            exec(&e, &mut s, &p, &[Value::Int(1), Value::Int(5)]),
+            "ok affected=1"
+        );
+        let p = prepare(&e, &mut s, "UPDATE t SET v = v + ? WHERE id = ?");
+        assert!(exec(&e, &mut s, &p, &[Value::Int(1), Value::Int(1)]).starts_with("ok affected=1"));
+        let p = prepare(&e, &mut s, "DELETE FROM t WHERE id = ?");
+        assert_eq!(exec(&e, &mut s, &p, &[Value::Int(1)]), "ok affected=1");
+    }
+
     fn exec(e: &Engine, s: &mut Session, p: &Prepared, params: &[Value]) -> String {
         let (o, err) = e.execute_prepared(s, p, params);
         render(&o, err.as_ref())

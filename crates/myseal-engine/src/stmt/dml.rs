@@ -1143,6 +1143,20 @@ fn bind_single(
     })
 }
 
+/// Binds an INSERT/REPLACE or single-table UPDATE/DELETE without running it, as
+/// COM_STMT_PREPARE does in MySQL: an unknown table (1146), column (1054) or a missing
+/// privilege is reported when the statement is prepared, not first at its execution.
+pub(super) fn check_bind(
+    engine: &Engine,
+    session: &Session,
+    stmt: &ast::Statement,
+) -> Result<(), EngineError> {
+    match stmt {
+        ast::Statement::Insert(ins) => bind_insert(engine, session, ins).map(|_| ()),
+        _ => explain_scan(engine, session, stmt).map(|_| ()),
+    }
+}
+
 /// The scan of a single-table UPDATE or DELETE as it would run, for EXPLAIN (bound and
 /// planned, not run), whether it sorts (ORDER BY), and which statement it is; None for the
 /// multi-table forms.

@@ -146,6 +146,15 @@ pub(crate) fn alter_table_with(
     ddl::alter_table_with(engine, session, at, extras)
 }
 
+/// See [`dml::check_bind`].
+pub(crate) fn check_dml(
+    engine: &Engine,
+    session: &Session,
+    stmt: &Statement,
+) -> Result<(), EngineError> {
+    dml::check_bind(engine, session, stmt)
+}
+
 /// Runs an INSERT, REPLACE, UPDATE or DELETE parsed earlier (a prepared statement's).
 pub(crate) fn run_parsed(
     engine: &Engine,
