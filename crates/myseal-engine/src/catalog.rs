@@ -80,6 +80,46 @@ impl IndexDef {
     }
 }
 
+/// What a FOREIGN KEY does to child rows when their parent row is deleted or its referenced
+/// columns change (InnoDB has no SET DEFAULT).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FkRule {
+    Restrict,
+    Cascade,
+    SetNull,
+    /// The default; InnoDB checks it at once, like RESTRICT.
+    NoAction,
+}
+
+impl FkRule {
+    /// The rule as information_schema and SHOW CREATE TABLE spell it.
+    pub(crate) fn sql(self) -> &'static str {
+        match self {
+            FkRule::Restrict => "RESTRICT",
+            FkRule::Cascade => "CASCADE",
+            FkRule::SetNull => "SET NULL",
+            FkRule::NoAction => "NO ACTION",
+        }
+    }
+}
+
+/// A FOREIGN KEY constraint of a (child) table.
+///
+/// <https://dev.mysql.com/doc/refman/8.4/en/create-table-foreign-keys.html>
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ForeignKeyDef {
+    /// The constraint symbol, unique per schema (`<table>_ibfk_<n>` when none was given).
+    pub(crate) name: String,
+    /// Positions of the child columns, in constraint order.
+    pub(crate) columns: Vec<usize>,
+    pub(crate) parent_schema: String,
+    pub(crate) parent_table: String,
+    /// Referenced columns by name (the parent may not exist with foreign_key_checks=0).
+    pub(crate) parent_columns: Vec<String>,
+    pub(crate) on_delete: FkRule,
+    pub(crate) on_update: FkRule,
+}
+
 /// Table options that SHOW CREATE TABLE prints back.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct TableOptions {
@@ -113,6 +153,8 @@ pub(crate) struct TableDef {
     pub(crate) created: i64,
     /// A session's TEMPORARY table (kept by its session, see `storage::temp`).
     pub(crate) temporary: bool,
+    /// FOREIGN KEY constraints of this table as a child, in declaration order.
+    pub(crate) foreign_keys: Vec<ForeignKeyDef>,
 }
 
 static NEXT_TABLE_ID: AtomicU64 = AtomicU64::new(1);
@@ -145,6 +187,18 @@ impl TableDef {
         self.indexes
             .iter()
             .position(|i| i.name.eq_ignore_ascii_case(name))
+    }
+
+    /// The index whose leading columns are `cols` in order, without prefixes (what a FOREIGN
+    /// KEY needs on either side); the primary key first.
+    pub(crate) fn index_leading(&self, cols: &[usize]) -> Option<usize> {
+        self.indexes.iter().position(|i| {
+            i.parts.len() >= cols.len()
+                && i.parts
+                    .iter()
+                    .zip(cols)
+                    .all(|(p, c)| p.column == *c && p.prefix.is_none())
+        })
     }
 
     /// Column flags for result metadata: NOT_NULL, PRI_KEY, UNIQUE_KEY, MULTIPLE_KEY, ...

@@ -501,6 +501,7 @@ pub(crate) fn table_def(table: VirtualTable) -> Arc<TableDef> {
         counters: Arc::new(TableCounters::default()),
         created: 0,
         temporary: false,
+        foreign_keys: Vec::new(),
     })
 }
 

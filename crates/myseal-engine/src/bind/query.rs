@@ -1211,6 +1211,7 @@ fn derived_def(name: &str) -> Arc<crate::catalog::TableDef> {
         counters: Arc::default(),
         created: 0,
         temporary: false,
+        foreign_keys: Vec::new(),
     })
 }
 

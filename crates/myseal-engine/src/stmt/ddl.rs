@@ -1613,6 +1613,7 @@ pub(super) fn create_table(
         counters: new_counters(auto_start),
         created: crate::temporal_now_secs(),
         temporary: ct.temporary,
+        foreign_keys: Vec::new(),
     });
     let data = TableData::empty(&def);
     if !publish(engine, session, &def, data, ct.if_not_exists)? {
@@ -1664,6 +1665,7 @@ fn create_like(
         counters: new_counters(1),
         created: crate::temporal_now_secs(),
         temporary,
+        foreign_keys: Vec::new(),
     });
     let data = TableData::empty(&def);
     if !publish(engine, session, &def, data, if_not_exists)? {
@@ -1781,6 +1783,7 @@ fn create_select(
         counters: new_counters(target.auto_start),
         created: crate::temporal_now_secs(),
         temporary: target.temporary,
+        foreign_keys: Vec::new(),
     });
     let registers = plan.registers;
     let (source, now) = super::in_txn(engine, session, |cx| {
@@ -2428,6 +2431,7 @@ fn alter(
         counters: old.counters.clone(),
         created: old.created,
         temporary: old.temporary,
+        foreign_keys: Vec::new(),
     });
     // Which values must be rewritten, and whether MySQL would copy the rows.
     let columns_same = sources.len() == old.columns.len()

@@ -46,7 +46,7 @@ use crate::types::{BaseType, SqlType};
 use crate::value::{Dec, Value};
 use crate::{Engine, Outcome, Session};
 
-use super::{Reads, convert, in_txn_as, ok};
+use super::{Reads, convert, fk, in_txn_as, ok};
 
 // ---------------------------------------------------------------------------------------------
 // Shared by the statements
@@ -501,19 +501,16 @@ fn touch_timestamps(
     Ok(())
 }
 
-/// Moves a row from `old_pk` to its new primary key if that changed, and stores it.
+/// Moves a row from `old_pk` to its new primary key if that changed, and stores it (FOREIGN
+/// KEYs enforced, see `fk::write`).
 fn store_update(
     cx: &mut Ctx<'_>,
     def: &Arc<TableDef>,
     old_pk: &Key,
     new_pk: &Key,
     new: Vec<Value>,
-) {
-    if new_pk != old_pk {
-        cx.txn.put(def, old_pk, None);
-    }
-    cx.txn
-        .put(def, new_pk, Some(storage::Row::new(new_pk, &new)));
+) -> Result<(), EngineError> {
+    fk::write(cx, def, Some(old_pk), Some((new_pk, new)))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -961,7 +958,7 @@ fn write_row(
             return upsert_row(cx, stmt, up, &row, conflict, rown, counts);
         }
         if stmt.replace {
-            cx.txn.put(def, &conflict.pk, None);
+            fk::write(cx, def, Some(&conflict.pk), None)?;
             // A row replaced by an identical one is not counted as deleted (MySQL updates it
             // in place and finds nothing changed).
             if !(conflict.pk == pk && conflict.row == row) {
@@ -979,7 +976,7 @@ fn write_row(
     if let Some(a) = auto {
         counts.last_auto = row.get(a).and_then(auto_value);
     }
-    cx.txn.put(def, &pk, Some(storage::Row::new(&pk, &row)));
+    fk::write(cx, def, None, Some((&pk, row)))?;
     counts.copied += 1;
     if counts.first_generated.is_none() {
         counts.first_generated = generated;
@@ -1042,7 +1039,7 @@ fn upsert_row(
     if let Some(a) = def.auto_increment_column() {
         counts.last_auto = new.get(a).and_then(auto_value);
     }
-    store_update(cx, def, &conflict.pk, &new_pk, new);
+    store_update(cx, def, &conflict.pk, &new_pk, new)?;
     counts.updated += 1;
     counts.copied += 1;
     Ok(())
@@ -1277,7 +1274,7 @@ fn update_row(
     if let Some(c) = find_conflict(cx, def, &new, &new_pk, Some(pk))? {
         return Err(duplicate(def, c.index, &new));
     }
-    store_update(cx, def, pk, &new_pk, new);
+    store_update(cx, def, pk, &new_pk, new)?;
     counts.changed += 1;
     Ok(())
 }
@@ -1595,7 +1592,7 @@ pub(super) fn delete(
         let rows = stmt.rows(cx)?;
         let mut n = 0u64;
         for (pk, _) in rows {
-            cx.txn.put(&stmt.def, &pk, None);
+            fk::write(cx, &stmt.def, Some(&pk), None)?;
             n += 1;
         }
         Ok(n)
@@ -1699,7 +1696,7 @@ fn delete_multi(
                     continue;
                 }
                 if latest_view(cx, &t.def)?.get(&pk).is_some() {
-                    cx.txn.put(&t.def, &pk, None);
+                    fk::write(cx, &t.def, Some(&pk), None)?;
                     n += 1;
                 }
             }

@@ -21,6 +21,7 @@ mod convert;
 mod ddl;
 mod dml;
 mod explain;
+mod fk;
 pub(crate) mod load;
 pub(crate) mod show;
 

@@ -10,7 +10,7 @@
 use sqlparser::ast::{self as ast};
 
 use crate::bind::{Binder, Scope, ScopeCol, name_parts};
-use crate::catalog::{ColumnDef, ColumnDefault, IndexDef, TableDef};
+use crate::catalog::{ColumnDef, ColumnDefault, FkRule, ForeignKeyDef, IndexDef, TableDef};
 use crate::collation::Collation;
 use crate::error::EngineError;
 use crate::execute;
@@ -869,6 +869,9 @@ pub(crate) fn create_table_text(def: &TableDef) -> String {
     for idx in &def.indexes {
         lines.push(format!("  {}", index_sql(def, idx)));
     }
+    for fk in &def.foreign_keys {
+        lines.push(format!("  {}", foreign_key_sql(def, fk)));
+    }
     let kind = if def.temporary {
         "TEMPORARY TABLE"
     } else {
@@ -890,6 +893,42 @@ pub(crate) fn create_table_text(def: &TableDef) -> String {
     if !def.options.comment.is_empty() {
         s.push_str(" COMMENT=");
         s.push_str(&quote_text(&def.options.comment));
+    }
+    s
+}
+
+/// A FOREIGN KEY as SHOW CREATE TABLE prints it (and errors 1451/1452/1701 quote it):
+/// `CONSTRAINT `s` FOREIGN KEY (`a`) REFERENCES `p` (`id`) ON DELETE CASCADE`; the parent's
+/// schema only when it is not the table's, NO ACTION not at all.
+pub(crate) fn foreign_key_sql(def: &TableDef, fk: &ForeignKeyDef) -> String {
+    let cols: Vec<String> = fk
+        .columns
+        .iter()
+        .map(|c| quote_ident(def.columns.get(*c).map_or("", |c| c.name.as_str())))
+        .collect();
+    let parent = if fk.parent_schema == def.schema {
+        quote_ident(&fk.parent_table)
+    } else {
+        format!(
+            "{}.{}",
+            quote_ident(&fk.parent_schema),
+            quote_ident(&fk.parent_table)
+        )
+    };
+    let refs: Vec<String> = fk.parent_columns.iter().map(|c| quote_ident(c)).collect();
+    let mut s = format!(
+        "CONSTRAINT {} FOREIGN KEY ({}) REFERENCES {parent} ({})",
+        quote_ident(&fk.name),
+        cols.join(", "),
+        refs.join(", ")
+    );
+    if fk.on_delete != FkRule::NoAction {
+        s.push_str(" ON DELETE ");
+        s.push_str(fk.on_delete.sql());
+    }
+    if fk.on_update != FkRule::NoAction {
+        s.push_str(" ON UPDATE ");
+        s.push_str(fk.on_update.sql());
     }
     s
 }

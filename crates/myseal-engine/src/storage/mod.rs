@@ -73,13 +73,47 @@ pub(crate) struct Schema {
     pub(crate) tables: OrdMap<String, Table>,
 }
 
+/// A FOREIGN KEY that references a table: the child table and the constraint's position in
+/// its `TableDef::foreign_keys`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct FkRef {
+    pub(crate) schema: String,
+    pub(crate) table: String,
+    pub(crate) fk: usize,
+}
+
 /// The committed state of every schema.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct State {
     pub(crate) schemas: OrdMap<String, Schema>,
+    /// Parent table id → the FOREIGN KEYs referencing it, rebuilt by every DDL
+    /// ([`State::index_foreign_keys`]), so a write to a table nothing references costs one
+    /// lookup in an (usually empty) map.
+    pub(crate) referenced: Arc<HashMap<u64, Vec<FkRef>>>,
 }
 
 impl State {
+    /// Rebuilds [`State::referenced`] from the tables' definitions.
+    pub(crate) fn index_foreign_keys(&mut self) {
+        let mut map: HashMap<u64, Vec<FkRef>> = HashMap::new();
+        for (sname, schema) in &self.schemas {
+            for (tname, table) in &schema.tables {
+                for (n, fk) in table.def.foreign_keys.iter().enumerate() {
+                    if let Some(parent) = self.table(&fk.parent_schema, &fk.parent_table) {
+                        map.entry(parent.def.id).or_default().push(FkRef {
+                            schema: sname.clone(),
+                            table: tname.clone(),
+                            fk: n,
+                        });
+                    }
+                }
+            }
+        }
+        if !(map.is_empty() && self.referenced.is_empty()) {
+            self.referenced = Arc::new(map);
+        }
+    }
+
     /// A table by schema and name.
     pub(crate) fn table(&self, schema: &str, name: &str) -> Option<&Table> {
         self.schemas.get(schema)?.tables.get(name)
@@ -660,6 +694,12 @@ impl Store {
         self.current.load_full()
     }
 
+    /// True when a FOREIGN KEY of some table references table `id` (lock-free, no allocation).
+    pub(crate) fn is_referenced(&self, id: u64) -> bool {
+        let state = self.current.load();
+        !state.referenced.is_empty() && state.referenced.contains_key(&id)
+    }
+
     /// The schema version (see [`Store`]).
     pub(crate) fn schema_version(&self) -> u64 {
         self.schema_version.load(Ordering::Acquire)
@@ -776,6 +816,7 @@ impl Store {
         let _guard = self.commit_mutex.lock();
         let mut state = (*self.current.load_full()).clone();
         let out = f(&mut state)?;
+        state.index_foreign_keys();
         self.current.store(Arc::new(state));
         self.schema_version.fetch_add(1, Ordering::AcqRel);
         Ok(out)

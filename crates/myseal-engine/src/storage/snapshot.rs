@@ -50,7 +50,15 @@ fn counters_of(def: &TableDef) -> (u64, u64) {
 
 /// A copy of `table` as a new table in `schema`: new id, own counters, the same rows.
 fn renewed(table: &Table, schema: &str, counters: (u64, u64)) -> Table {
+    // FOREIGN KEYs to tables of the same schema follow the copy.
+    let mut foreign_keys = table.def.foreign_keys.clone();
+    for fk in &mut foreign_keys {
+        if fk.parent_schema == table.def.schema {
+            fk.parent_schema = schema.to_string();
+        }
+    }
     let def = TableDef {
+        foreign_keys,
         id: new_table_id(),
         schema: schema.to_string(),
         counters: Arc::new(TableCounters {
