@@ -8,6 +8,7 @@ use myseal_auth::account::AccountStore;
 mod cache;
 pub(crate) mod ddl;
 mod explain;
+mod foreign_keys;
 mod forms;
 mod optimizer;
 mod privileges;

@@ -44,6 +44,7 @@ use crate::types::{BaseType, NOT_FIXED_DEC, SqlType};
 use crate::value::{Dec, Value};
 use crate::{Engine, Outcome, Session};
 
+use super::fk::{self, FkSpec};
 use super::{convert, implicit_commit, ok};
 
 /// Warnings collected while building rows: (code, message).
@@ -873,6 +874,37 @@ fn constraint_spec(con: &ast::TableConstraint) -> Result<Option<IndexSpec>, Engi
     }))
 }
 
+/// Adds the index a FOREIGN KEY needs unless one leads with its columns already (named after
+/// the FOREIGN KEY's index name, else its symbol, else its first column, as MySQL does).
+fn push_fk_index(specs: &mut Vec<IndexSpec>, f: &FkSpec) {
+    let leads = |s: &IndexSpec| {
+        s.parts.len() >= f.columns.len()
+            && s.parts
+                .iter()
+                .zip(&f.columns)
+                .all(|(p, c)| p.prefix.is_none() && p.column.eq_ignore_ascii_case(c))
+    };
+    if specs.iter().any(leads) {
+        return;
+    }
+    specs.push(IndexSpec {
+        name: f.index_name.clone().or_else(|| f.name.clone()),
+        primary: false,
+        unique: false,
+        parts: f
+            .columns
+            .iter()
+            .map(|c| PartSpec {
+                column: c.clone(),
+                prefix: None,
+                desc: false,
+            })
+            .collect(),
+        comment: String::new(),
+        existing: false,
+    });
+}
+
 /// Adds an index spec, refusing a second PRIMARY KEY (1068).
 fn push_index(specs: &mut Vec<IndexSpec>, spec: IndexSpec) -> Result<(), EngineError> {
     if spec.primary && specs.iter().any(|s| s.primary) {
@@ -1572,10 +1604,18 @@ pub(super) fn create_table(
         }
         columns.push(spec.def);
     }
+    let mut fk_specs = Vec::new();
     for con in &ct.constraints {
+        if let ast::TableConstraint::ForeignKey(f) = con {
+            fk_specs.push(fk::spec(&Binder::new(engine, session, &state), f)?);
+            continue;
+        }
         if let Some(s) = constraint_spec(con)? {
             push_index(&mut specs, s)?;
         }
+    }
+    if ct.temporary && !fk_specs.is_empty() {
+        return Err(fk::cannot_add());
     }
     let options = TableOptions {
         engine: engine_name,
@@ -1602,6 +1642,9 @@ pub(super) fn create_table(
             q,
         );
     }
+    for f in &fk_specs {
+        push_fk_index(&mut specs, f);
+    }
     let indexes = resolve_indexes(&mut columns, specs, &explicit_null)?;
     let def = Arc::new(TableDef {
         id: crate::catalog::new_table_id(),
@@ -1616,7 +1659,20 @@ pub(super) fn create_table(
         foreign_keys: Vec::new(),
     });
     let data = TableData::empty(&def);
-    if !publish(engine, session, &def, data, ct.if_not_exists)? {
+    let published = if fk_specs.is_empty() {
+        publish(engine, session, &def, data, ct.if_not_exists)?
+    } else {
+        let checks = fk::checks_on(session);
+        engine.store.ddl(|st| {
+            let foreign_keys = fk::resolve(st, &def, &fk_specs, checks)?;
+            let def = Arc::new(TableDef {
+                foreign_keys,
+                ..(*def).clone()
+            });
+            add_table(st, &def, data, ct.if_not_exists)
+        })?
+    };
+    if !published {
         session.add_warning("Note", 1050, format!("Table '{name}' already exists"));
     }
     for (code, msg) in notes {
@@ -1919,7 +1975,16 @@ pub(super) fn drop_tables(
     }
     if !ids.is_empty() {
         let _mdl = lock_for_ddl(engine, session, &ids)?;
+        let checks = fk::checks_on(session);
         engine.store.ddl(|st| {
+            if checks {
+                let dropped: Vec<(String, String)> = targets
+                    .iter()
+                    .filter(|(s, t)| st.table(s, t).is_some_and(|tb| ids.contains(&tb.def.id)))
+                    .cloned()
+                    .collect();
+                fk::check_drop(st, &dropped)?;
+            }
             for (s, t) in &targets {
                 if let Some(sch) = st.schemas.get_mut(s)
                     && sch.tables.get(t).is_some_and(|tb| ids.contains(&tb.def.id))
@@ -1982,7 +2047,15 @@ pub(super) fn truncate(
     if !targets.is_empty() {
         let ids: Vec<u64> = targets.iter().map(|t| t.2).collect();
         let _mdl = lock_for_ddl(engine, session, &ids)?;
-        engine.store.ddl(|st| empty(st, &targets))?;
+        let checks = fk::checks_on(session);
+        engine.store.ddl(|st| {
+            if checks {
+                for (s, t, _) in &targets {
+                    fk::check_truncate(st, s, t)?;
+                }
+            }
+            empty(st, &targets)
+        })?;
     }
     if !temps.is_empty() {
         session.temp.ddl(&state, |st| empty(st, &temps))?;
@@ -2688,6 +2761,7 @@ fn move_table(
             data: table.data,
         },
     );
+    fk::repoint(st, (fs, ft), (ts, tt));
     Ok(())
 }
 

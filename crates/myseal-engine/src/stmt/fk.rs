@@ -23,10 +23,14 @@ use std::ops::Bound;
 use std::sync::Arc;
 
 use crate::Session;
-use crate::catalog::{FkRule, ForeignKeyDef, TableDef};
+use sqlparser::ast;
+
+use crate::bind::Binder;
+use crate::catalog::{ColumnDef, FkRule, ForeignKeyDef, IndexDef, TableDef};
 use crate::error::EngineError;
 use crate::execute::{self, Ctx, ReadMode};
-use crate::storage::{self, FkRef, key, key::Key};
+use crate::storage::{self, FkRef, State, TableData, key, key::Key};
+use crate::types::{BaseType, SqlType};
 use crate::value::Value;
 
 /// InnoDB's FK_MAX_CASCADE_DEL.
@@ -167,14 +171,24 @@ fn matching(
     vals: &[Value],
     limit: usize,
 ) -> Result<Vec<Key>, EngineError> {
-    let v = view(cx, def)?;
+    Ok(matching_in(&view(cx, def)?, def, cols, vals, limit))
+}
+
+/// [`matching`] in a given view.
+fn matching_in(
+    v: &storage::TableView,
+    def: &TableDef,
+    cols: &[usize],
+    vals: &[Value],
+    limit: usize,
+) -> Vec<Key> {
     let prefix = encode(def, cols, vals);
     let lo = Bound::Included(key::key(&prefix));
     let hi = match key::prefix_successor(&prefix) {
         Some(s) => Bound::Excluded(key::key(&s)),
         None => Bound::Unbounded,
     };
-    Ok(match def.index_leading(cols) {
+    match def.index_leading(cols) {
         Some(i) if def.indexes.get(i).is_some_and(|x| x.primary) => v
             .rows_batch(&lo, &hi, false, None, limit)
             .iter()
@@ -205,7 +219,7 @@ fn matching(
             .take(limit)
             .map(|r| key::key(r.key()))
             .collect(),
-    })
+    }
 }
 
 /// True when the row at `pk` of `def` (read again, after its lock) still holds `prefix` in
@@ -359,4 +373,390 @@ fn parent_changed(
         }
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// DDL: declaring, checking and guarding FOREIGN KEYs
+
+/// A FOREIGN KEY as declared (CREATE TABLE, ALTER TABLE ... ADD), before it is checked.
+#[derive(Clone, Debug)]
+pub(super) struct FkSpec {
+    pub(super) name: Option<String>,
+    pub(super) index_name: Option<String>,
+    pub(super) columns: Vec<String>,
+    pub(super) parent: (String, String),
+    pub(super) parent_columns: Vec<String>,
+    pub(super) on_delete: FkRule,
+    pub(super) on_update: FkRule,
+}
+
+fn err(code: u16, state: &'static str, msg: String) -> EngineError {
+    EngineError::new(code, state, msg)
+}
+
+/// ER_CANNOT_ADD_FOREIGN.
+pub(super) fn cannot_add() -> EngineError {
+    err(1215, "HY000", "Cannot add foreign key constraint".into())
+}
+
+fn rule(a: Option<&ast::ReferentialAction>) -> Result<FkRule, EngineError> {
+    Ok(match a {
+        None | Some(ast::ReferentialAction::NoAction) => FkRule::NoAction,
+        Some(ast::ReferentialAction::Restrict) => FkRule::Restrict,
+        Some(ast::ReferentialAction::Cascade) => FkRule::Cascade,
+        Some(ast::ReferentialAction::SetNull) => FkRule::SetNull,
+        // InnoDB refuses SET DEFAULT.
+        Some(ast::ReferentialAction::SetDefault) => return Err(cannot_add()),
+    })
+}
+
+/// The declared FOREIGN KEY of a table constraint (the parent named as the session sees it).
+pub(super) fn spec(b: &Binder<'_>, f: &ast::ForeignKeyConstraint) -> Result<FkSpec, EngineError> {
+    Ok(FkSpec {
+        name: f.name.as_ref().map(|n| n.value.clone()),
+        index_name: f.index_name.as_ref().map(|n| n.value.clone()),
+        columns: f.columns.iter().map(|c| c.value.clone()).collect(),
+        parent: b.table_name(&f.foreign_table)?,
+        parent_columns: f.referred_columns.iter().map(|c| c.value.clone()).collect(),
+        on_delete: rule(f.on_delete.as_ref())?,
+        on_update: rule(f.on_update.as_ref())?,
+    })
+}
+
+/// True when a referencing and a referenced column may be paired (InnoDB's rules: integers
+/// of the same size and signedness, strings of the same kind, charset and collation, other
+/// types the same).
+fn compatible(a: &SqlType, b: &SqlType) -> bool {
+    use BaseType as B;
+    let chars = |t: &SqlType| matches!(t.base, B::Char | B::VarChar);
+    let bins = |t: &SqlType| matches!(t.base, B::Binary | B::VarBinary);
+    if chars(a) || chars(b) {
+        return chars(a) && chars(b) && a.collation == b.collation;
+    }
+    if bins(a) || bins(b) {
+        return bins(a) && bins(b);
+    }
+    if a.base != b.base || a.unsigned != b.unsigned {
+        return false;
+    }
+    match a.base {
+        B::Decimal => a.length == b.length && a.scale == b.scale,
+        _ if a.is_string() => a.collation == b.collation,
+        _ => true,
+    }
+}
+
+/// The trailing number of a generated constraint name `<table>_ibfk_<n>`.
+fn ibfk_number(table: &str, name: &str) -> Option<u64> {
+    let prefix = format!("{table}_ibfk_");
+    name.get(..prefix.len())
+        .filter(|p| p.eq_ignore_ascii_case(&prefix))
+        .and_then(|_| name.get(prefix.len()..))
+        .and_then(|n| n.parse().ok())
+}
+
+/// Checks the declared FOREIGN KEYs of a table being created or altered (`def`: its final
+/// columns and indexes, and in `foreign_keys` the constraints it keeps) against the state,
+/// and returns the table's whole list. With `checks` off a parent that does not exist is
+/// accepted (the constraint works once it does).
+pub(super) fn resolve(
+    st: &State,
+    def: &TableDef,
+    specs: &[FkSpec],
+    checks: bool,
+) -> Result<Vec<ForeignKeyDef>, EngineError> {
+    let mut out = def.foreign_keys.clone();
+    if specs.is_empty() {
+        return Ok(out);
+    }
+    if def.temporary {
+        return Err(cannot_add());
+    }
+    let mut taken: Vec<String> = st
+        .schemas
+        .get(&def.schema)
+        .map(|s| {
+            s.tables
+                .values()
+                .filter(|t| t.def.id != def.id)
+                .flat_map(|t| t.def.foreign_keys.iter().map(|f| f.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    taken.extend(out.iter().map(|f| f.name.clone()));
+    let mut next = out
+        .iter()
+        .filter_map(|f| ibfk_number(&def.name, &f.name))
+        .max()
+        .unwrap_or(0)
+        + 1;
+    for s in specs {
+        let name = match &s.name {
+            Some(n) => n.clone(),
+            None => {
+                let n = format!("{}_ibfk_{next}", def.name);
+                next += 1;
+                n
+            }
+        };
+        if taken.iter().any(|t| t.eq_ignore_ascii_case(&name)) {
+            return Err(err(
+                1826,
+                "HY000",
+                format!("Duplicate foreign key constraint name '{name}'"),
+            ));
+        }
+        taken.push(name.clone());
+        let mut columns = Vec::with_capacity(s.columns.len());
+        for c in &s.columns {
+            let pos = def.column_index(c).ok_or_else(|| {
+                err(
+                    1072,
+                    "42000",
+                    format!("Key column '{c}' doesn't exist in table"),
+                )
+            })?;
+            columns.push(pos);
+        }
+        if columns.len() != s.parent_columns.len() {
+            return Err(err(
+                1239,
+                "42000",
+                format!(
+                    "Incorrect foreign key definition for '{name}': Key reference and table reference don't match"
+                ),
+            ));
+        }
+        for (rule, c) in [(s.on_delete, &columns), (s.on_update, &columns)] {
+            if rule != FkRule::SetNull {
+                continue;
+            }
+            if let Some(col) = c
+                .iter()
+                .filter_map(|p| def.columns.get(*p))
+                .find(|col| !col.nullable)
+            {
+                return Err(err(
+                    1830,
+                    "HY000",
+                    format!(
+                        "Column '{}' cannot be NOT NULL: needed in a foreign key constraint '{name}' SET NULL",
+                        col.name
+                    ),
+                ));
+            }
+        }
+        let (ps, pt) = &s.parent;
+        let self_ref = *ps == def.schema && *pt == def.name;
+        let parent: Option<(&[ColumnDef], &[IndexDef])> = if self_ref {
+            Some((&def.columns, &def.indexes))
+        } else {
+            st.table(ps, pt)
+                .map(|t| (t.def.columns.as_slice(), t.def.indexes.as_slice()))
+        };
+        let mut parent_columns = s.parent_columns.clone();
+        match parent {
+            None if checks => {
+                return Err(err(
+                    1824,
+                    "HY000",
+                    format!("Failed to open the referenced table '{pt}'"),
+                ));
+            }
+            None => {}
+            Some((pcols, pidx)) => {
+                let mut ppos = Vec::with_capacity(parent_columns.len());
+                for (i, pc) in parent_columns.iter_mut().enumerate() {
+                    let Some(p) = pcols.iter().position(|c| c.name.eq_ignore_ascii_case(pc)) else {
+                        return Err(err(
+                            3734,
+                            "HY000",
+                            format!(
+                                "Failed to add the foreign key constraint. Missing column '{pc}' for constraint '{name}' in the referenced table '{pt}'"
+                            ),
+                        ));
+                    };
+                    let (Some(pcol), Some(ccol)) = (
+                        pcols.get(p),
+                        columns.get(i).and_then(|c| def.columns.get(*c)),
+                    ) else {
+                        return Err(cannot_add());
+                    };
+                    if !compatible(&ccol.ty, &pcol.ty) {
+                        return Err(err(
+                            3780,
+                            "HY000",
+                            format!(
+                                "Referencing column '{}' and referenced column '{}' in foreign key constraint '{name}' are incompatible.",
+                                ccol.name, pcol.name
+                            ),
+                        ));
+                    }
+                    pc.clone_from(&pcol.name);
+                    ppos.push(p);
+                }
+                let indexed = pidx.iter().any(|i| {
+                    i.parts.len() >= ppos.len()
+                        && i.parts
+                            .iter()
+                            .zip(&ppos)
+                            .all(|(p, c)| p.column == *c && p.prefix.is_none())
+                });
+                if !indexed {
+                    return Err(err(
+                        1822,
+                        "HY000",
+                        format!(
+                            "Failed to add the foreign key constraint. Missing index for constraint '{name}' in the referenced table '{pt}'"
+                        ),
+                    ));
+                }
+            }
+        }
+        out.push(ForeignKeyDef {
+            name,
+            columns,
+            parent_schema: ps.clone(),
+            parent_table: pt.clone(),
+            parent_columns,
+            on_delete: s.on_delete,
+            on_update: s.on_update,
+        });
+    }
+    Ok(out)
+}
+
+/// Checks the rows a table holds against constraints added to it (ALTER TABLE ... ADD
+/// FOREIGN KEY): 1452 for the first row without a parent. `data` is the table's new data.
+pub(super) fn check_rows(
+    st: &State,
+    def: &TableDef,
+    data: &TableData,
+    added: &[ForeignKeyDef],
+) -> Result<(), EngineError> {
+    for fk in added {
+        let own = fk.parent_schema == def.schema && fk.parent_table == def.name;
+        let (pdef, pview) = if own {
+            let d = Arc::new(def.clone());
+            let v = storage::TableView {
+                def: d.clone(),
+                base: data.clone(),
+                changes: None,
+            };
+            (d, v)
+        } else {
+            match st.table(&fk.parent_schema, &fk.parent_table) {
+                Some(t) => (t.def.clone(), storage::view_of(t, None)),
+                // foreign_key_checks=0 let it be declared; nothing to check against.
+                None => continue,
+            }
+        };
+        let Some(pcols) = parent_columns(&pdef, fk) else {
+            continue;
+        };
+        for r in &data.rows {
+            let row = r.unpack();
+            let vals: Vec<Value> = fk
+                .columns
+                .iter()
+                .map(|c| row.get(*c).cloned().unwrap_or(Value::Null))
+                .collect();
+            if vals.iter().any(Value::is_null) {
+                continue;
+            }
+            if matching_in(&pview, &pdef, &pcols, &vals, 1).is_empty() {
+                return Err(no_parent(def, fk));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// DROP TABLE: 3730 when a table dropped is referenced by a table that stays.
+pub(super) fn check_drop(st: &State, dropped: &[(String, String)]) -> Result<(), EngineError> {
+    for (s, t) in dropped {
+        let Some(table) = st.table(s, t) else {
+            continue;
+        };
+        for r in st.referenced.get(&table.def.id).into_iter().flatten() {
+            if dropped
+                .iter()
+                .any(|(cs, ct)| *cs == r.schema && *ct == r.table)
+            {
+                continue;
+            }
+            let fk = st
+                .table(&r.schema, &r.table)
+                .and_then(|c| c.def.foreign_keys.get(r.fk))
+                .map(|f| f.name.clone())
+                .unwrap_or_default();
+            return Err(err(
+                3730,
+                "HY000",
+                format!(
+                    "Cannot drop table '{t}' referenced by a foreign key constraint '{fk}' on table '{}'.",
+                    r.table
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// TRUNCATE TABLE: 1701 when another table references the table.
+pub(super) fn check_truncate(st: &State, schema: &str, name: &str) -> Result<(), EngineError> {
+    let Some(table) = st.table(schema, name) else {
+        return Ok(());
+    };
+    for r in st.referenced.get(&table.def.id).into_iter().flatten() {
+        if r.schema == schema && r.table == name {
+            continue;
+        }
+        let fk = st
+            .table(&r.schema, &r.table)
+            .and_then(|c| c.def.foreign_keys.get(r.fk))
+            .map(|f| f.name.clone())
+            .unwrap_or_default();
+        return Err(err(
+            1701,
+            "42000",
+            format!(
+                "Cannot truncate a table referenced in a foreign key constraint (`{}`.`{}`, CONSTRAINT `{fk}`)",
+                r.schema, r.table
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// After RENAME TABLE / ALTER TABLE ... RENAME: the constraints that referenced `from` now
+/// reference `to`, as InnoDB keeps them.
+pub(super) fn repoint(st: &mut State, (fs, ft): (&str, &str), (ts, tt): (&str, &str)) {
+    let names: Vec<(String, String)> = st
+        .schemas
+        .iter()
+        .flat_map(|(sn, s)| {
+            s.tables
+                .iter()
+                .filter(|(_, t)| {
+                    t.def
+                        .foreign_keys
+                        .iter()
+                        .any(|f| f.parent_schema == fs && f.parent_table == ft)
+                })
+                .map(move |(tn, _)| (sn.clone(), tn.clone()))
+        })
+        .collect();
+    for (sn, tn) in names {
+        if let Some(t) = st.schemas.get_mut(&sn).and_then(|s| s.tables.get_mut(&tn)) {
+            let mut def = (*t.def).clone();
+            for f in &mut def.foreign_keys {
+                if f.parent_schema == fs && f.parent_table == ft {
+                    f.parent_schema = ts.to_string();
+                    f.parent_table = tt.to_string();
+                }
+            }
+            t.def = Arc::new(def);
+        }
+    }
 }
