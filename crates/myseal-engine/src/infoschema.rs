@@ -40,9 +40,9 @@ pub(crate) enum VirtualTable {
     Columns,
     /// STATISTICS: one row per index column.
     Statistics,
-    /// KEY_COLUMN_USAGE: one row per column of a PRIMARY KEY or UNIQUE constraint.
+    /// KEY_COLUMN_USAGE: one row per column of a PRIMARY KEY, UNIQUE or FOREIGN KEY constraint.
     KeyColumnUsage,
-    /// TABLE_CONSTRAINTS: one row per PRIMARY KEY or UNIQUE constraint.
+    /// TABLE_CONSTRAINTS: one row per PRIMARY KEY, UNIQUE or FOREIGN KEY constraint.
     TableConstraints,
     /// USER_PRIVILEGES: one row per global privilege of an account.
     UserPrivileges,
@@ -53,8 +53,9 @@ pub(crate) enum VirtualTable {
     /// COLUMN_PRIVILEGES: one row per column-level privilege.
     ColumnPrivileges,
     /// TRIGGERS, ROUTINES, PARAMETERS, VIEWS, EVENTS, REFERENTIAL_CONSTRAINTS: there are no
-    /// triggers, stored routines, views or events here (and foreign keys are not kept), so
-    /// these are empty; tools like mysqldump read them.
+    /// triggers, stored routines, views or events here, so these are empty (tools like
+    /// mysqldump read them); REFERENTIAL_CONSTRAINTS, of the same plain shape, has a row per
+    /// FOREIGN KEY.
     Empty(EmptyView),
     /// A grant table of the `mysql` schema (see [`crate::grant_tables`]).
     Grant(GrantTable),
@@ -588,6 +589,24 @@ pub(crate) fn rows(
                     ]);
                 }
             }
+            for fk in &def.foreign_keys {
+                for (seq, (c, pc)) in fk.columns.iter().zip(&fk.parent_columns).enumerate() {
+                    out.push(vec![
+                        Value::str("def"),
+                        Value::str(def.schema.clone()),
+                        Value::str(fk.name.clone()),
+                        Value::str("def"),
+                        Value::str(def.schema.clone()),
+                        Value::str(def.name.clone()),
+                        column_name(def, *c),
+                        Value::UInt(seq as u64 + 1),
+                        Value::UInt(seq as u64 + 1),
+                        Value::str(fk.parent_schema.clone()),
+                        Value::str(fk.parent_table.clone()),
+                        Value::str(pc.clone()),
+                    ]);
+                }
+            }
         }),
         VirtualTable::UserPrivileges
         | VirtualTable::SchemaPrivileges
@@ -596,6 +615,13 @@ pub(crate) fn rows(
             out = privilege_rows(engine, session, table);
         }
         VirtualTable::Grant(t) => out = crate::grant_tables::rows(engine, t),
+        VirtualTable::Empty(EmptyView::ReferentialConstraints) => {
+            for_each_table(&state, &grants, |t| {
+                for fk in &t.def.foreign_keys {
+                    out.push(referential_row(&state, &t.def, fk));
+                }
+            });
+        }
         VirtualTable::Empty(_) => {}
         VirtualTable::TableConstraints => for_each_table(&state, &grants, |t| {
             let def = &t.def;
@@ -610,9 +636,50 @@ pub(crate) fn rows(
                     Value::str("YES"),
                 ]);
             }
+            for fk in &def.foreign_keys {
+                out.push(vec![
+                    Value::str("def"),
+                    Value::str(def.schema.clone()),
+                    Value::str(fk.name.clone()),
+                    Value::str(def.schema.clone()),
+                    Value::str(def.name.clone()),
+                    Value::str("FOREIGN KEY"),
+                    Value::str("YES"),
+                ]);
+            }
         }),
     }
     Ok(out)
+}
+
+/// A REFERENTIAL_CONSTRAINTS row: the constraint, the parent's index it uses (NULL while the
+/// parent does not exist), its rules.
+fn referential_row(state: &State, def: &TableDef, fk: &crate::catalog::ForeignKeyDef) -> Row {
+    let unique = state
+        .table(&fk.parent_schema, &fk.parent_table)
+        .and_then(|p| {
+            let cols = fk
+                .parent_columns
+                .iter()
+                .map(|n| p.def.column_index(n))
+                .collect::<Option<Vec<usize>>>()?;
+            let i = p.def.index_leading(&cols)?;
+            p.def.indexes.get(i).map(|i| Value::str(i.name.clone()))
+        })
+        .unwrap_or(Value::Null);
+    vec![
+        Value::str("def"),
+        Value::str(def.schema.clone()),
+        Value::str(fk.name.clone()),
+        Value::str("def"),
+        Value::str(fk.parent_schema.clone()),
+        unique,
+        Value::str("NONE"),
+        Value::str(fk.on_update.sql()),
+        Value::str(fk.on_delete.sql()),
+        Value::str(def.name.clone()),
+        Value::str(fk.parent_table.clone()),
+    ]
 }
 
 /// Calls `f` on every table the account may see.

@@ -30,7 +30,8 @@ use sqlparser::ast::{self as ast, DataType};
 
 use crate::bind::{Binder, name_parts};
 use crate::catalog::{
-    ColumnDef, ColumnDefault, IndexDef, IndexPart, SchemaDef, TableCounters, TableDef, TableOptions,
+    ColumnDef, ColumnDefault, ForeignKeyDef, IndexDef, IndexPart, SchemaDef, TableCounters,
+    TableDef, TableOptions,
 };
 use crate::collation::Collation;
 use crate::error::EngineError;
@@ -2256,6 +2257,32 @@ fn alter(
     let mut auto_increment: Option<u64> = None;
     let mut only_rename = true;
     let mut table_coll = options.collation;
+    // FOREIGN KEYs kept, with their columns by name (positions change), and those added.
+    let mut kept_fks: Vec<(ForeignKeyDef, Vec<String>)> = old
+        .foreign_keys
+        .iter()
+        .map(|f| {
+            let names = f
+                .columns
+                .iter()
+                .filter_map(|c| old.columns.get(*c).map(|c| c.name.clone()))
+                .collect();
+            (f.clone(), names)
+        })
+        .collect();
+    let mut new_fks: Vec<FkSpec> = Vec::new();
+    let mut dropped_indexes: Vec<String> = Vec::new();
+    // Constraints of other tables referencing this one: (child table, constraint).
+    let referencing: Vec<(String, ForeignKeyDef)> = state
+        .referenced
+        .get(&old.id)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| {
+            let c = state.table(&r.schema, &r.table)?;
+            Some((c.def.name.clone(), c.def.foreign_keys.get(r.fk)?.clone()))
+        })
+        .collect();
     for op in &ops {
         let ast_op = match op {
             Op::AddIndex(spec) => {
@@ -2266,6 +2293,7 @@ fn alter(
             Op::DropIndex(n) => {
                 only_rename = false;
                 drop_index_spec(&mut specs, n)?;
+                dropped_indexes.push(n.clone());
                 continue;
             }
             Op::Options(list) => {
@@ -2350,6 +2378,7 @@ fn alter(
                         }
                         return Err(cant_drop(&n.value));
                     };
+                    fk_column_in_use(&kept_fks, &referencing, &old, &n.value)?;
                     cols.remove(pos);
                     for s in &mut specs {
                         s.parts.retain(|p| !p.column.eq_ignore_ascii_case(&n.value));
@@ -2402,6 +2431,7 @@ fn alter(
                 }
                 let old_col = cols[pos].def.name.clone();
                 rename_parts(&mut specs, &old_col, &nn.value);
+                rename_fk_columns(&mut kept_fks, &old_col, &nn.value);
                 let decl = column_decl(nn, data_type, copts);
                 replace_column(
                     &mut cols,
@@ -2428,7 +2458,21 @@ fn alter(
                 check_identifier(&new_column_name.value, "column")?;
                 let old_col = cols[pos].def.name.clone();
                 rename_parts(&mut specs, &old_col, &new_column_name.value);
+                rename_fk_columns(&mut kept_fks, &old_col, &new_column_name.value);
                 cols[pos].def.name = new_column_name.value.clone();
+            }
+            ast::AlterTableOperation::AddConstraint {
+                constraint: ast::TableConstraint::ForeignKey(f),
+                ..
+            } => {
+                new_fks.push(fk::spec(&Binder::new(engine, session, &state), f)?);
+            }
+            ast::AlterTableOperation::DropForeignKey { name, .. } => {
+                let pos = kept_fks
+                    .iter()
+                    .position(|(f, _)| f.name.eq_ignore_ascii_case(&name.value))
+                    .ok_or_else(|| cant_drop(&name.value))?;
+                kept_fks.remove(pos);
             }
             ast::AlterTableOperation::AddConstraint { constraint, .. } => {
                 if let Some(s) = constraint_spec(constraint)? {
@@ -2437,9 +2481,11 @@ fn alter(
             }
             ast::AlterTableOperation::DropIndex { name } => {
                 drop_index_spec(&mut specs, &name.value)?;
+                dropped_indexes.push(name.value.clone());
             }
             ast::AlterTableOperation::DropPrimaryKey { .. } => {
                 drop_index_spec(&mut specs, "PRIMARY")?;
+                dropped_indexes.push("PRIMARY".into());
             }
             ast::AlterTableOperation::RenameTable { table_name } => {
                 let (ast::RenameTableNameKind::To(n) | ast::RenameTableNameKind::As(n)) =
@@ -2493,7 +2539,28 @@ fn alter(
     options.collation = table_coll;
     let sources: Vec<Option<usize>> = cols.iter().map(|c| c.src).collect();
     let mut columns: Vec<ColumnDef> = cols.into_iter().map(|c| c.def).collect();
+    for f in &new_fks {
+        push_fk_index(&mut specs, f);
+    }
     let indexes = resolve_indexes(&mut columns, specs, &explicit_null)?;
+    let foreign_keys: Vec<ForeignKeyDef> = kept_fks
+        .into_iter()
+        .map(|(f, names)| ForeignKeyDef {
+            columns: names
+                .iter()
+                .filter_map(|n| columns.iter().position(|c| c.name.eq_ignore_ascii_case(n)))
+                .collect(),
+            ..f
+        })
+        .collect();
+    check_fk_indexes(
+        &foreign_keys,
+        &referencing,
+        &columns,
+        &indexes,
+        &dropped_indexes,
+    )?;
+    let checks = fk::checks_on(session);
     let new_def = Arc::new(TableDef {
         id: old.id,
         schema: schema2.clone(),
@@ -2504,7 +2571,7 @@ fn alter(
         counters: old.counters.clone(),
         created: old.created,
         temporary: old.temporary,
-        foreign_keys: Vec::new(),
+        foreign_keys,
     });
     // Which values must be rewritten, and whether MySQL would copy the rows.
     let columns_same = sources.len() == old.columns.len()
@@ -2584,6 +2651,22 @@ fn alter(
                 .auto_increment
                 .store(next, Ordering::Relaxed);
         }
+        let final_def = if new_fks.is_empty() {
+            new_def.clone()
+        } else {
+            let foreign_keys = fk::resolve(st, &new_def, &new_fks, checks)?;
+            let added = foreign_keys
+                .get(new_def.foreign_keys.len()..)
+                .unwrap_or(&[]);
+            let def = TableDef {
+                foreign_keys: foreign_keys.clone(),
+                ..(*new_def).clone()
+            };
+            if checks {
+                fk::check_rows(st, &def, &data, added)?;
+            }
+            Arc::new(def)
+        };
         if let Some(sch) = st.schemas.get_mut(&schema) {
             sch.tables.remove(&tname);
         }
@@ -2596,10 +2679,13 @@ fn alter(
         target.tables.insert(
             name2.clone(),
             Table {
-                def: new_def.clone(),
+                def: final_def,
                 data,
             },
         );
+        if renamed {
+            fk::repoint(st, (&schema, &tname), (&schema2, &name2));
+        }
         Ok((n, warnings))
     };
     let (rows_n, warnings) = if temporary {
@@ -2622,6 +2708,96 @@ fn alter(
         session.warning_count()
     );
     Ok(ok(session, copied, 0, info))
+}
+
+/// Renames a column among the kept FOREIGN KEYs' columns (ALTER TABLE CHANGE / RENAME COLUMN).
+fn rename_fk_columns(fks: &mut [(ForeignKeyDef, Vec<String>)], old: &str, new: &str) {
+    for (_, names) in fks {
+        for n in names.iter_mut() {
+            if n.eq_ignore_ascii_case(old) {
+                *n = new.to_string();
+            }
+        }
+    }
+}
+
+/// ALTER TABLE ... DROP COLUMN of a column a FOREIGN KEY uses: 1828 on the child side, 1829
+/// when a constraint of another table references it.
+fn fk_column_in_use(
+    kept: &[(ForeignKeyDef, Vec<String>)],
+    referencing: &[(String, ForeignKeyDef)],
+    table: &TableDef,
+    column: &str,
+) -> Result<(), EngineError> {
+    if let Some((f, _)) = kept
+        .iter()
+        .find(|(_, names)| names.iter().any(|n| n.eq_ignore_ascii_case(column)))
+    {
+        return Err(err(
+            1828,
+            "HY000",
+            format!(
+                "Cannot drop column '{column}': needed in a foreign key constraint '{}'",
+                f.name
+            ),
+        ));
+    }
+    if let Some((child, f)) = referencing.iter().find(|(child, f)| {
+        !(f.parent_table == *child && f.parent_schema == table.schema)
+            && f.parent_columns
+                .iter()
+                .any(|n| n.eq_ignore_ascii_case(column))
+    }) {
+        return Err(err(
+            1829,
+            "HY000",
+            format!(
+                "Cannot drop column '{column}': needed in a foreign key constraint '{}' of table '{child}'",
+                f.name
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Every FOREIGN KEY of the table, and every one referencing it, still has an index leading
+/// with its columns after ALTER TABLE (1553 names the index dropped).
+fn check_fk_indexes(
+    fks: &[ForeignKeyDef],
+    referencing: &[(String, ForeignKeyDef)],
+    columns: &[ColumnDef],
+    indexes: &[IndexDef],
+    dropped: &[String],
+) -> Result<(), EngineError> {
+    let leads = |cols: &[usize]| {
+        indexes.iter().any(|i| {
+            i.parts.len() >= cols.len()
+                && i.parts
+                    .iter()
+                    .zip(cols)
+                    .all(|(p, c)| p.column == *c && p.prefix.is_none())
+        })
+    };
+    let position = |n: &String| columns.iter().position(|c| c.name.eq_ignore_ascii_case(n));
+    let parents = referencing.iter().filter_map(|(_, f)| {
+        f.parent_columns
+            .iter()
+            .map(position)
+            .collect::<Option<Vec<usize>>>()
+    });
+    let unsupported = fks
+        .iter()
+        .map(|f| f.columns.clone())
+        .chain(parents)
+        .any(|cols| !leads(&cols));
+    if unsupported && let Some(name) = dropped.first() {
+        return Err(err(
+            1553,
+            "HY000",
+            format!("Cannot drop index '{name}': needed in a foreign key constraint"),
+        ));
+    }
+    Ok(())
 }
 
 /// Removes an index by name (`PRIMARY` for the primary key), or 1091.

@@ -280,8 +280,19 @@ fn check_parent(
     let prefix = encode(&pdef, &pcols, &vals);
     // A parent found is share-locked, then looked at again: its owner may have deleted or
     // changed it meanwhile. Each round waits for a lock, but need not go on forever.
+    // The key a parent row would have when the referenced columns are its primary key: a
+    // transaction inserting that row holds it, and is waited for as InnoDB waits for it.
+    let whole_pk = pdef
+        .primary()
+        .is_some_and(|p| p.parts.len() == pcols.len() && pdef.index_leading(&pcols) == Some(0));
+    let mut waited = false;
     for _ in 0..16 {
         let Some(pk) = matching(cx, &pdef, &pcols, &vals, 1)?.into_iter().next() else {
+            if whole_pk && !waited {
+                waited = true;
+                execute::ops_lock_row(cx, pdef.id, &key::key(&prefix), false)?;
+                continue;
+            }
             return Err(no_parent(def, fk));
         };
         execute::ops_lock_row(cx, pdef.id, &pk, false)?;

@@ -869,7 +869,10 @@ pub(crate) fn create_table_text(def: &TableDef) -> String {
     for idx in &def.indexes {
         lines.push(format!("  {}", index_sql(def, idx)));
     }
-    for fk in &def.foreign_keys {
+    // The data dictionary lists a table's foreign keys by name.
+    let mut fks: Vec<&ForeignKeyDef> = def.foreign_keys.iter().collect();
+    fks.sort_by(|a, b| a.name.cmp(&b.name));
+    for fk in fks {
         lines.push(format!("  {}", foreign_key_sql(def, fk)));
     }
     let kind = if def.temporary {
