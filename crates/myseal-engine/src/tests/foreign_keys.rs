@@ -579,3 +579,27 @@ fn a_child_insert_waits_for_a_parent_row_deleted_by_another_transaction() {
         assert_eq!(waiter.join().unwrap(), "ok affected=1");
     });
 }
+
+#[test]
+fn a_column_level_references_clause_is_parsed_and_ignored() {
+    check_steps(&[
+        (P, "ok"),
+        ("CREATE TABLE c (id INT PRIMARY KEY, pid INT REFERENCES p (id))", "ok"),
+        ("INSERT INTO c VALUES (1, 99)", "ok affected=1"),
+        (
+            "SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS",
+            "COUNT(*)\n0",
+        ),
+        // What mysqldump writes: checks off, then the constraint; the dump loads as it was.
+        ("/*!40014 SET FOREIGN_KEY_CHECKS=0 */", "ok"),
+        (
+            "CREATE TABLE c2 (id INT NOT NULL, pid INT DEFAULT NULL, PRIMARY KEY (id), KEY pid (pid), CONSTRAINT c2_ibfk_1 FOREIGN KEY (pid) REFERENCES p (id) ON DELETE CASCADE) ENGINE=InnoDB",
+            "ok",
+        ),
+        ("INSERT INTO c2 VALUES (1, 7)", "ok affected=1"),
+        ("/*!40014 SET FOREIGN_KEY_CHECKS=1 */", "ok"),
+        ("INSERT INTO p VALUES (7, 70)", "ok affected=1"),
+        ("DELETE FROM p", "ok affected=1"),
+        ("SELECT COUNT(*) FROM c2", "COUNT(*)\n0"),
+    ]);
+}
