@@ -2272,8 +2272,10 @@ fn alter(
         .collect();
     let mut new_fks: Vec<FkSpec> = Vec::new();
     let mut dropped_indexes: Vec<String> = Vec::new();
+    // Renamed columns (old, new), which constraints referencing them follow.
+    let mut col_renames: Vec<(String, String)> = Vec::new();
     // Constraints of other tables referencing this one: (child table, constraint).
-    let referencing: Vec<(String, ForeignKeyDef)> = state
+    let mut referencing: Vec<(String, ForeignKeyDef)> = state
         .referenced
         .get(&old.id)
         .into_iter()
@@ -2432,6 +2434,7 @@ fn alter(
                 let old_col = cols[pos].def.name.clone();
                 rename_parts(&mut specs, &old_col, &nn.value);
                 rename_fk_columns(&mut kept_fks, &old_col, &nn.value);
+                rename_referenced(&mut referencing, &mut col_renames, &old_col, &nn.value);
                 let decl = column_decl(nn, data_type, copts);
                 replace_column(
                     &mut cols,
@@ -2459,6 +2462,12 @@ fn alter(
                 let old_col = cols[pos].def.name.clone();
                 rename_parts(&mut specs, &old_col, &new_column_name.value);
                 rename_fk_columns(&mut kept_fks, &old_col, &new_column_name.value);
+                rename_referenced(
+                    &mut referencing,
+                    &mut col_renames,
+                    &old_col,
+                    &new_column_name.value,
+                );
                 cols[pos].def.name = new_column_name.value.clone();
             }
             ast::AlterTableOperation::AddConstraint {
@@ -2686,6 +2695,9 @@ fn alter(
         if renamed {
             fk::repoint(st, (&schema, &tname), (&schema2, &name2));
         }
+        if !col_renames.is_empty() {
+            fk::rename_referenced_columns(st, (&schema2, &name2), &col_renames);
+        }
         Ok((n, warnings))
     };
     let (rows_n, warnings) = if temporary {
@@ -2719,6 +2731,24 @@ fn rename_fk_columns(fks: &mut [(ForeignKeyDef, Vec<String>)], old: &str, new: &
             }
         }
     }
+}
+
+/// A column of a referenced table renamed: the constraints referencing it (as seen by this
+/// ALTER) follow, and the rename is remembered for the state's constraints.
+fn rename_referenced(
+    referencing: &mut [(String, ForeignKeyDef)],
+    renames: &mut Vec<(String, String)>,
+    old: &str,
+    new: &str,
+) {
+    for (_, f) in referencing {
+        for c in &mut f.parent_columns {
+            if c.eq_ignore_ascii_case(old) {
+                *c = new.to_string();
+            }
+        }
+    }
+    renames.push((old.to_string(), new.to_string()));
 }
 
 /// ALTER TABLE ... DROP COLUMN of a column a FOREIGN KEY uses: 1828 on the child side, 1829

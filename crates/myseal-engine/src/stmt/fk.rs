@@ -771,3 +771,45 @@ pub(super) fn repoint(st: &mut State, (fs, ft): (&str, &str), (ts, tt): (&str, &
         }
     }
 }
+
+/// After ALTER TABLE renamed columns of `table` (`renames`: old, new, in order): the
+/// constraints referencing them name the new columns, as InnoDB keeps them.
+pub(super) fn rename_referenced_columns(
+    st: &mut State,
+    (ps, pt): (&str, &str),
+    renames: &[(String, String)],
+) {
+    let children: Vec<(String, String)> = st
+        .schemas
+        .iter()
+        .flat_map(|(sn, s)| {
+            s.tables
+                .iter()
+                .filter(|(_, t)| {
+                    t.def
+                        .foreign_keys
+                        .iter()
+                        .any(|f| f.parent_schema == ps && f.parent_table == pt)
+                })
+                .map(move |(tn, _)| (sn.clone(), tn.clone()))
+        })
+        .collect();
+    for (sn, tn) in children {
+        if let Some(t) = st.schemas.get_mut(&sn).and_then(|s| s.tables.get_mut(&tn)) {
+            let mut def = (*t.def).clone();
+            for f in &mut def.foreign_keys {
+                if f.parent_schema != ps || f.parent_table != pt {
+                    continue;
+                }
+                for c in &mut f.parent_columns {
+                    for (old, new) in renames {
+                        if c.eq_ignore_ascii_case(old) {
+                            c.clone_from(new);
+                        }
+                    }
+                }
+            }
+            t.def = Arc::new(def);
+        }
+    }
+}

@@ -584,7 +584,10 @@ fn a_child_insert_waits_for_a_parent_row_deleted_by_another_transaction() {
 fn a_column_level_references_clause_is_parsed_and_ignored() {
     check_steps(&[
         (P, "ok"),
-        ("CREATE TABLE c (id INT PRIMARY KEY, pid INT REFERENCES p (id))", "ok"),
+        (
+            "CREATE TABLE c (id INT PRIMARY KEY, pid INT REFERENCES p (id))",
+            "ok",
+        ),
         ("INSERT INTO c VALUES (1, 99)", "ok affected=1"),
         (
             "SELECT COUNT(*) FROM information_schema.REFERENTIAL_CONSTRAINTS",
@@ -602,4 +605,23 @@ fn a_column_level_references_clause_is_parsed_and_ignored() {
         ("DELETE FROM p", "ok affected=1"),
         ("SELECT COUNT(*) FROM c2", "COUNT(*)\n0"),
     ]);
+}
+
+#[test]
+fn constraints_follow_a_renamed_parent_column() {
+    let (e, mut s) = child_with(" ON DELETE CASCADE");
+    steps_on(
+        &e,
+        &mut s,
+        &[
+            ("ALTER TABLE p RENAME COLUMN id TO pk", "ok"),
+            ("DELETE FROM p WHERE pk = 1", "ok affected=1"),
+            ("SELECT * FROM c ORDER BY id", "id|pid\n3|2\n4|NULL"),
+            (
+                "ALTER TABLE p DROP PRIMARY KEY",
+                "ERROR 1553 (HY000): Cannot drop index 'PRIMARY': needed in a foreign key constraint",
+            ),
+        ],
+    );
+    assert!(create_text(&e, &mut s, "c").contains("REFERENCES `p` (`pk`) ON DELETE CASCADE"));
 }
