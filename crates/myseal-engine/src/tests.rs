@@ -17,6 +17,7 @@ mod snapshot;
 mod stream;
 mod temporary;
 mod txn;
+mod window;
 
 use crate::value::Dec;
 use crate::{

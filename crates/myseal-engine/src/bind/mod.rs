@@ -10,6 +10,7 @@
 
 pub(crate) mod dml;
 pub(crate) mod query;
+pub(crate) mod window;
 
 use sqlparser::ast::{
     self as ast, BinaryOperator, DataType, ExactNumberInfo, FunctionArg, FunctionArgExpr,
@@ -105,6 +106,8 @@ pub(crate) struct Level {
     aggs: Option<AggCollector>,
     /// Select-list aliases visible to this level (HAVING, ORDER BY).
     aliases: Vec<(String, Bound)>,
+    /// Where window function calls go (None: not allowed here, ER 3593).
+    windows: Option<window::WindowCollector>,
 }
 
 /// The binder of one statement.
@@ -1673,8 +1676,8 @@ impl<'a> Binder<'a> {
                 parts.last().map(String::as_str).unwrap_or(""),
             ));
         }
-        if f.over.is_some() {
-            return Err(EngineError::not_supported("window functions"));
+        if let Some(over) = &f.over {
+            return self.window_function(f, &name, over);
         }
         let (arg_list, distinct, clauses) = match &f.args {
             FunctionArguments::None => (Vec::new(), false, Vec::new()),

@@ -809,8 +809,9 @@ impl Binder<'_> {
             }
             GroupByExpr::All(_) => return Err(EngineError::not_supported("GROUP BY ALL")),
         };
-        // Select items (expanding *), bound with aggregate collection on.
+        // Select items (expanding *), bound with aggregate and window collection on.
         self.begin_aggregates();
+        self.begin_windows(&s.named_window)?;
         let mut items: Vec<(Bound, String, Option<ColumnOrigin>, u16)> = Vec::new();
         let scope = self.scope().clone();
         let texts = self.item_texts(s);
@@ -924,8 +925,10 @@ impl Binder<'_> {
         // Aggregates are not allowed in WHERE.
         if let Some(w) = &s.selection {
             let aggs = self.level().aggs.take();
+            let wins = self.swap_windows(None);
             let pred = self.condition(w, "where clause");
             self.level().aggs = aggs;
+            self.swap_windows(wins);
             node = Node::Filter {
                 input: Box::new(node),
                 predicate: pred?,
@@ -933,6 +936,7 @@ impl Binder<'_> {
         }
         // GROUP BY: FROM columns first, then select aliases, then ordinals.
         let mut groups = Vec::new();
+        let wins = self.swap_windows(None);
         for g in &group_exprs {
             self.clause = "group statement";
             let b = match g {
@@ -968,18 +972,29 @@ impl Binder<'_> {
                     format!("Can't group on '{g}'"),
                 ));
             }
+            if let Some(w) = b.expr.window_in() {
+                self.swap_windows(wins);
+                return Err(self.window_misuse(w));
+            }
             groups.push(b);
         }
+        self.swap_windows(wins);
         // HAVING and ORDER BY may use select aliases.
         let aliases: Vec<(String, Bound)> = items
             .iter()
             .map(|(b, n, ..)| (n.clone(), b.clone()))
             .collect();
         self.set_aliases(aliases);
+        let wins = self.swap_windows(None);
         let having = match &s.having {
-            Some(h) => Some(self.condition(h, "having clause")?),
-            None => None,
+            Some(h) => self.condition(h, "having clause").map(Some),
+            None => Ok(None),
         };
+        self.swap_windows(wins);
+        let having = having?;
+        if let Some(w) = having.as_ref().and_then(Expr::window_in) {
+            return Err(self.window_misuse(w));
+        }
         // ORDER BY keys over the pre-projection row (aliases/ordinals refer to items).
         let mut order_keys: Vec<(Bound, bool, Option<usize>)> = Vec::new();
         for ob in order {
@@ -1014,6 +1029,7 @@ impl Binder<'_> {
             }
         }
         self.set_aliases(Vec::new());
+        let mut windows = self.take_windows();
         let mut aggs = self.take_aggregates();
         let group_list: Vec<Expr> = groups.iter().map(|g| g.expr.clone()).collect();
         Self::resolve_grouping(&mut aggs, &group_list, rollup)?;
@@ -1071,6 +1087,27 @@ impl Binder<'_> {
                     0,
                 )?);
             }
+            // Window calls read the Aggregate node's output too.
+            if let Some(w) = windows.as_mut() {
+                let rw = |e: Expr, extra: &mut Vec<_>| {
+                    self.rewrite_for_groups(e, &group_exprs_b, extra, n_aggs, false, 0)
+                };
+                for d in &mut w.windows {
+                    for k in d.partition.iter_mut().chain(d.order.iter_mut()) {
+                        let e = std::mem::replace(&mut k.expr, Expr::Const(Value::Null));
+                        k.expr = rw(e, &mut extra)?;
+                    }
+                }
+                for c in &mut w.calls {
+                    for a in &mut c.args {
+                        let e = std::mem::replace(a, Expr::Const(Value::Null));
+                        *a = rw(e, &mut extra)?;
+                    }
+                    if let Some(agg) = &mut c.agg {
+                        agg.args = c.args.clone();
+                    }
+                }
+            }
             let mut all_aggs = aggs;
             all_aggs.extend(extra);
             let group_kinds = groups
@@ -1094,6 +1131,24 @@ impl Binder<'_> {
             node = Node::Filter {
                 input: Box::new(node),
                 predicate: h,
+            };
+        }
+        // Window functions, over the rows GROUP BY/HAVING leave; their results follow the
+        // input's columns.
+        if let Some(w) = windows {
+            let base = node.width();
+            let place = |e: Expr| {
+                e.transform(&mut |x| match x {
+                    Expr::Window(k) => Expr::Column(base + k),
+                    other => other,
+                })
+            };
+            item_exprs = item_exprs.into_iter().map(place).collect();
+            order_exprs = order_exprs.into_iter().map(place).collect();
+            node = Node::Window {
+                input: Box::new(node),
+                windows: w.windows,
+                calls: w.calls,
             };
         }
         // Project the items plus hidden sort keys.

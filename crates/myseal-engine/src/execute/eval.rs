@@ -164,6 +164,13 @@ fn eval_other(e: &Expr, row: &[Value], cx: &mut Ctx<'_>) -> Result<Value, Engine
                 "Invalid use of group function",
             ));
         }
+        Expr::Window(_) => {
+            return Err(EngineError::new(
+                3593,
+                "HY000",
+                "You cannot use the window function 'window' in this context.'",
+            ));
+        }
         Expr::Cmp(op, kind, a, b) => {
             let x = eval(a, row, cx)?;
             let y = eval(b, row, cx)?;

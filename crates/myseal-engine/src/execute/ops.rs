@@ -7,8 +7,8 @@ use std::ops::Bound;
 use super::{Ctx, ReadMode, Row, compare, eval, truth};
 use crate::error::EngineError;
 use crate::plan::{
-    Access, AggCall, AggFunc, CmpKind, Expr, JoinKind, KeyRange, LockMode, LockWait, Node,
-    SetOpKind, SortKey,
+    Access, AggCall, AggFunc, CmpKind, Expr, FrameBound, FrameUnit, JoinKind, KeyRange, LockMode,
+    LockWait, Node, SetOpKind, SortKey, WindowCall, WindowDef, WindowFunc,
 };
 use crate::storage::TableView;
 use crate::storage::key::{self, Key};
@@ -133,6 +133,18 @@ pub(crate) fn build(node: &Node, cx: &mut Ctx<'_>) -> Result<Box<dyn Op>, Engine
         } => {
             let mut child = build(input, cx)?;
             let rows = aggregate(child.as_mut(), group, group_kinds, aggs, *rollup, cx)?;
+            Box::new(RowsOp {
+                rows: rows.into_iter(),
+            })
+        }
+        Node::Window {
+            input,
+            windows,
+            calls,
+        } => {
+            let base = input.width();
+            let mut child = build(input, cx)?;
+            let rows = window(child.as_mut(), base, windows, calls, cx)?;
             Box::new(RowsOp {
                 rows: rows.into_iter(),
             })
@@ -1752,4 +1764,410 @@ pub(crate) fn scan_keyed(node: &Node, cx: &mut Ctx<'_>) -> Result<Vec<(Key, Row)
         out.push((pk, row));
     }
     Ok(out)
+}
+
+/// Window functions ([`Node::Window`]): reads every input row, then per window sorts the rows
+/// by its partition and order keys (stable, so equal rows keep the previous order) and fills
+/// that window's call columns partition by partition.
+///
+/// <https://dev.mysql.com/doc/refman/8.4/en/window-function-descriptions.html>
+fn window(
+    input: &mut dyn Op,
+    base: usize,
+    windows: &[WindowDef],
+    calls: &[WindowCall],
+    cx: &mut Ctx<'_>,
+) -> Result<Vec<Row>, EngineError> {
+    let dpi = cx
+        .session
+        .vars
+        .get("div_precision_increment")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4);
+    let mut rows = Vec::new();
+    while let Some(mut r) = input.next(cx)? {
+        cx.check()?;
+        r.resize(base + calls.len(), Value::Null);
+        rows.push(r);
+    }
+    for (w_no, w) in windows.iter().enumerate() {
+        let mine: Vec<usize> = (0..calls.len())
+            .filter(|&i| calls.get(i).is_some_and(|c| c.window == w_no))
+            .collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let keys: Vec<SortKey> = w.partition.iter().chain(&w.order).cloned().collect();
+        if !keys.is_empty() {
+            rows = sort_rows(rows, &keys, false, cx)?;
+        }
+        let mut pvals = Vec::with_capacity(rows.len());
+        let mut ovals = Vec::with_capacity(rows.len());
+        for r in &rows {
+            cx.check()?;
+            let mut p = Vec::with_capacity(w.partition.len());
+            for k in &w.partition {
+                p.push(eval(&k.expr, r, cx)?);
+            }
+            let mut o = Vec::with_capacity(w.order.len());
+            for k in &w.order {
+                o.push(eval(&k.expr, r, cx)?);
+            }
+            pvals.push(p);
+            ovals.push(o);
+        }
+        let mut start = 0;
+        while start < rows.len() {
+            let mut end = start + 1;
+            while end < rows.len() && same_keys(&w.partition, &pvals[start], &pvals[end]) {
+                end += 1;
+            }
+            let part = Partition {
+                w,
+                okeys: &ovals[start..end],
+                base,
+                dpi,
+            };
+            part.compute(&mut rows[start..end], calls, &mine, cx)?;
+            start = end;
+        }
+    }
+    Ok(rows)
+}
+
+/// True when two rows' values of `keys` are equal (NULLs equal each other).
+fn same_keys(keys: &[SortKey], a: &[Value], b: &[Value]) -> bool {
+    keys.iter()
+        .zip(a.iter().zip(b))
+        .all(|(k, (x, y))| match (x, y) {
+            (Value::Null, Value::Null) => true,
+            (Value::Null, _) | (_, Value::Null) => false,
+            _ => compare(k.kind, x, y) == Ordering::Equal,
+        })
+}
+
+/// One partition of one window, its rows sorted.
+struct Partition<'a> {
+    w: &'a WindowDef,
+    /// Each row's ORDER BY values.
+    okeys: &'a [Vec<Value>],
+    /// Where the call columns start in a row.
+    base: usize,
+    dpi: u32,
+}
+
+/// A whole number argument (NTILE's buckets, LAG/LEAD's offset, NTH_VALUE's N).
+fn whole_arg(e: Option<&Expr>, default: u64, cx: &mut Ctx<'_>) -> Result<Option<u64>, EngineError> {
+    let Some(e) = e else {
+        return Ok(Some(default));
+    };
+    Ok(match eval(e, &[], cx)? {
+        Value::Int(n) => u64::try_from(n).ok(),
+        Value::UInt(n) => Some(n),
+        _ => None,
+    })
+}
+
+impl Partition<'_> {
+    fn compute(
+        &self,
+        rows: &mut [Row],
+        calls: &[WindowCall],
+        mine: &[usize],
+        cx: &mut Ctx<'_>,
+    ) -> Result<(), EngineError> {
+        let n = rows.len();
+        // Peer groups: rows with equal ORDER BY values (all rows without ORDER BY).
+        let mut peer_start = vec![0; n];
+        let mut peer_end = vec![n; n];
+        let mut dense = vec![1u64; n];
+        let mut s = 0;
+        while s < n {
+            let mut e = s + 1;
+            while e < n && same_keys(&self.w.order, &self.okeys[s], &self.okeys[e]) {
+                e += 1;
+            }
+            let d = if s == 0 { 1 } else { dense[s - 1] + 1 };
+            for i in s..e {
+                peer_start[i] = s;
+                peer_end[i] = e;
+                dense[i] = d;
+            }
+            s = e;
+        }
+        let mut frames: Option<Vec<(usize, usize)>> = None;
+        for &ci in mine {
+            let Some(c) = calls.get(ci) else { continue };
+            let col = self.base + ci;
+            let wrong = || {
+                EngineError::new(
+                    1210,
+                    "HY000",
+                    format!("Incorrect arguments to {}", c.func.name()),
+                )
+            };
+            let mut out: Vec<Value> = Vec::with_capacity(n);
+            match c.func {
+                WindowFunc::RowNumber => out.extend((1..=n as u64).map(Value::UInt)),
+                WindowFunc::Rank => {
+                    out.extend(peer_start.iter().map(|p| Value::UInt(*p as u64 + 1)))
+                }
+                WindowFunc::DenseRank => out.extend(dense.iter().map(|d| Value::UInt(*d))),
+                WindowFunc::PercentRank => out.extend(peer_start.iter().map(|p| {
+                    Value::Double(if n > 1 {
+                        *p as f64 / (n - 1) as f64
+                    } else {
+                        0.0
+                    })
+                })),
+                WindowFunc::CumeDist => {
+                    out.extend(peer_end.iter().map(|e| Value::Double(*e as f64 / n as f64)))
+                }
+                WindowFunc::Ntile => {
+                    let b = match whole_arg(c.args.first(), 1, cx)? {
+                        Some(b) if b > 0 => b,
+                        _ => return Err(wrong()),
+                    };
+                    let size = n as u64;
+                    let q = size / b;
+                    let rem = size % b;
+                    let big = rem * (q + 1);
+                    for r in 0..size {
+                        let bucket = if r < big {
+                            r / (q + 1)
+                        } else {
+                            rem + (r - big) / q.max(1)
+                        };
+                        out.push(Value::UInt(bucket + 1));
+                    }
+                }
+                WindowFunc::Lag | WindowFunc::Lead => {
+                    let off = whole_arg(c.args.get(1), 1, cx)?.ok_or_else(wrong)?;
+                    let vals = self.values(rows, c.args.first(), cx)?;
+                    for (i, row) in rows.iter().enumerate() {
+                        cx.check()?;
+                        let target = match (c.func, usize::try_from(off)) {
+                            (_, Err(_)) => None,
+                            (WindowFunc::Lag, Ok(o)) => i.checked_sub(o),
+                            (_, Ok(o)) => i.checked_add(o).filter(|t| *t < n),
+                        };
+                        out.push(match target {
+                            Some(t) => vals.get(t).cloned().unwrap_or(Value::Null),
+                            None => match c.args.get(2) {
+                                Some(d) => eval(d, row, cx)?,
+                                None => Value::Null,
+                            },
+                        });
+                    }
+                }
+                WindowFunc::FirstValue | WindowFunc::LastValue | WindowFunc::NthValue => {
+                    let nth = if c.func == WindowFunc::NthValue {
+                        whole_arg(c.args.get(1), 1, cx)?
+                            .filter(|k| *k > 0)
+                            .ok_or_else(wrong)?
+                    } else {
+                        1
+                    };
+                    let vals = self.values(rows, c.args.first(), cx)?;
+                    let fr = self.frames(&mut frames, &peer_start, &peer_end)?;
+                    for &(lo, hi) in fr.iter() {
+                        let at = match c.func {
+                            WindowFunc::FirstValue => (lo < hi).then_some(lo),
+                            WindowFunc::LastValue => (lo < hi).then(|| hi - 1),
+                            _ => usize::try_from(nth - 1)
+                                .ok()
+                                .and_then(|k| lo.checked_add(k))
+                                .filter(|t| *t < hi),
+                        };
+                        out.push(at.and_then(|t| vals.get(t).cloned()).unwrap_or(Value::Null));
+                    }
+                }
+                WindowFunc::Agg(_) => {
+                    let Some(a) = &c.agg else { continue };
+                    let mut args: Vec<Vec<Value>> = Vec::with_capacity(n);
+                    for r in rows.iter() {
+                        cx.check()?;
+                        let mut v = Vec::with_capacity(a.args.len());
+                        for e in &a.args {
+                            v.push(eval(e, r, cx)?);
+                        }
+                        args.push(v);
+                    }
+                    let fr = self.frames(&mut frames, &peer_start, &peer_end)?;
+                    // Frames that start at the partition's first row grow monotonically: one
+                    // running accumulator. Others are accumulated afresh per row.
+                    let mut acc = new_acc(a);
+                    let mut fed = 0;
+                    for &(lo, hi) in fr.iter() {
+                        cx.check()?;
+                        if lo != 0 || hi < fed {
+                            acc = new_acc(a);
+                            fed = lo;
+                        }
+                        while fed < hi {
+                            cx.check()?;
+                            feed(&mut acc, a, args[fed].clone(), Vec::new());
+                            fed += 1;
+                        }
+                        out.push(finish(&acc, a, self.dpi));
+                        if lo != 0 {
+                            fed = usize::MAX;
+                        }
+                    }
+                }
+            }
+            for (r, v) in rows.iter_mut().zip(out) {
+                if let Some(slot) = r.get_mut(col) {
+                    *slot = v;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Each row's value of `e`.
+    fn values(
+        &self,
+        rows: &[Row],
+        e: Option<&Expr>,
+        cx: &mut Ctx<'_>,
+    ) -> Result<Vec<Value>, EngineError> {
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            cx.check()?;
+            out.push(match e {
+                Some(e) => eval(e, r, cx)?,
+                None => Value::Null,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Each row's frame as `[lo, hi)` row positions, computed once per partition.
+    fn frames<'f>(
+        &self,
+        cache: &'f mut Option<Vec<(usize, usize)>>,
+        peer_start: &[usize],
+        peer_end: &[usize],
+    ) -> Result<&'f [(usize, usize)], EngineError> {
+        if cache.is_none() {
+            let n = peer_start.len();
+            let mut v = Vec::with_capacity(n);
+            for i in 0..n {
+                v.push(self.frame(i, n, peer_start, peer_end));
+            }
+            *cache = Some(v);
+        }
+        Ok(cache.as_deref().unwrap_or(&[]))
+    }
+
+    fn frame(
+        &self,
+        i: usize,
+        n: usize,
+        peer_start: &[usize],
+        peer_end: &[usize],
+    ) -> (usize, usize) {
+        let Some(f) = &self.w.frame else {
+            return if self.w.order.is_empty() {
+                (0, n)
+            } else {
+                (0, peer_end[i])
+            };
+        };
+        let off = |v: &Value| -> usize {
+            match v {
+                Value::Int(x) => usize::try_from(*x).unwrap_or(0),
+                Value::UInt(x) => usize::try_from(*x).unwrap_or(usize::MAX),
+                _ => 0,
+            }
+        };
+        let (lo, hi) = match f.unit {
+            FrameUnit::Rows => {
+                let lo = match &f.start {
+                    FrameBound::UnboundedPreceding => 0,
+                    FrameBound::Preceding(v) => i.saturating_sub(off(v)),
+                    FrameBound::CurrentRow => i,
+                    FrameBound::Following(v) => i.saturating_add(off(v)),
+                    FrameBound::UnboundedFollowing => n,
+                };
+                let hi = match &f.end {
+                    FrameBound::UnboundedPreceding => 0,
+                    FrameBound::Preceding(v) => (i + 1).saturating_sub(off(v)),
+                    FrameBound::CurrentRow => i + 1,
+                    FrameBound::Following(v) => i.saturating_add(off(v)).saturating_add(1),
+                    FrameBound::UnboundedFollowing => n,
+                };
+                (lo, hi)
+            }
+            FrameUnit::Range => {
+                let lo = match &f.start {
+                    FrameBound::UnboundedPreceding => 0,
+                    FrameBound::CurrentRow => peer_start[i],
+                    FrameBound::UnboundedFollowing => n,
+                    FrameBound::Preceding(v) => self.range_edge(i, v, true, true, peer_start),
+                    FrameBound::Following(v) => self.range_edge(i, v, false, true, peer_start),
+                };
+                let hi = match &f.end {
+                    FrameBound::UnboundedPreceding => 0,
+                    FrameBound::CurrentRow => peer_end[i],
+                    FrameBound::UnboundedFollowing => n,
+                    FrameBound::Preceding(v) => self.range_edge(i, v, true, false, peer_end),
+                    FrameBound::Following(v) => self.range_edge(i, v, false, false, peer_end),
+                };
+                (lo, hi)
+            }
+        };
+        let hi = hi.min(n);
+        (lo.min(hi), hi)
+    }
+
+    /// A RANGE frame edge at `offset` before (`preceding`) or after the current row's ORDER BY
+    /// value: the first row at or past that value for a start, the first row past it for an
+    /// end. A NULL current value's frame edge is its peers' (`peers`).
+    fn range_edge(
+        &self,
+        i: usize,
+        offset: &Value,
+        preceding: bool,
+        start: bool,
+        peers: &[usize],
+    ) -> usize {
+        let key = |j: usize| {
+            self.okeys
+                .get(j)
+                .and_then(|k| k.first())
+                .and_then(|v| if v.is_null() { None } else { v.to_f64() })
+        };
+        let Some(x) = key(i) else {
+            return peers[i];
+        };
+        let desc = self.w.order.first().is_some_and(|k| k.desc);
+        let d = offset.to_f64().unwrap_or(0.0);
+        // Moving towards the start of the sort order is "preceding".
+        let t = if preceding != desc { x - d } else { x + d };
+        // Rows sorted: NULLs first ascending, last descending.
+        let before = |j: usize| match key(j) {
+            None => !desc,
+            Some(y) => {
+                if desc {
+                    if start { y > t } else { y >= t }
+                } else if start {
+                    y < t
+                } else {
+                    y <= t
+                }
+            }
+        };
+        let (mut lo, mut hi) = (0, self.okeys.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if before(mid) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
 }

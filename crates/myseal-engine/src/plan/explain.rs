@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use super::{
     Access, AggCall, AggFunc, BitOp, CastTo, CmpOp, CteDef, Expr, JoinKind, KeyRange, Node, Plan,
-    SessionValue, SetOpKind, SortKey, Subquery, SubqueryKind,
+    SessionValue, SetOpKind, SortKey, Subquery, SubqueryKind, WindowCall, WindowFunc,
 };
 use crate::catalog::{IndexDef, TableDef};
 use crate::types::BaseType;
@@ -331,6 +331,12 @@ impl<'r> Explainer<'r> {
                 v
             }
             Node::SetOp { left, .. } => self.names(left),
+            Node::Window { input, calls, .. } => {
+                let mut v = self.names(input);
+                let inner = v.clone();
+                v.extend(calls.iter().map(|c| self.window_call(c, &inner)));
+                v
+            }
             Node::CteRef { id, width } | Node::RecursiveRef { id, width } => {
                 let n = self.cte_number(*id);
                 (0..*width).map(|i| format!("<derived{n}>.{i}")).collect()
@@ -475,6 +481,7 @@ impl<'r> Explainer<'r> {
                 }
             }
             Expr::Agg(k) => format!("<aggregate {k}>"),
+            Expr::Window(k) => format!("<window function {k}>"),
             Expr::UserVar(v) => format!("@{v}"),
             Expr::SetUserVar(v, a) => format!("(@{v} := {})", self.expr(a, names)),
             Expr::SysVar(global, name) => {
@@ -514,6 +521,20 @@ impl<'r> Explainer<'r> {
         let args: Vec<String> = a.args.iter().map(|x| self.expr(x, names)).collect();
         let distinct = if a.distinct { "distinct " } else { "" };
         format!("{name}({distinct}{})", args.join(","))
+    }
+
+    /// A window function call as MySQL prints it: `row_number() OVER (...)`, `sum(t.a) OVER w`.
+    fn window_call(&mut self, c: &WindowCall, names: &[String]) -> String {
+        let mut args: Vec<String> = c.args.iter().map(|x| self.expr(x, names)).collect();
+        if c.func == WindowFunc::Agg(AggFunc::CountStar) {
+            args = vec!["0".into()];
+        }
+        format!(
+            "{}({}) OVER (#{})",
+            c.func.name(),
+            args.join(","),
+            c.window + 1
+        )
     }
 
     fn sort_keys(&mut self, keys: &[SortKey], names: &[String]) -> String {
@@ -924,6 +945,42 @@ impl<'r> Explainer<'r> {
                     ("Table scan on <temporary>".into(), est)
                 }
             }
+            Node::Window {
+                input,
+                windows,
+                calls,
+            } => {
+                // MySQL 8.4 prints one line per window, the sort under it.
+                let names = self.names(input);
+                let list: Vec<String> = calls.iter().map(|c| self.window_call(c, &names)).collect();
+                let multi = calls
+                    .iter()
+                    .any(|c| c.func.uses_frame() && !matches!(c.func, WindowFunc::Agg(_)))
+                    || windows.iter().any(|w| w.frame.is_some());
+                let keys: Vec<SortKey> = windows
+                    .iter()
+                    .flat_map(|w| w.partition.iter().chain(&w.order).cloned())
+                    .collect();
+                let mut d = depth + 1;
+                if !keys.is_empty() {
+                    let keys = self.sort_keys(&keys, &names);
+                    out.push(line(d, format!("Sort: {keys}"), None));
+                    d += 1;
+                }
+                let inner = self.walk(input, d, out);
+                let what = if multi {
+                    "Window multi-pass aggregate with buffering"
+                } else {
+                    "Window aggregate"
+                };
+                (
+                    format!("{what}: {}", list.join(", ")),
+                    Est {
+                        rows: inner.rows,
+                        cost: inner.cost + 0.1 * inner.rows,
+                    },
+                )
+            }
             Node::Sort { input, keys } => {
                 let names = self.names(input);
                 let keys = self.sort_keys(keys, &names);
@@ -1315,6 +1372,21 @@ impl<'r> Explainer<'r> {
                 self.queue_subqueries(keys.iter().map(|k| &k.expr));
             }
             Node::Limit { input, .. } => self.collect(input, b),
+            Node::Window {
+                input,
+                windows,
+                calls,
+            } => {
+                b.temporary = true;
+                if windows
+                    .iter()
+                    .any(|w| !w.partition.is_empty() || !w.order.is_empty())
+                {
+                    b.filesort = true;
+                }
+                self.collect(input, b);
+                self.queue_subqueries(calls.iter().flat_map(|c| &c.args));
+            }
             Node::Distinct { input, .. } => {
                 b.temporary = true;
                 self.collect(input, b);

@@ -216,6 +216,9 @@ pub(crate) enum Expr {
     /// Aggregate `k` of the query level being bound; the binder replaces it with a column of
     /// the Aggregate node before the plan leaves the binder.
     Agg(usize),
+    /// Window function call `k` of the query level being bound; the binder replaces it with a
+    /// column of the [`Node::Window`] node before the plan leaves the binder.
+    Window(usize),
     /// `@name`.
     UserVar(String),
     /// `@name := expr`.
@@ -245,7 +248,10 @@ impl Expr {
     pub(crate) fn is_row_independent(&self) -> bool {
         let mut independent = true;
         self.visit(&mut |e| {
-            if matches!(e, Expr::Column(_) | Expr::Reg(_) | Expr::SetUserVar(..)) {
+            if matches!(
+                e,
+                Expr::Column(_) | Expr::Reg(_) | Expr::SetUserVar(..) | Expr::Window(_)
+            ) {
                 independent = false;
             }
             if let Expr::Func(f, _) = e
@@ -277,6 +283,7 @@ impl Expr {
             | Expr::Reg(_)
             | Expr::Param(_)
             | Expr::Agg(_)
+            | Expr::Window(_)
             | Expr::UserVar(_)
             | Expr::SysVar(..)
             | Expr::Session(_) => {}
@@ -373,6 +380,7 @@ impl Expr {
             | Expr::Reg(_)
             | Expr::Param(_)
             | Expr::Agg(_)
+            | Expr::Window(_)
             | Expr::UserVar(_)
             | Expr::SysVar(..)
             | Expr::Session(_)) => e,
@@ -510,6 +518,17 @@ impl Expr {
             }
         });
         n
+    }
+
+    /// The first window call placeholder ([`Expr::Window`]) in the expression.
+    pub(crate) fn window_in(&self) -> Option<usize> {
+        let mut found = None;
+        self.visit(&mut |e| {
+            if let Expr::Window(k) = e {
+                found = found.or(Some(*k));
+            }
+        });
+        found
     }
 
     /// Columns read.
@@ -754,6 +773,128 @@ pub(crate) enum Node {
         id: usize,
         width: usize,
     },
+    /// Window functions: the input rows, each followed by the value of every call (in `calls`
+    /// order). Each window sorts the rows by its partition and order keys; the rows come out
+    /// in the order of the last window.
+    Window {
+        input: Box<Node>,
+        windows: Vec<WindowDef>,
+        calls: Vec<WindowCall>,
+    },
+}
+
+/// A window function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum WindowFunc {
+    RowNumber,
+    Rank,
+    DenseRank,
+    PercentRank,
+    CumeDist,
+    Ntile,
+    Lag,
+    Lead,
+    FirstValue,
+    LastValue,
+    NthValue,
+    /// An aggregate over the frame (no DISTINCT).
+    Agg(AggFunc),
+}
+
+impl WindowFunc {
+    /// The function's name as MySQL prints it (lower case).
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            WindowFunc::RowNumber => "row_number",
+            WindowFunc::Rank => "rank",
+            WindowFunc::DenseRank => "dense_rank",
+            WindowFunc::PercentRank => "percent_rank",
+            WindowFunc::CumeDist => "cume_dist",
+            WindowFunc::Ntile => "ntile",
+            WindowFunc::Lag => "lag",
+            WindowFunc::Lead => "lead",
+            WindowFunc::FirstValue => "first_value",
+            WindowFunc::LastValue => "last_value",
+            WindowFunc::NthValue => "nth_value",
+            WindowFunc::Agg(a) => match a {
+                AggFunc::CountStar | AggFunc::Count => "count",
+                AggFunc::Sum => "sum",
+                AggFunc::Avg => "avg",
+                AggFunc::Min => "min",
+                AggFunc::Max => "max",
+                AggFunc::BitAnd => "bit_and",
+                AggFunc::BitOr => "bit_or",
+                AggFunc::BitXor => "bit_xor",
+                AggFunc::Std => "std",
+                AggFunc::StdSamp => "stddev_samp",
+                AggFunc::Variance => "variance",
+                AggFunc::VarSamp => "var_samp",
+                _ => "aggregate",
+            },
+        }
+    }
+
+    /// True for the functions that read the frame (the others see the whole partition).
+    pub(crate) fn uses_frame(self) -> bool {
+        matches!(
+            self,
+            WindowFunc::FirstValue
+                | WindowFunc::LastValue
+                | WindowFunc::NthValue
+                | WindowFunc::Agg(_)
+        )
+    }
+}
+
+/// A frame's unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FrameUnit {
+    Rows,
+    Range,
+}
+
+/// One end of a frame. Offsets are constants checked when binding (non-negative; whole
+/// numbers for ROWS).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum FrameBound {
+    UnboundedPreceding,
+    Preceding(Value),
+    CurrentRow,
+    Following(Value),
+    UnboundedFollowing,
+}
+
+/// `ROWS|RANGE BETWEEN start AND end`.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Frame {
+    pub(crate) unit: FrameUnit,
+    pub(crate) start: FrameBound,
+    pub(crate) end: FrameBound,
+}
+
+/// A window: PARTITION BY keys (ascending), ORDER BY keys, frame (None: MySQL's default,
+/// RANGE UNBOUNDED PRECEDING to CURRENT ROW with ORDER BY, the whole partition without).
+#[derive(Clone, Debug)]
+pub(crate) struct WindowDef {
+    /// The name given in the WINDOW clause, for EXPLAIN and errors.
+    pub(crate) name: Option<String>,
+    pub(crate) partition: Vec<SortKey>,
+    pub(crate) order: Vec<SortKey>,
+    pub(crate) frame: Option<Frame>,
+}
+
+/// One window function call computed by a [`Node::Window`].
+#[derive(Clone, Debug)]
+pub(crate) struct WindowCall {
+    pub(crate) func: WindowFunc,
+    /// Arguments over the input row (LAG/LEAD: value, offset, default; NTILE and NTH_VALUE:
+    /// their constant second argument evaluated at run time).
+    pub(crate) args: Vec<Expr>,
+    /// Index into the node's `windows`.
+    pub(crate) window: usize,
+    pub(crate) ty: SqlType,
+    /// For [`WindowFunc::Agg`]: the aggregate's accumulator description.
+    pub(crate) agg: Option<AggCall>,
 }
 
 /// A WITH RECURSIVE entry, materialized into slot `id` before the query runs.
@@ -822,6 +963,7 @@ impl Node {
             | Node::Aggregate { input, .. }
             | Node::Sort { input, .. }
             | Node::Limit { input, .. }
+            | Node::Window { input, .. }
             | Node::Distinct { input, .. } => f(input),
             Node::Join { left, right, .. }
             | Node::HashJoin { left, right, .. }
@@ -871,6 +1013,7 @@ impl Node {
                 _ => left.width() + right_width,
             },
             Node::Aggregate { group, aggs, .. } => group.len() + aggs.len(),
+            Node::Window { input, calls, .. } => input.width() + calls.len(),
             Node::SetOp { left, .. } => left.width(),
         }
     }

@@ -94,6 +94,15 @@ pub(crate) fn optimize(node: Node, registers: &mut usize) -> Node {
             aggs,
             rollup,
         },
+        Node::Window {
+            input,
+            windows,
+            calls,
+        } => Node::Window {
+            input: Box::new(optimize(*input, registers)),
+            windows,
+            calls,
+        },
         Node::Sort { input, keys } => match in_index_order(optimize(*input, registers), &keys) {
             (ordered, true) => ordered,
             (input, false) => Node::Sort {

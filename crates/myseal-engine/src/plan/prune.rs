@@ -98,6 +98,30 @@ fn prune(node: &mut Node, needed: Option<Vec<bool>>) {
             }
             prune(input, Some(mask));
         }
+        Node::Window {
+            input,
+            windows,
+            calls,
+        } => {
+            // The input's columns pass through: those the consumer needs, plus what the
+            // windows' keys and the calls' arguments read.
+            let width = input.width();
+            let next = needed.map(|mut mask| {
+                mask.resize(width, false);
+                for w in windows.iter() {
+                    for k in w.partition.iter().chain(&w.order) {
+                        mark(&mut mask, &k.expr);
+                    }
+                }
+                for c in calls.iter() {
+                    for e in &c.args {
+                        mark(&mut mask, e);
+                    }
+                }
+                mask
+            });
+            prune(input, next);
+        }
         other => other.for_each_input(&mut |n| prune(n, None)),
     }
 }

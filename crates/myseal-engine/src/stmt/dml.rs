@@ -129,6 +129,7 @@ pub(super) fn plan_tables(node: &Node, out: &mut Vec<u64>) {
         Node::Filter { input, .. }
         | Node::Project { input, .. }
         | Node::Aggregate { input, .. }
+        | Node::Window { input, .. }
         | Node::Sort { input, .. }
         | Node::Limit { input, .. }
         | Node::Distinct { input, .. } => plan_tables(input, out),
