@@ -404,4 +404,123 @@ impl EngineError {
             format!("String '{value}' is too long for {what} (should be no longer than {max})"),
         )
     }
+    /// ER_INVALID_JSON_TEXT (3140): a value stored into a JSON column `table.column`.
+    pub(crate) fn invalid_json_text(reason: &str, pos: usize, column: &str) -> Self {
+        Self::new(
+            3140,
+            "22032",
+            format!(
+                "Invalid JSON text: \"{reason}\" at position {pos} in value for column '{column}'."
+            ),
+        )
+    }
+
+    /// ER_INVALID_JSON_TEXT_IN_PARAM (3141): argument `arg` (from 1) of function `func`.
+    pub(crate) fn invalid_json_text_in_param(
+        arg: usize,
+        func: &str,
+        reason: &str,
+        pos: usize,
+    ) -> Self {
+        Self::new(
+            3141,
+            "22032",
+            format!(
+                "Invalid JSON text in argument {arg} to function {func}: \"{reason}\" at position {pos}."
+            ),
+        )
+    }
+
+    /// ER_INVALID_JSON_PATH (3143).
+    pub(crate) fn invalid_json_path(pos: usize) -> Self {
+        Self::new(
+            3143,
+            "42000",
+            format!("Invalid JSON path expression. The error is around character position {pos}."),
+        )
+    }
+
+    /// ER_INVALID_JSON_CHARSET (3144): a binary string where JSON text is wanted.
+    pub(crate) fn json_binary_charset() -> Self {
+        Self::new(
+            3144,
+            "22032",
+            "Cannot create a JSON value from a string with CHARACTER SET 'binary'.",
+        )
+    }
+
+    /// ER_INVALID_TYPE_FOR_JSON (3146): argument `arg` (from 1) of `func` is neither JSON nor a
+    /// string.
+    pub(crate) fn invalid_type_for_json(arg: usize, func: &str) -> Self {
+        Self::new(
+            3146,
+            "22032",
+            format!(
+                "Invalid data type for JSON data in argument {arg} to function {func}; a JSON string or JSON type is required."
+            ),
+        )
+    }
+
+    /// ER_INVALID_JSON_PATH_WILDCARD (3149).
+    pub(crate) fn json_path_wildcard() -> Self {
+        Self::new(
+            3149,
+            "42000",
+            "In this situation, path expressions may not contain the * and ** tokens or an array range.",
+        )
+    }
+
+    /// ER_JSON_VACUOUS_PATH (3153).
+    pub(crate) fn json_vacuous_path() -> Self {
+        Self::new(
+            3153,
+            "42000",
+            "The path expression '$' is not allowed in this context.",
+        )
+    }
+
+    /// ER_JSON_BAD_ONE_OR_ALL_ARG (3154).
+    pub(crate) fn json_bad_one_or_all(func: &str) -> Self {
+        Self::new(
+            3154,
+            "42000",
+            format!("The oneOrAll argument to {func} may take these values: 'one' or 'all'."),
+        )
+    }
+
+    /// ER_JSON_DOCUMENT_TOO_DEEP (3157).
+    pub(crate) fn json_too_deep() -> Self {
+        Self::new(
+            3157,
+            "22032",
+            "The JSON document exceeds the maximum depth.",
+        )
+    }
+
+    /// ER_JSON_DOCUMENT_NULL_KEY (3158).
+    pub(crate) fn json_null_key() -> Self {
+        Self::new(
+            3158,
+            "22032",
+            "JSON documents may not contain NULL member names.",
+        )
+    }
+
+    /// ER_INVALID_JSON_PATH_ARRAY_CELL (3165).
+    pub(crate) fn json_path_not_cell() -> Self {
+        Self::new(
+            3165,
+            "42000",
+            "A path expression is not a path to a cell in an array.",
+        )
+    }
+
+    /// ER_INCORRECT_TYPE (3064), e.g. JSON_QUOTE of a number.
+    pub(crate) fn incorrect_type(arg: usize, func: &str) -> Self {
+        Self::new(
+            3064,
+            "HY000",
+            format!("Incorrect type for argument {arg} in function {func}."),
+        )
+    }
 }

@@ -43,6 +43,7 @@ mod func;
 mod grant_tables;
 #[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
 mod infoschema;
+mod json;
 mod normalize;
 mod parse;
 #[allow(dead_code)] // parts used by the statements still being moved onto the pipeline

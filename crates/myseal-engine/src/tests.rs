@@ -10,6 +10,7 @@ pub(crate) mod ddl;
 mod explain;
 mod foreign_keys;
 mod forms;
+mod json;
 mod optimizer;
 mod privileges;
 mod rollup;

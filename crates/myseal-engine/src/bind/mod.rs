@@ -9,6 +9,7 @@
 //! never the executor.
 
 pub(crate) mod dml;
+mod json;
 pub(crate) mod query;
 pub(crate) mod window;
 
@@ -165,6 +166,8 @@ fn agg_func(name: &str) -> Option<AggFunc> {
         "VARIANCE" | "VAR_POP" => AggFunc::Variance,
         "VAR_SAMP" => AggFunc::VarSamp,
         "ANY_VALUE" => AggFunc::AnyValue,
+        "JSON_ARRAYAGG" => AggFunc::JsonArrayAgg,
+        "JSON_OBJECTAGG" => AggFunc::JsonObjectAgg,
         "GROUPING" => AggFunc::Grouping,
         _ => return None,
     })
@@ -180,6 +183,9 @@ pub(crate) fn cmp_kind(a: &SqlType, b: &SqlType, dynamic: bool) -> CmpKind {
         (true, false) => return cmp_kind(b, b, false),
         (false, true) => return cmp_kind(a, a, false),
         (false, false) => {}
+    }
+    if a.base == BaseType::Json && b.base == BaseType::Json {
+        return CmpKind::Json;
     }
     let (ka, kb) = (a.result_kind(), b.result_kind());
     use ResultKind as K;
@@ -801,6 +807,20 @@ impl<'a> Binder<'a> {
                 ..
             } => self.case(operand.as_deref(), conditions, else_result.as_deref()),
             E::Function(f) => self.function(f),
+            E::MemberOf(m) => self.member_of(m),
+            E::Cast {
+                expr,
+                data_type: DataType::JSON,
+                ..
+            }
+            | E::Convert {
+                expr,
+                data_type: Some(DataType::JSON),
+                ..
+            } => {
+                let x = self.expr(expr)?;
+                Ok(self.cast_json(x, json::ast_is_bool(expr)))
+            }
             E::Cast {
                 expr, data_type, ..
             } => {
@@ -1170,6 +1190,7 @@ impl<'a> Binder<'a> {
         Ok(match op {
             UnaryOperator::Plus => b,
             UnaryOperator::Minus => {
+                let b = self.json_number(b, func::json::NumTarget::Double);
                 let mut ty = match b.ty.result_kind() {
                     ResultKind::Int => {
                         if b.ty.unsigned {
@@ -1237,11 +1258,16 @@ impl<'a> Binder<'a> {
         }
         let x = self.expr(a)?;
         let y = self.expr(b)?;
-        let kind = cmp_kind(
-            &x.ty,
-            &y.ty,
-            self.is_dynamic(&x.expr) || self.is_dynamic(&y.expr),
-        );
+        let (x, y, json) = self.json_operands(x, y, a, b);
+        let kind = if json {
+            CmpKind::Json
+        } else {
+            cmp_kind(
+                &x.ty,
+                &y.ty,
+                self.is_dynamic(&x.expr) || self.is_dynamic(&y.expr),
+            )
+        };
         let nullable = op != CmpOp::NullSafeEq && (x.nullable || y.nullable);
         Ok(Bound::new(
             Expr::Cmp(op, kind, Box::new(x.expr), Box::new(y.expr)),
@@ -1259,6 +1285,9 @@ impl<'a> Binder<'a> {
         use BinaryOperator as B;
         if let Some(c) = cmp_op(op) {
             return self.compare(c, a, b);
+        }
+        if matches!(op, B::Arrow | B::LongArrow) {
+            return self.json_arrow(a, b, *op == B::LongArrow);
         }
         if *op == B::Assignment
             || matches!(op, B::Plus | B::Minus)
@@ -1291,6 +1320,8 @@ impl<'a> Binder<'a> {
         use BinaryOperator as B;
         let nullable = x.nullable || y.nullable;
         let arith = |op: ArithOp, x: Bound, y: Bound, s: &Self| {
+            let x = s.json_number(x, func::json::NumTarget::Double);
+            let y = s.json_number(y, func::json::NumTarget::Double);
             let dpi = s.div_precision_increment();
             let ty = func::arith_type(op, &x.ty, &y.ty, dpi);
             let nullable = x.nullable
@@ -1490,7 +1521,7 @@ impl<'a> Binder<'a> {
             return Ok(Bound::new(e, SqlType::bigint(), true));
         }
         let b = self.expr(x)?;
-        let mut items = Vec::with_capacity(list.len());
+        let mut bound = Vec::with_capacity(list.len());
         let mut types = vec![b.ty.clone()];
         let mut dynamic = self.is_dynamic(&b.expr);
         let mut nullable = b.nullable;
@@ -1499,8 +1530,12 @@ impl<'a> Binder<'a> {
             dynamic |= self.is_dynamic(&i.expr);
             nullable |= i.nullable;
             types.push(i.ty.clone());
-            items.push(i.expr);
+            bound.push(i);
         }
+        if !dynamic && types.iter().any(|t| t.base == BaseType::Json) {
+            return Ok(self.json_in_list(b, x, bound, list, negated, nullable));
+        }
+        let items: Vec<Expr> = bound.into_iter().map(|i| i.expr).collect();
         let agg = func::aggregate_type(&types[1..]);
         let kind = if types[1..]
             .iter()
@@ -1566,6 +1601,7 @@ impl<'a> Binder<'a> {
     /// Binds a CAST/CONVERT target.
     fn cast(&mut self, x: Bound, dt: &DataType) -> Result<Bound, EngineError> {
         let coll = Collation::Utf8mb4_0900_ai_ci;
+        let x = self.json_cast_operand(x, dt);
         let (to, ty) = match dt {
             DataType::Signed
             | DataType::SignedInteger
@@ -1708,9 +1744,13 @@ impl<'a> Binder<'a> {
             ));
         }
         let mut args = Vec::with_capacity(arg_list.len());
+        let mut bools = Vec::with_capacity(arg_list.len());
         for a in &arg_list {
             match a {
-                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => args.push(self.expr(e)?),
+                FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => {
+                    bools.push(json::ast_is_bool(e));
+                    args.push(self.expr(e)?);
+                }
                 FunctionArg::Unnamed(FunctionArgExpr::Wildcard) => {
                     return Err(EngineError::parse_error("*)", 1));
                 }
@@ -1720,6 +1760,9 @@ impl<'a> Binder<'a> {
                     )));
                 }
             }
+        }
+        if let Some(Func::Json(j)) = Func::lookup(&name) {
+            return self.json_call(j, &name, args, &bools);
         }
         self.call_named(&name, args)
     }
@@ -1877,6 +1920,9 @@ impl<'a> Binder<'a> {
                 &name.to_ascii_lowercase(),
             ));
         };
+        if let Func::Json(j) = f {
+            return self.json_call(j, name, args, &[]);
+        }
         let (min, max) = f.arity();
         if args.len() < min || args.len() > max {
             return Err(wrong_count());
@@ -1970,12 +2016,25 @@ impl<'a> Binder<'a> {
         let func = if star { AggFunc::CountStar } else { func };
         let expected = match func {
             AggFunc::CountStar => 0,
+            AggFunc::JsonArrayAgg if !distinct => 1,
+            AggFunc::JsonObjectAgg if !distinct => 2,
             AggFunc::GroupConcat | AggFunc::Count if distinct => bound.len().max(1),
             AggFunc::GroupConcat => bound.len().max(1),
             _ => 1,
         };
         if bound.len() != expected && !(func == AggFunc::Count && distinct) {
             return Err(EngineError::parse_error(&format!("{name}("), 1));
+        }
+        if matches!(func, AggFunc::JsonArrayAgg | AggFunc::JsonObjectAgg) {
+            // The value becomes JSON as in JSON_ARRAY (a NULL value is the JSON null).
+            let value_at = bound.len() - 1;
+            let literal_bool = matches!(
+                args.get(value_at),
+                Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(e))) if json::ast_is_bool(e)
+            );
+            if let Some(v) = bound.pop() {
+                bound.push(json::to_json_value(v, literal_bool));
+            }
         }
         let arg_ty = bound
             .first()
@@ -2003,6 +2062,7 @@ impl<'a> Binder<'a> {
                 ..SqlType::varchar(1024, Collation::Utf8mb4_0900_ai_ci)
             },
             AggFunc::BitAnd | AggFunc::BitOr | AggFunc::BitXor => SqlType::ubigint(),
+            AggFunc::JsonArrayAgg | AggFunc::JsonObjectAgg => SqlType::new(BaseType::Json),
             _ => SqlType::double(),
         };
         let kind = cmp_kind(

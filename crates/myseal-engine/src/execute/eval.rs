@@ -100,6 +100,7 @@ pub(crate) fn compare(kind: CmpKind, a: &Value, b: &Value) -> Ordering {
                 _ => loose_compare(a, b),
             },
         },
+        CmpKind::Json => crate::json::compare_values(a, b),
         CmpKind::Dynamic => loose_compare(a, b),
     }
 }

@@ -509,6 +509,7 @@ pub(crate) fn group_key(kind: CmpKind, v: &Value, out: &mut Vec<u8>) {
                     let f = if f == 0.0 { 0.0 } else { f };
                     out.extend_from_slice(&f.to_bits().to_be_bytes());
                 }
+                CmpKind::Json => crate::json::value_as_json(v).write_key(out),
                 CmpKind::Temporal | CmpKind::Dynamic => match v {
                     Value::Bytes(b) => {
                         crate::collation::Collation::Utf8mb4_0900_ai_ci.sort_key(b, out)
@@ -1336,6 +1337,10 @@ enum Acc {
     Bits(u64),
     Var(f64, f64, i64),
     Any(Option<Value>),
+    /// JSON_ARRAYAGG: the elements' JSON texts (None: JSON null).
+    JsonArray(Vec<Option<Vec<u8>>>),
+    /// JSON_OBJECTAGG: members in MySQL's key order, a repeated key keeping its last value.
+    JsonObject(Vec<(String, Option<Vec<u8>>)>),
 }
 
 fn new_acc(a: &AggCall) -> Acc {
@@ -1351,6 +1356,8 @@ fn new_acc(a: &AggCall) -> Acc {
             Acc::Var(0.0, 0.0, 0)
         }
         AggFunc::AnyValue => Acc::Any(None),
+        AggFunc::JsonArrayAgg => Acc::JsonArray(Vec::new()),
+        AggFunc::JsonObjectAgg => Acc::JsonObject(Vec::new()),
         AggFunc::Grouping => Acc::Count(0),
     }
 }
@@ -1373,7 +1380,8 @@ fn add(a: &Value, b: &Value) -> Value {
 
 fn feed(acc: &mut Acc, a: &AggCall, args: Vec<Value>, order: Vec<Value>) {
     let v = args.first().cloned().unwrap_or(Value::Null);
-    if a.func != AggFunc::CountStar && args.iter().any(Value::is_null) {
+    let json = matches!(a.func, AggFunc::JsonArrayAgg | AggFunc::JsonObjectAgg);
+    if a.func != AggFunc::CountStar && !json && args.iter().any(Value::is_null) {
         return;
     }
     match acc {
@@ -1443,6 +1451,32 @@ fn feed(acc: &mut Acc, a: &AggCall, args: Vec<Value>, order: Vec<Value>) {
                 *m = Some(v);
             }
         }
+        Acc::JsonArray(items) => items.push(json_text(&v)),
+        Acc::JsonObject(members) => {
+            let key = v.to_string_lossy().unwrap_or_default();
+            let value = args.get(1).and_then(json_text);
+            match members.binary_search_by(|(k, _)| crate::json::key_cmp(k, &key)) {
+                Ok(i) => {
+                    if let Some(m) = members.get_mut(i) {
+                        m.1 = value;
+                    }
+                }
+                Err(i) => members.insert(i, (key, value)),
+            }
+        }
+    }
+}
+
+/// A JSON aggregate's argument as JSON text: JSON values are their text already, the SQL
+/// numbers the binder passes through are printed as JSON prints them; None for NULL.
+fn json_text(v: &Value) -> Option<Vec<u8>> {
+    match v {
+        Value::Null => None,
+        Value::Bytes(b) => Some(b.clone()),
+        other => crate::json::Json::from_value(other)
+            .to_text()
+            .ok()
+            .map(String::into_bytes),
     }
 }
 
@@ -1466,6 +1500,36 @@ fn finish(acc: &Acc, a: &AggCall, dpi: u32) -> Value {
             }
         },
         Acc::MinMax(m) | Acc::Any(m) => m.clone().unwrap_or(Value::Null),
+        Acc::JsonArray(items) => {
+            if items.is_empty() {
+                return Value::Null;
+            }
+            let mut out = b"[".to_vec();
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.extend_from_slice(b", ");
+                }
+                out.extend_from_slice(item.as_deref().unwrap_or(b"null"));
+            }
+            out.push(b']');
+            Value::Bytes(out)
+        }
+        Acc::JsonObject(members) => {
+            if members.is_empty() {
+                return Value::Null;
+            }
+            let mut out = b"{".to_vec();
+            for (i, (k, v)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.extend_from_slice(b", ");
+                }
+                out.extend_from_slice(crate::json::quote(k).as_bytes());
+                out.extend_from_slice(b": ");
+                out.extend_from_slice(v.as_deref().unwrap_or(b"null"));
+            }
+            out.push(b'}');
+            Value::Bytes(out)
+        }
         Acc::Concat(items) => {
             if items.is_empty() {
                 return Value::Null;
@@ -1588,6 +1652,9 @@ fn aggregate(
             let mut args = Vec::with_capacity(a.args.len());
             for e in &a.args {
                 args.push(eval(e, &r, cx)?);
+            }
+            if a.func == AggFunc::JsonObjectAgg && args.first().is_some_and(Value::is_null) {
+                return Err(EngineError::json_null_key());
             }
             let mut dk = None;
             if a.distinct && a.func != AggFunc::GroupConcat {

@@ -28,7 +28,8 @@
 //!   evaluated to truth values (searched CASE; the executor rewrites the simple form).
 //! * SLEEP's `eval` only validates its argument and returns 0: the executor sleeps (in short
 //!   slices, checking for KILL) using [`sleep_duration`].
-//! * Date and time functions live in [`time`] as [`time::TimeFunc`], wrapped by [`Func::Time`].
+//! * Date and time functions live in [`time`] as [`time::TimeFunc`], wrapped by [`Func::Time`];
+//!   JSON functions in [`json`] as [`json::JsonFunc`], wrapped by [`Func::Json`].
 //!
 //! # Rules every function follows
 //!
@@ -67,6 +68,7 @@ pub(crate) mod cast;
 mod digest;
 
 pub(crate) use digest::crc32;
+pub(crate) mod json;
 mod math;
 mod misc;
 mod string;
@@ -171,6 +173,8 @@ macro_rules! funcs {
             $($(#[$doc])* $variant,)*
             /// A date/time function.
             Time(time::TimeFunc),
+            /// A JSON function.
+            Json(json::JsonFunc),
         }
 
         /// Every non-time variant, in declaration order.
@@ -182,6 +186,7 @@ macro_rules! funcs {
                 match self {
                     $(Func::$variant => $name,)*
                     Func::Time(t) => t.name(),
+                    Func::Json(j) => j.name(),
                 }
             }
 
@@ -190,6 +195,7 @@ macro_rules! funcs {
                 match self {
                     $(Func::$variant => ($min, $max),)*
                     Func::Time(t) => t.arity(),
+                    Func::Json(j) => j.arity(),
                 }
             }
 
@@ -198,6 +204,7 @@ macro_rules! funcs {
                 match self {
                     $(Func::$variant => $named,)*
                     Func::Time(_) => true,
+                    Func::Json(j) => !j.is_conversion() && j != json::JsonFunc::MemberOf,
                 }
             }
         }
@@ -434,6 +441,7 @@ impl Func {
                     .find(|f| f.by_name() && f.name() == upper_name)
             })
             .or_else(|| time::TimeFunc::lookup(upper_name).map(Func::Time))
+            .or_else(|| json::JsonFunc::lookup(upper_name).map(Func::Json))
     }
 
     /// Whether the result depends only on the arguments and the statement (so a call with
@@ -453,6 +461,7 @@ impl Func {
     pub(crate) fn return_type(self, args: &[SqlType], arg_consts: &[Option<Value>]) -> SqlType {
         match self {
             Func::Time(t) => t.return_type(args, arg_consts),
+            Func::Json(j) => j.return_type(args),
             f => typing::return_type(f, args, arg_consts),
         }
     }
@@ -622,6 +631,7 @@ impl Func {
             F::Version => Value::str(ctx.version()),
             F::Sleep => misc::sleep(a, ctx)?,
             F::Time(t) => t.eval(a, ctx)?,
+            F::Json(j) => j.eval(a, ctx)?,
         })
     }
 }

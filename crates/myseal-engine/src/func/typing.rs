@@ -52,7 +52,7 @@ pub(super) fn string_collation(args: &[SqlType]) -> Collation {
 }
 
 /// Characters a value of type `t` takes as a string.
-fn str_chars(t: &SqlType) -> u64 {
+pub(super) fn str_chars(t: &SqlType) -> u64 {
     if t.base == BaseType::Null {
         0
     } else if t.is_string() {
@@ -72,7 +72,7 @@ fn str_chars(t: &SqlType) -> u64 {
 
 /// A string result of at most `chars` characters: VARCHAR/VARBINARY while the bytes fit 65535,
 /// MEDIUMTEXT/MEDIUMBLOB, then LONGTEXT/LONGBLOB (MySQL's `set_data_type_string`).
-fn string_type(chars: u64, coll: Collation) -> SqlType {
+pub(super) fn string_type(chars: u64, coll: Collation) -> SqlType {
     let binary = coll.is_binary();
     let bytes = chars.saturating_mul(u64::from(coll.max_bytes_per_char()));
     let base = if bytes <= 65_535 {
@@ -101,12 +101,12 @@ fn string_type(chars: u64, coll: Collation) -> SqlType {
 }
 
 /// The longest string a function can build (LONGTEXT).
-fn long_string(coll: Collation) -> SqlType {
+pub(super) fn long_string(coll: Collation) -> SqlType {
     string_type(u64::from(u32::MAX), coll)
 }
 
 /// BIGINT (UNSIGNED) with display width `width` (0 = default).
-fn int_type(width: u32, unsigned: bool) -> SqlType {
+pub(super) fn int_type(width: u32, unsigned: bool) -> SqlType {
     SqlType {
         length: width,
         unsigned,
@@ -713,5 +713,6 @@ pub(super) fn return_type(f: Func, args: &[SqlType], consts: &[Option<Value>]) -
         F::ConnectionId => int_type(10, true),
         F::LastInsertId => SqlType::ubigint(),
         F::Time(tf) => tf.return_type(args, consts),
+        F::Json(j) => j.return_type(args),
     }
 }

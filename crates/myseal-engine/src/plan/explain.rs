@@ -21,6 +21,8 @@ use super::{
     SessionValue, SetOpKind, SortKey, Subquery, SubqueryKind, WindowCall, WindowFunc,
 };
 use crate::catalog::{IndexDef, TableDef};
+use crate::func::Func;
+use crate::func::json::JsonFunc;
 use crate::types::BaseType;
 use crate::value::Value;
 
@@ -360,7 +362,17 @@ impl<'r> Explainer<'r> {
             Expr::Param(_) => "?".into(),
             Expr::Func(f, args) => {
                 let args: Vec<String> = args.iter().map(|a| self.expr(a, names)).collect();
-                format!("{}({})", f.name().to_ascii_lowercase(), args.join(","))
+                let first = args.first().cloned().unwrap_or_default();
+                match f {
+                    // The binder's conversions of SQL values to JSON print as their operand.
+                    Func::Json(JsonFunc::Parse) => format!("cast({first} as json)"),
+                    Func::Json(j) if j.is_conversion() => first,
+                    Func::Json(JsonFunc::MemberOf) => format!(
+                        "{first} member of ({})",
+                        args.get(1).cloned().unwrap_or_default()
+                    ),
+                    _ => format!("{}({})", f.name().to_ascii_lowercase(), args.join(",")),
+                }
             }
             Expr::Arith(op, a, b, _) => bin(self, a, op.symbol(), b),
             Expr::Neg(a) => format!("-({})", self.expr(a, names)),
@@ -516,6 +528,8 @@ impl<'r> Explainer<'r> {
             AggFunc::Variance => "variance",
             AggFunc::VarSamp => "var_samp",
             AggFunc::AnyValue => "any_value",
+            AggFunc::JsonArrayAgg => "json_arrayagg",
+            AggFunc::JsonObjectAgg => "json_objectagg",
             AggFunc::Grouping => "grouping",
         };
         let args: Vec<String> = a.args.iter().map(|x| self.expr(x, names)).collect();

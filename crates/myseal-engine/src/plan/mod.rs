@@ -37,6 +37,9 @@ pub(crate) enum CmpKind {
     String(Collation),
     /// As temporal values (strings converted to DATETIME/TIME).
     Temporal,
+    /// As JSON values (MySQL's JSON comparator): both sides are JSON text, the binder having
+    /// converted a non-JSON side to JSON.
+    Json,
     /// Decided per value from the runtime values (parameters, user variables).
     Dynamic,
 }
@@ -569,6 +572,10 @@ pub(crate) enum AggFunc {
     Variance,
     VarSamp,
     AnyValue,
+    /// `JSON_ARRAYAGG(value)`: its argument is already JSON text (NULL is the JSON null).
+    JsonArrayAgg,
+    /// `JSON_OBJECTAGG(key, value)`: a NULL key is ER 3158.
+    JsonObjectAgg,
     /// `GROUPING(expr, ...)` under WITH ROLLUP: not accumulated; its value is the bit mask of
     /// which arguments ([`AggCall::grouping`]) the output row has rolled up.
     Grouping,

@@ -278,7 +278,7 @@ fn connection(
     let Expr::Cmp(CmpOp::Eq, kind, a, b) = &c.expr else {
         return 1;
     };
-    if *kind == CmpKind::Dynamic {
+    if matches!(kind, CmpKind::Dynamic | CmpKind::Json) {
         return 1;
     }
     let on = |x: &Expr, want: &dyn Fn(usize) -> bool| {
@@ -720,7 +720,7 @@ fn make_join(
     let mut residual = Vec::new();
     for e in on.map(|o| o.conjuncts()).unwrap_or_default() {
         match &e {
-            Expr::Cmp(CmpOp::Eq, k, a, b) if *k != CmpKind::Dynamic => {
+            Expr::Cmp(CmpOp::Eq, k, a, b) if !matches!(k, CmpKind::Dynamic | CmpKind::Json) => {
                 let (ac, bc) = (a.columns(), b.columns());
                 let a_left = !ac.is_empty() && ac.iter().all(|c| *c < lw);
                 let a_right = !ac.is_empty() && ac.iter().all(|c| *c >= lw);
@@ -815,7 +815,7 @@ fn index_join(
         let Expr::Cmp(CmpOp::Eq, k, a, b) = &e else {
             continue;
         };
-        if *k == CmpKind::Dynamic {
+        if matches!(k, CmpKind::Dynamic | CmpKind::Json) {
             continue;
         }
         for (x, y) in [(a, b), (b, a)] {

@@ -18,9 +18,31 @@ pub(crate) fn convert(
     row: u64,
     warnings: &mut Vec<(u16, String)>,
 ) -> Result<Value, EngineError> {
+    convert_in(v, ty, strict, "", col, row, warnings)
+}
+
+/// [`convert`] into column `col` of table `table`, which messages that name the column as
+/// `table.column` (a JSON column's ER 3140) need.
+pub(crate) fn convert_in(
+    v: &Value,
+    ty: &SqlType,
+    strict: bool,
+    table: &str,
+    col: &str,
+    row: u64,
+    warnings: &mut Vec<(u16, String)>,
+) -> Result<Value, EngineError> {
     use crate::types::ResultKind as K;
     if v.is_null() {
         return Ok(Value::Null);
+    }
+    if ty.base == BaseType::Json {
+        let column = if table.is_empty() {
+            col.to_string()
+        } else {
+            format!("{table}.{col}")
+        };
+        return json_value(v, &column);
     }
     let out_of_range = |warnings: &mut Vec<(u16, String)>| -> Result<(), EngineError> {
         let msg = format!("Out of range value for column '{col}' at row {row}");
@@ -268,6 +290,23 @@ pub(crate) fn convert(
         }
     };
     Ok(with_fsp(stored, ty))
+}
+
+/// A value stored into a JSON column: JSON text, validated and normalized; invalid text is
+/// ER 3140 in every sql_mode, a binary string ER 3144, any other type ER 3140 "not a JSON
+/// text, may need CAST", as in MySQL.
+fn json_value(v: &Value, column: &str) -> Result<Value, EngineError> {
+    match v {
+        Value::Bytes(b) => {
+            let j = crate::json::parse_bytes(b)?.map_err(|e| e.in_column(column))?;
+            Ok(Value::Bytes(j.to_text()?.into_bytes()))
+        }
+        _ => Err(EngineError::invalid_json_text(
+            "not a JSON text, may need CAST",
+            0,
+            column,
+        )),
+    }
 }
 
 /// Rounds the fraction of a temporal value to the column's fractional seconds precision, as

@@ -46,7 +46,7 @@ use crate::types::{BaseType, SqlType};
 use crate::value::{Dec, Value};
 use crate::{Engine, Outcome, Session};
 
-use super::{Reads, convert, fk, in_txn_as, ok};
+use super::{Reads, convert, convert_in, fk, in_txn_as, ok};
 
 // ---------------------------------------------------------------------------------------------
 // Shared by the statements
@@ -479,7 +479,7 @@ fn assign(
         warnings.push((1048, msg));
         return Ok(implicit_default(&col.ty));
     }
-    convert(&v, &col.ty, strict, &col.name, rown, warnings)
+    convert_in(&v, &col.ty, strict, &def.name, &col.name, rown, warnings)
 }
 
 /// Sets the `ON UPDATE CURRENT_TIMESTAMP` columns not assigned explicitly; called only for a
@@ -870,7 +870,15 @@ fn build_row(
             row[p] = implicit_default(&col.ty);
             return Ok(());
         }
-        row[p] = convert(&v, &col.ty, stmt.strict, &col.name, rown, warnings)?;
+        row[p] = convert_in(
+            &v,
+            &col.ty,
+            stmt.strict,
+            &def.name,
+            &col.name,
+            rown,
+            warnings,
+        )?;
         Ok(())
     };
     match values {

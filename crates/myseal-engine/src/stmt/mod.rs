@@ -25,7 +25,7 @@ mod fk;
 pub(crate) mod load;
 pub(crate) mod show;
 
-pub(crate) use convert::convert;
+pub(crate) use convert::{convert, convert_in};
 
 use sqlparser::ast::{self as ast, Statement};
 
