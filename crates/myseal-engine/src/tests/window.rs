@@ -372,3 +372,42 @@ fn explain_shows_the_window_node() {
     );
     assert!(out.contains("Using temporary; Using filesort"), "{out}");
 }
+
+#[test]
+fn huge_offsets_and_buckets_reach_past_the_partition_without_failing() {
+    steps(&[
+        (
+            "SELECT id, LAG(v, 18446744073709551615) OVER () AS a, \
+             NTH_VALUE(v, 18446744073709551615) OVER () AS b FROM t WHERE id < 3",
+            "id|a|b\n1|NULL|NULL\n2|NULL|NULL",
+        ),
+        (
+            "SELECT id, SUM(v) OVER (ORDER BY id ROWS BETWEEN 18446744073709551615 PRECEDING \
+             AND 18446744073709551615 FOLLOWING) AS s FROM t WHERE id < 3",
+            "id|s\n1|30\n2|30",
+        ),
+        (
+            "SELECT id, COUNT(*) OVER (ORDER BY v RANGE BETWEEN 5 FOLLOWING AND 10 FOLLOWING) AS c \
+             FROM t WHERE g = 'a' ORDER BY id",
+            "id|c\n1|2\n2|1\n3|1\n4|0",
+        ),
+    ]);
+}
+
+#[test]
+fn prepared_ntile_and_lag_take_parameters() {
+    steps(&[
+        (
+            "PREPARE p FROM 'SELECT id, NTILE(?) OVER (ORDER BY id) n, LAG(id, ?) OVER (ORDER BY id) l \
+             FROM t WHERE id < 4'",
+            "ok",
+        ),
+        ("SET @a = 2, @b = 1", "ok"),
+        ("EXECUTE p USING @a, @b", "id|n|l\n1|1|NULL\n2|1|1\n3|2|2"),
+        ("SET @a = -2", "ok"),
+        (
+            "EXECUTE p USING @a, @b",
+            "ERROR 1210 (HY000): Incorrect arguments to ntile",
+        ),
+    ]);
+}
