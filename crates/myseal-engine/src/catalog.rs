@@ -240,3 +240,52 @@ impl TableDef {
         f
     }
 }
+
+/// `WITH [CASCADED | LOCAL] CHECK OPTION` of a view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CheckOption {
+    None,
+    Cascaded,
+    Local,
+}
+
+impl CheckOption {
+    /// information_schema.VIEWS.CHECK_OPTION.
+    pub(crate) fn sql(self) -> &'static str {
+        match self {
+            CheckOption::None => "NONE",
+            CheckOption::Cascaded => "CASCADED",
+            CheckOption::Local => "LOCAL",
+        }
+    }
+}
+
+/// A view definition, kept in its schema next to the tables (one namespace with them).
+///
+/// <https://dev.mysql.com/doc/refman/8.4/en/create-view.html>
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct ViewDef {
+    pub(crate) schema: String,
+    pub(crate) name: String,
+    /// The SELECT as written; bound again, with `schema` as the default database, wherever the
+    /// view is used.
+    pub(crate) select: String,
+    /// The SELECT as SHOW CREATE VIEW and information_schema.VIEWS print it.
+    pub(crate) body: String,
+    /// The view's column names (the column list, or the select list's names).
+    pub(crate) columns: Vec<String>,
+    /// True when the CREATE VIEW named its columns.
+    pub(crate) column_list: bool,
+    /// UNDEFINED, MERGE or TEMPTABLE.
+    pub(crate) algorithm: String,
+    /// The definer account (user, host).
+    pub(crate) definer: (String, String),
+    /// SQL SECURITY DEFINER (true, the default) or INVOKER.
+    pub(crate) security_definer: bool,
+    pub(crate) check: CheckOption,
+    /// A simple view over one table whose rows INSERT/UPDATE/DELETE may write.
+    pub(crate) updatable: bool,
+    /// character_set_client and collation_connection when the view was created.
+    pub(crate) client_charset: String,
+    pub(crate) connection_collation: String,
+}

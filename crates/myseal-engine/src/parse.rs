@@ -151,6 +151,8 @@ pub(crate) enum Stmt {
     SqlDeallocate { name: String },
     /// `LOAD DATA [LOCAL] INFILE ...`.
     LoadData(Box<crate::stmt::load::LoadSpec>),
+    /// `CREATE [OR REPLACE] ... VIEW` or `ALTER ... VIEW` (see [`forms::parse_view`]).
+    View(Box<forms::ViewSpec>),
 }
 
 /// Where `PREPARE ... FROM` takes the statement text.
@@ -395,6 +397,17 @@ impl<'a> Script<'a> {
         }
         if let Some(stmt) = forms::parse_start_transaction(&mut self.parser)? {
             return Ok(stmt);
+        }
+        {
+            let (sql, starts) = (self.sql, &self.line_starts);
+            let text = |a: Location, b: Option<Location>| {
+                let a = offset_in(sql, starts, a);
+                let b = b.map_or(sql.len(), |b| offset_in(sql, starts, b)).max(a);
+                sql.get(a..b).unwrap_or_default().trim_end().to_string()
+            };
+            if let Some(stmt) = forms::parse_view(&mut self.parser, text)? {
+                return Ok(stmt);
+            }
         }
         if let Some(stmt) = forms::parse_alter_table(&mut self.parser)? {
             return Ok(stmt);

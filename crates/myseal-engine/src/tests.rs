@@ -18,6 +18,7 @@ mod snapshot;
 mod stream;
 mod temporary;
 mod txn;
+mod views;
 mod window;
 
 use crate::value::Dec;

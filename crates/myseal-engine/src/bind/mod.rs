@@ -10,6 +10,7 @@
 
 pub(crate) mod dml;
 mod json;
+pub(crate) mod view;
 pub(crate) mod query;
 pub(crate) mod window;
 
@@ -147,6 +148,12 @@ pub(crate) struct Binder<'a> {
     /// Tables the statement may use only through column grants, with the privileges that
     /// must be checked per column (those the account lacks on the table).
     restricted: std::cell::RefCell<Vec<(String, String, Privs)>>,
+    /// Views being expanded, outermost first (see `bind/view.rs`): the innermost one's schema
+    /// is the default database of its SELECT, and a view met again refers to itself.
+    pub(crate) view_stack: Vec<(String, String)>,
+    /// Above 0 while binding the SELECT of an SQL SECURITY DEFINER view: its tables are read
+    /// with the definer's rights, so the invoker's privileges are not checked or recorded.
+    pub(crate) definer_rights: usize,
 }
 
 /// An aggregate function name, if `name` is one.
@@ -361,6 +368,8 @@ impl<'a> Binder<'a> {
             reads: std::cell::RefCell::new(Vec::new()),
             column_reads: std::cell::RefCell::new(Vec::new()),
             restricted: std::cell::RefCell::new(Vec::new()),
+            view_stack: Vec::new(),
+            definer_rights: 0,
         }
     }
 
@@ -372,6 +381,9 @@ impl<'a> Binder<'a> {
         origin: &ColumnOrigin,
         wildcard: bool,
     ) -> Result<(), EngineError> {
+        if self.definer_rights > 0 {
+            return Ok(());
+        }
         if self
             .per_column(&origin.schema, &origin.org_table)
             .contains(Privs::SELECT)
@@ -427,6 +439,9 @@ impl<'a> Binder<'a> {
 
     /// The session's current database, or ER 1046.
     pub(crate) fn current_db(&self) -> Result<String, EngineError> {
+        if let Some((schema, _)) = self.view_stack.last() {
+            return Ok(schema.clone());
+        }
         self.session.database.clone().ok_or_else(EngineError::no_db)
     }
 
@@ -507,6 +522,13 @@ impl<'a> Binder<'a> {
     ) -> Result<std::sync::Arc<TableDef>, EngineError> {
         if let Some(t) = self.session.temp.table(schema, name) {
             return Ok(t.def.clone());
+        }
+        if self.definer_rights > 0 {
+            return self
+                .state
+                .table(schema, name)
+                .map(|t| t.def.clone())
+                .ok_or_else(|| EngineError::no_such_table(schema, name));
         }
         if let Err(e) = crate::privilege::check_table(self.engine, self.session, schema, name, need)
         {

@@ -654,6 +654,11 @@ impl Binder<'_> {
                             ),
                         ));
                     }
+                    None if self.session.temp.table(&schema, &tname).is_none()
+                        && self.state.view(&schema, &tname).is_some() =>
+                    {
+                        return self.view_factor(&schema, &tname, alias.as_ref(), scope, table_no);
+                    }
                     None => self.table_def(&schema, &tname)?,
                 };
                 let schema = def.schema.clone();
@@ -1251,7 +1256,7 @@ fn literal_name(e: &ast::Expr) -> Option<String> {
 
 /// A placeholder definition for a derived table or CTE in a scope (no primary key, so no
 /// functional dependencies).
-fn derived_def(name: &str) -> Arc<crate::catalog::TableDef> {
+pub(crate) fn derived_def(name: &str) -> Arc<crate::catalog::TableDef> {
     Arc::new(crate::catalog::TableDef {
         id: 0,
         schema: String::new(),

@@ -110,6 +110,7 @@ pub(crate) fn execute(
         Stmt::TableMaintenance { op, tables } => {
             crate::stmt::admin::maintenance(engine, session, op, &tables)
         }
+        Stmt::View(spec) => crate::stmt::view::create(engine, session, &spec),
         Stmt::ReloadTls { rollback_on_error } => {
             show::reload_tls(engine, session, rollback_on_error)
         }
@@ -213,7 +214,7 @@ pub(crate) fn changes_data(stmt: &crate::parse::Stmt) -> bool {
                 | Statement::RenameTable(_)
                 | Statement::LoadData { .. }
         ),
-        Stmt::AlterTable { .. } | Stmt::CloneDatabase { .. } => true,
+        Stmt::AlterTable { .. } | Stmt::CloneDatabase { .. } | Stmt::View(_) => true,
         Stmt::Account(a) => matches!(
             **a,
             A::CreateUser { .. }

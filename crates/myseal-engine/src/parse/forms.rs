@@ -486,3 +486,188 @@ pub(super) fn parse_table_maintenance(p: &mut Parser) -> Result<Option<Stmt>, Pa
     }
     Ok(Some(Stmt::TableMaintenance { op, tables }))
 }
+
+/// `CREATE [OR REPLACE] [ALGORITHM = a] [DEFINER = user] [SQL SECURITY s] VIEW v [(cols)] AS
+/// select [WITH [CASCADED | LOCAL] CHECK OPTION]`, or `ALTER` with the same shape
+/// (<https://dev.mysql.com/doc/refman/8.4/en/create-view.html>).
+#[derive(Clone, Debug)]
+pub(crate) struct ViewSpec {
+    pub(crate) alter: bool,
+    pub(crate) or_replace: bool,
+    pub(crate) algorithm: Option<String>,
+    /// `DEFINER = u@h` (Some(Some)), `DEFINER = CURRENT_USER` (Some(None)).
+    pub(crate) definer: Option<Option<(String, String)>>,
+    /// `SQL SECURITY DEFINER` (true) or `INVOKER` (false).
+    pub(crate) security_definer: Option<bool>,
+    pub(crate) name: ObjectName,
+    pub(crate) columns: Vec<String>,
+    /// The SELECT's text as written.
+    pub(crate) select: String,
+    pub(crate) check: crate::catalog::CheckOption,
+}
+
+/// True when the statement ahead is CREATE/ALTER ... VIEW (the word VIEW comes before any word
+/// that starts another object's definition).
+fn is_view_ddl(p: &Parser) -> bool {
+    let t0 = p.peek_token().token;
+    if !is_keyword(&t0, Keyword::CREATE) && !is_keyword(&t0, Keyword::ALTER) {
+        return false;
+    }
+    for n in 1..24 {
+        match p.peek_nth_token(n).token {
+            Token::Word(w) if w.quote_style.is_none() => {
+                let v = w.value.to_ascii_uppercase();
+                match v.as_str() {
+                    "VIEW" => return true,
+                    "TABLE" | "PROCEDURE" | "FUNCTION" | "TRIGGER" | "EVENT" | "INDEX"
+                    | "DATABASE" | "SCHEMA" | "USER" | "ROLE" | "AS" | "UNIQUE" | "TEMPORARY"
+                    | "INSTANCE" | "TABLESPACE" | "SERVER" => return false,
+                    _ => {}
+                }
+            }
+            Token::EOF | Token::SemiColon => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The text of a definer's user or host part.
+fn account_part(t: &Token) -> Option<String> {
+    match t {
+        Token::Word(w) => Some(w.value.clone()),
+        Token::SingleQuotedString(s) | Token::DoubleQuotedString(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// `user[@host]`, `CURRENT_USER[()]` (None: the current account).
+fn parse_definer(p: &mut Parser) -> Result<Option<(String, String)>, ParserError> {
+    let t = p.next_token();
+    if matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("CURRENT_USER"))
+    {
+        if p.consume_token(&Token::LParen) {
+            p.expect_token(&Token::RParen)?;
+        }
+        return Ok(None);
+    }
+    let Some(user) = account_part(&t.token) else {
+        return p.expected("a user name", t);
+    };
+    // `u@h` and `'u'@'h'` tokenize as the user and then `@h` (a variable-like word) or `@`
+    // followed by the host.
+    let host = match p.peek_token().token {
+        Token::AtSign => {
+            p.next_token();
+            let h = p.next_token();
+            match account_part(&h.token) {
+                Some(h) => h,
+                None => return p.expected("a host name", h),
+            }
+        }
+        Token::Word(w) if w.value.starts_with('@') => {
+            p.next_token();
+            w.value.trim_start_matches('@').trim_matches('\'').to_string()
+        }
+        _ => "%".to_string(),
+    };
+    // `'u'@'h'` may also come as one string holding both.
+    if let Some((u, h)) = user.split_once("'@'") {
+        return Ok(Some((u.to_string(), h.to_string())));
+    }
+    Ok(Some((user, host)))
+}
+
+/// CREATE/ALTER ... VIEW (see [`ViewSpec`]); None, consuming nothing, for any other text.
+/// `text` gives the SELECT's text from its start and end token locations.
+pub(crate) fn parse_view(
+    p: &mut Parser,
+    text: impl Fn(sqlparser::tokenizer::Location, Option<sqlparser::tokenizer::Location>) -> String,
+) -> Result<Option<Stmt>, ParserError> {
+    if !is_view_ddl(p) {
+        return Ok(None);
+    }
+    let alter = is_keyword(&p.next_token().token, Keyword::ALTER);
+    let mut spec_or_replace = false;
+    if !alter && p.parse_keywords(&[Keyword::OR, Keyword::REPLACE]) {
+        spec_or_replace = true;
+    }
+    let mut algorithm = None;
+    let mut definer = None;
+    let mut security_definer = None;
+    loop {
+        if word(p, "ALGORITHM") {
+            p.expect_token(&Token::Eq)?;
+            let t = p.next_token();
+            let a = match &t.token {
+                Token::Word(w) => w.value.to_ascii_uppercase(),
+                _ => return p.expected("UNDEFINED, MERGE or TEMPTABLE", t),
+            };
+            if !matches!(a.as_str(), "UNDEFINED" | "MERGE" | "TEMPTABLE") {
+                return p.expected("UNDEFINED, MERGE or TEMPTABLE", t);
+            }
+            algorithm = Some(a);
+        } else if word(p, "DEFINER") {
+            p.expect_token(&Token::Eq)?;
+            definer = Some(parse_definer(p)?);
+        } else if word(p, "SQL") {
+            if !word(p, "SECURITY") {
+                let t = p.peek_token();
+                return p.expected("SECURITY", t);
+            }
+            if word(p, "DEFINER") {
+                security_definer = Some(true);
+            } else if word(p, "INVOKER") {
+                security_definer = Some(false);
+            } else {
+                let t = p.peek_token();
+                return p.expected("DEFINER or INVOKER", t);
+            }
+        } else {
+            break;
+        }
+    }
+    if !word(p, "VIEW") {
+        let t = p.peek_token();
+        return p.expected("VIEW", t);
+    }
+    let name = p.parse_object_name(false)?;
+    let mut columns = Vec::new();
+    if p.peek_token().token == Token::LParen {
+        p.next_token();
+        loop {
+            columns.push(p.parse_identifier()?.value);
+            if !p.consume_token(&Token::Comma) {
+                break;
+            }
+        }
+        p.expect_token(&Token::RParen)?;
+    }
+    p.expect_keyword(Keyword::AS)?;
+    let start = p.peek_token().span.start;
+    let _query = p.parse_query()?;
+    let end = p.peek_token();
+    let end = (!matches!(end.token, Token::EOF)).then_some(end.span.start);
+    let select = text(start, end);
+    let mut check = crate::catalog::CheckOption::None;
+    if p.parse_keyword(Keyword::WITH) {
+        check = if word(p, "LOCAL") {
+            crate::catalog::CheckOption::Local
+        } else {
+            word(p, "CASCADED");
+            crate::catalog::CheckOption::Cascaded
+        };
+        p.expect_keywords(&[Keyword::CHECK, Keyword::OPTION])?;
+    }
+    Ok(Some(Stmt::View(Box::new(ViewSpec {
+        alter,
+        or_replace: spec_or_replace,
+        algorithm,
+        definer,
+        security_definer,
+        name,
+        columns,
+        select,
+        check,
+    }))))
+}

@@ -1492,8 +1492,9 @@ fn add_table(
                     collation: Collation::Utf8mb4_0900_ai_ci,
                 }),
                 tables: imbl::OrdMap::new(),
+                views: imbl::OrdMap::new(),
             });
-        if sch.tables.contains_key(&def.name) {
+        if sch.tables.contains_key(&def.name) || sch.views.contains_key(&def.name) {
             if if_not_exists {
                 return Ok(false);
             }
@@ -2952,7 +2953,7 @@ fn move_table(
         .schemas
         .get_mut(ts)
         .ok_or_else(|| EngineError::bad_db(ts))?;
-    if target.tables.contains_key(tt) {
+    if target.tables.contains_key(tt) || target.views.contains_key(tt) {
         return Err(table_exists(tt));
     }
     let def = Arc::new(TableDef {

@@ -24,6 +24,7 @@ mod explain;
 mod fk;
 pub(crate) mod load;
 pub(crate) mod show;
+pub(crate) mod view;
 
 pub(crate) use convert::{convert, convert_in};
 
@@ -59,8 +60,12 @@ pub(crate) fn uses_tables(stmt: &Statement) -> bool {
                 obj_type: ast::ShowCreateObject::Table,
                 ..
             }
+            | Statement::ShowCreate {
+                obj_type: ast::ShowCreateObject::View,
+                ..
+            }
             | Statement::Drop {
-                object_type: ast::ObjectType::Table | ast::ObjectType::Index,
+                object_type: ast::ObjectType::Table | ast::ObjectType::Index | ast::ObjectType::View,
                 ..
             }
             | Statement::Query(_)
@@ -83,6 +88,16 @@ pub(crate) fn run(
             temporary,
             ..
         } => ddl::drop_tables(engine, session, names, *if_exists, *temporary),
+        Statement::Drop {
+            object_type: ast::ObjectType::View,
+            if_exists,
+            names,
+            ..
+        } => view::drop(engine, session, names, *if_exists),
+        Statement::ShowCreate {
+            obj_type: ast::ShowCreateObject::View,
+            obj_name,
+        } => view::show_create(engine, session, obj_name),
         Statement::Drop {
             object_type: ast::ObjectType::Index,
             names,

@@ -24,16 +24,16 @@ use super::in_txn;
 // ---------------------------------------------------------------------------------------------
 // Shared
 
-fn varchar(n: u32) -> SqlType {
+pub(crate) fn varchar(n: u32) -> SqlType {
     SqlType::varchar(n, Collation::Utf8mb3_general_ci)
 }
 
-fn col(name: &str, ty: SqlType, nullable: bool) -> VirtualColumn {
+pub(crate) fn col(name: &str, ty: SqlType, nullable: bool) -> VirtualColumn {
     (name.to_string(), ty, nullable)
 }
 
 /// Result-set metadata for rows "read" from an information_schema table.
-fn result_columns(org_table: &str, cols: &[VirtualColumn]) -> Vec<Column> {
+pub(crate) fn result_columns(org_table: &str, cols: &[VirtualColumn]) -> Vec<Column> {
     cols.iter()
         .map(|(name, ty, nullable)| {
             let mut f = ty.type_flags();
@@ -180,6 +180,9 @@ fn table_def(
         return Ok(t.def.clone());
     }
     check_sees_table(engine, session, &schema, table, "SELECT")?;
+    if let Some(v) = engine.store.latest().view(&schema, table).cloned() {
+        return crate::stmt::view::table_def(engine, session, &v);
+    }
     engine
         .store
         .latest()
@@ -272,8 +275,16 @@ pub(super) fn show_tables(
     } else if let Some(s) = engine.store.latest().schemas.get(&db) {
         // Only the tables the account has some privilege on.
         let grants = session.grants(engine);
-        for name in s.tables.keys().filter(|t| grants.sees_table(&db, t)) {
-            rows.push(vec![Value::str(name.clone()), Value::str("BASE TABLE")]);
+        let mut names: Vec<(&String, &str)> = s
+            .tables
+            .keys()
+            .map(|t| (t, "BASE TABLE"))
+            .chain(s.views.keys().map(|v| (v, "VIEW")))
+            .filter(|(t, _)| grants.sees_table(&db, t))
+            .collect();
+        names.sort();
+        for (name, kind) in names {
+            rows.push(vec![Value::str(name.clone()), Value::str(kind)]);
         }
     }
     let title = match filter {
@@ -835,6 +846,9 @@ pub(super) fn show_create_table(
     };
     let def = match session.temp.table(&schema, &table) {
         Some(t) => t.def.clone(),
+        None if engine.store.latest().view(&schema, &table).is_some() => {
+            return crate::stmt::view::show_create(engine, session, name);
+        }
         None => {
             check_sees_table(engine, session, &schema, &table, "SHOW")?;
             engine

@@ -71,6 +71,8 @@ pub(crate) struct Table {
 pub(crate) struct Schema {
     pub(crate) def: Arc<SchemaDef>,
     pub(crate) tables: OrdMap<String, Table>,
+    /// Views by name (one namespace with `tables`: a name is in at most one of them).
+    pub(crate) views: OrdMap<String, Arc<crate::catalog::ViewDef>>,
 }
 
 /// A FOREIGN KEY that references a table: the child table and the constraint's position in
@@ -117,6 +119,11 @@ impl State {
     /// A table by schema and name.
     pub(crate) fn table(&self, schema: &str, name: &str) -> Option<&Table> {
         self.schemas.get(schema)?.tables.get(name)
+    }
+
+    /// A view by schema and name.
+    pub(crate) fn view(&self, schema: &str, name: &str) -> Option<&Arc<crate::catalog::ViewDef>> {
+        self.schemas.get(schema)?.views.get(name)
     }
 
     /// A table by id (the changes of a transaction refer to tables by id).
@@ -894,6 +901,7 @@ impl Store {
                         collation,
                     }),
                     tables: OrdMap::new(),
+                    views: OrdMap::new(),
                 },
             );
             Ok(true)

@@ -117,6 +117,7 @@ impl Store {
                     Schema {
                         def: schema.def.clone(),
                         tables,
+                        views: schema.views.clone(),
                     },
                 );
             }
@@ -149,12 +150,27 @@ impl Store {
                 .iter()
                 .map(|(n, t)| (n.clone(), renewed(t, dst, counters_of(&t.def))))
                 .collect();
+            // A view's SELECT is kept as written and bound with its own schema as the default
+            // database, so the clone's views read the clone's tables wherever they named them
+            // unqualified; a name qualified with the source database still reads the source.
+            let views = source
+                .views
+                .iter()
+                .map(|(n, v)| {
+                    let def = crate::catalog::ViewDef {
+                        schema: dst.to_string(),
+                        ..(**v).clone()
+                    };
+                    (n.clone(), Arc::new(def))
+                })
+                .collect();
             let schema = Schema {
                 def: Arc::new(SchemaDef {
                     name: dst.to_string(),
                     collation: source.def.collation,
                 }),
                 tables,
+                views,
             };
             st.schemas.insert(dst.to_string(), schema);
             Ok(true)

@@ -75,6 +75,7 @@ impl TempTables {
                     Schema {
                         def: Arc::clone(&s.def),
                         tables: OrdMap::new(),
+                        views: OrdMap::new(),
                     },
                 );
             }
