@@ -540,6 +540,7 @@ pub(crate) fn rows(
             for_each_table(&state, &grants, |t| {
                 out.push(tables_row(t, tz));
             });
+            for_each_view(&state, &grants, |v| out.push(view_tables_row(v)));
         }
         VirtualTable::Columns => {
             for t in VirtualTable::ALL {
@@ -560,6 +561,42 @@ pub(crate) fn rows(
                         out.push(columns_row(&t.def, i, privs));
                     }
                 }
+            });
+            // A view's columns are typed by binding it; a view that no longer binds has none.
+            let mut views = Vec::new();
+            for_each_view(&state, &grants, |v| views.push(v.clone()));
+            for v in views {
+                let Ok(def) = crate::stmt::view::table_def(engine, session, &v) else {
+                    continue;
+                };
+                for (i, c) in def.columns.iter().enumerate() {
+                    let privs = grants.column_privileges_text(&def.schema, &v.name, &c.name);
+                    if !privs.is_empty() {
+                        let mut named = (*def).clone();
+                        named.name = v.name.clone();
+                        out.push(columns_row(&named, i, privs));
+                    }
+                }
+            }
+        }
+        VirtualTable::Empty(EmptyView::Views) => {
+            for_each_view(&state, &grants, |v| {
+                out.push(vec![
+                    Value::str("def"),
+                    Value::str(v.schema.clone()),
+                    Value::str(v.name.clone()),
+                    Value::str(v.body.clone()),
+                    Value::str(v.check.sql()),
+                    Value::str(if v.updatable { "YES" } else { "NO" }),
+                    Value::str(format!("{}@{}", v.definer.0, v.definer.1)),
+                    Value::str(if v.security_definer {
+                        "DEFINER"
+                    } else {
+                        "INVOKER"
+                    }),
+                    Value::str(v.client_charset.clone()),
+                    Value::str(v.connection_collation.clone()),
+                ]);
             });
         }
         VirtualTable::Statistics => for_each_table(&state, &grants, |t| {
@@ -683,6 +720,34 @@ fn referential_row(state: &State, def: &TableDef, fk: &crate::catalog::ForeignKe
 }
 
 /// Calls `f` on every table the account may see.
+fn for_each_view(
+    state: &State,
+    grants: &AccountGrants,
+    mut f: impl FnMut(&Arc<crate::catalog::ViewDef>),
+) {
+    for schema in state.schemas.values() {
+        for v in schema.views.values() {
+            if grants.sees_table(&v.schema, &v.name) {
+                f(v);
+            }
+        }
+    }
+}
+
+/// A view's row of TABLES: TABLE_TYPE VIEW, no engine or statistics, TABLE_COMMENT VIEW.
+fn view_tables_row(v: &crate::catalog::ViewDef) -> Row {
+    let mut row = vec![
+        Value::str("def"),
+        Value::str(v.schema.clone()),
+        Value::str(v.name.clone()),
+        Value::str("VIEW"),
+    ];
+    row.extend(std::iter::repeat_n(Value::Null, 15));
+    row.push(Value::Null);
+    row.push(Value::str("VIEW"));
+    row
+}
+
 fn for_each_table(state: &State, grants: &AccountGrants, mut f: impl FnMut(&Table)) {
     for schema in state.schemas.values() {
         for t in schema.tables.values() {

@@ -142,7 +142,12 @@ fn wanted(
             let def = state
                 .table(db, t)
                 .map(|t| t.def.clone())
-                .or_else(|| session.temp.table(db, t).map(|t| t.def.clone()));
+                .or_else(|| session.temp.table(db, t).map(|t| t.def.clone()))
+                .or_else(|| {
+                    // A view's columns, typed by binding it (for column grants).
+                    let v = state.view(db, t)?;
+                    crate::stmt::view::table_def(engine, session, v).ok()
+                });
             match def {
                 Some(d) => Some(d),
                 None => return Err(EngineError::no_such_table(db, t)),
