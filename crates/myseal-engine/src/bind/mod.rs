@@ -566,6 +566,28 @@ impl<'a> Binder<'a> {
         self.session.table_lock(schema, name, name)?;
         match self.state.table(schema, name) {
             Some(t) => Ok(t.def.clone()),
+            None if self.state.view(schema, name).is_some() => {
+                // Writing through views is not supported yet: every view is treated as a
+                // non-updatable one, with MySQL's error for the statement.
+                Err(if need.contains(Privs::INSERT) {
+                    EngineError::new(
+                        1471,
+                        "HY000",
+                        format!("The target table {name} of the INSERT is not insertable-into"),
+                    )
+                } else {
+                    let kind = if need.contains(Privs::DELETE) {
+                        "DELETE"
+                    } else {
+                        "UPDATE"
+                    };
+                    EngineError::new(
+                        1288,
+                        "HY000",
+                        format!("The target table {name} of the {kind} is not updatable"),
+                    )
+                })
+            }
             None => {
                 if !self.engine.database_exists(schema) {
                     return Err(EngineError::no_such_table(schema, name));
