@@ -2069,6 +2069,21 @@ impl<'a> Binder<'a> {
         if bound.len() != expected && !(func == AggFunc::Count && distinct) {
             return Err(EngineError::parse_error(&format!("{name}("), 1));
         }
+        if matches!(
+            func,
+            AggFunc::Sum
+                | AggFunc::Avg
+                | AggFunc::Std
+                | AggFunc::StdSamp
+                | AggFunc::Variance
+                | AggFunc::VarSamp
+        ) {
+            // A JSON argument is summed as MySQL reads JSON as a number (a DOUBLE).
+            bound = bound
+                .into_iter()
+                .map(|b| self.json_number(b, func::json::NumTarget::Double))
+                .collect();
+        }
         if matches!(func, AggFunc::JsonArrayAgg | AggFunc::JsonObjectAgg) {
             // The value becomes JSON as in JSON_ARRAY (a NULL value is the JSON null).
             let value_at = bound.len() - 1;

@@ -1133,6 +1133,57 @@ mod tests {
     }
 
     #[test]
+    fn random_texts_never_panic_and_normal_text_is_a_fixed_point() {
+        let alphabet: Vec<char> = r#"{}[]:,"\ 0123456789.eE+-truefalsnul\u00e9abcdxXé😀"#
+            .chars()
+            .chain(['\0', '\t', '\n', '\u{1}'])
+            .collect();
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut parsed = 0;
+        for _ in 0..50_000 {
+            let len = (next() % 24) as usize;
+            let text: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let _ = path::Path::parse(&text);
+            if let Ok(j) = parse(&text) {
+                parsed += 1;
+                let t = j.to_text().unwrap();
+                assert_eq!(parse(&t).unwrap().to_text().unwrap(), t, "{text:?}");
+                let mut k1 = Vec::new();
+                let mut k2 = Vec::new();
+                j.write_key(&mut k1);
+                parse(&t).unwrap().write_key(&mut k2);
+                assert_eq!(k1, k2);
+                assert_eq!(j.compare(&parse(&t).unwrap()), Ordering::Equal);
+            }
+        }
+        assert!(parsed > 100, "{parsed}");
+    }
+
+    #[test]
+    fn doubles_print_in_text_that_reads_back_to_the_same_double() {
+        let mut seed: u64 = 12345;
+        for _ in 0..20_000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let d = f64::from_bits(seed);
+            if !d.is_finite() {
+                continue;
+            }
+            let text = format_double(d);
+            assert_eq!(parse(&text).unwrap(), Json::Double(d), "{text}");
+        }
+    }
+
+    #[test]
     fn pretty_prints_two_spaces_per_level() {
         let j = parse(r#"{"a":[1,{"b":[]}],"c":{}}"#).unwrap();
         assert_eq!(

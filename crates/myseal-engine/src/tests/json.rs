@@ -774,3 +774,82 @@ fn json_arrayagg_and_json_objectagg() {
         ),
     ]);
 }
+
+#[test]
+fn prepared_statements_bind_json_text_and_report_the_json_type() {
+    use super::{engine, render, session};
+    use crate::{Outcome, Value};
+    let e = engine();
+    let mut s = session(&e);
+    for sql in [
+        "CREATE DATABASE d",
+        "USE d",
+        "CREATE TABLE t (id INT PRIMARY KEY, j JSON)",
+    ] {
+        let (_, err) = e.execute(&mut s, sql);
+        assert!(err.is_none(), "{sql}: {err:?}");
+    }
+    let insert = e.prepare(&mut s, "INSERT INTO t VALUES (?, ?)").unwrap();
+    let (o, err) = e.execute_prepared(
+        &mut s,
+        &insert,
+        &[Value::Int(1), Value::str(r#"{"b": 1, "a": [true]}"#)],
+    );
+    assert_eq!(render(&o, err.as_ref()), "ok affected=1");
+    // A number bound to a JSON column is refused, as MySQL refuses it.
+    let (o, err) = e.execute_prepared(&mut s, &insert, &[Value::Int(2), Value::Int(5)]);
+    assert_eq!(
+        render(&o, err.as_ref()),
+        r#"ERROR 3140 (22032): Invalid JSON text: "not a JSON text, may need CAST" at position 0 in value for column 't.j'."#
+    );
+    let select = e
+        .prepare(
+            &mut s,
+            "SELECT j, JSON_EXTRACT(j, ?) AS x FROM t WHERE id = ?",
+        )
+        .unwrap();
+    let types: Vec<FieldType> = select
+        .columns()
+        .iter()
+        .map(|c| c.meta.as_ref().unwrap().field_type)
+        .collect();
+    assert_eq!(types, [FieldType::Json, FieldType::Json]);
+    let (o, err) = e.execute_prepared(&mut s, &select, &[Value::str("$.a[0]"), Value::Int(1)]);
+    assert!(err.is_none(), "{err:?}");
+    let Some(Outcome::Rows { rows, .. }) = o.first() else {
+        panic!("expected rows: {o:?}");
+    };
+    assert_eq!(
+        rows,
+        &[vec![
+            Value::str(r#"{"a": [true], "b": 1}"#),
+            Value::str("true")
+        ]]
+    );
+}
+
+#[test]
+fn aggregates_read_json_as_numbers_and_compare_it_as_json() {
+    check_steps(&[
+        ("CREATE DATABASE d", "ok affected=1"),
+        ("USE d", "ok"),
+        ("CREATE TABLE t (id INT PRIMARY KEY, j JSON)", "ok"),
+        (
+            r#"INSERT INTO t VALUES (1, '{"n": 1.5}'), (2, '{"n": 2}'), (3, '{"n": "x"}')"#,
+            "ok affected=3",
+        ),
+        (
+            "SELECT SUM(j->'$.n'), MIN(j->'$.n'), MAX(j->'$.n') FROM t WHERE id < 3",
+            "SUM(j->'$.n')|MIN(j->'$.n')|MAX(j->'$.n')\n3.5|1.5|2",
+        ),
+        ("SELECT MAX(j->'$.n') FROM t", "MAX(j->'$.n')\n\"x\""),
+        (
+            "SELECT id FROM t WHERE j->'$.n' > 1 ORDER BY j->'$.n' DESC",
+            "id\n3\n2\n1",
+        ),
+        (
+            "SELECT j->'$.n', COUNT(*) FROM t GROUP BY j->'$.n' ORDER BY 1",
+            "j->'$.n'|COUNT(*)\n1.5|1\n2|1\n\"x\"|1",
+        ),
+    ]);
+}
