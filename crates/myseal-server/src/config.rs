@@ -22,6 +22,17 @@ pub struct TlsOptions {
     pub crlpath: Option<PathBuf>,
     /// Directory where dev certificates are generated on first start and reused afterwards.
     pub certs_dir: PathBuf,
+    /// Generate the CA, server and client certificates in memory at every start instead of in
+    /// `certs_dir` (which is then not used): nothing is written to disk. The certificates are
+    /// read back with [`crate::Server::memory_certs`]; `ssl_ca`, `ssl_cert` and `ssl_key` show
+    /// empty values. The caching_sha2_password RSA key pair is then one in-memory pair shared by
+    /// the whole process and generated on first use. Excludes `cert`, `key`, `ca`, `crl` and
+    /// `crlpath`.
+    pub in_memory: bool,
+    /// Fail the TLS handshake of a client that sends no client certificate (signed by the CA).
+    /// MySQL has no such server option (accounts ask for certificates with `REQUIRE X509`); it
+    /// makes every connection mutual TLS. Needs a CA (the generated one counts).
+    pub require_client_cert: bool,
 }
 
 impl Default for TlsOptions {
@@ -34,6 +45,8 @@ impl Default for TlsOptions {
             crl: None,
             crlpath: None,
             certs_dir: PathBuf::from("certs"),
+            in_memory: false,
+            require_client_cert: false,
         }
     }
 }
@@ -56,6 +69,25 @@ impl std::fmt::Debug for InitialUser {
     }
 }
 
+/// SQL run at start, before the server accepts connections, as `root`@`%` with no default
+/// database (like `--init-file`, but text). `label` names it in errors and logs instead of the
+/// text, which may hold a password (`CREATE USER ... IDENTIFIED BY`); `Debug` shows the label only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct InitSql {
+    /// What the text is, e.g. `account 'app'@'%'`.
+    pub label: String,
+    /// One or more `;`-separated statements.
+    pub sql: String,
+}
+
+impl std::fmt::Debug for InitSql {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InitSql")
+            .field("label", &self.label)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Everything a [`crate::Server`] needs to start.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Config {
@@ -75,6 +107,8 @@ pub struct Config {
     pub user: Option<InitialUser>,
     /// SQL statements run at start, one per line or `;`-separated (`--init-file`).
     pub init_file: Option<PathBuf>,
+    /// SQL texts run at start after `init_file`, in order; the first that fails stops the start.
+    pub init_sql: Vec<InitSql>,
     /// `max_connections`: connections beyond it get ERROR 1040.
     pub max_connections: usize,
     /// `max_allowed_packet` in bytes.
@@ -98,6 +132,7 @@ impl std::fmt::Debug for Config {
             .field("database", &self.database)
             .field("user", &self.user)
             .field("init_file", &self.init_file)
+            .field("init_sql", &self.init_sql)
             .field("max_connections", &self.max_connections)
             .field("max_allowed_packet", &self.max_allowed_packet)
             .field("connect_timeout", &self.connect_timeout)
@@ -118,6 +153,7 @@ impl Default for Config {
             database: None,
             user: None,
             init_file: None,
+            init_sql: Vec::new(),
             max_connections: 151,
             max_allowed_packet: 64 * 1024 * 1024,
             connect_timeout: Duration::from_secs(10),

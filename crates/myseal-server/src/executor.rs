@@ -6,11 +6,16 @@
 //! reused when one is idle and started when none is (a session waiting for a lock holds its
 //! thread, as in MySQL's thread-per-connection model); idle threads end after a while. A panic
 //! in a statement ends that job only: the caller gets [`Panicked`] and closes its connection.
+//!
+//! The pool belongs to one server: [`Executor::close`] (at the end of a shutdown) ends its idle
+//! threads and joins them, and dropping the pool ends them without waiting, so a process that
+//! starts and stops many servers keeps no threads of the stopped ones.
 
 use std::collections::VecDeque;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
-use std::time::Duration;
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 /// Stack of an engine thread: deep expressions and plans recurse.
 const STACK_SIZE: usize = 64 << 20;
@@ -30,6 +35,10 @@ struct Queue {
     jobs: VecDeque<Job>,
     idle: usize,
     threads: usize,
+    /// No new threads; idle ones end once the queue is empty.
+    closed: bool,
+    /// The threads started, to join them on close (finished ones are pruned as new ones start).
+    handles: Vec<JoinHandle<()>>,
 }
 
 /// The pool of engine threads.
@@ -68,12 +77,63 @@ impl Executor {
             .name("myseal-engine".into())
             .stack_size(STACK_SIZE)
             .spawn(move || worker(&queue));
-        if let Err(e) = spawned {
-            tracing::error!("cannot start an engine thread: {e}");
-            let mut q = lock.lock().unwrap_or_else(PoisonError::into_inner);
-            q.threads = q.threads.saturating_sub(1);
-            cv.notify_one();
+        let mut q = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        match spawned {
+            Ok(handle) => {
+                q.handles.retain(|h| !h.is_finished());
+                q.handles.push(handle);
+            }
+            Err(e) => {
+                tracing::error!("cannot start an engine thread: {e}");
+                q.threads = q.threads.saturating_sub(1);
+                cv.notify_one();
+            }
         }
+    }
+
+    /// Ends the pool: idle threads end now, busy ones after their job (and any still queued).
+    /// Waits up to `wait` for them and joins those that ended; a thread still running a job
+    /// after that is left to end on its own.
+    pub(crate) fn close(&self, wait: Duration) {
+        let (lock, cv) = &*self.queue;
+        let mut q = lock.lock().unwrap_or_else(PoisonError::into_inner);
+        q.closed = true;
+        cv.notify_all();
+        let deadline = Instant::now() + wait;
+        while q.threads > 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                tracing::warn!("{} engine thread(s) still busy after shutdown", q.threads);
+                break;
+            }
+            q = cv
+                .wait_timeout(q, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+        let handles = std::mem::take(&mut q.handles);
+        drop(q);
+        for handle in handles {
+            if handle.is_finished() {
+                let _ = handle.join();
+            }
+        }
+    }
+
+    /// Engine threads alive (running a job or idle).
+    #[cfg(test)]
+    fn threads(&self) -> usize {
+        let (lock, _) = &*self.queue;
+        lock.lock().unwrap_or_else(PoisonError::into_inner).threads
+    }
+}
+
+impl Drop for Executor {
+    /// Idle threads end at once instead of after [`IDLE`]; nothing waits for them.
+    fn drop(&mut self) {
+        let (lock, cv) = &*self.queue;
+        lock.lock().unwrap_or_else(PoisonError::into_inner).closed = true;
+        cv.notify_all();
     }
 }
 
@@ -87,6 +147,9 @@ fn worker(queue: &(Mutex<Queue>, Condvar)) {
             q = lock.lock().unwrap_or_else(PoisonError::into_inner);
             continue;
         }
+        if q.closed {
+            break;
+        }
         q.idle += 1;
         let (guard, timeout) = cv
             .wait_timeout(q, IDLE)
@@ -94,10 +157,12 @@ fn worker(queue: &(Mutex<Queue>, Condvar)) {
         q = guard;
         q.idle -= 1;
         if timeout.timed_out() && q.jobs.is_empty() {
-            q.threads = q.threads.saturating_sub(1);
-            return;
+            break;
         }
     }
+    q.threads = q.threads.saturating_sub(1);
+    // `close` waits for the count to reach zero.
+    cv.notify_all();
 }
 
 #[cfg(test)]
@@ -115,7 +180,7 @@ mod tests {
         for h in handles {
             sum += h.await.unwrap();
         }
-        assert_eq!(sum, (0..32u64).map(|i| i * 2).sum());
+        assert_eq!(sum, (0..32u64).map(|i| i * 2).sum::<u64>());
     }
 
     #[tokio::test]
@@ -124,6 +189,29 @@ mod tests {
         let r = ex.run(|| -> u32 { panic!("boom") }).await;
         assert!(r.is_err());
         assert_eq!(ex.run(|| 7).await.unwrap(), 7);
+    }
+
+    #[tokio::test]
+    async fn closing_ends_and_joins_idle_threads_and_dropping_ends_them() {
+        let ex = Executor::default();
+        let both = tokio::join!(ex.run(|| 1), ex.run(|| 2));
+        assert_eq!((both.0.unwrap(), both.1.unwrap()), (1, 2));
+        assert!(ex.threads() >= 1);
+        ex.close(Duration::from_secs(10));
+        assert_eq!(ex.threads(), 0);
+        let (lock, _) = &*ex.queue;
+        assert!(lock.lock().unwrap().handles.is_empty());
+
+        let ex = Executor::default();
+        assert_eq!(ex.run(|| 3).await.unwrap(), 3);
+        let queue = ex.queue.clone();
+        drop(ex);
+        let (lock, cv) = &*queue;
+        let q = lock.lock().unwrap();
+        let (q, timeout) = cv
+            .wait_timeout_while(q, Duration::from_secs(10), |q| q.threads > 0)
+            .unwrap();
+        assert!(!timeout.timed_out(), "{} thread(s) left", q.threads);
     }
 
     #[tokio::test]

@@ -8,25 +8,34 @@
 //! - `io`: packet I/O over plain or TLS streams.
 //! - `compress`: the compressed protocol (zlib, zstd), a stream layer under `io`.
 //! - `status`: global status counters; `trace`: the `--trace-handshake` log.
+//! - `tls`: the TLS context new connections get (and `ALTER INSTANCE RELOAD TLS`), the
+//!   caching_sha2_password RSA key pair.
+//! - Test fixtures: `builder` ([`Builder`], [`Account`]), `fixture` ([`TestServer`], connection
+//!   options for mysql_async and sqlx behind the features of those names), `blocking`
+//!   ([`BlockingTestServer`]), [`external`] (`MYSEAL_EXTERNAL_URL`).
 //!
 //! Embedding in a test:
 //! ```no_run
 //! # async fn demo() -> Result<(), myseal_server::ServerError> {
-//! let mut config = myseal_server::Config::default();
-//! config.port = 0; // ephemeral
-//! config.tls.certs_dir = std::env::temp_dir().join("myseal-test-certs");
-//! config.root_password = "secret".into();
-//! let server = myseal_server::Server::start(config).await?; // returns once it accepts connections
-//! println!("listening on {}, CA at {:?}", server.local_addr(), server.ca_path());
+//! let server = myseal_server::Server::builder() // port 0, in-memory certificates
+//!     .root_password("secret")
+//!     .database("app")
+//!     .start()
+//!     .await?; // returns once it accepts connections
+//! println!("listening on {}, trust {:?}", server.addr(), server.ca_pem());
 //! server.shutdown().await;
 //! # Ok(()) }
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod blocking;
+mod builder;
 mod compress;
 pub mod config;
 mod executor;
+pub mod external;
+mod fixture;
 mod io;
 mod listener;
 mod processes;
@@ -35,16 +44,23 @@ mod results;
 mod session;
 mod statements;
 mod status;
+mod tls;
 mod trace;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
-pub use config::{Config, InitialUser, TlsOptions};
+pub use blocking::BlockingTestServer;
+pub use builder::{Account, Builder};
+pub use config::{Config, InitSql, InitialUser, TlsOptions};
+pub use external::ExternalUrl;
+pub use fixture::{ClientIdentity, TestServer};
 use myseal_auth::account::{AccountStore, AuthPlugin};
 use myseal_engine::{Engine, EngineConfig};
+pub use myseal_tls::MemoryCerts;
 use myseal_tls::{TlsContext, TlsSettings};
+pub(crate) use tls::TlsSlot;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -86,6 +102,17 @@ pub enum ServerError {
     /// The configuration is contradictory.
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// An external server (`MYSEAL_EXTERNAL_URL`) could not be used.
+    #[error("external server: {0}")]
+    External(String),
+    /// A file or thread a test fixture needs could not be made.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
 }
 
 /// State shared by the listener and all sessions.
@@ -98,7 +125,7 @@ pub(crate) struct Shared {
     pub(crate) tls: Arc<TlsSlot>,
     pub(crate) counters: Arc<status::Counters>,
     /// RSA key pair for caching_sha2_password full authentication without TLS.
-    pub(crate) rsa_keys: Option<Arc<myseal_auth::rsa_keys::RsaKeyPair>>,
+    pub(crate) rsa_keys: Arc<tls::RsaKeys>,
     pub(crate) next_connection_id: std::sync::atomic::AtomicU32,
     /// The engine's threads (statements run off the async workers).
     pub(crate) executor: executor::Executor,
@@ -110,58 +137,23 @@ impl Shared {
     pub(crate) fn tls(&self) -> Option<Arc<TlsContext>> {
         self.tls.get()
     }
-}
 
-/// The TLS context new connections get. `ALTER INSTANCE RELOAD TLS` (and
-/// [`Server::reload_tls`], which the binary calls on SIGHUP) loads a new one and swaps it in;
-/// established connections keep the one they started with.
-#[derive(Debug, Default)]
-pub(crate) struct TlsSlot(RwLock<Option<Arc<TlsContext>>>);
-
-impl TlsSlot {
-    pub(crate) fn get(&self) -> Option<Arc<TlsContext>> {
-        match self.0.read() {
-            Ok(guard) => guard.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
-    }
-
-    fn set(&self, ctx: Option<Arc<TlsContext>>) {
-        match self.0.write() {
-            Ok(mut guard) => *guard = ctx,
-            Err(poisoned) => *poisoned.into_inner() = ctx,
-        }
-    }
-}
-
-impl myseal_engine::TlsReload for TlsSlot {
-    fn reload_tls(
+    /// The RSA key pair a connection's authentication may use (see
+    /// [`tls::RsaKeys::for_connection`]). The first use of the process-wide pair generates it on
+    /// an engine thread, not on an async worker.
+    pub(crate) async fn rsa_keys_for(
         &self,
-        files: &myseal_engine::TlsFiles,
-        rollback_on_error: bool,
-    ) -> Result<(), String> {
-        let path = |p: &str| (!p.is_empty()).then(|| PathBuf::from(p));
-        let settings = TlsSettings {
-            cert: PathBuf::from(&files.cert),
-            key: PathBuf::from(&files.key),
-            ca: path(&files.ca),
-            crl: path(&files.crl),
-            crlpath: path(&files.crlpath),
-        };
-        match TlsContext::load(&settings) {
-            Ok(ctx) => {
-                tracing::info!(?files, "TLS reloaded for new connections");
-                self.set(Some(Arc::new(ctx)));
-                Ok(())
-            }
-            Err(e) => {
-                tracing::warn!("TLS reload failed: {e}");
-                if !rollback_on_error {
-                    self.set(None);
-                }
-                Err(e.to_string())
-            }
+        secure: bool,
+        require_secure: bool,
+    ) -> Option<Arc<myseal_auth::rsa_keys::RsaKeyPair>> {
+        if self.rsa_keys.is_ready() {
+            return self.rsa_keys.for_connection(secure, require_secure);
         }
+        let keys = self.rsa_keys.clone();
+        self.executor
+            .run(move || keys.for_connection(secure, require_secure))
+            .await
+            .unwrap_or(None)
     }
 }
 
@@ -172,6 +164,7 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5
 pub struct Server {
     local_addr: SocketAddr,
     ca_path: Option<PathBuf>,
+    memory_certs: Option<Arc<MemoryCerts>>,
     shared: Arc<Shared>,
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
@@ -181,7 +174,10 @@ impl Server {
     /// Prepares TLS, accounts and the engine, binds the listener and starts accepting. Returns once the
     /// server accepts connections: that is the ready signal.
     pub async fn start(config: Config) -> Result<Server, ServerError> {
-        let tls = load_tls(&config.tls)?;
+        let tls::LoadedTls {
+            ctx: tls,
+            memory: memory_certs,
+        } = tls::load(&config.tls)?;
         if tls.is_none() && config.require_secure_transport {
             return Err(ServerError::Config(
                 "require_secure_transport=ON needs TLS; enable TLS or set --require-secure-transport=OFF"
@@ -199,25 +195,8 @@ impl Server {
             .local_addr()
             .map_err(|source| ServerError::Bind { addr, source })?;
 
-        // Like MySQL's caching_sha2_password_auto_generate_rsa_keys: private_key.pem/public_key.pem next to
-        // the certificates; without them plain-TCP full authentication is refused (MySQL logs and goes on).
-        let rsa_keys = match std::fs::create_dir_all(&config.tls.certs_dir)
-            .map_err(|e| format!("cannot create {}: {e}", config.tls.certs_dir.display()))
-            .and_then(|()| {
-                myseal_auth::rsa_keys::RsaKeyPair::load_or_generate(&config.tls.certs_dir)
-                    .map_err(|e| e.to_string())
-            }) {
-            Ok(k) => Some(Arc::new(k)),
-            Err(e) => {
-                tracing::warn!(
-                    "{e}; caching_sha2_password full authentication without TLS is disabled"
-                );
-                None
-            }
-        };
-        let counters = Arc::new(status::Counters::new(
-            rsa_keys.as_ref().map(|k| k.public_key_pem().to_string()),
-        ));
+        let rsa_keys = Arc::new(tls::rsa_keys(&config.tls));
+        let counters = Arc::new(status::Counters::new(rsa_keys.clone()));
         let accounts = Arc::new(AccountStore::new());
         let engine = Engine::new(
             engine_config(&config, tls.as_deref(), local_addr),
@@ -252,11 +231,18 @@ impl Server {
         if let Some(path) = &config.init_file {
             run_init_file(&engine, path)?;
         }
+        for init in &config.init_sql {
+            run_sql(&engine, &init.sql, &init.label)?;
+        }
 
         let processes = Arc::new(processes::Registry::default());
         engine.set_processes(processes.clone());
         let ca_path = tls.as_ref().and_then(|t| t.settings().ca.clone());
-        let tls_slot = Arc::new(TlsSlot(RwLock::new(tls)));
+        let tls_slot = Arc::new(TlsSlot::new(
+            tls,
+            memory_certs.as_ref().map(|m| m.server_pem()),
+            config.tls.require_client_cert,
+        ));
         engine.set_tls_reload(tls_slot.clone());
         counters.set_tls(tls_slot.clone());
         let shared = Arc::new(Shared {
@@ -277,14 +263,16 @@ impl Server {
             local_addr.port(),
             if shared.tls().is_some() { "on" } else { "off" },
             on_off(shared.config.require_secure_transport),
-            ca_path
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "none".into())
+            match (&ca_path, &memory_certs) {
+                (Some(p), _) => p.display().to_string(),
+                (None, Some(_)) => "in-memory".into(),
+                (None, None) => "none".into(),
+            }
         );
         Ok(Server {
             local_addr,
             ca_path,
+            memory_certs,
             shared,
             stop,
             task,
@@ -297,8 +285,22 @@ impl Server {
     }
 
     /// The CA certificate clients should trust and that verifies client certificates, if any.
+    /// `None` for a server whose certificates are in memory: see [`Server::memory_certs`].
     pub fn ca_path(&self) -> Option<&std::path::Path> {
         self.ca_path.as_deref()
+    }
+
+    /// The CA, server and client certificates generated in memory at start
+    /// ([`TlsOptions::in_memory`]): clients trust `ca_cert`; `client_cert`/`client_key` is a
+    /// client identity the server accepts.
+    pub fn memory_certs(&self) -> Option<&MemoryCerts> {
+        self.memory_certs.as_deref()
+    }
+
+    /// A server with options built step by step, for tests: in-memory certificates, an
+    /// ephemeral port, accounts, databases and init SQL; see [`Builder`].
+    pub fn builder() -> Builder {
+        Builder::new()
     }
 
     /// Paths of the server certificate and key in use.
@@ -322,6 +324,15 @@ impl Server {
             .counters
             .threads_connected
             .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Starts a shutdown without waiting for it: the server stops accepting (the listening socket
+    /// closes) and closes every connection after its current command, on its own tasks, which
+    /// must still be polled (they run on the runtime that started the server). Once the last
+    /// connection is gone the server's state and its engine threads go away. For a `Drop` that
+    /// cannot await; [`Server::shutdown`] waits.
+    pub fn begin_shutdown(&self) {
+        let _ = self.stop.send(true);
     }
 
     /// Stops accepting, closes every connection after its current command, and waits for them:
@@ -353,6 +364,11 @@ impl Server {
                 return;
             }
         }
+        // Every connection is gone, so the engine threads are idle or finishing a statement
+        // that was killed: they end now rather than after their idle timeout.
+        self.shared
+            .executor
+            .close(grace.min(std::time::Duration::from_secs(1)));
         tracing::info!("shutdown complete");
     }
 }
@@ -371,38 +387,6 @@ pub(crate) fn on_off(b: bool) -> &'static str {
     } else {
         "OFF"
     }
-}
-
-/// Resolves the TLS options into a loaded context, generating dev certificates when none are given.
-fn load_tls(opts: &TlsOptions) -> Result<Option<Arc<TlsContext>>, ServerError> {
-    if !opts.enabled {
-        return Ok(None);
-    }
-    let settings = match (&opts.cert, &opts.key) {
-        (Some(cert), Some(key)) => TlsSettings {
-            cert: cert.clone(),
-            key: key.clone(),
-            ca: opts.ca.clone(),
-            crl: opts.crl.clone(),
-            crlpath: opts.crlpath.clone(),
-        },
-        (None, None) => {
-            let dev = myseal_tls::ensure_dev_certs(&opts.certs_dir)?;
-            TlsSettings {
-                cert: dev.server_cert,
-                key: dev.server_key,
-                ca: Some(opts.ca.clone().unwrap_or(dev.ca_cert)),
-                crl: opts.crl.clone(),
-                crlpath: opts.crlpath.clone(),
-            }
-        }
-        _ => {
-            return Err(ServerError::Config(
-                "--ssl-cert and --ssl-key must be given together".into(),
-            ))
-        }
-    };
-    Ok(Some(Arc::new(TlsContext::load(&settings)?)))
 }
 
 fn engine_config(config: &Config, tls: Option<&TlsContext>, addr: SocketAddr) -> EngineConfig {
@@ -474,6 +458,11 @@ fn run_init_file(engine: &Engine, path: &std::path::Path) -> Result<(), ServerEr
         path: path.to_path_buf(),
         source,
     })?;
+    run_sql(engine, &sql, &format!("init file {}", path.display()))
+}
+
+/// Runs SQL as `root`@`%` as the server starts; `label` names it in the error.
+fn run_sql(engine: &Engine, sql: &str, label: &str) -> Result<(), ServerError> {
     let mut session = engine.new_session(myseal_engine::SessionInfo {
         connection_id: 0,
         user: "root".into(),
@@ -484,14 +473,11 @@ fn run_init_file(engine: &Engine, path: &std::path::Path) -> Result<(), ServerEr
         character_set_client: "utf8mb4".into(),
         ..myseal_engine::SessionInfo::default()
     });
-    let (_, err) = engine.execute(&mut session, &sql);
+    let (_, err) = engine.execute(&mut session, sql);
     match err {
         Some(e) => Err(ServerError::Engine(format!(
-            "init file {}: ERROR {} ({}): {}",
-            path.display(),
-            e.code,
-            e.sql_state,
-            e.message
+            "{label}: ERROR {} ({}): {}",
+            e.code, e.sql_state, e.message
         ))),
         None => Ok(()),
     }

@@ -131,7 +131,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_panicking_session_ends_alone_and_gives_back_its_slot() {
-        let counters = Arc::new(Counters::new(None));
+        let counters = Arc::new(Counters::new(Arc::new(crate::tls::RsaKeys::Files(None))));
         let slot = counters.connection_opened();
         let other = counters.connection_opened();
         assert_eq!(counters.threads_connected.load(Relaxed), 2);

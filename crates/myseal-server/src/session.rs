@@ -503,7 +503,7 @@ async fn connect(
         nonce,
         client_plugin: response.auth_plugin_name.clone(),
         auth_response: response.auth_response.clone(),
-        rsa: shared.rsa_keys.clone(),
+        rsa: shared.rsa_keys_for(secure, require_secure).await,
         refuse_insecure: require_secure && peer_info.is_none(),
         tls: tls_facts(peer_info.as_ref()),
     };
@@ -1090,7 +1090,7 @@ async fn change_user(
         nonce: est.nonce,
         client_plugin: cu.auth_plugin_name.clone(),
         auth_response: cu.auth_response.clone(),
-        rsa: shared.rsa_keys.clone(),
+        rsa: shared.rsa_keys_for(secure, false).await,
         refuse_insecure: false,
         tls: tls_facts(est.tls.as_ref()),
     };

@@ -25,16 +25,17 @@ pub(crate) struct Counters {
     pub(crate) prepared_stmt_count: Arc<AtomicU64>,
     /// Connection_errors_accept: `accept()` failures of the listener (EMFILE, ...).
     pub(crate) connection_errors_accept: AtomicU64,
-    /// `Caching_sha2_password_rsa_public_key`.
-    rsa_public_key: String,
+    /// `Caching_sha2_password_rsa_public_key` (reading it generates the process-wide pair of a
+    /// server with in-memory certificates, if nothing has yet).
+    rsa_keys: Arc<crate::tls::RsaKeys>,
     /// The TLS context new connections get, for the `Current_tls_*` variables.
     tls: std::sync::OnceLock<Arc<crate::TlsSlot>>,
 }
 
 impl Counters {
-    pub(crate) fn new(rsa_public_key: Option<String>) -> Self {
+    pub(crate) fn new(rsa_keys: Arc<crate::tls::RsaKeys>) -> Self {
         Counters {
-            rsa_public_key: rsa_public_key.unwrap_or_default(),
+            rsa_keys,
             tls: std::sync::OnceLock::new(),
             started: Instant::now(),
             connections: AtomicU64::new(0),
@@ -152,7 +153,10 @@ impl StatusSource for Counters {
             v("Bytes_sent", &self.bytes_sent),
             (
                 "Caching_sha2_password_rsa_public_key".to_string(),
-                self.rsa_public_key.clone(),
+                self.rsa_keys
+                    .get()
+                    .map(|k| k.public_key_pem().to_string())
+                    .unwrap_or_default(),
             ),
             v("Connection_errors_accept", &self.connection_errors_accept),
             // Never raised here: no internal allocation failures are caught, peer addresses

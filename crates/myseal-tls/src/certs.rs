@@ -156,6 +156,78 @@ pub fn ensure_dev_certs(dir: &Path) -> Result<DevCerts, TlsError> {
     })
 }
 
+/// The six PEM texts of [`ensure_dev_certs`], generated in memory and never written anywhere:
+/// the same names, extensions, SANs and validity, ECDSA P-256 keys (PKCS#8). A test server uses
+/// them so that starting it costs no file and no RSA key generation.
+///
+/// `Debug` leaves the private keys out.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MemoryCerts {
+    /// The self-signed CA certificate: what clients trust and what verifies client certificates.
+    pub ca_cert: String,
+    /// The CA's private key (signs [`MemoryCerts::issue_client_cert`]'s certificates).
+    pub ca_key: String,
+    /// The server certificate (SAN `localhost`, `127.0.0.1`, `::1`), signed by the CA.
+    pub server_cert: String,
+    /// The server's private key.
+    pub server_key: String,
+    /// A client certificate (CN `myseal_Auto_Generated_Client_Certificate`), signed by the CA.
+    pub client_cert: String,
+    /// The client certificate's private key.
+    pub client_key: String,
+}
+
+impl std::fmt::Debug for MemoryCerts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MemoryCerts")
+            .field("ca_cert", &self.ca_cert)
+            .field("server_cert", &self.server_cert)
+            .field("client_cert", &self.client_cert)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MemoryCerts {
+    /// Generates a CA, a server certificate and a client certificate, in memory only.
+    pub fn generate() -> Result<MemoryCerts, TlsError> {
+        let ca = new_ca(CA_COMMON_NAME)?;
+        let issuer = Issuer::new(ca.params, &ca.key);
+        let server = new_leaf(&issuer, SERVER_COMMON_NAME, false)?;
+        let client = new_leaf(&issuer, CLIENT_COMMON_NAME, true)?;
+        Ok(MemoryCerts {
+            ca_cert: ca.cert_pem,
+            ca_key: ca.key_pem,
+            server_cert: server.cert_pem,
+            server_key: server.key_pem,
+            client_cert: client.cert_pem,
+            client_key: client.key_pem,
+        })
+    }
+
+    /// What a server serves: its certificate and key, and this CA for client certificates.
+    pub fn server_pem(&self) -> crate::TlsPem {
+        crate::TlsPem {
+            cert_chain: self.server_cert.clone(),
+            key: self.server_key.clone(),
+            ca: Some(self.ca_cert.clone()),
+        }
+    }
+
+    /// Issues another client certificate (ClientAuth EKU, subject `/CN=common_name`) signed by
+    /// this CA, in memory: `(certificate PEM, private key PEM)`. For accounts created with
+    /// `REQUIRE SUBJECT '/CN=...'`.
+    pub fn issue_client_cert(&self, common_name: &str) -> Result<(String, String), TlsError> {
+        let issuer = issuer_from_pem(
+            self.ca_cert.as_bytes(),
+            &self.ca_key,
+            Path::new("(in-memory CA certificate)"),
+            Path::new("(in-memory CA key)"),
+        )?;
+        let leaf = new_leaf(&issuer, common_name, true)?;
+        Ok((leaf.cert_pem, leaf.key_pem))
+    }
+}
+
 /// Issues another certificate signed by the CA at `ca_cert`/`ca_key` (for tests and
 /// `cargo xtask certs`).
 ///
@@ -237,12 +309,18 @@ pub fn generate_ca(common_name: &str, out_cert: &Path, out_key: &Path) -> Result
 /// Reads every `CERTIFICATE` section of a PEM file, in file order (leaf first for a chain).
 pub fn load_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
     let bytes = fs::read(path).map_err(|e| TlsError::io(path, e))?;
-    let certs = CertificateDer::pem_slice_iter(&bytes)
+    certs_from_pem(&bytes, path)
+}
+
+/// Every `CERTIFICATE` section of PEM text, in order; `label` names the text in errors (a file's
+/// path, or a description of in-memory text).
+pub fn certs_from_pem(pem: &[u8], label: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {
+    let certs = CertificateDer::pem_slice_iter(pem)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| bad_pem(path, &e))?;
+        .map_err(|e| bad_pem(label, &e))?;
     if certs.is_empty() {
         return Err(TlsError::NoCertificate {
-            path: path.to_path_buf(),
+            path: label.to_path_buf(),
         });
     }
     Ok(certs)
@@ -253,23 +331,26 @@ pub fn load_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError>
 /// Encrypted keys are rejected with a message saying so.
 pub fn load_private_key(path: &Path) -> Result<PrivateKeyDer<'static>, TlsError> {
     let bytes = fs::read(path).map_err(|e| TlsError::io(path, e))?;
-    match PrivateKeyDer::from_pem_slice(&bytes) {
+    private_key_from_pem(&bytes, path)
+}
+
+/// The first private key (PKCS#8, SEC1 or PKCS#1) of PEM text; `label` names the text in errors.
+pub fn private_key_from_pem(pem: &[u8], label: &Path) -> Result<PrivateKeyDer<'static>, TlsError> {
+    match PrivateKeyDer::from_pem_slice(pem) {
         Ok(key) => Ok(key),
         Err(pem::Error::NoItemsFound) => {
-            if contains(&bytes, b"ENCRYPTED PRIVATE KEY")
-                || contains(&bytes, b"Proc-Type: 4,ENCRYPTED")
-            {
+            if contains(pem, b"ENCRYPTED PRIVATE KEY") || contains(pem, b"Proc-Type: 4,ENCRYPTED") {
                 Err(TlsError::BadPem {
-                    path: path.to_path_buf(),
+                    path: label.to_path_buf(),
                     reason: "encrypted private keys are not supported".to_owned(),
                 })
             } else {
                 Err(TlsError::NoPrivateKey {
-                    path: path.to_path_buf(),
+                    path: label.to_path_buf(),
                 })
             }
         }
-        Err(e) => Err(bad_pem(path, &e)),
+        Err(e) => Err(bad_pem(label, &e)),
     }
 }
 
@@ -387,7 +468,19 @@ fn new_leaf(
 /// subject is rebuilt with the same string types; names rcgen cannot represent (multi-valued RDNs,
 /// a repeated attribute type) are rejected rather than silently changed.
 fn load_issuer(ca_cert: &Path, ca_key: &Path) -> Result<Issuer<'static, KeyPair>, TlsError> {
-    let certs = load_certs(ca_cert)?;
+    let cert_pem = fs::read(ca_cert).map_err(|e| TlsError::io(ca_cert, e))?;
+    let key_pem = fs::read_to_string(ca_key).map_err(|e| TlsError::io(ca_key, e))?;
+    issuer_from_pem(&cert_pem, &key_pem, ca_cert, ca_key)
+}
+
+/// [`load_issuer`] from PEM text; the labels name the certificate and key in errors.
+fn issuer_from_pem(
+    cert_pem: &[u8],
+    key_pem: &str,
+    ca_cert: &Path,
+    ca_key: &Path,
+) -> Result<Issuer<'static, KeyPair>, TlsError> {
+    let certs = certs_from_pem(cert_pem, ca_cert)?;
     let der = certs.first().ok_or_else(|| TlsError::NoCertificate {
         path: ca_cert.to_path_buf(),
     })?;
@@ -450,8 +543,7 @@ fn load_issuer(ca_cert: &Path, ca_key: &Path) -> Result<Issuer<'static, KeyPair>
         }
     }
 
-    let key_pem = fs::read_to_string(ca_key).map_err(|e| TlsError::io(ca_key, e))?;
-    let key = KeyPair::from_pem(&key_pem).map_err(|e| TlsError::BadPem {
+    let key = KeyPair::from_pem(key_pem).map_err(|e| TlsError::BadPem {
         path: ca_key.to_path_buf(),
         reason: format!("cannot use CA key (PKCS#8 PEM required): {e}"),
     })?;

@@ -12,14 +12,17 @@ use rustls::crypto::CryptoProvider;
 use rustls::server::WebPkiClientVerifier;
 use rustls::{RootCertStore, ServerConfig};
 use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::CertificateRevocationListDer;
+use rustls_pki_types::{CertificateDer, CertificateRevocationListDer, PrivateKeyDer};
 
-use crate::certs::{load_certs, load_private_key};
+use crate::certs::{certs_from_pem, load_certs, load_private_key, private_key_from_pem};
 use crate::ciphers::openssl_cipher_name;
 use crate::{CertSummary, TlsError};
 
 /// Where the server's TLS material lives (`ssl_cert`, `ssl_key`, `ssl_ca`, `ssl_crl`,
 /// `ssl_crlpath`).
+///
+/// A context built from PEM text ([`TlsContext::from_pem`]) reports empty paths here, which is
+/// what the `ssl_*` variables and `Current_tls_*` status variables then show.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TlsSettings {
     /// PEM certificate chain, leaf first (`ssl_cert`).
@@ -34,7 +37,40 @@ pub struct TlsSettings {
     pub crl: Option<PathBuf>,
     /// A directory whose files hold PEM CRLs (`ssl_crlpath`), read as `crl` is. Needs `ca`.
     pub crlpath: Option<PathBuf>,
+    /// Fail the TLS handshake of a client that sends no certificate. MySQL has no such server
+    /// option (accounts ask for certificates with `REQUIRE X509`); myseal offers it so that a test
+    /// server can insist on mutual TLS for every connection. Needs `ca`.
+    pub require_client_cert: bool,
 }
+
+/// TLS material held in memory as PEM text, for a server that writes nothing to disk.
+///
+/// `Debug` leaves the private key out.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TlsPem {
+    /// PEM certificate chain, leaf first.
+    pub cert_chain: String,
+    /// PEM private key (PKCS#8, SEC1 or PKCS#1) matching the leaf.
+    pub key: String,
+    /// PEM CA certificates used to verify client certificates; `None` means client certificates
+    /// are not requested.
+    pub ca: Option<String>,
+}
+
+impl std::fmt::Debug for TlsPem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsPem")
+            .field("cert_chain", &self.cert_chain)
+            .field("key", &"<redacted>")
+            .field("ca", &self.ca)
+            .finish()
+    }
+}
+
+/// What error messages call the parts of an in-memory [`TlsPem`] (they name files otherwise).
+const PEM_CERT: &str = "(in-memory server certificate)";
+const PEM_KEY: &str = "(in-memory server key)";
+const PEM_CA: &str = "(in-memory CA certificate)";
 
 /// A loaded, immutable TLS configuration.
 ///
@@ -46,6 +82,7 @@ pub struct TlsContext {
     server_cert: CertSummary,
     settings: TlsSettings,
     cipher_names: Vec<&'static str>,
+    client_ca: bool,
 }
 
 /// The only crypto provider myseal uses. Never installed process-wide.
@@ -57,13 +94,60 @@ pub(crate) fn provider() -> Arc<CryptoProvider> {
 pub(crate) static PROTOCOL_VERSIONS: &[&rustls::SupportedProtocolVersion] =
     &[&rustls::version::TLS13, &rustls::version::TLS12];
 
+/// The server's certificate chain and key, checked against each other's formats and summarized.
+struct ServerIdentity {
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+    server_cert: CertSummary,
+    cipher_names: Vec<&'static str>,
+}
+
+impl ServerIdentity {
+    fn new(
+        chain: Vec<CertificateDer<'static>>,
+        key: PrivateKeyDer<'static>,
+        cert_label: &Path,
+        key_label: &Path,
+        provider: &CryptoProvider,
+    ) -> Result<Self, TlsError> {
+        let leaf = chain.first().ok_or_else(|| TlsError::NoCertificate {
+            path: cert_label.to_path_buf(),
+        })?;
+        let server_cert = CertSummary::from_der(leaf).map_err(|e| TlsError::BadPem {
+            path: cert_label.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let signing_key = provider
+            .key_provider
+            .load_private_key(key.clone_key())
+            .map_err(|e| TlsError::BadPem {
+                path: key_label.to_path_buf(),
+                reason: format!("unsupported or malformed private key: {e}"),
+            })?;
+        let cipher_names = provider
+            .cipher_suites
+            .iter()
+            .filter(|suite| suite.usable_for_signature_algorithm(signing_key.algorithm()))
+            .map(|suite| openssl_cipher_name(suite.suite()))
+            .filter(|name| !name.is_empty())
+            .collect();
+        Ok(ServerIdentity {
+            chain,
+            key,
+            server_cert,
+            cipher_names,
+        })
+    }
+}
+
 impl TlsContext {
     /// Loads the certificate chain and private key (PKCS#8, SEC1 or PKCS#1 PEM) and, with `ca`, a
     /// client-certificate verifier.
     ///
     /// With `ca`, clients are asked for a certificate: a client that sends none is still accepted
-    /// (accounts decide with REQUIRE X509 later); one whose certificate does not verify against the
-    /// CA fails the handshake. Without `ca`, client certificates are not requested.
+    /// (accounts decide with REQUIRE X509 later) unless `require_client_cert` is set; one whose
+    /// certificate does not verify against the CA fails the handshake. Without `ca`, client
+    /// certificates are not requested.
     ///
     /// With `crl`/`crlpath` (MySQL's `ssl_crl`/`ssl_crlpath`), every certificate of the client's
     /// chain is checked against the CRLs, as MySQL asks OpenSSL to (`X509_V_FLAG_CRL_CHECK |
@@ -74,39 +158,25 @@ impl TlsContext {
     /// key, key does not match the certificate, unusable CA, unreadable CRL).
     pub fn load(settings: &TlsSettings) -> Result<Self, TlsError> {
         let provider = provider();
-        let chain = load_certs(&settings.cert)?;
-        let key = load_private_key(&settings.key)?;
-        let leaf = chain.first().ok_or_else(|| TlsError::NoCertificate {
-            path: settings.cert.clone(),
-        })?;
-        let server_cert = CertSummary::from_der(leaf).map_err(|e| TlsError::BadPem {
-            path: settings.cert.clone(),
-            reason: e.to_string(),
-        })?;
-
-        let signing_key = provider
-            .key_provider
-            .load_private_key(key.clone_key())
-            .map_err(|e| TlsError::BadPem {
-                path: settings.key.clone(),
-                reason: format!("unsupported or malformed private key: {e}"),
-            })?;
-        let cipher_names = provider
-            .cipher_suites
-            .iter()
-            .filter(|suite| suite.usable_for_signature_algorithm(signing_key.algorithm()))
-            .map(|suite| openssl_cipher_name(suite.suite()))
-            .filter(|name| !name.is_empty())
-            .collect();
-
-        let builder = ServerConfig::builder_with_provider(provider.clone())
-            .with_protocol_versions(PROTOCOL_VERSIONS)?;
-        let builder = match &settings.ca {
-            Some(ca) => builder.with_client_cert_verifier(client_verifier(
-                ca,
-                &load_crls(settings)?,
-                provider,
-            )?),
+        let identity = ServerIdentity::new(
+            load_certs(&settings.cert)?,
+            load_private_key(&settings.key)?,
+            &settings.cert,
+            &settings.key,
+            &provider,
+        )?;
+        let verifier = match &settings.ca {
+            Some(ca) => {
+                let crls = load_crls(settings)?;
+                let roots = load_certs(ca)?;
+                Some(client_verifier(
+                    ca,
+                    roots,
+                    &crls,
+                    settings.require_client_cert,
+                    provider.clone(),
+                )?)
+            }
             None if settings.crl.is_some() || settings.crlpath.is_some() => {
                 return Err(TlsError::Verifier(
                     "ssl_crl and ssl_crlpath need ssl_ca: revocation lists apply to client \
@@ -114,23 +184,94 @@ impl TlsContext {
                         .to_owned(),
                 ))
             }
-            None => builder.with_no_client_auth(),
+            None if settings.require_client_cert => return Err(no_ca_to_require()),
+            None => None,
         };
-        let config = builder
-            .with_single_cert(chain, key)
-            .map_err(|e| map_cert_error(e, settings))?;
+        let ctx = Self::build(
+            identity,
+            verifier,
+            settings.clone(),
+            provider,
+            &settings.cert,
+            &settings.key,
+        )?;
         tracing::debug!(
             cert = %settings.cert.display(),
-            subject = %server_cert.subject,
+            subject = %ctx.server_cert.subject,
             client_ca = settings.ca.is_some(),
             crl = settings.crl.is_some() || settings.crlpath.is_some(),
             "loaded TLS context"
         );
+        Ok(ctx)
+    }
+
+    /// Builds a context from PEM text held in memory, as [`TlsContext::load`] does from files
+    /// (without revocation lists). Nothing is read from or written to disk; [`Self::settings`]
+    /// then holds empty paths, so `ssl_cert`, `ssl_key` and `ssl_ca` show empty values.
+    pub fn from_pem(pem: &TlsPem, require_client_cert: bool) -> Result<Self, TlsError> {
+        let provider = provider();
+        let (cert_label, key_label) = (Path::new(PEM_CERT), Path::new(PEM_KEY));
+        let identity = ServerIdentity::new(
+            certs_from_pem(pem.cert_chain.as_bytes(), cert_label)?,
+            private_key_from_pem(pem.key.as_bytes(), key_label)?,
+            cert_label,
+            key_label,
+            &provider,
+        )?;
+        let verifier = match &pem.ca {
+            Some(ca) => {
+                let label = Path::new(PEM_CA);
+                let roots = certs_from_pem(ca.as_bytes(), label)?;
+                Some(client_verifier(
+                    label,
+                    roots,
+                    &[],
+                    require_client_cert,
+                    provider.clone(),
+                )?)
+            }
+            None if require_client_cert => return Err(no_ca_to_require()),
+            None => None,
+        };
+        let settings = TlsSettings {
+            require_client_cert,
+            ..TlsSettings::default()
+        };
+        let ctx = Self::build(
+            identity, verifier, settings, provider, cert_label, key_label,
+        )?;
+        tracing::debug!(
+            subject = %ctx.server_cert.subject,
+            client_ca = pem.ca.is_some(),
+            "built in-memory TLS context"
+        );
+        Ok(ctx)
+    }
+
+    fn build(
+        identity: ServerIdentity,
+        verifier: Option<Arc<dyn rustls::server::danger::ClientCertVerifier>>,
+        settings: TlsSettings,
+        provider: Arc<CryptoProvider>,
+        cert_label: &Path,
+        key_label: &Path,
+    ) -> Result<Self, TlsError> {
+        let builder = ServerConfig::builder_with_provider(provider)
+            .with_protocol_versions(PROTOCOL_VERSIONS)?;
+        let client_ca = verifier.is_some();
+        let builder = match verifier {
+            Some(v) => builder.with_client_cert_verifier(v),
+            None => builder.with_no_client_auth(),
+        };
+        let config = builder
+            .with_single_cert(identity.chain, identity.key)
+            .map_err(|e| map_cert_error(e, cert_label, key_label))?;
         Ok(TlsContext {
             config: Arc::new(config),
-            server_cert,
-            settings: settings.clone(),
-            cipher_names,
+            server_cert: identity.server_cert,
+            settings,
+            cipher_names: identity.cipher_names,
+            client_ca,
         })
     }
 
@@ -149,20 +290,31 @@ impl TlsContext {
         &self.server_cert
     }
 
-    /// The paths this context was loaded from.
+    /// The paths this context was loaded from (empty for one built with [`Self::from_pem`]).
     pub fn settings(&self) -> &TlsSettings {
         &self.settings
     }
 
     /// Whether client certificates are requested and verified (a CA was configured).
     pub fn verifies_client_certs(&self) -> bool {
-        self.settings.ca.is_some()
+        self.client_ca
+    }
+
+    /// Whether a client without a certificate fails the handshake.
+    pub fn requires_client_certs(&self) -> bool {
+        self.settings.require_client_cert
     }
 
     /// OpenSSL names of the cipher suites this context can negotiate, in preference order.
     pub(crate) fn cipher_names(&self) -> &[&'static str] {
         &self.cipher_names
     }
+}
+
+fn no_ca_to_require() -> TlsError {
+    TlsError::Verifier(
+        "requiring client certificates needs a CA to verify them against (ssl_ca)".to_owned(),
+    )
 }
 
 /// The CRLs of `ssl_crl` (one PEM file, any number of `X509 CRL` sections) and of every regular
@@ -215,36 +367,41 @@ fn read_crls(path: &Path) -> Result<Vec<CertificateRevocationListDer<'static>>, 
 
 fn client_verifier(
     ca: &Path,
+    ca_certs: Vec<CertificateDer<'static>>,
     crls: &[CertificateRevocationListDer<'static>],
+    require_client_cert: bool,
     provider: Arc<CryptoProvider>,
 ) -> Result<Arc<dyn rustls::server::danger::ClientCertVerifier>, TlsError> {
     let mut roots = RootCertStore::empty();
-    for (i, cert) in load_certs(ca)?.into_iter().enumerate() {
+    for (i, cert) in ca_certs.into_iter().enumerate() {
         roots.add(cert).map_err(|e| TlsError::BadPem {
             path: ca.to_path_buf(),
             reason: format!("certificate #{} is not a usable CA: {e}", i + 1),
         })?;
     }
-    WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
-        .allow_unauthenticated()
-        .with_crls(crls.iter().cloned())
-        .build()
-        .map_err(|e| match e {
-            rustls::server::VerifierBuilderError::InvalidCrl(_) => {
-                TlsError::Verifier(format!("ssl_crl/ssl_crlpath: {e}"))
-            }
-            e => TlsError::Verifier(format!("{}: {e}", ca.display())),
-        })
+    let builder = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+        .with_crls(crls.iter().cloned());
+    let builder = if require_client_cert {
+        builder
+    } else {
+        builder.allow_unauthenticated()
+    };
+    builder.build().map_err(|e| match e {
+        rustls::server::VerifierBuilderError::InvalidCrl(_) => {
+            TlsError::Verifier(format!("ssl_crl/ssl_crlpath: {e}"))
+        }
+        e => TlsError::Verifier(format!("{}: {e}", ca.display())),
+    })
 }
 
-fn map_cert_error(err: rustls::Error, settings: &TlsSettings) -> TlsError {
+fn map_cert_error(err: rustls::Error, cert: &Path, key: &Path) -> TlsError {
     match err {
         rustls::Error::InconsistentKeys(_) => TlsError::KeyMismatch {
-            cert: settings.cert.clone(),
-            key: settings.key.clone(),
+            cert: cert.to_path_buf(),
+            key: key.to_path_buf(),
         },
         other => TlsError::BadPem {
-            path: settings.cert.clone(),
+            path: cert.to_path_buf(),
             reason: other.to_string(),
         },
     }

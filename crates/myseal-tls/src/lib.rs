@@ -8,10 +8,11 @@
 //! 1.3 only, and never logs key material.
 //!
 //! Module map:
-//! - [`certs`]: generating MySQL-style auto certificates ([`ensure_dev_certs`]), issuing test
-//!   certificates, loading PEM files.
+//! - [`certs`]: generating MySQL-style auto certificates ([`ensure_dev_certs`] on disk,
+//!   [`MemoryCerts`] in memory), issuing test certificates, loading PEM files and text.
 //! - [`names`]: OpenSSL text forms of names and dates ([`CertSummary`]), as MySQL shows them.
-//! - `context`: [`TlsSettings`] → [`TlsContext`] (rustls `ServerConfig`, client-cert verifier).
+//! - `context`: [`TlsSettings`] (files) or [`TlsPem`] (PEM text in memory) → [`TlsContext`]
+//!   (rustls `ServerConfig`, client-cert verifier, optionally requiring a client certificate).
 //! - `handshake`: [`accept`] a TLS connection and read [`PeerInfo`] (version, cipher, client cert).
 //! - `ciphers`: OpenSSL cipher names ([`openssl_cipher_name`], [`cipher_list`]).
 //!
@@ -26,9 +27,9 @@ mod error;
 mod handshake;
 pub mod names;
 
-pub use certs::{ensure_dev_certs, generate_ca, issue_cert, write_crl, DevCerts};
+pub use certs::{ensure_dev_certs, generate_ca, issue_cert, write_crl, DevCerts, MemoryCerts};
 pub use ciphers::{cipher_list, openssl_cipher_name};
-pub use context::{TlsContext, TlsSettings};
+pub use context::{TlsContext, TlsPem, TlsSettings};
 pub use error::TlsError;
 pub use handshake::{accept, describe_handshake_error, describe_rustls_error, PeerInfo};
 pub use names::CertSummary;
@@ -156,10 +157,16 @@ mod tests {
 
     /// Runs both sides of a handshake over an in-memory pipe, bounded by a timeout.
     async fn handshake(ctx: &TlsContext, client: &Client<'_>) -> (ServerSide, ClientSide) {
+        handshake_with(ctx, client.connector(), client.server_name.clone()).await
+    }
+
+    async fn handshake_with(
+        ctx: &TlsContext,
+        connector: TlsConnector,
+        name: ServerName<'static>,
+    ) -> (ServerSide, ClientSide) {
         let (server_io, client_io) = tokio::io::duplex(64 * 1024);
         let acceptor = ctx.acceptor();
-        let connector = client.connector();
-        let name = client.server_name.clone();
         let both = async {
             tokio::join!(
                 accept(&acceptor, server_io),
@@ -710,5 +717,179 @@ mod tests {
         settings.ca = Some(fx.dev.ca_key.clone());
         let err = TlsContext::load(&settings).unwrap_err();
         assert!(matches!(err, TlsError::NoCertificate { .. }), "{err:?}");
+    }
+
+    /// A client that trusts `ca_pem` and, with `identity`, presents that certificate and key.
+    fn pem_connector(ca_pem: &str, identity: Option<(&str, &str)>) -> TlsConnector {
+        let mut roots = RootCertStore::empty();
+        for cert in certs::certs_from_pem(ca_pem.as_bytes(), Path::new("ca")).unwrap() {
+            roots.add(cert).unwrap();
+        }
+        let builder =
+            ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+                .with_protocol_versions(BOTH)
+                .unwrap()
+                .with_root_certificates(roots);
+        let config = match identity {
+            Some((cert, key)) => builder
+                .with_client_auth_cert(
+                    certs::certs_from_pem(cert.as_bytes(), Path::new("cert")).unwrap(),
+                    certs::private_key_from_pem(key.as_bytes(), Path::new("key")).unwrap(),
+                )
+                .unwrap(),
+            None => builder.with_no_client_auth(),
+        };
+        TlsConnector::from(Arc::new(config))
+    }
+
+    fn name(host: &str) -> ServerName<'static> {
+        ServerName::try_from(host.to_owned()).unwrap()
+    }
+
+    #[test]
+    fn memory_certs_carry_the_dev_certificate_names_and_a_context_from_them_names_no_file() {
+        let mem = MemoryCerts::generate().unwrap();
+        let ca = &certs::certs_from_pem(mem.ca_cert.as_bytes(), Path::new("ca")).unwrap()[0];
+        assert_eq!(
+            CertSummary::from_der(ca).unwrap().subject,
+            "/CN=myseal_Auto_Generated_CA_Certificate"
+        );
+        let client = &certs::certs_from_pem(mem.client_cert.as_bytes(), Path::new("c")).unwrap()[0];
+        assert_eq!(
+            CertSummary::from_der(client).unwrap().issuer,
+            "/CN=myseal_Auto_Generated_CA_Certificate"
+        );
+        let ctx = TlsContext::from_pem(&mem.server_pem(), false).unwrap();
+        assert_eq!(
+            ctx.server_cert().subject,
+            "/CN=myseal_Auto_Generated_Server_Certificate"
+        );
+        assert_eq!(ctx.settings(), &TlsSettings::default());
+        assert!(ctx.verifies_client_certs());
+        assert!(!ctx.requires_client_certs());
+        let debug = format!("{mem:?}");
+        assert!(!debug.contains("PRIVATE KEY"), "{debug}");
+    }
+
+    #[tokio::test]
+    async fn an_in_memory_context_verifies_its_name_and_client_certificates() {
+        let mem = MemoryCerts::generate().unwrap();
+        let ctx = TlsContext::from_pem(&mem.server_pem(), false).unwrap();
+        for host in ["localhost", "127.0.0.1", "::1"] {
+            let (server, client) =
+                handshake_with(&ctx, pem_connector(&mem.ca_cert, None), name(host)).await;
+            client.unwrap();
+            assert!(server.unwrap().1.client_cert.is_none());
+        }
+        let identity = Some((mem.client_cert.as_str(), mem.client_key.as_str()));
+        let (server, client) = handshake_with(
+            &ctx,
+            pem_connector(&mem.ca_cert, identity),
+            name("localhost"),
+        )
+        .await;
+        client.unwrap();
+        let info = server.unwrap().1;
+        assert!(info.client_cert_verified);
+        assert_eq!(
+            info.client_cert.unwrap().subject,
+            "/CN=myseal_Auto_Generated_Client_Certificate"
+        );
+        let (cert, key) = mem.issue_client_cert("alice").unwrap();
+        let (server, _client) = handshake_with(
+            &ctx,
+            pem_connector(&mem.ca_cert, Some((&cert, &key))),
+            name("localhost"),
+        )
+        .await;
+        assert_eq!(server.unwrap().1.client_cert.unwrap().subject, "/CN=alice");
+    }
+
+    #[tokio::test]
+    async fn another_in_memory_ca_is_not_trusted_either_way() {
+        let mem = MemoryCerts::generate().unwrap();
+        let other = MemoryCerts::generate().unwrap();
+        let ctx = TlsContext::from_pem(&mem.server_pem(), false).unwrap();
+        let (_server, client) =
+            handshake_with(&ctx, pem_connector(&other.ca_cert, None), name("localhost")).await;
+        assert!(client.is_err());
+        let identity = Some((other.client_cert.as_str(), other.client_key.as_str()));
+        let (server, _client) = handshake_with(
+            &ctx,
+            pem_connector(&mem.ca_cert, identity),
+            name("localhost"),
+        )
+        .await;
+        assert!(server.is_err());
+    }
+
+    #[tokio::test]
+    async fn requiring_client_certificates_fails_a_handshake_without_one() {
+        let mem = MemoryCerts::generate().unwrap();
+        let ctx = TlsContext::from_pem(&mem.server_pem(), true).unwrap();
+        assert!(ctx.requires_client_certs());
+        let (server, _client) =
+            handshake_with(&ctx, pem_connector(&mem.ca_cert, None), name("localhost")).await;
+        let err = server.unwrap_err();
+        assert!(matches!(err, TlsError::Handshake { .. }), "{err:?}");
+        let identity = Some((mem.client_cert.as_str(), mem.client_key.as_str()));
+        let (server, client) = handshake_with(
+            &ctx,
+            pem_connector(&mem.ca_cert, identity),
+            name("localhost"),
+        )
+        .await;
+        client.unwrap();
+        assert!(server.unwrap().1.client_cert_verified);
+
+        let fx = Fixture::new("require-cert");
+        let ctx = TlsContext::load(&TlsSettings {
+            require_client_cert: true,
+            ..fx.settings(true)
+        })
+        .unwrap();
+        let (server, _client) = handshake(&ctx, &Client::trusting(&fx.dev.ca_cert)).await;
+        assert!(server.is_err());
+    }
+
+    #[test]
+    fn requiring_client_certificates_without_a_ca_is_refused() {
+        let mem = MemoryCerts::generate().unwrap();
+        let pem = TlsPem {
+            ca: None,
+            ..mem.server_pem()
+        };
+        assert!(matches!(
+            TlsContext::from_pem(&pem, true),
+            Err(TlsError::Verifier(_))
+        ));
+        let fx = Fixture::new("require-no-ca");
+        let err = TlsContext::load(&TlsSettings {
+            require_client_cert: true,
+            ..fx.settings(false)
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("ssl_ca"), "{err}");
+    }
+
+    #[test]
+    fn bad_in_memory_pem_is_reported_as_in_memory() {
+        let mem = MemoryCerts::generate().unwrap();
+        let swapped = TlsPem {
+            key: mem.client_key.clone(),
+            ..mem.server_pem()
+        };
+        let err = TlsContext::from_pem(&swapped, false).unwrap_err();
+        assert!(matches!(err, TlsError::KeyMismatch { .. }), "{err:?}");
+        assert!(err.to_string().contains("in-memory server key"), "{err}");
+        let no_cert = TlsPem {
+            cert_chain: "nothing here".into(),
+            ..mem.server_pem()
+        };
+        let err = TlsContext::from_pem(&no_cert, false).unwrap_err();
+        assert!(
+            err.to_string().contains("in-memory server certificate"),
+            "{err}"
+        );
     }
 }
