@@ -120,6 +120,20 @@ pub(crate) struct ForeignKeyDef {
     pub(crate) on_update: FkRule,
 }
 
+/// A CHECK constraint of a table.
+///
+/// <https://dev.mysql.com/doc/refman/8.4/en/create-table-check-constraints.html>
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct CheckDef {
+    /// The constraint symbol, unique per schema (`<table>_chk_<n>` when none was given).
+    pub(crate) name: String,
+    /// MySQL's normalized text of the expression (`(`a` > 0)`), as CHECK_CLAUSE shows it;
+    /// parsed and bound again by each statement that enforces it.
+    pub(crate) text: String,
+    /// `ENFORCED` (the default) or `NOT ENFORCED`.
+    pub(crate) enforced: bool,
+}
+
 /// Table options that SHOW CREATE TABLE prints back.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct TableOptions {
@@ -155,6 +169,8 @@ pub(crate) struct TableDef {
     pub(crate) temporary: bool,
     /// FOREIGN KEY constraints of this table as a child, in declaration order.
     pub(crate) foreign_keys: Vec<ForeignKeyDef>,
+    /// CHECK constraints, in declaration order.
+    pub(crate) checks: Vec<CheckDef>,
 }
 
 static NEXT_TABLE_ID: AtomicU64 = AtomicU64::new(1);

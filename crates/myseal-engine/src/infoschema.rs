@@ -64,6 +64,8 @@ pub(crate) enum VirtualTable {
 /// The information_schema views that are always empty here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum EmptyView {
+    /// CHECK_CONSTRAINTS: one row per CHECK constraint (not empty, but of the same shape).
+    CheckConstraints,
     Events,
     Parameters,
     ReferentialConstraints,
@@ -77,7 +79,8 @@ pub(crate) type VirtualColumn = (String, SqlType, bool);
 
 impl VirtualTable {
     /// Every information_schema table there is, in name (byte) order.
-    pub(crate) const ALL: [VirtualTable; 16] = [
+    pub(crate) const ALL: [VirtualTable; 17] = [
+        VirtualTable::Empty(EmptyView::CheckConstraints),
         VirtualTable::Columns,
         VirtualTable::ColumnPrivileges,
         VirtualTable::Empty(EmptyView::Events),
@@ -110,6 +113,7 @@ impl VirtualTable {
             VirtualTable::TablePrivileges => "TABLE_PRIVILEGES",
             VirtualTable::ColumnPrivileges => "COLUMN_PRIVILEGES",
             VirtualTable::Empty(v) => match v {
+                EmptyView::CheckConstraints => "CHECK_CONSTRAINTS",
                 EmptyView::Events => "EVENTS",
                 EmptyView::Parameters => "PARAMETERS",
                 EmptyView::ReferentialConstraints => "REFERENTIAL_CONSTRAINTS",
@@ -276,6 +280,12 @@ impl VirtualTable {
             }
             VirtualTable::Empty(v) => {
                 let names: &[&str] = match v {
+                    EmptyView::CheckConstraints => &[
+                        "CONSTRAINT_CATALOG",
+                        "CONSTRAINT_SCHEMA",
+                        "CONSTRAINT_NAME",
+                        "CHECK_CLAUSE",
+                    ],
                     EmptyView::Events => &[
                         "EVENT_CATALOG",
                         "EVENT_SCHEMA",
@@ -503,6 +513,7 @@ pub(crate) fn table_def(table: VirtualTable) -> Arc<TableDef> {
         created: 0,
         temporary: false,
         foreign_keys: Vec::new(),
+        checks: Vec::new(),
     })
 }
 
@@ -659,6 +670,18 @@ pub(crate) fn rows(
                 }
             });
         }
+        VirtualTable::Empty(EmptyView::CheckConstraints) => {
+            for_each_table(&state, &grants, |t| {
+                for c in &t.def.checks {
+                    out.push(vec![
+                        Value::str("def"),
+                        Value::str(t.def.schema.clone()),
+                        Value::str(c.name.clone()),
+                        Value::str(c.text.clone()),
+                    ]);
+                }
+            });
+        }
         VirtualTable::Empty(_) => {}
         VirtualTable::TableConstraints => for_each_table(&state, &grants, |t| {
             let def = &t.def;
@@ -682,6 +705,17 @@ pub(crate) fn rows(
                     Value::str(def.name.clone()),
                     Value::str("FOREIGN KEY"),
                     Value::str("YES"),
+                ]);
+            }
+            for c in &def.checks {
+                out.push(vec![
+                    Value::str("def"),
+                    Value::str(def.schema.clone()),
+                    Value::str(c.name.clone()),
+                    Value::str(def.schema.clone()),
+                    Value::str(def.name.clone()),
+                    Value::str("CHECK"),
+                    Value::str(if c.enforced { "YES" } else { "NO" }),
                 ]);
             }
         }),

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use myseal_auth::account::AccountStore;
 
 mod cache;
+mod check;
 pub(crate) mod ddl;
 mod explain;
 mod foreign_keys;

@@ -1272,6 +1272,7 @@ pub(crate) fn derived_def(name: &str) -> Arc<crate::catalog::TableDef> {
         created: 0,
         temporary: false,
         foreign_keys: Vec::new(),
+        checks: Vec::new(),
     })
 }
 

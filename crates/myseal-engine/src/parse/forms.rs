@@ -37,6 +37,8 @@ pub(crate) struct AlterExtras {
     /// `DISABLE KEYS` / `ENABLE KEYS` (mysqldump's restore text): InnoDB ignores them with a
     /// note, as does this engine.
     pub(crate) keys: bool,
+    /// `DROP CHECK name` (None) and `ALTER {CHECK | CONSTRAINT} name [NOT] ENFORCED` (Some).
+    pub(crate) checks: Vec<(String, Option<bool>)>,
 }
 
 /// A table maintenance statement (one result row per table and message).
@@ -219,6 +221,23 @@ pub(super) fn parse_alter_table(p: &mut Parser) -> Result<Option<Stmt>, ParserEr
             p.next_token();
             p.next_token();
             extras.keys = true;
+        } else if peek_word(p, 0, "DROP") && peek_word(p, 1, "CHECK") {
+            p.next_token();
+            p.next_token();
+            let name = p.parse_identifier()?.value;
+            extras.checks.push((name, None));
+        } else if peek_word(p, 0, "ALTER")
+            && (peek_word(p, 1, "CHECK") || peek_word(p, 1, "CONSTRAINT"))
+        {
+            p.next_token();
+            p.next_token();
+            let name = p.parse_identifier()?.value;
+            let not = word(p, "NOT");
+            if !word(p, "ENFORCED") {
+                let t = p.peek_token();
+                return p.expected("ENFORCED", t);
+            }
+            extras.checks.push((name, Some(!not)));
         } else if word(p, "CONVERT") {
             p.expect_keyword_is(Keyword::TO)?;
             if !(p.parse_keywords(&[Keyword::CHARACTER, Keyword::SET])
@@ -254,7 +273,11 @@ pub(super) fn parse_alter_table(p: &mut Parser) -> Result<Option<Stmt>, ParserEr
         table_type: None,
         end_token: AttachedToken::empty(),
     };
-    if extras.options.is_empty() && extras.convert_to.is_none() && !extras.keys {
+    if extras.options.is_empty()
+        && extras.convert_to.is_none()
+        && !extras.keys
+        && extras.checks.is_empty()
+    {
         return Ok(Some(Stmt::Sql(Box::new(alter.into()))));
     }
     Ok(Some(Stmt::AlterTable {

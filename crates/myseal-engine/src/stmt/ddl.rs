@@ -28,10 +28,11 @@ use std::sync::atomic::Ordering;
 
 use sqlparser::ast::{self as ast, DataType};
 
+use super::check::{self, CheckSpec};
 use crate::bind::{Binder, name_parts};
 use crate::catalog::{
-    ColumnDef, ColumnDefault, ForeignKeyDef, IndexDef, IndexPart, SchemaDef, TableCounters,
-    TableDef, TableOptions,
+    CheckDef, ColumnDef, ColumnDefault, ForeignKeyDef, IndexDef, IndexPart, SchemaDef,
+    TableCounters, TableDef, TableOptions,
 };
 use crate::collation::Collation;
 use crate::error::EngineError;
@@ -1607,7 +1608,19 @@ pub(super) fn create_table(
         columns.push(spec.def);
     }
     let mut fk_specs = Vec::new();
+    let mut check_specs = Vec::new();
+    for c in &ct.columns {
+        for opt in &c.options {
+            if let ast::ColumnOption::Check(k) = &opt.option {
+                check_specs.push(CheckSpec::of(k, Some((&c.name.value, opt.name.as_ref()))));
+            }
+        }
+    }
     for con in &ct.constraints {
+        if let ast::TableConstraint::Check(k) = con {
+            check_specs.push(CheckSpec::of(k, None));
+            continue;
+        }
         if let ast::TableConstraint::ForeignKey(f) = con {
             fk_specs.push(fk::spec(&Binder::new(engine, session, &state), f)?);
             continue;
@@ -1625,6 +1638,11 @@ pub(super) fn create_table(
         comment: opts.comment.unwrap_or_default(),
     };
     let auto_start = opts.auto_increment.unwrap_or(1);
+    if ct.query.is_some() && !check_specs.is_empty() {
+        return Err(EngineError::not_supported(
+            "CHECK constraints in CREATE TABLE ... SELECT",
+        ));
+    }
     if let Some(q) = &ct.query {
         return create_select(
             engine,
@@ -1659,7 +1677,22 @@ pub(super) fn create_table(
         created: crate::temporal_now_secs(),
         temporary: ct.temporary,
         foreign_keys: Vec::new(),
+        checks: Vec::new(),
     });
+    let def = if check_specs.is_empty() {
+        def
+    } else {
+        let checks = check::declare(
+            &mut Binder::new(engine, session, &state),
+            &state,
+            &def,
+            &check_specs,
+        )?;
+        Arc::new(TableDef {
+            checks,
+            ..(*def).clone()
+        })
+    };
     let data = TableData::empty(&def);
     let published = if fk_specs.is_empty() {
         publish(engine, session, &def, data, ct.if_not_exists)?
@@ -1681,6 +1714,68 @@ pub(super) fn create_table(
         session.add_warning("Note", code, msg);
     }
     Ok(ok(session, 0, 0, String::new()))
+}
+
+/// ALTER TABLE: the existing rows, as the new definition holds them, must pass its enforced
+/// CHECK constraints (ER 3819).
+fn check_rows(
+    engine: &Engine,
+    session: &mut Session,
+    old: &TableDef,
+    new_def: &Arc<TableDef>,
+    sources: &[Option<usize>],
+    rows: Vec<Vec<Value>>,
+) -> Result<(), EngineError> {
+    if rows.is_empty() || new_def.checks.iter().all(|c| !c.enforced) {
+        return Ok(());
+    }
+    let state = engine.store.latest();
+    let (bound, registers) = {
+        let mut b = Binder::new(engine, session, &state);
+        let bound = check::bind(&mut b, new_def)?;
+        (bound, b.registers)
+    };
+    let now = session.statement_clock().0;
+    let mut warnings = Vec::new();
+    let mut images = Vec::with_capacity(rows.len());
+    for (rn, row) in rows.iter().enumerate() {
+        let mut image = Vec::with_capacity(new_def.columns.len());
+        for (c, s) in new_def.columns.iter().zip(sources) {
+            image.push(match s {
+                Some(s) => {
+                    let from = old.columns.get(*s).map(|o| &o.ty).unwrap_or(&c.ty);
+                    let v = row.get(*s).unwrap_or(&Value::Null);
+                    convert_existing(v, from, c, false, rn as u64 + 1, &mut warnings)?
+                }
+                None if c.auto_increment => Value::Null,
+                None => fill_value(c, now),
+            });
+        }
+        images.push(image);
+    }
+    super::in_txn(engine, session, |cx| {
+        cx.regs.resize(registers.max(16), Value::Null);
+        for image in &images {
+            if let Some(e) = check::violated(cx, &bound, image)? {
+                return Err(e);
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The CHECK constraints CREATE TABLE ... LIKE copies: renamed `<table>_chk_<n>` in order, as
+/// MySQL names them (constraint names are unique per schema).
+fn like_checks(source: &TableDef, name: &str) -> Vec<CheckDef> {
+    source
+        .checks
+        .iter()
+        .enumerate()
+        .map(|(i, c)| CheckDef {
+            name: format!("{name}_chk_{}", i + 1),
+            ..c.clone()
+        })
+        .collect()
 }
 
 /// CREATE [TEMPORARY] TABLE t LIKE src: the same columns, indexes and options, no rows. The
@@ -1724,6 +1819,7 @@ fn create_like(
         created: crate::temporal_now_secs(),
         temporary,
         foreign_keys: Vec::new(),
+        checks: like_checks(&source, name),
     });
     let data = TableData::empty(&def);
     if !publish(engine, session, &def, data, if_not_exists)? {
@@ -1842,6 +1938,7 @@ fn create_select(
         created: crate::temporal_now_secs(),
         temporary: target.temporary,
         foreign_keys: Vec::new(),
+        checks: Vec::new(),
     });
     let registers = plan.registers;
     let (source, now) = super::in_txn(engine, session, |cx| {
@@ -2078,6 +2175,8 @@ enum Op<'a> {
     Options(&'a [ast::SqlOption]),
     /// CONVERT TO CHARACTER SET cs [COLLATE c]: every character column and the table default.
     Convert(&'a str, Option<&'a str>),
+    /// DROP CHECK name (None), ALTER CHECK name [NOT] ENFORCED (Some).
+    Check(&'a str, Option<bool>),
 }
 
 /// A column of the table being altered, and where its values come from.
@@ -2145,6 +2244,9 @@ pub(super) fn alter_table_with(
     }
     if let Some((cs, coll)) = &extras.convert_to {
         ops.push(Op::Convert(cs, coll.as_deref()));
+    }
+    for (n, e) in &extras.checks {
+        ops.push(Op::Check(n, *e));
     }
     ops.extend(at.operations.iter().map(Op::Ast));
     alter(engine, session, &at.name, ops)
@@ -2272,6 +2374,10 @@ fn alter(
         })
         .collect();
     let mut new_fks: Vec<FkSpec> = Vec::new();
+    // CHECK constraints kept, those added, and whether the rows must be checked again.
+    let mut kept_checks = old.checks.clone();
+    let mut add_checks: Vec<CheckSpec> = Vec::new();
+    let mut verify_checks = false;
     let mut dropped_indexes: Vec<String> = Vec::new();
     // Renamed columns (old, new), which constraints referencing them follow.
     let mut col_renames: Vec<(String, String)> = Vec::new();
@@ -2329,6 +2435,25 @@ fn alter(
                 table_coll = c;
                 continue;
             }
+            Op::Check(n, enforce) => {
+                only_rename = false;
+                let pos = kept_checks
+                    .iter()
+                    .position(|c| c.name.eq_ignore_ascii_case(n))
+                    .ok_or_else(|| check::not_found(n))?;
+                match enforce {
+                    None => {
+                        kept_checks.remove(pos);
+                    }
+                    Some(e) => {
+                        if let Some(c) = kept_checks.get_mut(pos) {
+                            verify_checks |= *e && !c.enforced;
+                            c.enforced = *e;
+                        }
+                    }
+                }
+                continue;
+            }
             Op::Ast(a) => *a,
         };
         if !matches!(ast_op, ast::AlterTableOperation::RenameTable { .. }) {
@@ -2342,6 +2467,14 @@ fn alter(
                 ..
             } => {
                 let spec = column_spec(column_def, table_coll, strict, &mut notes)?;
+                for opt in &column_def.options {
+                    if let ast::ColumnOption::Check(k) = &opt.option {
+                        add_checks.push(CheckSpec::of(
+                            k,
+                            Some((&column_def.name.value, opt.name.as_ref())),
+                        ));
+                    }
+                }
                 if find_col(&cols, &spec.def.name).is_some() {
                     if *if_not_exists {
                         continue;
@@ -2484,6 +2617,39 @@ fn alter(
                     .ok_or_else(|| cant_drop(&name.value))?;
                 kept_fks.remove(pos);
             }
+            ast::AlterTableOperation::AddConstraint {
+                constraint: ast::TableConstraint::Check(k),
+                ..
+            } => {
+                add_checks.push(CheckSpec::of(k, None));
+            }
+            ast::AlterTableOperation::DropConstraint {
+                name, if_exists, ..
+            } => {
+                let n = &name.value;
+                if let Some(pos) = kept_checks
+                    .iter()
+                    .position(|c| c.name.eq_ignore_ascii_case(n))
+                {
+                    kept_checks.remove(pos);
+                } else if let Some(pos) = kept_fks
+                    .iter()
+                    .position(|(f, _)| f.name.eq_ignore_ascii_case(n))
+                {
+                    kept_fks.remove(pos);
+                } else if specs.iter().any(|s| {
+                    s.unique && s.name.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(n))
+                }) {
+                    drop_index_spec(&mut specs, n)?;
+                    dropped_indexes.push(n.clone());
+                } else if !*if_exists {
+                    return Err(err(
+                        3940,
+                        "HY000",
+                        format!("Constraint '{n}' does not exist."),
+                    ));
+                }
+            }
             ast::AlterTableOperation::AddConstraint { constraint, .. } => {
                 if let Some(s) = constraint_spec(constraint)? {
                     push_index(&mut specs, s)?;
@@ -2582,7 +2748,19 @@ fn alter(
         created: old.created,
         temporary: old.temporary,
         foreign_keys,
+        checks: kept_checks,
     });
+    let new_def = if add_checks.is_empty() && new_def.checks.is_empty() {
+        new_def
+    } else {
+        let mut b = Binder::new(engine, session, &state);
+        check::revalidate(&mut b, &new_def)?;
+        let checks = check::declare(&mut b, &state, &new_def, &add_checks)?;
+        Arc::new(TableDef {
+            checks,
+            ..(*new_def).clone()
+        })
+    };
     // Which values must be rewritten, and whether MySQL would copy the rows.
     let columns_same = sources.len() == old.columns.len()
         && sources.iter().enumerate().all(|(i, s)| *s == Some(i))
@@ -2595,6 +2773,16 @@ fn alter(
         s.and_then(|s| old.columns.get(s))
             .is_some_and(|o| o.ty != c.ty)
     });
+    if verify_checks || add_checks.iter().any(|c| c.enforced) || !columns_same {
+        let rows: Vec<Vec<Value>> = if temporary {
+            session.temp.table(&schema, &tname)
+        } else {
+            state.table(&schema, &tname)
+        }
+        .map(|t| t.data.rows.iter().map(|r| r.unpack()).collect())
+        .unwrap_or_default();
+        check_rows(engine, session, &old, &new_def, &sources, rows)?;
+    }
     let pk_dropped = old.primary().is_some() && new_def.primary().is_none();
     let indexes_same = new_def.indexes == old.indexes;
     let now = session.statement_clock().0;
@@ -3018,6 +3206,7 @@ mod tests {
             options: options("ENGINE=myisam DEFAULT CHARSET=latin1 COMMENT='c' AUTO_INCREMENT=7"),
             convert_to: None,
             keys: false,
+            checks: Vec::new(),
         };
         let out = alter_table_with(&e, &mut s, &at, &extras);
         assert_eq!(
@@ -3038,6 +3227,7 @@ mod tests {
             options: options("ENGINE=nope"),
             convert_to: None,
             keys: false,
+            checks: Vec::new(),
         };
         let out = alter_table_with(&e, &mut s, &at, &bad);
         assert_eq!(
@@ -3066,6 +3256,7 @@ mod tests {
             options: Vec::new(),
             convert_to: Some(("utf8mb4".into(), Some("utf8mb4_bin".into()))),
             keys: false,
+            checks: Vec::new(),
         };
         let out = alter_table_with(&e, &mut s, &at, &extras);
         assert_eq!(

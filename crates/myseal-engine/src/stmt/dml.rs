@@ -46,7 +46,7 @@ use crate::types::{BaseType, SqlType};
 use crate::value::{Dec, Value};
 use crate::{Engine, Outcome, Session};
 
-use super::{Reads, convert, convert_in, fk, in_txn_as, ok};
+use super::{Reads, check, convert, convert_in, fk, in_txn_as, ok};
 
 // ---------------------------------------------------------------------------------------------
 // Shared by the statements
@@ -534,6 +534,8 @@ struct InsertStmt {
     source: Source,
     upsert: Option<Upsert>,
     defaults: Vec<Option<Expr>>,
+    /// Enforced CHECK constraints (empty for most tables).
+    checks: check::Bound,
     registers: usize,
     ignore: bool,
     replace: bool,
@@ -615,6 +617,7 @@ fn bind_insert(
     }
     let def = b.table_def_for(&schema, &table, need)?;
     let defaults = default_exprs(&mut b, &def)?;
+    let checks = check::bind(&mut b, &def)?;
     b.set_scope(table_scope(&def, &def.name));
     let (positions, source) = if !ins.assignments.is_empty() {
         // INSERT ... SET a = 1, b = 2: one row.
@@ -717,6 +720,7 @@ fn bind_insert(
         source,
         upsert,
         defaults,
+        checks,
         registers: b.registers,
         ignore,
         replace: ins.replace_into,
@@ -957,6 +961,13 @@ fn write_row(
 ) -> Result<(), EngineError> {
     let def = &stmt.def;
     counts.records += 1;
+    if let Some(err) = check::violated(cx, &stmt.checks, &row)? {
+        if stmt.ignore {
+            counts.warnings.push((err.code, err.message));
+            return Ok(());
+        }
+        return Err(err);
+    }
     let auto = def.auto_increment_column();
     let pk = match storage::primary_key(def, &row) {
         Some(k) => k,
@@ -1036,6 +1047,13 @@ fn upsert_row(
         return Ok(());
     }
     touch_timestamps(cx, def, &mut new, &assigned, &mut counts.warnings)?;
+    if let Some(err) = check::violated(cx, &stmt.checks, &new)? {
+        if stmt.ignore {
+            counts.warnings.push((err.code, err.message));
+            return Ok(());
+        }
+        return Err(err);
+    }
     let new_pk = storage::primary_key(def, &new).unwrap_or_else(|| conflict.pk.clone());
     if let Some(other) = find_conflict(cx, def, &new, &new_pk, Some(&conflict.pk))? {
         let err = duplicate(def, other.index, &new);
@@ -1079,6 +1097,8 @@ struct SingleTable {
     limit: Option<u64>,
     sets: Vec<Assignment>,
     defaults: Vec<Option<Expr>>,
+    /// Enforced CHECK constraints of an UPDATE's table.
+    checks: check::Bound,
     registers: usize,
 }
 
@@ -1114,6 +1134,11 @@ fn bind_single(
         def = b.table_def_for(&schema, &table, writes | Privs::SELECT)?;
     }
     let defaults = default_exprs(&mut b, &def)?;
+    let checks = if writes.contains(Privs::UPDATE) {
+        check::bind(&mut b, &def)?
+    } else {
+        Vec::new()
+    };
     let alias = alias.unwrap_or_else(|| def.name.clone());
     b.set_scope(table_scope(&def, &alias));
     let filter = match selection {
@@ -1145,6 +1170,7 @@ fn bind_single(
         limit,
         sets,
         defaults,
+        checks,
         registers: b.registers,
     })
 }
@@ -1247,7 +1273,7 @@ struct UpdateCounts {
 /// changed. `values` are precomputed values for multi-table assignments (by assignment index).
 fn update_row(
     cx: &mut Ctx<'_>,
-    def: &Arc<TableDef>,
+    (def, checks): (&Arc<TableDef>, &check::Bound),
     defaults: &[Option<Expr>],
     pk: &Key,
     old: &[Value],
@@ -1279,6 +1305,9 @@ fn update_row(
         return Ok(());
     }
     touch_timestamps(cx, def, &mut new, &assigned, &mut counts.warnings)?;
+    if let Some(err) = check::violated(cx, checks, &new)? {
+        return Err(err);
+    }
     let new_pk = storage::primary_key(def, &new).unwrap_or_else(|| pk.clone());
     if let Some(c) = find_conflict(cx, def, &new, &new_pk, Some(pk))? {
         return Err(duplicate(def, c.index, &new));
@@ -1350,7 +1379,15 @@ pub(super) fn update(
             ..UpdateCounts::default()
         };
         for (pk, old) in rows {
-            update_row(cx, &stmt.def, &stmt.defaults, &pk, &old, &sets, &mut counts)?;
+            update_row(
+                cx,
+                (&stmt.def, &stmt.checks),
+                &stmt.defaults,
+                &pk,
+                &old,
+                &sets,
+                &mut counts,
+            )?;
         }
         Ok((counts, cx.session.last_insert_id))
     })?;
@@ -1522,12 +1559,22 @@ fn update_multi(
     let targets = targets_of(&tables, &chosen);
     let extra_at: usize = targets.iter().map(|t| t.def.columns.len()).sum();
     let all_defs: Vec<Arc<TableDef>> = tables.iter().filter_map(|t| t.def.clone()).collect();
+    let (target_checks, check_registers) = {
+        let mut cb = Binder::new(engine, session, &state);
+        let bound = targets
+            .iter()
+            .map(|t| check::bind(&mut cb, &t.def))
+            .collect::<Result<Vec<_>, _>>()?;
+        (bound, cb.registers)
+    };
+    let no_checks = Vec::new();
     let strict = session.strict();
     let (counts, lid_value) = in_txn_as(engine, session, Reads::Locking, |cx| {
         let target_defs: Vec<&Arc<TableDef>> = targets.iter().map(|t| &t.def).collect();
         start_writing(cx, &target_defs)?;
         lock_tables(cx, all_defs.iter().map(|d| d.id))?;
-        cx.regs.resize(plan.registers.max(16), Value::Null);
+        cx.regs
+            .resize(plan.registers.max(check_registers).max(16), Value::Null);
         let mut rows = Vec::new();
         execute::run_plan(&plan, cx, &mut |r| {
             rows.push(r);
@@ -1559,7 +1606,8 @@ fn update_multi(
                         )
                     })
                     .collect();
-                update_row(cx, &t.def, &[], &pk, &old, &sets, &mut counts)?;
+                let checks = target_checks.get(slot).unwrap_or(&no_checks);
+                update_row(cx, (&t.def, checks), &[], &pk, &old, &sets, &mut counts)?;
             }
         }
         Ok((counts, cx.session.last_insert_id))

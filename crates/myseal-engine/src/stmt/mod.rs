@@ -17,6 +17,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod cache;
+mod check;
 mod convert;
 mod ddl;
 mod dml;

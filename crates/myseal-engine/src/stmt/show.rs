@@ -889,6 +889,16 @@ pub(crate) fn create_table_text(def: &TableDef) -> String {
     for fk in fks {
         lines.push(format!("  {}", foreign_key_sql(def, fk)));
     }
+    // CHECK constraints too, by name.
+    let mut checks: Vec<&crate::catalog::CheckDef> = def.checks.iter().collect();
+    checks.sort_by(|a, b| a.name.cmp(&b.name));
+    for c in checks {
+        let mut line = format!("  CONSTRAINT {} CHECK ({})", quote_ident(&c.name), c.text);
+        if !c.enforced {
+            line.push_str(" /*!80016 NOT ENFORCED */");
+        }
+        lines.push(line);
+    }
     let kind = if def.temporary {
         "TEMPORARY TABLE"
     } else {

@@ -982,7 +982,7 @@ fn information_schema_names_resolve_case_insensitively() {
         .collect();
     assert_eq!(
         widths,
-        [22, 7, 24, 12, 16, 11, 31, 6, 5, 18, 21, 7, 6, 22, 4, 10]
+        [4, 22, 7, 24, 12, 16, 11, 31, 6, 5, 18, 21, 7, 6, 22, 4, 10]
     );
 }
 
@@ -1026,8 +1026,9 @@ fn information_schema_schemata_and_tables_describe_the_catalog() {
         ]
     );
     let system = virtual_rows(&e, &mut s, VirtualTable::Tables, 1, "information_schema");
-    assert_eq!(system.len(), 16);
-    assert!(system[0].starts_with("def|information_schema|COLUMNS|SYSTEM VIEW|NULL"));
+    assert_eq!(system.len(), 17);
+    assert!(system[0].starts_with("def|information_schema|CHECK_CONSTRAINTS|SYSTEM VIEW|NULL"));
+    assert!(system[1].starts_with("def|information_schema|COLUMNS|SYSTEM VIEW|NULL"));
 }
 
 #[test]
