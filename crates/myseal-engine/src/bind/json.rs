@@ -17,7 +17,7 @@ use super::{Binder, Bound};
 use crate::error::EngineError;
 use crate::func::Func;
 use crate::func::json::{JsonFunc, NumTarget};
-use crate::plan::{CmpKind, Expr, SubqueryKind};
+use crate::plan::{CmpKind, CmpOp, Expr, SubqueryKind};
 use crate::types::{BaseType, SqlType};
 use crate::value::Value;
 
@@ -337,6 +337,29 @@ impl Binder<'_> {
             }
             _ => x,
         }
+    }
+
+    /// A JSON value in a boolean context (WHERE, HAVING, ON, AND/OR/XOR/NOT operands): MySQL
+    /// compares it with the JSON integer 0 (so JSON true and false are both true, only a JSON
+    /// zero is false) and warns 3986.
+    pub(super) fn json_truth(&mut self, b: Bound) -> Bound {
+        if b.ty.base != BaseType::Json {
+            return b;
+        }
+        self.warnings.push((
+            3986,
+            "Evaluating a JSON value in SQL boolean context does an implicit comparison against JSON integer 0; if this is not what you want, consider converting JSON to a SQL numeric type with JSON_VALUE RETURNING".into(),
+        ));
+        Bound::new(
+            Expr::Cmp(
+                CmpOp::Ne,
+                CmpKind::Json,
+                Box::new(b.expr),
+                Box::new(Expr::Const(Value::Int(0))),
+            ),
+            SqlType::bigint(),
+            b.nullable,
+        )
     }
 
     /// The operands of a comparison, made JSON when one side is JSON (the comparison is then

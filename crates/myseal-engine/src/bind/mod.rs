@@ -670,7 +670,7 @@ impl<'a> Binder<'a> {
         self.clause = clause;
         let r = self.expr(e);
         self.clause = saved;
-        Ok(r?.expr)
+        Ok(self.json_truth(r?).expr)
     }
 
     #[inline(never)]
@@ -1250,6 +1250,7 @@ impl<'a> Binder<'a> {
                 Bound::new(Expr::Neg(Box::new(b.expr)), ty, b.nullable)
             }
             UnaryOperator::Not | UnaryOperator::BangNot => {
+                let b = self.json_truth(b);
                 Bound::new(Expr::Not(Box::new(b.expr)), SqlType::bigint(), b.nullable)
             }
             UnaryOperator::BitwiseNot => Bound::new(
@@ -1392,21 +1393,16 @@ impl<'a> Binder<'a> {
             B::Divide => arith(ArithOp::Div, x, y, self),
             B::MyIntegerDivide => arith(ArithOp::IntDiv, x, y, self),
             B::Modulo => arith(ArithOp::Mod, x, y, self),
-            B::And => Bound::new(
-                Expr::And(Box::new(x.expr), Box::new(y.expr)),
-                SqlType::bigint(),
-                nullable,
-            ),
-            B::Or => Bound::new(
-                Expr::Or(Box::new(x.expr), Box::new(y.expr)),
-                SqlType::bigint(),
-                nullable,
-            ),
-            B::Xor => Bound::new(
-                Expr::Xor(Box::new(x.expr), Box::new(y.expr)),
-                SqlType::bigint(),
-                nullable,
-            ),
+            B::And | B::Or | B::Xor => {
+                let (x, y) = (self.json_truth(x), self.json_truth(y));
+                let (x, y) = (Box::new(x.expr), Box::new(y.expr));
+                let e = match op {
+                    B::And => Expr::And(x, y),
+                    B::Or => Expr::Or(x, y),
+                    _ => Expr::Xor(x, y),
+                };
+                Bound::new(e, SqlType::bigint(), nullable)
+            }
             B::StringConcat if self.session.sql_mode_has("PIPES_AS_CONCAT") => {
                 return self.call_named("CONCAT", vec![x, y]);
             }

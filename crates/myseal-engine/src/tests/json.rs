@@ -853,3 +853,56 @@ fn aggregates_read_json_as_numbers_and_compare_it_as_json() {
         ),
     ]);
 }
+
+#[test]
+fn a_json_condition_compares_with_json_zero_and_warns() {
+    let warning = "Warning|3986|Evaluating a JSON value in SQL boolean context does an implicit comparison against JSON integer 0; if this is not what you want, consider converting JSON to a SQL numeric type with JSON_VALUE RETURNING";
+    check_steps(&[
+        ("CREATE DATABASE d", "ok affected=1"),
+        ("USE d", "ok"),
+        ("CREATE TABLE t (id INT PRIMARY KEY, j JSON)", "ok"),
+        (
+            r#"INSERT INTO t VALUES (1, '{"paid": true}'), (2, '{"paid": false}'), (3, '{"paid": 0}'), (4, '{}')"#,
+            "ok affected=4",
+        ),
+        ("SELECT id FROM t WHERE j->'$.paid' ORDER BY id", "id\n1\n2"),
+        ("SHOW WARNINGS", &format!("Level|Code|Message\n{warning}")),
+        (
+            "SELECT id FROM t WHERE NOT j->'$.paid' ORDER BY id",
+            "id\n3",
+        ),
+        (
+            "SELECT id FROM t WHERE id > 1 AND j->'$.paid' ORDER BY id",
+            "id\n2",
+        ),
+    ]);
+}
+
+#[test]
+fn json_columns_take_expression_defaults_and_insert_select() {
+    check_steps(&[
+        ("CREATE DATABASE d", "ok affected=1"),
+        ("USE d", "ok"),
+        (
+            "CREATE TABLE t (id INT PRIMARY KEY, j JSON DEFAULT (JSON_ARRAY()), k JSON)",
+            "ok",
+        ),
+        ("INSERT INTO t (id) VALUES (1)", "ok affected=1"),
+        (
+            r#"INSERT INTO t (id, k) SELECT id + 1, JSON_OBJECT('from', id) FROM t"#,
+            "ok affected=1",
+        ),
+        (
+            r#"INSERT INTO t (id, k) VALUES (3, '{"x": 1}') ON DUPLICATE KEY UPDATE k = '{"y": 2}'"#,
+            "ok affected=1",
+        ),
+        (
+            r#"INSERT INTO t (id, k) VALUES (3, '{"x": 1}') ON DUPLICATE KEY UPDATE k = '{"y": }'"#,
+            r#"ERROR 3140 (22032): Invalid JSON text: "Invalid value." at position 6 in value for column 't.k'."#,
+        ),
+        (
+            "SELECT id, j, k FROM t ORDER BY id",
+            "id|j|k\n1|[]|NULL\n2|[]|{\"from\": 1}\n3|[]|{\"x\": 1}",
+        ),
+    ]);
+}
