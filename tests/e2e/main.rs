@@ -16,6 +16,7 @@ mod privileges;
 mod protocol;
 mod refusals;
 mod slt;
+mod snapshot;
 mod stream;
 mod tables;
 mod tls_reload;

@@ -58,6 +58,7 @@ pub use external::ExternalUrl;
 pub use fixture::{ClientIdentity, TestServer};
 use myseal_auth::account::{AccountStore, AuthPlugin};
 use myseal_engine::{Engine, EngineConfig};
+pub use myseal_engine::{EngineError, Snapshot};
 pub use myseal_tls::MemoryCerts;
 use myseal_tls::{TlsContext, TlsSettings};
 pub(crate) use tls::TlsSlot;
@@ -156,6 +157,9 @@ impl Shared {
             .unwrap_or(None)
     }
 }
+
+/// How long [`Server::restore`] waits for open transactions on the tables it replaces.
+pub const RESTORE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// How long [`Server::shutdown`] lets running statements finish before it kills them.
 pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
@@ -316,6 +320,25 @@ impl Server {
         self.shared
             .tls
             .reload_tls(&self.shared.engine.tls_files(), true)
+    }
+
+    /// A snapshot of every database's tables and rows, in O(tables): rows are shared with the
+    /// live tables, not copied. Accounts and grants are not part of it.
+    pub fn snapshot(&self) -> Snapshot {
+        self.shared.engine.snapshot()
+    }
+
+    /// Puts every database back as it was at `snap` (rows, tables, AUTO_INCREMENT counters;
+    /// databases created since are dropped), in O(tables). Like DDL it first waits for open
+    /// transactions that use a table to end, at most [`RESTORE_WAIT`], then fails with ER 1205.
+    pub fn restore(&self, snap: &Snapshot) -> Result<(), EngineError> {
+        self.shared.engine.restore(snap, RESTORE_WAIT)
+    }
+
+    /// Creates database `dst` as a copy of `src`'s tables and rows (`CREATE DATABASE dst CLONE
+    /// src`), in O(tables) whatever the number of rows.
+    pub fn clone_database(&self, src: &str, dst: &str) -> Result<(), EngineError> {
+        self.shared.engine.clone_database(src, dst)
     }
 
     /// Number of open client connections.
