@@ -19,6 +19,22 @@ def test_a_table_round_trips_over_verified_tls(myseal, database):
         assert cur.fetchone()[1].startswith("TLSv1.")
 
 
+def test_each_test_starts_from_the_seed(myseal, database):
+    """Collected twice (under two names): both runs see the two seeded users and get id 3,
+    whatever the other one wrote."""
+    with myseal.connect(database=database) as conn, conn.cursor() as cur:
+        cur.execute("SELECT email FROM users ORDER BY id")
+        assert [r[0] for r in cur.fetchall()] == ["ada@example.com", "bob@example.com"]
+        cur.execute("INSERT INTO users (email) VALUES ('new@example.com')")
+        assert cur.lastrowid == 3
+        with pytest.raises(pymysql.err.IntegrityError) as dup:
+            cur.execute("INSERT INTO users (email) VALUES ('ada@example.com')")
+        assert dup.value.args[0] == 1062
+
+
+test_each_test_starts_from_the_seed_again = test_each_test_starts_from_the_seed
+
+
 def test_an_application_account_gets_only_its_grants(myseal, database):
     with myseal.connect() as conn, conn.cursor() as cur:
         cur.execute("CREATE USER IF NOT EXISTS 'reader'@'%' IDENTIFIED BY 'reader-pw'")

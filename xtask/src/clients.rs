@@ -1,4 +1,5 @@
-//! More real clients for `cargo xtask compat` (Go, mysqlclient, SQLAlchemy).
+//! More real clients for `cargo xtask compat` (Go, mysqlclient, SQLAlchemy), and the README's
+//! pytest example run as a user would run it.
 //!
 //! Each one connects as root over verified TLS (our CA, host 127.0.0.1), works in a schema of
 //! its own, writes DECIMAL(10,2), BIGINT UNSIGNED, DATETIME(6), TIME, a utf8mb4 VARCHAR with an
@@ -146,6 +147,43 @@ fn sqlalchemy_check(srv: &Myseal, certs: &Path, o: &mut Outcome) {
             .arg(python)
             .arg(scripts().join("python_sqlalchemy.py"))
             .args(script_args(srv, certs))
+            .output(),
+        "",
+    );
+    o.record(name, result);
+}
+
+/// The pytest example of the README (`examples/pytest`): its fixture starts the binary with
+/// `--port 0`, reads the ready line and connects over verified TLS; every test gets a database
+/// of its own. `.ci/run` installs pytest.
+pub(crate) fn pytest_example(bin: &Path, o: &mut Outcome) {
+    let name = "pytest example (examples/pytest): the binary on --port 0, ready line, PyMySQL \
+                over verified TLS, a database cloned per test";
+    let Some(python) = ["python3", "python"]
+        .into_iter()
+        .find(|p| server::which(p).is_some())
+    else {
+        o.record(name, Err("skip:no python3".into()));
+        return;
+    };
+    let has_pytest = Command::new(python)
+        .args(["-c", "import pytest, pymysql"])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !has_pytest {
+        o.record(
+            name,
+            Err("skip:no pytest or PyMySQL (pip install pytest PyMySQL)".into()),
+        );
+        return;
+    }
+    let result = script_result(
+        Command::new("timeout")
+            .arg("180")
+            .arg(python)
+            .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
+            .arg(crate::root().join("examples").join("pytest"))
+            .env("MYSEAL_BIN", bin)
             .output(),
         "",
     );

@@ -35,6 +35,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     node_checks(&srv, &certs, &mut o);
     java_checks(&srv, &certs, &mut o);
     crate::clients::checks(&srv, &certs, &mut o);
+    crate::clients::pytest_example(&bin, &mut o);
     crate::dump::checks(&srv, &certs, &mut o);
     crate::dump::sysbench_checks(&srv, &certs, &mut o);
     let log = srv.log.clone();
