@@ -53,6 +53,17 @@ pub(crate) struct ColumnDef {
     pub(crate) on_update_now: bool,
     pub(crate) auto_increment: bool,
     pub(crate) comment: String,
+    /// `GENERATED ALWAYS AS (expr) [VIRTUAL | STORED]`: computed and stored on every write of
+    /// the row (also VIRTUAL ones, which MySQL computes on read; the results are the same).
+    pub(crate) generated: Option<Generated>,
+}
+
+/// A generated column's expression.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Generated {
+    /// MySQL's normalized text (`(`a` + 1)`), as GENERATION_EXPRESSION shows it.
+    pub(crate) text: String,
+    pub(crate) stored: bool,
 }
 
 /// One column of an index, with an optional prefix length (characters).

@@ -496,6 +496,7 @@ pub(crate) fn table_def(table: VirtualTable) -> Arc<TableDef> {
             on_update_now: false,
             auto_increment: false,
             comment: String::new(),
+            generated: None,
         })
         .collect();
     Arc::new(TableDef {
@@ -994,7 +995,12 @@ fn columns_row(def: &TableDef, i: usize, privileges: String) -> Row {
         Value::str(extra(c)),
         Value::str(privileges),
         Value::str(c.comment.clone()),
-        Value::str(""),
+        Value::str(
+            c.generated
+                .as_ref()
+                .map(|g| g.text.clone())
+                .unwrap_or_default(),
+        ),
         Value::Null,
     ]
 }
@@ -1132,6 +1138,16 @@ pub(crate) fn extra(c: &ColumnDef) -> String {
     }
     if c.on_update_now {
         parts.push(format!("on update {}", current_timestamp_text(c.ty.scale)));
+    }
+    if let Some(g) = &c.generated {
+        parts.push(
+            if g.stored {
+                "STORED GENERATED"
+            } else {
+                "VIRTUAL GENERATED"
+            }
+            .to_string(),
+        );
     }
     parts.join(" ")
 }

@@ -11,6 +11,7 @@ pub(crate) mod ddl;
 mod explain;
 mod foreign_keys;
 mod forms;
+mod generated;
 mod json;
 mod optimizer;
 mod privileges;

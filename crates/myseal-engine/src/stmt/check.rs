@@ -18,6 +18,7 @@ use crate::error::EngineError;
 use crate::execute::{self, Ctx};
 use crate::plan::Expr;
 use crate::storage::State;
+use crate::value::Value;
 
 /// Functions a CHECK expression may not call (non-deterministic or session-dependent), ER 3814.
 const DISALLOWED: &[&str] = &[
@@ -402,29 +403,180 @@ pub(super) fn revalidate(b: &mut Binder<'_>, def: &Arc<TableDef>) -> Result<(), 
     Ok(())
 }
 
-/// The enforced constraints of a table, bound against its row (empty for a table without).
-pub(crate) type Bound = Vec<(String, Expr)>;
+/// Checks the generation expressions of `def`'s columns (MySQL's 1054, 3102, 3107, 3109,
+/// 3763) and binds them against the table's columns.
+pub(super) fn validate_generated(
+    b: &mut Binder<'_>,
+    def: &Arc<TableDef>,
+) -> Result<(), EngineError> {
+    for (at, c) in def.columns.iter().enumerate() {
+        let Some(g) = &c.generated else {
+            continue;
+        };
+        let name = &c.name;
+        let e = parse(&g.text)?;
+        let mut found: Option<EngineError> = None;
+        let _ = ast::visit_expressions(&e, |x| {
+            let bad = match x {
+                ast::Expr::Identifier(i) if i.value.starts_with('@') => Some(hy(
+                    3102,
+                    format!(
+                        "Expression of generated column '{name}' contains a disallowed function."
+                    ),
+                )),
+                ast::Expr::Identifier(i) => match def.column_index(&i.value) {
+                    None => Some(EngineError::new(
+                        1054,
+                        "42S22",
+                        format!(
+                            "Unknown column '{}' in 'generated column function'",
+                            i.value
+                        ),
+                    )),
+                    Some(p) => {
+                        let col = def.columns.get(p);
+                        if col.is_some_and(|c| c.auto_increment) {
+                            Some(hy(
+                                3109,
+                                format!(
+                                    "Generated column '{name}' cannot refer to auto-increment column."
+                                ),
+                            ))
+                        } else if p >= at && col.is_some_and(|c| c.generated.is_some()) {
+                            Some(hy(
+                                3107,
+                                "Generated column can refer only to generated columns defined prior to it.".into(),
+                            ))
+                        } else {
+                            None
+                        }
+                    }
+                },
+                ast::Expr::Subquery(_)
+                | ast::Expr::Exists { .. }
+                | ast::Expr::In {
+                    target: ast::InTarget::Subquery(_),
+                    ..
+                } => Some(hy(
+                    3102,
+                    format!(
+                        "Expression of generated column '{name}' contains a disallowed function."
+                    ),
+                )),
+                ast::Expr::Function(f) => {
+                    let fname = f.name.to_string().to_lowercase();
+                    DISALLOWED.contains(&fname.as_str()).then(|| {
+                        hy(
+                            3763,
+                            format!(
+                                "Expression of generated column '{name}' contains a disallowed function: {fname}."
+                            ),
+                        )
+                    })
+                }
+                _ => None,
+            };
+            match bad {
+                Some(err) => {
+                    found = Some(err);
+                    ControlFlow::Break(())
+                }
+                None => ControlFlow::Continue(()),
+            }
+        });
+        if let Some(err) = found {
+            return Err(err);
+        }
+        b.set_scope(table_scope(def, &def.name));
+        b.expr(&e)?;
+    }
+    Ok(())
+}
 
-/// Binds `def`'s enforced constraints; the binder's scope is left at the table's.
-pub(crate) fn bind(b: &mut Binder<'_>, def: &Arc<TableDef>) -> Result<Bound, EngineError> {
-    if def.checks.iter().all(|c| !c.enforced) {
-        return Ok(Vec::new());
+/// What a writing statement computes and checks on each row of a table: generated columns
+/// (in column order) and enforced CHECK constraints. Empty for most tables.
+#[derive(Default)]
+pub(crate) struct Rules {
+    generated: Vec<(usize, Expr)>,
+    checks: Vec<(String, Expr)>,
+}
+
+/// Binds `def`'s generated columns and enforced constraints; the binder's scope is left at
+/// the table's when there are any.
+pub(crate) fn bind(b: &mut Binder<'_>, def: &Arc<TableDef>) -> Result<Rules, EngineError> {
+    let mut out = Rules::default();
+    let any_generated = def.columns.iter().any(|c| c.generated.is_some());
+    if !any_generated && def.checks.iter().all(|c| !c.enforced) {
+        return Ok(out);
     }
     b.set_scope(table_scope(def, &def.name));
-    let mut out = Vec::new();
+    for (i, c) in def.columns.iter().enumerate() {
+        if let Some(g) = &c.generated {
+            out.generated.push((i, b.expr(&parse(&g.text)?)?.expr));
+        }
+    }
     for c in def.checks.iter().filter(|c| c.enforced) {
-        out.push((c.name.clone(), b.expr(&parse(&c.text)?)?.expr));
+        out.checks
+            .push((c.name.clone(), b.expr(&parse(&c.text)?)?.expr));
     }
     Ok(out)
+}
+
+/// Computes the generated columns of `row` (converted to their columns' types).
+pub(crate) fn generate(
+    cx: &mut Ctx<'_>,
+    rules: &Rules,
+    def: &TableDef,
+    row: &mut [Value],
+    (strict, rown): (bool, u64),
+    warnings: &mut Vec<(u16, String)>,
+) -> Result<(), EngineError> {
+    for (c, e) in &rules.generated {
+        let v = execute::eval(e, row, cx)?;
+        let Some(col) = def.columns.get(*c) else {
+            continue;
+        };
+        let v = if v.is_null() {
+            if !col.nullable {
+                return Err(EngineError::new(
+                    1048,
+                    "23000",
+                    format!("Column '{}' cannot be null", col.name),
+                ));
+            }
+            v
+        } else {
+            super::convert(&v, &col.ty, strict, &col.name, rown, warnings)?
+        };
+        if let Some(slot) = row.get_mut(*c) {
+            *slot = v;
+        }
+    }
+    Ok(())
+}
+
+/// ER_NON_DEFAULT_VALUE_FOR_GENERATED_COLUMN when `column` of `def` is generated.
+pub(crate) fn refuse_value(def: &TableDef, column: usize) -> Result<(), EngineError> {
+    match def.columns.get(column) {
+        Some(c) if c.generated.is_some() => Err(EngineError::new(
+            3105,
+            "HY000",
+            format!(
+                "The value specified for generated column '{}' in table '{}' is not allowed.",
+                c.name, def.name
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// The first constraint `row` violates (its expression is FALSE), as ER 3819.
 pub(crate) fn violated(
     cx: &mut Ctx<'_>,
-    checks: &Bound,
-    row: &[crate::value::Value],
+    rules: &Rules,
+    row: &[Value],
 ) -> Result<Option<EngineError>, EngineError> {
-    for (name, e) in checks {
+    for (name, e) in &rules.checks {
         let v = execute::eval(e, row, cx)?;
         if execute::truth(&v) == Some(false) {
             return Ok(Some(violation(name)));

@@ -31,7 +31,7 @@ use sqlparser::ast::{self as ast, DataType};
 use super::check::{self, CheckSpec};
 use crate::bind::{Binder, name_parts};
 use crate::catalog::{
-    CheckDef, ColumnDef, ColumnDefault, ForeignKeyDef, IndexDef, IndexPart, SchemaDef,
+    CheckDef, ColumnDef, ColumnDefault, ForeignKeyDef, Generated, IndexDef, IndexPart, SchemaDef,
     TableCounters, TableDef, TableOptions,
 };
 use crate::collation::Collation;
@@ -632,6 +632,7 @@ fn column_spec(
             on_update_now: false,
             auto_increment: false,
             comment: String::new(),
+            generated: None,
         },
         primary: false,
         unique: false,
@@ -669,8 +670,23 @@ fn column_spec(
                     ty.unsigned = true;
                 }
             }
+            ast::ColumnOption::Generated {
+                generation_expr: Some(e),
+                generation_expr_mode,
+                ..
+            } => {
+                spec.def.generated = Some(Generated {
+                    text: check::normalize(e),
+                    stored: matches!(
+                        generation_expr_mode,
+                        Some(ast::GeneratedExpressionMode::Stored)
+                    ),
+                });
+            }
             ast::ColumnOption::Generated { .. } | ast::ColumnOption::Materialized(_) => {
-                return Err(EngineError::not_supported("generated columns"));
+                return Err(EngineError::not_supported(
+                    "generated columns without AS (expr)",
+                ));
             }
             // FOREIGN KEY and CHECK are accepted and not enforced; SRID and visibility are
             // accepted and ignored.
@@ -1679,6 +1695,9 @@ pub(super) fn create_table(
         foreign_keys: Vec::new(),
         checks: Vec::new(),
     });
+    if def.columns.iter().any(|c| c.generated.is_some()) {
+        check::validate_generated(&mut Binder::new(engine, session, &state), &def)?;
+    }
     let def = if check_specs.is_empty() {
         def
     } else {
@@ -1859,6 +1878,7 @@ fn select_column(
             name: out.name.clone(),
             nullable: out.nullable,
             auto_increment: false,
+            generated: None,
             ..src
         };
     }
@@ -1887,6 +1907,7 @@ fn select_column(
         on_update_now: false,
         auto_increment: false,
         comment: String::new(),
+        generated: None,
     }
 }
 
@@ -2713,6 +2734,17 @@ fn alter(
         return Err(table_exists(&name2));
     }
     options.collation = table_coll;
+    let new_generated = cols.iter().any(|c| {
+        c.def.generated.is_some()
+            && c.src
+                .and_then(|s| old.columns.get(s))
+                .is_none_or(|o| o.generated != c.def.generated || o.ty != c.def.ty)
+    });
+    if new_generated {
+        return Err(EngineError::not_supported(
+            "adding or changing generated columns with ALTER TABLE",
+        ));
+    }
     let sources: Vec<Option<usize>> = cols.iter().map(|c| c.src).collect();
     let mut columns: Vec<ColumnDef> = cols.into_iter().map(|c| c.def).collect();
     for f in &new_fks {

@@ -535,7 +535,7 @@ struct InsertStmt {
     upsert: Option<Upsert>,
     defaults: Vec<Option<Expr>>,
     /// Enforced CHECK constraints (empty for most tables).
-    checks: check::Bound,
+    checks: check::Rules,
     registers: usize,
     ignore: bool,
     replace: bool,
@@ -705,11 +705,33 @@ fn bind_insert(
             }
         }
     };
+    match &source {
+        Source::Rows(rows) => {
+            for r in rows {
+                for (p, e) in positions.iter().zip(r) {
+                    if e.is_some() {
+                        check::refuse_value(&def, *p)?;
+                    }
+                }
+            }
+        }
+        Source::Select(_) => {
+            for p in &positions {
+                check::refuse_value(&def, *p)?;
+            }
+        }
+    }
     b.note_write_columns(&def, &positions, Privs::INSERT)?;
     let upsert = match &ins.on {
         None => None,
         Some(ast::OnInsert::DuplicateKeyUpdate(sets)) => {
-            Some(b.upsert(&def, ins.insert_alias.as_ref(), sets)?)
+            let up = b.upsert(&def, ins.insert_alias.as_ref(), sets)?;
+            for a in &up.sets {
+                if matches!(a.value, Assigned::Expr(_)) {
+                    check::refuse_value(&def, a.column)?;
+                }
+            }
+            Some(up)
         }
         Some(_) => return Err(EngineError::not_supported("INSERT ... ON CONFLICT")),
     };
@@ -855,7 +877,8 @@ fn build_row(
     let mut missing = Vec::with_capacity(n);
     for c in 0..n {
         let default = default_value(cx, def, &stmt.defaults, c)?;
-        missing.push(default.is_none());
+        missing
+            .push(default.is_none() && def.columns.get(c).is_some_and(|x| x.generated.is_none()));
         row.push(default.unwrap_or(Value::Null));
     }
     let mut given = vec![false; n];
@@ -915,6 +938,14 @@ fn build_row(
             }
         }
     }
+    check::generate(
+        cx,
+        &stmt.checks,
+        def,
+        &mut row,
+        (stmt.strict, rown),
+        warnings,
+    )?;
     let mut generated = None;
     if let Some(a) = def.auto_increment_column()
         && let Some(col) = def.columns.get(a)
@@ -1043,6 +1074,14 @@ fn upsert_row(
     }
     image.truncate(n);
     let mut new = image;
+    check::generate(
+        cx,
+        &stmt.checks,
+        def,
+        &mut new,
+        (strict, rown),
+        &mut counts.warnings,
+    )?;
     if new == conflict.row {
         return Ok(());
     }
@@ -1098,7 +1137,7 @@ struct SingleTable {
     sets: Vec<Assignment>,
     defaults: Vec<Option<Expr>>,
     /// Enforced CHECK constraints of an UPDATE's table.
-    checks: check::Bound,
+    checks: check::Rules,
     registers: usize,
 }
 
@@ -1137,7 +1176,7 @@ fn bind_single(
     let checks = if writes.contains(Privs::UPDATE) {
         check::bind(&mut b, &def)?
     } else {
-        Vec::new()
+        check::Rules::default()
     };
     let alias = alias.unwrap_or_else(|| def.name.clone());
     b.set_scope(table_scope(&def, &alias));
@@ -1146,6 +1185,11 @@ fn bind_single(
         None => None,
     };
     let sets = b.assignments(&def, &alias, sets)?;
+    for a in &sets {
+        if matches!(a.value, Assigned::Expr(_)) {
+            check::refuse_value(&def, a.column)?;
+        }
+    }
     let order = b.order_keys(order)?;
     let limit = limit_of(limit)?;
     let scan = optimize(
@@ -1273,7 +1317,7 @@ struct UpdateCounts {
 /// changed. `values` are precomputed values for multi-table assignments (by assignment index).
 fn update_row(
     cx: &mut Ctx<'_>,
-    (def, checks): (&Arc<TableDef>, &check::Bound),
+    (def, checks): (&Arc<TableDef>, &check::Rules),
     defaults: &[Option<Expr>],
     pk: &Key,
     old: &[Value],
@@ -1301,6 +1345,14 @@ fn update_row(
         }
         assigned.push(*column);
     }
+    check::generate(
+        cx,
+        checks,
+        def,
+        &mut new,
+        (counts.strict, rown),
+        &mut counts.warnings,
+    )?;
     if new == old {
         return Ok(());
     }
@@ -1537,6 +1589,9 @@ fn update_multi(
         if !chosen.contains(&ti) {
             chosen.push(ti);
         }
+        if let Some(d) = tables.get(ti).and_then(|t| t.def.as_ref()) {
+            check::refuse_value(d, ci)?;
+        }
         resolved.push((ti, ci, a.value.clone()));
     }
     let target_tables: Vec<JoinTable> = chosen
@@ -1567,7 +1622,7 @@ fn update_multi(
             .collect::<Result<Vec<_>, _>>()?;
         (bound, cb.registers)
     };
-    let no_checks = Vec::new();
+    let no_checks = check::Rules::default();
     let strict = session.strict();
     let (counts, lid_value) = in_txn_as(engine, session, Reads::Locking, |cx| {
         let target_defs: Vec<&Arc<TableDef>> = targets.iter().map(|t| &t.def).collect();

@@ -978,6 +978,21 @@ pub(crate) fn column_sql(c: &ColumnDef, table_coll: Collation) -> String {
             s.push_str(coll.name());
         }
     }
+    if let Some(g) = &c.generated {
+        s.push_str(&format!(
+            " GENERATED ALWAYS AS ({}) {}",
+            g.text,
+            if g.stored { "STORED" } else { "VIRTUAL" }
+        ));
+        if !c.nullable {
+            s.push_str(" NOT NULL");
+        }
+        if !c.comment.is_empty() {
+            s.push_str(" COMMENT ");
+            s.push_str(&quote_text(&c.comment));
+        }
+        return s;
+    }
     if !c.nullable {
         s.push_str(" NOT NULL");
     } else if ty.base == BaseType::Timestamp {

@@ -498,6 +498,7 @@ pub(crate) fn table_def(
             on_update_now: false,
             auto_increment: false,
             comment: String::new(),
+            generated: None,
         })
         .collect();
     Ok(Arc::new(TableDef {
