@@ -112,6 +112,27 @@ impl BlockingTestServer {
         self.inner.as_ref().and_then(TestServer::server)
     }
 
+    /// [`TestServer::snapshot`].
+    pub fn snapshot(&self) -> Result<crate::Snapshot, ServerError> {
+        self.handle()?.snapshot()
+    }
+
+    /// [`TestServer::restore`].
+    pub fn restore(&self, snap: &crate::Snapshot) -> Result<(), ServerError> {
+        self.handle()?.restore(snap)
+    }
+
+    /// [`TestServer::clone_database`].
+    pub fn clone_database(&self, src: &str, dst: &str) -> Result<(), ServerError> {
+        self.handle()?.clone_database(src, dst)
+    }
+
+    fn handle(&self) -> Result<&TestServer, ServerError> {
+        self.inner
+            .as_ref()
+            .ok_or_else(|| ServerError::Config("the test server was shut down".into()))
+    }
+
     /// Stops the server, waits for its connections to close ([`Server::shutdown`]) and ends
     /// its runtime thread.
     pub fn shutdown(mut self) {

@@ -499,6 +499,36 @@ impl TestServer {
         self.server.as_ref()
     }
 
+    /// A snapshot of every database of the embedded server ([`Server::snapshot`], O(tables):
+    /// rows are shared, not copied). An external server has none: use
+    /// `CREATE DATABASE t CLONE seed` or your own seeding there.
+    pub fn snapshot(&self) -> Result<crate::Snapshot, ServerError> {
+        Ok(self.embedded_server("snapshot()")?.snapshot())
+    }
+
+    /// Puts every database back as it was at `snap` ([`Server::restore`]). It waits (blocking
+    /// the calling thread, at most [`crate::RESTORE_WAIT`]) for open transactions on the
+    /// tables: end them, or close their connections, before restoring.
+    pub fn restore(&self, snap: &crate::Snapshot) -> Result<(), ServerError> {
+        self.embedded_server("restore()")?
+            .restore(snap)
+            .map_err(|e| ServerError::Engine(e.to_string()))
+    }
+
+    /// Creates database `dst` as a copy of `src` ([`Server::clone_database`], O(tables)). On an
+    /// external server this fails; `CREATE DATABASE dst CLONE src` is myseal-only SQL too.
+    pub fn clone_database(&self, src: &str, dst: &str) -> Result<(), ServerError> {
+        self.embedded_server("clone_database()")?
+            .clone_database(src, dst)
+            .map_err(|e| ServerError::Engine(e.to_string()))
+    }
+
+    fn embedded_server(&self, what: &str) -> Result<&Server, ServerError> {
+        self.server
+            .as_ref()
+            .ok_or_else(|| ServerError::External(format!("{what} needs the embedded server")))
+    }
+
     /// Stops the embedded server: it stops accepting, closes every connection after its
     /// current command and waits for them ([`Server::shutdown`]); its engine threads end. For
     /// an external server this only forgets it (and removes the files [`Self::url`] wrote).

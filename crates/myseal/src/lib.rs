@@ -34,11 +34,15 @@
 //!   [`Builder::start_blocking`] → [`BlockingTestServer`] for tests without a runtime.
 //! - [`external`]: with `MYSEAL_EXTERNAL_URL` set, the same tests run against a server that is
 //!   already running.
+//! - Test isolation: [`TestServer::snapshot`] / [`TestServer::restore`] and
+//!   [`TestServer::clone_database`] (SQL: `CREATE DATABASE t CLONE seed`), O(tables) whatever
+//!   the number of rows.
 //! - [`Server::start`] with a [`Config`] is the lower-level API the `myseal` binary uses.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub use myseal_server::{
-    external, Account, BlockingTestServer, Builder, ClientIdentity, Config, ExternalUrl, InitSql,
-    InitialUser, MemoryCerts, Server, ServerError, TestServer, TlsOptions,
+    external, Account, BlockingTestServer, Builder, ClientIdentity, Config, EngineError,
+    ExternalUrl, InitSql, InitialUser, MemoryCerts, Server, ServerError, Snapshot, TestServer,
+    TlsOptions,
 };
