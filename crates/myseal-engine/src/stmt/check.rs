@@ -493,6 +493,37 @@ pub(super) fn validate_generated(
     Ok(())
 }
 
+/// After ALTER TABLE changed the columns: a generation expression that names a dropped or
+/// renamed column is ER 3108; the others are validated again.
+pub(super) fn revalidate_generated(
+    b: &mut Binder<'_>,
+    def: &Arc<TableDef>,
+) -> Result<(), EngineError> {
+    for c in &def.columns {
+        let Some(g) = &c.generated else {
+            continue;
+        };
+        let e = parse(&g.text)?;
+        let mut missing = None;
+        let _ = ast::visit_expressions(&e, |x| {
+            if let ast::Expr::Identifier(i) = x
+                && def.column_index(&i.value).is_none()
+            {
+                missing = Some(i.value.clone());
+                return ControlFlow::Break(());
+            }
+            ControlFlow::Continue(())
+        });
+        if let Some(col) = missing {
+            return Err(hy(
+                3108,
+                format!("Column '{col}' has a generated column dependency."),
+            ));
+        }
+    }
+    validate_generated(b, def)
+}
+
 /// What a writing statement computes and checks on each row of a table: generated columns
 /// (in column order) and enforced CHECK constraints. Empty for most tables.
 #[derive(Default)]

@@ -2782,6 +2782,9 @@ fn alter(
         foreign_keys,
         checks: kept_checks,
     });
+    if new_def.columns.iter().any(|c| c.generated.is_some()) {
+        check::revalidate_generated(&mut Binder::new(engine, session, &state), &new_def)?;
+    }
     let new_def = if add_checks.is_empty() && new_def.checks.is_empty() {
         new_def
     } else {

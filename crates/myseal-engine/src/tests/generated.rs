@@ -144,5 +144,15 @@ fn expressions_are_validated_at_create() {
         ("ALTER TABLE t ADD COLUMN c INT", "ok"),
         ("INSERT INTO t (a) VALUES (4)", "ok affected=1"),
         ("SELECT a, b, c FROM t", "a|b|c\n4|5|NULL"),
+        (
+            "ALTER TABLE t DROP COLUMN a",
+            "ERROR 3108 (HY000): Column 'a' has a generated column dependency.",
+        ),
+        (
+            "ALTER TABLE t RENAME COLUMN a TO z",
+            "ERROR 3108 (HY000): Column 'a' has a generated column dependency.",
+        ),
+        ("ALTER TABLE t DROP COLUMN b", "ok"),
+        ("SELECT * FROM t", "a|c\n4|NULL"),
     ]);
 }
