@@ -10,8 +10,8 @@
 
 pub(crate) mod dml;
 mod json;
-pub(crate) mod view;
 pub(crate) mod query;
+pub(crate) mod view;
 pub(crate) mod window;
 
 use sqlparser::ast::{

@@ -590,7 +590,10 @@ fn parse_definer(p: &mut Parser) -> Result<Option<(String, String)>, ParserError
         }
         Token::Word(w) if w.value.starts_with('@') => {
             p.next_token();
-            w.value.trim_start_matches('@').trim_matches('\'').to_string()
+            w.value
+                .trim_start_matches('@')
+                .trim_matches('\'')
+                .to_string()
         }
         _ => "%".to_string(),
     };

@@ -66,7 +66,9 @@ pub(crate) fn uses_tables(stmt: &Statement) -> bool {
                 ..
             }
             | Statement::Drop {
-                object_type: ast::ObjectType::Table | ast::ObjectType::Index | ast::ObjectType::View,
+                object_type: ast::ObjectType::Table
+                    | ast::ObjectType::Index
+                    | ast::ObjectType::View,
                 ..
             }
             | Statement::Query(_)
