@@ -18,6 +18,10 @@
 //!   corpus (`tests/slt`, or DIR) against the release server over verified TLS, each file in a fresh
 //!   database; prints `passed/run (pct%)  path` per file with its first N failures (default 3), then a total.
 //!   A report, not a gate: exits 0 unless the server died.
+//! - `fuzz [TARGET|all] [--time SECONDS]`: build the libFuzzer targets of `fuzz/` with `cargo fuzz
+//!   --sanitizer none` (stable Rust; cargo-fuzz is installed when missing) and run each (wire, auth,
+//!   sql, certs, config) for SECONDS (default 60) over its seeds in `fuzz/corpus/<target>`; fails
+//!   with the reproducer's path when an input crashes, hangs or runs out of memory.
 #![forbid(unsafe_code)]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -26,6 +30,7 @@ mod clients;
 mod compat;
 mod connect;
 mod dump;
+mod fuzz;
 mod outcome;
 mod server;
 mod slt;
@@ -37,7 +42,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(cmd) = args.first() else {
-        eprintln!("usage: cargo xtask <certs|compat|bench|slt> [options]");
+        eprintln!("usage: cargo xtask <certs|compat|bench|slt|fuzz> [options]");
         return ExitCode::from(2);
     };
     let rest = &args[1..];
@@ -46,8 +51,9 @@ fn main() -> ExitCode {
         "compat" => compat::run(rest),
         "bench" => bench::run(rest),
         "slt" => slt::run(rest),
+        "fuzz" => fuzz::run(rest),
         other => Err(format!(
-            "unknown command '{other}' (expected certs, compat, bench or slt)"
+            "unknown command '{other}' (expected certs, compat, bench, slt or fuzz)"
         )),
     };
     match result {
