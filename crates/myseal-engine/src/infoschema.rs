@@ -578,7 +578,7 @@ pub(crate) fn rows(
             let mut views = Vec::new();
             for_each_view(&state, &grants, |v| views.push(v.clone()));
             for v in views {
-                let Ok(def) = crate::stmt::view::table_def(engine, session, &v) else {
+                let Ok(def) = (engine.view_table_def)(engine, session, &v) else {
                     continue;
                 };
                 for (i, c) in def.columns.iter().enumerate() {

@@ -787,7 +787,15 @@ pub struct Engine {
     pub(crate) plans: stmt::cache::PlanCache,
     /// What every account may do (GRANT, REVOKE).
     pub(crate) grants: privilege::Grants,
+    /// A view as a table definition, its columns typed by binding it (`stmt::view::table_def`):
+    /// information_schema and GRANT, which the binder itself uses, reach the binder through
+    /// this instead of importing it.
+    pub(crate) view_table_def: ViewTableDef,
 }
+
+/// See [`Engine::view_table_def`].
+pub(crate) type ViewTableDef =
+    fn(&Engine, &Session, &catalog::ViewDef) -> Result<Arc<catalog::TableDef>, EngineError>;
 
 fn info_id_seed() -> u32 {
     let d = std::time::SystemTime::now()
@@ -861,6 +869,7 @@ impl Engine {
             tls_reload: std::sync::OnceLock::new(),
             plans: stmt::cache::PlanCache::default(),
             grants: privilege::Grants::default(),
+            view_table_def: stmt::view::table_def,
         })
     }
 

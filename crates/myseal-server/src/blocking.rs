@@ -5,11 +5,10 @@ use std::thread::JoinHandle;
 
 use tokio::sync::oneshot;
 
-use crate::builder::Builder;
 use crate::fixture::{endpoint_methods, Endpoint, TestServer};
 use crate::{Server, ServerError};
 
-/// A test server for synchronous tests, from [`Builder::start_blocking`].
+/// A test server for synchronous tests, from `Builder::start_blocking`.
 ///
 /// It has [`TestServer`]'s accessors and connection options. [`BlockingTestServer::shutdown`]
 /// and `Drop` both stop the server, wait for its connections to close, and end its runtime
@@ -33,7 +32,11 @@ impl std::fmt::Debug for BlockingTestServer {
 }
 
 impl BlockingTestServer {
-    pub(crate) fn start(builder: Builder) -> Result<BlockingTestServer, ServerError> {
+    /// Runs `start` (a `Builder::start` future) on a runtime thread of its own and waits for it.
+    pub(crate) fn start<F>(start: F) -> Result<BlockingTestServer, ServerError>
+    where
+        F: std::future::Future<Output = Result<TestServer, ServerError>>,
+    {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(ServerError::Config(
                 "start_blocking() was called inside an async runtime; use start().await there"
@@ -84,7 +87,7 @@ impl BlockingTestServer {
         };
         // Runs on this thread inside the runtime's context: the listener and the sessions are
         // spawned onto the runtime, whose thread drives them.
-        let inner = match runtime.block_on(builder.start()) {
+        let inner = match runtime.block_on(start) {
             Ok(inner) => inner,
             Err(e) => {
                 let _ = stop.send(());

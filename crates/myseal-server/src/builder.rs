@@ -310,7 +310,7 @@ impl Builder {
     /// its own thread; this returns once it accepts connections. Must not be called from inside
     /// an async runtime (use `start().await` there).
     pub fn start_blocking(self) -> Result<BlockingTestServer, ServerError> {
-        BlockingTestServer::start(self)
+        BlockingTestServer::start(self.start())
     }
 
     /// The SQL the builder's databases, accounts, init SQL and grants turn into, in order.

@@ -146,7 +146,7 @@ fn wanted(
                 .or_else(|| {
                     // A view's columns, typed by binding it (for column grants).
                     let v = state.view(db, t)?;
-                    crate::stmt::view::table_def(engine, session, v).ok()
+                    (engine.view_table_def)(engine, session, v).ok()
                 });
             match def {
                 Some(d) => Some(d),

@@ -290,7 +290,7 @@ fn enter(
             }
         }
     } else if lasting {
-        dml::lock_tables(cx, c.tables.iter().copied())?;
+        super::mdl::lock_tables(cx, c.tables.iter().copied())?;
     }
     cx.regs.resize(c.plan.registers.max(16), Value::Null);
     Ok(())

@@ -28,7 +28,6 @@ use std::collections::HashSet;
 use std::ops::Bound;
 use std::sync::Arc;
 use std::sync::atomic::Ordering as AtomicOrdering;
-use std::time::Duration;
 
 use sqlparser::ast;
 
@@ -46,6 +45,7 @@ use crate::types::{BaseType, SqlType};
 use crate::value::{Dec, Value};
 use crate::{Engine, Outcome, Session};
 
+use super::mdl::lock_tables;
 use super::{Reads, check, convert, convert_in, fk, in_txn_as, ok};
 
 // ---------------------------------------------------------------------------------------------
@@ -58,42 +58,6 @@ fn read_only_error() -> EngineError {
         "25006",
         "Cannot execute statement in a READ ONLY transaction.",
     )
-}
-
-/// Seconds a metadata lock waits (`lock_wait_timeout`).
-fn metadata_timeout(cx: &Ctx<'_>) -> Duration {
-    Duration::from_secs(
-        cx.session
-            .vars
-            .get("lock_wait_timeout")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(31_536_000),
-    )
-}
-
-/// Takes the shared metadata lock on each table for the rest of the transaction.
-pub(super) fn lock_tables(
-    cx: &mut Ctx<'_>,
-    ids: impl IntoIterator<Item = u64>,
-) -> Result<(), EngineError> {
-    let timeout = metadata_timeout(cx);
-    let cancel = cx.cancel.clone();
-    for id in ids {
-        if cx.session.inline_try {
-            // A write tried on the caller's thread never waits (see Engine::try_write_inline).
-            if !cx.engine.store.try_lock_table(&mut *cx.txn, id) {
-                cx.session.inline_blocked = true;
-                return Err(EngineError::not_supported(
-                    "waiting for a metadata lock here",
-                ));
-            }
-            continue;
-        }
-        cx.engine
-            .store
-            .lock_table(&mut *cx.txn, id, timeout, &cancel)?;
-    }
-    Ok(())
 }
 
 /// The start of every writing statement: 1792 in a READ ONLY transaction (unless it writes

@@ -276,7 +276,7 @@ fn check_parent(
     let Some(pcols) = parent_columns(&pdef, fk) else {
         return Err(no_parent(def, fk));
     };
-    super::dml::lock_tables(cx, [pdef.id])?;
+    super::mdl::lock_tables(cx, [pdef.id])?;
     let prefix = encode(&pdef, &pcols, &vals);
     // A parent found is share-locked, then looked at again: its owner may have deleted or
     // changed it meanwhile. Each round waits for a lock, but need not go on forever.
@@ -347,7 +347,7 @@ fn parent_changed(
     } else {
         fk.on_delete
     };
-    super::dml::lock_tables(cx, [cdef.id])?;
+    super::mdl::lock_tables(cx, [cdef.id])?;
     let prefix = encode(&cdef, &fk.columns, &old_vals);
     let children = matching(cx, &cdef, &fk.columns, &old_vals, usize::MAX)?;
     for pk in children {

@@ -24,6 +24,7 @@ mod dml;
 mod explain;
 mod fk;
 pub(crate) mod load;
+mod mdl;
 pub(crate) mod show;
 pub(crate) mod view;
 
@@ -138,7 +139,10 @@ pub(crate) fn run(
         Statement::ShowCreate {
             obj_type: ast::ShowCreateObject::Table,
             obj_name,
-        } => show::show_create_table(engine, session, obj_name),
+        } => match show::show_create_table(engine, session, obj_name)? {
+            Some(out) => Ok(out),
+            None => view::show_create(engine, session, obj_name),
+        },
         Statement::Query(q) => select(engine, session, script, q),
         Statement::Insert(ins) => dml::insert(engine, session, ins),
         Statement::Update(u) => dml::update(engine, session, u),

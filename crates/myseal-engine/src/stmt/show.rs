@@ -181,7 +181,7 @@ fn table_def(
     }
     check_sees_table(engine, session, &schema, table, "SELECT")?;
     if let Some(v) = engine.store.latest().view(&schema, table).cloned() {
-        return crate::stmt::view::table_def(engine, session, &v);
+        return (engine.view_table_def)(engine, session, &v);
     }
     engine
         .store
@@ -833,12 +833,13 @@ fn shows_collation(c: Collation) -> bool {
 // ---------------------------------------------------------------------------------------------
 // SHOW CREATE TABLE
 
-/// SHOW CREATE TABLE t.
+/// SHOW CREATE TABLE t; None when `t` names a view (no temporary table hides it), which
+/// SHOW CREATE VIEW answers (`stmt::view::show_create`).
 pub(super) fn show_create_table(
     engine: &Engine,
     session: &mut Session,
     name: &ast::ObjectName,
-) -> Result<Outcome, EngineError> {
+) -> Result<Option<Outcome>, EngineError> {
     let (schema, table) = object_table(name)?;
     let schema = match schema {
         Some(s) => s,
@@ -847,7 +848,7 @@ pub(super) fn show_create_table(
     let def = match session.temp.table(&schema, &table) {
         Some(t) => t.def.clone(),
         None if engine.store.latest().view(&schema, &table).is_some() => {
-            return crate::stmt::view::show_create(engine, session, name);
+            return Ok(None);
         }
         None => {
             check_sees_table(engine, session, &schema, &table, "SHOW")?;
@@ -863,13 +864,13 @@ pub(super) fn show_create_table(
         col("Table", varchar(64), false),
         col("Create Table", varchar(1024), false),
     ];
-    Ok(Outcome::Rows {
+    Ok(Some(Outcome::Rows {
         columns: result_columns("TABLES", &cols),
         rows: vec![vec![
             Value::str(def.name.clone()),
             Value::str(create_table_text(&def)),
         ]],
-    })
+    }))
 }
 
 /// The CREATE TABLE statement MySQL 8.4 prints for a table.
