@@ -105,6 +105,23 @@ fn ensure_cargo_fuzz() -> Result<(), String> {
 /// dependency).
 fn build(targets: &[&(&str, &[&str])]) -> Result<(), String> {
     let mut cmd = Command::new("cargo");
+    // `cargo xtask` runs under `cargo run`, which sets the package's CARGO_MANIFEST_DIR and
+    // CARGO_PKG_*: build scripts that watch them (ring's) would rebuild everything each time.
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        if [
+            "CARGO_MANIFEST_",
+            "CARGO_PKG_",
+            "CARGO_CRATE_",
+            "CARGO_BIN_",
+            "CARGO_PRIMARY_",
+        ]
+        .iter()
+        .any(|p| key.starts_with(p))
+        {
+            cmd.env_remove(key.as_ref());
+        }
+    }
     cmd.current_dir(crate::root())
         .args(["fuzz", "build", "--sanitizer", "none", "--fuzz-dir", "fuzz"])
         .arg("--target-dir")
