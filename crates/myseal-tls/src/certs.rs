@@ -36,7 +36,7 @@ pub const SERVER_COMMON_NAME: &str = "myseal_Auto_Generated_Server_Certificate";
 /// Common name of the auto-generated client certificate.
 pub const CLIENT_COMMON_NAME: &str = "myseal_Auto_Generated_Client_Certificate";
 
-const DAY_SECS: i64 = 86_400;
+pub(crate) const DAY_SECS: i64 = 86_400;
 /// Ten years of validity, counting leap days.
 const VALIDITY_SECS: i64 = 3_652 * DAY_SECS;
 
@@ -365,7 +365,7 @@ fn bad_pem(path: &Path, err: &pem::Error) -> TlsError {
     }
 }
 
-fn gen_err(e: rcgen::Error) -> TlsError {
+pub(crate) fn gen_err(e: rcgen::Error) -> TlsError {
     TlsError::Generate(e.to_string())
 }
 
@@ -376,14 +376,14 @@ struct Generated {
 }
 
 /// A freshly generated CA: its PEM files plus what is needed to sign with it.
-struct NewCa {
-    cert_pem: String,
-    key_pem: String,
-    params: CertificateParams,
-    key: KeyPair,
+pub(crate) struct NewCa {
+    pub(crate) cert_pem: String,
+    pub(crate) key_pem: String,
+    pub(crate) params: CertificateParams,
+    pub(crate) key: KeyPair,
 }
 
-fn new_key() -> Result<KeyPair, TlsError> {
+pub(crate) fn new_key() -> Result<KeyPair, TlsError> {
     KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).map_err(gen_err)
 }
 
@@ -399,7 +399,7 @@ fn set_validity(params: &mut CertificateParams) -> Result<(), TlsError> {
     Ok(())
 }
 
-fn unix_now() -> Result<i64, TlsError> {
+pub(crate) fn unix_now() -> Result<i64, TlsError> {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_err(|_| TlsError::Generate("system clock is before 1970".to_owned()))?
@@ -407,13 +407,13 @@ fn unix_now() -> Result<i64, TlsError> {
     i64::try_from(now).map_err(|_| TlsError::Generate("system clock out of range".to_owned()))
 }
 
-fn common_name_dn(common_name: &str) -> DistinguishedName {
+pub(crate) fn common_name_dn(common_name: &str) -> DistinguishedName {
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CommonName, common_name);
     dn
 }
 
-fn new_ca(common_name: &str) -> Result<NewCa, TlsError> {
+pub(crate) fn new_ca(common_name: &str) -> Result<NewCa, TlsError> {
     let mut params = CertificateParams::default();
     params.distinguished_name = common_name_dn(common_name);
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -474,7 +474,7 @@ fn load_issuer(ca_cert: &Path, ca_key: &Path) -> Result<Issuer<'static, KeyPair>
 }
 
 /// [`load_issuer`] from PEM text; the labels name the certificate and key in errors.
-fn issuer_from_pem(
+pub(crate) fn issuer_from_pem(
     cert_pem: &[u8],
     key_pem: &str,
     ca_cert: &Path,

@@ -248,6 +248,48 @@ impl TlsContext {
         Ok(ctx)
     }
 
+    /// A context whose server key is not one the crypto provider can load: the `weak-key` TLS
+    /// fault's 1024-bit RSA key, signing through `key`. Client certificates are verified against
+    /// `ca` (PEM) as in [`Self::from_pem`].
+    pub(crate) fn from_signing_key(
+        chain_pem: &str,
+        key: Arc<dyn rustls::sign::SigningKey>,
+        ca: &str,
+    ) -> Result<Self, TlsError> {
+        let provider = provider();
+        let cert_label = Path::new(PEM_CERT);
+        let chain = certs_from_pem(chain_pem.as_bytes(), cert_label)?;
+        let leaf = chain.first().ok_or_else(|| TlsError::NoCertificate {
+            path: cert_label.to_path_buf(),
+        })?;
+        let server_cert = CertSummary::from_der(leaf).map_err(|e| TlsError::BadPem {
+            path: cert_label.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        let cipher_names = provider
+            .cipher_suites
+            .iter()
+            .filter(|suite| suite.usable_for_signature_algorithm(key.algorithm()))
+            .map(|suite| openssl_cipher_name(suite.suite()))
+            .filter(|name| !name.is_empty())
+            .collect();
+        let label = Path::new(PEM_CA);
+        let roots = certs_from_pem(ca.as_bytes(), label)?;
+        let verifier = client_verifier(label, roots, &[], false, provider.clone())?;
+        let certified = Arc::new(rustls::sign::CertifiedKey::new(chain, key));
+        let config = ServerConfig::builder_with_provider(provider)
+            .with_protocol_versions(PROTOCOL_VERSIONS)?
+            .with_client_cert_verifier(verifier)
+            .with_cert_resolver(Arc::new(OneCert(certified)));
+        Ok(TlsContext {
+            config: Arc::new(config),
+            server_cert,
+            settings: TlsSettings::default(),
+            cipher_names,
+            client_ca: true,
+        })
+    }
+
     fn build(
         identity: ServerIdentity,
         verifier: Option<Arc<dyn rustls::server::danger::ClientCertVerifier>>,
@@ -308,6 +350,19 @@ impl TlsContext {
     /// OpenSSL names of the cipher suites this context can negotiate, in preference order.
     pub(crate) fn cipher_names(&self) -> &[&'static str] {
         &self.cipher_names
+    }
+}
+
+/// Always the same certificate and key (what `with_single_cert` does for keys the provider loads).
+#[derive(Debug)]
+struct OneCert(Arc<rustls::sign::CertifiedKey>);
+
+impl rustls::server::ResolvesServerCert for OneCert {
+    fn resolve(
+        &self,
+        _client_hello: rustls::server::ClientHello<'_>,
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        Some(self.0.clone())
     }
 }
 

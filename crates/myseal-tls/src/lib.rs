@@ -14,6 +14,8 @@
 //! - `context`: [`TlsSettings`] (files) or [`TlsPem`] (PEM text in memory) → [`TlsContext`]
 //!   (rustls `ServerConfig`, client-cert verifier, optionally requiring a client certificate).
 //! - `handshake`: [`accept`] a TLS connection and read [`PeerInfo`] (version, cipher, client cert).
+//! - [`faults`]: TLS fault scenarios ([`TlsFault`], `--tls-fault`): faulty server certificates
+//!   generated in memory from the dev CA, and their [`TlsContext`]s ([`fault_context`]).
 //! - `ciphers`: OpenSSL cipher names ([`openssl_cipher_name`], [`cipher_list`]).
 //!
 //! Flow: the server loads a `TlsContext` at start (and again on `ALTER INSTANCE RELOAD TLS`,
@@ -24,6 +26,7 @@ pub mod certs;
 mod ciphers;
 mod context;
 mod error;
+pub mod faults;
 mod handshake;
 pub mod names;
 
@@ -31,6 +34,7 @@ pub use certs::{ensure_dev_certs, generate_ca, issue_cert, write_crl, DevCerts, 
 pub use ciphers::{cipher_list, openssl_cipher_name};
 pub use context::{TlsContext, TlsPem, TlsSettings};
 pub use error::TlsError;
+pub use faults::{fault_context, TlsFault};
 pub use handshake::{accept, describe_handshake_error, describe_rustls_error, PeerInfo};
 pub use names::CertSummary;
 
