@@ -214,6 +214,12 @@ pub fn fault_context(
         return TlsContext::from_signing_key(&chain, Arc::new(key), ca_cert).map(Some);
     }
     let identity = fault_identity(fault, &issuer)?;
+    if let Some(inter) = &identity.omitted_intermediate {
+        tracing::debug!(
+            bytes = inter.len(),
+            "{fault}: the intermediate CA certificate is generated but not sent"
+        );
+    }
     let pem = TlsPem {
         cert_chain: identity.chain,
         key: identity.key,
