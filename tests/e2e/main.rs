@@ -19,4 +19,5 @@ mod slt;
 mod snapshot;
 mod stream;
 mod tables;
+mod tls_faults;
 mod tls_reload;

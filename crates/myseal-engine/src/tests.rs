@@ -19,7 +19,6 @@ mod rollup;
 mod snapshot;
 mod stream;
 mod temporary;
-mod triggers;
 mod txn;
 mod views;
 mod window;

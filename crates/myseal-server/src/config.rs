@@ -33,6 +33,14 @@ pub struct TlsOptions {
     /// MySQL has no such server option (accounts ask for certificates with `REQUIRE X509`); it
     /// makes every connection mutual TLS. Needs a CA (the generated one counts).
     pub require_client_cert: bool,
+    /// A TLS fault the main port presents instead of its normal certificate (`--tls-fault`),
+    /// for teaching and for testing clients' verification. Needs generated certificates (dev
+    /// files or in memory): the faulty certificates are issued from that CA.
+    pub fault: Option<myseal_tls::TlsFault>,
+    /// Extra ports, each presenting one TLS fault (`--tls-fault-port expired=3307,...`); port 0
+    /// picks a free port (read back with [`crate::Server::fault_ports`]). The main port stays
+    /// correct unless `fault` is set.
+    pub fault_ports: Vec<(myseal_tls::TlsFault, u16)>,
 }
 
 impl Default for TlsOptions {
@@ -47,6 +55,8 @@ impl Default for TlsOptions {
             certs_dir: PathBuf::from("certs"),
             in_memory: false,
             require_client_cert: false,
+            fault: None,
+            fault_ports: Vec::new(),
         }
     }
 }

@@ -7,7 +7,8 @@
 //! - `statements`: prepared statements (binary protocol) of a connection.
 //! - `io`: packet I/O over plain or TLS streams.
 //! - `compress`: the compressed protocol (zlib, zstd), a stream layer under `io`.
-//! - `status`: global status counters; `trace`: the `--trace-handshake` log.
+//! - `status`: global status counters; `trace`: the `--trace-handshake` log and the typed
+//!   [`HandshakeEvent`]s of [`Server::handshake_events`] (`myseal demo`).
 //! - `tls`: the TLS context new connections get (and `ALTER INSTANCE RELOAD TLS`), the
 //!   caching_sha2_password RSA key pair.
 //! - Test fixtures: `builder` ([`Builder`], [`Account`]), `fixture` ([`TestServer`], connection
@@ -59,12 +60,13 @@ pub use fixture::{ClientIdentity, TestServer};
 use myseal_auth::account::{AccountStore, AuthPlugin};
 use myseal_engine::{Engine, EngineConfig};
 pub use myseal_engine::{EngineError, Snapshot};
-pub use myseal_tls::MemoryCerts;
+pub use myseal_tls::{MemoryCerts, TlsFault};
 use myseal_tls::{TlsContext, TlsSettings};
 pub(crate) use tls::TlsSlot;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+pub use trace::{Actor, CertVerification, ConnectionState, HandshakeEvent, HandshakeStep};
 
 /// The server version string in the greeting and `@@version`.
 pub const SERVER_VERSION: &str = "8.4.3-myseal";
@@ -132,6 +134,8 @@ pub(crate) struct Shared {
     pub(crate) executor: executor::Executor,
     /// Connections, for KILL and SHOW PROCESSLIST.
     pub(crate) processes: Arc<processes::Registry>,
+    /// Handshake events for [`Server::handshake_events`] subscribers.
+    pub(crate) events: tokio::sync::broadcast::Sender<HandshakeEvent>,
 }
 
 impl Shared {
@@ -158,6 +162,9 @@ impl Shared {
     }
 }
 
+/// How many handshake events a slow [`Server::handshake_events`] subscriber may fall behind.
+pub const EVENT_BUFFER: usize = 4096;
+
 /// How long [`Server::restore`] waits for open transactions on the tables it replaces.
 pub const RESTORE_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -167,6 +174,8 @@ pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(5
 /// A running server. Dropping it does not stop it; call [`Server::shutdown`].
 pub struct Server {
     local_addr: SocketAddr,
+    /// The `--tls-fault-port` listeners, with their real addresses.
+    fault_addrs: Vec<(TlsFault, SocketAddr)>,
     ca_path: Option<PathBuf>,
     memory_certs: Option<Arc<MemoryCerts>>,
     shared: Arc<Shared>,
@@ -181,6 +190,7 @@ impl Server {
         let tls::LoadedTls {
             ctx: tls,
             memory: memory_certs,
+            fault_ca,
         } = tls::load(&config.tls)?;
         if tls.is_none() && config.require_secure_transport {
             return Err(ServerError::Config(
@@ -198,6 +208,33 @@ impl Server {
         let local_addr = listener
             .local_addr()
             .map_err(|source| ServerError::Bind { addr, source })?;
+        let main_fault = match config.tls.fault {
+            Some(f) => Some(Arc::new(tls::port_fault(f, fault_ca.as_ref())?)),
+            None => None,
+        };
+        let mut listeners = vec![listener::Listening {
+            listener,
+            fault: main_fault,
+        }];
+        let mut fault_addrs = Vec::new();
+        for &(fault, port) in &config.tls.fault_ports {
+            let port_fault = Arc::new(tls::port_fault(fault, fault_ca.as_ref())?);
+            let addr = format!("{}:{}", bracket(&config.bind_address), port);
+            let l = TcpListener::bind(&addr)
+                .await
+                .map_err(|source| ServerError::Bind {
+                    addr: format!("{addr} (--tls-fault-port {fault})"),
+                    source,
+                })?;
+            let bound = l
+                .local_addr()
+                .map_err(|source| ServerError::Bind { addr, source })?;
+            fault_addrs.push((fault, bound));
+            listeners.push(listener::Listening {
+                listener: l,
+                fault: Some(port_fault),
+            });
+        }
 
         let rsa_keys = Arc::new(tls::rsa_keys(&config.tls));
         let counters = Arc::new(status::Counters::new(rsa_keys.clone()));
@@ -259,9 +296,25 @@ impl Server {
             next_connection_id: std::sync::atomic::AtomicU32::new(1),
             executor: executor::Executor::default(),
             processes: processes.clone(),
+            events: tokio::sync::broadcast::channel(EVENT_BUFFER).0,
         });
         let (stop, stop_rx) = watch::channel(false);
-        let task = tokio::spawn(listener::run(listener, shared.clone(), stop_rx));
+        let task = tokio::spawn(listener::run(listeners, shared.clone(), stop_rx));
+        for (fault, addr) in &fault_addrs {
+            tracing::warn!(
+                "TLS fault port {}: {fault}: the server {}; a correct client refuses it ({})",
+                addr.port(),
+                fault.what(),
+                fault.client_check()
+            );
+        }
+        if let Some(f) = shared.config.tls.fault {
+            tracing::warn!(
+                "TLS fault on the main port: {f}: the server {}; a correct client refuses it ({})",
+                f.what(),
+                f.client_check()
+            );
+        }
         tracing::info!(
             "ready for connections: port={} tls={} require_secure_transport={} ca={}",
             local_addr.port(),
@@ -275,6 +328,7 @@ impl Server {
         );
         Ok(Server {
             local_addr,
+            fault_addrs,
             ca_path,
             memory_certs,
             shared,
@@ -286,6 +340,25 @@ impl Server {
     /// The address the server listens on (with the real port when 0 was asked for).
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// The `--tls-fault-port` listeners: each fault with its address (the real port when 0
+    /// was asked for), in the order they were given.
+    pub fn fault_ports(&self) -> &[(TlsFault, SocketAddr)] {
+        &self.fault_addrs
+    }
+
+    /// The TLS fault the main port presents (`--tls-fault`), if any.
+    pub fn tls_fault(&self) -> Option<TlsFault> {
+        self.shared.config.tls.fault
+    }
+
+    /// Subscribes to the steps of every connection that starts from now on (on every port):
+    /// typed [`HandshakeEvent`]s in the order they happen, what `myseal demo` prints. Connections
+    /// that started before the first subscription send none. A subscriber that falls more than
+    /// [`EVENT_BUFFER`] events behind loses the oldest (`RecvError::Lagged`).
+    pub fn handshake_events(&self) -> tokio::sync::broadcast::Receiver<HandshakeEvent> {
+        self.shared.events.subscribe()
     }
 
     /// The CA certificate clients should trust and that verifies client certificates, if any.

@@ -17,15 +17,41 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{mpsc, watch};
 
 use crate::status::Counters;
+use crate::tls::PortFault;
 use crate::Shared;
 
+/// One listening socket: the main port (no fault unless `--tls-fault`), or a `--tls-fault-port`.
+pub(crate) struct Listening {
+    pub(crate) listener: TcpListener,
+    pub(crate) fault: Option<Arc<PortFault>>,
+}
+
 pub(crate) async fn run(
-    listener: TcpListener,
+    listeners: Vec<Listening>,
+    shared: Arc<Shared>,
+    stop: watch::Receiver<bool>,
+) {
+    // Every accept loop and session holds a clone of `done_tx`; when all are dropped,
+    // `done_rx` yields None.
+    let (done_tx, mut done_rx) = mpsc::channel::<()>(1);
+    for l in listeners {
+        tokio::spawn(accept_loop(
+            l,
+            shared.clone(),
+            stop.clone(),
+            done_tx.clone(),
+        ));
+    }
+    drop(done_tx);
+    let _ = done_rx.recv().await;
+}
+
+async fn accept_loop(
+    Listening { listener, fault }: Listening,
     shared: Arc<Shared>,
     mut stop: watch::Receiver<bool>,
+    done_tx: mpsc::Sender<()>,
 ) {
-    // Every session holds a clone of `done_tx`; when all are dropped, `done_rx` yields None.
-    let (done_tx, mut done_rx) = mpsc::channel::<()>(1);
     let mut backoff = Duration::from_millis(5);
     loop {
         let accepted = tokio::select! {
@@ -67,8 +93,9 @@ pub(crate) async fn run(
         let shared = shared.clone();
         let stop = stop.clone();
         let done = done_tx.clone();
+        let fault = fault.clone();
         tokio::spawn(async move {
-            let session = crate::session::run(shared.clone(), tcp, peer, id, reserved, stop);
+            let session = crate::session::run(shared.clone(), tcp, peer, id, reserved, stop, fault);
             if let Err(panic) = CatchUnwind(Box::pin(session)).await {
                 // The session's state (its transaction, locks and process entry) was dropped
                 // while unwinding; the slot below gives back its place in max_connections.
@@ -81,7 +108,6 @@ pub(crate) async fn run(
     }
     drop(listener);
     drop(done_tx);
-    let _ = done_rx.recv().await;
 }
 
 /// ERROR 1040 (08004) "Too many connections", sent instead of the greeting, like MySQL.

@@ -26,8 +26,11 @@ use crate::io::{BoxIo, PacketIo, Prefixed, ReadError};
 use crate::results::{self, column_definition, Protocol, BINARY_CHARSET, UTF8MB4_0900_AI_CI};
 use crate::statements::{self, ErrTriple, Statements};
 use crate::status::Counters;
-use crate::trace::{State, Trace};
+use crate::tls::PortFault;
+use crate::trace::{Actor, CertVerification as Certs, ConnectionState as Conn, State, Trace};
+use crate::HandshakeStep as Step;
 use crate::Shared;
+use myseal_tls::TlsFault;
 
 /// Largest packet accepted before authentication (connect attributes included).
 const MAX_HANDSHAKE_PACKET: usize = 64 * 1024;
@@ -99,8 +102,16 @@ pub(crate) async fn run(
     id: u32,
     reserved: bool,
     mut stop: watch::Receiver<bool>,
+    fault: Option<Arc<PortFault>>,
 ) {
-    let trace = Trace::new(shared.config.trace_handshake, id);
+    let port = tcp.local_addr().map(|a| a.port()).unwrap_or(0);
+    let trace = Trace::new(
+        shared.config.trace_handshake,
+        id,
+        port,
+        fault.as_ref().map(|f| f.fault),
+        &shared.events,
+    );
     let started = Instant::now();
     trace.step(
         State::Connected,
@@ -109,8 +120,21 @@ pub(crate) async fn run(
         format_args!("TCP connection from {peer}"),
     );
     let timeout = shared.config.connect_timeout;
+    trace.event(
+        Step::ClientConnects,
+        Actor::Client,
+        Conn::Connecting,
+        Certs::NotYet,
+        || match &fault {
+            Some(f) => format!(
+                "TCP connection from {peer} to port {port} (TLS fault port: {})",
+                f.fault
+            ),
+            None => format!("TCP connection from {peer} to port {port}"),
+        },
+    );
     let phase = tokio::select! {
-        r = tokio::time::timeout(timeout, connect(&shared, tcp, peer, id, reserved, trace)) => match r {
+        r = tokio::time::timeout(timeout, connect(&shared, tcp, peer, id, reserved, &trace, fault.as_deref())) => match r {
             Ok(r) => r,
             Err(_) => Err(End::Aborted(format!(
                 "connection phase did not finish within connect_timeout ({}s)",
@@ -123,7 +147,7 @@ pub(crate) async fn run(
         Ok(mut est) => {
             let secure = est.tls.is_some();
             let verified = est.tls.as_ref().is_some_and(|t| t.client_cert_verified);
-            let reason = command_loop(&shared, &mut est, trace, &mut stop).await;
+            let reason = command_loop(&shared, &mut est, &trace, &mut stop).await;
             // A client that goes away mid-transaction is rolled back; its locks are released.
             est.session.rollback_open_transaction(&shared.engine);
             est.io.shutdown().await;
@@ -135,10 +159,29 @@ pub(crate) async fn run(
                 verified,
                 format_args!("{reason} after {:?}", started.elapsed()),
             );
+            let actor = if reason.starts_with("client") {
+                Actor::Client
+            } else {
+                Actor::Server
+            };
+            trace.event(
+                Step::Close,
+                actor,
+                Conn::Closed,
+                trace.certificates(),
+                || format!("{reason} after {:?}", started.elapsed()),
+            );
         }
         Err(End::Aborted(reason)) => {
             Counters::inc(&shared.counters.aborted_connects);
             trace.step(State::Refused, false, false, format_args!("{reason}"));
+            trace.event(
+                Step::Close,
+                Actor::Server,
+                Conn::Closed,
+                trace.certificates(),
+                || format!("connection refused: {reason}"),
+            );
             tracing::debug!(conn = id, "connection aborted: {reason}");
         }
     }
@@ -151,7 +194,7 @@ async fn authenticate(
     shared: &Shared,
     io: &mut PacketIo<BoxIo>,
     facts: ClientFacts,
-    trace: Trace,
+    trace: &Trace,
     secure: bool,
     verified: bool,
 ) -> Result<myseal_auth::account::Account, End> {
@@ -288,9 +331,14 @@ async fn connect(
     peer: SocketAddr,
     id: u32,
     reserved: bool,
-    trace: Trace,
+    trace: &Trace,
+    fault: Option<&PortFault>,
 ) -> Result<Established, End> {
-    let tls_ctx = shared.tls();
+    // A fault port presents its own (faulty) TLS context, or none for no-tls/error-before-tls.
+    let tls_ctx = match fault {
+        Some(f) => f.tls.clone(),
+        None => shared.tls(),
+    };
     let nonce = myseal_auth::nonce::generate();
     let mut server_caps = server_capabilities();
     if tls_ctx.is_some() {
@@ -330,6 +378,28 @@ async fn connect(
             if tls_ctx.is_some() { "yes" } else { "no" }
         ),
     );
+    trace.event(
+        Step::Greeting,
+        Actor::Server,
+        Conn::Connecting,
+        Certs::NotYet,
+        || match (fault, tls_ctx.is_some()) {
+            (Some(f), false) => format!(
+                "greeting (HandshakeV10, {}) WITHOUT SSL: TLS fault {}: a client that requires \
+                 TLS must refuse now, before sending its user name",
+                crate::SERVER_VERSION,
+                f.fault
+            ),
+            (_, true) => format!(
+                "greeting (HandshakeV10, {}, caching_sha2_password): SSL offered",
+                crate::SERVER_VERSION
+            ),
+            (None, false) => format!(
+                "greeting (HandshakeV10, {}): SSL not offered (TLS is off)",
+                crate::SERVER_VERSION
+            ),
+        },
+    );
 
     let first = match io.read_packet(MAX_HANDSHAKE_PACKET).await {
         Ok(p) => p,
@@ -367,6 +437,44 @@ async fn connect(
                     r.auth_plugin_name.as_deref().unwrap_or("-")
                 ),
             );
+            let why = match fault.map(|f| f.fault) {
+                Some(f @ (TlsFault::NoTls | TlsFault::ErrorBeforeTls)) => format!(
+                    "no TLS, nothing verified: this client fell back to plain text on the {f} \
+                     port and sent its login unencrypted ({})",
+                    if f == TlsFault::NoTls {
+                        "BACKRONYM, CVE-2015-3152"
+                    } else {
+                        "Riddle, CVE-2017-3305"
+                    }
+                ),
+                _ => "no TLS: nothing is verified".to_owned(),
+            };
+            trace.event(
+                Step::SslRequested,
+                Actor::Client,
+                Conn::Connecting,
+                Certs::No(why),
+                || {
+                    format!(
+                        "client did NOT request SSL: it logs in as '{}' in plain text",
+                        r.username
+                    )
+                },
+            );
+            if fault.is_some_and(|f| f.fault == TlsFault::ErrorBeforeTls) {
+                let message = format!(
+                    "Access denied for user '{}'@'{}' (myseal --tls-fault error-before-tls: this \
+                     error came before any TLS, unauthenticated; a client that requires TLS must \
+                     have refused at the greeting, CVE-2017-3305)",
+                    r.username,
+                    canonical_ip(peer.ip())
+                );
+                let End::Aborted(reason) = refuse(&mut io, 1045, "28000", message).await;
+                return Err(End::Aborted(format!(
+                    "TLS fault error-before-tls: answered the plain-text login with an ERR \
+                     packet ({reason})"
+                )));
+            }
             r
         }
         ClientHandshake::SslRequest(req) => {
@@ -385,6 +493,41 @@ async fn connect(
                 ),
             );
             Counters::inc(&shared.counters.ssl_accepts);
+            trace.event(
+                Step::SslRequested,
+                Actor::Client,
+                Conn::TlsHandshake,
+                Certs::NotYet,
+                || "SSLRequest: the client asks to switch to TLS; the TLS handshake starts".into(),
+            );
+            trace.event(
+                Step::ServerCertificate,
+                Actor::Server,
+                Conn::TlsHandshake,
+                Certs::NotYet,
+                || {
+                    let c = ctx.server_cert();
+                    format!(
+                        "server sends its certificate {} (issuer {}, valid {} to {}){}; {}",
+                        c.subject,
+                        c.issuer,
+                        c.not_before,
+                        c.not_after,
+                        match fault {
+                            Some(f) =>
+                                format!(" - TLS fault {}: the server {}", f.fault, f.fault.what()),
+                            None => String::new(),
+                        },
+                        if ctx.requires_client_certs() {
+                            "asks for a client certificate (required)"
+                        } else if ctx.verifies_client_certs() {
+                            "asks for a client certificate (optional)"
+                        } else {
+                            "asks for no client certificate (no ssl_ca)"
+                        }
+                    )
+                },
+            );
             let seq = io.seq;
             let (stream, leftover) = io.into_parts();
             let stream = Prefixed::new(leftover, stream);
@@ -405,10 +548,35 @@ async fn connect(
             let (tls, info) = match myseal_tls::accept(&ctx.acceptor(), stream).await {
                 Ok(x) => x,
                 Err(e) => {
+                    let reason = e.to_string();
+                    let actor = if reason.contains("client rejected")
+                        || reason.contains("client aborted")
+                    {
+                        Actor::Client
+                    } else {
+                        Actor::Server
+                    };
+                    trace.event(
+                        Step::CertificatesVerified,
+                        actor,
+                        Conn::TlsHandshake,
+                        Certs::No(match fault {
+                            Some(f) => format!(
+                                "{reason} - correct: TLS fault {} caught by {}",
+                                f.fault,
+                                f.fault.client_check()
+                            ),
+                            None => reason.clone(),
+                        }),
+                        || "the TLS handshake failed; nothing is encrypted".into(),
+                    );
                     return Err(End::Aborted(format!("TLS handshake failed: {e}")));
                 }
             };
             Counters::inc(&shared.counters.ssl_finished_accepts);
+            if trace.watched() {
+                tls_events(trace, ctx, &info, fault);
+            }
             let verified = info.client_cert_verified;
             trace.step(
                 State::TlsEstablished,
@@ -508,6 +676,25 @@ async fn connect(
         tls: tls_facts(peer_info.as_ref()),
     };
     let account = authenticate(shared, &mut io, facts, trace, secure, verified).await?;
+    trace.event(
+        Step::Authenticated,
+        Actor::Server,
+        Conn::Authenticated,
+        trace.certificates(),
+        || {
+            format!(
+                "'{}'@'{}' authenticated with {}{}",
+                account.user,
+                account.host,
+                account.plugin.name(),
+                if secure {
+                    " inside TLS"
+                } else {
+                    " over PLAIN TEXT"
+                }
+            )
+        },
+    );
 
     // MySQL checks the transport after the password: a wrong password over plain TCP gets 1045 first.
     if !secure && require_secure {
@@ -609,8 +796,76 @@ async fn connect(
         tls: peer_info,
         nonce,
         client_ip,
-        trace,
+        trace: trace.clone(),
     })
+}
+
+/// The events of a completed TLS handshake: the client's certificate, the verdict on both
+/// certificates, the encrypted channel.
+fn tls_events(
+    trace: &Trace,
+    ctx: &myseal_tls::TlsContext,
+    info: &PeerInfo,
+    fault: Option<&PortFault>,
+) {
+    let client = match &info.client_cert {
+        Some(c) => format!(
+            "client sends its certificate {} (issuer {})",
+            c.subject, c.issuer
+        ),
+        None if info.resumed => "resumed TLS session: no certificates exchanged".to_owned(),
+        None if ctx.verifies_client_certs() => "client sends no certificate".to_owned(),
+        None => "client sends no certificate (none asked for)".to_owned(),
+    };
+    trace.event(
+        Step::ClientCertificate,
+        Actor::Client,
+        Conn::TlsHandshake,
+        Certs::NotYet,
+        || client,
+    );
+    let client_side = match &info.client_cert {
+        Some(_) if info.client_cert_verified => {
+            "the server verified the client certificate against ssl_ca"
+        }
+        Some(_) => "the client certificate was NOT verified",
+        None => "no client certificate to verify",
+    };
+    let verdict = match fault.map(|f| f.fault) {
+        Some(f) if f.is_certificate_fault() => Certs::No(format!(
+            "the client ACCEPTED the {f} certificate: it does not check {}",
+            f.client_check()
+        )),
+        _ => Certs::Yes(format!(
+            "the client accepted the server certificate (a verifying client checked its CA, \
+             dates and host name); {client_side}"
+        )),
+    };
+    trace.event(
+        Step::CertificatesVerified,
+        Actor::Both,
+        Conn::TlsHandshake,
+        verdict.clone(),
+        || {
+            if info.resumed {
+                "TLS session resumed: the certificates verified when it was made stand".into()
+            } else {
+                "TLS handshake complete: both ends checked what they were given".into()
+            }
+        },
+    );
+    trace.event(
+        Step::EncryptedChannel,
+        Actor::Both,
+        Conn::Encrypted,
+        verdict,
+        || {
+            format!(
+                "encrypted channel: {} {}; the login and every query travel inside TLS",
+                info.version, info.cipher
+            )
+        },
+    );
 }
 
 /// What the authenticator needs to know about the TLS session.
@@ -750,7 +1005,7 @@ fn status_flags(session: &Session, more_results: bool) -> StatusFlags {
 async fn command_loop(
     shared: &Arc<Shared>,
     est: &mut Established,
-    trace: Trace,
+    trace: &Trace,
     stop: &mut watch::Receiver<bool>,
 ) -> String {
     let registered = shared.processes.register(
@@ -878,6 +1133,19 @@ async fn command_loop(
                 format_args!("{}", describe(&command)),
             );
         }
+        trace.event(
+            Step::Query,
+            Actor::Client,
+            Conn::Authenticated,
+            trace.certificates(),
+            || {
+                format!(
+                    "{} (encrypted: {})",
+                    describe(&command),
+                    if secure { "yes" } else { "NO" }
+                )
+            },
+        );
         est.session.clear_cancel();
         let flow = dispatch(shared, est, command, &process).await;
         process.set("Sleep", None, est.session.database().map(str::to_string));
@@ -1094,7 +1362,7 @@ async fn change_user(
         refuse_insecure: false,
         tls: tls_facts(est.tls.as_ref()),
     };
-    let Ok(account) = authenticate(shared, &mut est.io, facts, est.trace, secure, verified).await
+    let Ok(account) = authenticate(shared, &mut est.io, facts, &est.trace, secure, verified).await
     else {
         return Ok(Flow::Quit);
     };

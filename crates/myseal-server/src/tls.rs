@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use myseal_auth::rsa_keys::RsaKeyPair;
-use myseal_tls::{MemoryCerts, TlsContext, TlsPem, TlsSettings};
+use myseal_tls::{MemoryCerts, TlsContext, TlsFault, TlsPem, TlsSettings};
 
 use crate::{ServerError, TlsOptions};
 
@@ -107,6 +107,49 @@ pub(crate) struct LoadedTls {
     pub(crate) ctx: Option<Arc<TlsContext>>,
     /// The certificates generated in memory ([`TlsOptions::in_memory`]).
     pub(crate) memory: Option<Arc<MemoryCerts>>,
+    /// The generated CA (certificate and key PEM) TLS faults are issued from, read only when
+    /// faults are asked for.
+    pub(crate) fault_ca: Option<(String, String)>,
+}
+
+/// What a port presents instead of a correct TLS setup (`--tls-fault`, `--tls-fault-port`).
+#[derive(Debug)]
+pub(crate) struct PortFault {
+    pub(crate) fault: TlsFault,
+    /// The faulty TLS context; `None` for faults that offer no TLS.
+    pub(crate) tls: Option<Arc<TlsContext>>,
+}
+
+fn wants_faults(opts: &TlsOptions) -> bool {
+    opts.fault.is_some() || !opts.fault_ports.is_empty()
+}
+
+/// The faults that need a CA (every fault that serves TLS).
+fn wants_fault_ca(opts: &TlsOptions) -> bool {
+    opts.fault
+        .into_iter()
+        .chain(opts.fault_ports.iter().map(|(f, _)| *f))
+        .any(TlsFault::offers_tls)
+}
+
+/// Builds a fault's TLS context from the generated CA.
+pub(crate) fn port_fault(
+    fault: TlsFault,
+    ca: Option<&(String, String)>,
+) -> Result<PortFault, ServerError> {
+    let tls = match ca {
+        Some((cert, key)) => myseal_tls::fault_context(fault, cert, key)?,
+        None if fault.offers_tls() => {
+            return Err(ServerError::Config(format!(
+                "--tls-fault {fault} needs the generated certificates (no --ssl-cert/--ssl-key)"
+            )))
+        }
+        None => None,
+    };
+    Ok(PortFault {
+        fault,
+        tls: tls.map(Arc::new),
+    })
 }
 
 /// Resolves the TLS options into a loaded context: the given files, dev certificates generated
@@ -118,9 +161,15 @@ pub(crate) fn load(opts: &TlsOptions) -> Result<LoadedTls, ServerError> {
                 "requiring client certificates needs TLS".into(),
             ));
         }
+        if wants_fault_ca(opts) {
+            return Err(ServerError::Config(
+                "TLS faults that present certificates need TLS (drop --skip-ssl)".into(),
+            ));
+        }
         return Ok(LoadedTls {
             ctx: None,
             memory: None,
+            fault_ca: None,
         });
     }
     if opts.in_memory {
@@ -134,11 +183,14 @@ pub(crate) fn load(opts: &TlsOptions) -> Result<LoadedTls, ServerError> {
         }
         let memory = MemoryCerts::generate()?;
         let ctx = TlsContext::from_pem(&memory.server_pem(), opts.require_client_cert)?;
+        let fault_ca = wants_faults(opts).then(|| (memory.ca_cert.clone(), memory.ca_key.clone()));
         return Ok(LoadedTls {
             ctx: Some(Arc::new(ctx)),
             memory: Some(Arc::new(memory)),
+            fault_ca,
         });
     }
+    let mut fault_ca = None;
     let settings = match (&opts.cert, &opts.key) {
         (Some(cert), Some(key)) => TlsSettings {
             cert: cert.clone(),
@@ -150,6 +202,17 @@ pub(crate) fn load(opts: &TlsOptions) -> Result<LoadedTls, ServerError> {
         },
         (None, None) => {
             let dev = myseal_tls::ensure_dev_certs(&opts.certs_dir)?;
+            if wants_faults(opts) {
+                let read = |p: &std::path::Path| {
+                    std::fs::read_to_string(p).map_err(|e| {
+                        ServerError::Config(format!(
+                            "--tls-fault: cannot read {}: {e}",
+                            p.display()
+                        ))
+                    })
+                };
+                fault_ca = Some((read(&dev.ca_cert)?, read(&dev.ca_key)?));
+            }
             TlsSettings {
                 cert: dev.server_cert,
                 key: dev.server_key,
@@ -168,6 +231,7 @@ pub(crate) fn load(opts: &TlsOptions) -> Result<LoadedTls, ServerError> {
     Ok(LoadedTls {
         ctx: Some(Arc::new(TlsContext::load(&settings)?)),
         memory: None,
+        fault_ca,
     })
 }
 

@@ -25,9 +25,7 @@ mod explain;
 mod fk;
 pub(crate) mod load;
 mod mdl;
-mod routine;
 pub(crate) mod show;
-pub(crate) mod trigger;
 pub(crate) mod view;
 
 pub(crate) use convert::{convert, convert_in};

@@ -76,7 +76,6 @@ impl TempTables {
                         def: Arc::clone(&s.def),
                         tables: OrdMap::new(),
                         views: OrdMap::new(),
-                        triggers: OrdMap::new(),
                     },
                 );
             }
