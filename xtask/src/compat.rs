@@ -1,4 +1,5 @@
-//! `cargo xtask compat`: real third-party clients against the release server.
+//! `cargo xtask compat`: real third-party clients against the release server (or the binary named by
+//! `MYSEAL_BIN`: CI passes the debug build that `cargo test` made).
 //!
 //! Each check runs a client process with a timeout and looks at its exit status and output. Clients that are
 //! not installed are reported as skipped (`--require-all`, used by CI, turns a skip into a failure).
@@ -22,8 +23,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let srv = Myseal::start(&bin, &certs, &["--trace-handshake", "--local-infile"])?;
     println!(
-        "myseal on 127.0.0.1:{} (ready after {:?})",
-        srv.port, srv.ready_after
+        "myseal ({}) on 127.0.0.1:{} (ready after {:?})",
+        bin.display(),
+        srv.port,
+        srv.ready_after
     );
     let mut o = Outcome {
         passed: 0,

@@ -1,4 +1,4 @@
-//! `cargo xtask fuzz [TARGET|all] [--time SECONDS]`: coverage-guided fuzzing of the decoders, the
+//! `cargo xtask fuzz [TARGET|all] [--time SECONDS] [--dev]`: coverage-guided fuzzing of the decoders, the
 //! authentication state machine, the SQL front end and the certificate/config loaders.
 //!
 //! The targets live in `fuzz/` (its own workspace, never built by `cargo test --workspace`). They
@@ -8,6 +8,10 @@
 //! plus the committed seeds in `fuzz/corpus/<target>`. A crash, timeout or out-of-memory input is
 //! written to `target/fuzz/artifacts/<target>/` and makes the command fail with its path and the
 //! command that reproduces it.
+//!
+//! `--dev` builds without optimizations (`cargo fuzz build --dev`): a few times quicker to build from
+//! cold on two cores and several times slower per input, which suits the short smoke run in CI. Runs
+//! meant to find bugs leave it off (release, one codegen unit, as cargo fuzz defaults).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,6 +40,11 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             .map_err(|_| format!("--time takes whole seconds, got '{t}'"))?,
         None => 60,
     };
+    let profile = if args.iter().any(|a| a == "--dev") {
+        Profile::Dev
+    } else {
+        Profile::Release
+    };
     let which = args
         .iter()
         .enumerate()
@@ -56,10 +65,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         }
     };
     ensure_cargo_fuzz()?;
-    build(&targets)?;
+    build(&targets, profile)?;
     let mut crashed = Vec::new();
     for (name, options) in targets {
-        if let Some(reproducer) = fuzz_one(name, options, seconds)? {
+        if let Some(reproducer) = fuzz_one(name, options, seconds, profile)? {
             crashed.push((*name, reproducer));
         }
     }
@@ -70,7 +79,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         println!(
             "fuzz target {name} failed; reproducer: {}\n  rerun it: {} {}",
             reproducer.display(),
-            binary(name).display(),
+            binary(name, profile).display(),
             reproducer.display()
         );
     }
@@ -101,9 +110,18 @@ fn ensure_cargo_fuzz() -> Result<(), String> {
     }
 }
 
+/// How the targets are compiled.
+#[derive(Clone, Copy)]
+enum Profile {
+    /// cargo fuzz's default: optimized, one codegen unit.
+    Release,
+    /// `--dev`: unoptimized, quick to build.
+    Dev,
+}
+
 /// Builds `targets` (all of them in one cargo run when there are several: they share every
 /// dependency).
-fn build(targets: &[&(&str, &[&str])]) -> Result<(), String> {
+fn build(targets: &[&(&str, &[&str])], profile: Profile) -> Result<(), String> {
     let mut cmd = Command::new("cargo");
     // `cargo xtask` runs under `cargo run`, which sets the package's CARGO_MANIFEST_DIR and
     // CARGO_PKG_*: build scripts that watch them (ring's) would rebuild everything each time.
@@ -126,6 +144,9 @@ fn build(targets: &[&(&str, &[&str])]) -> Result<(), String> {
         .args(["fuzz", "build", "--sanitizer", "none", "--fuzz-dir", "fuzz"])
         .arg("--target-dir")
         .arg(target_dir());
+    if let Profile::Dev = profile {
+        cmd.arg("--dev");
+    }
     let label = match targets {
         [(name, _)] => {
             cmd.arg(name);
@@ -145,8 +166,12 @@ fn build(targets: &[&(&str, &[&str])]) -> Result<(), String> {
 }
 
 /// The built libFuzzer binary of `name`.
-fn binary(name: &str) -> PathBuf {
-    target_dir().join(host_triple()).join("release").join(name)
+fn binary(name: &str, profile: Profile) -> PathBuf {
+    let dir = match profile {
+        Profile::Release => "release",
+        Profile::Dev => "debug",
+    };
+    target_dir().join(host_triple()).join(dir).join(name)
 }
 
 /// The host's target triple (cargo fuzz builds for it explicitly).
@@ -164,7 +189,12 @@ fn host_triple() -> String {
 }
 
 /// Runs one target for `seconds`; `Some(path)` is the input that made it fail.
-fn fuzz_one(name: &str, options: &[&str], seconds: u64) -> Result<Option<PathBuf>, String> {
+fn fuzz_one(
+    name: &str,
+    options: &[&str],
+    seconds: u64,
+    profile: Profile,
+) -> Result<Option<PathBuf>, String> {
     let root = crate::root();
     let work = target_dir().join("corpus").join(name);
     let artifacts = target_dir().join("artifacts").join(name);
@@ -175,7 +205,8 @@ fn fuzz_one(name: &str, options: &[&str], seconds: u64) -> Result<Option<PathBuf
     let before = listing(&artifacts);
     println!("== fuzz {name} for {seconds} s");
     let started = Instant::now();
-    let output = Command::new(binary(name))
+    let binary = binary(name, profile);
+    let output = Command::new(&binary)
         .current_dir(&root)
         .arg(format!("-max_total_time={seconds}"))
         .arg(format!("-artifact_prefix={}/", artifacts.display()))
@@ -184,7 +215,7 @@ fn fuzz_one(name: &str, options: &[&str], seconds: u64) -> Result<Option<PathBuf
         .arg(&work)
         .arg(&seeds)
         .output()
-        .map_err(|e| format!("cannot run {}: {e}", binary(name).display()))?;
+        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
     let log = String::from_utf8_lossy(&output.stderr);
     let execs = stat(&log, "stat::number_of_executed_units:");
     let rate = stat(&log, "stat::average_exec_per_sec:");

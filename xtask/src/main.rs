@@ -18,7 +18,7 @@
 //!   corpus (`tests/slt`, or DIR) against the release server over verified TLS, each file in a fresh
 //!   database; prints `passed/run (pct%)  path` per file with its first N failures (default 3), then a total.
 //!   A report, not a gate: exits 0 unless the server died.
-//! - `fuzz [TARGET|all] [--time SECONDS]`: build the libFuzzer targets of `fuzz/` with `cargo fuzz
+//! - `fuzz [TARGET|all] [--time SECONDS] [--dev]`: build the libFuzzer targets of `fuzz/` with `cargo fuzz
 //!   --sanitizer none` (stable Rust; cargo-fuzz is installed when missing) and run each (wire, auth,
 //!   sql, certs, config) for SECONDS (default 60) over its seeds in `fuzz/corpus/<target>`; fails
 //!   with the reproducer's path when an input crashes, hangs or runs out of memory.
