@@ -2149,42 +2149,28 @@ impl Partition<'_> {
                 _ => 0,
             }
         };
-        let (lo, hi) = match f.unit {
-            FrameUnit::Rows => {
-                let lo = match &f.start {
-                    FrameBound::UnboundedPreceding => 0,
-                    FrameBound::Preceding(v) => i.saturating_sub(off(v)),
-                    FrameBound::CurrentRow => i,
-                    FrameBound::Following(v) => i.saturating_add(off(v)),
-                    FrameBound::UnboundedFollowing => n,
-                };
-                let hi = match &f.end {
-                    FrameBound::UnboundedPreceding => 0,
-                    FrameBound::Preceding(v) => (i + 1).saturating_sub(off(v)),
-                    FrameBound::CurrentRow => i + 1,
-                    FrameBound::Following(v) => i.saturating_add(off(v)).saturating_add(1),
-                    FrameBound::UnboundedFollowing => n,
-                };
-                (lo, hi)
-            }
-            FrameUnit::Range => {
-                let lo = match &f.start {
-                    FrameBound::UnboundedPreceding => 0,
-                    FrameBound::CurrentRow => peer_start[i],
-                    FrameBound::UnboundedFollowing => n,
-                    FrameBound::Preceding(v) => self.range_edge(i, v, true, true, peer_start),
-                    FrameBound::Following(v) => self.range_edge(i, v, false, true, peer_start),
-                };
-                let hi = match &f.end {
-                    FrameBound::UnboundedPreceding => 0,
-                    FrameBound::CurrentRow => peer_end[i],
-                    FrameBound::UnboundedFollowing => n,
-                    FrameBound::Preceding(v) => self.range_edge(i, v, true, false, peer_end),
-                    FrameBound::Following(v) => self.range_edge(i, v, false, false, peer_end),
-                };
-                (lo, hi)
+        // A frame's end is exclusive: one past the row its bound names.
+        let edge = |bound: &FrameBound, start: bool| -> usize {
+            let past = usize::from(!start);
+            let peers = if start { peer_start } else { peer_end };
+            match (&f.unit, bound) {
+                (_, FrameBound::UnboundedPreceding) => 0,
+                (_, FrameBound::UnboundedFollowing) => n,
+                (FrameUnit::Rows, FrameBound::CurrentRow) => i + past,
+                (FrameUnit::Rows, FrameBound::Preceding(v)) => (i + past).saturating_sub(off(v)),
+                (FrameUnit::Rows, FrameBound::Following(v)) => {
+                    i.saturating_add(off(v)).saturating_add(past)
+                }
+                (FrameUnit::Range, FrameBound::CurrentRow) => peers[i],
+                (FrameUnit::Range, FrameBound::Preceding(v)) => {
+                    self.range_edge(i, v, true, start, peers)
+                }
+                (FrameUnit::Range, FrameBound::Following(v)) => {
+                    self.range_edge(i, v, false, start, peers)
+                }
             }
         };
+        let (lo, hi) = (edge(&f.start, true), edge(&f.end, false));
         let hi = hi.min(n);
         (lo.min(hi), hi)
     }

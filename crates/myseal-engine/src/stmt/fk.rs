@@ -743,72 +743,55 @@ pub(super) fn check_truncate(st: &State, schema: &str, name: &str) -> Result<(),
 /// After RENAME TABLE / ALTER TABLE ... RENAME: the constraints that referenced `from` now
 /// reference `to`, as InnoDB keeps them.
 pub(super) fn repoint(st: &mut State, (fs, ft): (&str, &str), (ts, tt): (&str, &str)) {
-    let names: Vec<(String, String)> = st
-        .schemas
-        .iter()
-        .flat_map(|(sn, s)| {
-            s.tables
-                .iter()
-                .filter(|(_, t)| {
-                    t.def
-                        .foreign_keys
-                        .iter()
-                        .any(|f| f.parent_schema == fs && f.parent_table == ft)
-                })
-                .map(move |(tn, _)| (sn.clone(), tn.clone()))
-        })
-        .collect();
-    for (sn, tn) in names {
-        if let Some(t) = st.schemas.get_mut(&sn).and_then(|s| s.tables.get_mut(&tn)) {
-            let mut def = (*t.def).clone();
-            for f in &mut def.foreign_keys {
-                if f.parent_schema == fs && f.parent_table == ft {
-                    f.parent_schema = ts.to_string();
-                    f.parent_table = tt.to_string();
-                }
-            }
-            t.def = Arc::new(def);
-        }
-    }
+    edit_referencing(st, (fs, ft), |f| {
+        f.parent_schema = ts.to_string();
+        f.parent_table = tt.to_string();
+    });
 }
 
 /// After ALTER TABLE renamed columns of `table` (`renames`: old, new, in order): the
 /// constraints referencing them name the new columns, as InnoDB keeps them.
 pub(super) fn rename_referenced_columns(
     st: &mut State,
-    (ps, pt): (&str, &str),
+    parent: (&str, &str),
     renames: &[(String, String)],
 ) {
+    edit_referencing(st, parent, |f| {
+        for c in &mut f.parent_columns {
+            for (old, new) in renames {
+                if c.eq_ignore_ascii_case(old) {
+                    c.clone_from(new);
+                }
+            }
+        }
+    });
+}
+
+/// Applies `edit` to every foreign key (in any schema) whose parent is `(ps, pt)`, giving each
+/// child table that has one a new definition.
+fn edit_referencing(
+    st: &mut State,
+    (ps, pt): (&str, &str),
+    mut edit: impl FnMut(&mut ForeignKeyDef),
+) {
+    let refers = |f: &ForeignKeyDef| f.parent_schema == ps && f.parent_table == pt;
     let children: Vec<(String, String)> = st
         .schemas
         .iter()
         .flat_map(|(sn, s)| {
             s.tables
                 .iter()
-                .filter(|(_, t)| {
-                    t.def
-                        .foreign_keys
-                        .iter()
-                        .any(|f| f.parent_schema == ps && f.parent_table == pt)
-                })
+                .filter(|(_, t)| t.def.foreign_keys.iter().any(refers))
                 .map(move |(tn, _)| (sn.clone(), tn.clone()))
         })
         .collect();
     for (sn, tn) in children {
         if let Some(t) = st.schemas.get_mut(&sn).and_then(|s| s.tables.get_mut(&tn)) {
             let mut def = (*t.def).clone();
-            for f in &mut def.foreign_keys {
-                if f.parent_schema != ps || f.parent_table != pt {
-                    continue;
-                }
-                for c in &mut f.parent_columns {
-                    for (old, new) in renames {
-                        if c.eq_ignore_ascii_case(old) {
-                            c.clone_from(new);
-                        }
-                    }
-                }
-            }
+            def.foreign_keys
+                .iter_mut()
+                .filter(|f| refers(f))
+                .for_each(&mut edit);
             t.def = Arc::new(def);
         }
     }
