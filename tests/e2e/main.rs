@@ -21,3 +21,4 @@ mod stream;
 mod tables;
 mod tls_faults;
 mod tls_reload;
+mod triggers;

@@ -316,3 +316,66 @@ pub(crate) struct ViewDef {
     pub(crate) client_charset: String,
     pub(crate) connection_collation: String,
 }
+
+/// When a trigger runs relative to its row change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TriggerTiming {
+    Before,
+    After,
+}
+
+impl TriggerTiming {
+    /// ACTION_TIMING / SHOW TRIGGERS' Timing.
+    pub(crate) fn sql(self) -> &'static str {
+        match self {
+            TriggerTiming::Before => "BEFORE",
+            TriggerTiming::After => "AFTER",
+        }
+    }
+}
+
+/// The row change a trigger runs for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TriggerEvent {
+    Insert,
+    Update,
+    Delete,
+}
+
+impl TriggerEvent {
+    /// EVENT_MANIPULATION / SHOW TRIGGERS' Event.
+    pub(crate) fn sql(self) -> &'static str {
+        match self {
+            TriggerEvent::Insert => "INSERT",
+            TriggerEvent::Update => "UPDATE",
+            TriggerEvent::Delete => "DELETE",
+        }
+    }
+}
+
+/// A trigger, kept in its table's schema (trigger names are unique per schema).
+///
+/// <https://dev.mysql.com/doc/refman/8.4/en/create-trigger.html>
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct TriggerDef {
+    pub(crate) name: String,
+    /// The subject table (in the same schema).
+    pub(crate) table: String,
+    pub(crate) timing: TriggerTiming,
+    pub(crate) event: TriggerEvent,
+    /// ACTION_ORDER among the table's triggers of the same timing and event (1, 2, ...).
+    pub(crate) order: u32,
+    /// The body as written (`BEGIN ... END` or one statement); parsed again by each statement
+    /// that fires it.
+    pub(crate) body: String,
+    /// The definer account (user, host).
+    pub(crate) definer: (String, String),
+    /// sql_mode, character_set_client, collation_connection and the database collation when
+    /// the trigger was created.
+    pub(crate) sql_mode: String,
+    pub(crate) client_charset: String,
+    pub(crate) connection_collation: String,
+    pub(crate) database_collation: String,
+    /// Creation time, in hundredths of a second since the epoch (CREATED is TIMESTAMP(2)).
+    pub(crate) created: i64,
+}

@@ -413,6 +413,9 @@ impl VirtualTable {
                         "COLLATION_CONNECTION",
                     ],
                 };
+                if v == EmptyView::Triggers {
+                    return trigger_columns(names);
+                }
                 // The column names as MySQL 8.4 has them; with no rows, a text type each.
                 names.iter().map(|n| c(n, text_varchar(64), true)).collect()
             }
@@ -591,6 +594,9 @@ pub(crate) fn rows(
                 }
             }
         }
+        VirtualTable::Empty(EmptyView::Triggers) => {
+            out = trigger_rows(&state, &grants, tz);
+        }
         VirtualTable::Empty(EmptyView::Views) => {
             for_each_view(&state, &grants, |v| {
                 out.push(vec![
@@ -752,6 +758,93 @@ fn referential_row(state: &State, def: &TableDef, fk: &crate::catalog::ForeignKe
         Value::str(def.name.clone()),
         Value::str(fk.parent_table.clone()),
     ]
+}
+
+/// The columns of TRIGGERS, typed as MySQL 8.4 types them.
+fn trigger_columns(names: &[&str]) -> Vec<VirtualColumn> {
+    names
+        .iter()
+        .map(|n| {
+            let (ty, nullable) = match *n {
+                "ACTION_ORDER" => (uint(), false),
+                "ACTION_STATEMENT" => (text_type(BaseType::LongText), false),
+                "CREATED" => (
+                    SqlType {
+                        scale: 2,
+                        ..SqlType::new(BaseType::Timestamp)
+                    },
+                    false,
+                ),
+                "SQL_MODE" => (text_varchar(520), false),
+                "DEFINER" => (text_varchar(288), false),
+                "ACTION_CONDITION"
+                | "ACTION_REFERENCE_OLD_TABLE"
+                | "ACTION_REFERENCE_NEW_TABLE" => (binary0(), true),
+                "EVENT_MANIPULATION" => (enum_type(&["INSERT", "UPDATE", "DELETE"]), false),
+                "ACTION_TIMING" => (enum_type(&["BEFORE", "AFTER"]), false),
+                "ACTION_ORIENTATION" | "ACTION_REFERENCE_OLD_ROW" | "ACTION_REFERENCE_NEW_ROW" => {
+                    (text_varchar(3), false)
+                }
+                _ => (name_type(), false),
+            };
+            (n.to_string(), ty, nullable)
+        })
+        .collect()
+}
+
+/// The rows of TRIGGERS: every trigger on a table the account may see, by schema, table,
+/// event, timing and ACTION_ORDER.
+pub(crate) fn trigger_rows(state: &State, grants: &AccountGrants, tz: i64) -> Vec<Row> {
+    let mut list: Vec<&Arc<crate::catalog::TriggerDef>> = Vec::new();
+    let mut out = Vec::new();
+    for (sname, schema) in &state.schemas {
+        list.clear();
+        list.extend(
+            schema
+                .triggers
+                .values()
+                .filter(|t| grants.sees_table(sname, &t.table)),
+        );
+        list.sort_by(|a, b| {
+            (&a.table, a.event as u8, a.timing as u8, a.order).cmp(&(
+                &b.table,
+                b.event as u8,
+                b.timing as u8,
+                b.order,
+            ))
+        });
+        for t in &list {
+            let created = crate::temporal::from_epoch(
+                (t.created / 100).saturating_add(tz),
+                u32::try_from(t.created.rem_euclid(100) * 10_000).unwrap_or(0),
+            );
+            out.push(vec![
+                Value::str("def"),
+                Value::str(sname.clone()),
+                Value::str(t.name.clone()),
+                Value::str(t.event.sql()),
+                Value::str("def"),
+                Value::str(sname.clone()),
+                Value::str(t.table.clone()),
+                Value::UInt(u64::from(t.order)),
+                Value::Null,
+                Value::str(t.body.clone()),
+                Value::str("ROW"),
+                Value::str(t.timing.sql()),
+                Value::Null,
+                Value::Null,
+                Value::str("OLD"),
+                Value::str("NEW"),
+                Value::DateTime(created),
+                Value::str(t.sql_mode.clone()),
+                Value::str(format!("{}@{}", t.definer.0, t.definer.1)),
+                Value::str(t.client_charset.clone()),
+                Value::str(t.connection_collation.clone()),
+                Value::str(t.database_collation.clone()),
+            ]);
+        }
+    }
+    out
 }
 
 /// Calls `f` on every table the account may see.

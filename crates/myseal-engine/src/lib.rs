@@ -257,6 +257,9 @@ pub struct Session {
     pub(crate) grants: parking_lot::Mutex<Option<(u64, Arc<privilege::AccountGrants>)>>,
     /// The roles in effect (SET ROLE; the default roles at login).
     pub(crate) active_roles: Vec<privilege::Role>,
+    /// Tables whose rows the statements running triggers are changing, innermost last: a
+    /// trigger may not write them (ER 1442).
+    pub(crate) trigger_tables: Vec<u64>,
 }
 
 /// A table LOCK TABLES holds for its session.
@@ -304,6 +307,7 @@ impl Session {
             lock_generation: 0,
             grants: parking_lot::Mutex::new(None),
             active_roles: Vec::new(),
+            trigger_tables: Vec::new(),
         }
     }
 
@@ -356,6 +360,7 @@ impl Clone for Session {
             lock_generation: self.lock_generation,
             grants: parking_lot::Mutex::new(self.grants.lock().clone()),
             active_roles: self.active_roles.clone(),
+            trigger_tables: Vec::new(),
         }
     }
 }
@@ -989,6 +994,7 @@ impl Engine {
             lock_generation: 0,
             grants: parking_lot::Mutex::new(None),
             active_roles: Vec::new(),
+            trigger_tables: Vec::new(),
         }
         .with_login_roles(self)
     }

@@ -21,6 +21,7 @@ use sqlparser::tokenizer::{
 use crate::error::EngineError;
 use crate::exec::account::{self, AccountStmt};
 
+pub(crate) mod compound;
 pub(crate) mod forms;
 
 pub(crate) use forms::{AlterExtras, LockItem, TableOp};
@@ -153,6 +154,8 @@ pub(crate) enum Stmt {
     LoadData(Box<crate::stmt::load::LoadSpec>),
     /// `CREATE [OR REPLACE] ... VIEW` or `ALTER ... VIEW` (see [`forms::parse_view`]).
     View(Box<forms::ViewSpec>),
+    /// CREATE/DROP TRIGGER, SHOW TRIGGERS, SHOW CREATE TRIGGER (see [`compound`]).
+    Trigger(Box<compound::TriggerStmt>),
 }
 
 /// Where `PREPARE ... FROM` takes the statement text.
@@ -405,6 +408,9 @@ impl<'a> Script<'a> {
                 let b = b.map_or(sql.len(), |b| offset_in(sql, starts, b)).max(a);
                 sql.get(a..b).unwrap_or_default().trim_end().to_string()
             };
+            if let Some(stmt) = compound::parse_trigger_stmt(&mut self.parser, text)? {
+                return Ok(stmt);
+            }
             if let Some(stmt) = forms::parse_view(&mut self.parser, text)? {
                 return Ok(stmt);
             }

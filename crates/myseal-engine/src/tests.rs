@@ -19,6 +19,7 @@ mod rollup;
 mod snapshot;
 mod stream;
 mod temporary;
+mod triggers;
 mod txn;
 mod views;
 mod window;

@@ -111,6 +111,7 @@ pub(crate) fn execute(
             crate::stmt::admin::maintenance(engine, session, op, &tables)
         }
         Stmt::View(spec) => crate::stmt::view::create(engine, session, &spec),
+        Stmt::Trigger(t) => crate::stmt::trigger::run(engine, session, &t),
         Stmt::ReloadTls { rollback_on_error } => {
             show::reload_tls(engine, session, rollback_on_error)
         }
@@ -215,6 +216,11 @@ pub(crate) fn changes_data(stmt: &crate::parse::Stmt) -> bool {
                 | Statement::LoadData { .. }
         ),
         Stmt::AlterTable { .. } | Stmt::CloneDatabase { .. } | Stmt::View(_) => true,
+        Stmt::Trigger(t) => matches!(
+            **t,
+            crate::parse::compound::TriggerStmt::Create(_)
+                | crate::parse::compound::TriggerStmt::Drop { .. }
+        ),
         Stmt::Account(a) => matches!(
             **a,
             A::CreateUser { .. }

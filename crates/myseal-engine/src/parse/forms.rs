@@ -565,7 +565,7 @@ fn account_part(t: &Token) -> Option<String> {
 }
 
 /// `user[@host]`, `CURRENT_USER[()]` (None: the current account).
-fn parse_definer(p: &mut Parser) -> Result<Option<(String, String)>, ParserError> {
+pub(super) fn parse_definer(p: &mut Parser) -> Result<Option<(String, String)>, ParserError> {
     let t = p.next_token();
     if matches!(&t.token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("CURRENT_USER"))
     {

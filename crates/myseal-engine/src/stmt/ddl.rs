@@ -171,7 +171,11 @@ fn precision_scale(
 
 /// The SQL type of a declared column (`name` is for error messages). String types get
 /// `coll`, the table's collation, unless the column says otherwise later.
-fn column_type(dt: &DataType, name: &str, coll: Collation) -> Result<SqlType, EngineError> {
+pub(super) fn column_type(
+    dt: &DataType,
+    name: &str,
+    coll: Collation,
+) -> Result<SqlType, EngineError> {
     use DataType as D;
     let len = |l: &Option<u64>| l.map(u32_of).unwrap_or(0);
     let chars = |l: &Option<ast::CharacterLength>, default: u32| match l {
@@ -1510,6 +1514,7 @@ fn add_table(
                 }),
                 tables: imbl::OrdMap::new(),
                 views: imbl::OrdMap::new(),
+                triggers: imbl::OrdMap::new(),
             });
         if sch.tables.contains_key(&def.name) || sch.views.contains_key(&def.name) {
             if if_not_exists {
@@ -2110,6 +2115,8 @@ pub(super) fn drop_tables(
                     && sch.tables.get(t).is_some_and(|tb| ids.contains(&tb.def.id))
                 {
                     sch.tables.remove(t);
+                    // The table's triggers go with it.
+                    super::trigger::drop_table_triggers(sch, t);
                 }
             }
             Ok(())
@@ -2918,6 +2925,7 @@ fn alter(
         );
         if renamed {
             fk::repoint(st, (&schema, &tname), (&schema2, &name2));
+            super::trigger::rename_table_triggers(st, (&schema, &tname), (&schema2, &name2))?;
         }
         if !col_renames.is_empty() {
             fk::rename_referenced_columns(st, (&schema2, &name2), &col_renames);
@@ -3192,7 +3200,7 @@ fn move_table(
         },
     );
     fk::repoint(st, (fs, ft), (ts, tt));
-    Ok(())
+    super::trigger::rename_table_triggers(st, (fs, ft), (ts, tt))
 }
 
 #[cfg(test)]

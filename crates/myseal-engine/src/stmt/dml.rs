@@ -46,7 +46,9 @@ use crate::value::{Dec, Value};
 use crate::{Engine, Outcome, Session};
 
 use super::mdl::lock_tables;
+use super::trigger::{self, Triggers};
 use super::{Reads, check, convert, convert_in, fk, in_txn_as, ok};
+use crate::catalog::{TriggerEvent, TriggerTiming};
 
 // ---------------------------------------------------------------------------------------------
 // Shared by the statements
@@ -65,6 +67,20 @@ fn read_only_error() -> EngineError {
 fn start_writing(cx: &mut Ctx<'_>, tables: &[&Arc<TableDef>]) -> Result<(), EngineError> {
     if cx.txn.read_only && tables.iter().any(|d| !d.temporary) {
         return Err(read_only_error());
+    }
+    // A trigger may not write the table whose rows the statement that fired it is changing.
+    if let Some(d) = tables
+        .iter()
+        .find(|d| cx.session.trigger_tables.contains(&d.id))
+    {
+        return Err(EngineError::new(
+            1442,
+            "HY000",
+            format!(
+                "Can't update table '{}' in stored function/trigger because it is already used by statement which invoked this stored function/trigger.",
+                d.name
+            ),
+        ));
     }
     // Under LOCK TABLES a table locked for READ cannot be written (ER_TABLE_NOT_LOCKED_FOR_WRITE).
     for d in tables.iter().filter(|d| !d.temporary) {
@@ -506,6 +522,9 @@ struct InsertStmt {
     /// Strict mode and no IGNORE: conversion problems are errors.
     strict: bool,
     sets_last_insert_id: bool,
+    /// The table's INSERT triggers (and DELETE ones for REPLACE, UPDATE ones for ON
+    /// DUPLICATE KEY UPDATE); None for most tables.
+    triggers: Option<Arc<Triggers>>,
 }
 
 /// What an INSERT did, counted as MySQL's `COPY_INFO`.
@@ -712,7 +731,26 @@ fn bind_insert(
         replace: ins.replace_into,
         strict: session.strict() && !ignore,
         sets_last_insert_id: sets_last_insert_id(ins),
+        triggers: None,
     })
+}
+
+/// Binds an INSERT and loads the triggers it may fire.
+fn bind_insert_with_triggers(
+    engine: &Engine,
+    session: &mut Session,
+    ins: &ast::Insert,
+) -> Result<InsertStmt, EngineError> {
+    let mut stmt = bind_insert(engine, session, ins)?;
+    let mut events = vec![TriggerEvent::Insert];
+    if stmt.replace {
+        events.push(TriggerEvent::Delete);
+    }
+    if stmt.upsert.is_some() {
+        events.push(TriggerEvent::Update);
+    }
+    stmt.triggers = trigger::load(engine, session, &stmt.def, &events)?;
+    Ok(stmt)
 }
 
 pub(super) fn insert(
@@ -720,9 +758,16 @@ pub(super) fn insert(
     session: &mut Session,
     ins: &ast::Insert,
 ) -> Result<Outcome, EngineError> {
-    let stmt = bind_insert(engine, session, ins)?;
+    let stmt = bind_insert_with_triggers(engine, session, ins)?;
     let found_rows_flag = session.found_rows_flag;
-    let (mut counts, lid_during) = in_txn_as(engine, session, Reads::Locking, |cx| {
+    let (mut counts, lid_during) =
+        in_txn_as(engine, session, Reads::Locking, |cx| insert_rows(cx, &stmt))?;
+    insert_outcome(session, &stmt, &mut counts, lid_during, found_rows_flag)
+}
+
+/// Runs a bound INSERT in `cx`: what it did, and LAST_INSERT_ID() at its end.
+fn insert_rows(cx: &mut Ctx<'_>, stmt: &InsertStmt) -> Result<(InsertCounts, u64), EngineError> {
+    {
         start_writing(cx, &[&stmt.def])?;
         cx.regs.resize(stmt.registers.max(16), Value::Null);
         let mut counts = InsertCounts::default();
@@ -734,13 +779,13 @@ pub(super) fn insert(
                     let rown = n as u64 + 1;
                     let row = build_row(
                         cx,
-                        &stmt,
+                        stmt,
                         RowValues::Exprs(exprs),
                         rown,
                         single,
                         &mut counts.warnings,
                     )?;
-                    write_row(cx, &stmt, row, rown, &mut counts)?;
+                    write_row(cx, stmt, row, rown, &mut counts)?;
                 }
             }
             Source::Select(plan) => {
@@ -762,19 +807,29 @@ pub(super) fn insert(
                     let rown = n as u64 + 1;
                     let row = build_row(
                         cx,
-                        &stmt,
+                        stmt,
                         RowValues::Values(values),
                         rown,
                         false,
                         &mut counts.warnings,
                     )?;
-                    write_row(cx, &stmt, row, rown, &mut counts)?;
+                    write_row(cx, stmt, row, rown, &mut counts)?;
                 }
             }
         }
         let lid_during = cx.session.last_insert_id;
         Ok((counts, lid_during))
-    })?;
+    }
+}
+
+/// The OK packet of an INSERT, as MySQL counts it.
+fn insert_outcome(
+    session: &mut Session,
+    stmt: &InsertStmt,
+    counts: &mut InsertCounts,
+    lid_during: u64,
+    found_rows_flag: bool,
+) -> Result<Outcome, EngineError> {
     for (code, msg) in std::mem::take(&mut counts.warnings) {
         session.add_warning("Warning", code, msg);
     }
@@ -846,12 +901,21 @@ fn build_row(
         row.push(default.unwrap_or(Value::Null));
     }
     let mut given = vec![false; n];
+    let before = stmt
+        .triggers
+        .as_ref()
+        .filter(|t| t.has(TriggerTiming::Before, TriggerEvent::Insert));
     let mut set = |row: &mut Vec<Value>, p: usize, v: Value| {
         let Some(col) = def.columns.get(p) else {
             return Ok(());
         };
         given[p] = true;
         missing[p] = false;
+        if v.is_null() && before.is_some() {
+            // A BEFORE INSERT trigger may still set it: NOT NULL is checked after it.
+            row[p] = Value::Null;
+            return Ok(());
+        }
         if v.is_null() && !col.nullable && !col.auto_increment {
             let msg = format!("Column '{}' cannot be null", col.name);
             if stmt.strict || (single_row && !stmt.ignore) {
@@ -902,6 +966,17 @@ fn build_row(
             }
         }
     }
+    if let Some(trg) = before {
+        trg.fire(
+            cx,
+            TriggerTiming::Before,
+            TriggerEvent::Insert,
+            None,
+            Some(&mut row),
+        )?;
+        let strict = stmt.strict || (single_row && !stmt.ignore);
+        nulls_after_trigger(def, &mut row, strict, true, warnings)?;
+    }
     check::generate(
         cx,
         &stmt.checks,
@@ -933,6 +1008,35 @@ fn build_row(
         }
     }
     Ok((row, generated))
+}
+
+/// After BEFORE triggers ran: NULL in a NOT NULL column is 1048 (strict), else a warning and
+/// the column's implicit default. An INSERT's AUTO_INCREMENT column may be NULL (generated).
+fn nulls_after_trigger(
+    def: &TableDef,
+    row: &mut [Value],
+    strict: bool,
+    insert: bool,
+    warnings: &mut Vec<(u16, String)>,
+) -> Result<(), EngineError> {
+    for (c, col) in def.columns.iter().enumerate() {
+        let Some(v) = row.get_mut(c) else {
+            continue;
+        };
+        if !v.is_null() || col.nullable || (insert && col.auto_increment) {
+            continue;
+        }
+        if col.generated.is_some() {
+            continue;
+        }
+        let msg = format!("Column '{}' cannot be null", col.name);
+        if strict {
+            return Err(EngineError::new(1048, "23000", msg));
+        }
+        warnings.push((1048, msg));
+        *v = implicit_default(&col.ty);
+    }
+    Ok(())
 }
 
 /// An AUTO_INCREMENT column's value as a counter value.
@@ -973,7 +1077,25 @@ fn write_row(
             return upsert_row(cx, stmt, up, &row, conflict, rown, counts);
         }
         if stmt.replace {
+            if let Some(trg) = &stmt.triggers {
+                trg.fire(
+                    cx,
+                    TriggerTiming::Before,
+                    TriggerEvent::Delete,
+                    Some(&conflict.row),
+                    None,
+                )?;
+            }
             fk::write(cx, def, Some(&conflict.pk), None)?;
+            if let Some(trg) = &stmt.triggers {
+                trg.fire(
+                    cx,
+                    TriggerTiming::After,
+                    TriggerEvent::Delete,
+                    Some(&conflict.row),
+                    None,
+                )?;
+            }
             // A row replaced by an identical one is not counted as deleted (MySQL updates it
             // in place and finds nothing changed).
             if !(conflict.pk == pk && conflict.row == row) {
@@ -991,7 +1113,21 @@ fn write_row(
     if let Some(a) = auto {
         counts.last_auto = row.get(a).and_then(auto_value);
     }
+    let after = stmt
+        .triggers
+        .as_ref()
+        .filter(|t| t.has(TriggerTiming::After, TriggerEvent::Insert));
+    let kept = after.map(|_| row.clone());
     fk::write(cx, def, None, Some((&pk, row)))?;
+    if let (Some(trg), Some(mut kept)) = (after, kept) {
+        trg.fire(
+            cx,
+            TriggerTiming::After,
+            TriggerEvent::Insert,
+            None,
+            Some(&mut kept),
+        )?;
+    }
     counts.copied += 1;
     if counts.first_generated.is_none() {
         counts.first_generated = generated;
@@ -1038,6 +1174,18 @@ fn upsert_row(
     }
     image.truncate(n);
     let mut new = image;
+    if let Some(trg) = &stmt.triggers
+        && trg.has(TriggerTiming::Before, TriggerEvent::Update)
+    {
+        trg.fire(
+            cx,
+            TriggerTiming::Before,
+            TriggerEvent::Update,
+            Some(&conflict.row),
+            Some(&mut new),
+        )?;
+        nulls_after_trigger(def, &mut new, strict, false, &mut counts.warnings)?;
+    }
     check::generate(
         cx,
         &stmt.checks,
@@ -1069,7 +1217,17 @@ fn upsert_row(
     if let Some(a) = def.auto_increment_column() {
         counts.last_auto = new.get(a).and_then(auto_value);
     }
+    let kept = stmt.triggers.as_ref().map(|_| new.clone());
     store_update(cx, def, &conflict.pk, &new_pk, new)?;
+    if let (Some(trg), Some(mut kept)) = (&stmt.triggers, kept) {
+        trg.fire(
+            cx,
+            TriggerTiming::After,
+            TriggerEvent::Update,
+            Some(&conflict.row),
+            Some(&mut kept),
+        )?;
+    }
     counts.updated += 1;
     counts.copied += 1;
     Ok(())
@@ -1281,7 +1439,7 @@ struct UpdateCounts {
 /// changed. `values` are precomputed values for multi-table assignments (by assignment index).
 fn update_row(
     cx: &mut Ctx<'_>,
-    (def, checks): (&Arc<TableDef>, &check::Rules),
+    (def, checks, trg): (&Arc<TableDef>, &check::Rules, Option<&Triggers>),
     defaults: &[Option<Expr>],
     pk: &Key,
     old: &[Value],
@@ -1292,6 +1450,7 @@ fn update_row(
     let rown = counts.matched;
     let mut new = old.to_vec();
     let mut assigned = Vec::with_capacity(sets.len());
+    let before = trg.filter(|t| t.has(TriggerTiming::Before, TriggerEvent::Update));
     for (column, value, bound) in sets {
         let v = match (value, bound) {
             (Some(v), _) => v.clone(),
@@ -1303,12 +1462,28 @@ fn update_row(
                     .unwrap_or(Value::Null)
             }),
         };
-        let v = assign(def, *column, v, counts.strict, rown, &mut counts.warnings)?;
+        // With a BEFORE UPDATE trigger, NULL waits for it before NOT NULL is checked.
+        let v = if v.is_null() && before.is_some() {
+            v
+        } else {
+            assign(def, *column, v, counts.strict, rown, &mut counts.warnings)?
+        };
         if let Some(slot) = new.get_mut(*column) {
             *slot = v;
         }
         assigned.push(*column);
     }
+    if let Some(t) = before {
+        t.fire(
+            cx,
+            TriggerTiming::Before,
+            TriggerEvent::Update,
+            Some(old),
+            Some(&mut new),
+        )?;
+        nulls_after_trigger(def, &mut new, counts.strict, false, &mut counts.warnings)?;
+    }
+    let after = trg.filter(|t| t.has(TriggerTiming::After, TriggerEvent::Update));
     check::generate(
         cx,
         checks,
@@ -1318,6 +1493,16 @@ fn update_row(
         &mut counts.warnings,
     )?;
     if new == old {
+        // MySQL runs AFTER UPDATE triggers for every matched row, changed or not.
+        if let Some(t) = after {
+            t.fire(
+                cx,
+                TriggerTiming::After,
+                TriggerEvent::Update,
+                Some(old),
+                Some(&mut new),
+            )?;
+        }
         return Ok(());
     }
     touch_timestamps(cx, def, &mut new, &assigned, &mut counts.warnings)?;
@@ -1328,7 +1513,17 @@ fn update_row(
     if let Some(c) = find_conflict(cx, def, &new, &new_pk, Some(pk))? {
         return Err(duplicate(def, c.index, &new));
     }
+    let kept = after.map(|_| new.clone());
     store_update(cx, def, pk, &new_pk, new)?;
+    if let (Some(t), Some(mut kept)) = (after, kept) {
+        t.fire(
+            cx,
+            TriggerTiming::After,
+            TriggerEvent::Update,
+            Some(old),
+            Some(&mut kept),
+        )?;
+    }
     counts.changed += 1;
     Ok(())
 }
@@ -1381,34 +1576,164 @@ pub(super) fn update(
         },
         Privs::UPDATE,
     )?;
+    let trg = trigger::load(engine, session, &stmt.def, &[TriggerEvent::Update])?;
     let strict = session.strict();
     let (counts, lid_value) = in_txn_as(engine, session, Reads::Locking, |cx| {
-        start_writing(cx, &[&stmt.def])?;
-        let rows = stmt.rows(cx)?;
-        let sets: Vec<(usize, Option<Value>, Option<&Assigned>)> = stmt
-            .sets
-            .iter()
-            .map(|a| (a.column, None, Some(&a.value)))
-            .collect();
-        let mut counts = UpdateCounts {
-            strict,
-            ..UpdateCounts::default()
-        };
-        for (pk, old) in rows {
-            update_row(
-                cx,
-                (&stmt.def, &stmt.checks),
-                &stmt.defaults,
-                &pk,
-                &old,
-                &sets,
-                &mut counts,
-            )?;
-        }
-        Ok((counts, cx.session.last_insert_id))
+        update_single_rows(cx, &stmt, trg.as_deref(), strict)
     })?;
     let insert_id = if lid { lid_value } else { 0 };
     Ok(update_outcome(session, counts, insert_id))
+}
+
+/// Runs a bound single-table UPDATE in `cx`.
+fn update_single_rows(
+    cx: &mut Ctx<'_>,
+    stmt: &SingleTable,
+    trg: Option<&Triggers>,
+    strict: bool,
+) -> Result<(UpdateCounts, u64), EngineError> {
+    start_writing(cx, &[&stmt.def])?;
+    let rows = stmt.rows(cx)?;
+    let sets: Vec<(usize, Option<Value>, Option<&Assigned>)> = stmt
+        .sets
+        .iter()
+        .map(|a| (a.column, None, Some(&a.value)))
+        .collect();
+    let mut counts = UpdateCounts {
+        strict,
+        ..UpdateCounts::default()
+    };
+    for (pk, old) in rows {
+        update_row(
+            cx,
+            (&stmt.def, &stmt.checks, trg),
+            &stmt.defaults,
+            &pk,
+            &old,
+            &sets,
+            &mut counts,
+        )?;
+    }
+    Ok((counts, cx.session.last_insert_id))
+}
+
+/// Deletes one row, firing the table's DELETE triggers around it.
+fn delete_row(
+    cx: &mut Ctx<'_>,
+    def: &Arc<TableDef>,
+    trg: Option<&Triggers>,
+    pk: &Key,
+    old: Option<&[Value]>,
+) -> Result<(), EngineError> {
+    let Some(t) = trg else {
+        return fk::write(cx, def, Some(pk), None);
+    };
+    let fetched;
+    let old = match old {
+        Some(o) => o,
+        None => {
+            fetched = latest_view(cx, def)?
+                .get(pk)
+                .map(|r| r.unpack())
+                .unwrap_or_default();
+            &fetched
+        }
+    };
+    t.fire(
+        cx,
+        TriggerTiming::Before,
+        TriggerEvent::Delete,
+        Some(old),
+        None,
+    )?;
+    fk::write(cx, def, Some(pk), None)?;
+    t.fire(
+        cx,
+        TriggerTiming::After,
+        TriggerEvent::Delete,
+        Some(old),
+        None,
+    )
+}
+
+/// Runs an INSERT, REPLACE, UPDATE or DELETE of a trigger's body inside the statement that
+/// fired it (`cx`), with `cx.session.params` as its parameters. Warnings go to the session.
+pub(super) fn run_nested(cx: &mut Ctx<'_>, stmt: &ast::Statement) -> Result<(), EngineError> {
+    use super::routine::nested;
+    match stmt {
+        ast::Statement::Insert(ins) => {
+            let stmt = bind_insert_with_triggers(cx.engine, cx.session, ins)?;
+            let (counts, _) = nested(cx, |inner| insert_rows(inner, &stmt))?;
+            for (code, msg) in counts.warnings {
+                cx.session.add_warning("Warning", code, msg);
+            }
+            Ok(())
+        }
+        ast::Statement::Update(u) => {
+            let single = if u.from.is_none() {
+                single_table(&u.table)
+            } else {
+                None
+            };
+            let Some((name, alias)) = single else {
+                return Err(EngineError::not_supported(
+                    "multi-table UPDATE in a trigger",
+                ));
+            };
+            let stmt = bind_single(
+                cx.engine,
+                cx.session,
+                name,
+                alias,
+                Clauses {
+                    selection: u.selection.as_ref(),
+                    sets: &u.assignments,
+                    order: &u.order_by,
+                    limit: u.limit.as_ref(),
+                },
+                Privs::UPDATE,
+            )?;
+            let trg = trigger::load(cx.engine, cx.session, &stmt.def, &[TriggerEvent::Update])?;
+            let strict = cx.session.strict();
+            let (counts, _) = nested(cx, |inner| {
+                update_single_rows(inner, &stmt, trg.as_deref(), strict)
+            })?;
+            for (code, msg) in counts.warnings {
+                cx.session.add_warning("Warning", code, msg);
+            }
+            Ok(())
+        }
+        ast::Statement::Delete(d) => {
+            let from = match &d.from {
+                ast::FromTable::WithFromKeyword(f) | ast::FromTable::WithoutKeyword(f) => f,
+            };
+            let single = match (from.as_slice(), d.tables.is_empty(), &d.using) {
+                ([twj], true, None) => single_table(twj),
+                _ => None,
+            };
+            let Some((name, alias)) = single else {
+                return Err(EngineError::not_supported(
+                    "multi-table DELETE in a trigger",
+                ));
+            };
+            let stmt = bind_single(
+                cx.engine,
+                cx.session,
+                name,
+                alias,
+                Clauses {
+                    selection: d.selection.as_ref(),
+                    sets: &[],
+                    order: &d.order_by,
+                    limit: d.limit.as_ref(),
+                },
+                Privs::DELETE,
+            )?;
+            let trg = trigger::load(cx.engine, cx.session, &stmt.def, &[TriggerEvent::Delete])?;
+            nested(cx, |inner| delete_single_rows(inner, &stmt, trg.as_deref())).map(|_| ())
+        }
+        _ => Err(EngineError::not_supported("this statement in a trigger")),
+    }
 }
 
 /// ER 1221 for ORDER BY / LIMIT on a multi-table statement.
@@ -1587,6 +1912,10 @@ fn update_multi(
         (bound, cb.registers)
     };
     let no_checks = check::Rules::default();
+    let target_triggers = targets
+        .iter()
+        .map(|t| trigger::load(engine, session, &t.def, &[TriggerEvent::Update]))
+        .collect::<Result<Vec<_>, _>>()?;
     let strict = session.strict();
     let (counts, lid_value) = in_txn_as(engine, session, Reads::Locking, |cx| {
         let target_defs: Vec<&Arc<TableDef>> = targets.iter().map(|t| &t.def).collect();
@@ -1626,7 +1955,16 @@ fn update_multi(
                     })
                     .collect();
                 let checks = target_checks.get(slot).unwrap_or(&no_checks);
-                update_row(cx, (&t.def, checks), &[], &pk, &old, &sets, &mut counts)?;
+                let trg = target_triggers.get(slot).and_then(|t| t.as_deref());
+                update_row(
+                    cx,
+                    (&t.def, checks, trg),
+                    &[],
+                    &pk,
+                    &old,
+                    &sets,
+                    &mut counts,
+                )?;
             }
         }
         Ok((counts, cx.session.last_insert_id))
@@ -1663,18 +2001,30 @@ pub(super) fn delete(
         },
         Privs::DELETE,
     )?;
+    let trg = trigger::load(engine, session, &stmt.def, &[TriggerEvent::Delete])?;
     let n = in_txn_as(engine, session, Reads::Locking, |cx| {
-        start_writing(cx, &[&stmt.def])?;
-        let rows = stmt.rows(cx)?;
-        let mut n = 0u64;
-        for (pk, _) in rows {
-            fk::write(cx, &stmt.def, Some(&pk), None)?;
-            n += 1;
-        }
-        Ok(n)
+        delete_single_rows(cx, &stmt, trg.as_deref())
     })?;
     session.row_count = i64::try_from(n).unwrap_or(i64::MAX);
     Ok(ok(session, n, 0, String::new()))
+}
+
+/// Runs a bound single-table DELETE in `cx`: the number of rows deleted.
+fn delete_single_rows(
+    cx: &mut Ctx<'_>,
+    stmt: &SingleTable,
+    trg: Option<&Triggers>,
+) -> Result<u64, EngineError> {
+    start_writing(cx, &[&stmt.def])?;
+    let rows = stmt.rows(cx)?;
+    let mut n = 0u64;
+    for (pk, old) in rows {
+        // The scan's row is what DELETE triggers see as OLD (all columns are decoded).
+        let full = (old.len() == stmt.def.columns.len()).then_some(old.as_slice());
+        delete_row(cx, &stmt.def, trg, &pk, full)?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// `DELETE t1, t2 FROM <join> ...` and `DELETE FROM t1, t2 USING <join> ...`.
@@ -1753,6 +2103,10 @@ fn delete_multi(
     };
     let targets = targets_of(&tables, &chosen);
     let all_defs: Vec<Arc<TableDef>> = tables.iter().filter_map(|t| t.def.clone()).collect();
+    let target_triggers = targets
+        .iter()
+        .map(|t| trigger::load(engine, session, &t.def, &[TriggerEvent::Delete]))
+        .collect::<Result<Vec<_>, _>>()?;
     let n = in_txn_as(engine, session, Reads::Locking, |cx| {
         let target_defs: Vec<&Arc<TableDef>> = targets.iter().map(|t| &t.def).collect();
         start_writing(cx, &target_defs)?;
@@ -1772,7 +2126,8 @@ fn delete_multi(
                     continue;
                 }
                 if latest_view(cx, &t.def)?.get(&pk).is_some() {
-                    fk::write(cx, &t.def, Some(&pk), None)?;
+                    let trg = target_triggers.get(slot).and_then(|t| t.as_deref());
+                    delete_row(cx, &t.def, trg, &pk, None)?;
                     n += 1;
                 }
             }

@@ -25,7 +25,9 @@ mod explain;
 mod fk;
 pub(crate) mod load;
 mod mdl;
+mod routine;
 pub(crate) mod show;
+pub(crate) mod trigger;
 pub(crate) mod view;
 
 pub(crate) use convert::{convert, convert_in};

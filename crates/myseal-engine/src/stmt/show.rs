@@ -55,7 +55,7 @@ pub(crate) fn result_columns(org_table: &str, cols: &[VirtualColumn]) -> Vec<Col
 
 /// Keeps the rows that pass a SHOW statement's `LIKE` (on column `like_col`, under `like`) or
 /// `WHERE` (bound over the result columns).
-fn filter_rows(
+pub(super) fn filter_rows(
     engine: &Engine,
     session: &mut Session,
     cols: &[VirtualColumn],

@@ -73,6 +73,8 @@ pub(crate) struct Schema {
     pub(crate) tables: OrdMap<String, Table>,
     /// Views by name (one namespace with `tables`: a name is in at most one of them).
     pub(crate) views: OrdMap<String, Arc<crate::catalog::ViewDef>>,
+    /// Triggers by name (a schema-wide namespace), each naming its table.
+    pub(crate) triggers: OrdMap<String, Arc<crate::catalog::TriggerDef>>,
 }
 
 /// A FOREIGN KEY that references a table: the child table and the constraint's position in
@@ -902,6 +904,7 @@ impl Store {
                     }),
                     tables: OrdMap::new(),
                     views: OrdMap::new(),
+                    triggers: OrdMap::new(),
                 },
             );
             Ok(true)

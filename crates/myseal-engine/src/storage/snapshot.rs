@@ -118,6 +118,7 @@ impl Store {
                         def: schema.def.clone(),
                         tables,
                         views: schema.views.clone(),
+                        triggers: schema.triggers.clone(),
                     },
                 );
             }
@@ -164,6 +165,8 @@ impl Store {
                     (n.clone(), Arc::new(def))
                 })
                 .collect();
+            // Triggers name their table within the schema, so the clone's fire on the clone's.
+            let triggers = source.triggers.clone();
             let schema = Schema {
                 def: Arc::new(SchemaDef {
                     name: dst.to_string(),
@@ -171,6 +174,7 @@ impl Store {
                 }),
                 tables,
                 views,
+                triggers,
             };
             st.schemas.insert(dst.to_string(), schema);
             Ok(true)

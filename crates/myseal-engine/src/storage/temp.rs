@@ -76,6 +76,7 @@ impl TempTables {
                         def: Arc::clone(&s.def),
                         tables: OrdMap::new(),
                         views: OrdMap::new(),
+                        triggers: OrdMap::new(),
                     },
                 );
             }

@@ -1,0 +1,723 @@
+//! Compound statements (the bodies of triggers, and later of stored routines) and the trigger
+//! DDL around them, parsed with sqlparser's primitives: sqlparser's MySQL dialect has no
+//! `BEGIN ... END` blocks with DECLARE, IF, CASE, loops and SIGNAL.
+//!
+//! <https://dev.mysql.com/doc/refman/8.4/en/sql-compound-statements.html>,
+//! <https://dev.mysql.com/doc/refman/8.4/en/create-trigger.html>
+//!
+//! A client sends `CREATE TRIGGER ... BEGIN a; b; END` as one COM_QUERY without DELIMITER: the
+//! body is read here token by token, its inner `;` included, so the statement ends after its
+//! `END` as MySQL's parser ends it. The body is kept as text (what SHOW CREATE TRIGGER prints)
+//! and parsed again by [`parse_body`] when a statement that fires it starts.
+
+use sqlparser::ast::{DataType, Expr, ObjectName, Query, ShowStatementFilter, Statement};
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan};
+
+use super::{Script, Stmt, is_keyword, is_word};
+use crate::catalog::{TriggerEvent, TriggerTiming};
+use crate::error::EngineError;
+
+/// Where a SET or SELECT ... INTO stores a value; locals and NEW/OLD columns are told apart
+/// when the body is compiled against its table.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Target {
+    /// `@name` (lower-cased, without `@`).
+    User(String),
+    /// `name` (a local variable) or `NEW.col` / `OLD.col`.
+    Name(Vec<String>),
+}
+
+/// One statement of a compound body.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Sp {
+    /// `[label:] BEGIN ... END [label]`.
+    Block {
+        label: Option<String>,
+        body: Vec<Sp>,
+    },
+    /// `DECLARE a, b type [DEFAULT expr]`.
+    Declare {
+        names: Vec<String>,
+        ty: DataType,
+        default: Option<Expr>,
+    },
+    /// `SET target = expr, ...`.
+    Set(Vec<(Target, Expr)>),
+    /// `IF c THEN ... [ELSEIF c THEN ...] [ELSE ...] END IF`.
+    If {
+        arms: Vec<(Expr, Vec<Sp>)>,
+        otherwise: Option<Vec<Sp>>,
+    },
+    /// `CASE [operand] WHEN v THEN ... [ELSE ...] END CASE`.
+    Case {
+        operand: Option<Expr>,
+        arms: Vec<(Expr, Vec<Sp>)>,
+        otherwise: Option<Vec<Sp>>,
+    },
+    /// `[label:] WHILE c DO ... END WHILE [label]`.
+    While {
+        label: Option<String>,
+        cond: Expr,
+        body: Vec<Sp>,
+    },
+    /// `[label:] REPEAT ... UNTIL c END REPEAT [label]`.
+    Repeat {
+        label: Option<String>,
+        body: Vec<Sp>,
+        until: Expr,
+    },
+    /// `[label:] LOOP ... END LOOP [label]`.
+    Loop {
+        label: Option<String>,
+        body: Vec<Sp>,
+    },
+    Leave(String),
+    Iterate(String),
+    /// `SIGNAL SQLSTATE [VALUE] 'xxxxx' [SET MESSAGE_TEXT = e, MYSQL_ERRNO = e, ...]`.
+    Signal {
+        sqlstate: String,
+        items: Vec<(String, Expr)>,
+    },
+    /// `SELECT ... INTO targets ...`.
+    SelectInto {
+        query: Box<Query>,
+        into: Vec<Target>,
+    },
+    /// INSERT, REPLACE, UPDATE, DELETE or a SELECT without INTO.
+    Sql(Box<Statement>),
+    /// A statement this engine does not run in compound bodies yet (ER 1235 when created).
+    Unsupported(String),
+}
+
+/// `CREATE [DEFINER = user] TRIGGER [IF NOT EXISTS] name time event ON tbl FOR EACH ROW
+/// [{FOLLOWS | PRECEDES} other] body`.
+#[derive(Clone, Debug)]
+pub(crate) struct TriggerSpec {
+    /// `DEFINER = user` (Some(None): CURRENT_USER).
+    pub(crate) definer: Option<Option<(String, String)>>,
+    pub(crate) if_not_exists: bool,
+    pub(crate) name: ObjectName,
+    pub(crate) timing: TriggerTiming,
+    pub(crate) event: TriggerEvent,
+    pub(crate) table: ObjectName,
+    /// `FOLLOWS other` (true) or `PRECEDES other` (false).
+    pub(crate) order: Option<(bool, String)>,
+    /// The body as written.
+    pub(crate) body: String,
+}
+
+/// The trigger statements.
+#[derive(Clone, Debug)]
+pub(crate) enum TriggerStmt {
+    Create(TriggerSpec),
+    /// `DROP TRIGGER [IF EXISTS] [db.]name`.
+    Drop {
+        if_exists: bool,
+        name: ObjectName,
+    },
+    /// `SHOW TRIGGERS [{FROM | IN} db] [LIKE 'p' | WHERE expr]`.
+    Show {
+        db: Option<String>,
+        filter: Option<ShowStatementFilter>,
+    },
+    /// `SHOW CREATE TRIGGER [db.]name`.
+    ShowCreate(ObjectName),
+}
+
+fn word(p: &mut Parser, w: &str) -> bool {
+    if is_word(&p.peek_token().token, w) {
+        p.next_token();
+        true
+    } else {
+        false
+    }
+}
+
+fn peek_word(p: &Parser, n: usize, w: &str) -> bool {
+    is_word(&p.peek_nth_token(n).token, w)
+}
+
+/// The trigger statements; None, consuming nothing, for any other text. `text` gives the text
+/// between two token locations (see `Script::parse_one`).
+pub(crate) fn parse_trigger_stmt(
+    p: &mut Parser,
+    text: impl Fn(Location, Option<Location>) -> String,
+) -> Result<Option<Stmt>, ParserError> {
+    if peek_word(p, 0, "DROP") && peek_word(p, 1, "TRIGGER") {
+        p.next_token();
+        p.next_token();
+        let if_exists = p.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
+        let name = p.parse_object_name(false)?;
+        return Ok(Some(Stmt::Trigger(Box::new(TriggerStmt::Drop {
+            if_exists,
+            name,
+        }))));
+    }
+    if peek_word(p, 0, "SHOW") && peek_word(p, 1, "CREATE") && peek_word(p, 2, "TRIGGER") {
+        for _ in 0..3 {
+            p.next_token();
+        }
+        let name = p.parse_object_name(false)?;
+        return Ok(Some(Stmt::Trigger(Box::new(TriggerStmt::ShowCreate(name)))));
+    }
+    if peek_word(p, 0, "SHOW") && peek_word(p, 1, "TRIGGERS") {
+        p.next_token();
+        p.next_token();
+        let db = if p.parse_keyword(Keyword::FROM) || p.parse_keyword(Keyword::IN) {
+            Some(p.parse_identifier()?.value)
+        } else {
+            None
+        };
+        let filter = if p.parse_keyword(Keyword::LIKE) {
+            Some(ShowStatementFilter::Like(p.parse_literal_string()?))
+        } else if p.parse_keyword(Keyword::WHERE) {
+            Some(ShowStatementFilter::Where(p.parse_expr()?))
+        } else {
+            None
+        };
+        return Ok(Some(Stmt::Trigger(Box::new(TriggerStmt::Show {
+            db,
+            filter,
+        }))));
+    }
+    if !peek_word(p, 0, "CREATE") {
+        return Ok(None);
+    }
+    // CREATE [DEFINER = user] TRIGGER: look ahead without consuming.
+    let trigger_at = if peek_word(p, 1, "TRIGGER") {
+        1
+    } else if peek_word(p, 1, "DEFINER") {
+        match (2..10).find(|&n| peek_word(p, n, "TRIGGER")) {
+            Some(n) if !(2..n).any(|k| peek_word(p, k, "VIEW")) => n,
+            _ => return Ok(None),
+        }
+    } else {
+        return Ok(None);
+    };
+    p.next_token();
+    let mut definer = None;
+    if trigger_at > 1 {
+        p.next_token();
+        p.expect_token(&Token::Eq)?;
+        definer = Some(super::forms::parse_definer(p)?);
+    }
+    if !word(p, "TRIGGER") {
+        let t = p.peek_token();
+        return p.expected("TRIGGER", t);
+    }
+    let if_not_exists = p.parse_keywords(&[Keyword::IF, Keyword::NOT, Keyword::EXISTS]);
+    let name = p.parse_object_name(false)?;
+    let timing = if word(p, "BEFORE") {
+        TriggerTiming::Before
+    } else if word(p, "AFTER") {
+        TriggerTiming::After
+    } else {
+        let t = p.peek_token();
+        return p.expected("BEFORE or AFTER", t);
+    };
+    let event = if word(p, "INSERT") {
+        TriggerEvent::Insert
+    } else if word(p, "UPDATE") {
+        TriggerEvent::Update
+    } else if word(p, "DELETE") {
+        TriggerEvent::Delete
+    } else {
+        let t = p.peek_token();
+        return p.expected("INSERT, UPDATE or DELETE", t);
+    };
+    p.expect_keyword(Keyword::ON)?;
+    let table = p.parse_object_name(false)?;
+    p.expect_keywords(&[Keyword::FOR, Keyword::EACH, Keyword::ROW])?;
+    let order = if word(p, "FOLLOWS") {
+        Some((true, p.parse_identifier()?.value))
+    } else if word(p, "PRECEDES") {
+        Some((false, p.parse_identifier()?.value))
+    } else {
+        None
+    };
+    let first = p.peek_token();
+    let mut labels = Vec::new();
+    parse_statement(p, &mut labels)?;
+    let last = p.peek_token();
+    let _ = last;
+    let end = prev_significant(p);
+    let body = body_text(&text, &first, &end);
+    Ok(Some(Stmt::Trigger(Box::new(TriggerStmt::Create(
+        TriggerSpec {
+            definer,
+            if_not_exists,
+            name,
+            timing,
+            event,
+            table,
+            order,
+            body,
+        },
+    )))))
+}
+
+/// The last token consumed that is not whitespace.
+fn prev_significant(p: &mut Parser) -> TokenWithSpan {
+    let mut back = 0;
+    let mut out = TokenWithSpan::wrap(Token::EOF);
+    // `prev_token` steps back over whitespace; step forward again afterwards.
+    p.prev_token();
+    back += 1;
+    let t = p.peek_token();
+    if !matches!(t.token, Token::EOF) {
+        out = t;
+    }
+    for _ in 0..back {
+        p.next_token();
+    }
+    out
+}
+
+/// The text of a token as written (enough to find it again in the statement's text).
+fn token_text(t: &Token) -> String {
+    match t {
+        Token::Word(w) => w.value.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The body's text from its first to its last token. Inside a versioned comment
+/// (`/*!50003 TRIGGER ... END */`, as mysqldump writes it) sqlparser's locations on the
+/// comment's first line are short by the comment's opening: the ends are moved right until
+/// the text starts and ends with the tokens it should.
+fn body_text(
+    text: &impl Fn(Location, Option<Location>) -> String,
+    first: &TokenWithSpan,
+    last: &TokenWithSpan,
+) -> String {
+    let head = token_text(&first.token).to_ascii_lowercase();
+    let tail = token_text(&last.token).to_ascii_lowercase();
+    let shift = |l: Location, k: u64| Location::new(l.line, l.column + k);
+    let mut end = last.span.end;
+    for k in 0..=24 {
+        let e = shift(last.span.end, k);
+        let t = text(first.span.start, Some(e)).to_ascii_lowercase();
+        if t.ends_with(&tail) {
+            end = e;
+            break;
+        }
+    }
+    for k in 0..=24 {
+        let t = text(shift(first.span.start, k), Some(end));
+        if t.to_ascii_lowercase().starts_with(&head) {
+            return t;
+        }
+    }
+    text(first.span.start, Some(end))
+}
+
+/// Parses a body kept as text (see [`TriggerSpec::body`]).
+pub(crate) fn parse_body(text: &str) -> Result<Sp, EngineError> {
+    let mut script = Script::new(text)?;
+    let mut labels = Vec::new();
+    let parsed = parse_statement(&mut script.parser, &mut labels).and_then(|sp| {
+        let _ = script.parser.consume_token(&Token::SemiColon);
+        let t = script.parser.peek_token();
+        if t.token == Token::EOF {
+            Ok(sp)
+        } else {
+            Err(ParserError::ParserError(format!(
+                "Expected end of statement{}",
+                t.span.start
+            )))
+        }
+    });
+    parsed.map_err(|e| script.syntax_error(e))
+}
+
+/// `label:` before a block or loop.
+fn parse_label(p: &mut Parser) -> Option<String> {
+    if let Token::Word(w) = p.peek_token().token
+        && p.peek_nth_token(1).token == Token::Colon
+        && (w.quote_style.is_some()
+            || !["BEGIN", "WHILE", "REPEAT", "LOOP"]
+                .iter()
+                .any(|k| w.value.eq_ignore_ascii_case(k)))
+    {
+        let n2 = p.peek_nth_token(2).token;
+        if ["BEGIN", "WHILE", "REPEAT", "LOOP"]
+            .iter()
+            .any(|k| is_word(&n2, k))
+        {
+            p.next_token();
+            p.next_token();
+            return Some(w.value);
+        }
+    }
+    None
+}
+
+/// An optional end label after `END [WHILE|LOOP|REPEAT]`: it must match the opening one
+/// (ER_SP_LABEL_MISMATCH is raised when the body is compiled; here a mismatch is kept).
+fn parse_end_label(p: &mut Parser, label: &Option<String>) -> Result<(), ParserError> {
+    if let Token::Word(w) = p.peek_token().token
+        && !matches!(p.peek_token().token, Token::SemiColon | Token::EOF)
+        && (w.quote_style.is_some() || w.keyword == Keyword::NoKeyword)
+    {
+        let t = p.next_token();
+        if label
+            .as_deref()
+            .is_none_or(|l| !l.eq_ignore_ascii_case(&w.value))
+        {
+            return p.expected("the label of the block", t);
+        }
+    }
+    Ok(())
+}
+
+fn is_end_of_list(p: &Parser, ends: &[&str]) -> bool {
+    let t = p.peek_token().token;
+    matches!(t, Token::EOF) || ends.iter().any(|e| is_word(&t, e))
+}
+
+/// Statements up to (not including) one of the `ends` words, each followed by `;`.
+fn parse_list(
+    p: &mut Parser,
+    labels: &mut Vec<String>,
+    ends: &[&str],
+) -> Result<Vec<Sp>, ParserError> {
+    let mut out = Vec::new();
+    while !is_end_of_list(p, ends) {
+        out.push(parse_statement(p, labels)?);
+        if !p.consume_token(&Token::SemiColon) {
+            let t = p.peek_token();
+            return p.expected(";", t);
+        }
+    }
+    Ok(out)
+}
+
+fn expect_word(p: &mut Parser, w: &str) -> Result<(), ParserError> {
+    if word(p, w) {
+        Ok(())
+    } else {
+        let t = p.peek_token();
+        p.expected(w, t)
+    }
+}
+
+/// One statement of a body (without its `;`).
+fn parse_statement(p: &mut Parser, labels: &mut Vec<String>) -> Result<Sp, ParserError> {
+    let label = parse_label(p);
+    if word(p, "BEGIN") {
+        let body = parse_list(p, labels, &["END"])?;
+        expect_word(p, "END")?;
+        parse_end_label(p, &label)?;
+        return Ok(Sp::Block { label, body });
+    }
+    if word(p, "WHILE") {
+        let cond = p.parse_expr()?;
+        expect_word(p, "DO")?;
+        let body = parse_list(p, labels, &["END"])?;
+        expect_word(p, "END")?;
+        expect_word(p, "WHILE")?;
+        parse_end_label(p, &label)?;
+        return Ok(Sp::While { label, cond, body });
+    }
+    if word(p, "REPEAT") {
+        let body = parse_list(p, labels, &["UNTIL"])?;
+        expect_word(p, "UNTIL")?;
+        let until = p.parse_expr()?;
+        expect_word(p, "END")?;
+        expect_word(p, "REPEAT")?;
+        parse_end_label(p, &label)?;
+        return Ok(Sp::Repeat { label, body, until });
+    }
+    if word(p, "LOOP") {
+        let body = parse_list(p, labels, &["END"])?;
+        expect_word(p, "END")?;
+        expect_word(p, "LOOP")?;
+        parse_end_label(p, &label)?;
+        return Ok(Sp::Loop { label, body });
+    }
+    if label.is_some() {
+        let t = p.peek_token();
+        return p.expected("BEGIN, WHILE, REPEAT or LOOP", t);
+    }
+    if word(p, "IF") {
+        let mut arms = Vec::new();
+        let cond = p.parse_expr()?;
+        expect_word(p, "THEN")?;
+        arms.push((cond, parse_list(p, labels, &["ELSEIF", "ELSE", "END"])?));
+        let mut otherwise = None;
+        loop {
+            if word(p, "ELSEIF") {
+                let cond = p.parse_expr()?;
+                expect_word(p, "THEN")?;
+                arms.push((cond, parse_list(p, labels, &["ELSEIF", "ELSE", "END"])?));
+            } else if word(p, "ELSE") {
+                otherwise = Some(parse_list(p, labels, &["END"])?);
+            } else {
+                break;
+            }
+        }
+        expect_word(p, "END")?;
+        expect_word(p, "IF")?;
+        return Ok(Sp::If { arms, otherwise });
+    }
+    if word(p, "CASE") {
+        let operand = if peek_word(p, 0, "WHEN") {
+            None
+        } else {
+            Some(p.parse_expr()?)
+        };
+        let mut arms = Vec::new();
+        while word(p, "WHEN") {
+            let v = p.parse_expr()?;
+            expect_word(p, "THEN")?;
+            arms.push((v, parse_list(p, labels, &["WHEN", "ELSE", "END"])?));
+        }
+        if arms.is_empty() {
+            let t = p.peek_token();
+            return p.expected("WHEN", t);
+        }
+        let otherwise = if word(p, "ELSE") {
+            Some(parse_list(p, labels, &["END"])?)
+        } else {
+            None
+        };
+        expect_word(p, "END")?;
+        expect_word(p, "CASE")?;
+        return Ok(Sp::Case {
+            operand,
+            arms,
+            otherwise,
+        });
+    }
+    if word(p, "LEAVE") {
+        return Ok(Sp::Leave(p.parse_identifier()?.value));
+    }
+    if word(p, "ITERATE") {
+        return Ok(Sp::Iterate(p.parse_identifier()?.value));
+    }
+    if word(p, "DECLARE") {
+        return parse_declare(p);
+    }
+    if is_keyword(&p.peek_token().token, Keyword::SET) {
+        p.next_token();
+        return parse_set(p);
+    }
+    if word(p, "SIGNAL") {
+        return parse_signal(p);
+    }
+    let head = p.peek_token();
+    if is_keyword(&head.token, Keyword::SELECT) || is_keyword(&head.token, Keyword::WITH) {
+        return parse_select(p);
+    }
+    if ["INSERT", "REPLACE", "UPDATE", "DELETE"]
+        .iter()
+        .any(|w| is_word(&head.token, w))
+    {
+        let st = p.parse_statement()?;
+        return Ok(Sp::Sql(Box::new(st)));
+    }
+    // Anything else up to the next `;` is recognised but not run.
+    let what = token_text(&head.token).to_ascii_uppercase();
+    if matches!(head.token, Token::Word(_)) {
+        skip_to_semicolon(p);
+        return Ok(Sp::Unsupported(what));
+    }
+    p.expected("a statement", head)
+}
+
+fn skip_to_semicolon(p: &mut Parser) {
+    let mut depth = 0usize;
+    loop {
+        match p.peek_token().token {
+            Token::EOF => return,
+            Token::SemiColon if depth == 0 => return,
+            Token::Word(w) if w.value.eq_ignore_ascii_case("BEGIN") => depth += 1,
+            Token::Word(w) if w.value.eq_ignore_ascii_case("END") => {
+                if depth == 0 {
+                    return;
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+        p.next_token();
+    }
+}
+
+fn parse_declare(p: &mut Parser) -> Result<Sp, ParserError> {
+    let mut names = vec![p.parse_identifier()?.value];
+    while p.consume_token(&Token::Comma) {
+        names.push(p.parse_identifier()?.value);
+    }
+    let t = p.peek_token();
+    if ["CONDITION", "CURSOR", "HANDLER"]
+        .iter()
+        .any(|w| is_word(&t.token, w))
+        || (names.len() == 1
+            && ["CONTINUE", "EXIT", "UNDO"]
+                .iter()
+                .any(|w| names[0].eq_ignore_ascii_case(w)))
+    {
+        let what = format!(
+            "DECLARE ... {}",
+            if names.len() == 1
+                && ["CONTINUE", "EXIT", "UNDO"]
+                    .iter()
+                    .any(|w| names[0].eq_ignore_ascii_case(w))
+            {
+                "HANDLER".to_string()
+            } else {
+                token_text(&t.token).to_ascii_uppercase()
+            }
+        );
+        skip_to_semicolon(p);
+        return Ok(Sp::Unsupported(what));
+    }
+    let ty = p.parse_data_type()?;
+    let default = if p.parse_keyword(Keyword::DEFAULT) {
+        Some(p.parse_expr()?)
+    } else {
+        None
+    };
+    Ok(Sp::Declare { names, ty, default })
+}
+
+/// A SET or INTO target.
+fn parse_target(p: &mut Parser) -> Result<Target, ParserError> {
+    let t = p.next_token();
+    let Token::Word(w) = &t.token else {
+        return p.expected("a variable", t);
+    };
+    if w.quote_style.is_none() && w.value.starts_with("@@") {
+        return p.expected(
+            "a variable (system variables are not set in triggers here)",
+            t,
+        );
+    }
+    if w.quote_style.is_none()
+        && let Some(name) = w.value.strip_prefix('@')
+    {
+        let name = name.trim_matches(|c| c == '`' || c == '\'' || c == '"');
+        if name.is_empty() {
+            // `@'name'`: the name comes as the next token.
+            let n = p.next_token();
+            return match n.token {
+                Token::SingleQuotedString(s) | Token::DoubleQuotedString(s) => {
+                    Ok(Target::User(s.to_lowercase()))
+                }
+                Token::Word(w) => Ok(Target::User(w.value.to_lowercase())),
+                _ => p.expected("a user variable name", n),
+            };
+        }
+        return Ok(Target::User(name.to_lowercase()));
+    }
+    let mut parts = vec![w.value.clone()];
+    while p.consume_token(&Token::Period) {
+        parts.push(p.parse_identifier()?.value);
+    }
+    Ok(Target::Name(parts))
+}
+
+fn parse_set(p: &mut Parser) -> Result<Sp, ParserError> {
+    let mut items = Vec::new();
+    loop {
+        let target = parse_target(p)?;
+        let t = p.next_token();
+        if !matches!(t.token, Token::Eq | Token::Assignment) {
+            return p.expected("=", t);
+        }
+        items.push((target, p.parse_expr()?));
+        if !p.consume_token(&Token::Comma) {
+            break;
+        }
+    }
+    Ok(Sp::Set(items))
+}
+
+fn parse_signal(p: &mut Parser) -> Result<Sp, ParserError> {
+    if !word(p, "SQLSTATE") {
+        // A named condition needs DECLARE ... CONDITION, which is not supported yet.
+        skip_to_semicolon(p);
+        return Ok(Sp::Unsupported("SIGNAL condition_name".into()));
+    }
+    word(p, "VALUE");
+    let sqlstate = p.parse_literal_string()?;
+    let mut items = Vec::new();
+    if p.parse_keyword(Keyword::SET) {
+        loop {
+            let name = p.parse_identifier()?.value.to_ascii_uppercase();
+            p.expect_token(&Token::Eq)?;
+            items.push((name, p.parse_expr()?));
+            if !p.consume_token(&Token::Comma) {
+                break;
+            }
+        }
+    }
+    Ok(Sp::Signal { sqlstate, items })
+}
+
+/// A SELECT: MySQL's `INTO var, ...` (after the select list or at the end) is taken out and
+/// the rest parsed as a query.
+fn parse_select(p: &mut Parser) -> Result<Sp, ParserError> {
+    let mut tokens: Vec<TokenWithSpan> = Vec::new();
+    let mut depth = 0usize;
+    loop {
+        let t = p.peek_token();
+        match t.token {
+            Token::EOF => break,
+            Token::SemiColon if depth == 0 => break,
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        tokens.push(p.next_token());
+    }
+    let mut depth = 0usize;
+    let mut into_at = None;
+    for (i, t) in tokens.iter().enumerate() {
+        match t.token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            _ if depth == 0 && is_keyword(&t.token, Keyword::INTO) => {
+                into_at = Some(i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let mut into = Vec::new();
+    if let Some(at) = into_at {
+        let mut sub = Parser::new(&super::DIALECT)
+            .with_tokens_with_locations(tokens.get(at + 1..).unwrap_or_default().to_vec());
+        loop {
+            into.push(parse_target(&mut sub)?);
+            if !sub.consume_token(&Token::Comma) {
+                break;
+            }
+        }
+        // What follows the targets (FROM ...) stays in the query.
+        let mut rest = Vec::new();
+        loop {
+            let t = sub.next_token();
+            if t.token == Token::EOF {
+                break;
+            }
+            rest.push(t);
+        }
+        tokens.truncate(at);
+        tokens.extend(rest);
+    }
+    let mut sub = Parser::new(&super::DIALECT).with_tokens_with_locations(tokens);
+    let query = sub.parse_query()?;
+    let t = sub.peek_token();
+    if t.token != Token::EOF {
+        return sub.expected("end of statement", t);
+    }
+    if into.is_empty() {
+        Ok(Sp::Sql(Box::new(Statement::Query(query))))
+    } else {
+        Ok(Sp::SelectInto { query, into })
+    }
+}

@@ -1,0 +1,171 @@
+//! Triggers through the real server with mysql_async over verified TLS: a `BEGIN ... END` body
+//! with inner semicolons sent as one COM_QUERY without DELIMITER (alone, and inside a
+//! multi-statement text, which must not be split inside the body), mysqldump's versioned-comment
+//! form, SIGNAL reaching the client as ERR 1644 with its SQLSTATE and text, and triggers fired by
+//! prepared statements.
+
+use mysql_async::prelude::Queryable;
+use mysql_async::Conn;
+
+use crate::util;
+
+/// A root connection using database `trg` (created if needed).
+async fn trg(port: u16) -> Conn {
+    let mut conn = util::root_conn(port).await;
+    conn.query_drop("CREATE DATABASE IF NOT EXISTS trg")
+        .await
+        .unwrap();
+    conn.query_drop("USE trg").await.unwrap();
+    conn
+}
+
+/// The MySQL error of a failed statement: (code, SQLSTATE, message).
+fn server_error<T: std::fmt::Debug>(r: Result<T, mysql_async::Error>) -> (u16, String, String) {
+    match r {
+        Err(mysql_async::Error::Server(e)) => (e.code, e.state, e.message),
+        other => panic!("expected a server error, got {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_compound_trigger_body_arrives_as_one_statement_and_fires() {
+    let server = util::start(util::config()).await;
+    let mut conn = trg(server.local_addr().port()).await;
+    conn.query_drop(
+        "CREATE TABLE orders (id INT PRIMARY KEY, qty INT NOT NULL, status VARCHAR(20))",
+    )
+    .await
+    .unwrap();
+    conn.query_drop("CREATE TABLE history (n INT AUTO_INCREMENT PRIMARY KEY, msg VARCHAR(60))")
+        .await
+        .unwrap();
+    // One COM_QUERY: the body's semicolons belong to it.
+    conn.query_drop(
+        "CREATE TRIGGER orders_bi BEFORE INSERT ON orders FOR EACH ROW
+         BEGIN
+           DECLARE n INT DEFAULT 0;
+           IF NEW.qty <= 0 THEN
+             SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'qty must be positive';
+           END IF;
+           WHILE n < 2 DO SET n = n + 1; END WHILE;
+           SET NEW.status = CONCAT('new/', n);
+         END",
+    )
+    .await
+    .unwrap();
+    // A multi-statement text: a trigger body in the middle is one statement, then the rest runs.
+    let mut result = conn
+        .query_iter(
+            "CREATE TRIGGER orders_ai AFTER INSERT ON orders FOR EACH ROW BEGIN INSERT INTO history (msg) VALUES (CONCAT('order ', NEW.id)); SET @last_order = NEW.id; END; \
+             INSERT INTO orders (id, qty) VALUES (1, 5), (2, 7); \
+             SELECT id, status FROM orders ORDER BY id",
+        )
+        .await
+        .unwrap();
+    let mut sets: Vec<Vec<(i64, String)>> = Vec::new();
+    while !result.is_empty() {
+        sets.push(result.collect().await.unwrap());
+    }
+    drop(result);
+    // Three statements: two OKs and the SELECT's rows.
+    assert_eq!(sets.len(), 3, "{sets:?}");
+    let results = sets.pop().unwrap_or_default();
+    assert_eq!(
+        results,
+        vec![(1, "new/2".to_string()), (2, "new/2".to_string())]
+    );
+    let history: Vec<String> = conn
+        .query("SELECT msg FROM history ORDER BY n")
+        .await
+        .unwrap();
+    assert_eq!(history, vec!["order 1", "order 2"]);
+    let last: Option<i64> = conn.query_first("SELECT @last_order").await.unwrap();
+    assert_eq!(last, Some(2));
+
+    // SIGNAL: ERR 1644 with the SQLSTATE and text, and the statement's rows are undone.
+    let err = server_error(
+        conn.query_drop("INSERT INTO orders (id, qty) VALUES (3, 1), (4, 0)")
+            .await,
+    );
+    assert_eq!(
+        err,
+        (
+            1644,
+            "45000".to_string(),
+            "qty must be positive".to_string()
+        )
+    );
+    let count: Option<i64> = conn
+        .query_first("SELECT COUNT(*) FROM orders")
+        .await
+        .unwrap();
+    assert_eq!(count, Some(2));
+
+    // A prepared INSERT fires them too.
+    conn.exec_drop("INSERT INTO orders (id, qty) VALUES (?, ?)", (10, 3))
+        .await
+        .unwrap();
+    let status: Option<String> = conn
+        .exec_first("SELECT status FROM orders WHERE id = ?", (10,))
+        .await
+        .unwrap();
+    assert_eq!(status.as_deref(), Some("new/2"));
+    let err = server_error(
+        conn.exec_drop("INSERT INTO orders (id, qty) VALUES (?, ?)", (11, -1))
+            .await,
+    );
+    assert_eq!(err.0, 1644);
+
+    // What SHOW TRIGGERS and information_schema say.
+    let names: Vec<(String, String, String)> = conn
+        .query(
+            "SELECT TRIGGER_NAME, ACTION_TIMING, EVENT_MANIPULATION FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = 'trg' ORDER BY TRIGGER_NAME",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        names,
+        vec![
+            ("orders_ai".into(), "AFTER".into(), "INSERT".into()),
+            ("orders_bi".into(), "BEFORE".into(), "INSERT".into()),
+        ]
+    );
+    let shown: Vec<mysql_async::Row> = conn.query("SHOW TRIGGERS").await.unwrap();
+    assert_eq!(shown.len(), 2);
+    conn.disconnect().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mysqldumps_trigger_text_loads() {
+    let server = util::start(util::config()).await;
+    let mut conn = trg(server.local_addr().port()).await;
+    conn.query_drop("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR(20))")
+        .await
+        .unwrap();
+    // What `mysql < dump.sql` sends for mysqldump's trigger between `DELIMITER ;;` lines.
+    conn.query_drop(
+        "/*!50003 CREATE*/ /*!50017 DEFINER=`root`@`localhost`*/ /*!50003 TRIGGER `t_bi` BEFORE INSERT ON `t` FOR EACH ROW BEGIN\n  SET NEW.v = UPPER(NEW.v);\nEND */",
+    )
+    .await
+    .unwrap();
+    conn.query_drop("INSERT INTO t VALUES (1, 'dumped')")
+        .await
+        .unwrap();
+    let v: Option<String> = conn.query_first("SELECT v FROM t").await.unwrap();
+    assert_eq!(v.as_deref(), Some("DUMPED"));
+    let create: Option<(String, String, String)> = conn
+        .query_first(
+            "SELECT TRIGGER_NAME, DEFINER, ACTION_STATEMENT FROM information_schema.TRIGGERS",
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        create,
+        Some((
+            "t_bi".into(),
+            "root@localhost".into(),
+            "BEGIN\n  SET NEW.v = UPPER(NEW.v);\nEND".into()
+        ))
+    );
+    conn.disconnect().await.unwrap();
+}
