@@ -548,7 +548,10 @@ async fn connect(
             let (tls, info) = match myseal_tls::accept(&ctx.acceptor(), stream).await {
                 Ok(x) => x,
                 Err(e) => {
-                    let reason = e.to_string();
+                    let reason = match &e {
+                        myseal_tls::TlsError::Handshake { reason } => reason.clone(),
+                        other => other.to_string(),
+                    };
                     let actor = if reason.contains("client rejected")
                         || reason.contains("client aborted")
                     {
@@ -831,15 +834,27 @@ fn tls_events(
         Some(_) => "the client certificate was NOT verified",
         None => "no client certificate to verify",
     };
-    let verdict = match fault.map(|f| f.fault) {
-        Some(f) if f.is_certificate_fault() => Certs::No(format!(
-            "the client ACCEPTED the {f} certificate: it does not check {}",
-            f.client_check()
-        )),
-        _ => Certs::Yes(format!(
-            "the client accepted the server certificate (a verifying client checked its CA, \
-             dates and host name); {client_side}"
-        )),
+    // The full verdict on its own row; later rows repeat a short form.
+    let (verdict, short) = match fault.map(|f| f.fault) {
+        Some(f) if f.is_certificate_fault() => (
+            Certs::No(format!(
+                "the client ACCEPTED the {f} certificate: it does not check {}",
+                f.client_check()
+            )),
+            Certs::No(format!("the client accepted the {f} certificate")),
+        ),
+        _ => (
+            Certs::Yes(format!(
+                "the client accepted the server certificate (a verifying client checked its \
+                 CA, dates and host name); {client_side}"
+            )),
+            Certs::Yes(match &info.client_cert {
+                Some(_) if info.client_cert_verified => {
+                    "server certificate accepted, client certificate verified".to_owned()
+                }
+                _ => "server certificate accepted, no client certificate".to_owned(),
+            }),
+        ),
     };
     trace.event(
         Step::CertificatesVerified,
@@ -858,7 +873,7 @@ fn tls_events(
         Step::EncryptedChannel,
         Actor::Both,
         Conn::Encrypted,
-        verdict,
+        short,
         || {
             format!(
                 "encrypted channel: {} {}; the login and every query travel inside TLS",

@@ -3,13 +3,17 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
+use myseal_server::TlsFault;
 use serde::Deserialize;
 
 /// A MySQL 8.4-compatible server that only speaks TLS by default.
 #[derive(Parser, Debug)]
 #[command(name = "myseal", version, about)]
 pub(crate) struct Args {
+    /// `demo`: a live walkthrough of secure connections (see `myseal demo --help`).
+    #[command(subcommand)]
+    pub(crate) command: Option<Command>,
     /// TOML config file with a [mysqld] section (see config/myseal.toml).
     #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
@@ -83,6 +87,86 @@ pub(crate) struct Args {
     /// Log filter: error, warn, info, debug, trace (or a tracing directive).
     #[arg(long, env = "MYSEAL_LOG")]
     pub(crate) log_level: Option<String>,
+    /// Present a TLS fault on the main port instead of the normal certificate, for teaching and
+    /// for testing clients' verification: expired, not-yet-valid, wrong-host, untrusted-ca,
+    /// self-signed, incomplete-chain, weak-key, no-tls, error-before-tls, client-cert-required.
+    /// Needs generated certificates (no --ssl-cert/--ssl-key).
+    #[arg(long, value_name = "FAULT", env = "MYSEAL_TLS_FAULT", value_parser = parse_fault)]
+    pub(crate) tls_fault: Option<TlsFault>,
+    /// Extra ports, each presenting one TLS fault: `expired=3307,wrong-host=3308` (port 0: a
+    /// free port, shown at start). The main port stays correct.
+    #[arg(long, value_name = "FAULT=PORT,...", env = "MYSEAL_TLS_FAULT_PORT", value_parser = parse_fault_ports)]
+    pub(crate) tls_fault_port: Option<FaultPorts>,
+}
+
+/// Subcommands.
+#[derive(Subcommand, Debug)]
+pub(crate) enum Command {
+    /// Start a server with generated certificates and print, for each connection as it happens,
+    /// the steps of a secure MySQL connection as a table, with the mysql/mariadb commands to try.
+    Demo(DemoArgs),
+}
+
+/// Options of `myseal demo`.
+#[derive(clap::Args, Debug)]
+pub(crate) struct DemoArgs {
+    /// TCP port of the demonstration server; 0 picks a free port.
+    #[arg(long, short = 'P', default_value_t = 3306)]
+    pub(crate) port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub(crate) bind_address: String,
+    /// Where the dev certificates are generated (or reused), as on a normal first start.
+    #[arg(long, value_name = "DIR", default_value = "certs")]
+    pub(crate) certs_dir: PathBuf,
+    /// Also serve every TLS fault, each on its own port: the ports after --port (free ports
+    /// with --port 0).
+    #[arg(long)]
+    pub(crate) faults: bool,
+    /// Serve these TLS faults on these ports (`expired=3307,wrong-host=3308`), like
+    /// --tls-fault-port.
+    #[arg(long, value_name = "FAULT=PORT,...", value_parser = parse_fault_ports)]
+    pub(crate) tls_fault_port: Option<FaultPorts>,
+    /// Colour: auto (when stdout is a terminal and NO_COLOR is unset), always, never.
+    #[arg(long, value_name = "WHEN", default_value = "auto", value_parser = ["auto", "always", "never"])]
+    pub(crate) color: String,
+    /// Log filter for the server's own log on stderr (default: warn).
+    #[arg(long, env = "MYSEAL_LOG")]
+    pub(crate) log_level: Option<String>,
+}
+
+/// `--tls-fault-port` parsed: each fault with its port.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct FaultPorts(pub(crate) Vec<(TlsFault, u16)>);
+
+fn parse_fault(s: &str) -> Result<TlsFault, String> {
+    s.parse()
+}
+
+/// `FAULT=PORT[,FAULT=PORT...]`; a fault may appear once.
+pub(crate) fn parse_fault_ports(s: &str) -> Result<FaultPorts, String> {
+    let mut out: Vec<(TlsFault, u16)> = Vec::new();
+    for item in s.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let (fault, port) = item
+            .split_once('=')
+            .ok_or_else(|| format!("'{item}': expected FAULT=PORT, e.g. expired=3307"))?;
+        let fault: TlsFault = fault.parse()?;
+        let port: u16 = port
+            .trim()
+            .parse()
+            .map_err(|_| format!("'{item}': '{port}' is not a port number"))?;
+        if out.iter().any(|(f, _)| *f == fault) {
+            return Err(format!("TLS fault {fault} is given twice"));
+        }
+        if port != 0 && out.iter().any(|(_, p)| *p == port) {
+            return Err(format!("port {port} is given twice"));
+        }
+        out.push((fault, port));
+    }
+    if out.is_empty() {
+        return Err("expected FAULT=PORT[,FAULT=PORT...]".into());
+    }
+    Ok(FaultPorts(out))
 }
 
 fn parse_on_off(s: &str) -> Result<bool, String> {
@@ -130,6 +214,8 @@ struct FileMysqld {
     connect_timeout: Option<u64>,
     trace_handshake: Option<bool>,
     local_infile: Option<bool>,
+    tls_fault: Option<String>,
+    tls_fault_port: Option<String>,
 }
 
 /// Merges CLI/env over the config file over defaults.
@@ -215,6 +301,27 @@ pub(crate) fn resolve(args: Args) -> Result<myseal_server::Config, String> {
     }
     c.trace_handshake = args.trace_handshake || file.trace_handshake.unwrap_or(false);
     c.local_infile = args.local_infile.or(file.local_infile).unwrap_or(false);
+    c.tls.fault = match (args.tls_fault, file.tls_fault) {
+        (Some(f), _) => Some(f),
+        (None, Some(name)) => Some(name.parse().map_err(|e| format!("tls_fault: {e}"))?),
+        (None, None) => None,
+    };
+    c.tls.fault_ports = match (args.tls_fault_port, file.tls_fault_port) {
+        (Some(p), _) => p.0,
+        (None, Some(text)) => {
+            parse_fault_ports(&text)
+                .map_err(|e| format!("tls_fault_port: {e}"))?
+                .0
+        }
+        (None, None) => Vec::new(),
+    };
+    if let Some(f) = c.tls.fault {
+        if c.tls.fault_ports.iter().any(|(p, _)| *p == f) {
+            return Err(format!(
+                "TLS fault {f} is given both for the main port and in --tls-fault-port"
+            ));
+        }
+    }
     Ok(c)
 }
 
@@ -260,6 +367,72 @@ mod tests {
         assert!(c.trace_handshake);
         assert!(c.local_infile);
         assert_eq!(c.root_password, "s3cret");
+    }
+
+    #[test]
+    fn reads_tls_faults_from_the_command_line_and_the_config_file() {
+        let c = parse(&[
+            "--root-password=x",
+            "--tls-fault=no-tls",
+            "--tls-fault-port",
+            "expired=3307, wrong-host=3308,weak-key=0",
+        ])
+        .unwrap();
+        assert_eq!(c.tls.fault, Some(TlsFault::NoTls));
+        assert_eq!(
+            c.tls.fault_ports,
+            vec![
+                (TlsFault::Expired, 3307),
+                (TlsFault::WrongHost, 3308),
+                (TlsFault::WeakKey, 0)
+            ]
+        );
+        for bad in [
+            "--tls-fault-port=expired",
+            "--tls-fault-port=expired=x",
+            "--tls-fault-port=bogus=3307",
+            "--tls-fault-port=expired=3307,expired=3308",
+            "--tls-fault-port=expired=3307,self-signed=3307",
+            "--tls-fault=bogus",
+        ] {
+            assert!(parse(&["--root-password=x", bad]).is_err(), "{bad}");
+        }
+        let err = parse(&[
+            "--root-password=x",
+            "--tls-fault=expired",
+            "--tls-fault-port=expired=0",
+        ])
+        .unwrap_err();
+        assert!(err.contains("both"), "{err}");
+        let dir = std::env::temp_dir().join(format!("myseal-cli-faults-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("myseal.toml");
+        std::fs::write(
+            &file,
+            "[mysqld]\ntls_fault = \"self-signed\"\ntls_fault_port = \"untrusted-ca=0\"\n",
+        )
+        .unwrap();
+        let c = parse(&["--root-password=x", "--config", file.to_str().unwrap()]).unwrap();
+        assert_eq!(c.tls.fault, Some(TlsFault::SelfSigned));
+        assert_eq!(c.tls.fault_ports, vec![(TlsFault::UntrustedCa, 0)]);
+        std::fs::write(&file, "[mysqld]\ntls_fault = \"nope\"\n").unwrap();
+        let err = parse(&["--root-password=x", "--config", file.to_str().unwrap()]).unwrap_err();
+        assert!(err.contains("tls_fault"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn demo_is_a_subcommand_with_its_own_options() {
+        let args = Args::try_parse_from(["myseal", "demo", "--port", "0", "--faults"]).unwrap();
+        match args.command {
+            Some(Command::Demo(d)) => {
+                assert_eq!(d.port, 0);
+                assert!(d.faults);
+                assert_eq!(d.color, "auto");
+            }
+            None => panic!("no subcommand"),
+        }
+        assert!(Args::try_parse_from(["myseal", "demo", "--color", "pink"]).is_err());
     }
 
     #[test]

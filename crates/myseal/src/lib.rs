@@ -42,7 +42,7 @@
 #![warn(missing_docs)]
 
 pub use myseal_server::{
-    external, Account, BlockingTestServer, Builder, ClientIdentity, Config, EngineError,
-    ExternalUrl, InitSql, InitialUser, MemoryCerts, Server, ServerError, Snapshot, TestServer,
-    TlsOptions,
+    external, Account, Actor, BlockingTestServer, Builder, CertVerification, ClientIdentity,
+    Config, ConnectionState, EngineError, ExternalUrl, HandshakeEvent, HandshakeStep, InitSql,
+    InitialUser, MemoryCerts, Server, ServerError, Snapshot, TestServer, TlsFault, TlsOptions,
 };

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod cli;
+mod demo;
 mod dsn;
 
 use std::process::ExitCode;
@@ -17,7 +18,10 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let args = cli::Args::parse();
+    let mut args = cli::Args::parse();
+    if let Some(cli::Command::Demo(demo)) = args.command.take() {
+        return demo::main(demo);
+    }
     let filter = tracing_subscriber::EnvFilter::try_new(
         args.log_level.clone().unwrap_or_else(|| "info".into()),
     )
