@@ -60,6 +60,22 @@ pub(crate) struct JoinTable {
     pub(crate) def: Option<Arc<TableDef>>,
 }
 
+/// A view among the tables of a multi-table UPDATE/DELETE, merged: its tables are entries of
+/// the statement's table list under hidden names (see `bind/view.rs`).
+#[derive(Clone, Debug)]
+pub(crate) struct JoinView {
+    pub(crate) schema: String,
+    pub(crate) name: String,
+    /// The name the statement uses for it.
+    pub(crate) alias: String,
+    /// Its tables: a range of the statement's table list.
+    pub(crate) tables: std::ops::Range<usize>,
+    /// Each column's name and the (table, column) it is, None for an expression.
+    pub(crate) columns: Vec<(String, Option<(usize, usize)>)>,
+    /// Its CHECK OPTION condition over its table's row (single-table views).
+    pub(crate) check: Option<Expr>,
+}
+
 /// The join query of a multi-table UPDATE/DELETE: one row per joined row, holding every column
 /// of each target table (in target order), then one value per extra expression.
 #[derive(Debug)]
@@ -181,11 +197,22 @@ impl Binder<'_> {
         alias: &str,
         sets: &[ast::Assignment],
     ) -> Result<Vec<Assignment>, EngineError> {
+        self.assignments_with(def, sets, |t| target_column(def, alias, t))
+    }
+
+    /// Binds `col = expr, ...` of `def`, the column of each target found by `resolve` (the
+    /// columns of a view written through are its names, see `bind/view.rs`).
+    pub(crate) fn assignments_with(
+        &mut self,
+        def: &TableDef,
+        sets: &[ast::Assignment],
+        resolve: impl Fn(&ast::AssignmentTarget) -> Result<usize, EngineError>,
+    ) -> Result<Vec<Assignment>, EngineError> {
         let saved = self.clause;
         self.clause = "field list";
         let mut out = Vec::with_capacity(sets.len());
         for a in sets {
-            let column = target_column(def, alias, &a.target)?;
+            let column = resolve(&a.target)?;
             self.note_write_columns(def, &[column], Privs::UPDATE)?;
             let value = if is_default(&a.value) {
                 Assigned::Default
@@ -280,24 +307,79 @@ impl Binder<'_> {
         Ok(keys)
     }
 
-    /// The tables of a FROM clause, in order, as the statement names them.
+    /// The tables of a FROM clause, in order, as the statement names them; an updatable view
+    /// stands for its tables (hidden names) and is listed in the second list.
     pub(crate) fn join_tables(
-        &self,
+        &mut self,
         from: &[ast::TableWithJoins],
-    ) -> Result<Vec<JoinTable>, EngineError> {
+    ) -> Result<(Vec<JoinTable>, Vec<JoinView>), EngineError> {
         fn factor(
-            b: &Binder<'_>,
+            b: &mut Binder<'_>,
             tf: &ast::TableFactor,
             out: &mut Vec<JoinTable>,
+            views: &mut Vec<JoinView>,
         ) -> Result<(), EngineError> {
             match tf {
                 ast::TableFactor::Table { name, alias, .. } => {
                     let (schema, table) = b.table_name(name)?;
-                    let def = b.table_def(&schema, &table)?;
                     let alias = alias
                         .as_ref()
                         .map(|a| a.name.value.clone())
-                        .unwrap_or(table);
+                        .unwrap_or(table.clone());
+                    if b.is_view(&schema, &table) {
+                        let saved = b.merge_views;
+                        b.merge_views = true;
+                        let merged = b.merge_view(
+                            &schema,
+                            &table,
+                            Some(&alias),
+                            &Scope::default(),
+                            None,
+                            Privs::SELECT,
+                        );
+                        b.merge_views = saved;
+                        let Some((_, scope)) = merged? else {
+                            // Not updatable: read as a derived table.
+                            out.push(JoinTable { alias, def: None });
+                            return Ok(());
+                        };
+                        let start = out.len();
+                        let first_col =
+                            |k: usize| scope.cols.iter().position(|c| c.table_no == k).unwrap_or(0);
+                        for (k, def) in scope.tables.iter().enumerate() {
+                            let hidden = scope
+                                .cols
+                                .get(first_col(k))
+                                .and_then(|c| c.table.clone())
+                                .unwrap_or_default();
+                            out.push(JoinTable {
+                                alias: hidden,
+                                def: Some(def.clone()),
+                            });
+                        }
+                        let columns = scope
+                            .view_cols
+                            .iter()
+                            .map(|vc| {
+                                let at = vc.base.and_then(|p| {
+                                    let c = scope.cols.get(p)?;
+                                    Some((start + c.table_no, p - first_col(c.table_no)))
+                                });
+                                (vc.name.clone(), at)
+                            })
+                            .collect();
+                        let check = scope.merged_views.first().and_then(|m| m.check_due.clone());
+                        views.push(JoinView {
+                            schema,
+                            name: table,
+                            alias,
+                            tables: start..out.len(),
+                            columns,
+                            check,
+                        });
+                        return Ok(());
+                    }
+                    let def = b.table_def(&schema, &table)?;
                     out.push(JoinTable {
                         alias,
                         def: Some(def),
@@ -312,27 +394,29 @@ impl Binder<'_> {
                 }),
                 ast::TableFactor::NestedJoin {
                     table_with_joins, ..
-                } => twj(b, table_with_joins, out)?,
+                } => twj(b, table_with_joins, out, views)?,
                 _ => return Err(EngineError::not_supported("this table reference")),
             }
             Ok(())
         }
         fn twj(
-            b: &Binder<'_>,
+            b: &mut Binder<'_>,
             t: &ast::TableWithJoins,
             out: &mut Vec<JoinTable>,
+            views: &mut Vec<JoinView>,
         ) -> Result<(), EngineError> {
-            factor(b, &t.relation, out)?;
+            factor(b, &t.relation, out, views)?;
             for j in &t.joins {
-                factor(b, &j.relation, out)?;
+                factor(b, &j.relation, out, views)?;
             }
             Ok(())
         }
         let mut out = Vec::new();
+        let mut views = Vec::new();
         for t in from {
-            twj(self, t, &mut out)?;
+            twj(self, t, &mut out, &mut views)?;
         }
-        Ok(out)
+        Ok((out, views))
     }
 
     /// Binds the join query of a multi-table UPDATE/DELETE: `SELECT <every column of each
@@ -368,7 +452,11 @@ impl Binder<'_> {
         let [ast::Statement::Query(q)] = parsed.as_slice() else {
             return Err(EngineError::not_supported("this multi-table statement"));
         };
-        let (root, columns) = self.query_plan(q)?;
+        let saved = self.merge_views;
+        self.merge_views = true;
+        let r = self.query_plan(q);
+        self.merge_views = saved;
+        let (root, columns) = r?;
         Ok(JoinQuery { root, columns })
     }
 }

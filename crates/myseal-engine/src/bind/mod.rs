@@ -75,6 +75,12 @@ pub(crate) struct Scope {
     pub(crate) cols: Vec<ScopeCol>,
     /// Tables of this level, for ONLY_FULL_GROUP_BY functional dependencies.
     pub(crate) tables: Vec<std::sync::Arc<TableDef>>,
+    /// The columns of views merged into this level (see `bind/view.rs`): names that stand
+    /// for expressions over the level's row. The merged views' own tables are in `cols`
+    /// under qualifiers no statement can write.
+    pub(crate) view_cols: Vec<view::ViewCol>,
+    /// The views merged into this level (outermost ones only).
+    pub(crate) merged_views: Vec<view::MergedView>,
 }
 
 /// A WITH entry visible to table references.
@@ -154,6 +160,9 @@ pub(crate) struct Binder<'a> {
     /// Above 0 while binding the SELECT of an SQL SECURITY DEFINER view: its tables are read
     /// with the definer's rights, so the invoker's privileges are not checked or recorded.
     pub(crate) definer_rights: usize,
+    /// Set while binding the tables a data-change statement writes through: updatable views
+    /// are merged into the statement (MERGE) instead of bound as derived tables.
+    pub(crate) merge_views: bool,
 }
 
 /// An aggregate function name, if `name` is one.
@@ -370,6 +379,7 @@ impl<'a> Binder<'a> {
             restricted: std::cell::RefCell::new(Vec::new()),
             view_stack: Vec::new(),
             definer_rights: 0,
+            merge_views: false,
         }
     }
 
@@ -1169,6 +1179,35 @@ impl<'a> Binder<'a> {
                 ));
             }
             found = Some(i);
+        }
+        // The columns of merged views (expressions over the row).
+        let mut found_view = None;
+        for vc in &level.scope.view_cols {
+            if !vc.name.eq_ignore_ascii_case(column) {
+                continue;
+            }
+            let ok = match table {
+                None => true,
+                Some((db, t)) => vc.table == t && db.is_none_or(|d| d == vc.schema),
+            };
+            if !ok {
+                continue;
+            }
+            if found.is_some() || found_view.is_some() {
+                let full = match table {
+                    Some((_, t)) => format!("{t}.{column}"),
+                    None => column.to_string(),
+                };
+                return Err(EngineError::new(
+                    1052,
+                    "23000",
+                    format!("Column '{full}' in {} is ambiguous", self.clause),
+                ));
+            }
+            found_view = Some(vc.bound.clone());
+        }
+        if let Some(b) = found_view {
+            return Ok(Some(b));
         }
         if let Some(i) = found {
             let c = &level.scope.cols[i];

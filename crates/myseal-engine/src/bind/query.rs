@@ -32,15 +32,48 @@ use crate::types::SqlType;
 use crate::value::Value;
 
 /// `base` followed by the columns and tables of `item` (a FROM item bound on its own).
-fn appended(base: &Scope, item: Scope) -> Scope {
+pub(crate) fn appended(base: &Scope, item: Scope) -> Scope {
     let mut s = base.clone();
     let shift = s.tables.len();
+    let width = s.cols.len();
     s.cols.extend(item.cols.into_iter().map(|mut c| {
         c.table_no += shift;
         c
     }));
     s.tables.extend(item.tables);
+    s.view_cols
+        .extend(item.view_cols.into_iter().map(|v| v.shifted(width, shift)));
+    s.merged_views.extend(
+        item.merged_views
+            .into_iter()
+            .map(|m| m.shifted(width, shift)),
+    );
     s
+}
+
+/// Appends a derived table's columns (a subquery, a CTE or a view bound in place) to `scope`
+/// under `alias`, with the names `names`.
+pub(crate) fn push_derived(
+    scope: &mut Scope,
+    alias: &str,
+    cols: &[OutCol],
+    names: impl IntoIterator<Item = String>,
+    table_no: usize,
+) {
+    for (c, n) in cols.iter().zip(names) {
+        scope.cols.push(ScopeCol {
+            table: Some(alias.to_string()),
+            schema: String::new(),
+            name: n,
+            ty: c.ty.clone(),
+            nullable: c.nullable,
+            origin: None,
+            flags: 0,
+            merged: false,
+            table_no,
+        });
+    }
+    scope.tables.push(derived_def(alias));
 }
 
 impl Binder<'_> {
@@ -369,12 +402,25 @@ impl Binder<'_> {
         from: &[ast::TableWithJoins],
         lock: Option<(LockMode, LockWait)>,
     ) -> Result<Node, EngineError> {
+        let (node, scope) = self.bind_from_items(from, lock)?;
+        self.set_scope(scope);
+        Ok(node)
+    }
+
+    /// The join tree of a FROM clause and its scope (the current level is not touched).
+    pub(crate) fn bind_from_items(
+        &mut self,
+        from: &[ast::TableWithJoins],
+        lock: Option<(LockMode, LockWait)>,
+    ) -> Result<(Node, Scope), EngineError> {
         if from.is_empty() {
-            self.set_scope(Scope::default());
-            return Ok(Node::Values {
-                rows: vec![Vec::new()],
-                width: 0,
-            });
+            return Ok((
+                Node::Values {
+                    rows: vec![Vec::new()],
+                    width: 0,
+                },
+                Scope::default(),
+            ));
         }
         let mut scope = Scope::default();
         let mut node: Option<Node> = None;
@@ -397,11 +443,11 @@ impl Binder<'_> {
             });
             scope = s;
         }
-        self.set_scope(scope);
-        Ok(node.unwrap_or(Node::Values {
+        let node = node.unwrap_or(Node::Values {
             rows: vec![Vec::new()],
             width: 0,
-        }))
+        });
+        Ok((node, scope))
     }
 
     /// A table factor and its joins, appended to the columns of `base`; the node produces the
@@ -608,20 +654,8 @@ impl Binder<'_> {
                         (node, cols)
                     }
                 };
-                for c in &cols {
-                    scope.cols.push(ScopeCol {
-                        table: Some(alias_name.clone()),
-                        schema: String::new(),
-                        name: c.name.clone(),
-                        ty: c.ty.clone(),
-                        nullable: c.nullable,
-                        origin: None,
-                        flags: 0,
-                        merged: false,
-                        table_no,
-                    });
-                }
-                scope.tables.push(derived_def(&alias_name));
+                let names: Vec<String> = cols.iter().map(|c| c.name.clone()).collect();
+                push_derived(&mut scope, &alias_name, &cols, names, table_no);
                 Ok((node, scope))
             }
             TableFactor::Table { name, alias, .. } => {
@@ -657,7 +691,14 @@ impl Binder<'_> {
                     None if self.session.temp.table(&schema, &tname).is_none()
                         && self.state.view(&schema, &tname).is_some() =>
                     {
-                        return self.view_factor(&schema, &tname, alias.as_ref(), scope, table_no);
+                        let alias = alias.as_ref().map(|a| a.name.value.as_str());
+                        if self.merge_views
+                            && let Some(merged) =
+                                self.merge_view(&schema, &tname, alias, base, lock, Privs::SELECT)?
+                        {
+                            return Ok(merged);
+                        }
+                        return self.view_factor(&schema, &tname, alias, scope, table_no);
                     }
                     None => self.table_def(&schema, &tname)?,
                 };
@@ -742,20 +783,7 @@ impl Binder<'_> {
                 } else {
                     alias.columns.iter().map(|c| c.name.value.clone()).collect()
                 };
-                for (c, n) in cols.iter().zip(names) {
-                    scope.cols.push(ScopeCol {
-                        table: Some(alias.name.value.clone()),
-                        schema: String::new(),
-                        name: n,
-                        ty: c.ty.clone(),
-                        nullable: c.nullable,
-                        origin: None,
-                        flags: 0,
-                        merged: false,
-                        table_no,
-                    });
-                }
-                scope.tables.push(derived_def(&alias.name.value));
+                push_derived(&mut scope, &alias.name.value, &cols, names, table_no);
                 Ok((node, scope))
             }
             TableFactor::NestedJoin {

@@ -530,6 +530,17 @@ pub(super) fn revalidate_generated(
 pub(crate) struct Rules {
     generated: Vec<(usize, Expr)>,
     checks: Vec<(String, Expr)>,
+    /// A view's CHECK OPTION, when the statement writes through one: the view (schema, name)
+    /// and the condition every row written must meet (ER 1369).
+    view: Option<((String, String), Expr)>,
+}
+
+impl Rules {
+    /// Adds the CHECK OPTION of the view `schema.name` written through: `cond` over the row.
+    pub(crate) fn with_view_check(mut self, schema: &str, name: &str, cond: Option<Expr>) -> Self {
+        self.view = cond.map(|c| ((schema.to_string(), name.to_string()), c));
+        self
+    }
 }
 
 /// Binds `def`'s generated columns and enforced constraints; the binder's scope is left at
@@ -601,7 +612,8 @@ pub(crate) fn refuse_value(def: &TableDef, column: usize) -> Result<(), EngineEr
     }
 }
 
-/// The first constraint `row` violates (its expression is FALSE), as ER 3819.
+/// The first constraint `row` violates (its expression is FALSE), as ER 3819, or the CHECK
+/// OPTION of the view written through that it fails, as ER 1369.
 pub(crate) fn violated(
     cx: &mut Ctx<'_>,
     rules: &Rules,
@@ -611,6 +623,13 @@ pub(crate) fn violated(
         let v = execute::eval(e, row, cx)?;
         if execute::truth(&v) == Some(false) {
             return Ok(Some(violation(name)));
+        }
+    }
+    // WITH CHECK OPTION: the row must be one the view shows (NULL fails, as a WHERE does).
+    if let Some(((schema, name), e)) = &rules.view {
+        let v = execute::eval(e, row, cx)?;
+        if execute::truth(&v) != Some(true) {
+            return Ok(Some(crate::bind::view::view_check_failed(schema, name)));
         }
     }
     Ok(None)

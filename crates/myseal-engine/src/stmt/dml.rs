@@ -570,6 +570,55 @@ fn insert_columns(def: &TableDef, columns: &[ast::ObjectName]) -> Result<Vec<usi
     Ok(v)
 }
 
+/// The base table an INSERT through a view writes and the positions of the columns named
+/// (every view column when none is): one table of a join view (1393; 1394 without a column
+/// list).
+fn view_insert_columns(
+    t: &crate::bind::view::WriteTarget,
+    names: &[ast::ObjectName],
+) -> Result<(Arc<TableDef>, Vec<usize>), EngineError> {
+    let cols = if names.is_empty() {
+        t.scope.view_cols.iter().collect::<Vec<_>>()
+    } else {
+        names
+            .iter()
+            .map(|n| t.column(&name_parts(n)))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let (schema, view) = (&t.view.schema, &t.view.name);
+    let mut table = None;
+    let mut positions = Vec::with_capacity(cols.len());
+    for vc in cols {
+        let (tno, c) = t.written(vc)?;
+        match table {
+            None => table = Some(tno),
+            Some(x) if x != tno => {
+                return Err(if names.is_empty() {
+                    crate::bind::view::view_no_insert_field_list(schema, view)
+                } else {
+                    crate::bind::view::view_multiupdate(schema, view)
+                });
+            }
+            Some(_) => {}
+        }
+        if positions.contains(&c) {
+            return Err(EngineError::new(
+                1110,
+                "42000",
+                format!("Column '{}' specified twice", vc.name),
+            ));
+        }
+        positions.push(c);
+    }
+    let def = t
+        .scope
+        .tables
+        .get(table.unwrap_or(0))
+        .cloned()
+        .ok_or_else(|| crate::bind::view::not_updatable(view, "INSERT"))?;
+    Ok((def, positions))
+}
+
 fn count_mismatch(row: usize) -> EngineError {
     EngineError::new(
         1136,
@@ -598,10 +647,53 @@ fn bind_insert(
     if ins.on.is_some() {
         need |= Privs::UPDATE;
     }
-    let def = b.table_def_for(&schema, &table, need)?;
+    // Through a view: its base table, the columns its names stand for (`bind/view.rs`).
+    let target = if b.is_view(&schema, &table) {
+        Some(b.view_target(&schema, &table, None, "INSERT", need)?)
+    } else {
+        None
+    };
+    let (def, view_positions) = match &target {
+        None => (b.table_def_for(&schema, &table, need)?, None),
+        Some(t) => {
+            let mut named = Vec::with_capacity(ins.assignments.len());
+            for a in &ins.assignments {
+                match &a.target {
+                    ast::AssignmentTarget::ColumnName(n) => named.push(n.clone()),
+                    ast::AssignmentTarget::Tuple(_) => {
+                        return Err(EngineError::not_supported("tuple assignment"));
+                    }
+                }
+            }
+            if ins.assignments.is_empty() {
+                named = ins.columns.clone();
+            }
+            let (def, positions) = view_insert_columns(t, &named)?;
+            (def, Some(positions))
+        }
+    };
     let defaults = default_exprs(&mut b, &def)?;
-    let checks = check::bind(&mut b, &def)?;
-    b.set_scope(table_scope(&def, &def.name));
+    let mut checks = check::bind(&mut b, &def)?;
+    match &target {
+        None => b.set_scope(table_scope(&def, &def.name)),
+        Some(t) if t.single_table().is_some() => {
+            checks = checks.with_view_check(&schema, &table, t.view.check_due.clone());
+            b.set_scope(t.scope.clone());
+        }
+        Some(t) => {
+            if t.view.check_due.is_some() {
+                return Err(EngineError::not_supported(
+                    "INSERT into a join view WITH CHECK OPTION",
+                ));
+            }
+            b.set_scope(crate::bind::Scope::default());
+        }
+    }
+    if target.is_some() && ins.on.is_some() {
+        return Err(EngineError::not_supported(
+            "INSERT ... ON DUPLICATE KEY UPDATE through a view",
+        ));
+    }
     let (positions, source) = if !ins.assignments.is_empty() {
         // INSERT ... SET a = 1, b = 2: one row.
         let mut positions = Vec::with_capacity(ins.assignments.len());
@@ -613,7 +705,10 @@ fn bind_insert(
                     return Err(EngineError::not_supported("tuple assignment"));
                 }
             };
-            let p = insert_columns(&def, &cols)?.pop().unwrap_or(0);
+            let p = match &view_positions {
+                Some(v) => v.get(positions.len()).copied().unwrap_or(0),
+                None => insert_columns(&def, &cols)?.pop().unwrap_or(0),
+            };
             if positions.contains(&p) {
                 let cname = def
                     .columns
@@ -638,7 +733,10 @@ fn bind_insert(
         let Some(query) = &ins.source else {
             return Err(EngineError::not_supported("INSERT without VALUES"));
         };
-        let positions = insert_columns(&def, &ins.columns)?;
+        let positions = match &view_positions {
+            Some(v) => v.clone(),
+            None => insert_columns(&def, &ins.columns)?,
+        };
         match &*query.body {
             ast::SetExpr::Values(vals)
                 if query.order_by.is_none() && query.limit_clause.is_none() =>
@@ -1279,6 +1377,19 @@ fn bind_single(
     clauses: Clauses<'_>,
     writes: Privs,
 ) -> Result<SingleTable, EngineError> {
+    bind_single_or_join(engine, session, name, alias, clauses, writes)?
+        .ok_or_else(|| EngineError::not_supported("UPDATE of a join view here"))
+}
+
+/// [`bind_single`], or None for an UPDATE of a join view (which runs as a multi-table UPDATE).
+fn bind_single_or_join(
+    engine: &Engine,
+    session: &Session,
+    name: &ast::ObjectName,
+    alias: Option<String>,
+    clauses: Clauses<'_>,
+    writes: Privs,
+) -> Result<Option<SingleTable>, EngineError> {
     let Clauses {
         selection,
         sets,
@@ -1290,23 +1401,66 @@ fn bind_single(
     let (schema, table) = b.table_name(name)?;
     // Reading rows to find the ones to change needs SELECT too.
     // The write privilege is checked (and named in the error) first.
-    let mut def = b.table_def_for(&schema, &table, writes)?;
-    if selection.is_some() || !order.is_empty() {
-        def = b.table_def_for(&schema, &table, writes | Privs::SELECT)?;
-    }
+    let reads = selection.is_some() || !order.is_empty();
+    let stmt = if writes.contains(Privs::UPDATE) {
+        "UPDATE"
+    } else {
+        "DELETE"
+    };
+    // Through a view: the statement over its base table, the view's names standing for
+    // their columns (`bind/view.rs`).
+    let target = if b.is_view(&schema, &table) {
+        crate::privilege::check_table(engine, session, &schema, &table, writes)?;
+        let need = if reads {
+            writes | Privs::SELECT
+        } else {
+            writes
+        };
+        Some(b.view_target(&schema, &table, alias.as_deref(), stmt, need)?)
+    } else {
+        None
+    };
+    let (def, view_scan) = match &target {
+        None => {
+            let mut def = b.table_def_for(&schema, &table, writes)?;
+            if reads {
+                def = b.table_def_for(&schema, &table, writes | Privs::SELECT)?;
+            }
+            (def, None)
+        }
+        Some(t) => match (t.single_table(), crate::bind::view::scan_of(t.node.clone())) {
+            (Some(def), Some(scan)) => (def, Some(scan)),
+            _ if stmt == "DELETE" => {
+                return Err(crate::bind::view::view_delete_merge_view(&schema, &table));
+            }
+            // UPDATE of a join view: the multi-table form.
+            _ => return Ok(None),
+        },
+    };
     let defaults = default_exprs(&mut b, &def)?;
-    let checks = if writes.contains(Privs::UPDATE) {
+    let mut checks = if writes.contains(Privs::UPDATE) {
         check::bind(&mut b, &def)?
     } else {
         check::Rules::default()
     };
     let alias = alias.unwrap_or_else(|| def.name.clone());
-    b.set_scope(table_scope(&def, &alias));
+    let sets = match &target {
+        None => {
+            b.set_scope(table_scope(&def, &alias));
+            b.assignments(&def, &alias, sets)?
+        }
+        Some(t) => {
+            if writes.contains(Privs::UPDATE) {
+                checks = checks.with_view_check(&schema, &table, t.view.check_due.clone());
+            }
+            b.set_scope(t.scope.clone());
+            b.assignments_with(&def, sets, |a| view_column(t, a))?
+        }
+    };
     let filter = match selection {
         Some(w) => Some(b.condition(w, "where clause")?),
         None => None,
     };
-    let sets = b.assignments(&def, &alias, sets)?;
     for a in &sets {
         if matches!(a.value, Assigned::Expr(_)) {
             check::refuse_value(&def, a.column)?;
@@ -1314,13 +1468,23 @@ fn bind_single(
     }
     let order = b.order_keys(order)?;
     let limit = limit_of(limit)?;
-    let scan = optimize(
-        Node::Scan {
-            table: TableRef {
+    let (table_ref, filter) = match view_scan {
+        None => (
+            TableRef {
                 def: def.clone(),
                 alias,
                 decode: None,
             },
+            filter,
+        ),
+        Some((t, view_filter)) => (
+            t,
+            Expr::and_all(view_filter.into_iter().chain(filter).collect()),
+        ),
+    };
+    let scan = optimize(
+        Node::Scan {
+            table: table_ref,
             access: Access::Full,
             reverse: false,
             filter,
@@ -1329,7 +1493,7 @@ fn bind_single(
         },
         &mut b.registers,
     );
-    Ok(SingleTable {
+    Ok(Some(SingleTable {
         def,
         scan,
         order,
@@ -1338,7 +1502,23 @@ fn bind_single(
         defaults,
         checks,
         registers: b.registers,
-    })
+    }))
+}
+
+/// The column of a single-table view's base table an assignment target names: ER 1348 for a
+/// view column that is not a plain column.
+fn view_column(
+    t: &crate::bind::view::WriteTarget,
+    target: &ast::AssignmentTarget,
+) -> Result<usize, EngineError> {
+    let parts = match target {
+        ast::AssignmentTarget::ColumnName(n) => name_parts(n),
+        ast::AssignmentTarget::Tuple(_) => {
+            return Err(EngineError::not_supported("tuple assignment"));
+        }
+    };
+    let (_, column) = t.written(t.column(&parts)?)?;
+    Ok(column)
 }
 
 /// Binds an INSERT/REPLACE or single-table UPDATE/DELETE without running it, as
@@ -1408,7 +1588,9 @@ pub(super) fn explain_scan(
     } else {
         Privs::DELETE
     };
-    let bound = bind_single(engine, session, name, alias, clauses, writes)?;
+    let Some(bound) = bind_single_or_join(engine, session, name, alias, clauses, writes)? else {
+        return Ok(None);
+    };
     Ok(Some((kind, bound.scan, !bound.order.is_empty())))
 }
 
@@ -1563,7 +1745,7 @@ pub(super) fn update(
     let Some((name, alias)) = single else {
         return update_multi(engine, session, u, lid);
     };
-    let stmt = bind_single(
+    let Some(stmt) = bind_single_or_join(
         engine,
         session,
         name,
@@ -1575,7 +1757,10 @@ pub(super) fn update(
             limit: u.limit.as_ref(),
         },
         Privs::UPDATE,
-    )?;
+    )?
+    else {
+        return update_multi(engine, session, u, lid);
+    };
     let trg = trigger::load(engine, session, &stmt.def, &[TriggerEvent::Update])?;
     let strict = session.strict();
     let (counts, lid_value) = in_txn_as(engine, session, Reads::Locking, |cx| {
@@ -1782,6 +1967,76 @@ fn check_targets(
     Ok(())
 }
 
+/// True for the hidden name of a merged view's table (`bind/view.rs`).
+fn hidden(alias: &str) -> bool {
+    alias.starts_with('\u{1}')
+}
+
+/// The targets of a multi-table statement that are tables the statement names itself (not
+/// through a view).
+fn base_targets(tables: &[JoinTable], chosen: &[usize]) -> Vec<JoinTable> {
+    chosen
+        .iter()
+        .filter_map(|&i| tables.get(i))
+        .filter(|t| !hidden(&t.alias))
+        .cloned()
+        .collect()
+}
+
+/// The views a multi-table statement writes through: the privilege on the view (and on its
+/// tables for SQL SECURITY INVOKER), one table per view (1393; a DELETE 1395 from a join
+/// view), and no CHECK OPTION of a join view.
+fn check_view_targets(
+    engine: &Engine,
+    session: &Session,
+    tables: &[JoinTable],
+    views: &[crate::bind::dml::JoinView],
+    chosen: &[usize],
+    need: Privs,
+    stmt: &str,
+) -> Result<(), EngineError> {
+    for v in views {
+        let written = chosen.iter().filter(|i| v.tables.contains(i)).count();
+        if written == 0 {
+            continue;
+        }
+        crate::privilege::check_table(engine, session, &v.schema, &v.name, need)?;
+        if stmt == "DELETE" && v.tables.len() > 1 {
+            return Err(crate::bind::view::view_delete_merge_view(
+                &v.schema, &v.name,
+            ));
+        }
+        if written > 1 {
+            return Err(crate::bind::view::view_multiupdate(&v.schema, &v.name));
+        }
+        if v.tables.len() > 1 && v.check.is_some() {
+            return Err(EngineError::not_supported(
+                "UPDATE of a join view WITH CHECK OPTION",
+            ));
+        }
+        // SQL SECURITY INVOKER: the invoker writes the view's table too.
+        let invoker = engine
+            .store
+            .latest()
+            .view(&v.schema, &v.name)
+            .is_some_and(|d| !d.security_definer);
+        if invoker {
+            let inside: Vec<usize> = chosen
+                .iter()
+                .copied()
+                .filter(|i| v.tables.contains(i))
+                .collect();
+            let written: Vec<JoinTable> = inside
+                .iter()
+                .filter_map(|&i| tables.get(i))
+                .cloned()
+                .collect();
+            check_targets(engine, session, &written, need)?;
+        }
+    }
+    Ok(())
+}
+
 /// The primary key of a target's row in a join query row.
 fn target_key(t: &Target, row: &[Value], stmt: &str) -> Result<Key, EngineError> {
     let cols = row
@@ -1815,7 +2070,7 @@ fn update_multi(
     }
     let state = engine.store.latest();
     let mut b = Binder::new(engine, session, &state);
-    let tables = b.join_tables(&from)?;
+    let (tables, views) = b.join_tables(&from)?;
     // Each assignment: (table index, column), its value expression.
     let mut resolved = Vec::with_capacity(u.assignments.len());
     let mut chosen: Vec<usize> = Vec::new();
@@ -1833,19 +2088,31 @@ fn update_multi(
             [_, t, c] => (Some(t.as_str()), c.as_str()),
             _ => return Err(EngineError::bad_field(&full, "field list")),
         };
-        let candidates: Vec<(usize, usize)> = tables
+        let mut candidates: Vec<Result<(usize, usize), EngineError>> = tables
             .iter()
             .enumerate()
-            .filter(|(_, t)| qualifier.is_none_or(|q| q == t.alias))
+            .filter(|(_, t)| qualifier.is_none_or(|q| q == t.alias) && !hidden(&t.alias))
             .filter_map(|(i, t)| {
                 t.def
                     .as_ref()
                     .and_then(|d| d.column_index(col))
-                    .map(|c| (i, c))
+                    .map(|c| Ok((i, c)))
             })
             .collect();
+        // A view's column: the base column it is (1348 for an expression).
+        for v in views
+            .iter()
+            .filter(|v| qualifier.is_none_or(|q| q == v.alias))
+        {
+            for (n, at) in &v.columns {
+                if n.eq_ignore_ascii_case(col) {
+                    candidates.push(at.ok_or_else(|| crate::bind::view::column_not_updatable(n)));
+                }
+            }
+        }
         let (ti, ci) = match candidates.as_slice() {
-            [one] => *one,
+            [Ok(one)] => *one,
+            [Err(e)] => return Err(e.clone()),
             [] => {
                 if let Some(t) = tables
                     .iter()
@@ -1887,7 +2154,21 @@ fn update_multi(
         .iter()
         .filter_map(|&i| tables.get(i).cloned())
         .collect();
-    check_targets(engine, session, &target_tables, Privs::UPDATE)?;
+    check_view_targets(
+        engine,
+        session,
+        &tables,
+        &views,
+        &chosen,
+        Privs::UPDATE,
+        "UPDATE",
+    )?;
+    check_targets(
+        engine,
+        session,
+        &base_targets(&tables, &chosen),
+        Privs::UPDATE,
+    )?;
     let extra: Vec<ast::Expr> = resolved.iter().map(|(_, _, e)| e.clone()).collect();
     let jq = b.join_query(&from, &target_tables, &extra, u.selection.as_ref())?;
     let plan = Plan {
@@ -1909,6 +2190,14 @@ fn update_multi(
             .iter()
             .map(|t| check::bind(&mut cb, &t.def))
             .collect::<Result<Vec<_>, _>>()?;
+        let mut bound = bound;
+        for (slot, ti) in chosen.iter().enumerate() {
+            if let Some(v) = views.iter().find(|v| v.tables.contains(ti))
+                && let Some(rules) = bound.get_mut(slot)
+            {
+                *rules = std::mem::take(rules).with_view_check(&v.schema, &v.name, v.check.clone());
+            }
+        }
         (bound, cb.registers)
     };
     let no_checks = check::Rules::default();
@@ -2056,7 +2345,7 @@ fn delete_multi(
     };
     let state = engine.store.latest();
     let mut b = Binder::new(engine, session, &state);
-    let tables = b.join_tables(join)?;
+    let (tables, views) = b.join_tables(join)?;
     let mut chosen = Vec::new();
     for n in &names {
         let (schema, table) = match n.as_slice() {
@@ -2064,6 +2353,21 @@ fn delete_multi(
             [s, t] => (Some(s.as_str()), t.as_str()),
             _ => return Err(EngineError::parse_error(&n.join("."), 1)),
         };
+        // A view deletes from its one table (1395 for a join view).
+        if let Some(v) = views
+            .iter()
+            .find(|v| v.alias == table && schema.is_none_or(|s| s == v.schema))
+        {
+            if v.tables.len() != 1 {
+                return Err(crate::bind::view::view_delete_merge_view(
+                    &v.schema, &v.name,
+                ));
+            }
+            if !chosen.contains(&v.tables.start) {
+                chosen.push(v.tables.start);
+            }
+            continue;
+        }
         let found = tables.iter().position(|t| {
             t.alias == table && schema.is_none_or(|s| t.def.as_ref().is_some_and(|d| d.schema == s))
         });
@@ -2089,7 +2393,21 @@ fn delete_multi(
         .iter()
         .filter_map(|&i| tables.get(i).cloned())
         .collect();
-    check_targets(engine, session, &target_tables, Privs::DELETE)?;
+    check_view_targets(
+        engine,
+        session,
+        &tables,
+        &views,
+        &chosen,
+        Privs::DELETE,
+        "DELETE",
+    )?;
+    check_targets(
+        engine,
+        session,
+        &base_targets(&tables, &chosen),
+        Privs::DELETE,
+    )?;
     let jq = b.join_query(join, &target_tables, &[], d.selection.as_ref())?;
     let plan = Plan {
         root: optimize(jq.root, &mut b.registers),

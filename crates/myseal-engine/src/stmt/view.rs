@@ -97,6 +97,21 @@ fn body_text(q: &ast::Query, cols: &[OutCol]) -> String {
         })
         .count();
     let plain = s.projection.len() - wildcards;
+    // A column of a view or derived table (no base-table origin) is qualified by its FROM
+    // item's name when the FROM has one item, as MySQL prints it.
+    let single_from = match s.from.as_slice() {
+        [t] if t.joins.is_empty() => match &t.relation {
+            TableFactor::Table { alias: Some(a), .. }
+            | TableFactor::Derived { alias: Some(a), .. } => Some(a.name.value.clone()),
+            TableFactor::Table { name, .. } => crate::bind::name_parts(name).pop(),
+            _ => None,
+        },
+        _ => None,
+    };
+    let unqualified = |name: &str| match &single_from {
+        Some(t) => format!("{}.{}", quote(t), quote(name)),
+        None => quote(name),
+    };
     let mut items = Vec::new();
     let mut at = 0usize;
     for item in &s.projection {
@@ -106,7 +121,7 @@ fn body_text(q: &ast::Query, cols: &[OutCol]) -> String {
                 for c in cols.iter().skip(at).take(n) {
                     let src = match &c.origin {
                         Some(o) => format!("{}.{}", quote(&o.table), quote(&o.org_name)),
-                        None => quote(&c.name),
+                        None => unqualified(&c.name),
                     };
                     items.push(format!("{src} AS {}", quote(&c.name)));
                 }
@@ -118,6 +133,7 @@ fn body_text(q: &ast::Query, cols: &[OutCol]) -> String {
                     (ast::Expr::Identifier(_), Some(o)) => {
                         format!("{}.{}", quote(&o.table), quote(&o.org_name))
                     }
+                    (ast::Expr::Identifier(i), None) => unqualified(&i.value),
                     _ => e.to_string(),
                 };
                 items.push(format!("{src} AS {}", quote(&name)));
@@ -165,32 +181,151 @@ fn body_text(q: &ast::Query, cols: &[OutCol]) -> String {
     out
 }
 
-/// True for a SELECT INSERT/UPDATE/DELETE may write through: one table (or view), plain
-/// column references, no DISTINCT, GROUP BY, HAVING, aggregates, set operations or LIMIT.
-fn simple_select(q: &ast::Query) -> bool {
-    if q.with.is_some() || q.limit_clause.is_some() {
+/// True for a view INSERT/UPDATE/DELETE may write through: MySQL's MERGE-able SELECT
+/// (<https://dev.mysql.com/doc/refman/8.4/en/view-updatability.html>): tables and updatable
+/// views joined by inner joins, no DISTINCT, GROUP BY, HAVING, aggregate or window functions,
+/// subqueries in the select list, set operations, WITH or LIMIT, no subquery in WHERE reading
+/// a table of its FROM, and not ALGORITHM=TEMPTABLE.
+fn updatable(state: &crate::storage::State, schema: &str, q: &ast::Query, algorithm: &str) -> bool {
+    use std::ops::ControlFlow;
+    if algorithm.eq_ignore_ascii_case("TEMPTABLE") || q.with.is_some() || q.limit_clause.is_some() {
         return false;
     }
     let SetExpr::Select(s) = &*q.body else {
         return false;
     };
-    let plain_items = s.projection.iter().all(|i| match i {
-        SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => matches!(
-            e,
-            ast::Expr::Identifier(_) | ast::Expr::CompoundIdentifier(_)
-        ),
-        SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => true,
-        _ => false,
-    });
     let no_group = matches!(&s.group_by, ast::GroupByExpr::Expressions(e, _) if e.is_empty());
-    plain_items
-        && no_group
-        && s.distinct.is_none()
-        && s.having.is_none()
-        && s.from.len() == 1
-        && s.from
-            .first()
-            .is_some_and(|t| t.joins.is_empty() && matches!(t.relation, TableFactor::Table { .. }))
+    if !no_group || s.distinct.is_some() || s.having.is_some() || s.from.is_empty() {
+        return false;
+    }
+    // The FROM: tables and updatable views, inner joins only.
+    let mut tables: Vec<String> = Vec::new();
+    fn factor(
+        state: &crate::storage::State,
+        schema: &str,
+        f: &TableFactor,
+        tables: &mut Vec<String>,
+    ) -> bool {
+        match f {
+            TableFactor::Table {
+                name, args: None, ..
+            } => {
+                let parts = crate::bind::name_parts(name);
+                let (db, t) = match parts.as_slice() {
+                    [t] => (schema.to_string(), t.clone()),
+                    [d, t] => (d.clone(), t.clone()),
+                    _ => return false,
+                };
+                if let Some(v) = state.view(&db, &t)
+                    && !v.updatable
+                {
+                    return false;
+                }
+                tables.push(t);
+                true
+            }
+            TableFactor::NestedJoin {
+                table_with_joins, ..
+            } => twj(state, schema, table_with_joins, tables),
+            _ => false,
+        }
+    }
+    fn twj(
+        state: &crate::storage::State,
+        schema: &str,
+        t: &ast::TableWithJoins,
+        tables: &mut Vec<String>,
+    ) -> bool {
+        factor(state, schema, &t.relation, tables)
+            && t.joins.iter().all(|j| {
+                matches!(
+                    j.join_operator,
+                    ast::JoinOperator::Join(_)
+                        | ast::JoinOperator::Inner(_)
+                        | ast::JoinOperator::CrossJoin(_)
+                        | ast::JoinOperator::StraightJoin(_)
+                ) && factor(state, schema, &j.relation, tables)
+            })
+    }
+    if !s.from.iter().all(|t| twj(state, schema, t, &mut tables)) {
+        return false;
+    }
+    // The select list: no aggregate or window function, no subquery.
+    let mut plain = true;
+    for item in &s.projection {
+        let e = match item {
+            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => e,
+            SelectItem::Wildcard(_) | SelectItem::QualifiedWildcard(..) => continue,
+            _ => return false,
+        };
+        let _ = ast::visit_expressions(e, |x| {
+            match x {
+                ast::Expr::Subquery(_)
+                | ast::Expr::Exists { .. }
+                | ast::Expr::In {
+                    target: ast::InTarget::Subquery(_),
+                    ..
+                } => {
+                    plain = false;
+                }
+                ast::Expr::Function(f) => {
+                    let n = crate::bind::name_parts(&f.name)
+                        .pop()
+                        .unwrap_or_default()
+                        .to_ascii_uppercase();
+                    if f.over.is_some()
+                        || matches!(
+                            n.as_str(),
+                            "COUNT"
+                                | "SUM"
+                                | "AVG"
+                                | "MIN"
+                                | "MAX"
+                                | "GROUP_CONCAT"
+                                | "BIT_AND"
+                                | "BIT_OR"
+                                | "BIT_XOR"
+                                | "STD"
+                                | "STDDEV"
+                                | "STDDEV_POP"
+                                | "STDDEV_SAMP"
+                                | "VARIANCE"
+                                | "VAR_POP"
+                                | "VAR_SAMP"
+                                | "ANY_VALUE"
+                                | "JSON_ARRAYAGG"
+                                | "JSON_OBJECTAGG"
+                                | "GROUPING"
+                        )
+                    {
+                        plain = false;
+                    }
+                }
+                _ => {}
+            }
+            ControlFlow::<()>::Continue(())
+        });
+    }
+    // A subquery of WHERE that reads a table of the FROM.
+    if let Some(w) = &s.selection {
+        let _ = ast::visit_relations(w, |r| {
+            let t = crate::bind::name_parts(r).pop().unwrap_or_default();
+            if tables.contains(&t) {
+                plain = false;
+            }
+            ControlFlow::<()>::Continue(())
+        });
+    }
+    plain
+}
+
+/// ER_VIEW_NONUPD_CHECK.
+fn nonupdatable_check(schema: &str, name: &str) -> EngineError {
+    EngineError::new(
+        1368,
+        "HY000",
+        format!("CHECK OPTION on non-updatable view '{schema}.{name}'"),
+    )
 }
 
 /// Binds a view's SELECT as `schema.name` would be read (with the session's privileges, so a
@@ -296,6 +431,14 @@ pub(crate) fn create(
     }
     let state = engine.store.latest();
     let old = state.view(&schema, &name).cloned();
+    let algorithm = spec
+        .algorithm
+        .clone()
+        .unwrap_or_else(|| "UNDEFINED".to_string());
+    let updatable = updatable(&state, &schema, &query, &algorithm);
+    if spec.check != CheckOption::None && !updatable {
+        return Err(nonupdatable_check(&schema, &name));
+    }
     let definer = match &spec.definer {
         Some(Some(d)) => d.clone(),
         Some(None) => (session.info.user.clone(), session.info.account_host.clone()),
@@ -313,14 +456,11 @@ pub(crate) fn create(
         select,
         columns: names,
         column_list: !spec.columns.is_empty(),
-        algorithm: spec
-            .algorithm
-            .clone()
-            .unwrap_or_else(|| "UNDEFINED".to_string()),
+        algorithm,
         definer,
         security_definer: spec.security_definer.unwrap_or(true),
         check: spec.check,
-        updatable: simple_select(&query),
+        updatable,
         client_charset: var("character_set_client"),
         connection_collation: var("collation_connection"),
     };
