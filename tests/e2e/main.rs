@@ -21,4 +21,5 @@ mod stream;
 mod tables;
 mod tls_faults;
 mod tls_reload;
+mod user_locks;
 mod triggers;

@@ -58,6 +58,7 @@ mod storage;
 #[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
 pub mod temporal;
 pub mod types;
+mod user_lock;
 mod vars;
 
 #[cfg(test)]
@@ -260,6 +261,9 @@ pub struct Session {
     /// Tables whose rows the statements running triggers are changing, innermost last: a
     /// trigger may not write them (ER 1442).
     pub(crate) trigger_tables: Vec<u64>,
+    /// The session's user-level locks (GET_LOCK), taken on first use; dropping the session
+    /// releases them.
+    pub(crate) user_locks: Option<user_lock::Owner>,
 }
 
 /// A table LOCK TABLES holds for its session.
@@ -308,6 +312,7 @@ impl Session {
             grants: parking_lot::Mutex::new(None),
             active_roles: Vec::new(),
             trigger_tables: Vec::new(),
+            user_locks: None,
         }
     }
 
@@ -361,6 +366,8 @@ impl Clone for Session {
             grants: parking_lot::Mutex::new(self.grants.lock().clone()),
             active_roles: self.active_roles.clone(),
             trigger_tables: Vec::new(),
+            // A copy owns no user locks (a GET_LOCK run in it takes its own).
+            user_locks: None,
         }
     }
 }
@@ -796,6 +803,8 @@ pub struct Engine {
     /// information_schema and GRANT, which the binder itself uses, reach the binder through
     /// this instead of importing it.
     pub(crate) view_table_def: ViewTableDef,
+    /// GET_LOCK and the other user-level locks (see `user_lock`).
+    pub(crate) user_locks: Arc<user_lock::UserLocks>,
 }
 
 /// See [`Engine::view_table_def`].
@@ -875,6 +884,7 @@ impl Engine {
             plans: stmt::cache::PlanCache::default(),
             grants: privilege::Grants::default(),
             view_table_def: stmt::view::table_def,
+            user_locks: Arc::default(),
         })
     }
 
@@ -995,6 +1005,7 @@ impl Engine {
             grants: parking_lot::Mutex::new(None),
             active_roles: Vec::new(),
             trigger_tables: Vec::new(),
+            user_locks: None,
         }
         .with_login_roles(self)
     }

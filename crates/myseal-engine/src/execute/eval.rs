@@ -384,6 +384,9 @@ fn eval_other(e: &Expr, row: &[Value], cx: &mut Ctx<'_>) -> Result<Value, Engine
             for a in args {
                 vals.push(eval(a, row, cx)?);
             }
+            if f.is_user_lock() {
+                return user_lock(*f, &vals, cx);
+            }
             let v = f.eval(&vals, cx)?;
             if *f == crate::func::Func::Sleep {
                 return sleep(vals.first(), cx);
@@ -508,6 +511,51 @@ fn sleep(arg: Option<&Value>, cx: &mut Ctx<'_>) -> Result<Value, EngineError> {
         }
         std::thread::sleep((end - now).min(std::time::Duration::from_millis(20)));
     }
+}
+
+/// GET_LOCK, RELEASE_LOCK, RELEASE_ALL_LOCKS, IS_FREE_LOCK and IS_USED_LOCK against the
+/// engine's registry (`user_lock`); the session's handle on it is made on first use.
+fn user_lock(f: crate::func::Func, args: &[Value], cx: &mut Ctx<'_>) -> Result<Value, EngineError> {
+    use crate::func::Func;
+    use crate::user_lock::{Acquired, lock_name, lock_timeout};
+    let null = Value::Null;
+    let name = || lock_name(args.first().unwrap_or(&null));
+    let session = &mut *cx.session;
+    let registry = &cx.engine.user_locks;
+    let connection = u64::from(session.info.connection_id);
+    Ok(match f {
+        Func::GetLock => {
+            let name = name()?;
+            let timeout = lock_timeout(args.get(1).unwrap_or(&null));
+            let owner = session
+                .user_locks
+                .get_or_insert_with(|| registry.owner(connection));
+            match owner.acquire(&name, timeout, &cx.cancel, cx.deadline)? {
+                Acquired::Granted => Value::Int(1),
+                Acquired::TimedOut => Value::Int(0),
+            }
+        }
+        Func::ReleaseLock => {
+            let name = name()?;
+            match &session.user_locks {
+                Some(owner) => match owner.release(&name) {
+                    Some(released) => Value::Int(i64::from(released)),
+                    None => Value::Null,
+                },
+                // Holds nothing: 0 when another session holds the name, NULL when nobody does.
+                None => match registry.holder(&name) {
+                    Some(_) => Value::Int(0),
+                    None => Value::Null,
+                },
+            }
+        }
+        Func::ReleaseAllLocks => {
+            Value::UInt(session.user_locks.as_ref().map_or(0, |o| o.release_all()))
+        }
+        Func::IsFreeLock => Value::Int(i64::from(registry.holder(&name()?).is_none())),
+        Func::IsUsedLock => registry.holder(&name()?).map_or(Value::Null, Value::UInt),
+        _ => Value::Null,
+    })
 }
 
 fn subquery_rows(

@@ -414,6 +414,17 @@ funcs! {
     Version("VERSION", 0, 0, true);
     /// SLEEP(seconds): the executor sleeps, see [`sleep_duration`].
     Sleep("SLEEP", 1, 1, true);
+    // ---- user-level locks (evaluated by the executor against the engine's registry) ----
+    /// GET_LOCK(name, timeout)
+    GetLock("GET_LOCK", 2, 2, true);
+    /// RELEASE_LOCK(name)
+    ReleaseLock("RELEASE_LOCK", 1, 1, true);
+    /// RELEASE_ALL_LOCKS()
+    ReleaseAllLocks("RELEASE_ALL_LOCKS", 0, 0, true);
+    /// IS_FREE_LOCK(name)
+    IsFreeLock("IS_FREE_LOCK", 1, 1, true);
+    /// IS_USED_LOCK(name)
+    IsUsedLock("IS_USED_LOCK", 1, 1, true);
 }
 
 impl Func {
@@ -450,9 +461,24 @@ impl Func {
     pub(crate) fn is_deterministic(self) -> bool {
         match self {
             Func::Rand | Func::Uuid | Func::Sleep | Func::LastInsertId => false,
+            f if f.is_user_lock() => false,
             Func::Time(t) => !t.name().eq_ignore_ascii_case("SYSDATE"),
             _ => true,
         }
+    }
+
+    /// GET_LOCK, RELEASE_LOCK, RELEASE_ALL_LOCKS, IS_FREE_LOCK and IS_USED_LOCK: they act on
+    /// the engine's lock registry, so the executor evaluates them (`execute/eval.rs`), and
+    /// they never run on the caller's thread (they are not deterministic) since GET_LOCK waits.
+    pub(crate) fn is_user_lock(self) -> bool {
+        matches!(
+            self,
+            Func::GetLock
+                | Func::ReleaseLock
+                | Func::ReleaseAllLocks
+                | Func::IsFreeLock
+                | Func::IsUsedLock
+        )
     }
 
     /// MySQL's result type for arguments of types `args`; `arg_consts[i]` is the value of
@@ -630,6 +656,11 @@ impl Func {
             F::FoundRows => Value::Int(i64::try_from(ctx.found_rows()).unwrap_or(i64::MAX)),
             F::Version => Value::str(ctx.version()),
             F::Sleep => misc::sleep(a, ctx)?,
+            // The executor answers these before calling eval (see `Func::is_user_lock`);
+            // without a lock registry there is no lock to report.
+            F::GetLock | F::ReleaseLock | F::ReleaseAllLocks | F::IsFreeLock | F::IsUsedLock => {
+                Value::Null
+            }
             F::Time(t) => t.eval(a, ctx)?,
             F::Json(j) => j.eval(a, ctx)?,
         })

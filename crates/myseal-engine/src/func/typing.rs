@@ -712,6 +712,8 @@ pub(super) fn return_type(f: Func, args: &[SqlType], consts: &[Option<Value>]) -
         F::Version => string_type(60, SYSTEM_COLLATION),
         F::ConnectionId => int_type(10, true),
         F::LastInsertId => SqlType::ubigint(),
+        F::GetLock | F::ReleaseLock | F::IsFreeLock => int_type(1, false),
+        F::ReleaseAllLocks | F::IsUsedLock => SqlType::ubigint(),
         F::Time(tf) => tf.return_type(args, consts),
         F::Json(j) => j.return_type(args),
     }

@@ -330,8 +330,9 @@ pub(crate) fn is_transaction_control(sql: &str) -> bool {
 
 /// True for a text worth trying as a write on the caller's thread (see
 /// `Engine::try_write_inline`): one INSERT, REPLACE, UPDATE or DELETE of at most 4 KiB that
-/// has no subquery or INSERT ... SELECT, no SLEEP/BENCHMARK/GET_LOCK and no `:=` (nothing
-/// that could block, loop without reading rows, or leave an effect a second run repeats).
+/// has no subquery or INSERT ... SELECT, no SLEEP/BENCHMARK, no user-lock function (GET_LOCK,
+/// RELEASE_LOCK, ...: any `_lock`) and no `:=` (nothing that could block, loop without reading
+/// rows, or leave an effect a second run repeats).
 /// Words inside string literals may refuse a text that would qualify; it then just runs on an
 /// engine thread.
 pub(crate) fn inline_write_text(sql: &str) -> bool {
@@ -346,7 +347,7 @@ pub(crate) fn inline_write_text(sql: &str) -> bool {
         return false;
     }
     let lower = t.to_ascii_lowercase();
-    !["select", "sleep", "benchmark", "get_lock", ":="]
+    !["select", "sleep", "benchmark", "_lock", ":="]
         .iter()
         .any(|w| lower.contains(w))
 }
