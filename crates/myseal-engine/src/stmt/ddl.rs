@@ -2116,7 +2116,7 @@ pub(super) fn drop_tables(
                 {
                     sch.tables.remove(t);
                     // The table's triggers go with it.
-                    super::trigger::drop_table_triggers(sch, t);
+                    sch.drop_table_triggers(t);
                 }
             }
             Ok(())
@@ -2925,7 +2925,7 @@ fn alter(
         );
         if renamed {
             fk::repoint(st, (&schema, &tname), (&schema2, &name2));
-            super::trigger::rename_table_triggers(st, (&schema, &tname), (&schema2, &name2))?;
+            st.rename_table_triggers((&schema, &tname), (&schema2, &name2))?;
         }
         if !col_renames.is_empty() {
             fk::rename_referenced_columns(st, (&schema2, &name2), &col_renames);
@@ -3200,7 +3200,7 @@ fn move_table(
         },
     );
     fk::repoint(st, (fs, ft), (ts, tt));
-    super::trigger::rename_table_triggers(st, (fs, ft), (ts, tt))
+    st.rename_table_triggers((fs, ft), (ts, tt))
 }
 
 #[cfg(test)]

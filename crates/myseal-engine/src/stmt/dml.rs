@@ -847,7 +847,7 @@ fn bind_insert_with_triggers(
     if stmt.upsert.is_some() {
         events.push(TriggerEvent::Update);
     }
-    stmt.triggers = trigger::load(engine, session, &stmt.def, &events)?;
+    stmt.triggers = trigger::load(engine, session, &stmt.def, &events, run_nested)?;
     Ok(stmt)
 }
 
@@ -1761,7 +1761,13 @@ pub(super) fn update(
     else {
         return update_multi(engine, session, u, lid);
     };
-    let trg = trigger::load(engine, session, &stmt.def, &[TriggerEvent::Update])?;
+    let trg = trigger::load(
+        engine,
+        session,
+        &stmt.def,
+        &[TriggerEvent::Update],
+        run_nested,
+    )?;
     let strict = session.strict();
     let (counts, lid_value) = in_txn_as(engine, session, Reads::Locking, |cx| {
         update_single_rows(cx, &stmt, trg.as_deref(), strict)
@@ -1844,7 +1850,18 @@ fn delete_row(
 /// Runs an INSERT, REPLACE, UPDATE or DELETE of a trigger's body inside the statement that
 /// fired it (`cx`), with `cx.session.params` as its parameters. Warnings go to the session.
 pub(super) fn run_nested(cx: &mut Ctx<'_>, stmt: &ast::Statement) -> Result<(), EngineError> {
-    use super::routine::nested;
+    /// A nested statement's own context over the same session and transaction.
+    fn nested<T>(
+        cx: &mut Ctx<'_>,
+        f: impl FnOnce(&mut Ctx<'_>) -> Result<T, EngineError>,
+    ) -> Result<T, EngineError> {
+        let snapshot = cx.snapshot.clone();
+        let mut inner = Ctx::new(cx.engine, &mut *cx.session, &mut *cx.txn, snapshot, 16);
+        inner.budget = cx.budget;
+        let out = f(&mut inner);
+        cx.budget = inner.budget;
+        out
+    }
     match stmt {
         ast::Statement::Insert(ins) => {
             let stmt = bind_insert_with_triggers(cx.engine, cx.session, ins)?;
@@ -1878,7 +1895,13 @@ pub(super) fn run_nested(cx: &mut Ctx<'_>, stmt: &ast::Statement) -> Result<(), 
                 },
                 Privs::UPDATE,
             )?;
-            let trg = trigger::load(cx.engine, cx.session, &stmt.def, &[TriggerEvent::Update])?;
+            let trg = trigger::load(
+                cx.engine,
+                cx.session,
+                &stmt.def,
+                &[TriggerEvent::Update],
+                run_nested,
+            )?;
             let strict = cx.session.strict();
             let (counts, _) = nested(cx, |inner| {
                 update_single_rows(inner, &stmt, trg.as_deref(), strict)
@@ -1914,7 +1937,13 @@ pub(super) fn run_nested(cx: &mut Ctx<'_>, stmt: &ast::Statement) -> Result<(), 
                 },
                 Privs::DELETE,
             )?;
-            let trg = trigger::load(cx.engine, cx.session, &stmt.def, &[TriggerEvent::Delete])?;
+            let trg = trigger::load(
+                cx.engine,
+                cx.session,
+                &stmt.def,
+                &[TriggerEvent::Delete],
+                run_nested,
+            )?;
             nested(cx, |inner| delete_single_rows(inner, &stmt, trg.as_deref())).map(|_| ())
         }
         _ => Err(EngineError::not_supported("this statement in a trigger")),
@@ -2203,7 +2232,7 @@ fn update_multi(
     let no_checks = check::Rules::default();
     let target_triggers = targets
         .iter()
-        .map(|t| trigger::load(engine, session, &t.def, &[TriggerEvent::Update]))
+        .map(|t| trigger::load(engine, session, &t.def, &[TriggerEvent::Update], run_nested))
         .collect::<Result<Vec<_>, _>>()?;
     let strict = session.strict();
     let (counts, lid_value) = in_txn_as(engine, session, Reads::Locking, |cx| {
@@ -2290,7 +2319,13 @@ pub(super) fn delete(
         },
         Privs::DELETE,
     )?;
-    let trg = trigger::load(engine, session, &stmt.def, &[TriggerEvent::Delete])?;
+    let trg = trigger::load(
+        engine,
+        session,
+        &stmt.def,
+        &[TriggerEvent::Delete],
+        run_nested,
+    )?;
     let n = in_txn_as(engine, session, Reads::Locking, |cx| {
         delete_single_rows(cx, &stmt, trg.as_deref())
     })?;
@@ -2423,7 +2458,7 @@ fn delete_multi(
     let all_defs: Vec<Arc<TableDef>> = tables.iter().filter_map(|t| t.def.clone()).collect();
     let target_triggers = targets
         .iter()
-        .map(|t| trigger::load(engine, session, &t.def, &[TriggerEvent::Delete]))
+        .map(|t| trigger::load(engine, session, &t.def, &[TriggerEvent::Delete], run_nested))
         .collect::<Result<Vec<_>, _>>()?;
     let n = in_txn_as(engine, session, Reads::Locking, |cx| {
         let target_defs: Vec<&Arc<TableDef>> = targets.iter().map(|t| &t.def).collect();

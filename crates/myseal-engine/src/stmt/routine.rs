@@ -23,6 +23,11 @@ use crate::parse::compound::{Sp, Target};
 use crate::types::SqlType;
 use crate::value::Value;
 
+/// Runs an INSERT, REPLACE, UPDATE or DELETE of a body in the running statement's context,
+/// with the session's parameters as the frame (`dml::run_nested`, handed in by the caller so
+/// that this interpreter does not import the statements that run it).
+pub(crate) type Exec = fn(&mut Ctx<'_>, &ast::Statement) -> Result<(), EngineError>;
+
 /// Where a SET or SELECT ... INTO stores its value.
 #[derive(Clone, Debug)]
 enum Dest {
@@ -491,8 +496,13 @@ pub(crate) fn run(
     cx: &mut Ctx<'_>,
     program: &Program,
     frame: &mut [Value],
+    exec: Exec,
 ) -> Result<(), EngineError> {
-    let mut rt = Runtime { program, frame };
+    let mut rt = Runtime {
+        program,
+        frame,
+        exec,
+    };
     match rt.list(cx, &program.body)? {
         Flow::Next | Flow::Leave(_) | Flow::Iterate(_) => Ok(()),
     }
@@ -501,6 +511,7 @@ pub(crate) fn run(
 struct Runtime<'p, 'f> {
     program: &'p Program,
     frame: &'f mut [Value],
+    exec: Exec,
 }
 
 /// The statement's parameters, registers and caches while `f` runs a nested piece with the
@@ -721,7 +732,8 @@ impl Runtime<'_, '_> {
             }
             Op::Sql(stmt) => {
                 let frame: &[Value] = self.frame;
-                with_frame(cx, frame, |cx| super::dml::run_nested(cx, stmt))?;
+                let exec = self.exec;
+                with_frame(cx, frame, |cx| exec(cx, stmt))?;
                 Ok(Flow::Next)
             }
         }

@@ -24,11 +24,10 @@ use crate::error::EngineError;
 use crate::execute::Ctx;
 use crate::parse::compound::{self, TriggerSpec, TriggerStmt};
 use crate::privilege::{self, Privs};
-use crate::storage::State;
 use crate::value::Value;
 use crate::{Engine, Outcome, Session};
 
-use super::routine::{self, Program, RowContext};
+use super::routine::{self, Exec, Program, RowContext};
 use super::show::{col, filter_rows, result_columns, varchar};
 
 /// ER_TRG_DOES_NOT_EXIST.
@@ -258,49 +257,6 @@ fn drop(
     Ok(super::ok(session, 0, 0, String::new()))
 }
 
-/// DROP TABLE: the table's triggers go with it (called inside the DDL).
-pub(crate) fn drop_table_triggers(schema: &mut crate::storage::Schema, table: &str) {
-    let names: Vec<String> = schema
-        .triggers
-        .values()
-        .filter(|t| t.table == table)
-        .map(|t| t.name.clone())
-        .collect();
-    for n in names {
-        schema.triggers.remove(&n);
-    }
-}
-
-/// RENAME TABLE / ALTER TABLE ... RENAME: the triggers follow the table within its schema; a
-/// table with triggers cannot move to another schema (ER 1435).
-pub(crate) fn rename_table_triggers(
-    st: &mut State,
-    from: (&str, &str),
-    to: (&str, &str),
-) -> Result<(), EngineError> {
-    let Some(s) = st.schemas.get_mut(from.0) else {
-        return Ok(());
-    };
-    let mine: Vec<Arc<TriggerDef>> = s
-        .triggers
-        .values()
-        .filter(|t| t.table == from.1)
-        .cloned()
-        .collect();
-    if mine.is_empty() {
-        return Ok(());
-    }
-    if from.0 != to.0 {
-        return Err(wrong_schema());
-    }
-    for t in mine {
-        let mut moved = (*t).clone();
-        moved.table = to.1.to_string();
-        s.triggers.insert(moved.name.clone(), Arc::new(moved));
-    }
-    Ok(())
-}
-
 /// The columns of SHOW TRIGGERS and their positions in information_schema.TRIGGERS.
 const SHOW_COLUMNS: [(&str, usize); 11] = [
     ("Trigger", 2),
@@ -458,6 +414,8 @@ struct Loaded {
 pub(crate) struct Triggers {
     def: Arc<TableDef>,
     list: Vec<Loaded>,
+    /// Runs the INSERT/UPDATE/DELETE statements of the bodies (`dml::run_nested`).
+    exec: Exec,
 }
 
 /// The triggers of `def` for `events`, None when it has none (the usual case, one map
@@ -469,6 +427,7 @@ pub(crate) fn load(
     session: &mut Session,
     def: &Arc<TableDef>,
     events: &[TriggerEvent],
+    exec: Exec,
 ) -> Result<Option<Arc<Triggers>>, EngineError> {
     if def.temporary {
         return Ok(None);
@@ -518,6 +477,7 @@ pub(crate) fn load(
     Ok(Some(Arc::new(Triggers {
         def: def.clone(),
         list,
+        exec,
     })))
 }
 
@@ -558,7 +518,7 @@ impl Triggers {
             }
             cx.session.trigger_tables.push(self.def.id);
             let saved_db = cx.session.database.replace(l.schema.clone());
-            let out = routine::run(cx, &l.program, &mut frame);
+            let out = routine::run(cx, &l.program, &mut frame, self.exec);
             cx.session.database = saved_db;
             cx.session.trigger_tables.pop();
             out?;

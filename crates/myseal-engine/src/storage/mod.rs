@@ -77,6 +77,57 @@ pub(crate) struct Schema {
     pub(crate) triggers: OrdMap<String, Arc<crate::catalog::TriggerDef>>,
 }
 
+impl Schema {
+    /// DROP TABLE: the table's triggers go with it.
+    pub(crate) fn drop_table_triggers(&mut self, table: &str) {
+        let names: Vec<String> = self
+            .triggers
+            .values()
+            .filter(|t| t.table == table)
+            .map(|t| t.name.clone())
+            .collect();
+        for n in names {
+            self.triggers.remove(&n);
+        }
+    }
+}
+
+impl State {
+    /// RENAME TABLE / ALTER TABLE ... RENAME: the triggers follow the table within its schema;
+    /// a table with triggers cannot move to another schema (ER_TRG_IN_WRONG_SCHEMA).
+    pub(crate) fn rename_table_triggers(
+        &mut self,
+        from: (&str, &str),
+        to: (&str, &str),
+    ) -> Result<(), crate::EngineError> {
+        let Some(s) = self.schemas.get_mut(from.0) else {
+            return Ok(());
+        };
+        let mine: Vec<Arc<crate::catalog::TriggerDef>> = s
+            .triggers
+            .values()
+            .filter(|t| t.table == from.1)
+            .cloned()
+            .collect();
+        if mine.is_empty() {
+            return Ok(());
+        }
+        if from.0 != to.0 {
+            return Err(crate::EngineError::new(
+                1435,
+                "HY000",
+                "Trigger in wrong schema",
+            ));
+        }
+        for t in mine {
+            let mut moved = (*t).clone();
+            moved.table = to.1.to_string();
+            s.triggers.insert(moved.name.clone(), Arc::new(moved));
+        }
+        Ok(())
+    }
+}
+
 /// A FOREIGN KEY that references a table: the child table and the constraint's position in
 /// its `TableDef::foreign_keys`.
 #[derive(Clone, Debug, PartialEq, Eq)]

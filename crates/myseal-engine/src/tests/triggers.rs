@@ -404,3 +404,102 @@ fn multi_table_update_and_delete_fire_triggers() {
         ("SELECT @deleted", "@deleted\n1"),
     ]);
 }
+
+#[test]
+fn insert_select_load_data_and_chained_triggers_fire() {
+    let (e, mut s) = setup();
+    for (sql, expected) in [
+        (
+            "CREATE TRIGGER bi BEFORE INSERT ON t FOR EACH ROW SET NEW.b = CONCAT('<', NEW.b, '>')",
+            "ok",
+        ),
+        // log's own trigger runs for the rows t's trigger writes into it.
+        (
+            "CREATE TRIGGER ai AFTER INSERT ON t FOR EACH ROW INSERT INTO log (what, v) VALUES (NEW.b, NEW.id)",
+            "ok",
+        ),
+        (
+            "CREATE TRIGGER log_bi BEFORE INSERT ON log FOR EACH ROW SET NEW.v = NEW.v * 100",
+            "ok",
+        ),
+        ("CREATE TABLE src (id INT, a INT, b VARCHAR(20))", "ok"),
+        (
+            "INSERT INTO src VALUES (1, 1, 'p'), (2, 2, 'q')",
+            "ok affected=2",
+        ),
+        ("INSERT INTO t SELECT * FROM src", "ok affected=2"),
+        ("SELECT * FROM t ORDER BY id", "id|a|b\n1|1|<p>\n2|2|<q>"),
+        (
+            "SELECT what, v FROM log ORDER BY n",
+            "what|v\n<p>|100\n<q>|200",
+        ),
+        ("SET GLOBAL local_infile = 1", "ok"),
+        (
+            "LOAD DATA LOCAL INFILE 'rows.tsv' INTO TABLE t",
+            "local infile rows.tsv",
+        ),
+    ] {
+        s.local_files = true;
+        assert_eq!(run(&e, &mut s, sql), expected, "for SQL: {sql}");
+    }
+    let (_, err) = e.load_local_data(&mut s, b"3\t3\tr\n");
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(run(&e, &mut s, "SELECT b FROM t WHERE id = 3"), "b\n<r>");
+    assert_eq!(
+        run(&e, &mut s, "SELECT v FROM log WHERE what = '<r>'"),
+        "v\n300"
+    );
+}
+
+#[test]
+fn clone_and_snapshot_carry_triggers_and_temporary_tables_refuse_them() {
+    steps(&[
+        (
+            "CREATE TRIGGER bi BEFORE INSERT ON t FOR EACH ROW SET NEW.b = DATABASE()",
+            "ok",
+        ),
+        ("CREATE DATABASE d2 CLONE d", "ok affected=1"),
+        ("INSERT INTO d2.t (id, a) VALUES (1, 1)", "ok affected=1"),
+        // The clone's trigger runs with the clone as its database.
+        ("SELECT b FROM d2.t", "b\nd2"),
+        (
+            "SELECT TRIGGER_SCHEMA, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS ORDER BY TRIGGER_SCHEMA",
+            "TRIGGER_SCHEMA|EVENT_OBJECT_TABLE\nd|t\nd2|t",
+        ),
+        ("CREATE TEMPORARY TABLE tmp (x INT)", "ok"),
+        (
+            "CREATE TRIGGER tb BEFORE INSERT ON tmp FOR EACH ROW SET NEW.x = 1",
+            "ERROR 1361 (HY000): Trigger's 'tmp' is view or temporary table",
+        ),
+        ("CREATE VIEW v AS SELECT id FROM t", "ok"),
+        (
+            "CREATE TRIGGER tv BEFORE INSERT ON v FOR EACH ROW SET NEW.id = 1",
+            "ERROR 1361 (HY000): Trigger's 'v' is view or temporary table",
+        ),
+        (
+            "CREATE TRIGGER d2.x BEFORE INSERT ON d.t FOR EACH ROW SET NEW.a = 1",
+            "ERROR 1435 (HY000): Trigger in wrong schema",
+        ),
+    ]);
+}
+
+#[test]
+fn a_snapshot_restore_brings_dropped_triggers_back() {
+    let (e, mut s) = setup();
+    assert_eq!(
+        run(
+            &e,
+            &mut s,
+            "CREATE TRIGGER bi BEFORE INSERT ON t FOR EACH ROW SET NEW.b = 'snap'"
+        ),
+        "ok"
+    );
+    let snap = e.snapshot();
+    assert_eq!(run(&e, &mut s, "DROP TRIGGER bi"), "ok");
+    e.restore(&snap, std::time::Duration::from_secs(5)).unwrap();
+    assert_eq!(
+        run(&e, &mut s, "INSERT INTO t (id, a) VALUES (1, 1)"),
+        "ok affected=1"
+    );
+    assert_eq!(run(&e, &mut s, "SELECT b FROM t"), "b\nsnap");
+}
