@@ -23,3 +23,4 @@ mod tls_faults;
 mod tls_reload;
 mod user_locks;
 mod triggers;
+mod views;
