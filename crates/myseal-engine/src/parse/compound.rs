@@ -403,8 +403,23 @@ fn expect_word(p: &mut Parser, w: &str) -> Result<(), ParserError> {
     }
 }
 
-/// One statement of a body (without its `;`).
-fn parse_statement(p: &mut Parser, labels: &mut Vec<String>) -> Result<Sp, ParserError> {
+/// How deeply compound statements may nest (parsing, compiling and running them recurse).
+const MAX_NESTING: usize = 64;
+
+/// One statement of a body (without its `;`). `depth` counts the enclosing compound
+/// statements: past [`MAX_NESTING`] the text is refused as too deep (ER 1436), not parsed
+/// with ever deeper recursion.
+fn parse_statement(p: &mut Parser, depth: &mut Vec<String>) -> Result<Sp, ParserError> {
+    if depth.len() >= MAX_NESTING {
+        return Err(ParserError::RecursionLimitExceeded);
+    }
+    depth.push(String::new());
+    let out = parse_statement_at(p, depth);
+    depth.pop();
+    out
+}
+
+fn parse_statement_at(p: &mut Parser, labels: &mut Vec<String>) -> Result<Sp, ParserError> {
     let label = parse_label(p);
     if word(p, "BEGIN") {
         let body = parse_list(p, labels, &["END"])?;
@@ -690,6 +705,7 @@ fn parse_select(p: &mut Parser) -> Result<Sp, ParserError> {
     let mut into = Vec::new();
     if let Some(at) = into_at {
         let mut sub = Parser::new(&super::DIALECT)
+            .with_recursion_limit(super::RECURSION_LIMIT)
             .with_tokens_with_locations(tokens.get(at + 1..).unwrap_or_default().to_vec());
         loop {
             into.push(parse_target(&mut sub)?);
@@ -709,7 +725,9 @@ fn parse_select(p: &mut Parser) -> Result<Sp, ParserError> {
         tokens.truncate(at);
         tokens.extend(rest);
     }
-    let mut sub = Parser::new(&super::DIALECT).with_tokens_with_locations(tokens);
+    let mut sub = Parser::new(&super::DIALECT)
+        .with_recursion_limit(super::RECURSION_LIMIT)
+        .with_tokens_with_locations(tokens);
     let query = sub.parse_query()?;
     let t = sub.peek_token();
     if t.token != Token::EOF {

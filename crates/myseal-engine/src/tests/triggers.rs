@@ -503,3 +503,27 @@ fn a_snapshot_restore_brings_dropped_triggers_back() {
     );
     assert_eq!(run(&e, &mut s, "SELECT b FROM t"), "b\nsnap");
 }
+
+#[test]
+fn bodies_nested_too_deep_are_refused_not_recursed_into() {
+    let (e, mut s) = setup();
+    let deep = format!(
+        "CREATE TRIGGER x BEFORE INSERT ON t FOR EACH ROW {}SET @a = 1;{}",
+        "BEGIN ".repeat(100_000),
+        " END;".repeat(100_000)
+    );
+    let out = run(&e, &mut s, &deep);
+    assert!(out.starts_with("ERROR 1436 (HY000)"), "{out}");
+    // Nesting within the limit works.
+    let fine = format!(
+        "CREATE TRIGGER y BEFORE INSERT ON t FOR EACH ROW {}SET NEW.b = 'deep';{}",
+        "BEGIN ".repeat(40),
+        " END;".repeat(39) + " END"
+    );
+    assert_eq!(run(&e, &mut s, &fine), "ok");
+    assert_eq!(
+        run(&e, &mut s, "INSERT INTO t (id, a) VALUES (1, 1)"),
+        "ok affected=1"
+    );
+    assert_eq!(run(&e, &mut s, "SELECT b FROM t"), "b\ndeep");
+}
