@@ -169,3 +169,58 @@ async fn mysqldumps_trigger_text_loads() {
     );
     conn.disconnect().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn show_triggers_works_as_a_prepared_statement_and_update_delete_fire() {
+    let server = util::start(util::config()).await;
+    let mut conn = trg(server.local_addr().port()).await;
+    conn.query_drop("CREATE TABLE t (id INT PRIMARY KEY, v INT)")
+        .await
+        .unwrap();
+    conn.query_drop("CREATE TABLE gone (id INT, v INT)")
+        .await
+        .unwrap();
+    conn.query_drop(
+        "CREATE TRIGGER t_bu BEFORE UPDATE ON t FOR EACH ROW BEGIN IF NEW.v < OLD.v THEN SET NEW.v = OLD.v; END IF; END",
+    )
+    .await
+    .unwrap();
+    conn.query_drop(
+        "CREATE TRIGGER t_ad AFTER DELETE ON t FOR EACH ROW INSERT INTO gone VALUES (OLD.id, OLD.v)",
+    )
+    .await
+    .unwrap();
+    conn.query_drop("INSERT INTO t VALUES (1, 10), (2, 20)")
+        .await
+        .unwrap();
+    conn.exec_drop("UPDATE t SET v = ? WHERE id = ?", (5, 1))
+        .await
+        .unwrap();
+    conn.exec_drop("UPDATE t SET v = ? WHERE id = ?", (25, 2))
+        .await
+        .unwrap();
+    let rows: Vec<(i64, i64)> = conn.query("SELECT id, v FROM t ORDER BY id").await.unwrap();
+    assert_eq!(rows, vec![(1, 10), (2, 25)]);
+    conn.exec_drop("DELETE FROM t WHERE id = ?", (2,))
+        .await
+        .unwrap();
+    let gone: Vec<(i64, i64)> = conn.query("SELECT id, v FROM gone").await.unwrap();
+    assert_eq!(gone, vec![(2, 25)]);
+    let shown: Vec<(String, String, String)> = conn
+        .exec_map("SHOW TRIGGERS LIKE 't'", (), |row: mysql_async::Row| {
+            let name: String = row.get(0).unwrap_or_default();
+            let event: String = row.get(1).unwrap_or_default();
+            let timing: String = row.get(4).unwrap_or_default();
+            (name, event, timing)
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        shown,
+        vec![
+            ("t_bu".into(), "UPDATE".into(), "BEFORE".into()),
+            ("t_ad".into(), "DELETE".into(), "AFTER".into()),
+        ]
+    );
+    conn.disconnect().await.unwrap();
+}

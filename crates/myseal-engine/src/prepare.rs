@@ -276,6 +276,14 @@ impl Engine {
             | Stmt::ShowCharset(_)
             | Stmt::ShowCollation(_)
             | Stmt::TableMaintenance { .. } => (true, None),
+            Stmt::Trigger(t) => (
+                matches!(
+                    **t,
+                    crate::parse::compound::TriggerStmt::Show { .. }
+                        | crate::parse::compound::TriggerStmt::ShowCreate(_)
+                ),
+                None,
+            ),
             Stmt::Account(_) => (parsed.head.starts_with("SHOW"), None),
             _ => (false, None),
         };
