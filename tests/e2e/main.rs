@@ -8,6 +8,7 @@ mod util;
 mod accounts;
 mod clients;
 mod compression;
+mod datadir;
 mod faults;
 mod hostile;
 mod kill;

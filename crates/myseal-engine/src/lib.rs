@@ -35,6 +35,7 @@ pub mod collation;
 #[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
 mod ctx;
 pub mod datetime;
+mod dump;
 mod exec;
 mod execute;
 mod expr;
@@ -70,6 +71,7 @@ use std::sync::{Arc, RwLock};
 
 use myseal_auth::account::AccountStore;
 
+pub use dump::LoadError;
 pub use error::EngineError;
 pub use prepare::Prepared;
 pub use storage::snapshot::Snapshot;
@@ -138,6 +140,13 @@ pub trait TlsReload: Send + Sync {
     /// configuration stays, unless `rollback_on_error` is false, in which case new connections
     /// get no TLS. The error text is the loader's, for ER 3888.
     fn reload_tls(&self, files: &TlsFiles, rollback_on_error: bool) -> Result<(), String>;
+}
+
+/// Where the server keeps its state between runs (`--datadir`): FLUSH TABLES saves through it.
+pub trait Persist: Send + Sync {
+    /// Saves the engine's whole state ([`Engine::dump`]); the error is ER_ERROR_ON_WRITE's
+    /// text (`Error writing file '...' (errno: N - ...)`).
+    fn save(&self, engine: &Engine) -> Result<(), String>;
 }
 
 /// The server's connection registry, for KILL and SHOW PROCESSLIST.
@@ -264,6 +273,9 @@ pub struct Session {
     /// The session's user-level locks (GET_LOCK), taken on first use; dropping the session
     /// releases them.
     pub(crate) user_locks: Option<user_lock::Owner>,
+    /// A session of the server itself ([`Engine::system_session`]): every privilege, whatever
+    /// accounts exist.
+    pub(crate) system: bool,
 }
 
 /// A table LOCK TABLES holds for its session.
@@ -313,6 +325,7 @@ impl Session {
             active_roles: Vec::new(),
             trigger_tables: Vec::new(),
             user_locks: None,
+            system: false,
         }
     }
 
@@ -368,6 +381,7 @@ impl Clone for Session {
             trigger_tables: Vec::new(),
             // A copy owns no user locks (a GET_LOCK run in it takes its own).
             user_locks: None,
+            system: false,
         }
     }
 }
@@ -805,6 +819,8 @@ pub struct Engine {
     pub(crate) view_table_def: ViewTableDef,
     /// GET_LOCK and the other user-level locks (see `user_lock`).
     pub(crate) user_locks: Arc<user_lock::UserLocks>,
+    /// The server's data directory, when it has one (FLUSH TABLES saves to it).
+    pub(crate) persist: std::sync::OnceLock<Arc<dyn Persist>>,
 }
 
 /// See [`Engine::view_table_def`].
@@ -885,7 +901,13 @@ impl Engine {
             grants: privilege::Grants::default(),
             view_table_def: stmt::view::table_def,
             user_locks: Arc::default(),
+            persist: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Connects the server's data directory (FLUSH TABLES saves the state to it). Set once.
+    pub fn set_persist(&self, p: Arc<dyn Persist>) {
+        let _ = self.persist.set(p);
     }
 
     /// Connects the server's TLS configuration (ALTER INSTANCE RELOAD TLS). Set once.
@@ -930,6 +952,21 @@ impl Engine {
     /// The account store shared with the server (CREATE USER etc. act on it).
     pub fn accounts(&self) -> &Arc<AccountStore> {
         &self.accounts
+    }
+
+    /// A session of the server itself, holding every privilege whatever accounts exist (even
+    /// none): saving and loading the state of `--datadir` run in one. Connection id 0.
+    pub fn system_session(&self) -> Session {
+        let mut s = self.new_session(SessionInfo {
+            user: "root".into(),
+            client_host: "localhost".into(),
+            account_host: "%".into(),
+            character_set_client: "utf8mb4".into(),
+            ..SessionInfo::default()
+        });
+        s.active_roles.clear();
+        s.system = true;
+        s
     }
 
     /// Starts a session: session variables copy the globals, the handshake charset applies.
@@ -1006,6 +1043,7 @@ impl Engine {
             active_roles: Vec::new(),
             trigger_tables: Vec::new(),
             user_locks: None,
+            system: false,
         }
         .with_login_roles(self)
     }

@@ -614,6 +614,9 @@ impl Session {
     /// The grants of the session's account, re-read when GRANT, REVOKE or an account statement
     /// changed the grant table since they were last read.
     pub(crate) fn grants(&self, engine: &Engine) -> Arc<AccountGrants> {
+        if self.system {
+            return Arc::new(AccountGrants::superuser());
+        }
         let version = engine.grants.version();
         let mut cached = self.grants.lock();
         if let Some((v, g)) = &*cached

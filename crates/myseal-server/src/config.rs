@@ -129,6 +129,9 @@ pub struct Config {
     pub trace_handshake: bool,
     /// `local_infile`: allow LOAD DATA LOCAL INFILE (OFF by default, as in MySQL 8.4).
     pub local_infile: bool,
+    /// `--datadir`: where the whole state is saved (at shutdown and on FLUSH TABLES) and loaded
+    /// from at start. None (the default): everything stays in memory.
+    pub datadir: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Config {
@@ -148,6 +151,7 @@ impl std::fmt::Debug for Config {
             .field("connect_timeout", &self.connect_timeout)
             .field("trace_handshake", &self.trace_handshake)
             .field("local_infile", &self.local_infile)
+            .field("datadir", &self.datadir)
             .finish()
     }
 }
@@ -169,6 +173,7 @@ impl Default for Config {
             connect_timeout: Duration::from_secs(10),
             trace_handshake: false,
             local_infile: false,
+            datadir: None,
         }
     }
 }

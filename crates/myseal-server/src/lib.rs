@@ -34,6 +34,7 @@ mod blocking;
 mod builder;
 mod compress;
 pub mod config;
+mod datadir;
 mod executor;
 pub mod external;
 mod fixture;
@@ -55,6 +56,7 @@ use std::sync::Arc;
 pub use blocking::BlockingTestServer;
 pub use builder::{Account, Builder};
 pub use config::{Config, InitSql, InitialUser, TlsOptions};
+pub use datadir::STATE_FILE;
 pub use external::ExternalUrl;
 pub use fixture::{ClientIdentity, TestServer};
 use myseal_auth::account::{AccountStore, AuthPlugin};
@@ -105,6 +107,10 @@ pub enum ServerError {
     /// The configuration is contradictory.
     #[error("invalid configuration: {0}")]
     Config(String),
+    /// The state saved in `--datadir` could not be loaded (damaged, cut short, written by a
+    /// newer myseal, or a statement of it failed); the file is left as it is.
+    #[error("cannot load the saved state: {0}")]
+    Datadir(String),
     /// An external server (`MYSEAL_EXTERNAL_URL`) could not be used.
     #[error("external server: {0}")]
     External(String),
@@ -136,6 +142,8 @@ pub(crate) struct Shared {
     pub(crate) processes: Arc<processes::Registry>,
     /// Handshake events for [`Server::handshake_events`] subscribers.
     pub(crate) events: tokio::sync::broadcast::Sender<HandshakeEvent>,
+    /// `--datadir`: saved to at shutdown (and on FLUSH TABLES, through the engine).
+    pub(crate) datadir: Option<Arc<datadir::Datadir>>,
 }
 
 impl Shared {
@@ -245,35 +253,32 @@ impl Server {
             accounts.clone(),
         )
         .map_err(|e| ServerError::Engine(e.to_string()))?;
-        accounts.create_user(
-            "root",
-            "%",
-            AuthPlugin::CachingSha2Password,
-            config.root_password.as_bytes(),
-        )?;
-        engine.grant_all_privileges("root", "%");
-        if let Some(db) = &config.database {
-            engine
-                .create_database(db, true)
-                .map_err(|e| ServerError::Engine(e.to_string()))?;
-        }
-        if let Some(user) = &config.user {
-            accounts.create_user(
-                &user.name,
-                "%",
-                AuthPlugin::CachingSha2Password,
-                user.password.as_bytes(),
-            )?;
-            // As MySQL's container image: ALL on MYSQL_DATABASE, nothing else.
-            if let Some(db) = &config.database {
-                engine.grant_database(&user.name, "%", db);
-            }
+        // A data directory with a saved state: that state is the server's (its accounts
+        // included, so the root password, database and user options apply only to a new one).
+        let datadir = match &config.datadir {
+            Some(dir) => Some(Arc::new(datadir::Datadir::open(dir)?)),
+            None => None,
+        };
+        let loaded = match &datadir {
+            Some(d) => d.load(&engine)?,
+            None => false,
+        };
+        if !loaded {
+            initial_state(&engine, &accounts, &config)?;
         }
         if let Some(path) = &config.init_file {
             run_init_file(&engine, path)?;
         }
         for init in &config.init_sql {
             run_sql(&engine, &init.sql, &init.label)?;
+        }
+        if let Some(d) = &datadir {
+            if !loaded {
+                // A new data directory holds a loadable state from the start.
+                d.save(&engine)
+                    .map_err(|e| ServerError::Datadir(e.to_string()))?;
+            }
+            engine.set_persist(d.clone());
         }
 
         let processes = Arc::new(processes::Registry::default());
@@ -297,6 +302,7 @@ impl Server {
             executor: executor::Executor::default(),
             processes: processes.clone(),
             events: tokio::sync::broadcast::channel(EVENT_BUFFER).0,
+            datadir,
         });
         let (stop, stop_rx) = watch::channel(false);
         let task = tokio::spawn(listener::run(listeners, shared.clone(), stop_rx));
@@ -457,15 +463,31 @@ impl Server {
             if tokio::time::timeout(grace, &mut task).await.is_err() {
                 tracing::error!("connections still open after shutdown; abandoning them");
                 task.abort();
+                save_at_shutdown(&self.shared).await;
                 return;
             }
         }
+        // Every connection is gone: the state is saved as the last of them left it.
+        save_at_shutdown(&self.shared).await;
         // Every connection is gone, so the engine threads are idle or finishing a statement
         // that was killed: they end now rather than after their idle timeout.
         self.shared
             .executor
             .close(grace.min(std::time::Duration::from_secs(1)));
         tracing::info!("shutdown complete");
+    }
+}
+
+/// `--datadir`: saves the whole state on an engine thread (a large state takes a while).
+async fn save_at_shutdown(shared: &Arc<Shared>) {
+    let Some(d) = shared.datadir.clone() else {
+        return;
+    };
+    let sh = shared.clone();
+    match shared.executor.run(move || d.save(&sh.engine)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => tracing::error!("saving the state at shutdown failed: {e}"),
+        Err(_) => tracing::error!("saving the state at shutdown panicked"),
     }
 }
 
@@ -546,6 +568,39 @@ fn engine_config(config: &Config, tls: Option<&TlsContext>, addr: SocketAddr) ->
         version_comment: VERSION_COMMENT.to_string(),
         globals,
     }
+}
+
+/// The accounts and database a new server starts with: root, `--database`, `--user`.
+fn initial_state(
+    engine: &Engine,
+    accounts: &AccountStore,
+    config: &Config,
+) -> Result<(), ServerError> {
+    accounts.create_user(
+        "root",
+        "%",
+        AuthPlugin::CachingSha2Password,
+        config.root_password.as_bytes(),
+    )?;
+    engine.grant_all_privileges("root", "%");
+    if let Some(db) = &config.database {
+        engine
+            .create_database(db, true)
+            .map_err(|e| ServerError::Engine(e.to_string()))?;
+    }
+    if let Some(user) = &config.user {
+        accounts.create_user(
+            &user.name,
+            "%",
+            AuthPlugin::CachingSha2Password,
+            user.password.as_bytes(),
+        )?;
+        // As MySQL's container image: ALL on MYSQL_DATABASE, nothing else.
+        if let Some(db) = &config.database {
+            engine.grant_database(&user.name, "%", db);
+        }
+    }
+    Ok(())
 }
 
 /// Runs `--init-file` statements as the server starts (before it accepts connections).

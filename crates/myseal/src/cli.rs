@@ -65,6 +65,10 @@ pub(crate) struct Args {
     /// SQL file run at start.
     #[arg(long, value_name = "FILE")]
     pub(crate) init_file: Option<PathBuf>,
+    /// Keep the whole state (databases, rows, accounts, grants) in DIR: loaded at start, saved
+    /// at shutdown and on FLUSH TABLES. Without it everything stays in memory.
+    #[arg(long, value_name = "DIR", env = "MYSEAL_DATADIR")]
+    pub(crate) datadir: Option<PathBuf>,
     /// max_connections.
     #[arg(long)]
     pub(crate) max_connections: Option<usize>,
@@ -209,6 +213,7 @@ struct FileMysqld {
     app_user: Option<String>,
     app_password: Option<String>,
     init_file: Option<PathBuf>,
+    datadir: Option<PathBuf>,
     max_connections: Option<usize>,
     max_allowed_packet: Option<usize>,
     connect_timeout: Option<u64>,
@@ -256,9 +261,15 @@ pub(crate) fn resolve(args: Args) -> Result<myseal_server::Config, String> {
         .allow_empty_password
         .or(file.allow_empty_password)
         .unwrap_or(false);
+    c.datadir = args.datadir.or(file.datadir);
+    // A data directory with a saved state has its accounts already.
+    let has_state = c
+        .datadir
+        .as_ref()
+        .is_some_and(|d| d.join(myseal_server::STATE_FILE).is_file());
     match args.root_password.or(file.root_password) {
         Some(p) => c.root_password = p,
-        None if allow_empty => c.root_password = String::new(),
+        None if allow_empty || has_state => c.root_password = String::new(),
         None => {
             return Err("no root password given. Set one of --root-password (or MYSQL_ROOT_PASSWORD), \
                  or --allow-empty-password (or MYSQL_ALLOW_EMPTY_PASSWORD=yes), like MySQL's container image."
@@ -433,6 +444,27 @@ mod tests {
             None => panic!("no subcommand"),
         }
         assert!(Args::try_parse_from(["myseal", "demo", "--color", "pink"]).is_err());
+    }
+
+    #[test]
+    fn datadir_comes_from_the_flag_or_the_config_file_and_a_saved_state_needs_no_root_password() {
+        let dir = std::env::temp_dir().join(format!("myseal-cli-datadir-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let c = parse(&["--root-password=x", "--datadir", dir.to_str().unwrap()]).unwrap();
+        assert_eq!(c.datadir.as_deref(), Some(dir.as_path()));
+        assert_eq!(parse(&["--root-password=x"]).unwrap().datadir, None);
+        let file = dir.join("myseal.toml");
+        std::fs::write(&file, format!("[mysqld]\ndatadir = {:?}\n", dir.join("d"))).unwrap();
+        let c = parse(&["--root-password=x", "--config", file.to_str().unwrap()]).unwrap();
+        assert_eq!(c.datadir, Some(dir.join("d")));
+        if std::env::var_os("MYSQL_ROOT_PASSWORD").is_none() {
+            // A new data directory still needs the root password; one with a state has root.
+            assert!(parse(&["--datadir", dir.to_str().unwrap()]).is_err());
+            std::fs::write(dir.join(myseal_server::STATE_FILE), "").unwrap();
+            let c = parse(&["--datadir", dir.to_str().unwrap()]).unwrap();
+            assert_eq!(c.datadir.as_deref(), Some(dir.as_path()));
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -105,7 +105,8 @@ pub(crate) fn unlock_tables(engine: &Engine, session: &mut Session) -> Outcome {
 /// (other sessions may go on writing; a consistent dump should use START TRANSACTION WITH
 /// CONSISTENT SNAPSHOT, which mysqldump --single-transaction does). FLUSH PRIVILEGES is an
 /// account statement (`exec::account`). Every FLUSH but FLUSH TABLES WITH READ LOCK commits
-/// the open transaction, as in MySQL.
+/// the open transaction, as in MySQL. On a server with a data directory (`--datadir`), FLUSH
+/// TABLES [names] without WITH READ LOCK saves the whole state there (ER 1026 if it cannot).
 pub(crate) fn flush(
     engine: &Engine,
     session: &mut Session,
@@ -146,6 +147,14 @@ pub(crate) fn flush(
     }
     if matches!(object_type, FlushType::UserResources) {
         engine.accounts.flush_user_resources();
+    }
+    // With a data directory, FLUSH TABLES (not WITH READ LOCK) saves the whole state there.
+    if matches!(object_type, FlushType::Tables)
+        && !*read_lock
+        && let Some(p) = engine.persist.get()
+    {
+        p.save(engine)
+            .map_err(|m| EngineError::new(1026, "HY000", m))?;
     }
     Ok(ok(session, 0, 0, String::new()))
 }
