@@ -281,6 +281,76 @@ impl Binder<'_> {
         Ok(Upsert { sets, new_copies })
     }
 
+    /// Binds the assignments of `ON DUPLICATE KEY UPDATE` for an INSERT through the view
+    /// `target` into its table `def`: the rows are `def`'s, as for [`Binder::upsert`], their
+    /// columns named by the view's names (`VALUES(col)` and the row alias too); `resolve`
+    /// finds the column an assignment target names.
+    pub(crate) fn upsert_through_view(
+        &mut self,
+        def: &Arc<TableDef>,
+        target: &super::view::WriteTarget,
+        row_alias: Option<&ast::InsertAliases>,
+        sets: &[ast::Assignment],
+        resolve: impl Fn(&ast::AssignmentTarget) -> Result<usize, EngineError>,
+    ) -> Result<Upsert, EngineError> {
+        let width = def.columns.len();
+        let mut scope = target.scope.clone();
+        let copy = |scope: &mut Scope, qualifier: &str, at: usize| {
+            push_table(scope, def, &super::view::hidden_alias(qualifier, ""), true);
+            for vc in &target.scope.view_cols {
+                let mut c = vc.clone().shifted(at, 0);
+                c.table = qualifier.to_string();
+                c.hidden = true;
+                scope.view_cols.push(c);
+            }
+        };
+        copy(&mut scope, NEW_ROW, width);
+        let mut new_copies = 1;
+        if let Some(a) = row_alias {
+            let alias = name_parts(&a.row_alias).pop().unwrap_or_default();
+            if alias == target.view.alias {
+                return Err(EngineError::new(
+                    1066,
+                    "42000",
+                    format!("Not unique table/alias: '{alias}'"),
+                ));
+            }
+            let start = scope.view_cols.len();
+            copy(&mut scope, &alias, 2 * width);
+            if let Some(names) = a.col_aliases.as_ref().filter(|n| !n.is_empty()) {
+                if names.len() != target.scope.view_cols.len() {
+                    return Err(EngineError::new(
+                        1136,
+                        "21S01",
+                        "Column count doesn't match value count at row 1",
+                    ));
+                }
+                let own: Vec<String> = target
+                    .scope
+                    .view_cols
+                    .iter()
+                    .map(|c| c.name.to_ascii_lowercase())
+                    .collect();
+                for (c, n) in scope.view_cols[start..].iter_mut().zip(names) {
+                    c.name = n.value.clone();
+                    // A column alias no view column has can be used unqualified.
+                    c.hidden = own.contains(&n.value.to_ascii_lowercase());
+                }
+            }
+            new_copies = 2;
+        }
+        self.set_scope(scope);
+        let sets: Vec<ast::Assignment> = sets
+            .iter()
+            .map(|a| ast::Assignment {
+                target: a.target.clone(),
+                value: rewrite_values_calls(&a.value),
+            })
+            .collect();
+        let sets = self.assignments_with(def, &sets, resolve)?;
+        Ok(Upsert { sets, new_copies })
+    }
+
     /// Binds the ORDER BY of a single-table UPDATE/DELETE over the current scope.
     pub(crate) fn order_keys(
         &mut self,

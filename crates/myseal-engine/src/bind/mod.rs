@@ -1187,7 +1187,7 @@ impl<'a> Binder<'a> {
                 continue;
             }
             let ok = match table {
-                None => true,
+                None => !vc.hidden,
                 Some((db, t)) => vc.table == t && db.is_none_or(|d| d == vc.schema),
             };
             if !ok {

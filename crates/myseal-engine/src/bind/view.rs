@@ -160,6 +160,8 @@ pub(crate) struct ViewCol {
     pub(crate) bound: Bound,
     /// The scope column it is, when it is a plain column of a base table.
     pub(crate) base: Option<usize>,
+    /// Found only when qualified (the new row of ON DUPLICATE KEY UPDATE).
+    pub(crate) hidden: bool,
 }
 
 impl ViewCol {
@@ -437,6 +439,7 @@ impl Binder<'_> {
                 name: n.clone(),
                 bound: b,
                 base: base_col,
+                hidden: false,
             });
         }
         let width = local.cols.len();

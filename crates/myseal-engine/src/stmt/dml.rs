@@ -689,9 +689,9 @@ fn bind_insert(
             b.set_scope(crate::bind::Scope::default());
         }
     }
-    if target.is_some() && ins.on.is_some() {
+    if target.as_ref().is_some_and(|t| t.single_table().is_none()) && ins.on.is_some() {
         return Err(EngineError::not_supported(
-            "INSERT ... ON DUPLICATE KEY UPDATE through a view",
+            "INSERT ... ON DUPLICATE KEY UPDATE through a join view",
         ));
     }
     let (positions, source) = if !ins.assignments.is_empty() {
@@ -806,7 +806,14 @@ fn bind_insert(
     let upsert = match &ins.on {
         None => None,
         Some(ast::OnInsert::DuplicateKeyUpdate(sets)) => {
-            let up = b.upsert(&def, ins.insert_alias.as_ref(), sets)?;
+            let up = match &target {
+                None => b.upsert(&def, ins.insert_alias.as_ref(), sets)?,
+                Some(t) => {
+                    b.upsert_through_view(&def, t, ins.insert_alias.as_ref(), sets, |a| {
+                        view_column(t, a)
+                    })?
+                }
+            };
             for a in &up.sets {
                 if matches!(a.value, Assigned::Expr(_)) {
                     check::refuse_value(&def, a.column)?;

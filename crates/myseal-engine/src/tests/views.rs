@@ -596,3 +596,55 @@ fn writes_through_a_view_keep_the_base_tables_rules() {
         ),
     ]);
 }
+
+#[test]
+fn on_duplicate_key_update_and_multi_table_statements_through_views() {
+    steps(&[
+        (
+            "CREATE VIEW s (k, label) AS SELECT id, b FROM t WHERE id < 10 WITH CHECK OPTION",
+            "ok",
+        ),
+        (
+            "INSERT INTO s VALUES (1, 'new') ON DUPLICATE KEY UPDATE label = CONCAT(label, '+', VALUES(label))",
+            "ok affected=2",
+        ),
+        (
+            "INSERT INTO s VALUES (2, 'two') AS n ON DUPLICATE KEY UPDATE label = n.label",
+            "ok affected=2",
+        ),
+        (
+            "INSERT INTO s VALUES (3, 'q') AS n (kk, ll) ON DUPLICATE KEY UPDATE label = ll",
+            "ok affected=2",
+        ),
+        (
+            "INSERT INTO s VALUES (3, 'x') ON DUPLICATE KEY UPDATE k = 50",
+            "ERROR 1369 (HY000): CHECK OPTION failed 'd.s'",
+        ),
+        (
+            "INSERT INTO s VALUES (3, 'x') ON DUPLICATE KEY UPDATE id = 5",
+            "ERROR 1054 (42S22): Unknown column 'id' in 'field list'",
+        ),
+        (
+            "SELECT id, b FROM t ORDER BY id",
+            "id|b\n1|x+new\n2|two\n3|q",
+        ),
+        // A view in a multi-table UPDATE/DELETE: written through, or only read.
+        (
+            "UPDATE s JOIN u ON u.t_id = s.k SET s.label = 'has u' WHERE u.c > 200",
+            "ok affected=1",
+        ),
+        (
+            "UPDATE u JOIN s ON s.k = u.t_id SET u.c = u.c + 1 WHERE s.label = 'has u'",
+            "ok affected=1",
+        ),
+        (
+            "DELETE s FROM s JOIN u ON u.t_id = s.k WHERE u.c = 301",
+            "ok affected=1",
+        ),
+        ("SELECT id, b FROM t ORDER BY id", "id|b\n1|x+new\n2|two"),
+        (
+            "SELECT id, c FROM u ORDER BY id",
+            "id|c\n1|100\n2|101\n3|301",
+        ),
+    ]);
+}
