@@ -648,3 +648,50 @@ fn on_duplicate_key_update_and_multi_table_statements_through_views() {
         ),
     ]);
 }
+
+#[test]
+fn writing_through_a_view_needs_the_privilege_on_the_view_and_invoker_views_on_the_table() {
+    let (e, mut root) = setup();
+    for (sql, expected) in [
+        ("CREATE USER app", "ok"),
+        ("CREATE VIEW vd AS SELECT id, a FROM t", "ok"),
+        (
+            "CREATE SQL SECURITY INVOKER VIEW vi AS SELECT id, a FROM t",
+            "ok",
+        ),
+        ("GRANT SELECT, UPDATE ON d.vd TO app", "ok"),
+        ("GRANT SELECT, UPDATE, INSERT ON d.vi TO app", "ok"),
+        ("GRANT SELECT ON d.t TO app", "ok"),
+    ] {
+        assert_eq!(run(&e, &mut root, sql), expected, "for SQL: {sql}");
+    }
+    let mut app = session_of(&e, "app");
+    for (sql, expected) in [
+        // A definer's view: the view's privilege is enough.
+        ("UPDATE vd SET a = 11 WHERE id = 1", "ok affected=1"),
+        (
+            "DELETE FROM vd WHERE id = 1",
+            "ERROR 1142 (42000): DELETE command denied to user 'app'@'localhost' for table 'vd'",
+        ),
+        (
+            "INSERT INTO vd VALUES (7, 70)",
+            "ERROR 1142 (42000): INSERT command denied to user 'app'@'localhost' for table 'vd'",
+        ),
+        (
+            "UPDATE t SET a = 1",
+            "ERROR 1142 (42000): UPDATE command denied to user 'app'@'localhost' for table 't'",
+        ),
+        // An invoker's view: the invoker writes the table too.
+        (
+            "UPDATE vi SET a = 12 WHERE id = 1",
+            "ERROR 1142 (42000): UPDATE command denied to user 'app'@'localhost' for table 't'",
+        ),
+        (
+            "INSERT INTO vi VALUES (7, 70)",
+            "ERROR 1142 (42000): INSERT command denied to user 'app'@'localhost' for table 't'",
+        ),
+        ("SELECT id, a FROM vd WHERE id = 1", "id|a\n1|11"),
+    ] {
+        assert_eq!(run(&e, &mut app, sql), expected, "for SQL: {sql}");
+    }
+}
