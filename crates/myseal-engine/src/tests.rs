@@ -15,6 +15,7 @@ mod generated;
 mod json;
 mod optimizer;
 mod privileges;
+mod procedures;
 mod rollup;
 mod snapshot;
 mod stream;
@@ -137,8 +138,23 @@ fn check(sql: &str, expected: &str) {
 
 /// Runs several steps on one session.
 fn check_steps(steps: &[(&str, &str)]) {
+    steps_after(&[], steps);
+}
+
+/// A fresh engine and a session that has run each statement of `setup`, all of which must succeed.
+pub(crate) fn set_up(setup: &[&str]) -> (Engine, Session) {
     let e = engine();
     let mut s = session(&e);
+    for sql in setup {
+        let (_, err) = e.execute(&mut s, sql);
+        assert!(err.is_none(), "{sql}: {err:?}");
+    }
+    (e, s)
+}
+
+/// Runs `steps` on one session after [`set_up`] of `setup`, comparing each rendered result.
+pub(crate) fn steps_after(setup: &[&str], steps: &[(&str, &str)]) {
+    let (e, mut s) = set_up(setup);
     for (sql, expected) in steps {
         assert_eq!(run(&e, &mut s, sql), expected.trim(), "for SQL: {sql}");
     }

@@ -3,27 +3,20 @@
 //!
 //! <https://dev.mysql.com/doc/refman/8.4/en/create-table-check-constraints.html>
 
-use super::{engine, run, session};
+use super::{run, set_up, steps_after};
 use crate::tests::ddl::create_text;
 use crate::{Engine, Session};
 
+const SETUP: &[&str] = &["CREATE DATABASE d", "USE d"];
+
 /// A session in database `d`.
 fn setup() -> (Engine, Session) {
-    let e = engine();
-    let mut s = session(&e);
-    for sql in ["CREATE DATABASE d", "USE d"] {
-        let (_, err) = e.execute(&mut s, sql);
-        assert!(err.is_none(), "{sql}: {err:?}");
-    }
-    (e, s)
+    set_up(SETUP)
 }
 
 /// Runs each step on one session set up by [`setup`].
 fn steps(steps: &[(&str, &str)]) {
-    let (e, mut s) = setup();
-    for (sql, expected) in steps {
-        assert_eq!(run(&e, &mut s, sql), expected.trim(), "for SQL: {sql}");
-    }
+    steps_after(SETUP, steps);
 }
 
 #[test]

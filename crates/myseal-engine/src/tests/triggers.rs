@@ -3,30 +3,23 @@
 //!
 //! <https://dev.mysql.com/doc/refman/8.4/en/triggers.html>
 
-use super::{engine, run, session};
+use super::{run, set_up, steps_after};
 use crate::{Engine, Session};
+
+const SETUP: &[&str] = &[
+    "CREATE DATABASE d",
+    "USE d",
+    "CREATE TABLE t (id INT PRIMARY KEY, a INT NOT NULL, b VARCHAR(20))",
+    "CREATE TABLE log (n INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(40), v INT)",
+];
 
 /// A session in database `d` with `t` (id, a, b) and a log table.
 fn setup() -> (Engine, Session) {
-    let e = engine();
-    let mut s = session(&e);
-    for sql in [
-        "CREATE DATABASE d",
-        "USE d",
-        "CREATE TABLE t (id INT PRIMARY KEY, a INT NOT NULL, b VARCHAR(20))",
-        "CREATE TABLE log (n INT AUTO_INCREMENT PRIMARY KEY, what VARCHAR(40), v INT)",
-    ] {
-        let (_, err) = e.execute(&mut s, sql);
-        assert!(err.is_none(), "{sql}: {err:?}");
-    }
-    (e, s)
+    set_up(SETUP)
 }
 
 fn steps(steps: &[(&str, &str)]) {
-    let (e, mut s) = setup();
-    for (sql, expected) in steps {
-        assert_eq!(run(&e, &mut s, sql), expected.trim(), "for SQL: {sql}");
-    }
+    steps_after(SETUP, steps);
 }
 
 #[test]
