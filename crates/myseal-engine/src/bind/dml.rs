@@ -433,7 +433,10 @@ impl Binder<'_> {
                             .map(|vc| {
                                 let at = vc.base.and_then(|p| {
                                     let c = scope.cols.get(p)?;
-                                    Some((start + c.table_no, p - first_col(c.table_no)))
+                                    Some((
+                                        start + c.table_no,
+                                        p.saturating_sub(first_col(c.table_no)),
+                                    ))
                                 });
                                 (vc.name.clone(), at)
                             })

@@ -255,7 +255,7 @@ impl WriteTarget {
             .iter()
             .position(|x| x.table_no == c.table_no)
             .unwrap_or(0);
-        Ok((c.table_no, at - first))
+        Ok((c.table_no, at.saturating_sub(first)))
     }
 }
 
