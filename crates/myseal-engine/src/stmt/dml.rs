@@ -522,6 +522,9 @@ struct InsertStmt {
     /// Strict mode and no IGNORE: conversion problems are errors.
     strict: bool,
     sets_last_insert_id: bool,
+    /// Through a view that does not show the table's AUTO_INCREMENT column: LAST_INSERT_ID()
+    /// keeps its value (the OK packet still carries the generated id), as MySQL does.
+    hides_auto_increment: bool,
     /// The table's INSERT triggers (and DELETE ones for REPLACE, UPDATE ones for ON
     /// DUPLICATE KEY UPDATE); None for most tables.
     triggers: Option<Arc<Triggers>>,
@@ -824,6 +827,22 @@ fn bind_insert(
         Some(_) => return Err(EngineError::not_supported("INSERT ... ON CONFLICT")),
     };
     let ignore = ins.ignore;
+    // The view's columns over `def`'s row (`def` is one of the view's tables).
+    let hides_auto_increment = match (&target, def.auto_increment_column()) {
+        (Some(t), Some(auto)) => {
+            let table_no = t.scope.tables.iter().position(|d| Arc::ptr_eq(d, &def));
+            let first = t
+                .scope
+                .cols
+                .iter()
+                .position(|c| Some(c.table_no) == table_no);
+            !t.scope
+                .view_cols
+                .iter()
+                .any(|vc| vc.base.is_some() && vc.base == first.map(|f| f + auto))
+        }
+        _ => false,
+    };
     Ok(InsertStmt {
         def,
         positions,
@@ -836,6 +855,7 @@ fn bind_insert(
         replace: ins.replace_into,
         strict: session.strict() && !ignore,
         sets_last_insert_id: sets_last_insert_id(ins),
+        hides_auto_increment,
         triggers: None,
     })
 }
@@ -952,7 +972,9 @@ fn insert_outcome(
         None if has_auto && counts.copied > 0 => counts.last_auto.unwrap_or(0),
         None => 0,
     };
-    if let Some(id) = counts.first_generated {
+    if let Some(id) = counts.first_generated
+        && !stmt.hides_auto_increment
+    {
         session.last_insert_id = id;
     }
     session.row_count = i64::try_from(affected).unwrap_or(i64::MAX);

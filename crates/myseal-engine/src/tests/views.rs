@@ -695,3 +695,20 @@ fn writing_through_a_view_needs_the_privilege_on_the_view_and_invoker_views_on_t
         assert_eq!(run(&e, &mut app, sql), expected, "for SQL: {sql}");
     }
 }
+
+#[test]
+fn a_view_without_the_auto_increment_column_leaves_last_insert_id_alone() {
+    steps(&[
+        (
+            "CREATE TABLE n (id INT AUTO_INCREMENT PRIMARY KEY, v INT)",
+            "ok",
+        ),
+        ("CREATE VIEW with_id AS SELECT id, v FROM n", "ok"),
+        ("CREATE VIEW without_id AS SELECT v FROM n", "ok"),
+        ("INSERT INTO with_id (v) VALUES (1)", "ok affected=1"),
+        ("SELECT LAST_INSERT_ID()", "LAST_INSERT_ID()\n1"),
+        ("INSERT INTO without_id VALUES (2)", "ok affected=1"),
+        ("SELECT LAST_INSERT_ID()", "LAST_INSERT_ID()\n1"),
+        ("SELECT id, v FROM n ORDER BY id", "id|v\n1|1\n2|2"),
+    ]);
+}
