@@ -269,15 +269,7 @@ impl Binder<'_> {
             }
             new_copies = 2;
         }
-        self.set_scope(scope);
-        let sets: Vec<ast::Assignment> = sets
-            .iter()
-            .map(|a| ast::Assignment {
-                target: a.target.clone(),
-                value: rewrite_values_calls(&a.value),
-            })
-            .collect();
-        let sets = self.assignments(def, &def.name, &sets)?;
+        let sets = self.upsert_sets(scope, def, sets, |t| target_column(def, &def.name, t))?;
         Ok(Upsert { sets, new_copies })
     }
 
@@ -339,6 +331,19 @@ impl Binder<'_> {
             }
             new_copies = 2;
         }
+        let sets = self.upsert_sets(scope, def, sets, resolve)?;
+        Ok(Upsert { sets, new_copies })
+    }
+
+    /// The assignments of ON DUPLICATE KEY UPDATE over the row image `scope` (`VALUES(col)`
+    /// rewritten to the hidden new row).
+    fn upsert_sets(
+        &mut self,
+        scope: Scope,
+        def: &TableDef,
+        sets: &[ast::Assignment],
+        resolve: impl Fn(&ast::AssignmentTarget) -> Result<usize, EngineError>,
+    ) -> Result<Vec<Assignment>, EngineError> {
         self.set_scope(scope);
         let sets: Vec<ast::Assignment> = sets
             .iter()
@@ -347,8 +352,7 @@ impl Binder<'_> {
                 value: rewrite_values_calls(&a.value),
             })
             .collect();
-        let sets = self.assignments_with(def, &sets, resolve)?;
-        Ok(Upsert { sets, new_copies })
+        self.assignments_with(def, &sets, resolve)
     }
 
     /// Binds the ORDER BY of a single-table UPDATE/DELETE over the current scope.

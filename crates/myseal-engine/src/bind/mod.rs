@@ -1146,6 +1146,19 @@ impl<'a> Binder<'a> {
         Err(EngineError::bad_field(&names.join("."), self.clause))
     }
 
+    /// ER_NON_UNIQ_ERROR for `column` (qualified by `table`) in the current clause.
+    fn ambiguous(&self, table: Option<(Option<&str>, &str)>, column: &str) -> EngineError {
+        let full = match table {
+            Some((_, t)) => format!("{t}.{column}"),
+            None => column.to_string(),
+        };
+        EngineError::new(
+            1052,
+            "23000",
+            format!("Column '{full}' in {} is ambiguous", self.clause),
+        )
+    }
+
     fn resolve_in_level(
         &self,
         depth: usize,
@@ -1168,15 +1181,7 @@ impl<'a> Binder<'a> {
                 continue;
             }
             if found.is_some() {
-                let full = match table {
-                    Some((_, t)) => format!("{t}.{column}"),
-                    None => column.to_string(),
-                };
-                return Err(EngineError::new(
-                    1052,
-                    "23000",
-                    format!("Column '{full}' in {} is ambiguous", self.clause),
-                ));
+                return Err(self.ambiguous(table, column));
             }
             found = Some(i);
         }
@@ -1194,15 +1199,7 @@ impl<'a> Binder<'a> {
                 continue;
             }
             if found.is_some() || found_view.is_some() {
-                let full = match table {
-                    Some((_, t)) => format!("{t}.{column}"),
-                    None => column.to_string(),
-                };
-                return Err(EngineError::new(
-                    1052,
-                    "23000",
-                    format!("Column '{full}' in {} is ambiguous", self.clause),
-                ));
+                return Err(self.ambiguous(table, column));
             }
             found_view = Some(vc.bound.clone());
         }
