@@ -224,3 +224,39 @@ async fn show_triggers_works_as_a_prepared_statement_and_update_delete_fire() {
     );
     conn.disconnect().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stored_procedure_returns_its_result_sets_and_out_parameters() {
+    let server = util::start(util::config()).await;
+    let mut conn = trg(server.local_addr().port()).await;
+    conn.query_drop("CREATE TABLE items (id INT PRIMARY KEY, price INT)")
+        .await
+        .unwrap();
+    conn.query_drop("INSERT INTO items VALUES (1, 5), (2, 7), (3, 11)")
+        .await
+        .unwrap();
+    conn.query_drop(
+        "CREATE PROCEDURE summary(IN lo INT, OUT total INT)
+         BEGIN
+           SELECT SUM(price) INTO total FROM items WHERE id >= lo;
+           SELECT id, price FROM items WHERE id >= lo ORDER BY id;
+           SELECT total AS sum_seen;
+         END",
+    )
+    .await
+    .unwrap();
+    let mut result = conn.query_iter("CALL summary(2, @t)").await.unwrap();
+    let first: Vec<(i64, i64)> = result.collect().await.unwrap();
+    let second: Vec<i64> = result.collect().await.unwrap();
+    let rest: Vec<mysql_async::Row> = result.collect().await.unwrap();
+    assert!(result.is_empty());
+    drop(result);
+    assert_eq!(first, vec![(2, 7), (3, 11)]);
+    assert_eq!(second, vec![18]);
+    assert!(rest.is_empty());
+    let t: Option<i64> = conn.query_first("SELECT @t").await.unwrap();
+    assert_eq!(t, Some(18));
+    let err = server_error(conn.query_drop("CALL summary(1)").await);
+    assert_eq!(err.0, 1318);
+    conn.disconnect().await.unwrap();
+}

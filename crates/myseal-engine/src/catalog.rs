@@ -379,3 +379,36 @@ pub(crate) struct TriggerDef {
     /// Creation time, in hundredths of a second since the epoch (CREATED is TIMESTAMP(2)).
     pub(crate) created: i64,
 }
+
+/// How a stored procedure's parameter passes its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ParamMode {
+    In,
+    Out,
+    InOut,
+}
+
+/// A stored procedure's parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct RoutineParam {
+    pub(crate) mode: ParamMode,
+    pub(crate) name: String,
+    pub(crate) ty: sqlparser::ast::DataType,
+}
+
+/// A stored procedure, kept in its schema.
+///
+/// <https://dev.mysql.com/doc/refman/8.4/en/create-procedure.html>
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct RoutineDef {
+    pub(crate) name: String,
+    pub(crate) params: Vec<RoutineParam>,
+    /// The parameter list as written (SHOW CREATE PROCEDURE, information_schema).
+    pub(crate) param_text: String,
+    /// The body as written; parsed again by each CALL.
+    pub(crate) body: String,
+    pub(crate) definer: (String, String),
+    pub(crate) sql_mode: String,
+    /// Creation time, seconds since the epoch.
+    pub(crate) created: i64,
+}

@@ -1095,6 +1095,16 @@ impl Engine {
                 let e = EngineError::must_change_password();
                 return (outcomes, Some(record_error(session, e)));
             }
+            if let parse::Stmt::Trigger(t) = &parsed.stmt
+                && let parse::compound::TriggerStmt::Call { name, args } = &**t
+            {
+                // CALL answers with each SELECT's result set of the procedure, then an OK.
+                match stmt::procedure::call(self, session, name, args) {
+                    Ok(more) => outcomes.extend(more),
+                    Err(e) => return (outcomes, Some(record_error(session, e))),
+                }
+                continue;
+            }
             if let parse::Stmt::SqlExecute { name, using } = &parsed.stmt {
                 // EXECUTE runs the prepared statement as COM_STMT_EXECUTE does, with its own
                 // results (one per statement it runs).

@@ -220,6 +220,9 @@ pub(crate) fn changes_data(stmt: &crate::parse::Stmt) -> bool {
             **t,
             crate::parse::compound::TriggerStmt::Create(_)
                 | crate::parse::compound::TriggerStmt::Drop { .. }
+                | crate::parse::compound::TriggerStmt::CreateProcedure(_)
+                | crate::parse::compound::TriggerStmt::DropProcedure { .. }
+                | crate::parse::compound::TriggerStmt::Call { .. }
         ),
         Stmt::Account(a) => matches!(
             **a,

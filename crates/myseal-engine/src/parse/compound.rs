@@ -124,6 +124,110 @@ pub(crate) enum TriggerStmt {
     },
     /// `SHOW CREATE TRIGGER [db.]name`.
     ShowCreate(ObjectName),
+    /// `CREATE [DEFINER = user] PROCEDURE [IF NOT EXISTS] name (params) body`.
+    CreateProcedure(ProcedureSpec),
+    /// `DROP PROCEDURE [IF EXISTS] [db.]name`.
+    DropProcedure {
+        if_exists: bool,
+        name: ObjectName,
+    },
+    /// `CALL [db.]name[(args)]`.
+    Call {
+        name: ObjectName,
+        args: Vec<Expr>,
+    },
+}
+
+/// `CREATE PROCEDURE`.
+#[derive(Clone, Debug)]
+pub(crate) struct ProcedureSpec {
+    pub(crate) definer: Option<Option<(String, String)>>,
+    pub(crate) if_not_exists: bool,
+    pub(crate) name: ObjectName,
+    pub(crate) params: Vec<crate::catalog::RoutineParam>,
+    /// The parameter list as written, without its parentheses.
+    pub(crate) param_text: String,
+    pub(crate) body: String,
+}
+
+/// The rest of `CREATE [DEFINER = user] PROCEDURE` after its keyword.
+fn parse_create_procedure(
+    p: &mut Parser,
+    definer: Option<Option<(String, String)>>,
+    text: &impl Fn(Location, Option<Location>) -> String,
+) -> Result<Stmt, ParserError> {
+    use crate::catalog::{ParamMode, RoutineParam};
+    let if_not_exists = p.parse_keywords(&[Keyword::IF, Keyword::NOT, Keyword::EXISTS]);
+    let name = p.parse_object_name(false)?;
+    let open = p.expect_token(&Token::LParen)?;
+    let mut params = Vec::new();
+    if p.peek_token().token != Token::RParen {
+        loop {
+            let mode = if word(p, "INOUT") {
+                ParamMode::InOut
+            } else if word(p, "OUT") {
+                ParamMode::Out
+            } else {
+                word(p, "IN");
+                ParamMode::In
+            };
+            let pname = p.parse_identifier()?.value;
+            let ty = p.parse_data_type()?;
+            params.push(RoutineParam {
+                mode,
+                name: pname,
+                ty,
+            });
+            if !p.consume_token(&Token::Comma) {
+                break;
+            }
+        }
+    }
+    let close = p.expect_token(&Token::RParen)?;
+    let param_text = text(open.span.end, Some(close.span.start))
+        .trim()
+        .to_string();
+    // Characteristics: kept by MySQL for SHOW CREATE; nothing here depends on them.
+    loop {
+        if word(p, "COMMENT") {
+            p.parse_literal_string()?;
+        } else if word(p, "LANGUAGE") {
+            expect_word(p, "SQL")?;
+        } else if word(p, "DETERMINISTIC") || word(p, "CONTAINS") && word(p, "SQL") {
+        } else if (peek_word(p, 0, "NOT") && peek_word(p, 1, "DETERMINISTIC"))
+            || (peek_word(p, 0, "NO") && peek_word(p, 1, "SQL"))
+        {
+            p.next_token();
+            p.next_token();
+        } else if word(p, "READS") || word(p, "MODIFIES") {
+            expect_word(p, "SQL")?;
+            expect_word(p, "DATA")?;
+        } else if peek_word(p, 0, "SQL") && peek_word(p, 1, "SECURITY") {
+            p.next_token();
+            p.next_token();
+            if !(word(p, "DEFINER") || word(p, "INVOKER")) {
+                let t = p.peek_token();
+                return p.expected("DEFINER or INVOKER", t);
+            }
+        } else {
+            break;
+        }
+    }
+    let first = p.peek_token();
+    let mut labels = Vec::new();
+    parse_statement(p, &mut labels)?;
+    let end = prev_significant(p);
+    let body = body_text(text, &first, &end);
+    Ok(Stmt::Trigger(Box::new(TriggerStmt::CreateProcedure(
+        ProcedureSpec {
+            definer,
+            if_not_exists,
+            name,
+            params,
+            param_text,
+            body,
+        },
+    ))))
 }
 
 fn word(p: &mut Parser, w: &str) -> bool {
@@ -153,6 +257,34 @@ pub(crate) fn parse_trigger_stmt(
         return Ok(Some(Stmt::Trigger(Box::new(TriggerStmt::Drop {
             if_exists,
             name,
+        }))));
+    }
+    if peek_word(p, 0, "DROP") && peek_word(p, 1, "PROCEDURE") {
+        p.next_token();
+        p.next_token();
+        let if_exists = p.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
+        let name = p.parse_object_name(false)?;
+        return Ok(Some(Stmt::Trigger(Box::new(TriggerStmt::DropProcedure {
+            if_exists,
+            name,
+        }))));
+    }
+    if peek_word(p, 0, "CALL") {
+        p.next_token();
+        let name = p.parse_object_name(false)?;
+        let mut args = Vec::new();
+        if p.consume_token(&Token::LParen) && !p.consume_token(&Token::RParen) {
+            loop {
+                args.push(p.parse_expr()?);
+                if !p.consume_token(&Token::Comma) {
+                    break;
+                }
+            }
+            p.expect_token(&Token::RParen)?;
+        }
+        return Ok(Some(Stmt::Trigger(Box::new(TriggerStmt::Call {
+            name,
+            args,
         }))));
     }
     if peek_word(p, 0, "SHOW") && peek_word(p, 1, "CREATE") && peek_word(p, 2, "TRIGGER") {
@@ -186,10 +318,12 @@ pub(crate) fn parse_trigger_stmt(
         return Ok(None);
     }
     // CREATE [DEFINER = user] TRIGGER: look ahead without consuming.
-    let trigger_at = if peek_word(p, 1, "TRIGGER") {
+    let is_object =
+        |p: &Parser, n: usize| peek_word(p, n, "TRIGGER") || peek_word(p, n, "PROCEDURE");
+    let trigger_at = if is_object(p, 1) {
         1
     } else if peek_word(p, 1, "DEFINER") {
-        match (2..10).find(|&n| peek_word(p, n, "TRIGGER")) {
+        match (2..10).find(|&n| is_object(p, n)) {
             Some(n) if !(2..n).any(|k| peek_word(p, k, "VIEW")) => n,
             _ => return Ok(None),
         }
@@ -202,6 +336,9 @@ pub(crate) fn parse_trigger_stmt(
         p.next_token();
         p.expect_token(&Token::Eq)?;
         definer = Some(super::forms::parse_definer(p)?);
+    }
+    if word(p, "PROCEDURE") {
+        return parse_create_procedure(p, definer, &text).map(Some);
     }
     if !word(p, "TRIGGER") {
         let t = p.peek_token();

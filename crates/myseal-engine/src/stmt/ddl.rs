@@ -1515,6 +1515,7 @@ fn add_table(
                 tables: imbl::OrdMap::new(),
                 views: imbl::OrdMap::new(),
                 triggers: imbl::OrdMap::new(),
+                procedures: imbl::OrdMap::new(),
             });
         if sch.tables.contains_key(&def.name) || sch.views.contains_key(&def.name) {
             if if_not_exists {

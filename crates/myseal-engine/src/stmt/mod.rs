@@ -25,6 +25,7 @@ mod explain;
 mod fk;
 pub(crate) mod load;
 mod mdl;
+pub(crate) mod procedure;
 mod routine;
 pub(crate) mod show;
 pub(crate) mod trigger;

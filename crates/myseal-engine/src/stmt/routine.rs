@@ -83,6 +83,8 @@ enum Op {
         query: Box<ast::Query>,
         into: Vec<Dest>,
     },
+    /// A SELECT of a stored procedure: its rows are a result set of the CALL.
+    Select(Box<ast::Query>),
     Sql(Box<ast::Statement>),
 }
 
@@ -140,6 +142,8 @@ fn undeclared(name: &str) -> EngineError {
 
 struct Compiler<'a> {
     row: Option<&'a RowContext>,
+    /// A stored procedure's body: a SELECT returns a result set.
+    procedure: bool,
     /// Visible local variables per block, innermost last: (name, slot).
     scopes: Vec<Vec<(String, usize)>>,
     locals: Vec<SqlType>,
@@ -156,6 +160,7 @@ pub(crate) fn compile(body: &Sp, row: Option<&RowContext>) -> Result<Program, En
     let row_slots = row.map_or(0, |r| 2 * r.def.columns.len());
     let mut c = Compiler {
         row,
+        procedure: false,
         scopes: vec![Vec::new()],
         locals: Vec::new(),
         row_slots,
@@ -168,6 +173,40 @@ pub(crate) fn compile(body: &Sp, row: Option<&RowContext>) -> Result<Program, En
         locals: c.locals,
         table: row.map(|r| r.def.clone()),
     })
+}
+
+/// Compiles a stored procedure's body: its parameters are the first locals (slots 0, 1, ...
+/// in order), and a SELECT without INTO returns a result set.
+pub(crate) fn compile_procedure(
+    body: &Sp,
+    params: &[(String, SqlType)],
+) -> Result<Program, EngineError> {
+    let mut c = Compiler {
+        row: None,
+        procedure: true,
+        scopes: vec![Vec::new()],
+        locals: Vec::new(),
+        row_slots: 0,
+        labels: Vec::new(),
+    };
+    for (i, (name, ty)) in params.iter().enumerate() {
+        c.locals.push(ty.clone());
+        if let Some(scope) = c.scopes.last_mut() {
+            scope.push((name.clone(), i));
+        }
+    }
+    let op = c.statement(body)?;
+    Ok(Program {
+        body: vec![op],
+        row_slots: 0,
+        locals: c.locals,
+        table: None,
+    })
+}
+
+/// A parameter's declared type (what DECLARE would make of it).
+pub(crate) fn param_type(name: &str, ty: &ast::DataType) -> Result<SqlType, EngineError> {
+    super::ddl::column_type(ty, name, Collation::Utf8mb4_0900_ai_ci)
 }
 
 impl Compiler<'_> {
@@ -341,6 +380,28 @@ impl Compiler<'_> {
                 }
             }
             Sp::Sql(stmt) => {
+                if let ast::Statement::Query(q) = &**stmt
+                    && self.procedure
+                {
+                    let mut q = q.clone();
+                    // A select item naming a local keeps its text as its column name.
+                    if let ast::SetExpr::Select(sel) = &mut *q.body {
+                        for item in &mut sel.projection {
+                            if let ast::SelectItem::UnnamedExpr(e) = item {
+                                let written = e.clone();
+                                let rewritten = self.expr(e)?;
+                                if rewritten != written {
+                                    *item = ast::SelectItem::ExprWithAlias {
+                                        expr: written.clone(),
+                                        alias: ast::Ident::new(written.to_string()),
+                                    };
+                                }
+                            }
+                        }
+                    }
+                    self.rewrite(&mut *q)?;
+                    return Ok(Op::Select(q));
+                }
                 if matches!(**stmt, ast::Statement::Query(_)) {
                     let what = if self.row.is_some() {
                         "trigger"
@@ -498,13 +559,24 @@ pub(crate) fn run(
     frame: &mut [Value],
     exec: Exec,
 ) -> Result<(), EngineError> {
+    run_collecting(cx, program, frame, exec).map(|_| ())
+}
+
+/// [`run`], returning the result sets of the body's SELECTs (a stored procedure's).
+pub(crate) fn run_collecting(
+    cx: &mut Ctx<'_>,
+    program: &Program,
+    frame: &mut [Value],
+    exec: Exec,
+) -> Result<Vec<crate::Outcome>, EngineError> {
     let mut rt = Runtime {
         program,
         frame,
         exec,
+        results: Vec::new(),
     };
     match rt.list(cx, &program.body)? {
-        Flow::Next | Flow::Leave(_) | Flow::Iterate(_) => Ok(()),
+        Flow::Next | Flow::Leave(_) | Flow::Iterate(_) => Ok(rt.results),
     }
 }
 
@@ -512,6 +584,8 @@ struct Runtime<'p, 'f> {
     program: &'p Program,
     frame: &'f mut [Value],
     exec: Exec,
+    /// Result sets of a procedure's SELECTs, in order.
+    results: Vec<crate::Outcome>,
 }
 
 /// The statement's parameters, registers and caches while `f` runs a nested piece with the
@@ -547,6 +621,32 @@ fn eval(cx: &mut Ctx<'_>, frame: &[Value], e: &ast::Expr) -> Result<Value, Engin
         cx.regs = vec![Value::Null; registers.max(16)];
         execute::eval(&expr, &[], cx)
     })
+}
+
+/// Evaluates an expression over a frame (a CALL's arguments: an empty one).
+pub(crate) fn eval_expr(
+    cx: &mut Ctx<'_>,
+    frame: &[Value],
+    e: &ast::Expr,
+) -> Result<Value, EngineError> {
+    eval(cx, frame, e)
+}
+
+/// Stores a value into local `slot` (a procedure's parameter), converted to its type.
+pub(crate) fn set_local(
+    cx: &mut Ctx<'_>,
+    program: &Program,
+    frame: &mut [Value],
+    slot: usize,
+    v: Value,
+) -> Result<(), EngineError> {
+    let mut rt = Runtime {
+        program,
+        frame,
+        exec: |_, _| Ok(()),
+        results: Vec::new(),
+    };
+    rt.store(cx, &Dest::Local(slot), v)
 }
 
 /// A nested statement's own context over the same session and transaction.
@@ -728,6 +828,26 @@ impl Runtime<'_, '_> {
             Op::Signal { sqlstate, items } => self.signal(cx, sqlstate, items),
             Op::SelectInto { query, into } => {
                 self.select_into(cx, query, into)?;
+                Ok(Flow::Next)
+            }
+            Op::Select(query) => {
+                let frame: &[Value] = self.frame;
+                let out = with_frame(cx, frame, |cx| {
+                    let (plan, _) = super::bind_plan(cx.engine, cx.session, None, query)?;
+                    let mut rows = Vec::new();
+                    nested(cx, |inner| {
+                        inner.regs.resize(plan.registers.max(16), Value::Null);
+                        execute::run_plan(&plan, inner, &mut |r| {
+                            rows.push(r);
+                            Ok(())
+                        })
+                    })?;
+                    Ok(crate::Outcome::Rows {
+                        columns: super::columns_of(&plan),
+                        rows,
+                    })
+                })?;
+                self.results.push(out);
                 Ok(Flow::Next)
             }
             Op::Sql(stmt) => {

@@ -75,6 +75,8 @@ pub(crate) struct Schema {
     pub(crate) views: OrdMap<String, Arc<crate::catalog::ViewDef>>,
     /// Triggers by name (a schema-wide namespace), each naming its table.
     pub(crate) triggers: OrdMap<String, Arc<crate::catalog::TriggerDef>>,
+    /// Stored procedures by lower-cased name (routine names are case-insensitive).
+    pub(crate) procedures: OrdMap<String, Arc<crate::catalog::RoutineDef>>,
 }
 
 impl Schema {
@@ -956,6 +958,7 @@ impl Store {
                     tables: OrdMap::new(),
                     views: OrdMap::new(),
                     triggers: OrdMap::new(),
+                    procedures: OrdMap::new(),
                 },
             );
             Ok(true)

@@ -119,6 +119,7 @@ impl Store {
                         tables,
                         views: schema.views.clone(),
                         triggers: schema.triggers.clone(),
+                        procedures: schema.procedures.clone(),
                     },
                 );
             }
@@ -175,6 +176,7 @@ impl Store {
                 tables,
                 views,
                 triggers,
+                procedures: source.procedures.clone(),
             };
             st.schemas.insert(dst.to_string(), schema);
             Ok(true)

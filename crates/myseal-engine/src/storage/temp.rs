@@ -77,6 +77,7 @@ impl TempTables {
                         tables: OrdMap::new(),
                         views: OrdMap::new(),
                         triggers: OrdMap::new(),
+                        procedures: OrdMap::new(),
                     },
                 );
             }

@@ -1,0 +1,256 @@
+//! Stored procedures (a first part): CREATE PROCEDURE, DROP PROCEDURE, CALL with IN, OUT and
+//! INOUT parameters and the result sets of the SELECTs inside, run by the `routine.rs`
+//! interpreter.
+//!
+//! <https://dev.mysql.com/doc/refman/8.4/en/create-procedure.html>,
+//! <https://dev.mysql.com/doc/refman/8.4/en/call.html>
+//!
+//! A procedure (`catalog::RoutineDef`) lives in its schema (`storage::Schema::procedures`, by
+//! lower-cased name), so snapshots and CLONE carry it. A CALL runs the whole body as one
+//! statement in the session's transaction (or an implicit one): an error undoes everything the
+//! CALL did, where MySQL keeps what the statements before the error did. The client gets each
+//! SELECT's result set, then an OK. OUT and INOUT arguments must be user variables (`@x`),
+//! set when the body ends.
+
+use std::sync::Arc;
+
+use sqlparser::ast;
+
+use crate::catalog::{ParamMode, RoutineDef};
+use crate::error::EngineError;
+use crate::parse::compound::{self, ProcedureSpec};
+use crate::value::Value;
+use crate::{Engine, Outcome, Session};
+
+use super::routine;
+use super::{Reads, in_txn_as};
+
+/// `[db.]name` → (db, name as written).
+fn name_of(session: &Session, name: &ast::ObjectName) -> Result<(String, String), EngineError> {
+    let parts = crate::bind::name_parts(name);
+    match parts.as_slice() {
+        [n] => Ok((
+            session.database.clone().ok_or_else(EngineError::no_db)?,
+            n.clone(),
+        )),
+        [d, n] => Ok((d.clone(), n.clone())),
+        _ => Err(EngineError::parse_error(&name.to_string(), 1)),
+    }
+}
+
+/// ER_SP_DOES_NOT_EXIST.
+fn does_not_exist(schema: &str, name: &str) -> EngineError {
+    EngineError::new(
+        1305,
+        "42000",
+        format!("PROCEDURE {schema}.{name} does not exist"),
+    )
+}
+
+/// CREATE PROCEDURE.
+pub(crate) fn create(
+    engine: &Engine,
+    session: &mut Session,
+    spec: &ProcedureSpec,
+) -> Result<Outcome, EngineError> {
+    let (schema, name) = name_of(session, &spec.name)?;
+    crate::privilege::check_db(
+        engine,
+        session,
+        &schema,
+        crate::privilege::Privs::CREATE_ROUTINE,
+    )?;
+    super::implicit_commit(engine, session);
+    if !engine.database_exists(&schema) {
+        return Err(EngineError::bad_db(&schema));
+    }
+    for (i, p) in spec.params.iter().enumerate() {
+        if spec.params[..i]
+            .iter()
+            .any(|q| q.name.eq_ignore_ascii_case(&p.name))
+        {
+            return Err(EngineError::new(
+                1330,
+                "42000",
+                format!("Duplicate parameter: {}", p.name),
+            ));
+        }
+    }
+    // The body must compile now (unknown labels, SELECT INTO a missing variable, ...).
+    let body = compound::parse_body(&spec.body)?;
+    let types = spec
+        .params
+        .iter()
+        .map(|p| Ok((p.name.clone(), routine::param_type(&p.name, &p.ty)?)))
+        .collect::<Result<Vec<_>, EngineError>>()?;
+    routine::compile_procedure(&body, &types)?;
+    let definer = match &spec.definer {
+        Some(Some(d)) => d.clone(),
+        _ => (session.info.user.clone(), session.info.account_host.clone()),
+    };
+    let def = RoutineDef {
+        name: name.clone(),
+        params: spec.params.clone(),
+        param_text: spec.param_text.clone(),
+        body: spec.body.clone(),
+        definer,
+        sql_mode: session.vars.get("sql_mode").cloned().unwrap_or_default(),
+        created: crate::temporal_now_secs(),
+    };
+    let key = name.to_lowercase();
+    let if_not_exists = spec.if_not_exists;
+    let created = engine.store.ddl(|st| {
+        let Some(s) = st.schemas.get_mut(&schema) else {
+            return Err(EngineError::bad_db(&schema));
+        };
+        if s.procedures.contains_key(&key) {
+            return if if_not_exists {
+                Ok(false)
+            } else {
+                Err(EngineError::new(
+                    1304,
+                    "42000",
+                    format!("PROCEDURE {name} already exists"),
+                ))
+            };
+        }
+        s.procedures.insert(key.clone(), Arc::new(def));
+        Ok(true)
+    })?;
+    if !created {
+        session.add_warning("Note", 1304, format!("PROCEDURE {name} already exists"));
+    }
+    Ok(super::ok(session, 0, 0, String::new()))
+}
+
+/// DROP PROCEDURE.
+pub(crate) fn drop(
+    engine: &Engine,
+    session: &mut Session,
+    name: &ast::ObjectName,
+    if_exists: bool,
+) -> Result<Outcome, EngineError> {
+    let (schema, pname) = name_of(session, name)?;
+    let key = pname.to_lowercase();
+    let exists = engine
+        .store
+        .latest()
+        .schemas
+        .get(&schema)
+        .is_some_and(|s| s.procedures.contains_key(&key));
+    if !exists {
+        if if_exists {
+            session.add_warning(
+                "Note",
+                1305,
+                format!("PROCEDURE {schema}.{pname} does not exist"),
+            );
+            return Ok(super::ok(session, 0, 0, String::new()));
+        }
+        return Err(does_not_exist(&schema, &pname));
+    }
+    crate::privilege::check_db(
+        engine,
+        session,
+        &schema,
+        crate::privilege::Privs::ALTER_ROUTINE,
+    )?;
+    super::implicit_commit(engine, session);
+    engine.store.ddl(|st| {
+        if let Some(s) = st.schemas.get_mut(&schema) {
+            s.procedures.remove(&key);
+        }
+        Ok(())
+    })?;
+    Ok(super::ok(session, 0, 0, String::new()))
+}
+
+/// CALL: the result sets of the body's SELECTs, then an OK.
+pub(crate) fn call(
+    engine: &Engine,
+    session: &mut Session,
+    name: &ast::ObjectName,
+    args: &[ast::Expr],
+) -> Result<Vec<Outcome>, EngineError> {
+    let (schema, pname) = name_of(session, name)?;
+    let Some(def) = engine
+        .store
+        .latest()
+        .schemas
+        .get(&schema)
+        .and_then(|s| s.procedures.get(&pname.to_lowercase()))
+        .cloned()
+    else {
+        return Err(does_not_exist(&schema, &pname));
+    };
+    crate::privilege::check_db(engine, session, &schema, crate::privilege::Privs::EXECUTE)?;
+    if args.len() != def.params.len() {
+        return Err(EngineError::new(
+            1318,
+            "42000",
+            format!(
+                "Incorrect number of arguments for PROCEDURE {schema}.{}; expected {}, got {}",
+                def.name,
+                def.params.len(),
+                args.len()
+            ),
+        ));
+    }
+    // OUT and INOUT arguments name the user variables that receive the values.
+    let mut outs: Vec<(usize, String)> = Vec::new();
+    for (i, (p, a)) in def.params.iter().zip(args).enumerate() {
+        if p.mode == ParamMode::In {
+            continue;
+        }
+        let var = match a {
+            ast::Expr::Identifier(id)
+                if id.value.starts_with('@') && !id.value.starts_with("@@") =>
+            {
+                Some(id.value.trim_start_matches('@').to_lowercase())
+            }
+            _ => None,
+        };
+        let Some(var) = var else {
+            return Err(EngineError::new(
+                1414,
+                "42000",
+                format!(
+                    "OUT or INOUT argument {} for routine {schema}.{} is not a variable or NEW pseudo-variable in BEFORE trigger",
+                    i + 1,
+                    def.name
+                ),
+            ));
+        };
+        outs.push((i, var));
+    }
+    let body = compound::parse_body(&def.body)?;
+    let types = def
+        .params
+        .iter()
+        .map(|p| Ok((p.name.clone(), routine::param_type(&p.name, &p.ty)?)))
+        .collect::<Result<Vec<_>, EngineError>>()?;
+    let program = routine::compile_procedure(&body, &types)?;
+    let saved_db = session.database.replace(schema.clone());
+    let saved_stream = std::mem::replace(&mut session.may_stream, false);
+    let result = in_txn_as(engine, session, Reads::Locking, |cx| {
+        let mut frame = vec![Value::Null; program.slots()];
+        for (i, (p, a)) in def.params.iter().zip(args).enumerate() {
+            let v = match p.mode {
+                ParamMode::Out => Value::Null,
+                _ => routine::eval_expr(cx, &[], a)?,
+            };
+            routine::set_local(cx, &program, &mut frame, i, v)?;
+        }
+        let results = routine::run_collecting(cx, &program, &mut frame, super::dml::run_nested)?;
+        Ok((results, frame))
+    });
+    session.database = saved_db;
+    session.may_stream = saved_stream;
+    let (mut results, frame) = result?;
+    for (i, var) in outs {
+        let v = frame.get(i).cloned().unwrap_or(Value::Null);
+        session.user_vars.insert(var, v);
+    }
+    results.push(super::ok(session, 0, 0, String::new()));
+    Ok(results)
+}
