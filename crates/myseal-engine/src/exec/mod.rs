@@ -111,7 +111,20 @@ pub(crate) fn execute(
             crate::stmt::admin::maintenance(engine, session, op, &tables)
         }
         Stmt::View(spec) => crate::stmt::view::create(engine, session, &spec),
-        Stmt::Trigger(t) => crate::stmt::trigger::run(engine, session, &t),
+        Stmt::Trigger(t) => {
+            use crate::parse::compound::TriggerStmt as T;
+            use crate::stmt::procedure;
+            match &*t {
+                T::CreateProcedure(spec) => procedure::create(engine, session, spec),
+                T::DropProcedure { if_exists, name } => {
+                    procedure::drop(engine, session, name, *if_exists)
+                }
+                // `Engine::execute` answers CALL with all its results; this is the last.
+                T::Call { name, args } => procedure::call(engine, session, name, args)
+                    .map(|mut outs| outs.pop().unwrap_or_else(|| ok(session, 0))),
+                _ => crate::stmt::trigger::run(engine, session, &t),
+            }
+        }
         Stmt::ReloadTls { rollback_on_error } => {
             show::reload_tls(engine, session, rollback_on_error)
         }

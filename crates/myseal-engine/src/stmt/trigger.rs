@@ -73,15 +73,10 @@ pub(crate) fn run(
         TriggerStmt::Drop { if_exists, name } => drop(engine, session, name, *if_exists),
         TriggerStmt::Show { db, filter } => show(engine, session, db.clone(), filter.as_ref()),
         TriggerStmt::ShowCreate(name) => show_create(engine, session, name),
-        TriggerStmt::CreateProcedure(spec) => super::procedure::create(engine, session, spec),
-        TriggerStmt::DropProcedure { if_exists, name } => {
-            super::procedure::drop(engine, session, name, *if_exists)
-        }
-        TriggerStmt::Call { name, args } => super::procedure::call(engine, session, name, args)
-            .map(|mut outs| {
-                outs.pop()
-                    .unwrap_or_else(|| super::ok(session, 0, 0, String::new()))
-            }),
+        // Stored procedures are run by `stmt::procedure` (see `exec::execute`).
+        TriggerStmt::CreateProcedure(_)
+        | TriggerStmt::DropProcedure { .. }
+        | TriggerStmt::Call { .. } => Err(EngineError::not_supported("this statement here")),
     }
 }
 
