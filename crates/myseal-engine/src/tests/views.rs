@@ -712,3 +712,40 @@ fn a_view_without_the_auto_increment_column_leaves_last_insert_id_alone() {
         ("SELECT id, v FROM n ORDER BY id", "id|v\n1|1\n2|2"),
     ]);
 }
+
+#[test]
+fn outer_join_views_and_select_list_subqueries_are_not_updatable() {
+    steps(&[
+        (
+            "CREATE VIEW lj AS SELECT t.id, u.c FROM t LEFT JOIN u ON u.t_id = t.id",
+            "ok",
+        ),
+        (
+            "CREATE VIEW ij AS SELECT t.id, u.c FROM t, u WHERE u.t_id = t.id",
+            "ok",
+        ),
+        (
+            "CREATE VIEW sq AS SELECT id, (SELECT MAX(c) FROM u) AS m FROM t",
+            "ok",
+        ),
+        (
+            "CREATE VIEW self_ref AS SELECT id, a FROM t WHERE a > (SELECT MIN(a) FROM t)",
+            "ok",
+        ),
+        (
+            "UPDATE lj SET c = 1",
+            "ERROR 1288 (HY000): The target table lj of the UPDATE is not updatable",
+        ),
+        ("UPDATE ij SET c = c + 1000 WHERE id = 3", "ok affected=1"),
+        (
+            "DELETE FROM self_ref",
+            "ERROR 1288 (HY000): The target table self_ref of the DELETE is not updatable",
+        ),
+        (
+            "SELECT TABLE_NAME, IS_UPDATABLE FROM information_schema.VIEWS \
+             WHERE TABLE_SCHEMA = 'd' ORDER BY TABLE_NAME",
+            "TABLE_NAME|IS_UPDATABLE\nij|YES\nlj|NO\nself_ref|NO\nsq|NO",
+        ),
+        ("SELECT c FROM u WHERE id = 3", "c\n1300"),
+    ]);
+}
