@@ -409,6 +409,11 @@ pub(crate) struct RoutineDef {
     pub(crate) body: String,
     pub(crate) definer: (String, String),
     pub(crate) sql_mode: String,
+    /// character_set_client, collation_connection and the database collation when the
+    /// procedure was created.
+    pub(crate) client_charset: String,
+    pub(crate) connection_collation: String,
+    pub(crate) database_collation: String,
     /// Creation time, seconds since the epoch.
     pub(crate) created: i64,
 }

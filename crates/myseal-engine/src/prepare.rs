@@ -281,6 +281,7 @@ impl Engine {
                     **t,
                     crate::parse::compound::TriggerStmt::Show { .. }
                         | crate::parse::compound::TriggerStmt::ShowCreate(_)
+                        | crate::parse::compound::TriggerStmt::ShowCreateProcedure(_)
                 ),
                 None,
             ),

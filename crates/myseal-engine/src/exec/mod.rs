@@ -116,6 +116,7 @@ pub(crate) fn execute(
             use crate::stmt::procedure;
             match &*t {
                 T::CreateProcedure(spec) => procedure::create(engine, session, spec),
+                T::ShowCreateProcedure(name) => procedure::show_create(engine, session, name),
                 T::DropProcedure { if_exists, name } => {
                     procedure::drop(engine, session, name, *if_exists)
                 }

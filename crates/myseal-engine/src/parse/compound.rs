@@ -136,6 +136,8 @@ pub(crate) enum TriggerStmt {
         name: ObjectName,
         args: Vec<Expr>,
     },
+    /// `SHOW CREATE PROCEDURE [db.]name`.
+    ShowCreateProcedure(ObjectName),
 }
 
 /// `CREATE PROCEDURE`.
@@ -286,6 +288,15 @@ pub(crate) fn parse_trigger_stmt(
             name,
             args,
         }))));
+    }
+    if peek_word(p, 0, "SHOW") && peek_word(p, 1, "CREATE") && peek_word(p, 2, "PROCEDURE") {
+        for _ in 0..3 {
+            p.next_token();
+        }
+        let name = p.parse_object_name(false)?;
+        return Ok(Some(Stmt::Trigger(Box::new(
+            TriggerStmt::ShowCreateProcedure(name),
+        ))));
     }
     if peek_word(p, 0, "SHOW") && peek_word(p, 1, "CREATE") && peek_word(p, 2, "TRIGGER") {
         for _ in 0..3 {

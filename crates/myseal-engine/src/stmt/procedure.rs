@@ -84,6 +84,7 @@ pub(crate) fn create(
         .map(|p| Ok((p.name.clone(), routine::param_type(&p.name, &p.ty)?)))
         .collect::<Result<Vec<_>, EngineError>>()?;
     routine::compile_procedure(&body, &types)?;
+    let var = |n: &str| session.vars.get(n).cloned().unwrap_or_default();
     let definer = match &spec.definer {
         Some(Some(d)) => d.clone(),
         _ => (session.info.user.clone(), session.info.account_host.clone()),
@@ -94,7 +95,16 @@ pub(crate) fn create(
         param_text: spec.param_text.clone(),
         body: spec.body.clone(),
         definer,
-        sql_mode: session.vars.get("sql_mode").cloned().unwrap_or_default(),
+        sql_mode: var("sql_mode"),
+        client_charset: var("character_set_client"),
+        connection_collation: var("collation_connection"),
+        database_collation: engine
+            .store
+            .latest()
+            .schemas
+            .get(&schema)
+            .map_or("utf8mb4_0900_ai_ci", |s| s.def.collation.name())
+            .to_string(),
         created: crate::temporal_now_secs(),
     };
     let key = name.to_lowercase();
@@ -253,4 +263,54 @@ pub(crate) fn call(
     }
     results.push(super::ok(session, 0, 0, String::new()));
     Ok(results)
+}
+
+/// SHOW CREATE PROCEDURE: Procedure, sql_mode, Create Procedure, character_set_client,
+/// collation_connection, Database Collation.
+pub(crate) fn show_create(
+    engine: &Engine,
+    session: &mut Session,
+    name: &ast::ObjectName,
+) -> Result<Outcome, EngineError> {
+    use super::show::{col, result_columns, varchar};
+    let (schema, pname) = name_of(session, name)?;
+    let Some(def) = engine
+        .store
+        .latest()
+        .schemas
+        .get(&schema)
+        .and_then(|s| s.procedures.get(&pname.to_lowercase()))
+        .cloned()
+    else {
+        return Err(does_not_exist(&schema, &pname));
+    };
+    crate::privilege::check_db_visible(engine, session, &schema)?;
+    let quote = |s: &str| format!("`{}`", s.replace('`', "``"));
+    let text = format!(
+        "CREATE DEFINER={}@{} PROCEDURE {}({})\n{}",
+        quote(&def.definer.0),
+        quote(&def.definer.1),
+        quote(&def.name),
+        def.param_text,
+        def.body
+    );
+    let cols = vec![
+        col("Procedure", varchar(64), false),
+        col("sql_mode", varchar(520), false),
+        col("Create Procedure", varchar(1024), true),
+        col("character_set_client", varchar(32), false),
+        col("collation_connection", varchar(64), false),
+        col("Database Collation", varchar(64), false),
+    ];
+    Ok(Outcome::Rows {
+        columns: result_columns("ROUTINES", &cols),
+        rows: vec![vec![
+            Value::str(def.name.clone()),
+            Value::str(def.sql_mode.clone()),
+            Value::str(text),
+            Value::str(def.client_charset.clone()),
+            Value::str(def.connection_collation.clone()),
+            Value::str(def.database_collation.clone()),
+        ]],
+    })
 }

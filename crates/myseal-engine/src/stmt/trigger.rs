@@ -76,7 +76,10 @@ pub(crate) fn run(
         // Stored procedures are run by `stmt::procedure` (see `exec::execute`).
         TriggerStmt::CreateProcedure(_)
         | TriggerStmt::DropProcedure { .. }
-        | TriggerStmt::Call { .. } => Err(EngineError::not_supported("this statement here")),
+        | TriggerStmt::Call { .. }
+        | TriggerStmt::ShowCreateProcedure(_) => {
+            Err(EngineError::not_supported("this statement here"))
+        }
     }
 }
 

@@ -93,6 +93,15 @@ fn procedure_errors_as_mysql() {
             "CREATE PROCEDURE dup(a INT, A INT) SELECT 1",
             "ERROR 1330 (42000): Duplicate parameter: A",
         ),
+        (
+            "SHOW CREATE PROCEDURE p",
+            "Procedure|sql_mode|Create Procedure|character_set_client|collation_connection|Database Collation\n\
+             p|ONLY_FULL_GROUP_BY,STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION|CREATE DEFINER=`root`@`%` PROCEDURE `p`(a INT)\nSELECT a|utf8mb4|utf8mb4_0900_ai_ci|utf8mb4_0900_ai_ci",
+        ),
+        (
+            "SHOW CREATE PROCEDURE nope",
+            "ERROR 1305 (42000): PROCEDURE d.nope does not exist",
+        ),
         ("DROP PROCEDURE p", "ok"),
         (
             "DROP PROCEDURE p",
