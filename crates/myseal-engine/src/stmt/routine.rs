@@ -867,6 +867,9 @@ impl Runtime<'_, '_> {
         body: &[Op],
     ) -> Result<Option<Flow>, EngineError> {
         let mine = |l: &str| label.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(l));
+        // Every pass counts, an empty body's too: KILL QUERY and max_execution_time stop a
+        // loop that never ends.
+        cx.check()?;
         match self.list(cx, body)? {
             Flow::Next => Ok(None),
             Flow::Iterate(l) if mine(&l) => Ok(None),

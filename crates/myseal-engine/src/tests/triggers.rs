@@ -520,3 +520,26 @@ fn bodies_nested_too_deep_are_refused_not_recursed_into() {
     );
     assert_eq!(run(&e, &mut s, "SELECT b FROM t"), "b\ndeep");
 }
+
+#[test]
+fn an_endless_loop_in_a_body_stops_at_kill_query() {
+    let (e, mut s) = setup();
+    assert_eq!(
+        run(
+            &e,
+            &mut s,
+            "CREATE TRIGGER bi BEFORE INSERT ON t FOR EACH ROW BEGIN WHILE 1 DO END WHILE; END"
+        ),
+        "ok"
+    );
+    // KILL QUERY from another connection: the flag is set while the loop runs.
+    let cancel = s.cancel.clone();
+    let killer = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+    let out = run(&e, &mut s, "INSERT INTO t (id, a) VALUES (1, 1)");
+    killer.join().unwrap();
+    assert_eq!(out, "ERROR 1317 (70100): Query execution was interrupted");
+    assert_eq!(run(&e, &mut s, "SELECT COUNT(*) FROM t"), "COUNT(*)\n0");
+}
