@@ -11,6 +11,7 @@ mod compression;
 mod datadir;
 mod faults;
 mod hostile;
+mod hostile_clients;
 mod kill;
 mod prepared;
 mod privileges;

@@ -18,9 +18,25 @@ pub struct Certs {
     pub other_client_key: PathBuf,
 }
 
+/// Set by a test that re-runs this binary in a child process: the parent's certificate
+/// directory, which the child uses as it is instead of generating its own.
+pub const CERTS_ENV: &str = "MYSEAL_E2E_CERTS_DIR";
+
 pub fn certs() -> &'static Certs {
     static CERTS: OnceLock<Certs> = OnceLock::new();
     CERTS.get_or_init(|| {
+        if let Some(dir) = std::env::var_os(CERTS_ENV).map(PathBuf::from) {
+            let other = dir.join("other");
+            return Certs {
+                ca: dir.join("ca.pem"),
+                client_cert: dir.join("client-cert.pem"),
+                client_key: dir.join("client-key.pem"),
+                other_ca: other.join("ca.pem"),
+                other_client_cert: other.join("client-cert.pem"),
+                other_client_key: other.join("client-key.pem"),
+                dir,
+            };
+        }
         let dir = std::env::temp_dir().join(format!("myseal-e2e-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let dev = myseal_tls::ensure_dev_certs(&dir).expect("generate dev certs");
@@ -101,6 +117,15 @@ impl Raw {
         let tcp = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
         Raw {
             s: Box::new(tcp),
+            buf: BytesMut::new(),
+            seq: 0,
+        }
+    }
+
+    /// A raw client over an already connected stream.
+    pub fn from_stream(s: Box<dyn Io>) -> Raw {
+        Raw {
+            s,
             buf: BytesMut::new(),
             seq: 0,
         }

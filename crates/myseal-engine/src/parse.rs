@@ -513,6 +513,12 @@ impl<'a> Script<'a> {
             ParserError::RecursionLimitExceeded => return EngineError::stack_overrun(),
             ParserError::ParserError(m) | ParserError::TokenizerError(m) => m,
         };
+        // sqlparser loses its recursion-limit error when it retries a keyword that may start
+        // an expression as a plain identifier (`NOT`, `CASE`): the retry's syntax error
+        // surfaces instead. A statement that nests that deeply gets ER 1436, not 1064.
+        if nesting_estimate(&self.tokens) >= RECURSION_LIMIT / 2 {
+            return EngineError::stack_overrun();
+        }
         let loc = location_in_message(&msg);
         let (off, line) = match loc {
             Some(loc) => (offset_in(self.sql, &self.line_starts, loc), loc.line),
@@ -702,6 +708,27 @@ fn ends_select_list(k: Keyword) -> bool {
 /// (`1+1+1...`) parse into left-nested trees whose depth grows with this run; capping it keeps
 /// evaluation and dropping of the tree within the stack. Value lists have commas and are unaffected.
 const MAX_FLAT_RUN: usize = 8000;
+
+/// About how deeply `tokens` nest (an overestimate): open parentheses and CASEs, plus the
+/// run of prefix operators (`NOT`, `-`, `+`, `~`, `!`) before the current token, each of
+/// which is a level of the parser's recursion.
+fn nesting_estimate(tokens: &[TokenWithSpan]) -> usize {
+    let (mut depth, mut run, mut deepest) = (0usize, 0usize, 0usize);
+    for t in tokens {
+        match &t.token {
+            Token::Whitespace(_) => {}
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Word(w) if w.keyword == Keyword::CASE => depth += 1,
+            Token::Word(w) if w.keyword == Keyword::END => depth = depth.saturating_sub(1),
+            Token::Word(w) if w.keyword == Keyword::NOT => run += 1,
+            Token::Minus | Token::Plus | Token::Tilde | Token::ExclamationMark => run += 1,
+            _ => run = 0,
+        }
+        deepest = deepest.max(depth + run);
+    }
+    deepest
+}
 
 fn longest_flat_run(tokens: &[TokenWithSpan]) -> usize {
     let mut runs: Vec<usize> = vec![0];

@@ -119,7 +119,6 @@ pub(crate) async fn run(
         false,
         format_args!("TCP connection from {peer}"),
     );
-    let timeout = shared.config.connect_timeout;
     trace.event(
         Step::ClientConnects,
         Actor::Client,
@@ -133,6 +132,17 @@ pub(crate) async fn run(
             None => format!("TCP connection from {peer} to port {port}"),
         },
     );
+    // SET GLOBAL connect_timeout applies to the next connection, as in MySQL (the configured
+    // value, which the variable starts as, keeps its sub-second part).
+    let configured = shared.config.connect_timeout;
+    let timeout = match shared
+        .engine
+        .global_variable("connect_timeout")
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        Some(s) if s != configured.as_secs() => Duration::from_secs(s.max(1)),
+        _ => configured,
+    };
     let phase = tokio::select! {
         r = tokio::time::timeout(timeout, connect(&shared, tcp, peer, id, reserved, &trace, fault.as_deref())) => match r {
             Ok(r) => r,

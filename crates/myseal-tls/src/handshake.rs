@@ -87,7 +87,7 @@ impl PeerInfo {
 pub async fn accept<IO>(
     acceptor: &tokio_rustls::TlsAcceptor,
     io: IO,
-) -> Result<(tokio_rustls::server::TlsStream<IO>, PeerInfo), TlsError>
+) -> Result<(crate::ServerStream<IO>, PeerInfo), TlsError>
 where
     IO: AsyncRead + AsyncWrite + Unpin,
 {
@@ -100,7 +100,7 @@ where
                 client_cert = info.client_cert.as_ref().map(|c| c.subject.as_str()),
                 "TLS handshake complete"
             );
-            Ok((stream, info))
+            Ok((crate::ServerStream::new(stream), info))
         }
         Err(err) => {
             let reason = describe_handshake_error(&err);

@@ -29,6 +29,7 @@ mod error;
 pub mod faults;
 mod handshake;
 pub mod names;
+mod stream;
 
 pub use certs::{ensure_dev_certs, generate_ca, issue_cert, write_crl, DevCerts, MemoryCerts};
 pub use ciphers::{cipher_list, openssl_cipher_name};
@@ -36,6 +37,7 @@ pub use context::{TlsContext, TlsPem, TlsSettings};
 pub use error::TlsError;
 pub use faults::{fault_context, TlsFault};
 pub use handshake::{accept, describe_handshake_error, describe_rustls_error, PeerInfo};
+pub use stream::ServerStream;
 pub use names::CertSummary;
 
 #[cfg(test)]
@@ -156,7 +158,7 @@ mod tests {
         }
     }
 
-    type ServerSide = Result<(tokio_rustls::server::TlsStream<DuplexStream>, PeerInfo), TlsError>;
+    type ServerSide = Result<(crate::ServerStream<DuplexStream>, PeerInfo), TlsError>;
     type ClientSide = std::io::Result<ClientTls<DuplexStream>>;
 
     /// Runs both sides of a handshake over an in-memory pipe, bounded by a timeout.
@@ -182,7 +184,7 @@ mod tests {
 
     /// Proves the established streams carry data both ways.
     async fn exchange(
-        server: &mut tokio_rustls::server::TlsStream<DuplexStream>,
+        server: &mut crate::ServerStream<DuplexStream>,
         client: &mut ClientTls<DuplexStream>,
     ) {
         client.write_all(b"ping").await.unwrap();
