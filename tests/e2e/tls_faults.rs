@@ -185,6 +185,25 @@ async fn a_client_that_does_not_verify_accepts_the_certificate_faults() {
                 .unwrap_or_else(|e| panic!("{fault}: a non-verifying client is fooled: {e:?}"));
         let one: Option<u8> = conn.query_first("SELECT 1").await.unwrap();
         assert_eq!(one, Some(1), "{fault}");
+        if fault == TlsFault::Expired {
+            // Ssl_server_not_after is the certificate this connection was shown: in the past.
+            let after: Option<(String, String)> = conn
+                .query_first("SHOW SESSION STATUS LIKE 'Ssl_server_not_after'")
+                .await
+                .unwrap();
+            let (_, after) = after.unwrap();
+            let mut main = util::root_conn(server.local_addr().port()).await;
+            let main_after: Option<(String, String)> = main
+                .query_first("SHOW SESSION STATUS LIKE 'Ssl_server_not_after'")
+                .await
+                .unwrap();
+            let (_, main_after) = main_after.unwrap();
+            main.disconnect().await.unwrap();
+            assert!(
+                after.ends_with(" GMT") && after != main_after,
+                "{after} / {main_after}"
+            );
+        }
         conn.disconnect().await.unwrap();
     }
     server.shutdown().await;

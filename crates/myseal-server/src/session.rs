@@ -728,7 +728,7 @@ async fn connect(
         return Err(refuse(&mut io, 1040, "08004", "Too many connections".to_string()).await);
     }
 
-    let mut status = session_tls_status(shared, peer_info.as_ref());
+    let mut status = session_tls_status(tls_ctx.as_deref(), peer_info.as_ref());
     status.extend(compress::session_status(compression.as_ref()));
     status.sort();
     let info = SessionInfo {
@@ -971,13 +971,17 @@ fn charset_name(collation: u8) -> &'static str {
 }
 
 /// The per-session `Ssl_*` status variables.
-fn session_tls_status(shared: &Shared, tls: Option<&PeerInfo>) -> Vec<(String, String)> {
-    let ctx = shared.tls();
+/// The `Ssl_*` session status of a connection, from the TLS context its handshake used (a fault
+/// port's own, or the one that was current when it connected).
+fn session_tls_status(
+    ctx: Option<&myseal_tls::TlsContext>,
+    tls: Option<&PeerInfo>,
+) -> Vec<(String, String)> {
     let s = |k: &str, v: String| (k.to_string(), v);
     match (tls, ctx) {
         (Some(info), Some(ctx)) => vec![
             s("Ssl_cipher", info.cipher.to_string()),
-            s("Ssl_cipher_list", myseal_tls::cipher_list(&ctx)),
+            s("Ssl_cipher_list", myseal_tls::cipher_list(ctx)),
             s("Ssl_version", info.version.to_string()),
             s(
                 "Ssl_server_not_before",
