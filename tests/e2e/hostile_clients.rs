@@ -633,7 +633,7 @@ async fn deep_nesting_huge_lists_and_64_mib_of_whitespace_get_answers_or_errors(
                 "SELECT a FROM t WHERE a IN {}",
                 nest("(SELECT a FROM t WHERE a IN ", "(1)", ")", n)
             ),
-            format!("{}", nest("(", "SELECT 1", ")", n)),
+            nest("(", "SELECT 1", ")", n),
             format!("SELECT a FROM t WHERE {}", nest("(", "a = 1", ")", n)),
             format!("SELECT JSON_ARRAY({})", nest("JSON_ARRAY(", "1", ")", n)),
         ];
