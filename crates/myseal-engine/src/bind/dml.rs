@@ -537,3 +537,197 @@ impl Binder<'_> {
         Ok(JoinQuery { root, columns })
     }
 }
+
+/// ER_UPDATE_TABLE_USED: the table an UPDATE/DELETE (or INSERT ... VALUES) changes is read by
+/// one of its subqueries.
+pub(crate) fn update_table_used(alias: &str) -> EngineError {
+    EngineError::new(
+        1093,
+        "HY000",
+        format!("You can't specify target table '{alias}' for update in FROM clause"),
+    )
+}
+
+/// ER_VIEW_PREVENT_UPDATE.
+pub(crate) fn view_prevent_update(view: &str, op: &str, table: &str) -> EngineError {
+    EngineError::new(
+        1443,
+        "HY000",
+        format!("The definition of table '{view}' prevents operation {op} on table '{table}'."),
+    )
+}
+
+/// Collects the tables the subqueries of a statement part read directly: not those of a
+/// derived table or a CTE (MySQL materializes them before the change starts), nor CTE names.
+#[derive(Default)]
+struct SubqueryTables {
+    /// Queries entered.
+    depth: usize,
+    /// Derived tables and CTE bodies entered.
+    materialized: usize,
+    /// Addresses of the CTE bodies of the queries entered.
+    cte_bodies: Vec<usize>,
+    /// CTE names visible, innermost last, with how many each query pushed.
+    cte_names: Vec<String>,
+    pushed: Vec<(usize, usize)>,
+    found: Vec<ast::ObjectName>,
+}
+
+impl ast::Visitor for SubqueryTables {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, q: &ast::Query) -> std::ops::ControlFlow<()> {
+        self.depth += 1;
+        let addr = q as *const ast::Query as usize;
+        let body = self.cte_bodies.contains(&addr);
+        if body {
+            self.materialized += 1;
+        }
+        let mut names = 0;
+        if let Some(with) = &q.with {
+            for cte in &with.cte_tables {
+                self.cte_bodies
+                    .push(&*cte.query as *const ast::Query as usize);
+                self.cte_names.push(cte.alias.name.value.clone());
+                names += 1;
+            }
+        }
+        self.pushed.push((names, usize::from(body)));
+        std::ops::ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, _q: &ast::Query) -> std::ops::ControlFlow<()> {
+        self.depth -= 1;
+        if let Some((names, body)) = self.pushed.pop() {
+            let keep = self.cte_names.len().saturating_sub(names);
+            self.cte_names.truncate(keep);
+            self.materialized -= body;
+        }
+        std::ops::ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, f: &ast::TableFactor) -> std::ops::ControlFlow<()> {
+        if matches!(f, ast::TableFactor::Derived { .. }) {
+            self.materialized += 1;
+        }
+        std::ops::ControlFlow::Continue(())
+    }
+
+    fn post_visit_table_factor(&mut self, f: &ast::TableFactor) -> std::ops::ControlFlow<()> {
+        if matches!(f, ast::TableFactor::Derived { .. }) {
+            self.materialized -= 1;
+        }
+        std::ops::ControlFlow::Continue(())
+    }
+
+    fn pre_visit_relation(&mut self, name: &ast::ObjectName) -> std::ops::ControlFlow<()> {
+        if self.depth > 0 && self.materialized == 0 {
+            let parts = name_parts(name);
+            let cte = matches!(parts.as_slice(), [n] if self.cte_names.contains(n));
+            if !cte {
+                self.found.push(name.clone());
+            }
+        }
+        std::ops::ControlFlow::Continue(())
+    }
+}
+
+/// The tables named in FROM clauses of the subqueries of `node` (of `node` itself when it is a
+/// query), outside derived tables and CTEs.
+pub(crate) fn subquery_tables<V: ast::Visit>(node: &V) -> Vec<ast::ObjectName> {
+    let mut v = SubqueryTables::default();
+    let _ = node.visit(&mut v);
+    v.found
+}
+
+/// The table a data-change statement changes, for [`Binder::check_target_unread`].
+pub(crate) struct ChangedTable<'t> {
+    pub(crate) schema: &'t str,
+    pub(crate) name: &'t str,
+    /// The name the statement uses for it (its alias, or the view's name or alias when the
+    /// statement changes it through a view).
+    pub(crate) alias: &'t str,
+    /// The view (schema, name) the statement names for the table, if it changes it through one.
+    pub(crate) through_view: Option<(&'t str, &'t str)>,
+}
+
+impl Binder<'_> {
+    /// ER 1093 when a subquery among `names` (see [`subquery_tables`]) reads the table the
+    /// statement `op` changes, ER 1443 when it reads it through a merged view or the statement
+    /// changes it through a view, as MySQL's `update_non_unique_table_error` reports them.
+    pub(crate) fn check_target_unread(
+        &self,
+        names: &[ast::ObjectName],
+        target: &ChangedTable<'_>,
+        op: &str,
+    ) -> Result<(), EngineError> {
+        let default = self.session.database.clone().unwrap_or_default();
+        for name in names {
+            let Some((schema, table)) = resolve(name, &default) else {
+                continue;
+            };
+            let is_view = self.session.temp.table(&schema, &table).is_none()
+                && self.state.view(&schema, &table).is_some();
+            let same_view = target.through_view == Some((schema.as_str(), table.as_str()));
+            let hit = if is_view {
+                same_view || self.view_reads(&schema, &table, target, 0)
+            } else {
+                schema == target.schema && table == target.name
+            };
+            if !hit {
+                continue;
+            }
+            let shown = name_parts(name)
+                .last()
+                .cloned()
+                .unwrap_or_else(|| table.clone());
+            return Err(match (target.through_view, is_view) {
+                (None, false) => update_table_used(target.alias),
+                (Some(v), true) if v == (schema.as_str(), table.as_str()) => {
+                    update_table_used(target.alias)
+                }
+                (_, true) => view_prevent_update(&shown, op, target.alias),
+                (Some(_), false) => view_prevent_update(target.alias, op, target.alias),
+            });
+        }
+        Ok(())
+    }
+
+    /// True when the view `schema.name`, merged into the statement (a view MySQL materializes
+    /// reads its rows before the change), reads the target table.
+    fn view_reads(
+        &self,
+        schema: &str,
+        name: &str,
+        target: &ChangedTable<'_>,
+        depth: usize,
+    ) -> bool {
+        let Some(view) = self.state.view(schema, name) else {
+            return false;
+        };
+        if !view.updatable || depth > 32 {
+            return false;
+        }
+        let Ok(query) = crate::bind::view::parse_select(view) else {
+            return false;
+        };
+        subquery_tables(&*query).iter().any(|n| {
+            resolve(n, &view.schema).is_some_and(|(s, t)| {
+                if self.state.view(&s, &t).is_some() {
+                    self.view_reads(&s, &t, target, depth + 1)
+                } else {
+                    s == target.schema && t == target.name
+                }
+            })
+        })
+    }
+}
+
+/// `[db.]table` with `default` as the database of a bare name.
+fn resolve(name: &ast::ObjectName, default: &str) -> Option<(String, String)> {
+    match name_parts(name).as_slice() {
+        [t] => Some((default.to_string(), t.clone())),
+        [d, t] => Some((d.clone(), t.clone())),
+        _ => None,
+    }
+}

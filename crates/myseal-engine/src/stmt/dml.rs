@@ -1472,7 +1472,11 @@ fn bind_single_or_join(
     } else {
         check::Rules::default()
     };
+    let view_alias = target
+        .as_ref()
+        .map(|_| alias.clone().unwrap_or_else(|| table.clone()));
     let alias = alias.unwrap_or_else(|| def.name.clone());
+    let sets_ast = sets;
     let sets = match &target {
         None => {
             b.set_scope(table_scope(&def, &alias));
@@ -1495,8 +1499,30 @@ fn bind_single_or_join(
             check::refuse_value(&def, a.column)?;
         }
     }
+    let order_exprs = order;
     let order = b.order_keys(order)?;
     let limit = limit_of(limit)?;
+    // MySQL refuses a subquery reading the changed table (1093/1443).
+    let mut read = Vec::new();
+    if let Some(w) = selection {
+        read.extend(crate::bind::dml::subquery_tables(w));
+    }
+    for a in sets_ast {
+        read.extend(crate::bind::dml::subquery_tables(&a.value));
+    }
+    for o in order_exprs {
+        read.extend(crate::bind::dml::subquery_tables(o));
+    }
+    b.check_target_unread(
+        &read,
+        &crate::bind::dml::ChangedTable {
+            schema: &def.schema,
+            name: &def.name,
+            alias: view_alias.as_deref().unwrap_or(&alias),
+            through_view: target.as_ref().map(|_| (schema.as_str(), table.as_str())),
+        },
+        stmt,
+    )?;
     let (table_ref, filter) = match view_scan {
         None => (
             TableRef {
@@ -2025,6 +2051,34 @@ fn check_targets(
     Ok(())
 }
 
+/// ER 1093/1443 when a subquery among `read` reads a table a multi-table UPDATE/DELETE `op`
+/// changes (see [`Binder::check_target_unread`]).
+fn check_multi_unread(
+    b: &Binder<'_>,
+    tables: &[JoinTable],
+    views: &[crate::bind::dml::JoinView],
+    chosen: &[usize],
+    read: &[ast::ObjectName],
+    op: &str,
+) -> Result<(), EngineError> {
+    for &i in chosen {
+        let Some(t) = tables.get(i) else { continue };
+        let Some(def) = &t.def else { continue };
+        let view = views.iter().find(|v| v.tables.contains(&i));
+        b.check_target_unread(
+            read,
+            &crate::bind::dml::ChangedTable {
+                schema: &def.schema,
+                name: &def.name,
+                alias: view.map_or(t.alias.as_str(), |v| v.alias.as_str()),
+                through_view: view.map(|v| (v.schema.as_str(), v.name.as_str())),
+            },
+            op,
+        )?;
+    }
+    Ok(())
+}
+
 /// True for the hidden name of a merged view's table (`bind/view.rs`).
 fn hidden(alias: &str) -> bool {
     alias.starts_with('\u{1}')
@@ -2229,6 +2283,10 @@ fn update_multi(
     )?;
     let extra: Vec<ast::Expr> = resolved.iter().map(|(_, _, e)| e.clone()).collect();
     let jq = b.join_query(&from, &target_tables, &extra, u.selection.as_ref())?;
+    let mut read = crate::bind::dml::subquery_tables(&from);
+    read.extend(crate::bind::dml::subquery_tables(&extra));
+    read.extend(crate::bind::dml::subquery_tables(&u.selection));
+    check_multi_unread(&b, &tables, &views, &chosen, &read, "UPDATE")?;
     let plan = Plan {
         root: optimize(jq.root, &mut b.registers),
         columns: jq.columns,
@@ -2473,6 +2531,9 @@ fn delete_multi(
         Privs::DELETE,
     )?;
     let jq = b.join_query(join, &target_tables, &[], d.selection.as_ref())?;
+    let mut read = crate::bind::dml::subquery_tables(&join.to_vec());
+    read.extend(crate::bind::dml::subquery_tables(&d.selection));
+    check_multi_unread(&b, &tables, &views, &chosen, &read, "DELETE")?;
     let plan = Plan {
         root: optimize(jq.root, &mut b.registers),
         columns: jq.columns,

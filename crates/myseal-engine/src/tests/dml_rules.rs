@@ -1,0 +1,117 @@
+//! Rules of data-change statements MySQL 8.4 enforces: a subquery may not read the table the
+//! statement changes (1093, 1443 through views), except through a materialized derived table.
+//!
+//! <https://dev.mysql.com/doc/refman/8.4/en/subquery-restrictions.html>
+
+use super::steps_after;
+
+const SETUP: &[&str] = &[
+    "CREATE DATABASE d",
+    "USE d",
+    "CREATE TABLE t (id INT PRIMARY KEY, a INT)",
+    "INSERT INTO t VALUES (1,10),(2,20),(3,30)",
+    "CREATE TABLE u (id INT PRIMARY KEY)",
+    "INSERT INTO u VALUES (1),(3)",
+    "CREATE VIEW vt AS SELECT id, a FROM t",
+    "CREATE VIEW vg AS SELECT id FROM t GROUP BY id",
+    "CREATE VIEW vu AS SELECT id FROM u",
+];
+
+const E1093: &str =
+    "ERROR 1093 (HY000): You can't specify target table 't' for update in FROM clause";
+
+#[test]
+fn a_subquery_may_not_read_the_changed_table() {
+    steps_after(
+        SETUP,
+        &[
+            ("UPDATE t SET a = 0 WHERE id IN (SELECT id FROM t)", E1093),
+            ("DELETE FROM t WHERE id IN (SELECT id FROM t)", E1093),
+            ("UPDATE t SET a = (SELECT MAX(a) FROM t)", E1093),
+            (
+                "DELETE FROM t WHERE EXISTS (SELECT 1 FROM u JOIN d.t ON u.id = t.id)",
+                E1093,
+            ),
+            (
+                "UPDATE t AS x SET a = 0 WHERE id IN (SELECT id FROM t)",
+                "ERROR 1093 (HY000): You can't specify target table 'x' for update in FROM clause",
+            ),
+            (
+                "UPDATE t JOIN u ON t.id = u.id SET t.a = 1 WHERE t.id IN (SELECT id FROM t)",
+                E1093,
+            ),
+            (
+                "DELETE t FROM t JOIN u ON t.id = u.id WHERE t.a > (SELECT MIN(a) FROM t)",
+                E1093,
+            ),
+            // Reading another table, or the same one only in the join, is fine.
+            (
+                "UPDATE t JOIN t AS t2 ON t.id = t2.id SET t.a = t2.a + 1",
+                "ok affected=3",
+            ),
+            ("SELECT a FROM t ORDER BY id", "a\n11\n21\n31"),
+            (
+                "UPDATE t SET a = a + 1 WHERE id IN (SELECT id FROM u)",
+                "ok affected=2",
+            ),
+            ("SELECT a FROM t ORDER BY id", "a\n12\n21\n32"),
+        ],
+    );
+}
+
+#[test]
+fn a_derived_table_or_cte_is_materialized_first() {
+    steps_after(
+        SETUP,
+        &[
+            (
+                "UPDATE t SET a = 0 WHERE id IN (SELECT id FROM (SELECT id FROM t WHERE a > 15) AS x)",
+                "ok affected=2",
+            ),
+            (
+                "DELETE FROM t WHERE a = (SELECT m FROM (SELECT MIN(a) AS m FROM t) AS x)",
+                "ok affected=2",
+            ),
+            (
+                "DELETE FROM t WHERE id IN (WITH c AS (SELECT id FROM t) SELECT id FROM c)",
+                "ok affected=1",
+            ),
+            ("SELECT COUNT(*) FROM t", "COUNT(*)\n0"),
+            ("INSERT INTO u VALUES (5)", "ok affected=1"),
+            // INSERT ... SELECT from the table it fills is allowed.
+            ("INSERT INTO u SELECT id + 10 FROM u", "ok affected=3"),
+            ("SELECT id FROM u ORDER BY id", "id\n1\n3\n5\n11\n13\n15"),
+        ],
+    );
+}
+
+#[test]
+fn views_reading_the_changed_table_are_reported_as_mysql_does() {
+    steps_after(
+        SETUP,
+        &[
+            (
+                "DELETE FROM t WHERE id IN (SELECT id FROM vt)",
+                "ERROR 1443 (HY000): The definition of table 'vt' prevents operation DELETE on table 't'.",
+            ),
+            (
+                "UPDATE vt SET a = 0 WHERE id IN (SELECT id FROM t)",
+                "ERROR 1443 (HY000): The definition of table 'vt' prevents operation UPDATE on table 'vt'.",
+            ),
+            (
+                "UPDATE vt SET a = 0 WHERE id IN (SELECT id FROM vt)",
+                "ERROR 1093 (HY000): You can't specify target table 'vt' for update in FROM clause",
+            ),
+            // A view MySQL cannot merge is materialized, like a derived table.
+            (
+                "UPDATE t SET a = 1 WHERE id IN (SELECT id FROM vg)",
+                "ok affected=3",
+            ),
+            (
+                "UPDATE vt SET a = 2 WHERE id IN (SELECT id FROM vu)",
+                "ok affected=2",
+            ),
+            ("SELECT a FROM t ORDER BY id", "a\n2\n1\n2"),
+        ],
+    );
+}
