@@ -40,6 +40,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     crate::clients::checks(&srv, &certs, &mut o);
     crate::clients::pytest_example(&bin, &mut o);
     crate::dump::checks(&srv, &certs, &mut o);
+    crate::dump::databases_round_trip(&bin, &srv, &certs, &mut o);
     crate::dump::sysbench_checks(&srv, &certs, &mut o);
     let log = srv.log.clone();
     srv.stop();

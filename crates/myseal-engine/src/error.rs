@@ -248,6 +248,33 @@ impl EngineError {
         )
     }
 
+    /// ER_CONFLICTING_DECLARATIONS (1302) for two character sets, e.g. `CREATE DATABASE d
+    /// CHARACTER SET latin1 CHARACTER SET utf8mb4`.
+    pub fn conflicting_charsets(first: &str, second: &str) -> Self {
+        Self::new(
+            1302,
+            "42000",
+            format!(
+                "Conflicting declarations: 'CHARACTER SET {first}' and 'CHARACTER SET {second}'"
+            ),
+        )
+    }
+
+    /// ER_INVALID_ENCRYPTION_OPTION (3184).
+    pub fn invalid_encryption_option() -> Self {
+        Self::new(3184, "HY000", "Invalid encryption option.")
+    }
+
+    /// ER_CANNOT_FIND_KEY_IN_KEYRING (3185): encryption asked for with no keyring loaded.
+    pub fn no_keyring() -> Self {
+        Self::new(
+            3185,
+            "HY000",
+            "Can't find master key from keyring, please check in the server log if a keyring \
+             is loaded and initialized successfully.",
+        )
+    }
+
     /// ER_UNKNOWN_TIME_ZONE (1298).
     pub fn unknown_time_zone(name: &str) -> Self {
         Self::new(

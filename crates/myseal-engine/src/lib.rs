@@ -1248,6 +1248,20 @@ impl Engine {
 
     /// Creates a database (MYSQL_DATABASE at start-up, CREATE DATABASE).
     pub fn create_database(&self, name: &str, if_not_exists: bool) -> Result<(), EngineError> {
+        self.create_database_with(
+            name,
+            collation::Collation::Utf8mb4_0900_ai_ci,
+            if_not_exists,
+        )
+    }
+
+    /// Creates a database whose default collation (and so character set) is `collation`.
+    pub(crate) fn create_database_with(
+        &self,
+        name: &str,
+        collation: collation::Collation,
+        if_not_exists: bool,
+    ) -> Result<(), EngineError> {
         Self::check_new_database_name(name)?;
         if catalog::is_system_schema(name) {
             return if if_not_exists {
@@ -1257,11 +1271,7 @@ impl Engine {
             };
         }
         self.store
-            .create_schema(
-                name,
-                collation::Collation::Utf8mb4_0900_ai_ci,
-                if_not_exists,
-            )
+            .create_schema(name, collation, if_not_exists)
             .map(|_| ())
     }
 

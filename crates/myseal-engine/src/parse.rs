@@ -127,6 +127,8 @@ pub(crate) enum Stmt {
         source: String,
         if_not_exists: bool,
     },
+    /// `CREATE {DATABASE | SCHEMA}` (without CLONE) or `ALTER {DATABASE | SCHEMA}`.
+    Database(Box<forms::DatabaseSpec>),
     /// `SHOW [STORAGE] ENGINES`.
     ShowEngines,
     /// `SHOW {CHARACTER SET | CHARSET} [LIKE 'pattern' | WHERE expr]`.
@@ -427,7 +429,7 @@ impl<'a> Script<'a> {
         if let Some(stmt) = forms::parse_table_maintenance(&mut self.parser)? {
             return Ok(stmt);
         }
-        if let Some(stmt) = forms::parse_clone_database(&mut self.parser)? {
+        if let Some(stmt) = forms::parse_database(&mut self.parser)? {
             return Ok(stmt);
         }
         if is_keyword(&t0, Keyword::SHOW)

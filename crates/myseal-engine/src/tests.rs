@@ -8,6 +8,7 @@ use myseal_auth::account::AccountStore;
 mod cache;
 mod check;
 pub(crate) mod ddl;
+mod databases;
 mod dml_rules;
 mod explain;
 mod foreign_keys;

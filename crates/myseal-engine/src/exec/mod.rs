@@ -98,6 +98,7 @@ pub(crate) fn execute(
             source,
             if_not_exists,
         } => database::clone(engine, session, &name, &source, if_not_exists),
+        Stmt::Database(spec) => database::run(engine, session, &spec),
         Stmt::ShowEngines => Ok(crate::stmt::show::show_engines()),
         Stmt::ShowCharset(filter) => {
             crate::stmt::show::show_charset(engine, session, filter.as_ref())
@@ -229,7 +230,10 @@ pub(crate) fn changes_data(stmt: &crate::parse::Stmt) -> bool {
                 | Statement::RenameTable(_)
                 | Statement::LoadData { .. }
         ),
-        Stmt::AlterTable { .. } | Stmt::CloneDatabase { .. } | Stmt::View(_) => true,
+        Stmt::AlterTable { .. }
+        | Stmt::CloneDatabase { .. }
+        | Stmt::Database(_)
+        | Stmt::View(_) => true,
         Stmt::Trigger(t) => matches!(
             **t,
             crate::parse::compound::TriggerStmt::Create(_)

@@ -16,6 +16,10 @@
 //!   `CHECKSUM TABLE ... [QUICK | EXTENDED]`
 //!   (<https://dev.mysql.com/doc/refman/8.4/en/table-maintenance-statements.html>)
 //!
+//! - `CREATE {DATABASE | SCHEMA} [IF NOT EXISTS] db [option] ...` and
+//!   `ALTER {DATABASE | SCHEMA} [db] option ...` with `[DEFAULT] CHARACTER SET`, `COLLATE` and
+//!   `ENCRYPTION` (<https://dev.mysql.com/doc/refman/8.4/en/create-database.html>)
+//!
 //! Each `parse_*` function returns None, consuming nothing, when the text is not its form.
 
 use sqlparser::ast::{
@@ -416,34 +420,147 @@ pub(super) fn parse_lock(p: &mut Parser) -> Result<Option<Stmt>, ParserError> {
     Ok(Some(Stmt::LockTables(items)))
 }
 
-/// `CREATE {DATABASE | SCHEMA} [IF NOT EXISTS] name CLONE source`, myseal's O(1) copy of a
-/// database for test isolation (MySQL has no such statement). None, consuming nothing, for any
-/// other CREATE DATABASE.
-pub(super) fn parse_clone_database(p: &mut Parser) -> Result<Option<Stmt>, ParserError> {
+/// One option of CREATE / ALTER DATABASE, as written (names unresolved).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum DbOption {
+    /// `[DEFAULT] {CHARACTER SET | CHARSET} [=] name`.
+    Charset(String),
+    /// `[DEFAULT] COLLATE [=] name`.
+    Collate(String),
+    /// `[DEFAULT] ENCRYPTION [=] 'Y' | 'N'` (the string as written).
+    Encryption(String),
+}
+
+/// `CREATE {DATABASE | SCHEMA} [IF NOT EXISTS] name [option] ...` or
+/// `ALTER {DATABASE | SCHEMA} [name] option ...`.
+#[derive(Clone, Debug)]
+pub(crate) struct DatabaseSpec {
+    /// CREATE (true) or ALTER (false).
+    pub(crate) create: bool,
+    /// None: ALTER DATABASE of the current database.
+    pub(crate) name: Option<String>,
+    pub(crate) if_not_exists: bool,
+    /// In the order written.
+    pub(crate) options: Vec<DbOption>,
+}
+
+/// A character set or collation name: an identifier, a string or `BINARY`.
+fn charset_name(p: &mut Parser) -> Result<String, ParserError> {
+    let t = p.next_token();
+    match t.token {
+        Token::Word(w) => Ok(w.value),
+        Token::SingleQuotedString(s) | Token::DoubleQuotedString(s) => Ok(s),
+        _ => p.expected("character set or collation name", t),
+    }
+}
+
+/// The options of CREATE / ALTER DATABASE (no commas between them), and whether
+/// `READ ONLY [=] {DEFAULT | 0 | 1}` (ALTER only) was among them.
+fn database_options(p: &mut Parser, alter: bool) -> Result<(Vec<DbOption>, bool), ParserError> {
+    let mut options = Vec::new();
+    let mut read_only = false;
+    loop {
+        let has_default = p.parse_keyword(Keyword::DEFAULT);
+        if p.parse_keywords(&[Keyword::CHARACTER, Keyword::SET]) || word(p, "CHARSET") {
+            let _ = p.consume_token(&Token::Eq);
+            options.push(DbOption::Charset(charset_name(p)?));
+        } else if p.parse_keyword(Keyword::COLLATE) {
+            let _ = p.consume_token(&Token::Eq);
+            options.push(DbOption::Collate(charset_name(p)?));
+        } else if word(p, "ENCRYPTION") {
+            let _ = p.consume_token(&Token::Eq);
+            let t = p.next_token();
+            match t.token {
+                Token::SingleQuotedString(v) | Token::DoubleQuotedString(v) => {
+                    options.push(DbOption::Encryption(v));
+                }
+                _ => return p.expected("a string", t),
+            }
+        } else if alter && !has_default && p.parse_keywords(&[Keyword::READ, Keyword::ONLY]) {
+            let _ = p.consume_token(&Token::Eq);
+            let t = p.next_token();
+            match &t.token {
+                Token::Number(n, _) if n == "0" || n == "1" => {}
+                Token::Word(w) if w.keyword == Keyword::DEFAULT => {}
+                _ => return p.expected("DEFAULT, 0 or 1", t),
+            }
+            read_only = true;
+        } else if has_default {
+            let t = p.peek_token();
+            return p.expected("CHARACTER SET, COLLATE or ENCRYPTION", t);
+        } else {
+            break;
+        }
+    }
+    Ok((options, read_only))
+}
+
+/// `CREATE {DATABASE | SCHEMA} ...` (including myseal's `CLONE source`, an O(1) copy of a
+/// database for test isolation that MySQL does not have) and `ALTER {DATABASE | SCHEMA} ...`
+/// (<https://dev.mysql.com/doc/refman/8.4/en/create-database.html>,
+/// <https://dev.mysql.com/doc/refman/8.4/en/alter-database.html>). `ALTER DATABASE ... READ
+/// ONLY` parses but is not supported (ER_NOT_SUPPORTED_YET).
+pub(super) fn parse_database(p: &mut Parser) -> Result<Option<Stmt>, ParserError> {
+    let t0 = p.peek_nth_token(0).token;
     let t1 = p.peek_nth_token(1).token;
-    if !(is_keyword(&p.peek_nth_token(0).token, Keyword::CREATE)
+    let create = is_keyword(&t0, Keyword::CREATE);
+    if !((create || is_keyword(&t0, Keyword::ALTER))
         && (is_keyword(&t1, Keyword::DATABASE) || is_keyword(&t1, Keyword::SCHEMA)))
     {
         return Ok(None);
     }
-    let if_not_exists = is_keyword(&p.peek_nth_token(2).token, Keyword::IF);
-    let name_at = if if_not_exists { 5 } else { 2 };
-    if !peek_word(p, name_at + 1, "CLONE") {
-        return Ok(None);
-    }
     p.next_token();
     p.next_token();
-    if if_not_exists {
-        p.expect_keywords(&[Keyword::IF, Keyword::NOT, Keyword::EXISTS])?;
+    if !create {
+        let named = match p.peek_token().token {
+            Token::Word(w) if w.quote_style.is_none() => !matches!(
+                w.keyword,
+                Keyword::DEFAULT
+                    | Keyword::CHARACTER
+                    | Keyword::CHARSET
+                    | Keyword::COLLATE
+                    | Keyword::ENCRYPTION
+                    | Keyword::READ
+            ),
+            _ => true,
+        };
+        let name = if named {
+            Some(p.parse_identifier()?.value)
+        } else {
+            None
+        };
+        let (options, read_only) = database_options(p, true)?;
+        if read_only {
+            return Ok(Some(Stmt::Unsupported));
+        }
+        if options.is_empty() {
+            let t = p.peek_token();
+            return p.expected("CHARACTER SET, COLLATE, ENCRYPTION or READ ONLY", t);
+        }
+        return Ok(Some(Stmt::Database(Box::new(DatabaseSpec {
+            create: false,
+            name,
+            if_not_exists: false,
+            options,
+        }))));
     }
+    let if_not_exists = p.parse_keywords(&[Keyword::IF, Keyword::NOT, Keyword::EXISTS]);
     let name = p.parse_identifier()?.value;
-    p.next_token();
-    let source = p.parse_identifier()?.value;
-    Ok(Some(Stmt::CloneDatabase {
-        name,
-        source,
+    if word(p, "CLONE") {
+        let source = p.parse_identifier()?.value;
+        return Ok(Some(Stmt::CloneDatabase {
+            name,
+            source,
+            if_not_exists,
+        }));
+    }
+    let (options, _) = database_options(p, false)?;
+    Ok(Some(Stmt::Database(Box::new(DatabaseSpec {
+        create: true,
+        name: Some(name),
         if_not_exists,
-    }))
+        options,
+    }))))
 }
 
 /// ANALYZE / OPTIMIZE / CHECK / CHECKSUM TABLE.
@@ -604,6 +721,37 @@ pub(super) fn parse_definer(p: &mut Parser) -> Result<Option<(String, String)>, 
     Ok(Some((user, host)))
 }
 
+/// A view's SELECT text from its first token to `end` (None: the end of the text). Inside a
+/// versioned comment (`/*!50001 CREATE VIEW v AS select ... */`, as mysqldump writes views)
+/// sqlparser's locations on the comment's first line are short by the comment's opening: both
+/// ends move right until the text starts with the first token, and the comment's closing `*/`
+/// is left out.
+fn view_select_text(
+    text: &impl Fn(sqlparser::tokenizer::Location, Option<sqlparser::tokenizer::Location>) -> String,
+    first: &sqlparser::tokenizer::TokenWithSpan,
+    end: Option<sqlparser::tokenizer::Location>,
+) -> String {
+    use sqlparser::tokenizer::Location;
+    let start = first.span.start;
+    let head = first.token.to_string().to_ascii_lowercase();
+    let shift = |l: Location, k: u64| Location::new(l.line, l.column + k);
+    let k = (0..=24)
+        .find(|&k| {
+            text(shift(start, k), None)
+                .to_ascii_lowercase()
+                .starts_with(&head)
+        })
+        .unwrap_or(0);
+    let end = end.map(|e| if e.line == start.line { shift(e, k) } else { e });
+    let mut select = text(shift(start, k), end);
+    if select.matches("*/").count() > select.matches("/*").count()
+        && let Some(rest) = select.trim_end().strip_suffix("*/")
+    {
+        select = rest.trim_end().to_string();
+    }
+    select
+}
+
 /// CREATE/ALTER ... VIEW (see [`ViewSpec`]); None, consuming nothing, for any other text.
 /// `text` gives the SELECT's text from its start and end token locations.
 pub(crate) fn parse_view(
@@ -670,11 +818,11 @@ pub(crate) fn parse_view(
         p.expect_token(&Token::RParen)?;
     }
     p.expect_keyword(Keyword::AS)?;
-    let start = p.peek_token().span.start;
+    let first = p.peek_token();
     let _query = p.parse_query()?;
     let end = p.peek_token();
     let end = (!matches!(end.token, Token::EOF)).then_some(end.span.start);
-    let select = text(start, end);
+    let select = view_select_text(&text, &first, end);
     let mut check = crate::catalog::CheckOption::None;
     if p.parse_keyword(Keyword::WITH) {
         check = if word(p, "LOCAL") {
