@@ -286,6 +286,9 @@ pub(crate) struct LockedTable {
     /// The name the statement used for it (its alias, or the table name).
     pub(crate) alias: String,
     pub(crate) write: bool,
+    /// A table of a locked view (LOCK TABLES locks a view's tables too): usable only through
+    /// a view, as in MySQL.
+    pub(crate) via_view: bool,
 }
 
 impl Session {
@@ -390,18 +393,21 @@ impl Session {
     /// Under LOCK TABLES, whether the session may use table `schema.name` (a base table) that
     /// a statement names `as_named`: ER_TABLE_NOT_LOCKED (1100) if it is not locked, else
     /// Ok(true) for a WRITE lock and Ok(false) for a READ lock. Ok(true) without LOCK TABLES.
-    pub(crate) fn table_lock(
+    /// `via_view`: the statement uses it through a view; the tables LOCK TABLES locked for a
+    /// locked view count only then.
+    pub(crate) fn table_lock_via(
         &self,
         schema: &str,
         name: &str,
         as_named: &str,
+        via_view: bool,
     ) -> Result<bool, EngineError> {
         let Some(locked) = &self.locked_tables else {
             return Ok(true);
         };
         locked
             .iter()
-            .filter(|l| l.schema == schema && l.name == name)
+            .filter(|l| l.schema == schema && l.name == name && (via_view || !l.via_view))
             .map(|l| l.write)
             .max()
             .ok_or_else(|| {

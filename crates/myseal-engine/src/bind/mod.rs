@@ -573,7 +573,8 @@ impl<'a> Binder<'a> {
             }
         }
         // Under LOCK TABLES only the locked tables may be used (temporary tables aside).
-        self.session.table_lock(schema, name, name)?;
+        self.session
+            .table_lock_via(schema, name, name, !self.view_stack.is_empty())?;
         match self.state.table(schema, name) {
             Some(t) => Ok(t.def.clone()),
             None if self.state.view(schema, name).is_some() => {

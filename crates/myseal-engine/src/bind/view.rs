@@ -71,6 +71,38 @@ pub(crate) fn parse_select(view: &ViewDef) -> Result<Box<ast::Query>, EngineErro
     }
 }
 
+/// Every table or view a view's SELECT names (in subqueries and derived tables too), CTE
+/// names aside: what LOCK TABLES of the view locks.
+pub(crate) fn tables_named(query: &ast::Query) -> Vec<ast::ObjectName> {
+    let mut ctes = Vec::new();
+    collect_ctes(query, &mut ctes);
+    let mut out = Vec::new();
+    let _ = ast::visit_relations(query, |n| {
+        let parts = name_parts(n);
+        if !matches!(parts.as_slice(), [one] if ctes.contains(one)) {
+            out.push(n.clone());
+        }
+        std::ops::ControlFlow::<()>::Continue(())
+    });
+    out
+}
+
+/// The names of the CTEs of `query` and of the queries in it.
+fn collect_ctes(query: &ast::Query, out: &mut Vec<String>) {
+    struct Ctes<'o>(&'o mut Vec<String>);
+    impl ast::Visitor for Ctes<'_> {
+        type Break = ();
+        fn pre_visit_query(&mut self, q: &ast::Query) -> std::ops::ControlFlow<()> {
+            if let Some(with) = &q.with {
+                self.0
+                    .extend(with.cte_tables.iter().map(|c| c.alias.name.value.clone()));
+            }
+            std::ops::ControlFlow::Continue(())
+        }
+    }
+    let _ = ast::Visit::visit(query, &mut Ctes(out));
+}
+
 /// ER_NONUPDATEABLE_COLUMN.
 pub(crate) fn column_not_updatable(name: &str) -> EngineError {
     EngineError::new(1348, "HY000", format!("Column '{name}' is not updatable"))
@@ -343,7 +375,8 @@ impl Binder<'_> {
                 }
             }
         }
-        self.session.table_lock(schema, name, name)?;
+        self.session
+            .table_lock_via(schema, name, name, !self.view_stack.is_empty())?;
         Ok(view)
     }
 

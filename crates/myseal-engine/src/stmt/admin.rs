@@ -8,7 +8,8 @@
 //! LOCK TABLES commits the open transaction, then records the tables in the session
 //! (`Session::locked_tables`). Until UNLOCK TABLES (or START TRANSACTION/BEGIN, which release
 //! them), the binder refuses any other base table with ER_TABLE_NOT_LOCKED (1100) and a write
-//! to a READ-locked table fails with ER_TABLE_NOT_LOCKED_FOR_WRITE (1099). Not enforced, unlike
+//! to a READ-locked table fails with ER_TABLE_NOT_LOCKED_FOR_WRITE (1099). Locking a view locks
+//! it and the tables (and views) it reads, those only for use through a view. Not enforced, unlike
 //! MySQL: other sessions are not blocked (a READ lock does not stop their writes, a WRITE lock
 //! does not stop their reads or writes: rows are MVCC and row-locked as usual); a table locked
 //! under an alias may still be named by its table name and vice versa (MySQL wants the
@@ -58,7 +59,7 @@ pub(crate) fn lock_tables(
     for item in items {
         let (schema, table) = qualified(session, &item.name)?;
         let alias = item.alias.clone().unwrap_or_else(|| table.clone());
-        if locked.iter().any(|l| l.alias == alias) {
+        if locked.iter().any(|l| !l.via_view && l.alias == alias) {
             return Err(EngineError::new(
                 1066,
                 "42000",
@@ -67,6 +68,19 @@ pub(crate) fn lock_tables(
         }
         let def = match session.temp.table(&schema, &table) {
             Some(t) => t.def.clone(),
+            None if state.view(&schema, &table).is_some() => {
+                privilege::check_db(engine, session, &schema, Privs::LOCK_TABLES)?;
+                privilege::check_table(engine, session, &schema, &table, Privs::SELECT)?;
+                locked.push(LockedTable {
+                    schema: schema.clone(),
+                    name: table.clone(),
+                    alias,
+                    write: item.write,
+                    via_view: false,
+                });
+                lock_view_tables(&state, &schema, &table, item.write, &mut locked, 0)?;
+                continue;
+            }
             None => {
                 privilege::check_db(engine, session, &schema, Privs::LOCK_TABLES)?;
                 privilege::check_table(engine, session, &schema, &table, Privs::SELECT)?;
@@ -81,11 +95,52 @@ pub(crate) fn lock_tables(
             name: def.name.clone(),
             alias,
             write: item.write,
+            via_view: false,
         });
     }
     session.lock_generation += 1;
     session.locked_tables = Some(locked);
     Ok(ok(session, 0, 0, String::new()))
+}
+
+/// The tables (and views) the view `schema.name` reads, locked with its lock for use through
+/// views only: MySQL's LOCK TABLES of a view locks the tables it uses. Not like MySQL: a table
+/// the view reads only in a subquery gets the view's lock, not a READ lock.
+fn lock_view_tables(
+    state: &crate::storage::State,
+    schema: &str,
+    name: &str,
+    write: bool,
+    locked: &mut Vec<LockedTable>,
+    depth: usize,
+) -> Result<(), EngineError> {
+    let Some(view) = state.view(schema, name) else {
+        return Ok(());
+    };
+    if depth > 32 {
+        return Err(crate::bind::view::view_recursive(schema, name));
+    }
+    let query = crate::bind::view::parse_select(view)?;
+    for n in crate::bind::view::tables_named(&query) {
+        let mut parts = name_parts(&n);
+        let Some(table) = parts.pop() else { continue };
+        let db = parts.pop().unwrap_or_else(|| view.schema.clone());
+        if locked
+            .iter()
+            .any(|l| l.via_view && l.schema == db && l.name == table && l.write == write)
+        {
+            continue;
+        }
+        locked.push(LockedTable {
+            schema: db.clone(),
+            name: table.clone(),
+            alias: String::new(),
+            write,
+            via_view: true,
+        });
+        lock_view_tables(state, &db, &table, write, locked, depth + 1)?;
+    }
+    Ok(())
 }
 
 /// UNLOCK {TABLE | TABLES}: releases the session's table locks, committing the open

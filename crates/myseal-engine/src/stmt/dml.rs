@@ -84,7 +84,11 @@ fn start_writing(cx: &mut Ctx<'_>, tables: &[&Arc<TableDef>]) -> Result<(), Engi
     }
     // Under LOCK TABLES a table locked for READ cannot be written (ER_TABLE_NOT_LOCKED_FOR_WRITE).
     for d in tables.iter().filter(|d| !d.temporary) {
-        if !cx.session.table_lock(&d.schema, &d.name, &d.name)? {
+        // A table written through a view may be one LOCK TABLES locked for the view.
+        if !cx
+            .session
+            .table_lock_via(&d.schema, &d.name, &d.name, true)?
+        {
             return Err(EngineError::new(
                 1099,
                 "HY000",

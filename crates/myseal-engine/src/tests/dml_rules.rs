@@ -115,3 +115,52 @@ fn views_reading_the_changed_table_are_reported_as_mysql_does() {
         ],
     );
 }
+
+/// LOCK TABLES of a view locks the view and the tables it reads; those tables may then be used
+/// through views only.
+#[test]
+fn lock_tables_of_a_view_locks_its_tables() {
+    steps_after(
+        SETUP,
+        &[
+            ("CREATE VIEW vv AS SELECT id FROM vt WHERE id > 1", "ok"),
+            ("LOCK TABLES vt WRITE", "ok"),
+            ("SELECT id, a FROM vt ORDER BY id", "id|a\n1|10\n2|20\n3|30"),
+            ("UPDATE vt SET a = a + 1 WHERE id = 1", "ok affected=1"),
+            ("INSERT INTO vt VALUES (4, 40)", "ok affected=1"),
+            ("DELETE FROM vt WHERE id = 4", "ok affected=1"),
+            (
+                "SELECT * FROM t",
+                "ERROR 1100 (HY000): Table 't' was not locked with LOCK TABLES",
+            ),
+            (
+                "SELECT * FROM u",
+                "ERROR 1100 (HY000): Table 'u' was not locked with LOCK TABLES",
+            ),
+            (
+                "SELECT * FROM vv",
+                "ERROR 1100 (HY000): Table 'vv' was not locked with LOCK TABLES",
+            ),
+            ("LOCK TABLES vv READ, u WRITE", "ok"),
+            ("SELECT id FROM vv ORDER BY id", "id\n2\n3"),
+            ("SELECT COUNT(*) FROM u", "COUNT(*)\n2"),
+            (
+                "UPDATE vt SET a = 0",
+                "ERROR 1100 (HY000): Table 'vt' was not locked with LOCK TABLES",
+            ),
+            ("LOCK TABLES vt READ", "ok"),
+            (
+                "UPDATE vt SET a = 0",
+                "ERROR 1099 (HY000): Table 't' was locked with a READ lock and can't be updated",
+            ),
+            (
+                "LOCK TABLES vt READ, vt WRITE",
+                "ERROR 1066 (42000): Not unique table/alias: 'vt'",
+            ),
+            ("LOCK TABLES vt AS x READ, t WRITE", "ok"),
+            ("UPDATE t SET a = 5 WHERE id = 1", "ok affected=1"),
+            ("UNLOCK TABLES", "ok"),
+            ("SELECT a FROM t WHERE id = 1", "a\n5"),
+        ],
+    );
+}
