@@ -316,6 +316,10 @@ pub(crate) fn load_local(
     let mut warnings = Vec::new();
     let (mut affected, mut skipped, mut deleted) = (0u64, 0u64, 0u64);
     let mut failure = None;
+    // LAST_INSERT_ID() is the first value the load generated (it is one statement in MySQL),
+    // not the last row's: each row's INSERT changes it only when it generates one.
+    let mut seen_id = session.last_insert_id;
+    let mut first_id = None;
     for (i, row) in rows.iter().enumerate() {
         let n = row.len().min(columns.len());
         let row_no = i + 1;
@@ -353,6 +357,10 @@ pub(crate) fn load_local(
             failure = Some(e);
             break;
         }
+        if first_id.is_none() && session.last_insert_id != seen_id {
+            first_id = Some(session.last_insert_id);
+        }
+        seen_id = session.last_insert_id;
         let rows_changed = match outcomes.first() {
             Some(Outcome::Ok { affected_rows, .. }) => *affected_rows,
             _ => 0,
@@ -396,6 +404,9 @@ pub(crate) fn load_local(
         if let Some(e) = err {
             return Err(e);
         }
+    }
+    if let Some(id) = first_id {
+        session.last_insert_id = id;
     }
     let count = warnings.len();
     warnings.truncate(MAX_ERROR_COUNT);

@@ -164,3 +164,81 @@ fn lock_tables_of_a_view_locks_its_tables() {
         ],
     );
 }
+
+/// auto_increment_increment and auto_increment_offset: generated values are
+/// offset + N * increment, the first of the series after the table's counter.
+#[test]
+fn auto_increment_follows_increment_and_offset() {
+    steps_after(
+        &[
+            "CREATE DATABASE d",
+            "USE d",
+            "CREATE TABLE a (id INT AUTO_INCREMENT PRIMARY KEY, x INT)",
+        ],
+        &[
+            ("INSERT INTO a (x) VALUES (1)", "ok affected=1"),
+            ("SET auto_increment_increment = 10", "ok"),
+            ("INSERT INTO a (x) VALUES (2), (3), (4)", "ok affected=3"),
+            ("SELECT LAST_INSERT_ID()", "LAST_INSERT_ID()\n11"),
+            ("SET auto_increment_offset = 5", "ok"),
+            ("INSERT INTO a (x) VALUES (5)", "ok affected=1"),
+            ("SELECT LAST_INSERT_ID()", "LAST_INSERT_ID()\n35"),
+            ("INSERT INTO a VALUES (100, 6)", "ok affected=1"),
+            (
+                "INSERT INTO a (x) SELECT x + 10 FROM a WHERE x < 3",
+                "ok affected=2",
+            ),
+            ("SELECT LAST_INSERT_ID()", "LAST_INSERT_ID()\n105"),
+            // An offset above the increment is ignored.
+            ("SET auto_increment_offset = 15", "ok"),
+            ("INSERT INTO a (x) VALUES (7), (8)", "ok affected=2"),
+            ("SELECT LAST_INSERT_ID()", "LAST_INSERT_ID()\n121"),
+            (
+                "SET auto_increment_increment = 1, auto_increment_offset = 1",
+                "ok",
+            ),
+            ("INSERT INTO a (x) VALUES (9)", "ok affected=1"),
+            ("SELECT LAST_INSERT_ID()", "LAST_INSERT_ID()\n132"),
+            (
+                "SET auto_increment_increment = 3, auto_increment_offset = 2",
+                "ok",
+            ),
+            (
+                "CREATE TABLE b (id INT AUTO_INCREMENT PRIMARY KEY) SELECT NULL AS id UNION ALL SELECT NULL",
+                "ok affected=2",
+            ),
+            ("SELECT id FROM b ORDER BY id", "id\n2\n5"),
+            (
+                "SELECT id, x FROM a ORDER BY id",
+                "id|x\n1|1\n11|2\n21|3\n31|4\n35|5\n100|6\n105|11\n115|12\n121|7\n131|8\n132|9",
+            ),
+        ],
+    );
+}
+
+/// LOAD DATA generates values of the series too, and LAST_INSERT_ID() is the first of them.
+#[test]
+fn load_data_follows_increment_and_offset() {
+    let (e, mut s) = super::set_up(&[
+        "CREATE DATABASE d",
+        "USE d",
+        "CREATE TABLE a (id INT AUTO_INCREMENT PRIMARY KEY, x INT)",
+        "INSERT INTO a VALUES (3, 0)",
+        "SET GLOBAL local_infile = ON",
+        "SET auto_increment_increment = 5, auto_increment_offset = 2",
+    ]);
+    s.set_local_files(true);
+    let load = "LOAD DATA LOCAL INFILE 'f' INTO TABLE a (x)";
+    assert_eq!(super::run(&e, &mut s, load), "local infile f");
+    let (o, err) = e.load_local_data(&mut s, b"1\n2\n3\n");
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(super::render(&o, None), "ok affected=3");
+    assert_eq!(
+        super::run(&e, &mut s, "SELECT LAST_INSERT_ID()"),
+        "LAST_INSERT_ID()\n7"
+    );
+    assert_eq!(
+        super::run(&e, &mut s, "SELECT id, x FROM a ORDER BY id"),
+        "id|x\n3|0\n7|1\n12|2\n17|3"
+    );
+}
