@@ -2009,7 +2009,7 @@ fn create_select(
                 Some(v) => convert(&v, &c.ty, strict, &c.name, rown, &mut warnings)?,
             };
             let v = if Some(i) == auto && (v.is_null() || v.to_i64() == Some(0)) {
-                let next = super::dml::next_auto_increment(session, &def.counters.auto_increment);
+                let next = super::next_auto_increment(session, &def.counters.auto_increment);
                 convert(
                     &Value::UInt(next),
                     &c.ty,

@@ -1124,7 +1124,7 @@ fn build_row(
         let current = &row[a];
         let is_zero = current.to_f64().is_some_and(|f| f == 0.0);
         if current.is_null() || (is_zero && !zero_is_value) {
-            let next = next_auto_increment(cx.session, &def.counters.auto_increment);
+            let next = super::next_auto_increment(cx.session, &def.counters.auto_increment);
             row[a] = convert(&Value::UInt(next), &col.ty, true, &col.name, rown, warnings)?;
             generated = Some(next);
         } else if let Some(v) = auto_value(current)
@@ -1165,48 +1165,6 @@ fn nulls_after_trigger(
         *v = implicit_default(&col.ty);
     }
     Ok(())
-}
-
-/// Hands out the next AUTO_INCREMENT value of a table whose counter is `counter` (the least
-/// value it may give): with the session's auto_increment_increment and auto_increment_offset,
-/// the smallest value of the series offset + N * increment not below the counter (the offset
-/// ignored when it is above the increment), as MySQL does; the counter moves past it.
-///
-/// <https://dev.mysql.com/doc/refman/8.4/en/replication-options-source.html#sysvar_auto_increment_increment>
-pub(super) fn next_auto_increment(
-    session: &Session,
-    counter: &std::sync::atomic::AtomicU64,
-) -> u64 {
-    let var = |name: &str| {
-        session
-            .vars
-            .get(name)
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(1)
-            .clamp(1, 65_535)
-    };
-    let step = var("auto_increment_increment");
-    if step == 1 {
-        return counter.fetch_add(1, AtomicOrdering::Relaxed);
-    }
-    let offset = match var("auto_increment_offset") {
-        o if o > step => 1,
-        o => o,
-    };
-    let series = |least: u64| {
-        if least <= offset {
-            offset
-        } else {
-            let n = (least - offset).div_ceil(step);
-            n.saturating_mul(step).saturating_add(offset)
-        }
-    };
-    let before = counter
-        .fetch_update(AtomicOrdering::Relaxed, AtomicOrdering::Relaxed, |c| {
-            Some(series(c).saturating_add(1))
-        })
-        .unwrap_or_else(|c| c);
-    series(before)
 }
 
 /// An AUTO_INCREMENT column's value as a counter value.
