@@ -847,6 +847,27 @@ fn bind_insert(
         }
         _ => false,
     };
+    // INSERT ... VALUES/SET: a subquery may not read the table (1093, 1443 through views);
+    // INSERT ... SELECT may (MySQL reads the SELECT's rows first).
+    if ins
+        .source
+        .as_ref()
+        .is_none_or(|q| matches!(&*q.body, ast::SetExpr::Values(_)))
+    {
+        let mut read = crate::bind::dml::subquery_tables(&ins.source);
+        read.extend(crate::bind::dml::subquery_tables(&ins.assignments));
+        read.extend(crate::bind::dml::subquery_tables(&ins.on));
+        b.check_target_unread(
+            &read,
+            &crate::bind::dml::ChangedTable {
+                schema: &def.schema,
+                name: &def.name,
+                alias: &table,
+                through_view: target.as_ref().map(|_| (schema.as_str(), table.as_str())),
+            },
+            "INSERT",
+        )?;
+    }
     Ok(InsertStmt {
         def,
         positions,

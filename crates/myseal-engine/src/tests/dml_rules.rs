@@ -78,7 +78,20 @@ fn a_derived_table_or_cte_is_materialized_first() {
             ),
             ("SELECT COUNT(*) FROM t", "COUNT(*)\n0"),
             ("INSERT INTO u VALUES (5)", "ok affected=1"),
-            // INSERT ... SELECT from the table it fills is allowed.
+            // INSERT ... VALUES may not read the table in a subquery; INSERT ... SELECT may.
+            (
+                "INSERT INTO u VALUES ((SELECT MAX(id) + 1 FROM u))",
+                "ERROR 1093 (HY000): You can't specify target table 'u' for update in FROM clause",
+            ),
+            (
+                "INSERT INTO u SET id = (SELECT MAX(id) + 1 FROM u)",
+                "ERROR 1093 (HY000): You can't specify target table 'u' for update in FROM clause",
+            ),
+            (
+                "INSERT INTO u VALUES ((SELECT m FROM (SELECT MAX(id) + 1 AS m FROM u) AS x))",
+                "ok affected=1",
+            ),
+            ("DELETE FROM u WHERE id = 6", "ok affected=1"),
             ("INSERT INTO u SELECT id + 10 FROM u", "ok affected=3"),
             ("SELECT id FROM u ORDER BY id", "id\n1\n3\n5\n11\n13\n15"),
         ],
