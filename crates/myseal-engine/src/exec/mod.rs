@@ -118,6 +118,9 @@ pub(crate) fn execute(
             match &*t {
                 T::CreateProcedure(spec) => procedure::create(engine, session, spec),
                 T::ShowCreateProcedure(name) => procedure::show_create(engine, session, name),
+                T::ShowRoutineStatus { function, filter } => {
+                    procedure::show_status(engine, session, *function, filter.as_ref())
+                }
                 T::DropProcedure { if_exists, name } => {
                     procedure::drop(engine, session, name, *if_exists)
                 }

@@ -138,6 +138,11 @@ pub(crate) enum TriggerStmt {
     },
     /// `SHOW CREATE PROCEDURE [db.]name`.
     ShowCreateProcedure(ObjectName),
+    /// `SHOW {PROCEDURE | FUNCTION} STATUS [LIKE 'p' | WHERE expr]` (`function`: FUNCTION).
+    ShowRoutineStatus {
+        function: bool,
+        filter: Option<ShowStatementFilter>,
+    },
 }
 
 /// `CREATE PROCEDURE`.
@@ -296,6 +301,25 @@ pub(crate) fn parse_trigger_stmt(
         let name = p.parse_object_name(false)?;
         return Ok(Some(Stmt::Trigger(Box::new(
             TriggerStmt::ShowCreateProcedure(name),
+        ))));
+    }
+    if peek_word(p, 0, "SHOW")
+        && (peek_word(p, 1, "PROCEDURE") || peek_word(p, 1, "FUNCTION"))
+        && peek_word(p, 2, "STATUS")
+    {
+        let function = peek_word(p, 1, "FUNCTION");
+        for _ in 0..3 {
+            p.next_token();
+        }
+        let filter = if p.parse_keyword(Keyword::LIKE) {
+            Some(ShowStatementFilter::Like(p.parse_literal_string()?))
+        } else if p.parse_keyword(Keyword::WHERE) {
+            Some(ShowStatementFilter::Where(p.parse_expr()?))
+        } else {
+            None
+        };
+        return Ok(Some(Stmt::Trigger(Box::new(
+            TriggerStmt::ShowRoutineStatus { function, filter },
         ))));
     }
     if peek_word(p, 0, "SHOW") && peek_word(p, 1, "CREATE") && peek_word(p, 2, "TRIGGER") {

@@ -314,3 +314,84 @@ pub(crate) fn show_create(
         ]],
     })
 }
+
+/// SHOW PROCEDURE STATUS / SHOW FUNCTION STATUS [LIKE 'name pattern' | WHERE expr]: one row per
+/// routine in the databases the account may see. There are no stored functions yet, so SHOW
+/// FUNCTION STATUS lists none (as MySQL does for a server without any).
+pub(crate) fn show_status(
+    engine: &Engine,
+    session: &mut Session,
+    function: bool,
+    filter: Option<&ast::ShowStatementFilter>,
+) -> Result<Outcome, EngineError> {
+    use crate::collation::Collation;
+    use crate::types::{BaseType, SqlType};
+
+    use super::show::{col, filter_rows, result_columns, varchar};
+    let cols = vec![
+        col("Db", varchar(64), false),
+        col("Name", varchar(64), false),
+        col("Type", varchar(9), false),
+        col("Definer", varchar(288), false),
+        col("Modified", SqlType::new(BaseType::Timestamp), false),
+        col("Created", SqlType::new(BaseType::Timestamp), false),
+        col("Security_type", varchar(7), false),
+        col("Comment", SqlType::new(BaseType::Text), false),
+        col("character_set_client", varchar(32), false),
+        col("collation_connection", varchar(64), false),
+        col("Database Collation", varchar(64), false),
+    ];
+    let mut rows = Vec::new();
+    if !function {
+        let state = engine.store.latest();
+        let grants = session.grants(engine);
+        let tz = session.tz_offset_secs();
+        for (db, schema) in state.schemas.iter() {
+            if !grants.sees_db(db) {
+                continue;
+            }
+            for def in schema.procedures.values() {
+                let at = Value::DateTime(crate::temporal::from_epoch(
+                    def.created.saturating_add(tz),
+                    0,
+                ));
+                rows.push(vec![
+                    Value::str(db.clone()),
+                    Value::str(def.name.clone()),
+                    Value::str("PROCEDURE".to_string()),
+                    Value::str(format!("{}@{}", def.definer.0, def.definer.1)),
+                    at.clone(),
+                    at,
+                    Value::str("DEFINER".to_string()),
+                    Value::str(String::new()),
+                    Value::str(def.client_charset.clone()),
+                    Value::str(def.connection_collation.clone()),
+                    Value::str(def.database_collation.clone()),
+                ]);
+            }
+        }
+        rows.sort_by(|a, b| {
+            let key = |r: &Vec<Value>| {
+                (
+                    r.first().and_then(Value::to_text),
+                    r.get(1).and_then(Value::to_text),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+    }
+    // LIKE matches the routine names.
+    let rows = filter_rows(
+        engine,
+        session,
+        &cols,
+        rows,
+        1,
+        Collation::Utf8mb3_general_ci,
+        filter,
+    )?;
+    Ok(Outcome::Rows {
+        columns: result_columns("ROUTINES", &cols),
+        rows,
+    })
+}

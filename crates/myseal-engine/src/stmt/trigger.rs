@@ -77,7 +77,8 @@ pub(crate) fn run(
         TriggerStmt::CreateProcedure(_)
         | TriggerStmt::DropProcedure { .. }
         | TriggerStmt::Call { .. }
-        | TriggerStmt::ShowCreateProcedure(_) => {
+        | TriggerStmt::ShowCreateProcedure(_)
+        | TriggerStmt::ShowRoutineStatus { .. } => {
             Err(EngineError::not_supported("this statement here"))
         }
     }

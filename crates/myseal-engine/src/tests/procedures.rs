@@ -112,3 +112,73 @@ fn procedure_errors_as_mysql() {
         assert_eq!(run_all(&e, &mut s, sql), expected, "for SQL: {sql}");
     }
 }
+
+/// SHOW PROCEDURE STATUS lists each procedure with MySQL's columns (mariadb-dump --routines
+/// reads it); LIKE matches names, WHERE filters any column; SHOW FUNCTION STATUS has no rows
+/// while stored functions don't exist.
+#[test]
+fn show_procedure_status_lists_procedures() {
+    let (e, mut s) = setup();
+    for sql in [
+        "CREATE PROCEDURE p1() SELECT 1",
+        "CREATE PROCEDURE p2(x INT) SELECT x",
+    ] {
+        assert_eq!(run_all(&e, &mut s, sql), "ok", "{sql}");
+    }
+    let (outs, err) = e.execute(&mut s, "SHOW PROCEDURE STATUS WHERE Db = 'd'");
+    assert!(err.is_none(), "{err:?}");
+    let Some(crate::Outcome::Rows { columns, rows }) = outs.first() else {
+        panic!("no rows: {outs:?}");
+    };
+    let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Db",
+            "Name",
+            "Type",
+            "Definer",
+            "Modified",
+            "Created",
+            "Security_type",
+            "Comment",
+            "character_set_client",
+            "collation_connection",
+            "Database Collation"
+        ]
+    );
+    let text = |r: &Vec<crate::value::Value>, i: usize| {
+        r.get(i)
+            .and_then(crate::value::Value::to_text)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    };
+    let got: Vec<(String, String, String, String, String)> = rows
+        .iter()
+        .map(|r| (text(r, 0), text(r, 1), text(r, 2), text(r, 3), text(r, 6)))
+        .collect();
+    let row = |n: &str| {
+        (
+            "d".to_string(),
+            n.to_string(),
+            "PROCEDURE".to_string(),
+            "root@%".to_string(),
+            "DEFINER".to_string(),
+        )
+    };
+    assert_eq!(got, [row("p1"), row("p2")]);
+    for (sql, n) in [
+        ("SHOW PROCEDURE STATUS LIKE 'p2'", 1),
+        ("SHOW PROCEDURE STATUS LIKE 'nothing%'", 0),
+        ("SHOW PROCEDURE STATUS WHERE Db = 'other'", 0),
+        ("SHOW FUNCTION STATUS WHERE Db = 'd'", 0),
+        ("SHOW FUNCTION STATUS", 0),
+    ] {
+        let (outs, err) = e.execute(&mut s, sql);
+        assert!(err.is_none(), "{sql}: {err:?}");
+        match outs.first() {
+            Some(crate::Outcome::Rows { rows, .. }) => assert_eq!(rows.len(), n, "{sql}"),
+            other => panic!("{sql}: {other:?}"),
+        }
+    }
+}
