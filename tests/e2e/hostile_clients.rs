@@ -597,8 +597,9 @@ async fn code_of(c: &mut mysql_async::Conn, sql: &str, limit: Duration) -> Optio
 }
 
 /// Deep nesting of every kind the grammar allows (ER 1436 past the nesting limit, a result
-/// below it), a 1,000,000-value IN list, and 64 MiB of whitespace at and over
-/// max_allowed_packet.
+/// below it), a 1,000,000-value IN list, and a statement of 64 MiB of whitespace, one byte
+/// over max_allowed_packet. (A statement inside megabytes of whitespace under a larger
+/// max_allowed_packet is in hostile.rs: 27 MiB, as 64 MiB take the debug build many seconds.)
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn deep_nesting_huge_lists_and_64_mib_of_whitespace_get_answers_or_errors() {
     let server = util::start(util::config()).await;
@@ -657,8 +658,9 @@ async fn deep_nesting_huge_lists_and_64_mib_of_whitespace_get_answers_or_errors(
     assert!(matches!(code, None | Some(1436)), "{code:?}");
     // A 1,000,000-value IN list.
     let list: Vec<String> = (0..1_000_000).map(|i| i.to_string()).collect();
+    // About 5 s in a debug build on an idle machine; the bound only catches a hang.
     let sql = format!("SELECT a FROM t WHERE a IN ({})", list.join(","));
-    assert_eq!(code_of(&mut c, &sql, limit).await, None);
+    assert_eq!(code_of(&mut c, &sql, Duration::from_secs(180)).await, None);
     drop(list);
     drop(c);
     // 64 MiB of whitespace: with the command byte, one byte more than max_allowed_packet
@@ -675,21 +677,8 @@ async fn deep_nesting_huge_lists_and_64_mib_of_whitespace_get_answers_or_errors(
     let p = raw.read().await.expect("an error packet");
     assert_eq!(err_of(&p).map(|e| e.0), Some(1153));
     assert!(raw.closed_by_server().await);
-    // Under a larger max_allowed_packet, a statement after it runs (whitespace alone, an empty
-    // query, is in hostile.rs).
-    let mut admin = util::root_conn(port).await;
-    admin
-        .query_drop("SET GLOBAL max_allowed_packet = 134217728")
-        .await
-        .unwrap();
-    let mut raw = Raw::login(port, "root", ROOT_PASSWORD).await;
-    let rows = raw.query_rows(&format!("{pad}SELECT 1")).await;
-    assert_eq!(rows, vec![vec![Some("1".to_string())]]);
-    let p = raw.query("SELECT 1").await;
-    assert_eq!(p.payload.as_ref(), &[1]);
     drop(pad);
     drop(raw);
-    drop(admin);
     let c = served_within(port, Duration::from_secs(5)).await;
     drop(c);
     util::wait_for_connections(&server, 0).await;
