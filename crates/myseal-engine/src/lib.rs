@@ -582,6 +582,22 @@ impl Session {
         self.warnings.iter().filter(|w| w.level == "Error").count() as u64
     }
 
+    /// How the session's sql_mode reads texts (ANSI_QUOTES, NO_BACKSLASH_ESCAPES).
+    pub(crate) fn lexing(&self) -> parse::Lexing {
+        let mode = self.vars.get("sql_mode").map(String::as_str);
+        parse::Lexing::of_mode(mode.unwrap_or(""))
+    }
+
+    /// sql_mode has NO_BACKSLASH_ESCAPES: the server reports it in its status flags.
+    pub fn no_backslash_escapes(&self) -> bool {
+        self.lexing().no_backslash_escapes
+    }
+
+    /// sql_mode has ANSI_QUOTES: `"x"` is an identifier.
+    pub fn ansi_quotes(&self) -> bool {
+        self.lexing().ansi_quotes
+    }
+
     pub(crate) fn sql_mode_has(&self, mode: &str) -> bool {
         self.vars
             .get("sql_mode")
@@ -1064,7 +1080,7 @@ impl Engine {
             return done;
         }
         let mut outcomes = Vec::new();
-        let mut script = match parse::Script::new(sql) {
+        let mut script = match parse::Script::with_lexing(sql, session.lexing()) {
             Ok(s) => s,
             Err(e) => return (outcomes, Some(record_error(session, e))),
         };

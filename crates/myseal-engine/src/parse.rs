@@ -22,7 +22,10 @@ use crate::error::EngineError;
 use crate::exec::account::{self, AccountStmt};
 
 pub(crate) mod compound;
+pub(crate) mod dialect;
 pub(crate) mod forms;
+
+pub(crate) use dialect::Lexing;
 
 pub(crate) use forms::{AlterExtras, LockItem, TableOp};
 
@@ -270,14 +273,20 @@ fn is_keyword(tok: &Token, kw: Keyword) -> bool {
 }
 
 impl<'a> Script<'a> {
+    /// The text read as without ANSI_QUOTES and NO_BACKSLASH_ESCAPES.
     pub(crate) fn new(sql: &'a str) -> Result<Self, EngineError> {
+        Self::with_lexing(sql, Lexing::default())
+    }
+
+    /// The text read under the session's sql_mode flags that change lexing.
+    pub(crate) fn with_lexing(sql: &'a str, lexing: Lexing) -> Result<Self, EngineError> {
         let mut line_starts = Vec::with_capacity(1 + sql.bytes().filter(|&b| b == b'\n').count());
         line_starts.push(0);
         line_starts.extend(
             sql.match_indices('\n')
                 .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
         );
-        let mut tokens = match tokenize(sql) {
+        let mut tokens = match tokenize(sql, lexing) {
             Ok(t) => t,
             Err(e) => {
                 let off = offset_in(sql, &line_starts, e.location);
@@ -292,7 +301,7 @@ impl<'a> Script<'a> {
         if longest_flat_run(&tokens) > MAX_FLAT_RUN {
             return Err(EngineError::stack_overrun());
         }
-        let parser = Parser::new(&DIALECT)
+        let parser = Parser::new(lexing.dialect())
             .with_recursion_limit(RECURSION_LIMIT)
             .with_tokens_with_locations(tokens.clone());
         Ok(Self {
@@ -863,9 +872,10 @@ const LONG_WHITESPACE: usize = 64;
 /// The text is cut at the long runs and each piece tokenized on its own, its locations shifted
 /// to where it starts. A piece that does not tokenize (the scan for runs misjudged a quote or a
 /// comment) sends the whole text through the tokenizer in one go, as without runs.
-fn tokenize(sql: &str) -> Result<Vec<TokenWithSpan>, TokenizerError> {
-    let whole = || Tokenizer::new(&DIALECT, sql).tokenize_with_location();
-    let runs = long_whitespace_runs(sql);
+fn tokenize(sql: &str, lexing: Lexing) -> Result<Vec<TokenWithSpan>, TokenizerError> {
+    let dialect = lexing.dialect();
+    let whole = || Tokenizer::new(dialect, sql).tokenize_with_location();
+    let runs = long_whitespace_runs(sql, !lexing.no_backslash_escapes);
     if runs.is_empty() {
         return whole();
     }
@@ -880,7 +890,7 @@ fn tokenize(sql: &str) -> Result<Vec<TokenWithSpan>, TokenizerError> {
         newline: false,
     })) {
         let piece = sql.get(from..run.start).unwrap_or_default();
-        let Ok(tokens) = Tokenizer::new(&DIALECT, piece).tokenize_with_location() else {
+        let Ok(tokens) = Tokenizer::new(dialect, piece).tokenize_with_location() else {
             return whole();
         };
         out.extend(tokens.into_iter().map(|mut t| {
@@ -927,8 +937,9 @@ struct WsRun {
 }
 
 /// The runs of at least [`LONG_WHITESPACE`] whitespace characters outside quotes and comments,
-/// with sqlparser's locations (lines from 1; columns count characters from 1).
-fn long_whitespace_runs(sql: &str) -> Vec<WsRun> {
+/// with sqlparser's locations (lines from 1; columns count characters from 1). `backslash`: a
+/// backslash escapes the next character in a string (off under NO_BACKSLASH_ESCAPES).
+fn long_whitespace_runs(sql: &str, backslash: bool) -> Vec<WsRun> {
     #[derive(Clone, Copy, PartialEq)]
     enum In {
         Code,
@@ -991,7 +1002,7 @@ fn long_whitespace_runs(sql: &str) -> Vec<WsRun> {
                 _ => {}
             },
             In::Quote(q) => {
-                if c == '\\' && q != '`' {
+                if c == '\\' && q != '`' && backslash {
                     skip(&mut line, &mut col);
                 } else if c == q {
                     if next == Some(q) {
@@ -1514,7 +1525,7 @@ mod tests {
         ];
         for sql in &texts {
             let whole = Tokenizer::new(&DIALECT, sql).tokenize_with_location();
-            let cut = tokenize(sql);
+            let cut = tokenize(sql, Lexing::default());
             match (whole, cut) {
                 (Ok(w), Ok(c)) => {
                     assert!(c.len() < w.len(), "runs were collapsed in {sql:?}");

@@ -84,14 +84,14 @@ impl Prepared {
 
     /// The text with every marker replaced by the literal of its parameter. Markers and
     /// parameters are paired in order; the caller has checked the counts.
-    fn bind(&self, params: &[Value]) -> String {
+    fn bind(&self, params: &[Value], lexing: crate::parse::Lexing) -> String {
         let mut out = String::with_capacity(self.sql.len() + 16 * params.len());
         let mut pos = 0;
         for (span, value) in self.placeholders.iter().zip(params) {
             out.push_str(self.sql.get(pos..span.start).unwrap_or_default());
             // Spaces keep the literal from merging with a neighbouring token (`?FROM`).
             out.push(' ');
-            out.push_str(&literal(value));
+            out.push_str(&literal(value, lexing));
             out.push(' ');
             pos = span.end;
         }
@@ -246,7 +246,7 @@ impl Engine {
         if session.info.password_expired {
             return Err(EngineError::must_change_password());
         }
-        let mut script = Script::new(sql)?;
+        let mut script = Script::with_lexing(sql, session.lexing())?;
         let head = script.head_words();
         let first = head.split(' ').next().unwrap_or_default();
         if matches!(first, "PREPARE" | "EXECUTE" | "DEALLOCATE") || head == "DROP PREPARE" {
@@ -323,7 +323,8 @@ impl Engine {
         } else if returns_rows {
             let nulls = vec![Value::Null; prepared.param_count()];
             let mut scratch = session.clone();
-            let (outcomes, err) = self.execute(&mut scratch, &prepared.bind(&nulls));
+            let (outcomes, err) =
+                self.execute(&mut scratch, &prepared.bind(&nulls, session.lexing()));
             if err.is_none()
                 && let Some(Outcome::Rows { mut columns, .. }) = outcomes.into_iter().next()
             {
@@ -400,7 +401,10 @@ impl Engine {
             .collect();
         let params = params.as_slice();
         let (mut outcomes, err) = match &stmt.exec {
-            Exec::Splice => self.execute(session, &stmt.bind(params)),
+            Exec::Splice => {
+                let text = stmt.bind(params, session.lexing());
+                self.execute(session, &text)
+            }
             Exec::Typed(None) => {
                 session.params = Arc::from(params);
                 let out = self.execute(session, &stmt.sql);
@@ -434,7 +438,7 @@ impl Engine {
 
 /// A SQL literal the engine reads back as `v`. Negative numbers are parenthesized so that
 /// `1-?` with -5 reads `1-(-5)`, not a `--` comment.
-fn literal(v: &Value) -> String {
+fn literal(v: &Value, lexing: crate::parse::Lexing) -> String {
     let signed = |t: String| {
         if t.starts_with(['-', '+']) {
             format!("({t})")
@@ -452,10 +456,10 @@ fn literal(v: &Value) -> String {
         Value::Double(_) => "NULL".into(),
         Value::Decimal(d) => signed(d.to_string()),
         Value::Date(_) | Value::DateTime(_) | Value::Time(_) => {
-            string_literal(&v.to_string_lossy().unwrap_or_default())
+            string_literal(&v.to_string_lossy().unwrap_or_default(), lexing)
         }
         Value::Bytes(b) => match std::str::from_utf8(b) {
-            Ok(s) => string_literal(s),
+            Ok(s) => string_literal(s, lexing),
             Err(_) => {
                 let mut out = String::with_capacity(3 + 2 * b.len());
                 out.push_str("X'");
@@ -478,11 +482,16 @@ fn is_decimal_text(s: &str) -> bool {
         && frac.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// A single-quoted string literal. The engine's tokenizer always reads backslash escapes
-/// (it does not act on sql_mode NO_BACKSLASH_ESCAPES), so backslashes are escaped here too.
-fn string_literal(s: &str) -> String {
+/// A single-quoted string literal, read back by the engine under the same `lexing`: with
+/// NO_BACKSLASH_ESCAPES only the quote is doubled, otherwise backslashes are escaped too.
+fn string_literal(s: &str, lexing: crate::parse::Lexing) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('\'');
+    if lexing.no_backslash_escapes {
+        out.push_str(&s.replace('\'', "''"));
+        out.push('\'');
+        return out;
+    }
     for c in s.chars() {
         match c {
             '\\' => out.push_str("\\\\"),

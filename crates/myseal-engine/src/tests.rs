@@ -21,6 +21,7 @@ mod procedures;
 mod rollup;
 mod snapshot;
 mod stream;
+mod sql_mode_lexing;
 mod temporary;
 mod triggers;
 mod txn;

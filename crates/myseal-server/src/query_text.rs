@@ -2,23 +2,38 @@
 //! bytes inside a string literal: mysqldump writes BLOBs that way (`'\0\xFF...'`), and MySQL
 //! keeps those bytes. A literal that is not valid UTF-8 becomes a hex literal of the very bytes
 //! it stands for (its escapes resolved), so a BLOB gets its bytes back; whatever else is not
-//! UTF-8 (comments, identifiers) is replaced, as before.
+//! UTF-8 (comments, identifiers) is replaced, as before. The literals are read under the
+//! session's sql_mode: with ANSI_QUOTES `"x"` is an identifier, with NO_BACKSLASH_ESCAPES a
+//! backslash is an ordinary byte.
+
+/// The sql_mode flags that change how the text is read.
+#[derive(Clone, Copy, Debug, Default)]
+struct Mode {
+    ansi_quotes: bool,
+    no_backslash_escapes: bool,
+}
 
 /// The statement text for the engine (see the module documentation).
-pub(crate) fn from_wire(bytes: Vec<u8>) -> String {
+pub(crate) fn from_wire(bytes: Vec<u8>, ansi_quotes: bool, no_backslash_escapes: bool) -> String {
     match String::from_utf8(bytes) {
         Ok(s) => s,
-        Err(e) => rewrite(e.as_bytes()),
+        Err(e) => rewrite(
+            e.as_bytes(),
+            Mode {
+                ansi_quotes,
+                no_backslash_escapes,
+            },
+        ),
     }
 }
 
-fn rewrite(bytes: &[u8]) -> String {
+fn rewrite(bytes: &[u8], mode: Mode) -> String {
     let mut out: Vec<u8> = Vec::with_capacity(bytes.len() + 16);
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         match b {
-            b'\'' | b'"' => {
-                let (end, value) = literal(bytes, i);
+            b'\'' | b'"' if b == b'\'' || !mode.ansi_quotes => {
+                let (end, value) = literal(bytes, i, mode.no_backslash_escapes);
                 let raw = bytes.get(i..end).unwrap_or_default();
                 if std::str::from_utf8(raw).is_ok() {
                     out.extend_from_slice(raw);
@@ -31,7 +46,7 @@ fn rewrite(bytes: &[u8]) -> String {
                 }
                 i = end;
             }
-            _ => match verbatim_end(bytes, i) {
+            _ => match verbatim_end(bytes, i, mode.ansi_quotes) {
                 Some(end) => {
                     out.extend_from_slice(bytes.get(i..end).unwrap_or_default());
                     i = end;
@@ -49,7 +64,7 @@ fn rewrite(bytes: &[u8]) -> String {
 /// Where a span copied as it is ends, if one starts at `i`: a comment (a quote inside one
 /// starts no literal) or a quoted identifier. Executable comments (`/*! ... */`) are SQL and
 /// are read on.
-fn verbatim_end(bytes: &[u8], i: usize) -> Option<usize> {
+fn verbatim_end(bytes: &[u8], i: usize, ansi_quotes: bool) -> Option<usize> {
     let at = |k: usize| bytes.get(i + k).copied();
     let after = |from: usize, needle: &[u8]| {
         bytes
@@ -64,6 +79,7 @@ fn verbatim_end(bytes: &[u8], i: usize) -> Option<usize> {
         }
         b'/' if at(1) == Some(b'*') && at(2) != Some(b'!') => Some(after(i + 2, b"*/")),
         b'`' => Some(after(i + 1, b"`")),
+        b'"' if ansi_quotes => Some(after(i + 1, b"\"")),
         _ => None,
     }
 }
@@ -77,13 +93,13 @@ fn line_end(bytes: &[u8], start: usize) -> usize {
 
 /// The quoted literal starting at `start` (a quote): where it ends (after the closing quote,
 /// or the end of the text) and the bytes it stands for (backslash escapes and doubled quotes
-/// resolved, as MySQL reads them without NO_BACKSLASH_ESCAPES).
-fn literal(bytes: &[u8], start: usize) -> (usize, Vec<u8>) {
+/// resolved; `no_backslash_escapes`: a backslash is itself, as MySQL reads it in that mode).
+fn literal(bytes: &[u8], start: usize, no_backslash_escapes: bool) -> (usize, Vec<u8>) {
     let quote = bytes.get(start).copied().unwrap_or(b'\'');
     let mut value = Vec::new();
     let mut i = start + 1;
     while let Some(&b) = bytes.get(i) {
-        if b == b'\\' {
+        if b == b'\\' && !no_backslash_escapes {
             if let Some(&next) = bytes.get(i + 1) {
                 // MySQL keeps the backslash before % and _ (they are LIKE escapes).
                 if matches!(next, b'%' | b'_') {
@@ -126,7 +142,7 @@ mod tests {
     #[test]
     fn valid_text_is_untouched() {
         let s = "INSERT INTO t VALUES ('it''s \\\\ 😀', \"x\")";
-        assert_eq!(from_wire(s.as_bytes().to_vec()), s);
+        assert_eq!(from_wire(s.as_bytes().to_vec(), false, false), s);
     }
 
     #[test]
@@ -135,7 +151,7 @@ mod tests {
         q.extend_from_slice(&[0xFF, 0xFE]);
         q.extend_from_slice(b"\\'x''y'),(2,'plain')");
         assert_eq!(
-            from_wire(q),
+            from_wire(q, false, false),
             "INSERT INTO `b` VALUES (1, X'00FFFE27782779'),(2,'plain')"
         );
         // With an introducer, and in double quotes.
@@ -144,7 +160,7 @@ mod tests {
         q.extend_from_slice(b"', \"");
         q.push(0xC3);
         q.extend_from_slice(b"\"");
-        assert_eq!(from_wire(q), "SELECT _binary X'80',  X'C3'");
+        assert_eq!(from_wire(q, false, false), "SELECT _binary X'80',  X'C3'");
     }
 
     #[test]
@@ -153,23 +169,38 @@ mod tests {
         q.push(0xFF);
         q.extend_from_slice(b"' /* don't */ # can't\n");
         assert_eq!(
-            from_wire(q),
+            from_wire(q, false, false),
             "SELECT 1 -- it's\n,  X'FF' /* don't */ # can't\n"
         );
         // Executable comments (`/*! ... */`) are SQL: their literals are read.
         let mut q = b"/*!40101 SET @a = '".to_vec();
         q.push(0xFE);
         q.extend_from_slice(b"' */");
-        assert_eq!(from_wire(q), "/*!40101 SET @a =  X'FE' */");
+        assert_eq!(from_wire(q, false, false), "/*!40101 SET @a =  X'FE' */");
     }
 
     #[test]
     fn other_invalid_bytes_are_replaced_and_unterminated_literals_end_the_text() {
         let mut q = b"SELECT 1 -- ".to_vec();
         q.push(0xFF);
-        assert_eq!(from_wire(q), "SELECT 1 -- \u{FFFD}");
+        assert_eq!(from_wire(q, false, false), "SELECT 1 -- \u{FFFD}");
         let mut q = b"SELECT '".to_vec();
         q.push(0xFF);
-        assert_eq!(from_wire(q), "SELECT  X'FF'");
+        assert_eq!(from_wire(q, false, false), "SELECT  X'FF'");
+    }
+
+    #[test]
+    fn sql_mode_changes_how_literals_are_read() {
+        // NO_BACKSLASH_ESCAPES: the backslash is a byte and the quote after it ends the literal.
+        let mut q = b"SELECT '\\".to_vec();
+        q.push(0xFF);
+        q.extend_from_slice(b"\\', 'x'");
+        assert_eq!(from_wire(q.clone(), false, true), "SELECT  X'5CFF5C', 'x'");
+        // ANSI_QUOTES: "..." is an identifier, copied as it is (its bad byte replaced).
+        let mut q = b"SELECT \"a".to_vec();
+        q.push(0xFF);
+        q.extend_from_slice(b"\"");
+        assert_eq!(from_wire(q.clone(), true, false), "SELECT \"a\u{FFFD}\"");
+        assert_eq!(from_wire(q, false, false), "SELECT  X'61FF'");
     }
 }

@@ -159,6 +159,8 @@ pub(crate) struct ChannelSink {
     encoder: Option<RowEncoder>,
     chunk: Chunk,
     rest: Arc<Mutex<Chunk>>,
+    /// sql_mode had NO_BACKSLASH_ESCAPES when the statement started (a status flag).
+    no_backslash_escapes: bool,
 }
 
 impl ChannelSink {
@@ -167,6 +169,7 @@ impl ChannelSink {
         tx: mpsc::Sender<Chunk>,
         caps: Caps,
         protocol: Protocol,
+        no_backslash_escapes: bool,
     ) -> (Self, Arc<Mutex<Chunk>>) {
         let rest = Arc::new(Mutex::new(Chunk::default()));
         let sink = ChannelSink {
@@ -176,6 +179,7 @@ impl ChannelSink {
             encoder: None,
             chunk: Chunk::default(),
             rest: rest.clone(),
+            no_backslash_escapes,
         };
         (sink, rest)
     }
@@ -202,6 +206,9 @@ impl RowSink for ChannelSink {
         }
         if in_transaction {
             flags |= StatusFlags::SERVER_STATUS_IN_TRANS;
+        }
+        if self.no_backslash_escapes {
+            flags |= StatusFlags::SERVER_STATUS_NO_BACKSLASH_ESCAPES;
         }
         let chunk = &mut self.chunk;
         header(columns, self.caps, flags, &mut |p| {

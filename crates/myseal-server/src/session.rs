@@ -1028,6 +1028,9 @@ fn status_flags(session: &Session, more_results: bool) -> StatusFlags {
     if more_results {
         f |= StatusFlags::SERVER_MORE_RESULTS_EXISTS;
     }
+    if session.no_backslash_escapes() {
+        f |= StatusFlags::SERVER_STATUS_NO_BACKSLASH_ESCAPES;
+    }
     f
 }
 
@@ -1304,7 +1307,12 @@ async fn on_engine_streaming<T: Send + 'static>(
     f: impl FnOnce(&myseal_engine::Engine, &mut Session) -> T + Send + 'static,
 ) -> std::io::Result<Option<T>> {
     let (tx, mut rx) = tokio::sync::mpsc::channel(results::CHUNKS_IN_FLIGHT);
-    let (sink, rest) = results::ChannelSink::new(tx, est.caps, protocol);
+    let (sink, rest) = results::ChannelSink::new(
+        tx,
+        est.caps,
+        protocol,
+        est.session.no_backslash_escapes(),
+    );
     let cancel = est.session.cancel_flag();
     let mut session = std::mem::replace(&mut est.session, Session::placeholder());
     let sh = shared.clone();
@@ -1464,7 +1472,11 @@ async fn dispatch(
         }
         Command::Query(bytes) => {
             Counters::inc(&shared.counters.questions);
-            let sql = crate::query_text::from_wire(bytes);
+            let sql = crate::query_text::from_wire(
+                bytes,
+                est.session.ansi_quotes(),
+                est.session.no_backslash_escapes(),
+            );
             process.set(
                 "Query",
                 Some(sql.clone()),
@@ -1568,7 +1580,11 @@ async fn dispatch(
         }
         Command::StmtPrepare(bytes) => {
             Counters::inc(&shared.counters.questions);
-            let sql = crate::query_text::from_wire(bytes);
+            let sql = crate::query_text::from_wire(
+                bytes,
+                est.session.ansi_quotes(),
+                est.session.no_backslash_escapes(),
+            );
             let Some(prepared) = on_engine(shared, est, move |engine, session| {
                 engine.prepare(session, &sql)
             })
