@@ -56,6 +56,9 @@ pub(crate) struct ColumnDef {
     /// `GENERATED ALWAYS AS (expr) [VIRTUAL | STORED]`: computed and stored on every write of
     /// the row (also VIRTUAL ones, which MySQL computes on read; the results are the same).
     pub(crate) generated: Option<Generated>,
+    /// `INVISIBLE`: left out of `SELECT *`, `TABLE t` and `INSERT` without a column list,
+    /// but usable by name (<https://dev.mysql.com/doc/refman/8.4/en/invisible-columns.html>).
+    pub(crate) invisible: bool,
 }
 
 /// A generated column's expression.

@@ -62,6 +62,15 @@ impl EngineError {
         )
     }
 
+    /// ER_TABLE_MUST_HAVE_A_VISIBLE_COLUMN (4028): every column would be INVISIBLE.
+    pub(crate) fn table_must_have_visible_column() -> Self {
+        Self::new(
+            4028,
+            "HY000",
+            "A table must have at least one visible column.",
+        )
+    }
+
     /// ER_DATA_OUT_OF_RANGE (1690), e.g. `BIGINT value is out of range in '(a + b)'`.
     pub fn out_of_range(type_name: &str, expr: &str) -> Self {
         Self::new(

@@ -502,6 +502,7 @@ pub(crate) fn table_def(table: VirtualTable) -> Arc<TableDef> {
             generated: None,
         })
         .collect();
+            invisible: false,
     Arc::new(TableDef {
         id: 0,
         schema: table.schema().to_string(),
@@ -1217,7 +1218,7 @@ fn strip_parens(e: &str) -> &str {
 }
 
 /// `EXTRA` / SHOW COLUMNS `Extra`: `auto_increment`, `DEFAULT_GENERATED`, `on update
-/// CURRENT_TIMESTAMP`.
+/// CURRENT_TIMESTAMP`, `STORED GENERATED`, then `INVISIBLE` (`auto_increment INVISIBLE`).
 pub(crate) fn extra(c: &ColumnDef) -> String {
     let mut parts = Vec::new();
     if c.auto_increment {
@@ -1438,3 +1439,6 @@ pub(crate) fn cardinality(t: &Table, idx: usize, seq: usize) -> u64 {
     }
     seen.len() as u64
 }
+    if c.invisible {
+        parts.push("INVISIBLE".to_string());
+    }

@@ -774,6 +774,7 @@ fn longest_flat_run(tokens: &[TokenWithSpan]) -> usize {
 /// whose tables join as the comma list does).
 fn rewrite_tokens(tokens: &mut [TokenWithSpan]) {
     rewrite_update_commas(tokens);
+    drop_visible_options(tokens);
     let n = tokens.len();
     for i in 0..n {
         let is_mod = tokens
@@ -808,6 +809,94 @@ fn rewrite_tokens(tokens: &mut [TokenWithSpan]) {
             && let Some(t) = tokens.get_mut(i)
         {
             t.token = Token::Mod;
+        }
+    }
+}
+
+/// Words after which `VISIBLE` is a column name, not the column option.
+const BEFORE_COLUMN_NAME: &[&str] = &[
+    "COLUMN", "ADD", "MODIFY", "CHANGE", "DROP", "ALTER", "TO", "AFTER", "KEY", "INDEX", "SET",
+    "TABLE", "EXISTS", "BY",
+];
+
+/// Words that may follow a column option.
+const COLUMN_OPTION_WORDS: &[&str] = &[
+    "NOT",
+    "NULL",
+    "DEFAULT",
+    "COMMENT",
+    "AUTO_INCREMENT",
+    "PRIMARY",
+    "UNIQUE",
+    "KEY",
+    "COLLATE",
+    "CHECK",
+    "REFERENCES",
+    "GENERATED",
+    "AS",
+    "ON",
+    "INVISIBLE",
+    "FIRST",
+    "AFTER",
+    "STORED",
+    "VIRTUAL",
+    "CONSTRAINT",
+    "SRID",
+    "COLUMN_FORMAT",
+    "STORAGE",
+    "CHARACTER",
+    "CHARSET",
+    "ENGINE_ATTRIBUTE",
+    "SECONDARY_ENGINE_ATTRIBUTE",
+];
+
+/// The `VISIBLE` column option of CREATE TABLE and ALTER TABLE (the default, which sqlparser
+/// does not know; it knows INVISIBLE) becomes whitespace. A `VISIBLE` in a column name's place
+/// (after `(`, `,` or a word such as COLUMN, or before a type) stays.
+fn drop_visible_options(tokens: &mut [TokenWithSpan]) {
+    let solid: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    let mut in_table_ddl = false;
+    let mut at_start = true;
+    for (k, &i) in solid.iter().enumerate() {
+        let tok = &tokens[i].token;
+        if *tok == Token::SemiColon {
+            at_start = true;
+            in_table_ddl = false;
+            continue;
+        }
+        if at_start {
+            at_start = false;
+            in_table_ddl = (is_keyword(tok, Keyword::CREATE) || is_keyword(tok, Keyword::ALTER))
+                && solid
+                    .iter()
+                    .skip(k + 1)
+                    .take(2)
+                    .any(|&j| is_keyword(&tokens[j].token, Keyword::TABLE));
+            continue;
+        }
+        if !in_table_ddl || !is_word(tok, "VISIBLE") {
+            continue;
+        }
+        let prev = k
+            .checked_sub(1)
+            .and_then(|p| solid.get(p))
+            .map(|&p| &tokens[p].token);
+        let next = solid.get(k + 1).map(|&n| &tokens[n].token);
+        let name_place = match prev {
+            None | Some(Token::LParen | Token::Comma) => true,
+            Some(t) => BEFORE_COLUMN_NAME.iter().any(|w| is_word(t, w)),
+        };
+        let option_place = match next {
+            None | Some(Token::Comma | Token::RParen | Token::SemiColon | Token::EOF) => true,
+            Some(t) => COLUMN_OPTION_WORDS.iter().any(|w| is_word(t, w)),
+        };
+        if !name_place
+            && option_place
+            && let Some(t) = tokens.get_mut(i)
+        {
+            t.token = Token::Whitespace(Whitespace::Space);
         }
     }
 }

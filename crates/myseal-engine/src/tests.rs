@@ -14,6 +14,7 @@ mod explain;
 mod foreign_keys;
 mod forms;
 mod generated;
+mod invisible;
 mod json;
 mod optimizer;
 mod privileges;

@@ -109,6 +109,7 @@ pub(crate) fn push_table(scope: &mut Scope, def: &Arc<TableDef>, alias: &str, hi
             }),
             flags: def.column_flags(i),
             merged: hidden,
+            invisible: c.invisible,
             table_no,
         });
     }

@@ -65,6 +65,8 @@ pub(crate) struct ScopeCol {
     pub(crate) flags: u16,
     /// Hidden from unqualified lookup and `*` (the right side of `USING`/NATURAL).
     pub(crate) merged: bool,
+    /// An INVISIBLE table column: left out of `*`, found by name.
+    pub(crate) invisible: bool,
     /// Position of the table (for functional-dependency checks): index into `tables`.
     pub(crate) table_no: usize,
 }

@@ -70,6 +70,7 @@ pub(crate) fn push_derived(
             origin: None,
             flags: 0,
             merged: false,
+            invisible: false,
             table_no,
         });
     }
@@ -252,6 +253,7 @@ impl Binder<'_> {
                             origin: None,
                             flags: 0,
                             merged: false,
+                            invisible: false,
                             table_no: 0,
                         });
                     }
@@ -733,6 +735,7 @@ impl Binder<'_> {
                         }),
                         flags: def.column_flags(i),
                         merged: false,
+                        invisible: c.invisible,
                         table_no,
                     });
                 }
@@ -855,7 +858,7 @@ impl Binder<'_> {
                         return Err(EngineError::no_tables_used());
                     }
                     for (i, c) in scope.cols.iter().enumerate() {
-                        if !c.merged {
+                        if !c.merged && !c.invisible {
                             if let Some(origin) = &c.origin {
                                 self.note_column(origin, true)?;
                             }
@@ -886,6 +889,9 @@ impl Binder<'_> {
                     for (i, c) in scope.cols.iter().enumerate() {
                         if c.table.as_deref() == Some(t.as_str()) {
                             any = true;
+                            if c.invisible {
+                                continue;
+                            }
                             if let Some(origin) = &c.origin {
                                 self.note_column(origin, true)?;
                             }

@@ -673,6 +673,7 @@ fn visible(scope: &Scope, table: Option<&str>) -> Vec<Bound> {
         }
         if let Some(c) = scope.cols.get(p)
             && !c.merged
+            && !c.invisible
             && table.is_none_or(|t| c.table.as_deref() == Some(t))
         {
             out.push(Bound::new(Expr::Column(p), c.ty.clone(), c.nullable));

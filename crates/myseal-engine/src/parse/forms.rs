@@ -43,6 +43,9 @@ pub(crate) struct AlterExtras {
     pub(crate) keys: bool,
     /// `DROP CHECK name` (None) and `ALTER {CHECK | CONSTRAINT} name [NOT] ENFORCED` (Some).
     pub(crate) checks: Vec<(String, Option<bool>)>,
+    /// `ALTER [COLUMN] name SET {VISIBLE | INVISIBLE}`: (how many parsed operations come
+    /// before it, column, invisible), so it applies in statement order.
+    pub(crate) visibility: Vec<(usize, String, bool)>,
 }
 
 /// A table maintenance statement (one result row per table and message).
@@ -242,6 +245,20 @@ pub(super) fn parse_alter_table(p: &mut Parser) -> Result<Option<Stmt>, ParserEr
                 return p.expected("ENFORCED", t);
             }
             extras.checks.push((name, Some(!not)));
+        } else if let Some(skip) = set_visibility_at(p) {
+            for _ in 0..skip {
+                p.next_token();
+            }
+            let column = p.parse_identifier()?.value;
+            p.next_token();
+            let invisible = word(p, "INVISIBLE");
+            if !invisible && !word(p, "VISIBLE") {
+                let t = p.peek_token();
+                return p.expected("VISIBLE or INVISIBLE", t);
+            }
+            extras
+                .visibility
+                .push((operations.len(), column, invisible));
         } else if word(p, "CONVERT") {
             p.expect_keyword_is(Keyword::TO)?;
             if !(p.parse_keywords(&[Keyword::CHARACTER, Keyword::SET])
@@ -281,6 +298,7 @@ pub(super) fn parse_alter_table(p: &mut Parser) -> Result<Option<Stmt>, ParserEr
         && extras.convert_to.is_none()
         && !extras.keys
         && extras.checks.is_empty()
+        && extras.visibility.is_empty()
     {
         return Ok(Some(Stmt::Sql(Box::new(alter.into()))));
     }
@@ -288,6 +306,20 @@ pub(super) fn parse_alter_table(p: &mut Parser) -> Result<Option<Stmt>, ParserEr
         alter: Box::new(alter),
         extras,
     }))
+}
+
+/// At `ALTER [COLUMN] name SET {VISIBLE | INVISIBLE}`: how many tokens come before the
+/// column name (1 or 2); None for any other item.
+fn set_visibility_at(p: &Parser) -> Option<usize> {
+    if !peek_word(p, 0, "ALTER") {
+        return None;
+    }
+    let skip = if peek_word(p, 1, "COLUMN") { 2 } else { 1 };
+    let is_name = matches!(p.peek_nth_token(skip).token, Token::Word(_));
+    (is_name
+        && is_keyword(&p.peek_nth_token(skip + 1).token, Keyword::SET)
+        && (peek_word(p, skip + 2, "VISIBLE") || peek_word(p, skip + 2, "INVISIBLE")))
+    .then_some(skip)
 }
 
 /// The SHOW statements read here; None for any other SHOW.

@@ -637,6 +637,7 @@ fn column_spec(
             auto_increment: false,
             comment: String::new(),
             generated: None,
+            invisible: false,
         },
         primary: false,
         unique: false,
@@ -692,8 +693,8 @@ fn column_spec(
                     "generated columns without AS (expr)",
                 ));
             }
-            // FOREIGN KEY and CHECK are accepted and not enforced; SRID and visibility are
-            // accepted and ignored.
+            ast::ColumnOption::Invisible => spec.def.invisible = true,
+            // FOREIGN KEY and CHECK are handled by the table; SRID is accepted and ignored.
             _ => {}
         }
     }
@@ -950,6 +951,9 @@ fn resolve_indexes(
             "42000",
             "A table must have at least 1 column".into(),
         ));
+    }
+    if columns.iter().all(|c| c.invisible) {
+        return Err(EngineError::table_must_have_visible_column());
     }
     let mut taken: Vec<String> = Vec::new();
     for s in &specs {
@@ -1885,6 +1889,7 @@ fn select_column(
             nullable: out.nullable,
             auto_increment: false,
             generated: None,
+            invisible: false,
             ..src
         };
     }
@@ -1914,6 +1919,7 @@ fn select_column(
         auto_increment: false,
         comment: String::new(),
         generated: None,
+        invisible: false,
     }
 }
 
@@ -2206,6 +2212,8 @@ enum Op<'a> {
     Convert(&'a str, Option<&'a str>),
     /// DROP CHECK name (None), ALTER CHECK name [NOT] ENFORCED (Some).
     Check(&'a str, Option<bool>),
+    /// ALTER [COLUMN] name SET {VISIBLE | INVISIBLE} (true: invisible).
+    Visibility(&'a str, bool),
 }
 
 /// A column of the table being altered, and where its values come from.
@@ -2277,7 +2285,23 @@ pub(super) fn alter_table_with(
     for (n, e) in &extras.checks {
         ops.push(Op::Check(n, *e));
     }
-    ops.extend(at.operations.iter().map(Op::Ast));
+    for (i, a) in at.operations.iter().enumerate() {
+        ops.extend(
+            extras
+                .visibility
+                .iter()
+                .filter(|v| v.0 == i)
+                .map(|(_, c, inv)| Op::Visibility(c, *inv)),
+        );
+        ops.push(Op::Ast(a));
+    }
+    ops.extend(
+        extras
+            .visibility
+            .iter()
+            .filter(|v| v.0 >= at.operations.len())
+            .map(|(_, c, inv)| Op::Visibility(c, *inv)),
+    );
     alter(engine, session, &at.name, ops)
 }
 
@@ -2481,6 +2505,12 @@ fn alter(
                         }
                     }
                 }
+                continue;
+            }
+            Op::Visibility(n, invisible) => {
+                only_rename = false;
+                let pos = find_col(&cols, n).ok_or_else(|| unknown_column(n, &tname))?;
+                cols[pos].def.invisible = *invisible;
                 continue;
             }
             Op::Ast(a) => *a,
@@ -3251,6 +3281,7 @@ mod tests {
             convert_to: None,
             keys: false,
             checks: Vec::new(),
+            visibility: Vec::new(),
         };
         let out = alter_table_with(&e, &mut s, &at, &extras);
         assert_eq!(
@@ -3272,6 +3303,7 @@ mod tests {
             convert_to: None,
             keys: false,
             checks: Vec::new(),
+            visibility: Vec::new(),
         };
         let out = alter_table_with(&e, &mut s, &at, &bad);
         assert_eq!(
@@ -3301,6 +3333,7 @@ mod tests {
             convert_to: Some(("utf8mb4".into(), Some("utf8mb4_bin".into()))),
             keys: false,
             checks: Vec::new(),
+            visibility: Vec::new(),
         };
         let out = alter_table_with(&e, &mut s, &at, &extras);
         assert_eq!(

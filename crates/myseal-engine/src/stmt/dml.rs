@@ -557,7 +557,10 @@ struct InsertCounts {
 
 fn insert_columns(def: &TableDef, columns: &[ast::ObjectName]) -> Result<Vec<usize>, EngineError> {
     if columns.is_empty() {
-        return Ok((0..def.columns.len()).collect());
+        // Without a column list the values are for the visible columns only.
+        return Ok((0..def.columns.len())
+            .filter(|&i| def.columns.get(i).is_some_and(|c| !c.invisible))
+            .collect());
     }
     let mut v = Vec::with_capacity(columns.len());
     for c in columns {

@@ -293,6 +293,7 @@ pub(crate) fn load_local(
             .def
             .columns
             .iter()
+            .filter(|c| !c.invisible)
             .map(|c| c.name.clone())
             .collect()
     } else {

@@ -106,6 +106,7 @@ fn filter_where(
                 origin: None,
                 flags: 0,
                 merged: false,
+                invisible: false,
                 table_no: 0,
             });
         }
@@ -988,6 +989,9 @@ pub(crate) fn column_sql(c: &ColumnDef, table_coll: Collation) -> String {
         if !c.nullable {
             s.push_str(" NOT NULL");
         }
+        if c.invisible {
+            s.push_str(" /*!80023 INVISIBLE */");
+        }
         if !c.comment.is_empty() {
             s.push_str(" COMMENT ");
             s.push_str(&quote_text(&c.comment));
@@ -1030,6 +1034,9 @@ pub(crate) fn column_sql(c: &ColumnDef, table_coll: Collation) -> String {
     }
     if c.auto_increment {
         s.push_str(" AUTO_INCREMENT");
+    }
+    if c.invisible {
+        s.push_str(" /*!80023 INVISIBLE */");
     }
     if !c.comment.is_empty() {
         s.push_str(" COMMENT ");

@@ -639,6 +639,7 @@ pub(crate) fn table_def(
             auto_increment: false,
             comment: String::new(),
             generated: None,
+            invisible: false,
         })
         .collect();
     Ok(Arc::new(TableDef {
