@@ -19,6 +19,7 @@ mod protocol;
 mod refusals;
 mod slt;
 mod snapshot;
+mod sql_modes;
 mod stream;
 mod tables;
 mod tls_faults;
