@@ -406,6 +406,9 @@ pub(crate) struct RoutineParam {
 pub(crate) struct RoutineDef {
     pub(crate) name: String,
     pub(crate) params: Vec<RoutineParam>,
+    /// The parameters' SQL types, string types in the database's collation unless they name
+    /// their own (information_schema.PARAMETERS).
+    pub(crate) param_types: Vec<crate::types::SqlType>,
     /// The parameter list as written (SHOW CREATE PROCEDURE, information_schema).
     pub(crate) param_text: String,
     /// The body as written; parsed again by each CALL.

@@ -449,7 +449,29 @@ impl Engine {
                 t.body
             ));
         }
-        if !triggers.is_empty() {
+        // Stored procedures, each as SHOW CREATE PROCEDURE prints it, with the sql_mode it
+        // was created under; they need the accounts (DEFINER) but no grants.
+        let mut procedures: Vec<_> = state
+            .schemas
+            .iter()
+            .filter(|(db, _)| dbs_saved.contains(*db))
+            .flat_map(|(db, sc)| sc.procedures.values().map(move |p| (db.clone(), p.clone())))
+            .collect();
+        procedures.sort_by(|(da, a), (db, b)| (da, &a.name).cmp(&(db, &b.name)));
+        for (db, p) in &procedures {
+            let create = show_text(
+                self,
+                s,
+                &format!("SHOW CREATE PROCEDURE {}.{}", ident(db), ident(&p.name)),
+                2,
+            )?;
+            out.push_str(&format!(
+                "SET sql_mode = {};\nUSE {};\n{create};\n",
+                string_literal(&p.sql_mode),
+                ident(db),
+            ));
+        }
+        if !triggers.is_empty() || !procedures.is_empty() {
             out.push_str("SET sql_mode = 'NO_AUTO_VALUE_ON_ZERO';\n");
         }
         for (user, host) in &accounts {
@@ -616,6 +638,16 @@ mod tests {
             SET NEW.txt = CONCAT(COALESCE(NEW.txt, ''), ';');
         END;
         CREATE TRIGGER shop.t_bi2 BEFORE INSERT ON shop.t FOR EACH ROW SET NEW.d = 1;
+        SET sql_mode = 'STRICT_ALL_TABLES';
+        CREATE DEFINER = 'app'@'%' PROCEDURE shop.`count rows`(IN lo INT, OUT n INT)
+        BEGIN
+            DECLARE c INT DEFAULT 0;
+            SELECT COUNT(*) INTO c FROM shop.t WHERE id >= lo;
+            SET n = c;
+            SELECT id FROM shop.t WHERE id >= lo ORDER BY id;
+        END;
+        SET sql_mode = DEFAULT;
+        CREATE PROCEDURE shop.nothing() BEGIN END;
     ";
 
     #[test]
@@ -642,6 +674,45 @@ mod tests {
             matches!(out.last(), Some(Outcome::Rows { rows, .. })
                 if rows == &vec![vec![Value::Int(5), Value::str(";"), Value::Decimal(Dec::from_i128(1).rescale(10).unwrap_or(Dec::from_i128(1)))]]),
             "{out:?}"
+        );
+        // The procedures came back with their definer, sql_mode and body, and run.
+        let (out, err) = e2.execute(&mut s2, "CALL shop.`count rows`(2, @n); SELECT @n");
+        assert!(err.is_none(), "{err:?}");
+        let got: Vec<_> = out
+            .iter()
+            .filter_map(|o| match o {
+                Outcome::Rows { rows, .. } => Some(rows.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                vec![
+                    vec![Value::UInt(2)],
+                    vec![Value::UInt(3)],
+                    vec![Value::UInt(u64::MAX)]
+                ],
+                vec![vec![Value::Int(3)]]
+            ],
+            "{out:?}"
+        );
+        let routines = "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_DEFINITION, DEFINER, \
+            SQL_MODE, CHARACTER_SET_CLIENT, COLLATION_CONNECTION, DATABASE_COLLATION \
+            FROM information_schema.ROUTINES ORDER BY ROUTINE_NAME";
+        let (r1, err) = e1.execute(&mut s, routines);
+        assert!(err.is_none(), "{err:?}");
+        let (r2, err) = e2.execute(&mut s2, routines);
+        assert!(err.is_none(), "{err:?}");
+        assert_eq!(r1, r2);
+        assert!(
+            matches!(r2.last(), Some(Outcome::Rows { rows, .. })
+                if rows.len() == 2
+                    && rows[0][1] == Value::str("count rows")
+                    && rows[0][3] == Value::str("app@%")
+                    && rows[0][4] == Value::str("STRICT_ALL_TABLES")
+                    && rows[1][1] == Value::str("nothing")),
+            "{r2:?}"
         );
         assert!(d1.contains("X'00FF275C0A0D1A22'"), "{d1}");
         assert!(

@@ -52,16 +52,15 @@ pub(crate) enum VirtualTable {
     TablePrivileges,
     /// COLUMN_PRIVILEGES: one row per column-level privilege.
     ColumnPrivileges,
-    /// TRIGGERS, ROUTINES, PARAMETERS, VIEWS, EVENTS, REFERENTIAL_CONSTRAINTS: there are no
-    /// triggers, stored routines, views or events here, so these are empty (tools like
-    /// mysqldump read them); REFERENTIAL_CONSTRAINTS, of the same plain shape, has a row per
-    /// FOREIGN KEY.
+    /// TRIGGERS, ROUTINES, PARAMETERS, VIEWS, EVENTS, REFERENTIAL_CONSTRAINTS: views of the
+    /// catalog's triggers, stored procedures and their parameters, views and FOREIGN KEYs;
+    /// EVENTS is empty (there are no events here; tools like mysqldump read it).
     Empty(EmptyView),
     /// A grant table of the `mysql` schema (see [`crate::grant_tables`]).
     Grant(GrantTable),
 }
 
-/// The information_schema views that are always empty here.
+/// The information_schema views of plain shape (EVENTS is always empty here).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum EmptyView {
     /// CHECK_CONSTRAINTS: one row per CHECK constraint (not empty, but of the same shape).
@@ -413,8 +412,11 @@ impl VirtualTable {
                         "COLLATION_CONNECTION",
                     ],
                 };
-                if v == EmptyView::Triggers {
-                    return trigger_columns(names);
+                match v {
+                    EmptyView::Triggers => return trigger_columns(names),
+                    EmptyView::Routines => return routine_columns(names),
+                    EmptyView::Parameters => return parameter_columns(names),
+                    _ => {}
                 }
                 // The column names as MySQL 8.4 has them; with no rows, a text type each.
                 names.iter().map(|n| c(n, text_varchar(64), true)).collect()
@@ -500,9 +502,9 @@ pub(crate) fn table_def(table: VirtualTable) -> Arc<TableDef> {
             auto_increment: false,
             comment: String::new(),
             generated: None,
+            invisible: false,
         })
         .collect();
-            invisible: false,
     Arc::new(TableDef {
         id: 0,
         schema: table.schema().to_string(),
@@ -597,6 +599,16 @@ pub(crate) fn rows(
         }
         VirtualTable::Empty(EmptyView::Triggers) => {
             out = trigger_rows(&state, &grants, tz);
+        }
+        VirtualTable::Empty(EmptyView::Routines) => {
+            let account = (
+                session.info.user.as_str(),
+                session.info.account_host.as_str(),
+            );
+            out = routine_rows(&state, &grants, account, tz);
+        }
+        VirtualTable::Empty(EmptyView::Parameters) => {
+            out = parameter_rows(&state, &grants);
         }
         VirtualTable::Empty(EmptyView::Views) => {
             for_each_view(&state, &grants, |v| {
@@ -842,6 +854,198 @@ pub(crate) fn trigger_rows(state: &State, grants: &AccountGrants, tz: i64) -> Ve
                 Value::str(t.client_charset.clone()),
                 Value::str(t.connection_collation.clone()),
                 Value::str(t.database_collation.clone()),
+            ]);
+        }
+    }
+    out
+}
+
+/// The columns of ROUTINES, typed as MySQL 8.4 types them.
+fn routine_columns(names: &[&str]) -> Vec<VirtualColumn> {
+    names
+        .iter()
+        .map(|n| {
+            let (ty, nullable) = match *n {
+                "ROUTINE_TYPE" => (enum_type(&["FUNCTION", "PROCEDURE"]), false),
+                "DATA_TYPE" | "DTD_IDENTIFIER" | "ROUTINE_DEFINITION" => {
+                    (text_type(BaseType::LongText), true)
+                }
+                "CHARACTER_MAXIMUM_LENGTH" | "CHARACTER_OCTET_LENGTH" => {
+                    (SqlType::new(BaseType::BigInt), true)
+                }
+                "NUMERIC_PRECISION" | "NUMERIC_SCALE" | "DATETIME_PRECISION" => (uint(), true),
+                "CHARACTER_SET_NAME" | "COLLATION_NAME" => (name_type(), true),
+                "ROUTINE_BODY" => (text_varchar(8), false),
+                "EXTERNAL_NAME" | "SQL_PATH" => (binary0(), true),
+                "PARAMETER_STYLE" | "IS_DETERMINISTIC" => (text_varchar(3), false),
+                "SQL_DATA_ACCESS" => (
+                    enum_type(&[
+                        "CONTAINS SQL",
+                        "NO SQL",
+                        "READS SQL DATA",
+                        "MODIFIES SQL DATA",
+                    ]),
+                    false,
+                ),
+                "SECURITY_TYPE" => (enum_type(&["DEFAULT", "INVOKER", "DEFINER"]), false),
+                "CREATED" | "LAST_ALTERED" => (SqlType::new(BaseType::Timestamp), false),
+                "SQL_MODE" => (text_varchar(520), false),
+                "ROUTINE_COMMENT" => (text_type(BaseType::Text), false),
+                "DEFINER" => (text_varchar(288), false),
+                _ => (name_type(), false),
+            };
+            (n.to_string(), ty, nullable)
+        })
+        .collect()
+}
+
+/// The columns of PARAMETERS, typed as MySQL 8.4 types them.
+fn parameter_columns(names: &[&str]) -> Vec<VirtualColumn> {
+    names
+        .iter()
+        .map(|n| {
+            let (ty, nullable) = match *n {
+                "ORDINAL_POSITION" => (
+                    SqlType {
+                        unsigned: true,
+                        ..SqlType::new(BaseType::BigInt)
+                    },
+                    false,
+                ),
+                "PARAMETER_MODE" => (text_varchar(5), true),
+                "PARAMETER_NAME" | "CHARACTER_SET_NAME" | "COLLATION_NAME" => (name_type(), true),
+                "DATA_TYPE" => (text_type(BaseType::LongText), true),
+                "CHARACTER_MAXIMUM_LENGTH" | "CHARACTER_OCTET_LENGTH" | "NUMERIC_SCALE" => {
+                    (SqlType::new(BaseType::BigInt), true)
+                }
+                "NUMERIC_PRECISION" | "DATETIME_PRECISION" => (uint(), true),
+                "DTD_IDENTIFIER" => (text_type(BaseType::MediumText), false),
+                "ROUTINE_TYPE" => (enum_type(&["FUNCTION", "PROCEDURE"]), false),
+                _ => (name_type(), false),
+            };
+            (n.to_string(), ty, nullable)
+        })
+        .collect()
+}
+
+/// The stored procedures of the databases the account may see, by schema and name.
+fn visible_routines<'a>(
+    state: &'a State,
+    grants: &AccountGrants,
+) -> Vec<(&'a String, &'a Arc<crate::catalog::RoutineDef>)> {
+    let mut list: Vec<_> = state
+        .schemas
+        .iter()
+        .filter(|(db, _)| grants.sees_db(db))
+        .flat_map(|(db, s)| s.procedures.values().map(move |r| (db, r)))
+        .collect();
+    list.sort_by(|(da, a), (db, b)| (da, &a.name).cmp(&(db, &b.name)));
+    list
+}
+
+/// The rows of ROUTINES: every stored procedure in a database the account may see.
+/// ROUTINE_DEFINITION is NULL unless the account is the definer or holds SHOW_ROUTINE or a
+/// global SELECT, as MySQL's CAN_ACCESS_ROUTINE decides.
+fn routine_rows(state: &State, grants: &AccountGrants, account: (&str, &str), tz: i64) -> Vec<Row> {
+    let full_access = grants.has_dynamic("SHOW_ROUTINE") || grants.global.contains(Privs::SELECT);
+    visible_routines(state, grants)
+        .into_iter()
+        .map(|(db, r)| {
+            let at = Value::DateTime(crate::temporal::from_epoch(r.created.saturating_add(tz), 0));
+            let is_definer =
+                r.definer.0 == account.0 && r.definer.1.eq_ignore_ascii_case(account.1);
+            vec![
+                Value::str(r.name.clone()),
+                Value::str("def"),
+                Value::str(db.clone()),
+                Value::str(r.name.clone()),
+                Value::str("PROCEDURE"),
+                Value::str(""),
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::Null,
+                Value::str("SQL"),
+                if full_access || is_definer {
+                    Value::str(r.body.clone())
+                } else {
+                    Value::Null
+                },
+                Value::Null,
+                Value::str("SQL"),
+                Value::str("SQL"),
+                Value::str("NO"),
+                Value::str("CONTAINS SQL"),
+                Value::Null,
+                Value::str("DEFINER"),
+                at.clone(),
+                at,
+                Value::str(r.sql_mode.clone()),
+                Value::str(""),
+                Value::str(format!("{}@{}", r.definer.0, r.definer.1)),
+                Value::str(r.client_charset.clone()),
+                Value::str(r.connection_collation.clone()),
+                Value::str(r.database_collation.clone()),
+            ]
+        })
+        .collect()
+}
+
+/// The rows of PARAMETERS: one per parameter of every stored procedure in a database the
+/// account may see, in order.
+fn parameter_rows(state: &State, grants: &AccountGrants) -> Vec<Row> {
+    let mut out = Vec::new();
+    for (db, r) in visible_routines(state, grants) {
+        for (i, (p, ty)) in r.params.iter().zip(&r.param_types).enumerate() {
+            let (max_len, octets) = match char_lengths(ty) {
+                Some((m, o)) => (Value::Int(m), Value::Int(o)),
+                None => (Value::Null, Value::Null),
+            };
+            let (precision, scale) = numeric_precision(ty);
+            let has_charset = has_charset(ty);
+            out.push(vec![
+                Value::str("def"),
+                Value::str(db.clone()),
+                Value::str(r.name.clone()),
+                Value::UInt(i as u64 + 1),
+                Value::str(match p.mode {
+                    crate::catalog::ParamMode::In => "IN",
+                    crate::catalog::ParamMode::Out => "OUT",
+                    crate::catalog::ParamMode::InOut => "INOUT",
+                }),
+                Value::str(p.name.clone()),
+                Value::str(data_type_name(ty)),
+                max_len,
+                octets,
+                precision.map_or(Value::Null, Value::UInt),
+                match (precision, scale) {
+                    (Some(_), s) => Value::Int(s.map_or(0, |s| i64::try_from(s).unwrap_or(0))),
+                    (None, _) => Value::Null,
+                },
+                if matches!(
+                    ty.base,
+                    BaseType::Time | BaseType::DateTime | BaseType::Timestamp
+                ) {
+                    Value::UInt(u64::from(ty.scale))
+                } else {
+                    Value::Null
+                },
+                if has_charset {
+                    Value::str(ty.collation.charset())
+                } else {
+                    Value::Null
+                },
+                if has_charset {
+                    Value::str(ty.collation.name())
+                } else {
+                    Value::Null
+                },
+                Value::str(ty.sql()),
+                Value::str("PROCEDURE"),
             ]);
         }
     }
@@ -1243,6 +1447,9 @@ pub(crate) fn extra(c: &ColumnDef) -> String {
             .to_string(),
         );
     }
+    if c.invisible {
+        parts.push("INVISIBLE".to_string());
+    }
     parts.join(" ")
 }
 
@@ -1439,6 +1646,3 @@ pub(crate) fn cardinality(t: &Table, idx: usize, seq: usize) -> u64 {
     }
     seen.len() as u64
 }
-    if c.invisible {
-        parts.push("INVISIBLE".to_string());
-    }

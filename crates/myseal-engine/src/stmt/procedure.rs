@@ -84,6 +84,19 @@ pub(crate) fn create(
         .map(|p| Ok((p.name.clone(), routine::param_type(&p.name, &p.ty)?)))
         .collect::<Result<Vec<_>, EngineError>>()?;
     routine::compile_procedure(&body, &types)?;
+    let database_collation = engine
+        .store
+        .latest()
+        .schemas
+        .get(&schema)
+        .map_or(crate::collation::Collation::Utf8mb4_0900_ai_ci, |s| {
+            s.def.collation
+        });
+    let param_types = spec
+        .params
+        .iter()
+        .map(|p| super::ddl::column_type(&p.ty, &p.name, database_collation))
+        .collect::<Result<Vec<_>, EngineError>>()?;
     let var = |n: &str| session.vars.get(n).cloned().unwrap_or_default();
     let definer = match &spec.definer {
         Some(Some(d)) => d.clone(),
@@ -98,13 +111,8 @@ pub(crate) fn create(
         sql_mode: var("sql_mode"),
         client_charset: var("character_set_client"),
         connection_collation: var("collation_connection"),
-        database_collation: engine
-            .store
-            .latest()
-            .schemas
-            .get(&schema)
-            .map_or("utf8mb4_0900_ai_ci", |s| s.def.collation.name())
-            .to_string(),
+        param_types,
+        database_collation: database_collation.name().to_string(),
         created: crate::temporal_now_secs(),
     };
     let key = name.to_lowercase();

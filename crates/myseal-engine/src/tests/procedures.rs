@@ -182,3 +182,206 @@ fn show_procedure_status_lists_procedures() {
         }
     }
 }
+
+/// information_schema.ROUTINES has a row per procedure with MySQL 8.4's columns and values;
+/// it filters and joins like any table.
+#[test]
+fn information_schema_routines_lists_procedures() {
+    let (e, mut s) = setup();
+    for sql in [
+        "CREATE PROCEDURE p1() SELECT 1",
+        "CREATE PROCEDURE p2(IN x INT, OUT y VARCHAR(10)) BEGIN SET y = x; END",
+        "CREATE DATABASE other",
+        "CREATE PROCEDURE other.q() SELECT 2",
+    ] {
+        let out = run_all(&e, &mut s, sql);
+        assert!(out.starts_with("ok"), "{sql}: {out}");
+    }
+    let (outs, err) = e.execute(&mut s, "SELECT * FROM information_schema.ROUTINES");
+    assert!(err.is_none(), "{err:?}");
+    let Some(crate::Outcome::Rows { columns, rows }) = outs.first() else {
+        panic!("no rows: {outs:?}");
+    };
+    let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "SPECIFIC_NAME",
+            "ROUTINE_CATALOG",
+            "ROUTINE_SCHEMA",
+            "ROUTINE_NAME",
+            "ROUTINE_TYPE",
+            "DATA_TYPE",
+            "CHARACTER_MAXIMUM_LENGTH",
+            "CHARACTER_OCTET_LENGTH",
+            "NUMERIC_PRECISION",
+            "NUMERIC_SCALE",
+            "DATETIME_PRECISION",
+            "CHARACTER_SET_NAME",
+            "COLLATION_NAME",
+            "DTD_IDENTIFIER",
+            "ROUTINE_BODY",
+            "ROUTINE_DEFINITION",
+            "EXTERNAL_NAME",
+            "EXTERNAL_LANGUAGE",
+            "PARAMETER_STYLE",
+            "IS_DETERMINISTIC",
+            "SQL_DATA_ACCESS",
+            "SQL_PATH",
+            "SECURITY_TYPE",
+            "CREATED",
+            "LAST_ALTERED",
+            "SQL_MODE",
+            "ROUTINE_COMMENT",
+            "DEFINER",
+            "CHARACTER_SET_CLIENT",
+            "COLLATION_CONNECTION",
+            "DATABASE_COLLATION"
+        ]
+    );
+    assert_eq!(rows.len(), 3);
+    assert_eq!(
+        run_all(
+            &e,
+            &mut s,
+            "SELECT SPECIFIC_NAME, ROUTINE_CATALOG, ROUTINE_NAME, ROUTINE_TYPE, DATA_TYPE = '',
+                CHARACTER_MAXIMUM_LENGTH, DTD_IDENTIFIER, ROUTINE_BODY, ROUTINE_DEFINITION,
+                EXTERNAL_NAME, EXTERNAL_LANGUAGE, PARAMETER_STYLE, IS_DETERMINISTIC,
+                SQL_DATA_ACCESS, SQL_PATH, SECURITY_TYPE, CREATED = LAST_ALTERED,
+                ROUTINE_COMMENT = '', DEFINER, CHARACTER_SET_CLIENT, DATABASE_COLLATION
+             FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = 'd' ORDER BY ROUTINE_NAME"
+        ),
+        "SPECIFIC_NAME|ROUTINE_CATALOG|ROUTINE_NAME|ROUTINE_TYPE|DATA_TYPE = ''|\
+         CHARACTER_MAXIMUM_LENGTH|DTD_IDENTIFIER|ROUTINE_BODY|ROUTINE_DEFINITION|EXTERNAL_NAME|\
+         EXTERNAL_LANGUAGE|PARAMETER_STYLE|IS_DETERMINISTIC|SQL_DATA_ACCESS|SQL_PATH|\
+         SECURITY_TYPE|CREATED = LAST_ALTERED|ROUTINE_COMMENT = ''|DEFINER|CHARACTER_SET_CLIENT|\
+         DATABASE_COLLATION\n\
+         p1|def|p1|PROCEDURE|1|NULL|NULL|SQL|SELECT 1|NULL|SQL|SQL|NO|CONTAINS SQL|NULL|DEFINER|1|1|root@%|utf8mb4|utf8mb4_0900_ai_ci\n\
+         p2|def|p2|PROCEDURE|1|NULL|NULL|SQL|BEGIN SET y = x; END|NULL|SQL|SQL|NO|CONTAINS SQL|NULL|DEFINER|1|1|root@%|utf8mb4|utf8mb4_0900_ai_ci"
+    );
+    // Joined with SCHEMATA, grouped, and filtered on the routine type.
+    assert_eq!(
+        run_all(
+            &e,
+            &mut s,
+            "SELECT s.SCHEMA_NAME, COUNT(r.ROUTINE_NAME) AS n FROM information_schema.SCHEMATA s
+             JOIN information_schema.ROUTINES r ON r.ROUTINE_SCHEMA = s.SCHEMA_NAME
+             WHERE r.ROUTINE_TYPE = 'PROCEDURE' GROUP BY s.SCHEMA_NAME ORDER BY s.SCHEMA_NAME"
+        ),
+        "SCHEMA_NAME|n\nd|2\nother|1"
+    );
+    // DROP PROCEDURE and DROP DATABASE remove the rows.
+    assert_eq!(run_all(&e, &mut s, "DROP PROCEDURE p1"), "ok");
+    assert_eq!(run_all(&e, &mut s, "DROP DATABASE other"), "ok");
+    assert_eq!(
+        run_all(
+            &e,
+            &mut s,
+            "SELECT ROUTINE_SCHEMA, ROUTINE_NAME FROM information_schema.ROUTINES"
+        ),
+        "ROUTINE_SCHEMA|ROUTINE_NAME\nd|p2"
+    );
+    // A database of the same name starts without the old procedures.
+    assert_eq!(
+        run_all(&e, &mut s, "CREATE DATABASE other"),
+        "ok affected=1"
+    );
+    assert_eq!(
+        run_all(&e, &mut s, "CALL other.q()"),
+        "ERROR 1305 (42000): PROCEDURE other.q does not exist"
+    );
+}
+
+/// information_schema.PARAMETERS has a row per parameter, typed as declared: string
+/// parameters take the database's character set and collation.
+#[test]
+fn information_schema_parameters_lists_parameters() {
+    let (e, mut s) = setup();
+    for sql in [
+        "CREATE DATABASE l CHARACTER SET latin1",
+        "CREATE PROCEDURE l.p(IN a INT UNSIGNED, OUT b VARCHAR(10), INOUT c DECIMAL(8,3),
+            IN d DATETIME(3), IN e BLOB) BEGIN END",
+        "CREATE PROCEDURE d.none() BEGIN END",
+    ] {
+        let out = run_all(&e, &mut s, sql);
+        assert!(out.starts_with("ok"), "{sql}: {out}");
+    }
+    assert_eq!(
+        run_all(
+            &e,
+            &mut s,
+            "SELECT SPECIFIC_CATALOG, SPECIFIC_SCHEMA, SPECIFIC_NAME, ORDINAL_POSITION,
+                PARAMETER_MODE, PARAMETER_NAME, DATA_TYPE, CHARACTER_MAXIMUM_LENGTH,
+                CHARACTER_OCTET_LENGTH, NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION,
+                CHARACTER_SET_NAME, COLLATION_NAME, DTD_IDENTIFIER, ROUTINE_TYPE
+             FROM information_schema.PARAMETERS ORDER BY SPECIFIC_NAME, ORDINAL_POSITION"
+        ),
+        "SPECIFIC_CATALOG|SPECIFIC_SCHEMA|SPECIFIC_NAME|ORDINAL_POSITION|PARAMETER_MODE|\
+         PARAMETER_NAME|DATA_TYPE|CHARACTER_MAXIMUM_LENGTH|CHARACTER_OCTET_LENGTH|\
+         NUMERIC_PRECISION|NUMERIC_SCALE|DATETIME_PRECISION|CHARACTER_SET_NAME|COLLATION_NAME|\
+         DTD_IDENTIFIER|ROUTINE_TYPE\n\
+         def|l|p|1|IN|a|int|NULL|NULL|10|0|NULL|NULL|NULL|int unsigned|PROCEDURE\n\
+         def|l|p|2|OUT|b|varchar|10|10|NULL|NULL|NULL|latin1|latin1_swedish_ci|varchar(10)|PROCEDURE\n\
+         def|l|p|3|INOUT|c|decimal|NULL|NULL|8|3|NULL|NULL|NULL|decimal(8,3)|PROCEDURE\n\
+         def|l|p|4|IN|d|datetime|NULL|NULL|NULL|NULL|3|NULL|NULL|datetime(3)|PROCEDURE\n\
+         def|l|p|5|IN|e|blob|65535|65535|NULL|NULL|NULL|NULL|NULL|blob|PROCEDURE"
+    );
+    // Joined with ROUTINES: the procedures with their parameter counts, one without any.
+    assert_eq!(
+        run_all(
+            &e,
+            &mut s,
+            "SELECT r.ROUTINE_NAME, COUNT(p.PARAMETER_NAME) AS n
+             FROM information_schema.ROUTINES r LEFT JOIN information_schema.PARAMETERS p
+               ON p.SPECIFIC_SCHEMA = r.ROUTINE_SCHEMA AND p.SPECIFIC_NAME = r.ROUTINE_NAME
+             GROUP BY r.ROUTINE_NAME ORDER BY r.ROUTINE_NAME"
+        ),
+        "ROUTINE_NAME|n\nnone|0\np|5"
+    );
+}
+
+/// An account sees the routines of the databases it has some privilege in, and their
+/// definitions only as their definer (or with SHOW_ROUTINE or a global SELECT).
+#[test]
+fn routines_are_visible_by_database_privileges() {
+    let (e, mut s) = setup();
+    for sql in [
+        "CREATE DATABASE hidden",
+        "CREATE PROCEDURE hidden.h(x INT) SELECT x",
+        "CREATE PROCEDURE d.p(x INT) SELECT x",
+        "CREATE USER bob@'%' IDENTIFIED BY 'pw'",
+        "GRANT SELECT ON d.* TO bob@'%'",
+        "CREATE DEFINER = 'bob'@'%' PROCEDURE d.mine() SELECT 'bob'",
+    ] {
+        let out = run_all(&e, &mut s, sql);
+        assert!(out.starts_with("ok"), "{sql}: {out}");
+    }
+    let mut bob = e.new_session(crate::SessionInfo {
+        connection_id: 8,
+        user: "bob".into(),
+        client_host: "localhost".into(),
+        account_host: "%".into(),
+        status: Vec::new(),
+        database: None,
+        character_set_client: "utf8mb4".into(),
+        password_expired: false,
+        usage: None,
+    });
+    assert_eq!(
+        run_all(
+            &e,
+            &mut bob,
+            "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_DEFINITION FROM information_schema.ROUTINES
+             ORDER BY ROUTINE_NAME"
+        ),
+        "ROUTINE_SCHEMA|ROUTINE_NAME|ROUTINE_DEFINITION\nd|mine|SELECT 'bob'\nd|p|NULL"
+    );
+    assert_eq!(
+        run_all(
+            &e,
+            &mut bob,
+            "SELECT SPECIFIC_SCHEMA, SPECIFIC_NAME, PARAMETER_NAME FROM information_schema.PARAMETERS"
+        ),
+        "SPECIFIC_SCHEMA|SPECIFIC_NAME|PARAMETER_NAME\nd|p|x"
+    );
+}
