@@ -448,6 +448,9 @@ impl<'a> Script<'a> {
         {
             return parse_show_warnings(&mut self.parser);
         }
+        if is_keyword(&t0, Keyword::TABLE) {
+            return parse_table_statement(&mut self.parser);
+        }
         self.parser
             .parse_statement()
             .map(|s| Stmt::Sql(Box::new(s)))
@@ -811,6 +814,40 @@ fn rewrite_tokens(tokens: &mut [TokenWithSpan]) {
             t.token = Token::Mod;
         }
     }
+}
+
+/// `TABLE t [ORDER BY ...] [LIMIT ...]` (and `TABLE a UNION TABLE b`), which is
+/// `SELECT * FROM t` (<https://dev.mysql.com/doc/refman/8.4/en/table.html>): read as that
+/// query, each `TABLE t` becoming the SELECT it stands for.
+fn parse_table_statement(p: &mut Parser) -> Result<Stmt, ParserError> {
+    let mut q = p.parse_query()?;
+    table_to_select(&mut q.body)?;
+    Ok(Stmt::Sql(Box::new(Statement::Query(q))))
+}
+
+fn table_to_select(body: &mut sqlparser::ast::SetExpr) -> Result<(), ParserError> {
+    use sqlparser::ast::SetExpr;
+    match body {
+        SetExpr::Table(t) => {
+            let quote = |n: &str| format!("`{}`", n.replace('`', "``"));
+            let name = match (&t.schema_name, &t.table_name) {
+                (Some(s), Some(n)) => format!("{}.{}", quote(&s.value), quote(&n.value)),
+                (None, Some(n)) => quote(&n.value),
+                _ => return Err(ParserError::ParserError("Expected a table name".into())),
+            };
+            let q = Parser::new(&DIALECT)
+                .try_with_sql(&format!("SELECT * FROM {name}"))?
+                .parse_query()?;
+            *body = *q.body;
+        }
+        SetExpr::SetOperation { left, right, .. } => {
+            table_to_select(left)?;
+            table_to_select(right)?;
+        }
+        SetExpr::Query(q) => table_to_select(&mut q.body)?,
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Words after which `VISIBLE` is a column name, not the column option.
