@@ -830,15 +830,21 @@ impl<'a> Binder<'a> {
             } => {
                 let x = self.expr(expr)?;
                 let p = self.expr(pattern)?;
+                // Without ESCAPE the escape is `\`, or none under NO_BACKSLASH_ESCAPES, where
+                // an explicit ESCAPE '' is ER 1210, as in MySQL.
+                let no_backslash = self.session.no_backslash_escapes();
                 let escape = match escape_char.as_deref() {
                     Some(ast::Expr::Value(v)) => match &v.value {
                         SqlValue::SingleQuotedString(s) | SqlValue::DoubleQuotedString(s) => {
+                            if no_backslash && s.is_empty() {
+                                return Err(EngineError::wrong_arguments("ESCAPE"));
+                            }
                             s.chars().next()
                         }
                         _ => Some('\\'),
                     },
                     Some(_) => return Err(EngineError::wrong_arguments("ESCAPE")),
-                    None => Some('\\'),
+                    None => (!no_backslash).then_some('\\'),
                 };
                 let collation = match cmp_kind(&x.ty, &p.ty, false) {
                     CmpKind::String(c) => c,

@@ -77,3 +77,34 @@ fn spliced_parameters_follow_the_mode() {
         assert!(text.starts_with("x|n\na\\'b\\|5"), "{mode}: {text}");
     }
 }
+
+/// LIKE's default escape is `\`; under NO_BACKSLASH_ESCAPES there is none, and ESCAPE ''
+/// (no escape) is refused.
+#[test]
+fn like_has_no_default_escape_under_no_backslash_escapes() {
+    let e = engine();
+    let mut s = session(&e);
+    // Default mode: the literal '50\\%' is the pattern 50\% (an escaped %).
+    assert_eq!(
+        run(
+            &e,
+            &mut s,
+            r"SELECT '50%' LIKE '50\\%' AS a, '50x' LIKE '50\\%' AS b"
+        ),
+        "a|b\n1|0"
+    );
+    assert_eq!(run(&e, &mut s, NBE), "ok");
+    // The pattern 50\% is a literal backslash then any characters.
+    assert_eq!(
+        run(
+            &e,
+            &mut s,
+            r"SELECT '50\x' LIKE '50\%' AS a, '50%' LIKE '50\%' AS b, '5%' LIKE '5|%' ESCAPE '|' AS c"
+        ),
+        "a|b|c\n1|0|1"
+    );
+    assert_eq!(
+        run(&e, &mut s, "SELECT 'a' LIKE 'a' ESCAPE ''"),
+        "ERROR 1210 (HY000): Incorrect arguments to ESCAPE"
+    );
+}
