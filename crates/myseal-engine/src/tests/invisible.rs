@@ -217,3 +217,19 @@ fn a_dump_keeps_invisible_columns_and_their_values() {
         "a|b\n1|10\n2|20"
     );
 }
+
+#[test]
+fn create_like_keeps_the_attribute_and_describe_shows_it() {
+    steps(&[
+        ("CREATE TABLE t (a INT, b INT INVISIBLE)", "ok"),
+        ("CREATE TABLE l LIKE t", "ok"),
+        ("INSERT INTO l VALUES (1)", "ok affected=1"),
+        ("SELECT * FROM l", "a\n1"),
+        (
+            "DESCRIBE l",
+            "Field|Type|Null|Key|Default|Extra\na|int|YES||NULL|\nb|int|YES||NULL|INVISIBLE",
+        ),
+        ("PREPARE p FROM 'SELECT * FROM l'", "ok"),
+        ("EXECUTE p", "a\n1"),
+    ]);
+}
