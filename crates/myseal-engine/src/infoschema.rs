@@ -608,7 +608,11 @@ pub(crate) fn rows(
             out = routine_rows(&state, &grants, account, tz);
         }
         VirtualTable::Empty(EmptyView::Parameters) => {
-            out = parameter_rows(&state, &grants);
+            let account = (
+                session.info.user.as_str(),
+                session.info.account_host.as_str(),
+            );
+            out = parameter_rows(&state, &grants, account);
         }
         VirtualTable::Empty(EmptyView::Views) => {
             for_each_view(&state, &grants, |v| {
@@ -928,32 +932,38 @@ fn parameter_columns(names: &[&str]) -> Vec<VirtualColumn> {
         .collect()
 }
 
-/// The stored procedures of the databases the account may see, by schema and name.
+/// The stored procedures the account may see, by schema and name, each with whether it may
+/// also see the body. As MySQL's CAN_ACCESS_ROUTINE: the definer, an account with SHOW_ROUTINE
+/// or a global SELECT sees everything; an account with EXECUTE, CREATE ROUTINE or ALTER
+/// ROUTINE on the database sees all but the body.
 fn visible_routines<'a>(
     state: &'a State,
     grants: &AccountGrants,
-) -> Vec<(&'a String, &'a Arc<crate::catalog::RoutineDef>)> {
+    account: (&str, &str),
+) -> Vec<(&'a String, &'a Arc<crate::catalog::RoutineDef>, bool)> {
+    let full_access = grants.has_dynamic("SHOW_ROUTINE") || grants.global.contains(Privs::SELECT);
+    let routine_privs = Privs::EXECUTE | Privs::CREATE_ROUTINE | Privs::ALTER_ROUTINE;
     let mut list: Vec<_> = state
         .schemas
         .iter()
-        .filter(|(db, _)| grants.sees_db(db))
         .flat_map(|(db, s)| s.procedures.values().map(move |r| (db, r)))
+        .filter_map(|(db, r)| {
+            let full = full_access
+                || (r.definer.0 == account.0 && r.definer.1.eq_ignore_ascii_case(account.1));
+            (full || grants.db_privs(db).intersects(routine_privs)).then_some((db, r, full))
+        })
         .collect();
-    list.sort_by(|(da, a), (db, b)| (da, &a.name).cmp(&(db, &b.name)));
+    list.sort_by(|(da, a, _), (db, b, _)| (da, &a.name).cmp(&(db, &b.name)));
     list
 }
 
-/// The rows of ROUTINES: every stored procedure in a database the account may see.
-/// ROUTINE_DEFINITION is NULL unless the account is the definer or holds SHOW_ROUTINE or a
-/// global SELECT, as MySQL's CAN_ACCESS_ROUTINE decides.
+/// The rows of ROUTINES: every stored procedure the account may see, ROUTINE_DEFINITION NULL
+/// where it may not see the body.
 fn routine_rows(state: &State, grants: &AccountGrants, account: (&str, &str), tz: i64) -> Vec<Row> {
-    let full_access = grants.has_dynamic("SHOW_ROUTINE") || grants.global.contains(Privs::SELECT);
-    visible_routines(state, grants)
+    visible_routines(state, grants, account)
         .into_iter()
-        .map(|(db, r)| {
+        .map(|(db, r, full)| {
             let at = Value::DateTime(crate::temporal::from_epoch(r.created.saturating_add(tz), 0));
-            let is_definer =
-                r.definer.0 == account.0 && r.definer.1.eq_ignore_ascii_case(account.1);
             vec![
                 Value::str(r.name.clone()),
                 Value::str("def"),
@@ -970,7 +980,7 @@ fn routine_rows(state: &State, grants: &AccountGrants, account: (&str, &str), tz
                 Value::Null,
                 Value::Null,
                 Value::str("SQL"),
-                if full_access || is_definer {
+                if full {
                     Value::str(r.body.clone())
                 } else {
                     Value::Null
@@ -995,11 +1005,11 @@ fn routine_rows(state: &State, grants: &AccountGrants, account: (&str, &str), tz
         .collect()
 }
 
-/// The rows of PARAMETERS: one per parameter of every stored procedure in a database the
-/// account may see, in order.
-fn parameter_rows(state: &State, grants: &AccountGrants) -> Vec<Row> {
+/// The rows of PARAMETERS: one per parameter of every stored procedure the account may see,
+/// in order.
+fn parameter_rows(state: &State, grants: &AccountGrants, account: (&str, &str)) -> Vec<Row> {
     let mut out = Vec::new();
-    for (db, r) in visible_routines(state, grants) {
+    for (db, r, _) in visible_routines(state, grants, account) {
         for (i, (p, ty)) in r.params.iter().zip(&r.param_types).enumerate() {
             let (max_len, octets) = match char_lengths(ty) {
                 Some((m, o)) => (Value::Int(m), Value::Int(o)),

@@ -340,10 +340,11 @@ fn information_schema_parameters_lists_parameters() {
     );
 }
 
-/// An account sees the routines of the databases it has some privilege in, and their
-/// definitions only as their definer (or with SHOW_ROUTINE or a global SELECT).
+/// As MySQL's CAN_ACCESS_ROUTINE: an account sees the routines it defined, and those of the
+/// databases where it holds EXECUTE, CREATE ROUTINE or ALTER ROUTINE (SELECT is not enough),
+/// their definitions only as their definer (or with SHOW_ROUTINE or a global SELECT).
 #[test]
-fn routines_are_visible_by_database_privileges() {
+fn routines_are_visible_by_routine_privileges() {
     let (e, mut s) = setup();
     for sql in [
         "CREATE DATABASE hidden",
@@ -367,6 +368,24 @@ fn routines_are_visible_by_database_privileges() {
         password_expired: false,
         usage: None,
     });
+    assert_eq!(
+        run_all(
+            &e,
+            &mut bob,
+            "SELECT ROUTINE_SCHEMA, ROUTINE_NAME, ROUTINE_DEFINITION FROM information_schema.ROUTINES
+             ORDER BY ROUTINE_NAME"
+        ),
+        "ROUTINE_SCHEMA|ROUTINE_NAME|ROUTINE_DEFINITION\nd|mine|SELECT 'bob'"
+    );
+    assert_eq!(
+        run_all(
+            &e,
+            &mut bob,
+            "SELECT COUNT(*) FROM information_schema.PARAMETERS"
+        ),
+        "COUNT(*)\n0"
+    );
+    assert_eq!(run_all(&e, &mut s, "GRANT EXECUTE ON d.* TO bob@'%'"), "ok");
     assert_eq!(
         run_all(
             &e,
