@@ -1137,6 +1137,7 @@ impl Engine {
                 }
                 continue;
             }
+            let lexing = session.lexing();
             match exec::execute(self, session, &script, parsed) {
                 Ok(o @ Outcome::LocalInfile { .. }) => {
                     outcomes.push(o);
@@ -1144,6 +1145,14 @@ impl Engine {
                 }
                 Ok(o) => outcomes.push(o),
                 Err(e) => return (outcomes, Some(record_error(session, e))),
+            }
+            if session.lexing() != lexing {
+                // A SET sql_mode changed how text reads: the rest is read under the new mode,
+                // as MySQL reads each statement after running the one before.
+                script = match parse::Script::with_lexing(script.rest(), session.lexing()) {
+                    Ok(s) => s,
+                    Err(e) => return (outcomes, Some(record_error(session, e))),
+                };
             }
         }
         if !any {

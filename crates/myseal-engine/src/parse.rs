@@ -356,6 +356,16 @@ impl<'a> Script<'a> {
         }
     }
 
+    /// The text from the next token on; empty at the end.
+    pub(crate) fn rest(&self) -> &'a str {
+        let t = self.parser.peek_token();
+        if t.token == Token::EOF {
+            return "";
+        }
+        let off = offset_in(self.sql, &self.line_starts, t.span.start);
+        self.sql.get(off..).unwrap_or_default()
+    }
+
     /// Leading keywords of the next statement, upper-cased (at most two).
     pub(crate) fn head_words(&self) -> String {
         let mut words = Vec::new();

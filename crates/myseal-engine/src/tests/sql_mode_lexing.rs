@@ -108,3 +108,16 @@ fn like_has_no_default_escape_under_no_backslash_escapes() {
         "ERROR 1210 (HY000): Incorrect arguments to ESCAPE"
     );
 }
+
+/// In a multi-statement text, the statements after a SET sql_mode are read under the new mode.
+#[test]
+fn statements_after_set_sql_mode_read_under_the_new_mode() {
+    let e = engine();
+    let mut s = session(&e);
+    s.multi_statements = true;
+    let text = format!(
+        "{NBE};\n SELECT LENGTH('a\\nb') AS n; {ANSI}; SELECT \"n\" FROM (SELECT 1 AS n) AS d;\n\
+         SET sql_mode = DEFAULT; SELECT LENGTH('a\\nb') AS n, \"n\" AS m"
+    );
+    assert_eq!(run(&e, &mut s, &text), "ok\nn\n4\nok\nn\n1\nok\nn|m\n3|n");
+}
