@@ -726,6 +726,21 @@ pub(super) fn parse_definer(p: &mut Parser) -> Result<Option<(String, String)>, 
     let Some(user) = account_part(&t.token) else {
         return p.expected("a user name", t);
     };
+    // `u@h` and `u@'h'`: the dialect reads `u@h` (or `u@`) as one word; a quoted host follows.
+    if matches!(&t.token, Token::Word(w) if w.quote_style.is_none())
+        && let Some((u, h)) = user.split_once('@')
+        && !u.is_empty()
+    {
+        let u = u.to_string();
+        if !h.is_empty() {
+            return Ok(Some((u, h.to_string())));
+        }
+        let h = p.next_token();
+        return match account_part(&h.token) {
+            Some(h) => Ok(Some((u, h))),
+            None => p.expected("a host name", h),
+        };
+    }
     // `u@h` and `'u'@'h'` tokenize as the user and then `@h` (a variable-like word) or `@`
     // followed by the host.
     let host = match p.peek_token().token {

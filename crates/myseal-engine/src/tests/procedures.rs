@@ -404,3 +404,26 @@ fn routines_are_visible_by_routine_privileges() {
         "SPECIFIC_SCHEMA|SPECIFIC_NAME|PARAMETER_NAME\nd|p|x"
     );
 }
+
+/// `DEFINER = user@'host'` and `user@host` unquoted, as clients write them.
+#[test]
+fn definer_forms_parse() {
+    let (e, mut s) = setup();
+    for sql in [
+        "CREATE USER bob@'%' IDENTIFIED BY 'pw'",
+        "CREATE DEFINER = bob@'%' PROCEDURE p1() SELECT 1",
+        "CREATE DEFINER=bob@localhost PROCEDURE p2() SELECT 1",
+        "CREATE DEFINER = `bob`@`%` PROCEDURE p3() SELECT 1",
+    ] {
+        let out = run_all(&e, &mut s, sql);
+        assert!(out.starts_with("ok"), "{sql}: {out}");
+    }
+    assert_eq!(
+        run_all(
+            &e,
+            &mut s,
+            "SELECT ROUTINE_NAME, DEFINER FROM information_schema.ROUTINES ORDER BY ROUTINE_NAME"
+        ),
+        "ROUTINE_NAME|DEFINER\np1|bob@%\np2|bob@localhost\np3|bob@%"
+    );
+}
