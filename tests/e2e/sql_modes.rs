@@ -63,7 +63,12 @@ async fn no_backslash_escapes_reads_literals_and_sets_the_status_flag() {
     raw.seq = 0;
     raw.write(b"\x03SELECT HEX('\\\xFF')").await;
     let count = raw.read().await.expect("column count");
-    assert_eq!(count.payload.first(), Some(&1), "{:?}", util::err_of(&count));
+    assert_eq!(
+        count.payload.first(),
+        Some(&1),
+        "{:?}",
+        util::err_of(&count)
+    );
     raw.read().await.expect("column definition");
     let row = raw.read().await.expect("row");
     let row = myseal_wire::resultset::decode_text_row(&row.payload, 1).unwrap();
@@ -71,6 +76,22 @@ async fn no_backslash_escapes_reads_literals_and_sets_the_status_flag() {
     raw.read().await.expect("end of rows");
     let cleared = ok(raw.query("SET sql_mode = DEFAULT").await);
     assert!(!cleared.status_flags.contains(flag));
+    // The greeting carries the flag when the global sql_mode has the mode.
+    assert!(!Raw::connect(port)
+        .await
+        .greeting()
+        .await
+        .status_flags
+        .contains(flag));
+    ok(raw
+        .query("SET GLOBAL sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES')")
+        .await);
+    assert!(Raw::connect(port)
+        .await
+        .greeting()
+        .await
+        .status_flags
+        .contains(flag));
     server.shutdown().await;
 }
 

@@ -362,13 +362,23 @@ async fn connect(
     );
     server_caps.remove(Caps::CLIENT_COMPRESS | Caps::CLIENT_ZSTD_COMPRESSION_ALGORITHM);
     server_caps.insert(permitted.capabilities());
+    // The new session starts with the global sql_mode: libmysqlclient escapes strings by the
+    // greeting's NO_BACKSLASH_ESCAPES flag until the first OK.
+    let mut greeting_status = StatusFlags::SERVER_STATUS_AUTOCOMMIT;
+    if shared
+        .engine
+        .global_variable("sql_mode")
+        .is_some_and(|m| m.split(',').any(|x| x == "NO_BACKSLASH_ESCAPES"))
+    {
+        greeting_status |= StatusFlags::SERVER_STATUS_NO_BACKSLASH_ESCAPES;
+    }
     let greeting = HandshakeV10 {
         server_version: crate::SERVER_VERSION.to_string(),
         connection_id: id,
         auth_plugin_data: nonce,
         capability_flags: server_caps,
         character_set: UTF8MB4_0900_AI_CI,
-        status_flags: StatusFlags::SERVER_STATUS_AUTOCOMMIT,
+        status_flags: greeting_status,
         auth_plugin_name: "caching_sha2_password".to_string(),
     };
     let mut payload = Vec::with_capacity(96);
