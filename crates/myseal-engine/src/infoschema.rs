@@ -936,7 +936,7 @@ fn parameter_columns(names: &[&str]) -> Vec<VirtualColumn> {
 /// also see the body. As MySQL's CAN_ACCESS_ROUTINE: the definer, an account with SHOW_ROUTINE
 /// or a global SELECT sees everything; an account with EXECUTE, CREATE ROUTINE or ALTER
 /// ROUTINE on the database sees all but the body.
-fn visible_routines<'a>(
+pub(crate) fn visible_routines<'a>(
     state: &'a State,
     grants: &AccountGrants,
     account: (&str, &str),

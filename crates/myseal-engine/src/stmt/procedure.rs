@@ -324,7 +324,7 @@ pub(crate) fn show_create(
 }
 
 /// SHOW PROCEDURE STATUS / SHOW FUNCTION STATUS [LIKE 'name pattern' | WHERE expr]: one row per
-/// routine in the databases the account may see. There are no stored functions yet, so SHOW
+/// routine the account may see (as information_schema.ROUTINES). There are no stored functions yet, so SHOW
 /// FUNCTION STATUS lists none (as MySQL does for a server without any).
 pub(crate) fn show_status(
     engine: &Engine,
@@ -354,39 +354,30 @@ pub(crate) fn show_status(
         let state = engine.store.latest();
         let grants = session.grants(engine);
         let tz = session.tz_offset_secs();
-        for (db, schema) in state.schemas.iter() {
-            if !grants.sees_db(db) {
-                continue;
-            }
-            for def in schema.procedures.values() {
-                let at = Value::DateTime(crate::temporal::from_epoch(
-                    def.created.saturating_add(tz),
-                    0,
-                ));
-                rows.push(vec![
-                    Value::str(db.clone()),
-                    Value::str(def.name.clone()),
-                    Value::str("PROCEDURE".to_string()),
-                    Value::str(format!("{}@{}", def.definer.0, def.definer.1)),
-                    at.clone(),
-                    at,
-                    Value::str("DEFINER".to_string()),
-                    Value::str(String::new()),
-                    Value::str(def.client_charset.clone()),
-                    Value::str(def.connection_collation.clone()),
-                    Value::str(def.database_collation.clone()),
-                ]);
-            }
+        let account = (
+            session.info.user.as_str(),
+            session.info.account_host.as_str(),
+        );
+        // The same routines information_schema.ROUTINES shows (MySQL's CAN_ACCESS_ROUTINE).
+        for (db, def, _) in crate::infoschema::visible_routines(&state, &grants, account) {
+            let at = Value::DateTime(crate::temporal::from_epoch(
+                def.created.saturating_add(tz),
+                0,
+            ));
+            rows.push(vec![
+                Value::str(db.clone()),
+                Value::str(def.name.clone()),
+                Value::str("PROCEDURE".to_string()),
+                Value::str(format!("{}@{}", def.definer.0, def.definer.1)),
+                at.clone(),
+                at,
+                Value::str("DEFINER".to_string()),
+                Value::str(String::new()),
+                Value::str(def.client_charset.clone()),
+                Value::str(def.connection_collation.clone()),
+                Value::str(def.database_collation.clone()),
+            ]);
         }
-        rows.sort_by(|a, b| {
-            let key = |r: &Vec<Value>| {
-                (
-                    r.first().and_then(Value::to_text),
-                    r.get(1).and_then(Value::to_text),
-                )
-            };
-            key(a).cmp(&key(b))
-        });
     }
     // LIKE matches the routine names.
     let rows = filter_rows(

@@ -403,6 +403,17 @@ fn routines_are_visible_by_routine_privileges() {
         ),
         "SPECIFIC_SCHEMA|SPECIFIC_NAME|PARAMETER_NAME\nd|p|x"
     );
+    // SHOW PROCEDURE STATUS lists the same routines as ROUTINES.
+    let (outs, err) = e.execute(&mut bob, "SHOW PROCEDURE STATUS");
+    assert!(err.is_none(), "{err:?}");
+    let Some(crate::Outcome::Rows { rows, .. }) = outs.first() else {
+        panic!("no rows: {outs:?}");
+    };
+    let names: Vec<Option<Vec<u8>>> = rows
+        .iter()
+        .map(|r| r.get(1).and_then(crate::value::Value::to_text))
+        .collect();
+    assert_eq!(names, [Some(b"mine".to_vec()), Some(b"p".to_vec())]);
 }
 
 /// `DEFINER = user@'host'` and `user@host` unquoted, as clients write them.
