@@ -24,6 +24,6 @@ mod stream;
 mod tables;
 mod tls_faults;
 mod tls_reload;
-mod user_locks;
 mod triggers;
+mod user_locks;
 mod views;

@@ -3,8 +3,8 @@
 //! base table with its affected-row counts and LAST_INSERT_ID, and a row the view would not
 //! show is refused with ERR 1369 as MySQL 8.4 sends it.
 
-use mysql_async::Conn;
 use mysql_async::prelude::Queryable;
+use mysql_async::Conn;
 
 use crate::util;
 
@@ -65,7 +65,11 @@ async fn prepared_statements_write_through_a_view_with_check_option() {
     let err = server_error(conn.exec_drop(&update, (-20, "gear")).await);
     assert_eq!(
         err,
-        (1369, "HY000".into(), "CHECK OPTION failed 'vw.in_stock'".into())
+        (
+            1369,
+            "HY000".into(),
+            "CHECK OPTION failed 'vw.in_stock'".into()
+        )
     );
     // The base table's CHECK constraint still holds through the view.
     let err = server_error(conn.exec_drop(&update, (2000, "x")).await);
@@ -94,12 +98,20 @@ async fn prepared_statements_write_through_a_view_with_check_option() {
     let err = server_error(conn.exec_drop("UPDATE doubled SET twice = ?", (1,)).await);
     assert_eq!(
         err,
-        (1348, "HY000".into(), "Column 'twice' is not updatable".into())
+        (
+            1348,
+            "HY000".into(),
+            "Column 'twice' is not updatable".into()
+        )
     );
     conn.exec_drop("DELETE FROM in_stock WHERE amount < ?", (10,))
         .await
         .unwrap();
-    assert_eq!(conn.affected_rows(), 2, "gear and washer; nut is not in the view");
+    assert_eq!(
+        conn.affected_rows(),
+        2,
+        "gear and washer; nut is not in the view"
+    );
     let left: Vec<String> = conn
         .query("SELECT item FROM stock ORDER BY id")
         .await

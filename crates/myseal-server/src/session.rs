@@ -1317,12 +1317,8 @@ async fn on_engine_streaming<T: Send + 'static>(
     f: impl FnOnce(&myseal_engine::Engine, &mut Session) -> T + Send + 'static,
 ) -> std::io::Result<Option<T>> {
     let (tx, mut rx) = tokio::sync::mpsc::channel(results::CHUNKS_IN_FLIGHT);
-    let (sink, rest) = results::ChannelSink::new(
-        tx,
-        est.caps,
-        protocol,
-        est.session.no_backslash_escapes(),
-    );
+    let (sink, rest) =
+        results::ChannelSink::new(tx, est.caps, protocol, est.session.no_backslash_escapes());
     let cancel = est.session.cancel_flag();
     let mut session = std::mem::replace(&mut est.session, Session::placeholder());
     let sh = shared.clone();

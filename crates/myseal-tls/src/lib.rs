@@ -37,8 +37,8 @@ pub use context::{TlsContext, TlsPem, TlsSettings};
 pub use error::TlsError;
 pub use faults::{fault_context, TlsFault};
 pub use handshake::{accept, describe_handshake_error, describe_rustls_error, PeerInfo};
-pub use stream::ServerStream;
 pub use names::CertSummary;
+pub use stream::ServerStream;
 
 #[cfg(test)]
 mod tests {
