@@ -209,9 +209,9 @@ fn validate(
     expr: &ast::Expr,
     column: Option<&str>,
 ) -> Result<String, EngineError> {
-    let mut found: Option<EngineError> = None;
-    let _ = ast::visit_expressions(expr, |e| {
-        let bad = match e {
+    first_disallowed(
+        expr,
+        |e| match e {
             ast::Expr::Identifier(i) if i.value.starts_with('@') => Some(hy(
                 3816,
                 format!(
@@ -222,29 +222,55 @@ fn validate(
             ast::Expr::CompoundIdentifier(parts) => parts
                 .last()
                 .and_then(|i| column_error(&def.columns, name, &i.value, column)),
+            _ => None,
+        },
+        || {
+            hy(
+                3815,
+                format!(
+                    "An expression of a check constraint '{name}' contains disallowed function."
+                ),
+            )
+        },
+        |fname| {
+            hy(
+                3814,
+                format!(
+                    "An expression of a check constraint '{name}' contains disallowed function: {fname}."
+                ),
+            )
+        },
+    )?;
+    b.set_scope(table_scope(def, &def.name));
+    b.expr(expr)?;
+    Ok(normalize(expr))
+}
+
+/// Walks `expr` and fails with the first error found: `other`'s for the expressions it judges,
+/// `subquery`'s for a subquery, `function`'s (given the lower-cased name) for a DISALLOWED
+/// function. CHECK constraints and generated columns differ only in those errors.
+fn first_disallowed(
+    expr: &ast::Expr,
+    mut other: impl FnMut(&ast::Expr) -> Option<EngineError>,
+    subquery: impl Fn() -> EngineError,
+    function: impl Fn(&str) -> EngineError,
+) -> Result<(), EngineError> {
+    let mut found: Option<EngineError> = None;
+    let _ = ast::visit_expressions(expr, |e| {
+        let bad = match e {
             ast::Expr::Subquery(_)
             | ast::Expr::Exists { .. }
             | ast::Expr::In {
                 target: ast::InTarget::Subquery(_),
                 ..
-            } => Some(hy(
-                3815,
-                format!(
-                    "An expression of a check constraint '{name}' contains disallowed function."
-                ),
-            )),
+            } => Some(subquery()),
             ast::Expr::Function(f) => {
                 let fname = f.name.to_string().to_lowercase();
-                DISALLOWED.contains(&fname.as_str()).then(|| {
-                    hy(
-                        3814,
-                        format!(
-                            "An expression of a check constraint '{name}' contains disallowed function: {fname}."
-                        ),
-                    )
-                })
+                DISALLOWED
+                    .contains(&fname.as_str())
+                    .then(|| function(&fname))
             }
-            _ => None,
+            _ => other(e),
         };
         match bad {
             Some(err) => {
@@ -254,12 +280,7 @@ fn validate(
             None => ControlFlow::Continue(()),
         }
     });
-    if let Some(err) = found {
-        return Err(err);
-    }
-    b.set_scope(table_scope(def, &def.name));
-    b.expr(expr)?;
-    Ok(normalize(expr))
+    found.map_or(Ok(()), Err)
 }
 
 fn column_error(
@@ -415,9 +436,9 @@ pub(super) fn validate_generated(
         };
         let name = &c.name;
         let e = parse(&g.text)?;
-        let mut found: Option<EngineError> = None;
-        let _ = ast::visit_expressions(&e, |x| {
-            let bad = match x {
+        first_disallowed(
+            &e,
+            |x| match x {
                 ast::Expr::Identifier(i) if i.value.starts_with('@') => Some(hy(
                     3102,
                     format!(
@@ -444,49 +465,33 @@ pub(super) fn validate_generated(
                             ))
                         } else if p >= at && col.is_some_and(|c| c.generated.is_some()) {
                             Some(hy(
-                                3107,
-                                "Generated column can refer only to generated columns defined prior to it.".into(),
-                            ))
+                            3107,
+                            "Generated column can refer only to generated columns defined prior to it.".into(),
+                        ))
                         } else {
                             None
                         }
                     }
                 },
-                ast::Expr::Subquery(_)
-                | ast::Expr::Exists { .. }
-                | ast::Expr::In {
-                    target: ast::InTarget::Subquery(_),
-                    ..
-                } => Some(hy(
+                _ => None,
+            },
+            || {
+                hy(
                     3102,
                     format!(
                         "Expression of generated column '{name}' contains a disallowed function."
                     ),
-                )),
-                ast::Expr::Function(f) => {
-                    let fname = f.name.to_string().to_lowercase();
-                    DISALLOWED.contains(&fname.as_str()).then(|| {
-                        hy(
-                            3763,
-                            format!(
-                                "Expression of generated column '{name}' contains a disallowed function: {fname}."
-                            ),
-                        )
-                    })
-                }
-                _ => None,
-            };
-            match bad {
-                Some(err) => {
-                    found = Some(err);
-                    ControlFlow::Break(())
-                }
-                None => ControlFlow::Continue(()),
-            }
-        });
-        if let Some(err) = found {
-            return Err(err);
-        }
+                )
+            },
+            |fname| {
+                hy(
+                    3763,
+                    format!(
+                        "Expression of generated column '{name}' contains a disallowed function: {fname}."
+                    ),
+                )
+            },
+        )?;
         b.set_scope(table_scope(def, &def.name));
         b.expr(&e)?;
     }
