@@ -12,20 +12,7 @@ use crate::util;
 
 /// A root connection using database `shop` (created if needed).
 async fn shop(port: u16) -> Conn {
-    let mut conn = util::root_conn(port).await;
-    conn.query_drop("CREATE DATABASE IF NOT EXISTS shop")
-        .await
-        .unwrap();
-    conn.query_drop("USE shop").await.unwrap();
-    conn
-}
-
-/// The MySQL error of a failed statement: (code, SQLSTATE, message).
-fn server_error<T: std::fmt::Debug>(r: Result<T, mysql_async::Error>) -> (u16, String, String) {
-    match r {
-        Err(mysql_async::Error::Server(e)) => (e.code, e.state, e.message),
-        other => panic!("expected a server error, got {other:?}"),
-    }
+    util::root_conn_in(port, "shop").await
 }
 
 const TYPED: &str = "CREATE TABLE typed (
@@ -212,7 +199,7 @@ async fn duplicate_keys_and_unknown_tables_get_mysql_errors_and_the_connection_l
         .await
         .unwrap();
     assert_eq!(
-        server_error(conn.query_drop("INSERT INTO t VALUES (5, 2)").await),
+        util::server_error(conn.query_drop("INSERT INTO t VALUES (5, 2)").await),
         (
             1062,
             "23000".to_string(),
@@ -220,7 +207,7 @@ async fn duplicate_keys_and_unknown_tables_get_mysql_errors_and_the_connection_l
         )
     );
     assert_eq!(
-        server_error(conn.exec_drop("INSERT INTO t VALUES (?, ?)", (5, 3)).await),
+        util::server_error(conn.exec_drop("INSERT INTO t VALUES (?, ?)", (5, 3)).await),
         (
             1062,
             "23000".to_string(),
@@ -228,7 +215,7 @@ async fn duplicate_keys_and_unknown_tables_get_mysql_errors_and_the_connection_l
         )
     );
     assert_eq!(
-        server_error(conn.query_drop("SELECT * FROM nope").await),
+        util::server_error(conn.query_drop("SELECT * FROM nope").await),
         (
             1146,
             "42S02".to_string(),
@@ -265,7 +252,7 @@ async fn a_second_connection_waits_for_a_row_lock_until_the_first_commits() {
         .unwrap();
     b.query_drop("BEGIN").await.unwrap();
     assert_eq!(
-        server_error(b.query_drop("UPDATE t SET v = v + 1 WHERE id = 1").await),
+        util::server_error(b.query_drop("UPDATE t SET v = v + 1 WHERE id = 1").await),
         (
             1205,
             "HY000".to_string(),

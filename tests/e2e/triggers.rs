@@ -11,20 +11,7 @@ use crate::util;
 
 /// A root connection using database `trg` (created if needed).
 async fn trg(port: u16) -> Conn {
-    let mut conn = util::root_conn(port).await;
-    conn.query_drop("CREATE DATABASE IF NOT EXISTS trg")
-        .await
-        .unwrap();
-    conn.query_drop("USE trg").await.unwrap();
-    conn
-}
-
-/// The MySQL error of a failed statement: (code, SQLSTATE, message).
-fn server_error<T: std::fmt::Debug>(r: Result<T, mysql_async::Error>) -> (u16, String, String) {
-    match r {
-        Err(mysql_async::Error::Server(e)) => (e.code, e.state, e.message),
-        other => panic!("expected a server error, got {other:?}"),
-    }
+    util::root_conn_in(port, "trg").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -83,7 +70,7 @@ async fn a_compound_trigger_body_arrives_as_one_statement_and_fires() {
     assert_eq!(last, Some(2));
 
     // SIGNAL: ERR 1644 with the SQLSTATE and text, and the statement's rows are undone.
-    let err = server_error(
+    let err = util::server_error(
         conn.query_drop("INSERT INTO orders (id, qty) VALUES (3, 1), (4, 0)")
             .await,
     );
@@ -110,7 +97,7 @@ async fn a_compound_trigger_body_arrives_as_one_statement_and_fires() {
         .await
         .unwrap();
     assert_eq!(status.as_deref(), Some("new/2"));
-    let err = server_error(
+    let err = util::server_error(
         conn.exec_drop("INSERT INTO orders (id, qty) VALUES (?, ?)", (11, -1))
             .await,
     );
@@ -256,7 +243,7 @@ async fn a_stored_procedure_returns_its_result_sets_and_out_parameters() {
     assert!(rest.is_empty());
     let t: Option<i64> = conn.query_first("SELECT @t").await.unwrap();
     assert_eq!(t, Some(18));
-    let err = server_error(conn.query_drop("CALL summary(1)").await);
+    let err = util::server_error(conn.query_drop("CALL summary(1)").await);
     assert_eq!(err.0, 1318);
     conn.disconnect().await.unwrap();
 }

@@ -404,6 +404,25 @@ pub async fn root_conn(port: u16) -> mysql_async::Conn {
     .expect("root connects over verified TLS")
 }
 
+/// A root connection ([`root_conn`]) using database `db`, created if needed.
+pub async fn root_conn_in(port: u16, db: &str) -> mysql_async::Conn {
+    use mysql_async::prelude::Queryable;
+    let mut conn = root_conn(port).await;
+    conn.query_drop(format!("CREATE DATABASE IF NOT EXISTS {db}"))
+        .await
+        .expect("CREATE DATABASE");
+    conn.query_drop(format!("USE {db}")).await.expect("USE");
+    conn
+}
+
+/// The MySQL error of a failed statement: (code, SQLSTATE, message).
+pub fn server_error<T: std::fmt::Debug>(r: Result<T, mysql_async::Error>) -> (u16, String, String) {
+    match r {
+        Err(mysql_async::Error::Server(e)) => (e.code, e.state, e.message),
+        other => panic!("expected a server error, got {other:?}"),
+    }
+}
+
 /// sqlx as root with `ssl_mode(VerifyIdentity)` against the dev CA.
 pub async fn sqlx_connect(port: u16) -> Result<sqlx::MySqlConnection, sqlx::Error> {
     use sqlx::ConnectOptions;

@@ -10,20 +10,7 @@ use crate::util;
 
 /// A root connection using database `vw` (created if needed).
 async fn vw(port: u16) -> Conn {
-    let mut conn = util::root_conn(port).await;
-    conn.query_drop("CREATE DATABASE IF NOT EXISTS vw")
-        .await
-        .unwrap();
-    conn.query_drop("USE vw").await.unwrap();
-    conn
-}
-
-/// The MySQL error of a failed statement: (code, SQLSTATE, message).
-fn server_error<T: std::fmt::Debug>(r: Result<T, mysql_async::Error>) -> (u16, String, String) {
-    match r {
-        Err(mysql_async::Error::Server(e)) => (e.code, e.state, e.message),
-        other => panic!("expected a server error, got {other:?}"),
-    }
+    util::root_conn_in(port, "vw").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -62,7 +49,7 @@ async fn prepared_statements_write_through_a_view_with_check_option() {
         vec![("bolt".into(), 15), ("nut".into(), 0), ("gear".into(), 5)]
     );
     // A row the view would no longer show: ERR 1369, nothing changed.
-    let err = server_error(conn.exec_drop(&update, (-20, "gear")).await);
+    let err = util::server_error(conn.exec_drop(&update, (-20, "gear")).await);
     assert_eq!(
         err,
         (
@@ -72,7 +59,7 @@ async fn prepared_statements_write_through_a_view_with_check_option() {
         )
     );
     // The base table's CHECK constraint still holds through the view.
-    let err = server_error(conn.exec_drop(&update, (2000, "x")).await);
+    let err = util::server_error(conn.exec_drop(&update, (2000, "x")).await);
     assert_eq!(err.0, 3819);
     let qty: Option<i32> = conn
         .exec_first("SELECT amount FROM in_stock WHERE n = ?", (1,))
@@ -88,14 +75,14 @@ async fn prepared_statements_write_through_a_view_with_check_option() {
     conn.exec_drop(&insert, ("washer", 3)).await.unwrap();
     assert_eq!(conn.affected_rows(), 1);
     assert_eq!(conn.last_insert_id(), Some(4));
-    let err = server_error(conn.exec_drop(&insert, ("spring", 0)).await);
+    let err = util::server_error(conn.exec_drop(&insert, ("spring", 0)).await);
     assert_eq!(err.0, 1369);
 
     // A column that is not updatable, and DELETE through the view.
     conn.query_drop("CREATE VIEW doubled AS SELECT id, qty * 2 AS twice FROM stock")
         .await
         .unwrap();
-    let err = server_error(conn.exec_drop("UPDATE doubled SET twice = ?", (1,)).await);
+    let err = util::server_error(conn.exec_drop("UPDATE doubled SET twice = ?", (1,)).await);
     assert_eq!(
         err,
         (
