@@ -6,6 +6,7 @@
 //! <https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_connection_phase.html>
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -89,8 +90,20 @@ struct Established {
 
 /// Why a connection ended before or after authentication (for the trace and counters).
 enum End {
-    /// The connection phase failed; the client may have been sent an ERR.
+    /// The connection phase failed without an ERR; `run` counts it in Aborted_connects.
     Aborted(String),
+    /// The connection was refused with an ERR, already counted in Aborted_connects before the
+    /// ERR went out: a client that reads the ERR and then asks for the counter sees its refusal.
+    Refused(String),
+}
+
+/// What `refuse` returns: the reason, for the trace.
+struct Refusal(String);
+
+impl From<Refusal> for End {
+    fn from(Refusal(reason): Refusal) -> End {
+        End::Refused(reason)
+    }
 }
 
 /// One connection, from the greeting to its close. `reserved`: it took the extra connection
@@ -182,8 +195,14 @@ pub(crate) async fn run(
                 || format!("{reason} after {:?}", started.elapsed()),
             );
         }
-        Err(End::Aborted(reason)) => {
-            Counters::inc(&shared.counters.aborted_connects);
+        Err(end) => {
+            let reason = match end {
+                End::Aborted(reason) => {
+                    Counters::inc(&shared.counters.aborted_connects);
+                    reason
+                }
+                End::Refused(reason) => reason,
+            };
             trace.step(State::Refused, false, false, format_args!("{reason}"));
             trace.event(
                 Step::Close,
@@ -207,6 +226,7 @@ async fn authenticate(
     trace: &Trace,
     secure: bool,
     verified: bool,
+    aborted: Option<&AtomicU64>,
 ) -> Result<myseal_auth::account::Account, End> {
     let (mut auth, mut step) = Authenticator::start(&shared.accounts, facts);
     loop {
@@ -261,7 +281,13 @@ async fn authenticate(
                 let pkt = match io.read_packet(MAX_HANDSHAKE_PACKET).await {
                     Ok(p) => p,
                     Err(e) => {
-                        return Err(handshake_read_failed(io, e, "an authentication reply").await)
+                        return Err(handshake_read_failed(
+                            io,
+                            aborted,
+                            e,
+                            "an authentication reply",
+                        )
+                        .await)
                     }
                 };
                 step = auth.feed(&shared.accounts, &pkt.payload);
@@ -282,7 +308,7 @@ async fn authenticate(
             }
             AuthStep::Failure(e) => {
                 let (code, state, msg) = (e.code(), e.sql_state(), e.to_string());
-                return Err(refuse(io, code, state, msg).await);
+                return Err(refuse(io, aborted, code, state, msg).await.into());
             }
         }
     }
@@ -294,14 +320,24 @@ fn err_payload(code: u16, state: &str, message: impl Into<String>) -> Vec<u8> {
     out
 }
 
-/// Sends an ERR (best effort) and returns the abort reason.
-async fn refuse<S>(io: &mut PacketIo<S>, code: u16, state: &str, message: String) -> End
+/// Counts the refusal in `aborted` (Aborted_connects; `None` for COM_CHANGE_USER, which MySQL
+/// does not count), then sends an ERR (best effort) and returns the reason.
+async fn refuse<S>(
+    io: &mut PacketIo<S>,
+    aborted: Option<&AtomicU64>,
+    code: u16,
+    state: &str,
+    message: String,
+) -> Refusal
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
 {
+    if let Some(counter) = aborted {
+        Counters::inc(counter);
+    }
     let _ = io.send(&err_payload(code, state, message.clone())).await;
     io.shutdown().await;
-    End::Aborted(format!("ERROR {code} ({state}): {message}"))
+    Refusal(format!("ERROR {code} ({state}): {message}"))
 }
 
 fn bad_handshake() -> (u16, &'static str, String) {
@@ -309,7 +345,12 @@ fn bad_handshake() -> (u16, &'static str, String) {
 }
 
 /// Maps a failed handshake-phase read to the reason (and sends "Bad handshake" where MySQL would).
-async fn handshake_read_failed<S>(io: &mut PacketIo<S>, e: ReadError, what: &str) -> End
+async fn handshake_read_failed<S>(
+    io: &mut PacketIo<S>,
+    aborted: Option<&AtomicU64>,
+    e: ReadError,
+    what: &str,
+) -> End
 where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
 {
@@ -320,9 +361,8 @@ where
         ReadError::Io(e) => End::Aborted(format!("I/O error while waiting for {what}: {e}")),
         ReadError::Wire(w) => {
             let (code, state, msg) = bad_handshake();
-            let end = refuse(io, code, state, msg).await;
-            let End::Aborted(r) = end;
-            End::Aborted(format!("{r} ({what}: {w})"))
+            let Refusal(r) = refuse(io, aborted, code, state, msg).await;
+            End::Refused(format!("{r} ({what}: {w})"))
         }
     }
 }
@@ -424,13 +464,19 @@ async fn connect(
     let first = match io.read_packet(MAX_HANDSHAKE_PACKET).await {
         Ok(p) => p,
         Err(e) => {
-            return Err(handshake_read_failed(&mut io, e, "the client's handshake response").await)
+            return Err(handshake_read_failed(
+                &mut io,
+                Some(&shared.counters.aborted_connects),
+                e,
+                "the client's handshake response",
+            )
+            .await)
         }
     };
     if first.first_seq != 1 {
         let (c, s, m) = bad_handshake();
-        let End::Aborted(r) = refuse(&mut io, c, s, m).await;
-        return Err(End::Aborted(format!(
+        let Refusal(r) = refuse(&mut io, Some(&shared.counters.aborted_connects), c, s, m).await;
+        return Err(End::Refused(format!(
             "{r}: first client packet had sequence id {} (not a MySQL client? a TLS ClientHello without SSLRequest?)",
             first.first_seq
         )));
@@ -439,8 +485,9 @@ async fn connect(
         Ok(h) => h,
         Err(e) => {
             let (c, s, m) = bad_handshake();
-            let End::Aborted(r) = refuse(&mut io, c, s, m).await;
-            return Err(End::Aborted(format!("{r}: {e}")));
+            let Refusal(r) =
+                refuse(&mut io, Some(&shared.counters.aborted_connects), c, s, m).await;
+            return Err(End::Refused(format!("{r}: {e}")));
         }
     };
 
@@ -489,8 +536,15 @@ async fn connect(
                     r.username,
                     canonical_ip(peer.ip())
                 );
-                let End::Aborted(reason) = refuse(&mut io, 1045, "28000", message).await;
-                return Err(End::Aborted(format!(
+                let Refusal(reason) = refuse(
+                    &mut io,
+                    Some(&shared.counters.aborted_connects),
+                    1045,
+                    "28000",
+                    message,
+                )
+                .await;
+                return Err(End::Refused(format!(
                     "TLS fault error-before-tls: answered the plain-text login with an ERR \
                      packet ({reason})"
                 )));
@@ -500,8 +554,9 @@ async fn connect(
         ClientHandshake::SslRequest(req) => {
             let Some(ctx) = tls_ctx.as_ref() else {
                 let (c, s, m) = bad_handshake();
-                let End::Aborted(r) = refuse(&mut io, c, s, m).await;
-                return Err(End::Aborted(format!("{r}: SSLRequest but TLS is disabled")));
+                let Refusal(r) =
+                    refuse(&mut io, Some(&shared.counters.aborted_connects), c, s, m).await;
+                return Err(End::Refused(format!("{r}: SSLRequest but TLS is disabled")));
             };
             trace.step(
                 State::SslRequested,
@@ -631,6 +686,7 @@ async fn connect(
                 Err(e) => {
                     return Err(handshake_read_failed(
                         &mut io,
+                        Some(&shared.counters.aborted_connects),
                         e,
                         "the handshake response inside TLS",
                     )
@@ -641,13 +697,15 @@ async fn connect(
                 Ok(ClientHandshake::Response(r)) => r,
                 Ok(ClientHandshake::SslRequest(_)) => {
                     let (c, s, m) = bad_handshake();
-                    let End::Aborted(r) = refuse(&mut io, c, s, m).await;
-                    return Err(End::Aborted(format!("{r}: second SSLRequest inside TLS")));
+                    let Refusal(r) =
+                        refuse(&mut io, Some(&shared.counters.aborted_connects), c, s, m).await;
+                    return Err(End::Refused(format!("{r}: second SSLRequest inside TLS")));
                 }
                 Err(e) => {
                     let (c, s, m) = bad_handshake();
-                    let End::Aborted(r) = refuse(&mut io, c, s, m).await;
-                    return Err(End::Aborted(format!("{r}: {e}")));
+                    let Refusal(r) =
+                        refuse(&mut io, Some(&shared.counters.aborted_connects), c, s, m).await;
+                    return Err(End::Refused(format!("{r}: {e}")));
                 }
             };
             trace.step(
@@ -672,7 +730,17 @@ async fn connect(
     // Chosen before authentication, as MySQL does (ER 3922/3923 for what it cannot accept).
     let compression = match compress::negotiate(caps, response.zstd_compression_level, permitted) {
         Ok(c) => c,
-        Err((code, state, msg)) => return Err(refuse(&mut io, code, state, msg).await),
+        Err((code, state, msg)) => {
+            return Err(refuse(
+                &mut io,
+                Some(&shared.counters.aborted_connects),
+                code,
+                state,
+                msg,
+            )
+            .await
+            .into())
+        }
     };
     let client_ip = canonical_ip(peer.ip());
     let require_secure = shared
@@ -698,7 +766,16 @@ async fn connect(
         refuse_insecure: require_secure && peer_info.is_none(),
         tls: tls_facts(peer_info.as_ref()),
     };
-    let account = authenticate(shared, &mut io, facts, trace, secure, verified).await?;
+    let account = authenticate(
+        shared,
+        &mut io,
+        facts,
+        trace,
+        secure,
+        verified,
+        Some(&shared.counters.aborted_connects),
+    )
+    .await?;
     trace.event(
         Step::Authenticated,
         Actor::Server,
@@ -722,12 +799,26 @@ async fn connect(
     // MySQL checks the transport after the password: a wrong password over plain TCP gets 1045 first.
     if !secure && require_secure {
         let (c, s, m) = insecure_refusal();
-        return Err(refuse(&mut io, c, s, m).await);
+        return Err(
+            refuse(&mut io, Some(&shared.counters.aborted_connects), c, s, m)
+                .await
+                .into(),
+        );
     }
 
     let usage = match admit(shared, &account, caps, None) {
         Ok(usage) => usage,
-        Err((code, state, msg)) => return Err(refuse(&mut io, code, state, msg).await),
+        Err((code, state, msg)) => {
+            return Err(refuse(
+                &mut io,
+                Some(&shared.counters.aborted_connects),
+                code,
+                state,
+                msg,
+            )
+            .await
+            .into())
+        }
     };
     if reserved
         && !shared
@@ -735,7 +826,15 @@ async fn connect(
             .holds_global_privilege(&account.user, &account.host, "CONNECTION_ADMIN")
     {
         Counters::inc(&shared.counters.connection_errors_max_connections);
-        return Err(refuse(&mut io, 1040, "08004", "Too many connections".to_string()).await);
+        return Err(refuse(
+            &mut io,
+            Some(&shared.counters.aborted_connects),
+            1040,
+            "08004",
+            "Too many connections".to_string(),
+        )
+        .await
+        .into());
     }
 
     let mut status = session_tls_status(tls_ctx.as_deref(), peer_info.as_ref());
@@ -755,7 +854,15 @@ async fn connect(
     let mut session = shared.engine.new_session(info.clone());
     if let Some(db) = response.database.as_deref().filter(|d| !d.is_empty()) {
         if let Err(e) = shared.engine.use_database(&mut session, db) {
-            return Err(refuse(&mut io, e.code, e.sql_state, e.message).await);
+            return Err(refuse(
+                &mut io,
+                Some(&shared.counters.aborted_connects),
+                e.code,
+                e.sql_state,
+                e.message,
+            )
+            .await
+            .into());
         }
     }
     let mut out = Vec::new();
@@ -1405,7 +1512,16 @@ async fn change_user(
         refuse_insecure: false,
         tls: tls_facts(est.tls.as_ref()),
     };
-    let Ok(account) = authenticate(shared, &mut est.io, facts, &est.trace, secure, verified).await
+    let Ok(account) = authenticate(
+        shared,
+        &mut est.io,
+        facts,
+        &est.trace,
+        secure,
+        verified,
+        None,
+    )
+    .await
     else {
         return Ok(Flow::Quit);
     };
