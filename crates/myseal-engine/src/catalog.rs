@@ -399,7 +399,7 @@ pub(crate) struct RoutineParam {
     pub(crate) ty: sqlparser::ast::DataType,
 }
 
-/// A stored procedure, kept in its schema.
+/// A stored procedure or function, kept in its schema.
 ///
 /// <https://dev.mysql.com/doc/refman/8.4/en/create-procedure.html>
 #[derive(Clone, Debug, PartialEq)]
@@ -422,4 +422,53 @@ pub(crate) struct RoutineDef {
     pub(crate) database_collation: String,
     /// Creation time, seconds since the epoch.
     pub(crate) created: i64,
+    /// Last ALTER (or the creation), seconds since the epoch.
+    pub(crate) modified: i64,
+    /// A stored function's `RETURNS` type; None for a procedure.
+    pub(crate) returns: Option<RoutineReturns>,
+    pub(crate) chars: RoutineChars,
+}
+
+/// A stored function's `RETURNS` clause.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct RoutineReturns {
+    pub(crate) ty: sqlparser::ast::DataType,
+    /// As written (SHOW CREATE FUNCTION).
+    pub(crate) text: String,
+    /// Its SQL type, a string type in the database's collation unless it names its own.
+    pub(crate) sql: crate::types::SqlType,
+}
+
+/// A routine's SQL data access characteristic.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum DataAccess {
+    #[default]
+    ContainsSql,
+    NoSql,
+    ReadsSqlData,
+    ModifiesSqlData,
+}
+
+impl DataAccess {
+    /// As information_schema.ROUTINES.SQL_DATA_ACCESS and SHOW CREATE write it.
+    pub(crate) fn sql(self) -> &'static str {
+        match self {
+            DataAccess::ContainsSql => "CONTAINS SQL",
+            DataAccess::NoSql => "NO SQL",
+            DataAccess::ReadsSqlData => "READS SQL DATA",
+            DataAccess::ModifiesSqlData => "MODIFIES SQL DATA",
+        }
+    }
+}
+
+/// A routine's characteristics (`DETERMINISTIC`, data access, `SQL SECURITY`, `COMMENT`).
+///
+/// <https://dev.mysql.com/doc/refman/8.4/en/create-procedure.html>
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct RoutineChars {
+    pub(crate) deterministic: bool,
+    pub(crate) data_access: DataAccess,
+    /// `SQL SECURITY INVOKER` (the default is DEFINER).
+    pub(crate) invoker: bool,
+    pub(crate) comment: String,
 }

@@ -403,9 +403,34 @@ impl Engine {
                 self.dump_table(s, out, db, &name)?;
             }
         }
+        // Stored functions before the views (a view may call one), each as SHOW CREATE
+        // FUNCTION prints it, with the sql_mode it was created under.
+        let state = self.store.latest();
+        let mut functions: Vec<_> = state
+            .schemas
+            .iter()
+            .filter(|(db, _)| dbs_saved.contains(*db))
+            .flat_map(|(db, sc)| sc.functions.values().map(move |f| (db.clone(), f.clone())))
+            .collect();
+        functions.sort_by(|(da, a), (db, b)| (da, &a.name).cmp(&(db, &b.name)));
+        for (db, f) in &functions {
+            let create = show_text(
+                self,
+                s,
+                &format!("SHOW CREATE FUNCTION {}.{}", ident(db), ident(&f.name)),
+                2,
+            )?;
+            out.push_str(&format!(
+                "SET sql_mode = {};\nUSE {};\n{create};\n",
+                string_literal(&f.sql_mode),
+                ident(db),
+            ));
+        }
+        if !functions.is_empty() {
+            out.push_str("SET sql_mode = 'NO_AUTO_VALUE_ON_ZERO';\n");
+        }
         // Views, each from its SELECT as written (SHOW CREATE VIEW's normalized text would be
         // normalized once more); the loader retries a view that reads a later one.
-        let state = self.store.latest();
         for (db, name) in &views {
             let Some(v) = state.schemas.get(db).and_then(|sc| sc.views.get(name)) else {
                 continue;

@@ -946,14 +946,21 @@ pub(crate) fn visible_routines<'a>(
     let mut list: Vec<_> = state
         .schemas
         .iter()
-        .flat_map(|(db, s)| s.procedures.values().map(move |r| (db, r)))
+        .flat_map(|(db, s)| {
+            s.procedures
+                .values()
+                .chain(s.functions.values())
+                .map(move |r| (db, r))
+        })
         .filter_map(|(db, r)| {
             let full = full_access
                 || (r.definer.0 == account.0 && r.definer.1.eq_ignore_ascii_case(account.1));
             (full || grants.db_privs(db).intersects(routine_privs)).then_some((db, r, full))
         })
         .collect();
-    list.sort_by(|(da, a, _), (db, b, _)| (da, &a.name).cmp(&(db, &b.name)));
+    list.sort_by(|(da, a, _), (db, b, _)| {
+        (da, &a.name, a.returns.is_none()).cmp(&(db, &b.name, b.returns.is_none()))
+    });
     list
 }
 
@@ -964,21 +971,49 @@ fn routine_rows(state: &State, grants: &AccountGrants, account: (&str, &str), tz
         .into_iter()
         .map(|(db, r, full)| {
             let at = Value::DateTime(crate::temporal::from_epoch(r.created.saturating_add(tz), 0));
-            vec![
+            let modified = Value::DateTime(crate::temporal::from_epoch(
+                r.modified.saturating_add(tz),
+                0,
+            ));
+            let mut row = vec![
                 Value::str(r.name.clone()),
                 Value::str("def"),
                 Value::str(db.clone()),
                 Value::str(r.name.clone()),
-                Value::str("PROCEDURE"),
-                Value::str(""),
-                Value::Null,
-                Value::Null,
-                Value::Null,
-                Value::Null,
-                Value::Null,
-                Value::Null,
-                Value::Null,
-                Value::Null,
+            ];
+            match &r.returns {
+                Some(ret) => {
+                    row.push(Value::str("FUNCTION"));
+                    let [
+                        data_type,
+                        max_len,
+                        octets,
+                        precision,
+                        scale,
+                        dt_precision,
+                        charset,
+                        collation,
+                        dtd,
+                    ] = type_cells(&ret.sql);
+                    row.extend([
+                        data_type,
+                        max_len,
+                        octets,
+                        precision,
+                        scale,
+                        dt_precision,
+                        charset,
+                        collation,
+                        dtd,
+                    ]);
+                }
+                None => {
+                    row.push(Value::str("PROCEDURE"));
+                    row.push(Value::str(""));
+                    row.extend(std::iter::repeat_n(Value::Null, 8));
+                }
+            }
+            row.extend([
                 Value::str("SQL"),
                 if full {
                     Value::str(r.body.clone())
@@ -988,21 +1023,67 @@ fn routine_rows(state: &State, grants: &AccountGrants, account: (&str, &str), tz
                 Value::Null,
                 Value::str("SQL"),
                 Value::str("SQL"),
-                Value::str("NO"),
-                Value::str("CONTAINS SQL"),
+                Value::str(if r.chars.deterministic { "YES" } else { "NO" }),
+                Value::str(r.chars.data_access.sql()),
                 Value::Null,
-                Value::str("DEFINER"),
-                at.clone(),
+                Value::str(if r.chars.invoker {
+                    "INVOKER"
+                } else {
+                    "DEFINER"
+                }),
                 at,
+                modified,
                 Value::str(r.sql_mode.clone()),
-                Value::str(""),
+                Value::str(r.chars.comment.clone()),
                 Value::str(format!("{}@{}", r.definer.0, r.definer.1)),
                 Value::str(r.client_charset.clone()),
                 Value::str(r.connection_collation.clone()),
                 Value::str(r.database_collation.clone()),
-            ]
+            ]);
+            row
         })
         .collect()
+}
+
+/// DATA_TYPE, CHARACTER_MAXIMUM_LENGTH, CHARACTER_OCTET_LENGTH, NUMERIC_PRECISION,
+/// NUMERIC_SCALE, DATETIME_PRECISION, CHARACTER_SET_NAME, COLLATION_NAME and DTD_IDENTIFIER
+/// of a routine's parameter or return type.
+fn type_cells(ty: &SqlType) -> [Value; 9] {
+    let (max_len, octets) = match char_lengths(ty) {
+        Some((m, o)) => (Value::Int(m), Value::Int(o)),
+        None => (Value::Null, Value::Null),
+    };
+    let (precision, scale) = numeric_precision(ty);
+    let has_charset = has_charset(ty);
+    [
+        Value::str(data_type_name(ty)),
+        max_len,
+        octets,
+        precision.map_or(Value::Null, Value::UInt),
+        match (precision, scale) {
+            (Some(_), s) => Value::Int(s.map_or(0, |s| i64::try_from(s).unwrap_or(0))),
+            (None, _) => Value::Null,
+        },
+        if matches!(
+            ty.base,
+            BaseType::Time | BaseType::DateTime | BaseType::Timestamp
+        ) {
+            Value::UInt(u64::from(ty.scale))
+        } else {
+            Value::Null
+        },
+        if has_charset {
+            Value::str(ty.collation.charset())
+        } else {
+            Value::Null
+        },
+        if has_charset {
+            Value::str(ty.collation.name())
+        } else {
+            Value::Null
+        },
+        Value::str(ty.sql()),
+    ]
 }
 
 /// The rows of PARAMETERS: one per parameter of every stored procedure the account may see,
@@ -1010,53 +1091,35 @@ fn routine_rows(state: &State, grants: &AccountGrants, account: (&str, &str), tz
 fn parameter_rows(state: &State, grants: &AccountGrants, account: (&str, &str)) -> Vec<Row> {
     let mut out = Vec::new();
     for (db, r, _) in visible_routines(state, grants, account) {
-        for (i, (p, ty)) in r.params.iter().zip(&r.param_types).enumerate() {
-            let (max_len, octets) = match char_lengths(ty) {
-                Some((m, o)) => (Value::Int(m), Value::Int(o)),
-                None => (Value::Null, Value::Null),
-            };
-            let (precision, scale) = numeric_precision(ty);
-            let has_charset = has_charset(ty);
-            out.push(vec![
+        let kind = if r.returns.is_some() {
+            "FUNCTION"
+        } else {
+            "PROCEDURE"
+        };
+        let mut row = |position: u64, mode: Value, name: Value, ty: &SqlType| {
+            let mut cells = vec![
                 Value::str("def"),
                 Value::str(db.clone()),
                 Value::str(r.name.clone()),
-                Value::UInt(i as u64 + 1),
-                Value::str(match p.mode {
-                    crate::catalog::ParamMode::In => "IN",
-                    crate::catalog::ParamMode::Out => "OUT",
-                    crate::catalog::ParamMode::InOut => "INOUT",
-                }),
-                Value::str(p.name.clone()),
-                Value::str(data_type_name(ty)),
-                max_len,
-                octets,
-                precision.map_or(Value::Null, Value::UInt),
-                match (precision, scale) {
-                    (Some(_), s) => Value::Int(s.map_or(0, |s| i64::try_from(s).unwrap_or(0))),
-                    (None, _) => Value::Null,
-                },
-                if matches!(
-                    ty.base,
-                    BaseType::Time | BaseType::DateTime | BaseType::Timestamp
-                ) {
-                    Value::UInt(u64::from(ty.scale))
-                } else {
-                    Value::Null
-                },
-                if has_charset {
-                    Value::str(ty.collation.charset())
-                } else {
-                    Value::Null
-                },
-                if has_charset {
-                    Value::str(ty.collation.name())
-                } else {
-                    Value::Null
-                },
-                Value::str(ty.sql()),
-                Value::str("PROCEDURE"),
-            ]);
+                Value::UInt(position),
+                mode,
+                name,
+            ];
+            cells.extend(type_cells(ty));
+            cells.push(Value::str(kind));
+            out.push(cells);
+        };
+        // A function's return value is its row 0, without a mode or a name.
+        if let Some(ret) = &r.returns {
+            row(0, Value::Null, Value::Null, &ret.sql);
+        }
+        for (i, (p, ty)) in r.params.iter().zip(&r.param_types).enumerate() {
+            let mode = Value::str(match p.mode {
+                crate::catalog::ParamMode::In => "IN",
+                crate::catalog::ParamMode::Out => "OUT",
+                crate::catalog::ParamMode::InOut => "INOUT",
+            });
+            row(i as u64 + 1, mode, Value::str(p.name.clone()), ty);
         }
     }
     out

@@ -250,6 +250,9 @@ pub struct Session {
     pub(crate) sink: Option<Box<dyn RowSink>>,
     /// True while the running statement's result may stream (it is the first of its text).
     pub(crate) may_stream: bool,
+    /// The stored functions being called, outermost first (`db.name`, lower-cased): a
+    /// function already on it is recursion (ER 1424).
+    pub(crate) routine_stack: Vec<String>,
     /// True while a write is tried on the caller's thread: it may not wait for a lock and has
     /// a step budget (see `Engine::try_write_inline`).
     pub(crate) inline_try: bool,
@@ -319,6 +322,7 @@ impl Session {
             params: Arc::from([]),
             sink: None,
             may_stream: false,
+            routine_stack: Vec::new(),
             inline_try: false,
             inline_blocked: false,
             temp: storage::temp::TempTables::default(),
@@ -374,6 +378,7 @@ impl Clone for Session {
             params: self.params.clone(),
             sink: None,
             may_stream: false,
+            routine_stack: Vec::new(),
             inline_try: false,
             inline_blocked: false,
             temp: self.temp.clone(),
@@ -839,11 +844,18 @@ pub struct Engine {
     /// information_schema and GRANT, which the binder itself uses, reach the binder through
     /// this instead of importing it.
     pub(crate) view_table_def: ViewTableDef,
+    /// Runs a stored function called in an expression (`stmt::function::call`): the
+    /// executor reaches the routine interpreter through this instead of importing it.
+    pub(crate) call_function: CallFunction,
     /// GET_LOCK and the other user-level locks (see `user_lock`).
     pub(crate) user_locks: Arc<user_lock::UserLocks>,
     /// The server's data directory, when it has one (FLUSH TABLES saves to it).
     pub(crate) persist: std::sync::OnceLock<Arc<dyn Persist>>,
 }
+
+/// See [`Engine::call_function`].
+pub(crate) type CallFunction =
+    fn(&mut execute::Ctx<'_>, &plan::StoredCall, Vec<Value>) -> Result<Value, EngineError>;
 
 /// See [`Engine::view_table_def`].
 pub(crate) type ViewTableDef =
@@ -922,6 +934,7 @@ impl Engine {
             plans: stmt::cache::PlanCache::default(),
             grants: privilege::Grants::default(),
             view_table_def: stmt::view::table_def,
+            call_function: stmt::function::call,
             user_locks: Arc::default(),
             persist: std::sync::OnceLock::new(),
         })
@@ -1056,6 +1069,7 @@ impl Engine {
             params: Arc::from([]),
             sink: None,
             may_stream: false,
+            routine_stack: Vec::new(),
             inline_try: false,
             inline_blocked: false,
             temp: storage::temp::TempTables::default(),

@@ -282,6 +282,7 @@ impl Engine {
                     crate::parse::compound::TriggerStmt::Show { .. }
                         | crate::parse::compound::TriggerStmt::ShowCreate(_)
                         | crate::parse::compound::TriggerStmt::ShowCreateProcedure(_)
+                        | crate::parse::compound::TriggerStmt::ShowCreateFunction(_)
                         | crate::parse::compound::TriggerStmt::ShowRoutineStatus { .. }
                 ),
                 None,

@@ -13,6 +13,7 @@ mod dml_rules;
 mod explain;
 mod foreign_keys;
 mod forms;
+mod functions;
 mod generated;
 mod invisible;
 mod json;

@@ -215,6 +215,7 @@ pub(crate) static VARS: &[VarDef] = &[
     v!("local_infile", Global, Bool, "OFF"),
     v!("lock_wait_timeout", Both, UInt, "31536000"),
     v!("log_bin", Global, Bool, "ON", RO),
+    v!("log_bin_trust_function_creators", Global, Bool, "OFF"),
     v!("log_error", Global, Str, "stderr", RO),
     v!("log_output", Global, Enum(LOG_OUTPUT), "FILE"),
     v!("long_query_time", Both, Double, "10.000000"),

@@ -1791,12 +1791,16 @@ impl<'a> Binder<'a> {
             .cloned()
             .unwrap_or_default()
             .to_ascii_uppercase();
-        if parts.len() > 1 {
-            return Err(EngineError::unknown_function(
-                &parts[0],
-                parts.last().map(String::as_str).unwrap_or(""),
-            ));
-        }
+        let qualified = match parts.as_slice() {
+            [_] => None,
+            [db, n] => Some((db.clone(), n.clone())),
+            _ => {
+                return Err(EngineError::unknown_function(
+                    &parts[0],
+                    parts.last().map(String::as_str).unwrap_or(""),
+                ));
+            }
+        };
         if let Some(over) = &f.over {
             return self.window_function(f, &name, over);
         }
@@ -1846,10 +1850,58 @@ impl<'a> Binder<'a> {
                 }
             }
         }
+        if let Some((db, n)) = qualified {
+            return self.stored_call(&db, &n, args);
+        }
         if let Some(Func::Json(j)) = Func::lookup(&name) {
             return self.json_call(j, &name, args, &bools);
         }
         self.call_named(&name, args)
+    }
+
+    /// A call of stored function `db.name` (ER 1305 when there is none, 1318 for the wrong
+    /// number of arguments); its type is the function's RETURNS type. EXECUTE is checked
+    /// when it runs.
+    fn stored_call(
+        &mut self,
+        db: &str,
+        name: &str,
+        args: Vec<Bound>,
+    ) -> Result<Bound, EngineError> {
+        let Some(def) = self
+            .state
+            .schemas
+            .get(db)
+            .and_then(|s| s.functions.get(&name.to_lowercase()))
+            .cloned()
+        else {
+            return Err(EngineError::unknown_function(db, name));
+        };
+        if args.len() != def.params.len() {
+            return Err(EngineError::new(
+                1318,
+                "42000",
+                format!(
+                    "Incorrect number of arguments for FUNCTION {db}.{}; expected {}, got {}",
+                    def.name,
+                    def.params.len(),
+                    args.len()
+                ),
+            ));
+        }
+        let ty = def
+            .returns
+            .as_ref()
+            .map_or_else(|| SqlType::new(BaseType::VarChar), |r| r.sql.clone());
+        let call = crate::plan::StoredCall {
+            schema: db.to_string(),
+            def,
+        };
+        Ok(Bound::new(
+            Expr::Stored(Box::new(call), args.into_iter().map(|a| a.expr).collect()),
+            ty,
+            true,
+        ))
     }
 
     /// `DEFAULT(col)`: the default value of a base table's column
@@ -1997,13 +2049,8 @@ impl<'a> Binder<'a> {
         };
         let Some(f) = special.or_else(|| Func::lookup(name)) else {
             // MySQL looks for a stored function in the current database.
-            let Some(db) = self.session.database.clone() else {
-                return Err(EngineError::no_db());
-            };
-            return Err(EngineError::unknown_function(
-                &db,
-                &name.to_ascii_lowercase(),
-            ));
+            let db = self.current_db()?;
+            return self.stored_call(&db, &name.to_ascii_lowercase(), args);
         };
         if let Func::Json(j) = f {
             return self.json_call(j, name, args, &[]);

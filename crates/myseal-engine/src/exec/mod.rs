@@ -117,12 +117,23 @@ pub(crate) fn execute(
             use crate::stmt::procedure;
             match &*t {
                 T::CreateProcedure(spec) => procedure::create(engine, session, spec),
-                T::ShowCreateProcedure(name) => procedure::show_create(engine, session, name),
+                T::ShowCreateProcedure(name) => {
+                    procedure::show_create(engine, session, name, false)
+                }
+                T::ShowCreateFunction(name) => procedure::show_create(engine, session, name, true),
+                T::DropFunction { if_exists, name } => {
+                    procedure::drop(engine, session, name, *if_exists, true)
+                }
+                T::AlterRoutine {
+                    function,
+                    name,
+                    chars,
+                } => crate::stmt::function::alter(engine, session, *function, name, chars),
                 T::ShowRoutineStatus { function, filter } => {
                     procedure::show_status(engine, session, *function, filter.as_ref())
                 }
                 T::DropProcedure { if_exists, name } => {
-                    procedure::drop(engine, session, name, *if_exists)
+                    procedure::drop(engine, session, name, *if_exists, false)
                 }
                 // `Engine::execute` answers CALL with all its results; this is the last.
                 T::Call { name, args } => procedure::call(engine, session, name, args)
@@ -243,6 +254,8 @@ pub(crate) fn changes_data(stmt: &crate::parse::Stmt) -> bool {
                 | crate::parse::compound::TriggerStmt::Drop { .. }
                 | crate::parse::compound::TriggerStmt::CreateProcedure(_)
                 | crate::parse::compound::TriggerStmt::DropProcedure { .. }
+                | crate::parse::compound::TriggerStmt::DropFunction { .. }
+                | crate::parse::compound::TriggerStmt::AlterRoutine { .. }
                 | crate::parse::compound::TriggerStmt::Call { .. }
         ),
         Stmt::Account(a) => matches!(

@@ -398,6 +398,13 @@ fn eval_other(e: &Expr, row: &[Value], cx: &mut Ctx<'_>) -> Result<Value, Engine
             cast(v, to, cx)?
         }
         Expr::UserVar(n) => cx.session.user_vars.get(n).cloned().unwrap_or(Value::Null),
+        Expr::Stored(call, args) => {
+            let mut values = Vec::with_capacity(args.len());
+            for a in args {
+                values.push(eval(a, row, cx)?);
+            }
+            (cx.engine.call_function)(cx, call, values)?
+        }
         Expr::SetUserVar(n, a) => {
             let v = eval(a, row, cx)?;
             cx.session.user_vars.insert(n.clone(), v.clone());

@@ -89,6 +89,8 @@ pub(crate) enum Sp {
     Sql(Box<Statement>),
     /// A statement this engine does not run in compound bodies yet (ER 1235 when created).
     Unsupported(String),
+    /// `RETURN expr` (a stored function's).
+    Return(Expr),
 }
 
 /// `CREATE [DEFINER = user] TRIGGER [IF NOT EXISTS] name time event ON tbl FOR EACH ROW
@@ -143,6 +145,90 @@ pub(crate) enum TriggerStmt {
         function: bool,
         filter: Option<ShowStatementFilter>,
     },
+    /// `DROP FUNCTION [IF EXISTS] [db.]name`.
+    DropFunction {
+        if_exists: bool,
+        name: ObjectName,
+    },
+    /// `SHOW CREATE FUNCTION [db.]name`.
+    ShowCreateFunction(ObjectName),
+    /// `ALTER {PROCEDURE | FUNCTION} [db.]name characteristic ...`.
+    AlterRoutine {
+        function: bool,
+        name: ObjectName,
+        chars: RoutineCharSpec,
+    },
+}
+
+/// The characteristics a CREATE or ALTER of a routine names (None: not named).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RoutineCharSpec {
+    pub(crate) deterministic: Option<bool>,
+    pub(crate) data_access: Option<crate::catalog::DataAccess>,
+    pub(crate) invoker: Option<bool>,
+    pub(crate) comment: Option<String>,
+}
+
+impl RoutineCharSpec {
+    /// The characteristics of a new routine: MySQL's defaults where not named.
+    pub(crate) fn resolve(&self) -> crate::catalog::RoutineChars {
+        crate::catalog::RoutineChars {
+            deterministic: self.deterministic.unwrap_or(false),
+            data_access: self.data_access.unwrap_or_default(),
+            invoker: self.invoker.unwrap_or(false),
+            comment: self.comment.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// `characteristic ...` of CREATE/ALTER PROCEDURE/FUNCTION
+/// (<https://dev.mysql.com/doc/refman/8.4/en/create-procedure.html>); ALTER takes no
+/// `[NOT] DETERMINISTIC`.
+fn parse_characteristics(p: &mut Parser, create: bool) -> Result<RoutineCharSpec, ParserError> {
+    use crate::catalog::DataAccess;
+    let mut c = RoutineCharSpec::default();
+    loop {
+        if word(p, "COMMENT") {
+            c.comment = Some(p.parse_literal_string()?);
+        } else if word(p, "LANGUAGE") {
+            expect_word(p, "SQL")?;
+        } else if create && word(p, "DETERMINISTIC") {
+            c.deterministic = Some(true);
+        } else if create && peek_word(p, 0, "NOT") && peek_word(p, 1, "DETERMINISTIC") {
+            p.next_token();
+            p.next_token();
+            c.deterministic = Some(false);
+        } else if peek_word(p, 0, "CONTAINS") && peek_word(p, 1, "SQL") {
+            p.next_token();
+            p.next_token();
+            c.data_access = Some(DataAccess::ContainsSql);
+        } else if peek_word(p, 0, "NO") && peek_word(p, 1, "SQL") {
+            p.next_token();
+            p.next_token();
+            c.data_access = Some(DataAccess::NoSql);
+        } else if word(p, "READS") {
+            expect_word(p, "SQL")?;
+            expect_word(p, "DATA")?;
+            c.data_access = Some(DataAccess::ReadsSqlData);
+        } else if word(p, "MODIFIES") {
+            expect_word(p, "SQL")?;
+            expect_word(p, "DATA")?;
+            c.data_access = Some(DataAccess::ModifiesSqlData);
+        } else if peek_word(p, 0, "SQL") && peek_word(p, 1, "SECURITY") {
+            p.next_token();
+            p.next_token();
+            if word(p, "DEFINER") {
+                c.invoker = Some(false);
+            } else if word(p, "INVOKER") {
+                c.invoker = Some(true);
+            } else {
+                let t = p.peek_token();
+                return p.expected("DEFINER or INVOKER", t);
+            }
+        } else {
+            return Ok(c);
+        }
+    }
 }
 
 /// `CREATE PROCEDURE`.
@@ -155,13 +241,27 @@ pub(crate) struct ProcedureSpec {
     /// The parameter list as written, without its parentheses.
     pub(crate) param_text: String,
     pub(crate) body: String,
+    /// A stored function's `RETURNS type`.
+    pub(crate) returns: Option<ReturnsSpec>,
+    pub(crate) chars: RoutineCharSpec,
 }
 
-/// The rest of `CREATE [DEFINER = user] PROCEDURE` after its keyword.
+/// `RETURNS type [CHARSET cs] [COLLATE co]` of CREATE FUNCTION.
+#[derive(Clone, Debug)]
+pub(crate) struct ReturnsSpec {
+    pub(crate) ty: DataType,
+    /// As written.
+    pub(crate) text: String,
+    pub(crate) charset: Option<String>,
+    pub(crate) collate: Option<String>,
+}
+
+/// The rest of `CREATE [DEFINER = user] PROCEDURE` (or `FUNCTION`) after its keyword.
 fn parse_create_procedure(
     p: &mut Parser,
     definer: Option<Option<(String, String)>>,
     text: &impl Fn(Location, Option<Location>) -> String,
+    function: bool,
 ) -> Result<Stmt, ParserError> {
     use crate::catalog::{ParamMode, RoutineParam};
     let if_not_exists = p.parse_keywords(&[Keyword::IF, Keyword::NOT, Keyword::EXISTS]);
@@ -170,7 +270,9 @@ fn parse_create_procedure(
     let mut params = Vec::new();
     if p.peek_token().token != Token::RParen {
         loop {
-            let mode = if word(p, "INOUT") {
+            let mode = if function {
+                ParamMode::In
+            } else if word(p, "INOUT") {
                 ParamMode::InOut
             } else if word(p, "OUT") {
                 ParamMode::Out
@@ -194,32 +296,35 @@ fn parse_create_procedure(
     let param_text = text(open.span.end, Some(close.span.start))
         .trim()
         .to_string();
-    // Characteristics: kept by MySQL for SHOW CREATE; nothing here depends on them.
-    loop {
-        if word(p, "COMMENT") {
-            p.parse_literal_string()?;
-        } else if word(p, "LANGUAGE") {
-            expect_word(p, "SQL")?;
-        } else if word(p, "DETERMINISTIC") || word(p, "CONTAINS") && word(p, "SQL") {
-        } else if (peek_word(p, 0, "NOT") && peek_word(p, 1, "DETERMINISTIC"))
-            || (peek_word(p, 0, "NO") && peek_word(p, 1, "SQL"))
-        {
-            p.next_token();
-            p.next_token();
-        } else if word(p, "READS") || word(p, "MODIFIES") {
-            expect_word(p, "SQL")?;
-            expect_word(p, "DATA")?;
-        } else if peek_word(p, 0, "SQL") && peek_word(p, 1, "SECURITY") {
-            p.next_token();
-            p.next_token();
-            if !(word(p, "DEFINER") || word(p, "INVOKER")) {
-                let t = p.peek_token();
-                return p.expected("DEFINER or INVOKER", t);
+    let returns = if function {
+        expect_word(p, "RETURNS")?;
+        let from = p.peek_token();
+        let ty = p.parse_data_type()?;
+        let (mut charset, mut collate) = (None, None);
+        loop {
+            if word(p, "CHARSET") {
+                charset = Some(p.parse_identifier()?.value);
+            } else if peek_word(p, 0, "CHARACTER") && peek_word(p, 1, "SET") {
+                p.next_token();
+                p.next_token();
+                charset = Some(p.parse_identifier()?.value);
+            } else if word(p, "COLLATE") {
+                collate = Some(p.parse_identifier()?.value);
+            } else {
+                break;
             }
-        } else {
-            break;
         }
-    }
+        let to = prev_significant(p);
+        Some(ReturnsSpec {
+            ty,
+            text: body_text(text, &from, &to),
+            charset,
+            collate,
+        })
+    } else {
+        None
+    };
+    let chars = parse_characteristics(p, true)?;
     let first = p.peek_token();
     let mut labels = Vec::new();
     parse_statement(p, &mut labels)?;
@@ -233,6 +338,8 @@ fn parse_create_procedure(
             params,
             param_text,
             body,
+            returns,
+            chars,
         },
     ))))
 }
@@ -275,6 +382,37 @@ pub(crate) fn parse_trigger_stmt(
             if_exists,
             name,
         }))));
+    }
+    if peek_word(p, 0, "DROP") && peek_word(p, 1, "FUNCTION") {
+        p.next_token();
+        p.next_token();
+        let if_exists = p.parse_keywords(&[Keyword::IF, Keyword::EXISTS]);
+        let name = p.parse_object_name(false)?;
+        return Ok(Some(Stmt::Trigger(Box::new(TriggerStmt::DropFunction {
+            if_exists,
+            name,
+        }))));
+    }
+    if peek_word(p, 0, "ALTER") && (peek_word(p, 1, "PROCEDURE") || peek_word(p, 1, "FUNCTION")) {
+        let function = peek_word(p, 1, "FUNCTION");
+        p.next_token();
+        p.next_token();
+        let name = p.parse_object_name(false)?;
+        let chars = parse_characteristics(p, false)?;
+        return Ok(Some(Stmt::Trigger(Box::new(TriggerStmt::AlterRoutine {
+            function,
+            name,
+            chars,
+        }))));
+    }
+    if peek_word(p, 0, "SHOW") && peek_word(p, 1, "CREATE") && peek_word(p, 2, "FUNCTION") {
+        for _ in 0..3 {
+            p.next_token();
+        }
+        let name = p.parse_object_name(false)?;
+        return Ok(Some(Stmt::Trigger(Box::new(
+            TriggerStmt::ShowCreateFunction(name),
+        ))));
     }
     if peek_word(p, 0, "CALL") {
         p.next_token();
@@ -353,8 +491,9 @@ pub(crate) fn parse_trigger_stmt(
         return Ok(None);
     }
     // CREATE [DEFINER = user] TRIGGER: look ahead without consuming.
-    let is_object =
-        |p: &Parser, n: usize| peek_word(p, n, "TRIGGER") || peek_word(p, n, "PROCEDURE");
+    let is_object = |p: &Parser, n: usize| {
+        peek_word(p, n, "TRIGGER") || peek_word(p, n, "PROCEDURE") || peek_word(p, n, "FUNCTION")
+    };
     let trigger_at = if is_object(p, 1) {
         1
     } else if peek_word(p, 1, "DEFINER") {
@@ -373,7 +512,10 @@ pub(crate) fn parse_trigger_stmt(
         definer = Some(super::forms::parse_definer(p)?);
     }
     if word(p, "PROCEDURE") {
-        return parse_create_procedure(p, definer, &text).map(Some);
+        return parse_create_procedure(p, definer, &text, false).map(Some);
+    }
+    if word(p, "FUNCTION") {
+        return parse_create_procedure(p, definer, &text, true).map(Some);
     }
     if !word(p, "TRIGGER") {
         let t = p.peek_token();
@@ -683,6 +825,9 @@ fn parse_statement_at(p: &mut Parser, labels: &mut Vec<String>) -> Result<Sp, Pa
     }
     if word(p, "ITERATE") {
         return Ok(Sp::Iterate(p.parse_identifier()?.value));
+    }
+    if word(p, "RETURN") {
+        return Ok(Sp::Return(p.parse_expr()?));
     }
     if word(p, "DECLARE") {
         return parse_declare(p);

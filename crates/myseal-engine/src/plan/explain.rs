@@ -495,6 +495,10 @@ impl<'r> Explainer<'r> {
             Expr::Agg(k) => format!("<aggregate {k}>"),
             Expr::Window(k) => format!("<window function {k}>"),
             Expr::UserVar(v) => format!("@{v}"),
+            Expr::Stored(call, args) => {
+                let args: Vec<String> = args.iter().map(|a| self.expr(a, names)).collect();
+                format!("`{}`.`{}`({})", call.schema, call.def.name, args.join(","))
+            }
             Expr::SetUserVar(v, a) => format!("(@{v} := {})", self.expr(a, names)),
             Expr::SysVar(global, name) => {
                 if *global {

@@ -230,6 +230,15 @@ pub(crate) enum Expr {
     SysVar(bool, &'static str),
     /// `@@warning_count`-like session counters and other values computed at run time.
     Session(SessionValue),
+    /// A stored function's call, with its arguments.
+    Stored(Box<StoredCall>, Vec<Expr>),
+}
+
+/// A stored function resolved by the binder (the plan is bound again after any DDL).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct StoredCall {
+    pub(crate) schema: String,
+    pub(crate) def: std::sync::Arc<crate::catalog::RoutineDef>,
 }
 
 /// Values read from the session when evaluated.
@@ -253,7 +262,11 @@ impl Expr {
         self.visit(&mut |e| {
             if matches!(
                 e,
-                Expr::Column(_) | Expr::Reg(_) | Expr::SetUserVar(..) | Expr::Window(_)
+                Expr::Column(_)
+                    | Expr::Reg(_)
+                    | Expr::SetUserVar(..)
+                    | Expr::Window(_)
+                    | Expr::Stored(..)
             ) {
                 independent = false;
             }
@@ -290,7 +303,9 @@ impl Expr {
             | Expr::UserVar(_)
             | Expr::SysVar(..)
             | Expr::Session(_) => {}
-            Expr::Func(_, args) | Expr::Coalesce(args, _) => args.iter().for_each(f),
+            Expr::Func(_, args) | Expr::Coalesce(args, _) | Expr::Stored(_, args) => {
+                args.iter().for_each(f)
+            }
             Expr::Arith(_, a, b, _)
             | Expr::Cmp(_, _, a, b)
             | Expr::And(a, b)
@@ -388,6 +403,7 @@ impl Expr {
             | Expr::SysVar(..)
             | Expr::Session(_)) => e,
             Expr::Func(func, args) => Expr::Func(func, args.into_iter().map(&mut *f).collect()),
+            Expr::Stored(call, args) => Expr::Stored(call, args.into_iter().map(&mut *f).collect()),
             Expr::Coalesce(args, t) => Expr::Coalesce(args.into_iter().map(&mut *f).collect(), t),
             Expr::Arith(op, a, b, info) => Expr::Arith(op, bx!(a), bx!(b), info),
             Expr::Cmp(op, k, a, b) => Expr::Cmp(op, k, bx!(a), bx!(b)),

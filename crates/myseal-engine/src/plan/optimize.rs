@@ -219,7 +219,7 @@ fn map_columns(e: Expr, f: impl Fn(usize) -> usize) -> Expr {
 fn stays_above(e: &Expr) -> bool {
     let mut stay = has_agg(e) || matches!(e, Expr::Subquery(_)) && !e.columns().is_empty();
     e.visit(&mut |x| {
-        if matches!(x, Expr::SetUserVar(..)) {
+        if matches!(x, Expr::SetUserVar(..) | Expr::Stored(..)) {
             stay = true;
         }
     });
@@ -773,7 +773,10 @@ impl Expr {
     fn is_row_independent_except_columns(&self) -> bool {
         let mut ok = true;
         self.visit(&mut |e| {
-            if matches!(e, Expr::Reg(_) | Expr::Subquery(_) | Expr::SetUserVar(..)) {
+            if matches!(
+                e,
+                Expr::Reg(_) | Expr::Subquery(_) | Expr::SetUserVar(..) | Expr::Stored(..)
+            ) {
                 ok = false;
             }
         });

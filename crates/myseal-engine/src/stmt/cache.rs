@@ -107,7 +107,7 @@ fn inline_safe(plan: &Plan) -> bool {
         }
         *budget -= 1;
         match e {
-            Expr::Subquery(_) | Expr::SetUserVar(..) => return false,
+            Expr::Subquery(_) | Expr::SetUserVar(..) | Expr::Stored(..) => return false,
             Expr::Func(f, _) if !f.is_deterministic() => return false,
             _ => {}
         }

@@ -1520,6 +1520,7 @@ fn add_table(
                 views: imbl::OrdMap::new(),
                 triggers: imbl::OrdMap::new(),
                 procedures: imbl::OrdMap::new(),
+                functions: imbl::OrdMap::new(),
             });
         if sch.tables.contains_key(&def.name) || sch.views.contains_key(&def.name) {
             if if_not_exists {

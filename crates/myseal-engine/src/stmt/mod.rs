@@ -23,6 +23,7 @@ mod ddl;
 mod dml;
 mod explain;
 mod fk;
+pub(crate) mod function;
 pub(crate) mod load;
 mod mdl;
 pub(crate) mod procedure;

@@ -26,7 +26,10 @@ use super::routine;
 use super::{Reads, in_txn_as};
 
 /// `[db.]name` → (db, name as written).
-fn name_of(session: &Session, name: &ast::ObjectName) -> Result<(String, String), EngineError> {
+pub(super) fn name_of(
+    session: &Session,
+    name: &ast::ObjectName,
+) -> Result<(String, String), EngineError> {
     let parts = crate::bind::name_parts(name);
     match parts.as_slice() {
         [n] => Ok((
@@ -40,26 +43,83 @@ fn name_of(session: &Session, name: &ast::ObjectName) -> Result<(String, String)
 
 /// ER_SP_DOES_NOT_EXIST.
 fn does_not_exist(schema: &str, name: &str) -> EngineError {
+    does_not_exist_as("PROCEDURE", schema, name)
+}
+
+fn does_not_exist_as(kind: &str, schema: &str, name: &str) -> EngineError {
     EngineError::new(
         1305,
         "42000",
-        format!("PROCEDURE {schema}.{name} does not exist"),
+        format!("{kind} {schema}.{name} does not exist"),
     )
 }
 
-/// CREATE PROCEDURE.
+/// CREATE FUNCTION's checks for binary logging, which MySQL 8.4 has on by default: unless
+/// log_bin_trust_function_creators is ON, a function must say DETERMINISTIC, NO SQL or READS
+/// SQL DATA (ER 1418, whoever creates it), and its creator must hold SUPER (ER 1419).
+fn check_binlog_safe(
+    engine: &Engine,
+    session: &Session,
+    chars: &crate::catalog::RoutineChars,
+) -> Result<(), EngineError> {
+    use crate::catalog::DataAccess;
+    let (log_bin, trusted) = {
+        let g = engine.read_globals();
+        (
+            g.get("log_bin").is_some_and(|v| v == "ON"),
+            g.get("log_bin_trust_function_creators")
+                .is_some_and(|v| v == "ON"),
+        )
+    };
+    // The server's own session (loading --datadir) recreates what was accepted before.
+    if !log_bin || trusted || session.system {
+        return Ok(());
+    }
+    if !chars.deterministic
+        && matches!(
+            chars.data_access,
+            DataAccess::ContainsSql | DataAccess::ModifiesSqlData
+        )
+    {
+        return Err(EngineError::new(
+            1418,
+            "HY000",
+            "This function has none of DETERMINISTIC, NO SQL, or READS SQL DATA in its declaration and binary logging is enabled (you *might* want to use the less safe log_bin_trust_function_creators variable)",
+        ));
+    }
+    if !session
+        .grants(engine)
+        .global
+        .contains(crate::privilege::Privs::SUPER)
+    {
+        return Err(EngineError::new(
+            1419,
+            "HY000",
+            "You do not have the SUPER privilege and binary logging is enabled (you *might* want to use the less safe log_bin_trust_function_creators variable)",
+        ));
+    }
+    Ok(())
+}
+
+/// CREATE PROCEDURE and CREATE FUNCTION (`spec.returns` set).
 pub(crate) fn create(
     engine: &Engine,
     session: &mut Session,
     spec: &ProcedureSpec,
 ) -> Result<Outcome, EngineError> {
     let (schema, name) = name_of(session, &spec.name)?;
+    let function = spec.returns.is_some();
+    let kind = if function { "FUNCTION" } else { "PROCEDURE" };
     crate::privilege::check_db(
         engine,
         session,
         &schema,
         crate::privilege::Privs::CREATE_ROUTINE,
     )?;
+    let chars = spec.chars.resolve();
+    if function {
+        check_binlog_safe(engine, session, &chars)?;
+    }
     super::implicit_commit(engine, session);
     if !engine.database_exists(&schema) {
         return Err(EngineError::bad_db(&schema));
@@ -83,7 +143,11 @@ pub(crate) fn create(
         .iter()
         .map(|p| Ok((p.name.clone(), routine::param_type(&p.name, &p.ty)?)))
         .collect::<Result<Vec<_>, EngineError>>()?;
-    routine::compile_procedure(&body, &types)?;
+    if function {
+        routine::compile_function(&body, &types)?;
+    } else {
+        routine::compile_procedure(&body, &types)?;
+    }
     let database_collation = engine
         .store
         .latest()
@@ -97,7 +161,25 @@ pub(crate) fn create(
         .iter()
         .map(|p| super::ddl::column_type(&p.ty, &p.name, database_collation))
         .collect::<Result<Vec<_>, EngineError>>()?;
+    let returns = match &spec.returns {
+        None => None,
+        Some(r) => {
+            let collation = match (&r.collate, &r.charset) {
+                (Some(c), _) => crate::collation::Collation::from_name(c)
+                    .ok_or_else(|| EngineError::unknown_collation(c))?,
+                (None, Some(cs)) => crate::collation::Collation::default_for_charset(cs)
+                    .ok_or_else(|| EngineError::unknown_charset(cs))?,
+                (None, None) => database_collation,
+            };
+            Some(crate::catalog::RoutineReturns {
+                ty: r.ty.clone(),
+                text: r.text.clone(),
+                sql: super::ddl::column_type(&r.ty, &name, collation)?,
+            })
+        }
+    };
     let var = |n: &str| session.vars.get(n).cloned().unwrap_or_default();
+    let now = crate::temporal_now_secs();
     let definer = match &spec.definer {
         Some(Some(d)) => d.clone(),
         _ => (session.info.user.clone(), session.info.account_host.clone()),
@@ -113,7 +195,10 @@ pub(crate) fn create(
         connection_collation: var("collation_connection"),
         param_types,
         database_collation: database_collation.name().to_string(),
-        created: crate::temporal_now_secs(),
+        created: now,
+        modified: now,
+        returns,
+        chars,
     };
     let key = name.to_lowercase();
     let if_not_exists = spec.if_not_exists;
@@ -121,51 +206,65 @@ pub(crate) fn create(
         let Some(s) = st.schemas.get_mut(&schema) else {
             return Err(EngineError::bad_db(&schema));
         };
-        if s.procedures.contains_key(&key) {
+        let map = if function {
+            &mut s.functions
+        } else {
+            &mut s.procedures
+        };
+        if map.contains_key(&key) {
             return if if_not_exists {
                 Ok(false)
             } else {
                 Err(EngineError::new(
                     1304,
                     "42000",
-                    format!("PROCEDURE {name} already exists"),
+                    format!("{kind} {name} already exists"),
                 ))
             };
         }
-        s.procedures.insert(key.clone(), Arc::new(def));
+        map.insert(key.clone(), Arc::new(def));
         Ok(true)
     })?;
     if !created {
-        session.add_warning("Note", 1304, format!("PROCEDURE {name} already exists"));
+        session.add_warning("Note", 1304, format!("{kind} {name} already exists"));
+    } else if function && crate::func::Func::lookup(&name.to_ascii_uppercase()).is_some() {
+        session.add_warning(
+            "Note",
+            1585,
+            format!("This function '{name}' has the same name as a native function"),
+        );
     }
     Ok(super::ok(session, 0, 0, String::new()))
 }
 
-/// DROP PROCEDURE.
+/// DROP PROCEDURE and DROP FUNCTION (`function`).
 pub(crate) fn drop(
     engine: &Engine,
     session: &mut Session,
     name: &ast::ObjectName,
     if_exists: bool,
+    function: bool,
 ) -> Result<Outcome, EngineError> {
+    let kind = if function { "FUNCTION" } else { "PROCEDURE" };
     let (schema, pname) = name_of(session, name)?;
     let key = pname.to_lowercase();
-    let exists = engine
-        .store
-        .latest()
-        .schemas
-        .get(&schema)
-        .is_some_and(|s| s.procedures.contains_key(&key));
+    let exists = engine.store.latest().schemas.get(&schema).is_some_and(|s| {
+        if function {
+            s.functions.contains_key(&key)
+        } else {
+            s.procedures.contains_key(&key)
+        }
+    });
     if !exists {
         if if_exists {
             session.add_warning(
                 "Note",
                 1305,
-                format!("PROCEDURE {schema}.{pname} does not exist"),
+                format!("{kind} {schema}.{pname} does not exist"),
             );
             return Ok(super::ok(session, 0, 0, String::new()));
         }
-        return Err(does_not_exist(&schema, &pname));
+        return Err(does_not_exist_as(kind, &schema, &pname));
     }
     crate::privilege::check_db(
         engine,
@@ -176,7 +275,11 @@ pub(crate) fn drop(
     super::implicit_commit(engine, session);
     engine.store.ddl(|st| {
         if let Some(s) = st.schemas.get_mut(&schema) {
-            s.procedures.remove(&key);
+            if function {
+                s.functions.remove(&key);
+            } else {
+                s.procedures.remove(&key);
+            }
         }
         Ok(())
     })?;
@@ -273,39 +376,88 @@ pub(crate) fn call(
     Ok(results)
 }
 
-/// SHOW CREATE PROCEDURE: Procedure, sql_mode, Create Procedure, character_set_client,
-/// collation_connection, Database Collation.
+/// The text SHOW CREATE PROCEDURE/FUNCTION prints (MySQL's `create_string`): the definer,
+/// the parameters as written, RETURNS, each characteristic that is not the default on a line
+/// of its own, then the body as written.
+pub(crate) fn create_text(def: &RoutineDef) -> String {
+    use crate::catalog::DataAccess;
+    let quote = |s: &str| format!("`{}`", s.replace('`', "``"));
+    let mut text = format!(
+        "CREATE DEFINER={}@{} {} {}({})",
+        quote(&def.definer.0),
+        quote(&def.definer.1),
+        if def.returns.is_some() {
+            "FUNCTION"
+        } else {
+            "PROCEDURE"
+        },
+        quote(&def.name),
+        def.param_text,
+    );
+    if let Some(r) = &def.returns {
+        text.push_str(" RETURNS ");
+        text.push_str(&r.text);
+    }
+    text.push('\n');
+    if def.chars.data_access != DataAccess::ContainsSql {
+        text.push_str("    ");
+        text.push_str(def.chars.data_access.sql());
+        text.push('\n');
+    }
+    if def.chars.deterministic {
+        text.push_str("    DETERMINISTIC\n");
+    }
+    if def.chars.invoker {
+        text.push_str("    SQL SECURITY INVOKER\n");
+    }
+    if !def.chars.comment.is_empty() {
+        text.push_str("    COMMENT '");
+        text.push_str(&def.chars.comment.replace('\\', "\\\\").replace('\'', "\\'"));
+        text.push_str("'\n");
+    }
+    text.push_str(&def.body);
+    text
+}
+
+/// SHOW CREATE PROCEDURE / FUNCTION (`function`): Procedure (Function), sql_mode, Create
+/// Procedure (Create Function), character_set_client, collation_connection, Database
+/// Collation.
 pub(crate) fn show_create(
     engine: &Engine,
     session: &mut Session,
     name: &ast::ObjectName,
+    function: bool,
 ) -> Result<Outcome, EngineError> {
     use super::show::{col, result_columns, varchar};
+    let kind = if function { "FUNCTION" } else { "PROCEDURE" };
     let (schema, pname) = name_of(session, name)?;
     let Some(def) = engine
         .store
         .latest()
         .schemas
         .get(&schema)
-        .and_then(|s| s.procedures.get(&pname.to_lowercase()))
+        .and_then(|s| {
+            if function {
+                s.functions.get(&pname.to_lowercase())
+            } else {
+                s.procedures.get(&pname.to_lowercase())
+            }
+        })
         .cloned()
     else {
-        return Err(does_not_exist(&schema, &pname));
+        return Err(does_not_exist_as(kind, &schema, &pname));
     };
     crate::privilege::check_db_visible(engine, session, &schema)?;
-    let quote = |s: &str| format!("`{}`", s.replace('`', "``"));
-    let text = format!(
-        "CREATE DEFINER={}@{} PROCEDURE {}({})\n{}",
-        quote(&def.definer.0),
-        quote(&def.definer.1),
-        quote(&def.name),
-        def.param_text,
-        def.body
-    );
+    let text = create_text(&def);
+    let (head, create) = if function {
+        ("Function", "Create Function")
+    } else {
+        ("Procedure", "Create Procedure")
+    };
     let cols = vec![
-        col("Procedure", varchar(64), false),
+        col(head, varchar(64), false),
         col("sql_mode", varchar(520), false),
-        col("Create Procedure", varchar(1024), true),
+        col(create, varchar(1024), true),
         col("character_set_client", varchar(32), false),
         col("collation_connection", varchar(64), false),
         col("Database Collation", varchar(64), false),
@@ -324,8 +476,7 @@ pub(crate) fn show_create(
 }
 
 /// SHOW PROCEDURE STATUS / SHOW FUNCTION STATUS [LIKE 'name pattern' | WHERE expr]: one row per
-/// routine the account may see (as information_schema.ROUTINES). There are no stored functions yet, so SHOW
-/// FUNCTION STATUS lists none (as MySQL does for a server without any).
+/// routine of that kind the account may see (as information_schema.ROUTINES).
 pub(crate) fn show_status(
     engine: &Engine,
     session: &mut Session,
@@ -350,7 +501,7 @@ pub(crate) fn show_status(
         col("Database Collation", varchar(64), false),
     ];
     let mut rows = Vec::new();
-    if !function {
+    {
         let state = engine.store.latest();
         let grants = session.grants(engine);
         let tz = session.tz_offset_secs();
@@ -360,6 +511,13 @@ pub(crate) fn show_status(
         );
         // The same routines information_schema.ROUTINES shows (MySQL's CAN_ACCESS_ROUTINE).
         for (db, def, _) in crate::infoschema::visible_routines(&state, &grants, account) {
+            if def.returns.is_some() != function {
+                continue;
+            }
+            let modified = Value::DateTime(crate::temporal::from_epoch(
+                def.modified.saturating_add(tz),
+                0,
+            ));
             let at = Value::DateTime(crate::temporal::from_epoch(
                 def.created.saturating_add(tz),
                 0,
@@ -367,12 +525,19 @@ pub(crate) fn show_status(
             rows.push(vec![
                 Value::str(db.clone()),
                 Value::str(def.name.clone()),
-                Value::str("PROCEDURE".to_string()),
+                Value::str(if function { "FUNCTION" } else { "PROCEDURE" }.to_string()),
                 Value::str(format!("{}@{}", def.definer.0, def.definer.1)),
-                at.clone(),
+                modified,
                 at,
-                Value::str("DEFINER".to_string()),
-                Value::str(String::new()),
+                Value::str(
+                    if def.chars.invoker {
+                        "INVOKER"
+                    } else {
+                        "DEFINER"
+                    }
+                    .to_string(),
+                ),
+                Value::str(def.chars.comment.clone()),
                 Value::str(def.client_charset.clone()),
                 Value::str(def.connection_collation.clone()),
                 Value::str(def.database_collation.clone()),

@@ -86,6 +86,8 @@ enum Op {
     /// A SELECT of a stored procedure: its rows are a result set of the CALL.
     Select(Box<ast::Query>),
     Sql(Box<ast::Statement>),
+    /// A stored function's RETURN.
+    Return(ast::Expr),
 }
 
 /// The row a trigger body sees.
@@ -144,6 +146,8 @@ struct Compiler<'a> {
     row: Option<&'a RowContext>,
     /// A stored procedure's body: a SELECT returns a result set.
     procedure: bool,
+    /// A stored function's body: RETURN is allowed.
+    function: bool,
     /// Visible local variables per block, innermost last: (name, slot).
     scopes: Vec<Vec<(String, usize)>>,
     locals: Vec<SqlType>,
@@ -161,6 +165,7 @@ pub(crate) fn compile(body: &Sp, row: Option<&RowContext>) -> Result<Program, En
     let mut c = Compiler {
         row,
         procedure: false,
+        function: false,
         scopes: vec![Vec::new()],
         locals: Vec::new(),
         row_slots,
@@ -181,9 +186,27 @@ pub(crate) fn compile_procedure(
     body: &Sp,
     params: &[(String, SqlType)],
 ) -> Result<Program, EngineError> {
+    compile_routine(body, params, false)
+}
+
+/// Compiles a stored function's body: its parameters are the first locals, RETURN ends it
+/// with a value, and a SELECT without INTO is ER 1415.
+pub(crate) fn compile_function(
+    body: &Sp,
+    params: &[(String, SqlType)],
+) -> Result<Program, EngineError> {
+    compile_routine(body, params, true)
+}
+
+fn compile_routine(
+    body: &Sp,
+    params: &[(String, SqlType)],
+    function: bool,
+) -> Result<Program, EngineError> {
     let mut c = Compiler {
         row: None,
-        procedure: true,
+        procedure: !function,
+        function,
         scopes: vec![Vec::new()],
         locals: Vec::new(),
         row_slots: 0,
@@ -423,6 +446,16 @@ impl Compiler<'_> {
                     "{what} in a compound statement"
                 )));
             }
+            Sp::Return(e) => {
+                if !self.function {
+                    return Err(EngineError::new(
+                        1313,
+                        "42000",
+                        "RETURN is only allowed in a FUNCTION",
+                    ));
+                }
+                Op::Return(self.expr(e)?)
+            }
         })
     }
 
@@ -549,6 +582,8 @@ enum Flow {
     Next,
     Leave(String),
     Iterate(String),
+    /// A stored function's RETURN, with its value.
+    Return(Value),
 }
 
 /// Runs a program over `frame` (sized [`Program::slots`]; a trigger's OLD and NEW columns
@@ -576,7 +611,27 @@ pub(crate) fn run_collecting(
         results: Vec::new(),
     };
     match rt.list(cx, &program.body)? {
-        Flow::Next | Flow::Leave(_) | Flow::Iterate(_) => Ok(rt.results),
+        Flow::Next | Flow::Leave(_) | Flow::Iterate(_) | Flow::Return(_) => Ok(rt.results),
+    }
+}
+
+/// Runs a stored function's program: the value of the RETURN that ended it, None when it
+/// ended without one.
+pub(crate) fn run_function(
+    cx: &mut Ctx<'_>,
+    program: &Program,
+    frame: &mut [Value],
+    exec: Exec,
+) -> Result<Option<Value>, EngineError> {
+    let mut rt = Runtime {
+        program,
+        frame,
+        exec,
+        results: Vec::new(),
+    };
+    match rt.list(cx, &program.body)? {
+        Flow::Return(v) => Ok(Some(v)),
+        Flow::Next | Flow::Leave(_) | Flow::Iterate(_) => Ok(None),
     }
 }
 
@@ -856,6 +911,7 @@ impl Runtime<'_, '_> {
                 with_frame(cx, frame, |cx| exec(cx, stmt))?;
                 Ok(Flow::Next)
             }
+            Op::Return(e) => Ok(Flow::Return(self.eval(cx, e)?)),
         }
     }
 

@@ -78,6 +78,9 @@ pub(crate) fn run(
         | TriggerStmt::DropProcedure { .. }
         | TriggerStmt::Call { .. }
         | TriggerStmt::ShowCreateProcedure(_)
+        | TriggerStmt::ShowCreateFunction(_)
+        | TriggerStmt::DropFunction { .. }
+        | TriggerStmt::AlterRoutine { .. }
         | TriggerStmt::ShowRoutineStatus { .. } => {
             Err(EngineError::not_supported("this statement here"))
         }

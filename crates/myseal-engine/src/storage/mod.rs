@@ -77,6 +77,8 @@ pub(crate) struct Schema {
     pub(crate) triggers: OrdMap<String, Arc<crate::catalog::TriggerDef>>,
     /// Stored procedures by lower-cased name (routine names are case-insensitive).
     pub(crate) procedures: OrdMap<String, Arc<crate::catalog::RoutineDef>>,
+    /// Stored functions by lower-cased name (a namespace of their own).
+    pub(crate) functions: OrdMap<String, Arc<crate::catalog::RoutineDef>>,
 }
 
 impl Schema {
@@ -959,6 +961,7 @@ impl Store {
                     views: OrdMap::new(),
                     triggers: OrdMap::new(),
                     procedures: OrdMap::new(),
+                    functions: OrdMap::new(),
                 },
             );
             Ok(true)

@@ -120,6 +120,7 @@ impl Store {
                         views: schema.views.clone(),
                         triggers: schema.triggers.clone(),
                         procedures: schema.procedures.clone(),
+                        functions: schema.functions.clone(),
                     },
                 );
             }
@@ -177,6 +178,7 @@ impl Store {
                 views,
                 triggers,
                 procedures: source.procedures.clone(),
+                functions: source.functions.clone(),
             };
             st.schemas.insert(dst.to_string(), schema);
             Ok(true)

@@ -78,6 +78,7 @@ impl TempTables {
                         views: OrdMap::new(),
                         triggers: OrdMap::new(),
                         procedures: OrdMap::new(),
+                        functions: OrdMap::new(),
                     },
                 );
             }

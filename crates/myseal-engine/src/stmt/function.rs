@@ -1,0 +1,176 @@
+//! Stored functions called in expressions, and ALTER PROCEDURE / ALTER FUNCTION.
+//!
+//! <https://dev.mysql.com/doc/refman/8.4/en/create-procedure.html>,
+//! <https://dev.mysql.com/doc/refman/8.4/en/alter-function.html>
+//!
+//! The binder resolves a call of a name that is not a built-in function to a stored function
+//! of the current (or the named) database (`plan::Expr::Stored`); the executor runs it through
+//! `Engine::call_function`, which is [`call`]: the body (parsed by `parse::compound`, compiled
+//! by `routine.rs` with the parameters as its first locals) runs in the calling statement's
+//! context and transaction, with the function's database as the default one. The arguments
+//! are converted to the parameters' types and the RETURN value to the RETURNS type, with the
+//! session's strictness. A function may not call itself, directly or through others (ER 1424).
+
+use sqlparser::ast;
+
+use crate::catalog::RoutineDef;
+use crate::error::EngineError;
+use crate::execute::Ctx;
+use crate::parse::compound::{self, RoutineCharSpec};
+use crate::plan::StoredCall;
+use crate::value::Value;
+use crate::{Engine, Outcome, Session};
+
+use super::routine;
+
+/// ER_PROCACCESS_DENIED_ERROR.
+fn denied(session: &Session, what: &str, schema: &str, name: &str) -> EngineError {
+    EngineError::new(
+        1370,
+        "42000",
+        format!(
+            "{what} command denied to user '{}'@'{}' for routine '{schema}.{name}'",
+            session.info.user, session.info.account_host
+        ),
+    )
+}
+
+/// Compiles a function's body (CREATE FUNCTION checks it; every call compiles it again).
+pub(crate) fn compile(
+    def_body: &str,
+    params: &[(String, crate::types::SqlType)],
+) -> Result<routine::Program, EngineError> {
+    let body = compound::parse_body(def_body)?;
+    routine::compile_function(&body, params)
+}
+
+/// The parameters of a routine with their declared types.
+pub(crate) fn param_types(
+    def: &RoutineDef,
+) -> Result<Vec<(String, crate::types::SqlType)>, EngineError> {
+    def.params
+        .iter()
+        .map(|p| Ok((p.name.clone(), routine::param_type(&p.name, &p.ty)?)))
+        .collect()
+}
+
+/// Runs stored function `call` with `args` (see the module documentation).
+pub(crate) fn call(
+    cx: &mut Ctx<'_>,
+    call: &StoredCall,
+    args: Vec<Value>,
+) -> Result<Value, EngineError> {
+    let def = &call.def;
+    if !cx
+        .session
+        .grants(cx.engine)
+        .db_privs(&call.schema)
+        .contains(crate::privilege::Privs::EXECUTE)
+    {
+        return Err(denied(cx.session, "execute", &call.schema, &def.name));
+    }
+    let key = format!("{}.{}", call.schema, def.name).to_lowercase();
+    if cx.session.routine_stack.contains(&key) {
+        return Err(EngineError::new(
+            1424,
+            "HY000",
+            "Recursive stored functions and triggers are not allowed.",
+        ));
+    }
+    let program = compile(&def.body, &param_types(def)?)?;
+    let mut frame = vec![Value::Null; program.slots()];
+    for (i, v) in args.into_iter().enumerate() {
+        routine::set_local(cx, &program, &mut frame, i, v)?;
+    }
+    cx.session.routine_stack.push(key);
+    let saved_db = cx.session.database.replace(call.schema.clone());
+    let result = routine::run_function(cx, &program, &mut frame, super::dml::run_nested);
+    cx.session.database = saved_db;
+    cx.session.routine_stack.pop();
+    let Some(v) = result? else {
+        return Err(EngineError::new(
+            1321,
+            "2F005",
+            format!("FUNCTION {} ended without RETURN", def.name),
+        ));
+    };
+    let Some(returns) = &def.returns else {
+        return Ok(v);
+    };
+    if v.is_null() {
+        return Ok(v);
+    }
+    let mut warnings = Vec::new();
+    let strict = cx.session.strict();
+    let out = super::convert(&v, &returns.sql, strict, &def.name, 1, &mut warnings)?;
+    for (code, msg) in warnings {
+        cx.warn(code, msg);
+    }
+    Ok(out)
+}
+
+/// ALTER PROCEDURE / ALTER FUNCTION: changes the characteristics it names (ER 1305 for a
+/// routine that does not exist; ALTER ROUTINE on its database).
+pub(crate) fn alter(
+    engine: &Engine,
+    session: &mut Session,
+    function: bool,
+    name: &ast::ObjectName,
+    chars: &RoutineCharSpec,
+) -> Result<Outcome, EngineError> {
+    let kind = if function { "FUNCTION" } else { "PROCEDURE" };
+    let (schema, rname) = super::procedure::name_of(session, name)?;
+    let key = rname.to_lowercase();
+    let exists = engine.store.latest().schemas.get(&schema).is_some_and(|s| {
+        if function {
+            s.functions.contains_key(&key)
+        } else {
+            s.procedures.contains_key(&key)
+        }
+    });
+    if !exists {
+        return Err(EngineError::new(
+            1305,
+            "42000",
+            format!("{kind} {schema}.{rname} does not exist"),
+        ));
+    }
+    crate::privilege::check_db(
+        engine,
+        session,
+        &schema,
+        crate::privilege::Privs::ALTER_ROUTINE,
+    )?;
+    super::implicit_commit(engine, session);
+    let now = crate::temporal_now_secs();
+    engine.store.ddl(|st| {
+        let Some(s) = st.schemas.get_mut(&schema) else {
+            return Err(EngineError::bad_db(&schema));
+        };
+        let map = if function {
+            &mut s.functions
+        } else {
+            &mut s.procedures
+        };
+        let Some(old) = map.get(&key) else {
+            return Ok(());
+        };
+        let mut def = (**old).clone();
+        if let Some(d) = chars.deterministic {
+            def.chars.deterministic = d;
+        }
+        if let Some(a) = chars.data_access {
+            def.chars.data_access = a;
+        }
+        if let Some(i) = chars.invoker {
+            def.chars.invoker = i;
+        }
+        if let Some(c) = &chars.comment {
+            def.chars.comment = c.clone();
+        }
+        def.modified = now;
+        map.insert(key.clone(), std::sync::Arc::new(def));
+        Ok(())
+    })?;
+    Ok(super::ok(session, 0, 0, String::new()))
+}
