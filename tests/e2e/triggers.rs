@@ -247,3 +247,94 @@ async fn a_stored_procedure_returns_its_result_sets_and_out_parameters() {
     assert_eq!(err.0, 1318);
     conn.disconnect().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stored_function_is_called_in_queries_and_prepared_statements() {
+    let server = util::start(util::config()).await;
+    let mut conn = trg(server.local_addr().port()).await;
+    conn.query_drop("CREATE TABLE prices (id INT PRIMARY KEY, price INT)")
+        .await
+        .unwrap();
+    conn.query_drop("INSERT INTO prices VALUES (1, 5), (2, 7), (3, 11)")
+        .await
+        .unwrap();
+    // One COM_QUERY with a BEGIN ... END body.
+    conn.query_drop(
+        "CREATE FUNCTION with_tax(id_in INT, pct INT) RETURNS INT READS SQL DATA
+         BEGIN
+           DECLARE p INT;
+           SELECT price INTO p FROM prices WHERE id = id_in;
+           IF p IS NULL THEN
+             RETURN NULL;
+           END IF;
+           RETURN p + p * pct DIV 100;
+         END",
+    )
+    .await
+    .unwrap();
+    let got: Vec<(i64, Option<i64>)> = conn
+        .query("SELECT id, with_tax(id, 100) FROM prices WHERE with_tax(id, 0) > 5 ORDER BY id")
+        .await
+        .unwrap();
+    assert_eq!(got, vec![(2, Some(14)), (3, Some(22))]);
+    // As a prepared statement (COM_STMT_PREPARE / COM_STMT_EXECUTE, binary rows).
+    let stmt = conn.prep("SELECT trg.with_tax(?, ?)").await.unwrap();
+    let one: Option<Option<i64>> = conn.exec_first(&stmt, (1, 20)).await.unwrap();
+    assert_eq!(one, Some(Some(6)));
+    let none: Option<Option<i64>> = conn.exec_first(&stmt, (9, 20)).await.unwrap();
+    assert_eq!(none, Some(None));
+    conn.close(stmt).await.unwrap();
+    // MySQL's errors, with their texts.
+    let err = util::server_error(conn.query_drop("SELECT no_such_fn(1)").await);
+    assert_eq!(
+        err,
+        (
+            1305,
+            "42000".into(),
+            "FUNCTION trg.no_such_fn does not exist".into()
+        )
+    );
+    let err = util::server_error(conn.query_drop("SELECT with_tax(1)").await);
+    assert_eq!(
+        err,
+        (
+            1318,
+            "42000".into(),
+            "Incorrect number of arguments for FUNCTION trg.with_tax; expected 2, got 1".into()
+        )
+    );
+    conn.query_drop(
+        "CREATE FUNCTION countdown(n INT) RETURNS INT DETERMINISTIC
+         BEGIN
+           IF n = 0 THEN RETURN 0; END IF;
+           RETURN countdown(n - 1);
+         END",
+    )
+    .await
+    .unwrap();
+    let err = util::server_error(conn.query_drop("SELECT countdown(2)").await);
+    assert_eq!(
+        err,
+        (
+            1424,
+            "HY000".into(),
+            "Recursive stored functions and triggers are not allowed.".into()
+        )
+    );
+    let text: Option<(String, String)> = conn
+        .query_first("SHOW CREATE FUNCTION with_tax")
+        .await
+        .map(
+            |r: Option<(String, String, String, String, String, String)>| {
+                r.map(|(name, _, create, ..)| (name, create))
+            },
+        )
+        .unwrap();
+    let (name, create) = text.unwrap();
+    assert_eq!(name, "with_tax");
+    assert!(
+        create.starts_with("CREATE DEFINER=`root`@`%` FUNCTION `with_tax`(id_in INT, pct INT) RETURNS INT\n    READS SQL DATA\nBEGIN"),
+        "{create}"
+    );
+    conn.disconnect().await.unwrap();
+}
