@@ -212,6 +212,97 @@ async fn show_triggers_works_as_a_prepared_statement_and_update_delete_fire() {
     conn.disconnect().await.unwrap();
 }
 
+/// A procedure with a cursor loop ended by a CONTINUE HANDLER FOR NOT FOUND sums a table into
+/// an OUT parameter; an EXIT HANDLER FOR SQLEXCEPTION catches a duplicate key, records its
+/// GET DIAGNOSTICS text, and the CALL succeeds without warnings; an unhandled FETCH past the
+/// end is ERR 1329 with SQLSTATE 02000.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handlers_and_cursors_run_in_a_procedure() {
+    let server = util::start(util::config()).await;
+    let mut conn = trg(server.local_addr().port()).await;
+    for sql in [
+        "CREATE TABLE amounts (id INT PRIMARY KEY, amount INT)",
+        "INSERT INTO amounts VALUES (1, 5), (2, 7), (3, 11)",
+        "CREATE TABLE errors_seen (n INT AUTO_INCREMENT PRIMARY KEY, msg VARCHAR(200))",
+        "CREATE PROCEDURE sum_amounts(OUT total INT)
+         BEGIN
+           DECLARE done INT DEFAULT 0;
+           DECLARE a INT;
+           DECLARE cur CURSOR FOR SELECT amount FROM amounts ORDER BY id;
+           DECLARE CONTINUE HANDLER FOR NOT FOUND SET done = 1;
+           SET total = 0;
+           OPEN cur;
+           read_loop: LOOP
+             FETCH cur INTO a;
+             IF done THEN
+               LEAVE read_loop;
+             END IF;
+             SET total = total + a;
+           END LOOP;
+           CLOSE cur;
+         END",
+        "CREATE PROCEDURE add_amount(IN k INT, IN v INT, OUT status VARCHAR(200))
+         BEGIN
+           DECLARE EXIT HANDLER FOR SQLEXCEPTION
+           BEGIN
+             GET DIAGNOSTICS CONDITION 1 status = MESSAGE_TEXT;
+             INSERT INTO errors_seen (msg) VALUES (status);
+           END;
+           SET status = 'added';
+           INSERT INTO amounts VALUES (k, v);
+         END",
+        "CREATE PROCEDURE past_end()
+         BEGIN
+           DECLARE a INT;
+           DECLARE cur CURSOR FOR SELECT amount FROM amounts WHERE id = 1;
+           OPEN cur;
+           FETCH cur INTO a;
+           FETCH cur INTO a;
+         END",
+    ] {
+        conn.query_drop(sql).await.unwrap();
+    }
+    conn.query_drop("CALL sum_amounts(@total)").await.unwrap();
+    let total: Option<i64> = conn.query_first("SELECT @total").await.unwrap();
+    assert_eq!(total, Some(23));
+
+    conn.query_drop("CALL add_amount(4, 13, @status)")
+        .await
+        .unwrap();
+    let status: Option<String> = conn.query_first("SELECT @status").await.unwrap();
+    assert_eq!(status.as_deref(), Some("added"));
+    conn.query_drop("CALL add_amount(1, 99, @status)")
+        .await
+        .unwrap();
+    assert_eq!(conn.get_warnings(), 0);
+    let status: Option<String> = conn.query_first("SELECT @status").await.unwrap();
+    let dup = "Duplicate entry '1' for key 'amounts.PRIMARY'";
+    assert_eq!(status.as_deref(), Some(dup));
+    let seen: Vec<String> = conn.query("SELECT msg FROM errors_seen").await.unwrap();
+    assert_eq!(seen, vec![dup.to_string()]);
+    let amount: Option<i64> = conn
+        .query_first("SELECT amount FROM amounts WHERE id = 1")
+        .await
+        .unwrap();
+    assert_eq!(amount, Some(5));
+    conn.query_drop("CALL sum_amounts(@total)").await.unwrap();
+    let total: Option<i64> = conn.query_first("SELECT @total").await.unwrap();
+    assert_eq!(total, Some(36));
+
+    let err = conn.query_drop("CALL past_end()").await;
+    match err {
+        Err(mysql_async::Error::Server(e)) => {
+            assert_eq!((e.code, e.state.as_str()), (1329, "02000"));
+            assert_eq!(
+                e.message,
+                "No data - zero rows fetched, selected, or processed"
+            );
+        }
+        other => panic!("expected ERR 1329, got {other:?}"),
+    }
+    conn.disconnect().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stored_procedure_returns_its_result_sets_and_out_parameters() {
     let server = util::start(util::config()).await;

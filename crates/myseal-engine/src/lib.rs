@@ -220,6 +220,8 @@ pub struct Session {
     pub(crate) in_transaction: bool,
     pub(crate) last_insert_id: u64,
     pub(crate) warnings: Vec<Warning>,
+    /// The code and SQLSTATE of the error in `warnings` (GET DIAGNOSTICS reads it).
+    pub(crate) error_sqlstate: Option<(u16, &'static str)>,
     pub(crate) status: BTreeMap<String, String>,
     /// The open transaction (BEGIN ... COMMIT); autocommit statements use an implicit one.
     pub(crate) txn: Option<storage::Txn>,
@@ -307,6 +309,7 @@ impl Session {
             in_transaction: false,
             last_insert_id: 0,
             warnings: Vec::new(),
+            error_sqlstate: None,
             status: BTreeMap::new(),
             txn: None,
             cancel: Arc::new(AtomicBool::new(false)),
@@ -363,6 +366,7 @@ impl Clone for Session {
             in_transaction: self.in_transaction,
             last_insert_id: self.last_insert_id,
             warnings: self.warnings.clone(),
+            error_sqlstate: self.error_sqlstate,
             status: self.status.clone(),
             txn: None,
             cancel: Arc::new(AtomicBool::new(false)),
@@ -1054,6 +1058,7 @@ impl Engine {
             in_transaction: false,
             last_insert_id: 0,
             warnings: Vec::new(),
+            error_sqlstate: None,
             status,
             txn: None,
             cancel: Arc::new(AtomicBool::new(false)),
@@ -1437,6 +1442,7 @@ impl Engine {
 /// Remembers the error for SHOW ERRORS / SHOW WARNINGS (MySQL lists it there) and returns it.
 fn record_error(session: &mut Session, e: EngineError) -> EngineError {
     session.warnings.clear();
+    session.error_sqlstate = Some((e.code, e.sql_state));
     session.warnings.push(Warning {
         level: "Error",
         code: e.code,

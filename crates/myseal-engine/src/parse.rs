@@ -181,9 +181,13 @@ pub(crate) struct Parsed {
 }
 
 impl Parsed {
-    /// SHOW WARNINGS must not clear the warnings it shows.
+    /// SHOW WARNINGS and GET DIAGNOSTICS must not clear the warnings they read.
     pub(crate) fn keeps_warnings(&self) -> bool {
-        matches!(self.stmt, Stmt::ShowWarnings { .. })
+        match &self.stmt {
+            Stmt::ShowWarnings { .. } => true,
+            Stmt::Trigger(t) => matches!(**t, compound::TriggerStmt::GetDiagnostics(_)),
+            _ => false,
+        }
     }
 }
 

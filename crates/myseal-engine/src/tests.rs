@@ -15,6 +15,7 @@ mod foreign_keys;
 mod forms;
 mod functions;
 mod generated;
+mod handlers;
 mod invisible;
 mod json;
 mod optimizer;

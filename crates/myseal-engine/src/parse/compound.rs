@@ -293,9 +293,26 @@ fn parse_create_procedure(
         }
     }
     let close = p.expect_token(&Token::RParen)?;
-    let param_text = text(open.span.end, Some(close.span.start))
-        .trim()
-        .to_string();
+    // Inside mysqldump's `/*!50003 PROCEDURE ... */` the locations on the comment's first
+    // line are short by the comment's opening (see `body_text`): find the parentheses.
+    let shift = |l: Location, k: u64| Location::new(l.line, l.column + k);
+    let at = |t: &TokenWithSpan, what: &str| {
+        (0..=24u64)
+            .find(|&k| text(shift(t.span.start, k), Some(shift(t.span.end, k))) == what)
+            .unwrap_or(0)
+    };
+    let k_open = at(&open, "(");
+    let k_close = if close.span.start.line == open.span.start.line {
+        k_open
+    } else {
+        at(&close, ")")
+    };
+    let param_text = text(
+        shift(open.span.end, k_open),
+        Some(shift(close.span.start, k_close)),
+    )
+    .trim()
+    .to_string();
     let returns = if function {
         expect_word(p, "RETURNS")?;
         let from = p.peek_token();

@@ -8,8 +8,9 @@
 //! `Engine::call_function`, which is [`call`]: the body (parsed by `parse::compound`, compiled
 //! by `routine.rs` with the parameters as its first locals) runs in the calling statement's
 //! context and transaction, with the function's database as the default one. The arguments
-//! are converted to the parameters' types and the RETURN value to the RETURNS type, with the
-//! session's strictness. A function may not call itself, directly or through others (ER 1424).
+//! are converted to the parameters' types (under the caller's sql_mode) and the RETURN value
+//! to the RETURNS type (under the function's: its body runs with the sql_mode it was created
+//! with). A function may not call itself, directly or through others (ER 1424).
 
 use sqlparser::ast;
 
@@ -54,6 +55,42 @@ pub(crate) fn param_types(
         .collect()
 }
 
+/// Functions compiled on this thread, most recent first (see [`compiled`]).
+const COMPILED_KEPT: usize = 16;
+
+thread_local! {
+    static COMPILED: std::cell::RefCell<Vec<(std::sync::Weak<RoutineDef>, std::rc::Rc<routine::Program>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The compiled body of `def`: a statement calls a function once per row, so the last few
+/// programs compiled on this thread are kept, by the definition they came from (any DDL makes
+/// a new `RoutineDef`; the `Weak` keeps an old one's address from being reused).
+fn compiled(
+    def: &std::sync::Arc<RoutineDef>,
+) -> Result<std::rc::Rc<routine::Program>, EngineError> {
+    let hit = COMPILED.with(|c| {
+        let mut c = c.borrow_mut();
+        let i = c
+            .iter()
+            .position(|(w, _)| std::ptr::eq(w.as_ptr(), std::sync::Arc::as_ptr(def)))?;
+        let entry = c.remove(i);
+        let program = entry.1.clone();
+        c.insert(0, entry);
+        Some(program)
+    });
+    if let Some(p) = hit {
+        return Ok(p);
+    }
+    let program = std::rc::Rc::new(compile(&def.body, &param_types(def)?)?);
+    COMPILED.with(|c| {
+        let mut c = c.borrow_mut();
+        c.insert(0, (std::sync::Arc::downgrade(def), program.clone()));
+        c.truncate(COMPILED_KEPT);
+    });
+    Ok(program)
+}
+
 /// Runs stored function `call` with `args` (see the module documentation).
 pub(crate) fn call(
     cx: &mut Ctx<'_>,
@@ -77,17 +114,31 @@ pub(crate) fn call(
             "Recursive stored functions and triggers are not allowed.",
         ));
     }
-    let program = compile(&def.body, &param_types(def)?)?;
+    let program = compiled(def)?;
+    let program = &*program;
     let mut frame = vec![Value::Null; program.slots()];
     for (i, v) in args.into_iter().enumerate() {
-        routine::set_local(cx, &program, &mut frame, i, v)?;
+        routine::set_local(cx, program, &mut frame, i, v)?;
     }
+    // The body runs, and its RETURN value is stored, under the sql_mode the function was
+    // created with, in its own database (MySQL's sp_head::execute).
     cx.session.routine_stack.push(key);
     let saved_db = cx.session.database.replace(call.schema.clone());
-    let result = routine::run_function(cx, &program, &mut frame, super::dml::run_nested);
+    let saved_mode = cx.session.vars.insert("sql_mode", def.sql_mode.clone());
+    let result = routine::run_function(cx, program, &mut frame, super::dml::run_nested)
+        .and_then(|v| returned(cx, def, v));
+    match saved_mode {
+        Some(m) => cx.session.vars.insert("sql_mode", m),
+        None => cx.session.vars.remove("sql_mode"),
+    };
     cx.session.database = saved_db;
     cx.session.routine_stack.pop();
-    let Some(v) = result? else {
+    result
+}
+
+/// The value a function's RETURN gave, converted to its RETURNS type (ER 1321 without one).
+fn returned(cx: &mut Ctx<'_>, def: &RoutineDef, v: Option<Value>) -> Result<Value, EngineError> {
+    let Some(v) = v else {
         return Err(EngineError::new(
             1321,
             "2F005",

@@ -353,6 +353,8 @@ pub(crate) fn call(
     let program = routine::compile_procedure(&body, &types)?;
     let saved_db = session.database.replace(schema.clone());
     let saved_stream = std::mem::replace(&mut session.may_stream, false);
+    // The body runs under the sql_mode the procedure was created with.
+    let saved_mode = session.vars.insert("sql_mode", def.sql_mode.clone());
     let result = in_txn_as(engine, session, Reads::Locking, |cx| {
         let mut frame = vec![Value::Null; program.slots()];
         for (i, (p, a)) in def.params.iter().zip(args).enumerate() {
@@ -365,6 +367,10 @@ pub(crate) fn call(
         let results = routine::run_collecting(cx, &program, &mut frame, super::dml::run_nested)?;
         Ok((results, frame))
     });
+    match saved_mode {
+        Some(m) => session.vars.insert("sql_mode", m),
+        None => session.vars.remove("sql_mode"),
+    };
     session.database = saved_db;
     session.may_stream = saved_stream;
     let (mut results, frame) = result?;

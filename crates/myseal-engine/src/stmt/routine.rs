@@ -19,7 +19,7 @@ use crate::catalog::{TableDef, TriggerEvent, TriggerTiming};
 use crate::collation::Collation;
 use crate::error::EngineError;
 use crate::execute::{self, Ctx};
-use crate::parse::compound::{Sp, Target};
+use crate::parse::compound::{CondValue, Sp, Target};
 use crate::types::SqlType;
 use crate::value::Value;
 
@@ -44,6 +44,11 @@ enum Op {
     Block {
         label: Option<String>,
         body: Vec<Op>,
+        /// The block's handlers, in force from `body[handlers_at]` on.
+        handlers: Vec<Handler>,
+        handlers_at: usize,
+        /// The block's cursors (closed when it ends).
+        cursors: Vec<usize>,
     },
     Declare {
         slots: Vec<usize>,
@@ -83,11 +88,52 @@ enum Op {
         query: Box<ast::Query>,
         into: Vec<Dest>,
     },
+    /// `RESIGNAL [SQLSTATE 'x'] [SET ...]` (a named condition is resolved to its SQLSTATE).
+    Resignal {
+        sqlstate: Option<String>,
+        items: Vec<(String, ast::Expr)>,
+    },
+    /// DECLARE ... CURSOR: the cursor is closed when its block starts.
+    DeclareCursor(usize),
+    Open {
+        cursor: usize,
+        query: Box<ast::Query>,
+    },
+    Fetch {
+        cursor: usize,
+        into: Vec<Dest>,
+    },
+    Close(usize),
+    GetDiagnostics {
+        stacked: bool,
+        condition: Option<ast::Expr>,
+        items: Vec<(Dest, String)>,
+    },
+    /// What runs nothing (DECLARE ... CONDITION, a handler's place in its block).
+    Nothing,
     /// A SELECT of a stored procedure: its rows are a result set of the CALL.
     Select(Box<ast::Query>),
     Sql(Box<ast::Statement>),
     /// A stored function's RETURN.
     Return(ast::Expr),
+}
+
+/// What a handler catches, with a named condition resolved.
+#[derive(Clone, Debug, PartialEq)]
+enum Catch {
+    Code(u16),
+    SqlState(String),
+    SqlWarning,
+    NotFound,
+    SqlException,
+}
+
+/// A compiled DECLARE ... HANDLER.
+#[derive(Clone, Debug)]
+struct Handler {
+    exit: bool,
+    catches: Vec<Catch>,
+    body: Box<Op>,
 }
 
 /// The row a trigger body sees.
@@ -154,6 +200,24 @@ struct Compiler<'a> {
     row_slots: usize,
     /// Enclosing labels: (name, is a loop).
     labels: Vec<(String, bool)>,
+    /// Conditions and cursors declared so far.
+    decl: Decls,
+}
+
+/// The conditions and cursors of the blocks being compiled.
+#[derive(Default)]
+struct Decls {
+    /// Per block, innermost last.
+    blocks: Vec<BlockDecls>,
+    /// Cursors declared so far (a cursor's number is its place in the runtime's table).
+    cursors: usize,
+}
+
+#[derive(Default)]
+struct BlockDecls {
+    conditions: Vec<(String, CondValue)>,
+    /// Name, number and query (with the locals visible where it was declared).
+    cursors: Vec<(String, usize, Box<ast::Query>)>,
 }
 
 /// Compiles a body (see the module documentation). Errors are MySQL's for the body's
@@ -170,6 +234,7 @@ pub(crate) fn compile(body: &Sp, row: Option<&RowContext>) -> Result<Program, En
         locals: Vec::new(),
         row_slots,
         labels: Vec::new(),
+        decl: Decls::default(),
     };
     let op = c.statement(body)?;
     Ok(Program {
@@ -211,6 +276,7 @@ fn compile_routine(
         locals: Vec::new(),
         row_slots: 0,
         labels: Vec::new(),
+        decl: Decls::default(),
     };
     for (i, (name, ty)) in params.iter().enumerate() {
         c.locals.push(ty.clone());
@@ -257,13 +323,117 @@ impl Compiler<'_> {
         Ok(match sp {
             Sp::Block { label, body } => {
                 self.scopes.push(Vec::new());
-                let out = self.labelled(label, false, |c| c.list(body));
+                self.decl.blocks.push(BlockDecls::default());
+                let out = self.labelled(label, false, |c| c.block(body));
+                self.decl.blocks.pop();
                 self.scopes.pop();
+                let (body, handlers, handlers_at, cursors) = out?;
                 Op::Block {
                     label: label.clone(),
-                    body: out?,
+                    body,
+                    handlers,
+                    handlers_at,
+                    cursors,
                 }
             }
+            Sp::DeclareCondition { name, value } => {
+                let Some(block) = self.decl.blocks.last_mut() else {
+                    return Err(EngineError::parse_error("DECLARE", 1));
+                };
+                if block
+                    .conditions
+                    .iter()
+                    .any(|(n, _)| n.eq_ignore_ascii_case(name))
+                {
+                    return Err(EngineError::new(
+                        1332,
+                        "42000",
+                        format!("Duplicate condition: {name}"),
+                    ));
+                }
+                check_condition(value)?;
+                block.conditions.push((name.clone(), value.clone()));
+                Op::Nothing
+            }
+            Sp::DeclareCursor { name, query, into } => {
+                if *into {
+                    return Err(EngineError::new(
+                        1323,
+                        "42000",
+                        "Cursor SELECT must not have INTO",
+                    ));
+                }
+                let mut q = query.clone();
+                self.rewrite(&mut *q)?;
+                let slot = self.decl.cursors;
+                let Some(block) = self.decl.blocks.last_mut() else {
+                    return Err(EngineError::parse_error("DECLARE", 1));
+                };
+                if block
+                    .cursors
+                    .iter()
+                    .any(|(n, _, _)| n.eq_ignore_ascii_case(name))
+                {
+                    return Err(EngineError::new(
+                        1333,
+                        "42000",
+                        format!("Duplicate cursor: {name}"),
+                    ));
+                }
+                block.cursors.push((name.clone(), slot, q));
+                self.decl.cursors += 1;
+                Op::DeclareCursor(slot)
+            }
+            Sp::DeclareHandler { .. } => {
+                // Only at the start of a BEGIN ... END block (see `block`).
+                return Err(EngineError::parse_error("DECLARE", 1));
+            }
+            Sp::Open(name) => {
+                let (cursor, query) = self.cursor(name)?;
+                Op::Open {
+                    cursor,
+                    query: Box::new(query.clone()),
+                }
+            }
+            Sp::Close(name) => Op::Close(self.cursor(name)?.0),
+            Sp::Fetch { cursor, into } => Op::Fetch {
+                cursor: self.cursor(cursor)?.0,
+                into: into
+                    .iter()
+                    .map(|t| self.dest(t))
+                    .collect::<Result<_, _>>()?,
+            },
+            Sp::SignalNamed { name, items } => {
+                let sqlstate = self.signal_sqlstate(name)?;
+                return self.statement(&Sp::Signal {
+                    sqlstate,
+                    items: items.clone(),
+                });
+            }
+            Sp::Resignal { value, items } => {
+                let sqlstate = match value {
+                    None => None,
+                    Some(CondValue::SqlState(s)) => {
+                        check_condition(&CondValue::SqlState(s.clone()))?;
+                        Some(s.clone())
+                    }
+                    Some(CondValue::Name(n)) => Some(self.signal_sqlstate(n)?),
+                    Some(_) => return Err(EngineError::parse_error("RESIGNAL", 1)),
+                };
+                Op::Resignal {
+                    sqlstate,
+                    items: self.signal_items(items)?,
+                }
+            }
+            Sp::GetDiagnostics(d) => Op::GetDiagnostics {
+                stacked: d.stacked,
+                condition: d.condition.as_ref().map(|e| self.expr(e)).transpose()?,
+                items: d
+                    .items
+                    .iter()
+                    .map(|(t, item)| Ok((self.dest(t)?, item.clone())))
+                    .collect::<Result<_, EngineError>>()?,
+            },
             Sp::Declare { names, ty, default } => {
                 let sql_ty = super::ddl::column_type(
                     ty,
@@ -375,20 +545,9 @@ impl Compiler<'_> {
                         format!("Bad SQLSTATE: '{sqlstate}'"),
                     ));
                 }
-                let mut out: Vec<(String, ast::Expr)> = Vec::with_capacity(items.len());
-                for (name, e) in items {
-                    if out.iter().any(|(n, _)| n == name) {
-                        return Err(EngineError::new(
-                            1641,
-                            "42000",
-                            format!("Duplicate condition information item '{name}'"),
-                        ));
-                    }
-                    out.push((name.clone(), self.expr(e)?));
-                }
                 Op::Signal {
                     sqlstate: sqlstate.clone(),
-                    items: out,
+                    items: self.signal_items(items)?,
                 }
             }
             Sp::SelectInto { query, into } => {
@@ -457,6 +616,166 @@ impl Compiler<'_> {
                 Op::Return(self.expr(e)?)
             }
         })
+    }
+
+    /// The statements of a BEGIN ... END block, its handlers, where they take effect and its
+    /// cursors. Declarations come in MySQL's order: variables and conditions, then cursors,
+    /// then handlers (1337, 1338).
+    #[allow(clippy::type_complexity)]
+    fn block(
+        &mut self,
+        body: &[Sp],
+    ) -> Result<(Vec<Op>, Vec<Handler>, usize, Vec<usize>), EngineError> {
+        // 0: variables and conditions, 1: cursors, 2: handlers.
+        let mut stage = 0;
+        let mut ops = Vec::with_capacity(body.len());
+        let mut handlers: Vec<Handler> = Vec::new();
+        let mut handlers_at = 0;
+        let mut cursors = Vec::new();
+        for sp in body {
+            match sp {
+                Sp::Declare { .. } | Sp::DeclareCondition { .. } if stage > 0 => {
+                    return Err(EngineError::new(
+                        1337,
+                        "42000",
+                        "Variable or condition declaration after cursor or handler declaration",
+                    ));
+                }
+                Sp::DeclareCursor { .. } if stage > 1 => {
+                    return Err(EngineError::new(
+                        1338,
+                        "42000",
+                        "Cursor declaration after handler declaration",
+                    ));
+                }
+                Sp::DeclareCursor { .. } => stage = 1,
+                Sp::DeclareHandler {
+                    exit,
+                    conditions,
+                    body,
+                } => {
+                    stage = 2;
+                    let h = self.handler(*exit, conditions, body, &handlers)?;
+                    handlers.push(h);
+                    ops.push(Op::Nothing);
+                    handlers_at = ops.len();
+                    continue;
+                }
+                _ => {}
+            }
+            let op = self.statement(sp)?;
+            if let Op::DeclareCursor(slot) = op {
+                cursors.push(slot);
+            }
+            ops.push(op);
+        }
+        Ok((ops, handlers, handlers_at, cursors))
+    }
+
+    /// A DECLARE ... HANDLER: its conditions resolved (1319, 1413 for one its block already
+    /// handles) and its statement compiled without the labels around it.
+    fn handler(
+        &mut self,
+        exit: bool,
+        conditions: &[CondValue],
+        body: &Sp,
+        earlier: &[Handler],
+    ) -> Result<Handler, EngineError> {
+        let mut catches = Vec::with_capacity(conditions.len());
+        for c in conditions {
+            let resolved = match c {
+                CondValue::Name(n) => self.condition(n)?,
+                other => other.clone(),
+            };
+            check_condition(&resolved)?;
+            let catch = match resolved {
+                CondValue::Code(n) => Catch::Code(u16::try_from(n).unwrap_or(u16::MAX)),
+                CondValue::SqlState(s) => Catch::SqlState(s),
+                CondValue::SqlWarning => Catch::SqlWarning,
+                CondValue::NotFound => Catch::NotFound,
+                CondValue::SqlException | CondValue::Name(_) => Catch::SqlException,
+            };
+            if catches.contains(&catch) || earlier.iter().any(|h| h.catches.contains(&catch)) {
+                return Err(EngineError::new(
+                    1413,
+                    "42000",
+                    "Duplicate handler declared in the same block",
+                ));
+            }
+            catches.push(catch);
+        }
+        let labels = std::mem::take(&mut self.labels);
+        let body = self.statement(body);
+        self.labels = labels;
+        Ok(Handler {
+            exit,
+            catches,
+            body: Box::new(body?),
+        })
+    }
+
+    /// A declared condition (ER 1319 when there is none of that name).
+    fn condition(&self, name: &str) -> Result<CondValue, EngineError> {
+        self.decl
+            .blocks
+            .iter()
+            .rev()
+            .find_map(|b| {
+                b.conditions
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.clone())
+            })
+            .ok_or_else(|| EngineError::new(1319, "42000", format!("Undefined CONDITION: {name}")))
+    }
+
+    /// The SQLSTATE of a condition SIGNAL or RESIGNAL names (1646 for one declared with an
+    /// error code).
+    fn signal_sqlstate(&self, name: &str) -> Result<String, EngineError> {
+        match self.condition(name)? {
+            CondValue::SqlState(s) => Ok(s),
+            _ => Err(EngineError::new(
+                1646,
+                "HY000",
+                "SIGNAL/RESIGNAL can only use a CONDITION defined with SQLSTATE",
+            )),
+        }
+    }
+
+    /// SIGNAL/RESIGNAL's `SET` items (1641 for one named twice).
+    fn signal_items(
+        &self,
+        items: &[(String, ast::Expr)],
+    ) -> Result<Vec<(String, ast::Expr)>, EngineError> {
+        let mut out: Vec<(String, ast::Expr)> = Vec::with_capacity(items.len());
+        for (name, e) in items {
+            if out.iter().any(|(n, _)| n == name) {
+                return Err(EngineError::new(
+                    1641,
+                    "42000",
+                    format!("Duplicate condition information item '{name}'"),
+                ));
+            }
+            out.push((name.clone(), self.expr(e)?));
+        }
+        Ok(out)
+    }
+
+    /// A declared cursor's number and query (ER 1324 when there is none of that name).
+    fn cursor(&self, name: &str) -> Result<(usize, &ast::Query), EngineError> {
+        self.decl
+            .blocks
+            .iter()
+            .rev()
+            .find_map(|b| {
+                b.cursors
+                    .iter()
+                    .rev()
+                    .find(|(n, _, _)| n.eq_ignore_ascii_case(name))
+                    .map(|(_, slot, q)| (*slot, &**q))
+            })
+            .ok_or_else(|| EngineError::new(1324, "42000", format!("Undefined CURSOR: {name}")))
     }
 
     fn local(&self, name: &str) -> Option<usize> {
@@ -553,6 +872,33 @@ impl Compiler<'_> {
     }
 }
 
+/// A condition value as DECLARE ... CONDITION and DECLARE ... HANDLER accept it: not error
+/// code 0 (ER 1525), a valid SQLSTATE not of class 00 (ER 1407).
+fn check_condition(v: &CondValue) -> Result<(), EngineError> {
+    match v {
+        CondValue::Code(0) => Err(EngineError::new(
+            1525,
+            "HY000",
+            "Incorrect CONDITION value: '0'",
+        )),
+        CondValue::SqlState(s) if bad_sqlstate(s) => Err(EngineError::new(
+            1407,
+            "42000",
+            format!("Bad SQLSTATE: '{s}'"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Not five digits or upper-case letters, or of class 00 (success).
+fn bad_sqlstate(s: &str) -> bool {
+    s.len() != 5
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        || s.starts_with("00")
+}
+
 /// A SIGNAL's SQLSTATE as the `&'static str` errors carry: the common ones are constants,
 /// others are kept once each (at most 1024 of them, then HY000; each is 5 bytes).
 fn intern_sqlstate(s: &str) -> &'static str {
@@ -609,6 +955,7 @@ pub(crate) fn run_collecting(
         frame,
         exec,
         results: Vec::new(),
+        h: Handling::default(),
     };
     match rt.list(cx, &program.body)? {
         Flow::Next | Flow::Leave(_) | Flow::Iterate(_) | Flow::Return(_) => Ok(rt.results),
@@ -628,6 +975,7 @@ pub(crate) fn run_function(
         frame,
         exec,
         results: Vec::new(),
+        h: Handling::default(),
     };
     match rt.list(cx, &program.body)? {
         Flow::Return(v) => Ok(Some(v)),
@@ -641,6 +989,277 @@ struct Runtime<'p, 'f> {
     exec: Exec,
     /// Result sets of a procedure's SELECTs, in order.
     results: Vec<crate::Outcome>,
+    /// Handlers, cursors and the diagnostics area.
+    h: Handling<'p>,
+}
+
+/// The state of condition handling while a body runs.
+///
+/// <https://dev.mysql.com/doc/refman/8.4/en/handler-scope.html>,
+/// <https://dev.mysql.com/doc/refman/8.4/en/diagnostics-area.html>
+///
+/// The body's diagnostics area is the session's warnings from `base` on (a trigger's start
+/// after the firing statement's own). A statement that reads tables clears it first, as
+/// MySQL's do. When a statement fails or warns, the handlers of the blocks around it are
+/// searched innermost block first; in a block an error-code handler beats an SQLSTATE one,
+/// which beats SQLWARNING/NOT FOUND/SQLEXCEPTION. A handler's statement runs with its own
+/// block's handlers (and those inside it) out of scope; then CONTINUE goes on after the
+/// failing statement (which is undone), EXIT leaves the handler's block. What the handler
+/// caught is gone from the diagnostics area afterwards: the client sees only what the
+/// handler itself raised.
+#[derive(Default)]
+struct Handling<'p> {
+    /// The handlers of the blocks running, innermost last.
+    frames: Vec<HandlerFrame<'p>>,
+    /// The handlers running, innermost last: the condition each caught and the diagnostics
+    /// area when it started (GET STACKED DIAGNOSTICS).
+    active: Vec<(Condition, Vec<crate::Warning>)>,
+    /// Open cursors by number: the rows still to fetch and the column count.
+    cursors: Vec<Option<(std::vec::IntoIter<Vec<Value>>, usize)>>,
+    /// Numbers the blocks run, for EXIT.
+    blocks: usize,
+    /// Where the body's diagnostics area starts in the session's warnings.
+    base: usize,
+    started: bool,
+    /// The error passing up was already offered to the handlers in scope.
+    searched: bool,
+    /// SQLSTATEs of conditions raised here (SIGNAL, caught errors), for GET DIAGNOSTICS.
+    states: Vec<(u16, &'static str)>,
+}
+
+struct HandlerFrame<'p> {
+    block: usize,
+    handlers: &'p [Handler],
+}
+
+/// A condition raised by a statement of the body.
+#[derive(Clone, Debug)]
+struct Condition {
+    level: &'static str,
+    code: u16,
+    sqlstate: &'static str,
+    message: String,
+}
+
+impl Condition {
+    fn of_error(e: &EngineError) -> Self {
+        Condition {
+            level: "Error",
+            code: e.code,
+            sqlstate: e.sql_state,
+            message: e.message.clone(),
+        }
+    }
+
+    fn error(&self) -> EngineError {
+        EngineError::new(self.code, self.sqlstate, self.message.clone())
+    }
+}
+
+/// How well a handler's condition matches (0: not at all): an error code beats an SQLSTATE,
+/// which beats a class (MySQL's `sp_pcontext::find_handler`).
+fn matches(catch: &Catch, c: &Condition) -> u8 {
+    let class = c.sqlstate.get(..2).unwrap_or("");
+    match catch {
+        Catch::Code(n) if *n == c.code => 3,
+        Catch::SqlState(s) if s == c.sqlstate => 2,
+        Catch::SqlWarning if class == "01" || c.level == "Warning" => 1,
+        Catch::NotFound if class == "02" => 1,
+        Catch::SqlException if c.level == "Error" && !matches!(class, "00" | "01" | "02") => 1,
+        _ => 0,
+    }
+}
+
+/// SIGNAL's defaults for an SQLSTATE's class: (level, code, message).
+fn signal_defaults(sqlstate: &str) -> (&'static str, u16, &'static str) {
+    if sqlstate.starts_with("01") {
+        ("Warning", 1642, "Unhandled user-defined warning condition")
+    } else if sqlstate.starts_with("02") {
+        ("Error", 1643, "Unhandled user-defined not found condition")
+    } else {
+        ("Error", 1644, "Unhandled user-defined exception condition")
+    }
+}
+
+/// ER_GET_STACKED_DA_WITHOUT_ACTIVE_HANDLER.
+fn stacked_without_handler() -> EngineError {
+    EngineError::new(
+        1887,
+        "0Z002",
+        "GET STACKED DIAGNOSTICS when handler not active",
+    )
+}
+
+/// The values of GET DIAGNOSTICS items (`names`) over a diagnostics area: statement items,
+/// or condition `n`'s. A condition number out of range adds ER 1758 to the area (as an
+/// error the statement survives, as MySQL does) and gives no values.
+fn diagnostics_values(
+    cx: &mut Ctx<'_>,
+    area: &[crate::Warning],
+    n: Option<&Value>,
+    names: &[&str],
+    sqlstate: impl Fn(&Ctx<'_>, u16) -> &'static str,
+) -> Vec<Value> {
+    let Some(n) = n else {
+        return names
+            .iter()
+            .map(|name| match *name {
+                "NUMBER" => Value::Int(area.len() as i64),
+                _ => Value::Int(cx.session.row_count),
+            })
+            .collect();
+    };
+    let w = n
+        .to_i64()
+        .and_then(|i| usize::try_from(i).ok())
+        .and_then(|i| i.checked_sub(1))
+        .and_then(|i| area.get(i));
+    let Some(w) = w else {
+        cx.session.error_sqlstate = Some((1758, "35000"));
+        cx.session
+            .add_warning("Error", 1758, "Invalid condition number".to_string());
+        return Vec::new();
+    };
+    let state = sqlstate(cx, w.code);
+    names
+        .iter()
+        .map(|name| match *name {
+            "MESSAGE_TEXT" => Value::str(w.message.clone()),
+            "MYSQL_ERRNO" => Value::Int(i64::from(w.code)),
+            "RETURNED_SQLSTATE" => Value::str(state.to_string()),
+            "CLASS_ORIGIN" => Value::str(origin(state, false).to_string()),
+            "SUBCLASS_ORIGIN" => Value::str(origin(state, true).to_string()),
+            _ => Value::str(String::new()),
+        })
+        .collect()
+}
+
+/// GET [CURRENT] DIAGNOSTICS as a statement of its own: over the diagnostics area the
+/// statement before left (the session's warnings), into user variables. STACKED is ER 1887
+/// here, a local variable ER 1327.
+pub(crate) fn get_diagnostics(
+    engine: &crate::Engine,
+    session: &mut crate::Session,
+    d: &crate::parse::compound::Diagnostics,
+) -> Result<crate::Outcome, EngineError> {
+    if d.stacked {
+        return Err(stacked_without_handler());
+    }
+    let mut vars = Vec::with_capacity(d.items.len());
+    for (t, _) in &d.items {
+        match t {
+            Target::User(name) => vars.push(name.clone()),
+            Target::Name(parts) => return Err(undeclared(&parts.join("."))),
+        }
+    }
+    let names: Vec<&str> = d.items.iter().map(|(_, n)| n.as_str()).collect();
+    let area = session.warnings.clone();
+    let values = super::in_txn_as(engine, session, super::Reads::Consistent, |cx| {
+        let n = match &d.condition {
+            Some(e) => Some(eval(cx, &[], e)?),
+            None => None,
+        };
+        Ok(diagnostics_values(
+            cx,
+            &area,
+            n.as_ref(),
+            &names,
+            |cx, code| match cx.session.error_sqlstate {
+                Some((c, s)) if c == code => s,
+                _ => sqlstate_of_code(code),
+            },
+        ))
+    })?;
+    for (name, v) in vars.into_iter().zip(values) {
+        session.user_vars.insert(name, v);
+        session.note_state_change();
+    }
+    Ok(crate::Outcome::Ok {
+        affected_rows: 0,
+        last_insert_id: 0,
+        warnings: session.warning_count(),
+        info: String::new(),
+    })
+}
+
+/// The label an EXIT handler leaves its block `block` with (no label a body can write).
+fn exit_label(block: usize) -> String {
+    format!("\u{0}exit {block}")
+}
+
+/// Errors no handler catches: KILL QUERY, max_execution_time, a deadlock (the transaction is
+/// gone), and the stop of a statement tried on the caller's thread.
+fn catchable(e: &EngineError, cx: &Ctx<'_>) -> bool {
+    !cx.session.inline_blocked && !matches!(e.code, 1317 | 1213 | 3024 | 1436)
+}
+
+/// The SQLSTATE MySQL gives a warning or error code the engine reports without one.
+fn sqlstate_of_code(code: u16) -> &'static str {
+    match code {
+        1329 | 1643 => "02000",
+        1265 | 1642 => "01000",
+        1264 => "22003",
+        1292 => "22007",
+        1406 => "22001",
+        1365 => "22012",
+        1048 | 1062 | 1451 | 1452 => "23000",
+        1051 | 1146 => "42S02",
+        1054 => "42S22",
+        1050 => "42S01",
+        1064 | 1304 | 1305 | 1327 => "42000",
+        1758 => "35000",
+        _ => "HY000",
+    }
+}
+
+/// CLASS_ORIGIN / SUBCLASS_ORIGIN: 'ISO 9075' for the classes (and subclass 000) SQL
+/// defines, else 'MySQL'.
+fn origin(sqlstate: &str, subclass: bool) -> &'static str {
+    const ISO: [&str; 38] = [
+        "00", "01", "02", "07", "08", "09", "0A", "0D", "0E", "0F", "0K", "0L", "0M", "0N", "0P",
+        "0S", "0T", "0U", "0V", "0W", "0X", "0Y", "0Z", "10", "20", "21", "22", "23", "24", "25",
+        "26", "27", "28", "2B", "2C", "2D", "2E", "2F",
+    ];
+    const ISO2: [&str; 10] = ["2H", "30", "33", "34", "35", "36", "38", "39", "3B", "40"];
+    let class = sqlstate.get(..2).unwrap_or("");
+    let iso = ISO.contains(&class) || ISO2.contains(&class) || class == "42" || class == "44";
+    if iso && (!subclass || sqlstate.get(2..) == Some("000")) {
+        "ISO 9075"
+    } else {
+        "MySQL"
+    }
+}
+
+/// True for a SELECT that reads tables (one that does clears the diagnostics area first).
+fn reads_tables(q: &ast::Query) -> bool {
+    match &*q.body {
+        ast::SetExpr::Select(sel) => !sel.from.is_empty(),
+        _ => true,
+    }
+}
+
+impl Op {
+    /// A simple statement: a failure in it is undone before a handler runs.
+    fn is_simple(&self) -> bool {
+        !matches!(
+            self,
+            Op::Block { .. }
+                | Op::If { .. }
+                | Op::Case { .. }
+                | Op::While { .. }
+                | Op::Repeat { .. }
+                | Op::Loop { .. }
+        )
+    }
+
+    /// Clears the diagnostics area before it runs (reads or writes tables).
+    fn clears_diagnostics(&self) -> bool {
+        match self {
+            Op::Sql(_) | Op::Open { .. } => true,
+            Op::Select(q) | Op::SelectInto { query: q, .. } => reads_tables(q),
+            _ => false,
+        }
+    }
 }
 
 /// The statement's parameters, registers and caches while `f` runs a nested piece with the
@@ -700,6 +1319,7 @@ pub(crate) fn set_local(
         frame,
         exec: |_, _| Ok(()),
         results: Vec::new(),
+        h: Handling::default(),
     };
     rt.store(cx, &Dest::Local(slot), v)
 }
@@ -718,15 +1338,148 @@ pub(crate) fn nested<T>(
     out
 }
 
-impl Runtime<'_, '_> {
-    fn list(&mut self, cx: &mut Ctx<'_>, ops: &[Op]) -> Result<Flow, EngineError> {
+impl<'p> Runtime<'p, '_> {
+    fn list(&mut self, cx: &mut Ctx<'_>, ops: &'p [Op]) -> Result<Flow, EngineError> {
+        if !self.h.started {
+            self.h.started = true;
+            self.h.base = cx.session.warnings.len();
+        }
         for op in ops {
-            match self.op(cx, op)? {
+            match self.guarded(cx, op)? {
                 Flow::Next => {}
                 other => return Ok(other),
             }
         }
         Ok(Flow::Next)
+    }
+
+    /// Runs one statement under the handlers in scope (see [`Handling`]).
+    fn guarded(&mut self, cx: &mut Ctx<'_>, op: &'p Op) -> Result<Flow, EngineError> {
+        if op.clears_diagnostics() {
+            let base = self.h.base.min(cx.session.warnings.len());
+            cx.session.warnings.truncate(base);
+        }
+        self.h.searched = false;
+        if self.h.frames.is_empty() {
+            return self.op(cx, op);
+        }
+        let simple = op.is_simple();
+        let mark = cx.session.warnings.len();
+        // A failing statement is undone before its handler runs; the ones before it stay.
+        let saved = simple.then(|| cx.txn.changes.clone());
+        match self.op(cx, op) {
+            Ok(flow) => {
+                if !simple || cx.session.warnings.len() <= mark {
+                    return Ok(flow);
+                }
+                // The last warning or note a handler takes (as MySQL picks).
+                let mut found = None;
+                for w in cx.session.warnings.get(mark..).unwrap_or_default() {
+                    let c = Condition {
+                        level: w.level,
+                        code: w.code,
+                        sqlstate: self.sqlstate(cx, w.code),
+                        message: w.message.clone(),
+                    };
+                    if w.level != "Error"
+                        && let Some((k, h)) = self.find(&c)
+                    {
+                        found = Some((k, h, c));
+                    }
+                }
+                match found {
+                    Some((k, h, c)) => self.activate(cx, k, h, c),
+                    None => Ok(flow),
+                }
+            }
+            Err(e) => {
+                if self.h.searched || !catchable(&e, cx) {
+                    return Err(e);
+                }
+                let c = Condition::of_error(&e);
+                let Some((k, h)) = self.find(&c) else {
+                    self.h.searched = true;
+                    return Err(e);
+                };
+                if let Some(changes) = saved {
+                    cx.txn.changes = changes;
+                }
+                if cx.session.warnings.len() < 1024 {
+                    cx.session.warnings.push(crate::Warning {
+                        level: "Error",
+                        code: c.code,
+                        message: c.message.clone(),
+                    });
+                }
+                self.h.states.push((c.code, c.sqlstate));
+                self.activate(cx, k, h, c)
+            }
+        }
+    }
+
+    /// The handler for a condition: (frame index, handler), innermost block first.
+    fn find(&self, c: &Condition) -> Option<(usize, &'p Handler)> {
+        for (k, f) in self.h.frames.iter().enumerate().rev() {
+            let mut best: Option<(u8, &'p Handler)> = None;
+            for h in f.handlers {
+                let m = h.catches.iter().map(|x| matches(x, c)).max().unwrap_or(0);
+                if m > 0 && best.is_none_or(|(b, _)| m > b) {
+                    best = Some((m, h));
+                }
+            }
+            if let Some((_, h)) = best {
+                return Some((k, h));
+            }
+        }
+        None
+    }
+
+    /// Runs handler `h` of frame `k` for condition `c`.
+    fn activate(
+        &mut self,
+        cx: &mut Ctx<'_>,
+        k: usize,
+        h: &'p Handler,
+        c: Condition,
+    ) -> Result<Flow, EngineError> {
+        let base = self.h.base.min(cx.session.warnings.len());
+        let stacked: Vec<crate::Warning> =
+            cx.session.warnings.get(base..).unwrap_or_default().to_vec();
+        let hidden = self.h.frames.split_off(k);
+        let block = hidden.first().map_or(0, |f| f.block);
+        self.h.active.push((c, stacked.clone()));
+        let out = self.guarded(cx, &h.body);
+        self.h.active.pop();
+        self.h.frames.extend(hidden);
+        // The caught condition, and what was there when the handler started, are gone.
+        let now = cx.session.warnings.get(base..).unwrap_or_default();
+        let pushed = if now.starts_with(&stacked) {
+            now.get(stacked.len()..).unwrap_or_default().to_vec()
+        } else {
+            now.to_vec()
+        };
+        cx.session.warnings.truncate(base);
+        cx.session.warnings.extend(pushed);
+        match out {
+            Err(e) => {
+                self.h.searched = true;
+                Err(e)
+            }
+            Ok(Flow::Next) if h.exit => Ok(Flow::Leave(exit_label(block))),
+            // An outer EXIT handler ran for a condition of this one (or a function returned).
+            Ok(flow) => Ok(flow),
+        }
+    }
+
+    /// The SQLSTATE of a condition in the diagnostics area.
+    fn sqlstate(&self, cx: &Ctx<'_>, code: u16) -> &'static str {
+        if let Some((_, s)) = self.h.states.iter().rev().find(|(c, _)| *c == code) {
+            return s;
+        }
+        match cx.session.error_sqlstate {
+            Some((c, s)) if c == code => s,
+            _ => sqlstate_of_code(code),
+        }
     }
 
     fn eval(&mut self, cx: &mut Ctx<'_>, e: &ast::Expr) -> Result<Value, EngineError> {
@@ -790,15 +1543,119 @@ impl Runtime<'_, '_> {
         Ok(())
     }
 
-    fn op(&mut self, cx: &mut Ctx<'_>, op: &Op) -> Result<Flow, EngineError> {
+    fn op(&mut self, cx: &mut Ctx<'_>, op: &'p Op) -> Result<Flow, EngineError> {
         cx.check()?;
         match op {
-            Op::Block { label, body } => match self.list(cx, body)? {
-                Flow::Leave(l) if label.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(&l)) => {
+            Op::Block {
+                label,
+                body,
+                handlers,
+                handlers_at,
+                cursors,
+            } => {
+                self.h.blocks += 1;
+                let block = self.h.blocks;
+                let depth = self.h.frames.len();
+                let (head, rest) = body.split_at((*handlers_at).min(body.len()));
+                let mut out = self.list(cx, head);
+                if matches!(out, Ok(Flow::Next)) {
+                    if !handlers.is_empty() {
+                        self.h.frames.push(HandlerFrame { block, handlers });
+                    }
+                    out = self.list(cx, rest);
+                }
+                self.h.frames.truncate(depth);
+                for c in cursors {
+                    if let Some(slot) = self.h.cursors.get_mut(*c) {
+                        *slot = None;
+                    }
+                }
+                match out? {
+                    Flow::Leave(l)
+                        if label.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(&l))
+                            || l == exit_label(block) =>
+                    {
+                        Ok(Flow::Next)
+                    }
+                    other => Ok(other),
+                }
+            }
+            Op::Nothing => Ok(Flow::Next),
+            Op::DeclareCursor(c) => {
+                if self.h.cursors.len() <= *c {
+                    self.h.cursors.resize_with(c + 1, || None);
+                }
+                if let Some(slot) = self.h.cursors.get_mut(*c) {
+                    *slot = None;
+                }
+                Ok(Flow::Next)
+            }
+            Op::Open { cursor, query } => {
+                if self.h.cursors.get(*cursor).is_some_and(Option::is_some) {
+                    return Err(EngineError::new(1325, "24000", "Cursor is already open"));
+                }
+                // MySQL materializes the cursor's rows when it opens.
+                let frame: &[Value] = self.frame;
+                let (rows, width) = with_frame(cx, frame, |cx| {
+                    let (plan, _) = super::bind_plan(cx.engine, cx.session, None, query)?;
+                    let mut rows = Vec::new();
+                    nested(cx, |inner| {
+                        inner.regs.resize(plan.registers.max(16), Value::Null);
+                        execute::run_plan(&plan, inner, &mut |r| {
+                            rows.push(r);
+                            Ok(())
+                        })
+                    })?;
+                    Ok((rows, plan.columns.len()))
+                })?;
+                if self.h.cursors.len() <= *cursor {
+                    self.h.cursors.resize_with(cursor + 1, || None);
+                }
+                if let Some(slot) = self.h.cursors.get_mut(*cursor) {
+                    *slot = Some((rows.into_iter(), width));
+                }
+                Ok(Flow::Next)
+            }
+            Op::Fetch { cursor, into } => {
+                let not_open = || EngineError::new(1326, "24000", "Cursor is not open");
+                let Some(Some((rows, width))) = self.h.cursors.get_mut(*cursor) else {
+                    return Err(not_open());
+                };
+                if *width != into.len() {
+                    return Err(EngineError::new(
+                        1328,
+                        "HY000",
+                        "Incorrect number of FETCH variables",
+                    ));
+                }
+                let Some(row) = rows.next() else {
+                    return Err(EngineError::new(
+                        1329,
+                        "02000",
+                        "No data - zero rows fetched, selected, or processed",
+                    ));
+                };
+                for (dest, v) in into.iter().zip(row) {
+                    self.store(cx, dest, v)?;
+                }
+                Ok(Flow::Next)
+            }
+            Op::Close(c) => match self.h.cursors.get_mut(*c) {
+                Some(slot @ Some(_)) => {
+                    *slot = None;
                     Ok(Flow::Next)
                 }
-                other => Ok(other),
+                _ => Err(EngineError::new(1326, "24000", "Cursor is not open")),
             },
+            Op::Resignal { sqlstate, items } => self.resignal(cx, sqlstate.as_deref(), items),
+            Op::GetDiagnostics {
+                stacked,
+                condition,
+                items,
+            } => {
+                self.get_diagnostics(cx, *stacked, condition.as_ref(), items)?;
+                Ok(Flow::Next)
+            }
             Op::Declare { slots, default } => {
                 let v = match default {
                     Some(e) => self.eval(cx, e)?,
@@ -920,7 +1777,7 @@ impl Runtime<'_, '_> {
         &mut self,
         cx: &mut Ctx<'_>,
         label: &Option<String>,
-        body: &[Op],
+        body: &'p [Op],
     ) -> Result<Option<Flow>, EngineError> {
         let mine = |l: &str| label.as_deref().is_some_and(|m| m.eq_ignore_ascii_case(l));
         // Every pass counts, an empty body's too: KILL QUERY and max_execution_time stop a
@@ -943,30 +1800,59 @@ impl Runtime<'_, '_> {
         sqlstate: &str,
         items: &[(String, ast::Expr)],
     ) -> Result<Flow, EngineError> {
-        let (mut code, mut text) = if sqlstate.starts_with("01") {
-            (
-                1642u16,
-                "Unhandled user-defined warning condition".to_string(),
-            )
-        } else if sqlstate.starts_with("02") {
-            (
-                1643,
-                "Unhandled user-defined not found condition".to_string(),
-            )
-        } else {
-            (
-                1644,
-                "Unhandled user-defined exception condition".to_string(),
-            )
+        let (level, code, text) = signal_defaults(sqlstate);
+        let mut c = Condition {
+            level,
+            code,
+            sqlstate: intern_sqlstate(sqlstate),
+            message: text.to_string(),
         };
+        self.signal_items(cx, &mut c, items)?;
+        self.raise(cx, c)
+    }
+
+    /// RESIGNAL: the condition the running handler caught, with a new SQLSTATE (and that
+    /// class's code) if one is named, and the SET items, raised again. ER 1645 outside a
+    /// handler.
+    fn resignal(
+        &mut self,
+        cx: &mut Ctx<'_>,
+        sqlstate: Option<&str>,
+        items: &[(String, ast::Expr)],
+    ) -> Result<Flow, EngineError> {
+        let Some((caught, _)) = self.h.active.last() else {
+            return Err(EngineError::new(
+                1645,
+                "0K000",
+                "RESIGNAL when handler not active",
+            ));
+        };
+        let mut c = caught.clone();
+        if let Some(s) = sqlstate {
+            let (level, code, _) = signal_defaults(s);
+            c.level = level;
+            c.code = code;
+            c.sqlstate = intern_sqlstate(s);
+        }
+        self.signal_items(cx, &mut c, items)?;
+        self.raise(cx, c)
+    }
+
+    /// Applies SIGNAL/RESIGNAL's SET items to a condition.
+    fn signal_items(
+        &mut self,
+        cx: &mut Ctx<'_>,
+        c: &mut Condition,
+        items: &[(String, ast::Expr)],
+    ) -> Result<(), EngineError> {
         for (name, e) in items {
             let v = self.eval(cx, e)?;
             match name.as_str() {
                 "MESSAGE_TEXT" => {
-                    text = v.to_string_lossy().unwrap_or_else(|| "NULL".into());
+                    c.message = v.to_string_lossy().unwrap_or_else(|| "NULL".into());
                 }
                 "MYSQL_ERRNO" => {
-                    code = v
+                    c.code = v
                         .to_i64()
                         .and_then(|n| u16::try_from(n).ok())
                         .filter(|n| *n > 0)
@@ -989,11 +1875,50 @@ impl Runtime<'_, '_> {
                 }
             }
         }
-        if sqlstate.starts_with("01") {
-            cx.session.add_warning("Warning", code, text);
+        Ok(())
+    }
+
+    /// A warning goes to the diagnostics area and the body goes on; an error ends the
+    /// statement.
+    fn raise(&mut self, cx: &mut Ctx<'_>, c: Condition) -> Result<Flow, EngineError> {
+        self.h.states.push((c.code, c.sqlstate));
+        if c.level == "Warning" {
+            cx.session.add_warning("Warning", c.code, c.message);
             return Ok(Flow::Next);
         }
-        Err(EngineError::new(code, intern_sqlstate(sqlstate), text))
+        Err(c.error())
+    }
+
+    /// GET [CURRENT | STACKED] DIAGNOSTICS (STACKED: the area when the running handler
+    /// started, ER 1887 outside one).
+    fn get_diagnostics(
+        &mut self,
+        cx: &mut Ctx<'_>,
+        stacked: bool,
+        condition: Option<&ast::Expr>,
+        items: &[(Dest, String)],
+    ) -> Result<(), EngineError> {
+        let area = if stacked {
+            match self.h.active.last() {
+                Some((_, area)) => area.clone(),
+                None => return Err(stacked_without_handler()),
+            }
+        } else {
+            let base = self.h.base.min(cx.session.warnings.len());
+            cx.session.warnings.get(base..).unwrap_or_default().to_vec()
+        };
+        let n = match condition {
+            Some(e) => Some(self.eval(cx, e)?),
+            None => None,
+        };
+        let names: Vec<&str> = items.iter().map(|(_, n)| n.as_str()).collect();
+        let values = diagnostics_values(cx, &area, n.as_ref(), &names, |cx, code| {
+            self.sqlstate(cx, code)
+        });
+        for ((dest, _), v) in items.iter().zip(values) {
+            self.store(cx, dest, v)?;
+        }
+        Ok(())
     }
 
     fn select_into(

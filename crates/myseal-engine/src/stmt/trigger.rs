@@ -73,6 +73,7 @@ pub(crate) fn run(
         TriggerStmt::Drop { if_exists, name } => drop(engine, session, name, *if_exists),
         TriggerStmt::Show { db, filter } => show(engine, session, db.clone(), filter.as_ref()),
         TriggerStmt::ShowCreate(name) => show_create(engine, session, name),
+        TriggerStmt::GetDiagnostics(d) => routine::get_diagnostics(engine, session, d),
         // Stored procedures are run by `stmt::procedure` (see `exec::execute`).
         TriggerStmt::CreateProcedure(_)
         | TriggerStmt::DropProcedure { .. }

@@ -119,6 +119,23 @@ fn arguments_and_results_are_converted_to_the_declared_types() {
     assert_eq!(run_all(&e, &mut s, "SELECT small(5)"), "small(5)\n5");
     let out = run_all(&e, &mut s, "SELECT small(1000)");
     assert!(out.starts_with("ERROR 1264 (22003)"), "{out}");
+    // The RETURN value is stored under the sql_mode the function was created with.
+    ok(&e, &mut s, "SET sql_mode = ''");
+    ok(
+        &e,
+        &mut s,
+        "CREATE FUNCTION lenient(x INT) RETURNS TINYINT DETERMINISTIC RETURN x",
+    );
+    ok(&e, &mut s, "SET sql_mode = DEFAULT");
+    assert_eq!(
+        run_all(&e, &mut s, "SELECT lenient(1000)"),
+        "lenient(1000)\n127"
+    );
+    assert_eq!(
+        run_all(&e, &mut s, "SHOW WARNINGS"),
+        "Level|Code|Message\nWarning|1264|Out of range value for column 'lenient' at row 1"
+    );
+    assert!(run_all(&e, &mut s, "SELECT @@sql_mode").contains("STRICT_TRANS_TABLES"));
     ok(
         &e,
         &mut s,
@@ -485,5 +502,44 @@ fn functions_survive_a_dump_and_load() {
             "SELECT ROUTINE_COMMENT, IS_DETERMINISTIC FROM information_schema.ROUTINES WHERE ROUTINE_NAME = 'f'"
         ),
         "ROUTINE_COMMENT|IS_DETERMINISTIC\nc|YES"
+    );
+}
+
+/// mysqldump's form: `/*!50003 CREATE*/ /*!50020 DEFINER=...*/ /*!50003 FUNCTION ... */`, the
+/// parameters on the comment's first line.
+#[test]
+fn mysqldumps_versioned_comment_form_loads() {
+    let (e, mut s) = setup();
+    ok(
+        &e,
+        &mut s,
+        "/*!50003 CREATE*/ /*!50020 DEFINER=`root`@`%`*/ /*!50003 FUNCTION `addone`(x decimal(5,2), y int) RETURNS decimal(6,2)
+    DETERMINISTIC
+BEGIN
+  RETURN x + y;
+END */",
+    );
+    assert_eq!(
+        run_all(&e, &mut s, "SELECT addone(1.5, 2)"),
+        "addone(1.5, 2)\n3.50"
+    );
+    let out = run_all(&e, &mut s, "SHOW CREATE FUNCTION addone");
+    assert!(
+        out.contains(
+            "CREATE DEFINER=`root`@`%` FUNCTION `addone`(x decimal(5,2), y int) RETURNS decimal(6,2)\n    DETERMINISTIC\nBEGIN\n  RETURN x + y;\nEND|"
+        ),
+        "{out}"
+    );
+    ok(
+        &e,
+        &mut s,
+        "/*!50003 CREATE*/ /*!50020 DEFINER=`root`@`%`*/ /*!50003 PROCEDURE `pp`(IN a int, OUT b int)
+    NO SQL
+SET b = a */",
+    );
+    let out = run_all(&e, &mut s, "SHOW CREATE PROCEDURE pp");
+    assert!(
+        out.contains("PROCEDURE `pp`(IN a int, OUT b int)\n    NO SQL\nSET b = a|"),
+        "{out}"
     );
 }
