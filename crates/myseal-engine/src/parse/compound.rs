@@ -29,6 +29,33 @@ pub(crate) enum Target {
     Name(Vec<String>),
 }
 
+/// A condition: what DECLARE ... CONDITION names, a handler catches, or RESIGNAL raises.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum CondValue {
+    /// A MySQL error code.
+    Code(u32),
+    /// `SQLSTATE [VALUE] 'xxxxx'`.
+    SqlState(String),
+    /// A condition declared by DECLARE ... CONDITION.
+    Name(String),
+    /// SQLSTATE class 01.
+    SqlWarning,
+    /// SQLSTATE class 02.
+    NotFound,
+    /// Any class but 00, 01 and 02.
+    SqlException,
+}
+
+/// `GET [CURRENT | STACKED] DIAGNOSTICS`: statement items, or one condition's items; each
+/// item is (where it goes, the item's name upper-cased).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Diagnostics {
+    pub(crate) stacked: bool,
+    /// `CONDITION n` (None: statement information).
+    pub(crate) condition: Option<Expr>,
+    pub(crate) items: Vec<(Target, String)>,
+}
+
 /// One statement of a compound body.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Sp {
@@ -80,6 +107,44 @@ pub(crate) enum Sp {
         sqlstate: String,
         items: Vec<(String, Expr)>,
     },
+    /// `SIGNAL condition_name [SET ...]`.
+    SignalNamed {
+        name: String,
+        items: Vec<(String, Expr)>,
+    },
+    /// `RESIGNAL [SQLSTATE [VALUE] 'xxxxx' | condition_name] [SET ...]`.
+    Resignal {
+        value: Option<CondValue>,
+        items: Vec<(String, Expr)>,
+    },
+    /// `DECLARE name CONDITION FOR {error_code | SQLSTATE [VALUE] 'xxxxx'}`.
+    DeclareCondition {
+        name: String,
+        value: CondValue,
+    },
+    /// `DECLARE {CONTINUE | EXIT} HANDLER FOR condition [, ...] statement`.
+    DeclareHandler {
+        exit: bool,
+        conditions: Vec<CondValue>,
+        body: Box<Sp>,
+    },
+    /// `DECLARE name CURSOR FOR select` (`into`: the SELECT had an INTO, ER 1323).
+    DeclareCursor {
+        name: String,
+        query: Box<Query>,
+        into: bool,
+    },
+    /// `OPEN cursor`.
+    Open(String),
+    /// `FETCH [[NEXT] FROM] cursor INTO target, ...`.
+    Fetch {
+        cursor: String,
+        into: Vec<Target>,
+    },
+    /// `CLOSE cursor`.
+    Close(String),
+    /// `GET [CURRENT | STACKED] DIAGNOSTICS ...`.
+    GetDiagnostics(Diagnostics),
     /// `SELECT ... INTO targets ...`.
     SelectInto {
         query: Box<Query>,
@@ -126,6 +191,8 @@ pub(crate) enum TriggerStmt {
     },
     /// `SHOW CREATE TRIGGER [db.]name`.
     ShowCreate(ObjectName),
+    /// `GET [CURRENT | STACKED] DIAGNOSTICS ...` outside a body.
+    GetDiagnostics(Diagnostics),
     /// `CREATE [DEFINER = user] PROCEDURE [IF NOT EXISTS] name (params) body`.
     CreateProcedure(ProcedureSpec),
     /// `DROP PROCEDURE [IF EXISTS] [db.]name`.
@@ -380,6 +447,17 @@ pub(crate) fn parse_trigger_stmt(
     p: &mut Parser,
     text: impl Fn(Location, Option<Location>) -> String,
 ) -> Result<Option<Stmt>, ParserError> {
+    if peek_word(p, 0, "GET")
+        && ["DIAGNOSTICS", "CURRENT", "STACKED"]
+            .iter()
+            .any(|w| peek_word(p, 1, w))
+    {
+        p.next_token();
+        let d = parse_get_diagnostics(p)?;
+        return Ok(Some(Stmt::Trigger(Box::new(TriggerStmt::GetDiagnostics(
+            d,
+        )))));
+    }
     if peek_word(p, 0, "DROP") && peek_word(p, 1, "TRIGGER") {
         p.next_token();
         p.next_token();
@@ -856,6 +934,48 @@ fn parse_statement_at(p: &mut Parser, labels: &mut Vec<String>) -> Result<Sp, Pa
     if word(p, "SIGNAL") {
         return parse_signal(p);
     }
+    if word(p, "RESIGNAL") {
+        let value = if word(p, "SQLSTATE") {
+            word(p, "VALUE");
+            Some(CondValue::SqlState(p.parse_literal_string()?))
+        } else if matches!(p.peek_token().token, Token::Word(_))
+            && !is_keyword(&p.peek_token().token, Keyword::SET)
+        {
+            Some(CondValue::Name(p.parse_identifier()?.value))
+        } else {
+            None
+        };
+        let items = parse_signal_items(p)?;
+        return Ok(Sp::Resignal { value, items });
+    }
+    if word(p, "OPEN") {
+        return Ok(Sp::Open(p.parse_identifier()?.value));
+    }
+    if word(p, "CLOSE") {
+        return Ok(Sp::Close(p.parse_identifier()?.value));
+    }
+    if word(p, "FETCH") {
+        if word(p, "NEXT") {
+            expect_word(p, "FROM")?;
+        } else {
+            word(p, "FROM");
+        }
+        let cursor = p.parse_identifier()?.value;
+        p.expect_keyword(Keyword::INTO)?;
+        let mut into = vec![parse_target(p)?];
+        while p.consume_token(&Token::Comma) {
+            into.push(parse_target(p)?);
+        }
+        return Ok(Sp::Fetch { cursor, into });
+    }
+    if peek_word(p, 0, "GET")
+        && ["DIAGNOSTICS", "CURRENT", "STACKED"]
+            .iter()
+            .any(|w| peek_word(p, 1, w))
+    {
+        p.next_token();
+        return parse_get_diagnostics(p).map(Sp::GetDiagnostics);
+    }
     let head = p.peek_token();
     if is_keyword(&head.token, Keyword::SELECT) || is_keyword(&head.token, Keyword::WITH) {
         return parse_select(p);
@@ -901,26 +1021,61 @@ fn parse_declare(p: &mut Parser) -> Result<Sp, ParserError> {
         names.push(p.parse_identifier()?.value);
     }
     let t = p.peek_token();
+    if let [name] = names.as_slice()
+        && is_word(&t.token, "HANDLER")
+        && (name.eq_ignore_ascii_case("CONTINUE") || name.eq_ignore_ascii_case("EXIT"))
+    {
+        p.next_token();
+        let exit = name.eq_ignore_ascii_case("EXIT");
+        p.expect_keyword(Keyword::FOR)?;
+        let mut conditions = vec![parse_condition(p, true)?];
+        while p.consume_token(&Token::Comma) {
+            conditions.push(parse_condition(p, true)?);
+        }
+        let mut labels = Vec::new();
+        let body = Box::new(parse_statement(p, &mut labels)?);
+        return Ok(Sp::DeclareHandler {
+            exit,
+            conditions,
+            body,
+        });
+    }
+    if let [name] = names.as_slice()
+        && is_word(&t.token, "CONDITION")
+    {
+        p.next_token();
+        p.expect_keyword(Keyword::FOR)?;
+        let value = parse_condition(p, false)?;
+        return Ok(Sp::DeclareCondition {
+            name: name.clone(),
+            value,
+        });
+    }
+    if let [name] = names.as_slice()
+        && is_word(&t.token, "CURSOR")
+    {
+        p.next_token();
+        p.expect_keyword(Keyword::FOR)?;
+        let (query, into) = match parse_select(p)? {
+            Sp::Sql(st) => match *st {
+                Statement::Query(q) => (q, false),
+                _ => return p.expected("SELECT", t),
+            },
+            Sp::SelectInto { query, .. } => (query, true),
+            _ => return p.expected("SELECT", t),
+        };
+        return Ok(Sp::DeclareCursor {
+            name: name.clone(),
+            query,
+            into,
+        });
+    }
     if ["CONDITION", "CURSOR", "HANDLER"]
         .iter()
         .any(|w| is_word(&t.token, w))
-        || (names.len() == 1
-            && ["CONTINUE", "EXIT", "UNDO"]
-                .iter()
-                .any(|w| names[0].eq_ignore_ascii_case(w)))
     {
-        let what = format!(
-            "DECLARE ... {}",
-            if names.len() == 1
-                && ["CONTINUE", "EXIT", "UNDO"]
-                    .iter()
-                    .any(|w| names[0].eq_ignore_ascii_case(w))
-            {
-                "HANDLER".to_string()
-            } else {
-                token_text(&t.token).to_ascii_uppercase()
-            }
-        );
+        // `DECLARE UNDO HANDLER` (MySQL does not support it either) and lists of names.
+        let what = format!("DECLARE ... {}", token_text(&t.token).to_ascii_uppercase());
         skip_to_semicolon(p);
         return Ok(Sp::Unsupported(what));
     }
@@ -931,6 +1086,36 @@ fn parse_declare(p: &mut Parser) -> Result<Sp, ParserError> {
         None
     };
     Ok(Sp::Declare { names, ty, default })
+}
+
+/// A condition value: `error_code`, `SQLSTATE [VALUE] 'xxxxx'`, and for a handler
+/// (`handler`) also a condition name, SQLWARNING, NOT FOUND or SQLEXCEPTION.
+fn parse_condition(p: &mut Parser, handler: bool) -> Result<CondValue, ParserError> {
+    let t = p.next_token();
+    match &t.token {
+        Token::Number(n, _) => match n.parse::<u32>() {
+            Ok(code) => Ok(CondValue::Code(code)),
+            Err(_) => p.expected("an error code", t),
+        },
+        Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case("SQLSTATE") => {
+            word(p, "VALUE");
+            Ok(CondValue::SqlState(p.parse_literal_string()?))
+        }
+        Token::Word(w) if handler && w.quote_style.is_none() => {
+            let v = w.value.to_ascii_uppercase();
+            match v.as_str() {
+                "SQLWARNING" => Ok(CondValue::SqlWarning),
+                "SQLEXCEPTION" => Ok(CondValue::SqlException),
+                "NOT" => {
+                    expect_word(p, "FOUND")?;
+                    Ok(CondValue::NotFound)
+                }
+                _ => Ok(CondValue::Name(w.value.clone())),
+            }
+        }
+        Token::Word(w) if handler => Ok(CondValue::Name(w.value.clone())),
+        _ => p.expected("a condition", t),
+    }
 }
 
 /// A SET or INTO target.
@@ -987,12 +1172,19 @@ fn parse_set(p: &mut Parser) -> Result<Sp, ParserError> {
 
 fn parse_signal(p: &mut Parser) -> Result<Sp, ParserError> {
     if !word(p, "SQLSTATE") {
-        // A named condition needs DECLARE ... CONDITION, which is not supported yet.
-        skip_to_semicolon(p);
-        return Ok(Sp::Unsupported("SIGNAL condition_name".into()));
+        // A condition declared by DECLARE ... CONDITION.
+        let name = p.parse_identifier()?.value;
+        let items = parse_signal_items(p)?;
+        return Ok(Sp::SignalNamed { name, items });
     }
     word(p, "VALUE");
     let sqlstate = p.parse_literal_string()?;
+    let items = parse_signal_items(p)?;
+    Ok(Sp::Signal { sqlstate, items })
+}
+
+/// `[SET item = value, ...]` of SIGNAL and RESIGNAL (names upper-cased).
+fn parse_signal_items(p: &mut Parser) -> Result<Vec<(String, Expr)>, ParserError> {
     let mut items = Vec::new();
     if p.parse_keyword(Keyword::SET) {
         loop {
@@ -1004,7 +1196,66 @@ fn parse_signal(p: &mut Parser) -> Result<Sp, ParserError> {
             }
         }
     }
-    Ok(Sp::Signal { sqlstate, items })
+    Ok(items)
+}
+
+/// The rest of `GET [CURRENT | STACKED] DIAGNOSTICS` after GET.
+fn parse_get_diagnostics(p: &mut Parser) -> Result<Diagnostics, ParserError> {
+    const STATEMENT: [&str; 2] = ["NUMBER", "ROW_COUNT"];
+    const CONDITION: [&str; 13] = [
+        "CLASS_ORIGIN",
+        "SUBCLASS_ORIGIN",
+        "RETURNED_SQLSTATE",
+        "MESSAGE_TEXT",
+        "MYSQL_ERRNO",
+        "CONSTRAINT_CATALOG",
+        "CONSTRAINT_SCHEMA",
+        "CONSTRAINT_NAME",
+        "CATALOG_NAME",
+        "SCHEMA_NAME",
+        "TABLE_NAME",
+        "COLUMN_NAME",
+        "CURSOR_NAME",
+    ];
+    let stacked = if word(p, "STACKED") {
+        true
+    } else {
+        word(p, "CURRENT");
+        false
+    };
+    expect_word(p, "DIAGNOSTICS")?;
+    let condition = if word(p, "CONDITION") {
+        Some(p.parse_expr()?)
+    } else {
+        None
+    };
+    let names: &[&str] = if condition.is_some() {
+        &CONDITION
+    } else {
+        &STATEMENT
+    };
+    let mut items = Vec::new();
+    loop {
+        let target = parse_target(p)?;
+        p.expect_token(&Token::Eq)?;
+        let t = p.next_token();
+        let item = match &t.token {
+            Token::Word(w) if w.quote_style.is_none() => w.value.to_ascii_uppercase(),
+            _ => return p.expected("a diagnostics item", t),
+        };
+        if !names.contains(&item.as_str()) {
+            return p.expected("a diagnostics item", t);
+        }
+        items.push((target, item));
+        if !p.consume_token(&Token::Comma) {
+            break;
+        }
+    }
+    Ok(Diagnostics {
+        stacked,
+        condition,
+        items,
+    })
 }
 
 /// A SELECT: MySQL's `INTO var, ...` (after the select list or at the end) is taken out and
