@@ -19,7 +19,7 @@ use crate::util::{self, err_of, Raw, ROOT_PASSWORD};
 
 /// Runs the ignored test `name` alone in a child process with at least `nofile` file
 /// descriptors allowed, and fails with its output unless it passed.
-fn run_alone(name: &str, nofile: u64) {
+pub(crate) fn run_alone(name: &str, nofile: u64) {
     // The child reuses this process's certificates instead of generating its own.
     let certs = util::certs();
     // This very binary, even if a rebuild has since replaced the file.
@@ -54,7 +54,7 @@ fn run_alone(name: &str, nofile: u64) {
 }
 
 /// This process's resident set size in bytes (`VmRSS` in /proc/self/status).
-fn rss() -> u64 {
+pub(crate) fn rss() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     let kb: u64 = status
         .lines()

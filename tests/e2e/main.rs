@@ -8,6 +8,7 @@ mod util;
 mod accounts;
 mod clients;
 mod compression;
+mod cursors;
 mod datadir;
 mod faults;
 mod hostile;

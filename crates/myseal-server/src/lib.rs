@@ -34,6 +34,7 @@ mod blocking;
 mod builder;
 mod compress;
 pub mod config;
+mod cursor;
 mod datadir;
 mod executor;
 pub mod external;

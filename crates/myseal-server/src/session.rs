@@ -23,6 +23,7 @@ use tokio::net::TcpStream;
 use tokio::sync::watch;
 
 use crate::compress;
+use crate::cursor;
 use crate::io::{BoxIo, PacketIo, Prefixed, ReadError};
 use crate::results::{self, column_definition, Protocol, BINARY_CHARSET, UTF8MB4_0900_AI_CI};
 use crate::statements::{self, ErrTriple, Statements};
@@ -1730,8 +1731,13 @@ async fn dispatch(
         Command::StmtExecute(body) => {
             Counters::inc(&shared.counters.questions);
             match bind_execute(est, &body) {
-                Ok((prepared, params)) => {
+                Ok((id, flags, prepared, params)) => {
                     process.set("Execute", None, est.session.database().map(str::to_string));
+                    // Only CURSOR_TYPE_READ_ONLY asks for a cursor (MySQL ignores FOR_UPDATE and
+                    // SCROLLABLE); a statement without result columns executes as usual.
+                    if flags & CURSOR_TYPE_READ_ONLY != 0 && !prepared.columns().is_empty() {
+                        return execute_with_cursor(shared, est, id, prepared, params, caps).await;
+                    }
                     let Some(inline) = run_inline(
                         est,
                         |e, s| e.execute_prepared_inline(s, &prepared, &params),
@@ -1779,6 +1785,7 @@ async fn dispatch(
         Command::StmtReset(id) => match est.statements.get_mut(id) {
             Some(stmt) => {
                 stmt.long.clear();
+                stmt.cursor = None;
                 send_ok(est, 0, 0, "").await?
             }
             None => {
@@ -1793,16 +1800,7 @@ async fn dispatch(
                     .await?
             }
         },
-        Command::StmtFetch(_) => {
-            // We never open cursors (SERVER_STATUS_CURSOR_EXISTS is never set), so there is nothing to fetch.
-            est.io
-                .send(&err_payload(
-                    1235,
-                    "42000",
-                    "This version of MySQL doesn't yet support 'cursors (COM_STMT_FETCH)'",
-                ))
-                .await?
-        }
+        Command::StmtFetch(body) => return fetch(shared, est, &body, caps).await,
         Command::ProcessKill(id) => {
             use myseal_engine::Processes;
             match shared.processes.kill(id, false, est.info.connection_id) {
@@ -2065,12 +2063,16 @@ fn write_prepare_ok(
     }
 }
 
-/// Looks the statement up and decodes the execute packet's parameters.
+/// Looks the statement up and decodes the execute packet: its id, cursor flags and
+/// parameters. An execute closes the statement's open cursor, as in MySQL.
+#[allow(clippy::type_complexity)]
 fn bind_execute(
     est: &mut Established,
     body: &[u8],
 ) -> Result<
     (
+        u32,
+        u8,
         std::sync::Arc<myseal_engine::Prepared>,
         Vec<myseal_engine::Value>,
     ),
@@ -2091,6 +2093,7 @@ fn bind_execute(
             format!("Unknown prepared statement handler ({id}) given to mysqld_stmt_execute"),
         ));
     };
+    stmt.cursor = None;
     let mut long = stmt.long.take()?;
     let sent: Vec<bool> = long.iter().map(Option::is_some).collect();
     let exec = myseal_wire::statement::StmtExecute::decode_with_long_data(
@@ -2110,7 +2113,186 @@ fn bind_execute(
             None => statements::param_to_value(p),
         })
         .collect();
-    Ok((stmt.prepared.clone(), params))
+    Ok((id, exec.flags, stmt.prepared.clone(), params))
+}
+
+/// COM_STMT_EXECUTE's `CURSOR_TYPE_READ_ONLY` flag.
+const CURSOR_TYPE_READ_ONLY: u8 = 0x01;
+
+/// COM_STMT_EXECUTE with CURSOR_TYPE_READ_ONLY of a statement with result columns: its rows
+/// are kept in a [`cursor::Cursor`] on the statement (MySQL's materialized cursor), and the
+/// client gets the column count and definitions and one EOF (OK-as-EOF under
+/// CLIENT_DEPRECATE_EOF) whose status has SERVER_STATUS_CURSOR_EXISTS, as
+/// `Materialized_cursor::open` sends them. An execute that fails gets its error alone; one
+/// that ends with no single result set (not expected of a statement with columns) is answered
+/// as a plain execute.
+async fn execute_with_cursor(
+    shared: &Arc<Shared>,
+    est: &mut Established,
+    id: u32,
+    prepared: Arc<myseal_engine::Prepared>,
+    params: Vec<myseal_engine::Value>,
+    caps: Caps,
+) -> std::io::Result<Flow> {
+    let tmpdir = shared
+        .engine
+        .global_variable("tmpdir")
+        .filter(|d| !d.is_empty())
+        .map_or_else(std::env::temp_dir, std::path::PathBuf::from);
+    let Some((outcomes, error, opened)) = on_engine(shared, est, move |engine, session| {
+        // MySQL keeps a temporary table in memory up to tmp_table_size, then on disk.
+        let limit = session
+            .variable("tmp_table_size")
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(16 << 20);
+        let (sink, slot) = cursor::SpoolSink::new(cursor::Spool::new(limit, tmpdir.clone()));
+        session.set_row_sink(Box::new(sink));
+        let (outcomes, error) = engine.execute_prepared(session, &prepared, &params);
+        drop(session.take_row_sink());
+        let spooled = std::mem::take(&mut *slot.lock().unwrap_or_else(PoisonError::into_inner));
+        let opened = match (&error, outcomes.as_slice()) {
+            // The spool could not be written: that is the statement's error.
+            (Some(_), _) => spooled.error.map(Err),
+            (None, [Outcome::Streamed { .. }]) => Some(spooled.into_cursor()),
+            (None, [Outcome::Rows { columns, rows }]) => Some(
+                cursor::from_rows(columns, rows, cursor::Spool::new(limit, tmpdir))
+                    .map(|c| (columns.clone(), c)),
+            ),
+            (None, _) => None,
+        };
+        (outcomes, error, opened)
+    })
+    .await
+    else {
+        return Ok(Flow::Quit);
+    };
+    match opened {
+        None => write_outcomes(est, outcomes, error, caps, Protocol::Binary).await?,
+        Some(Err((code, state, message))) => {
+            est.io.send(&err_payload(code, state, message)).await?
+        }
+        Some(Ok((columns, cursor))) => {
+            if let Some(stmt) = est.statements.get_mut(id) {
+                stmt.cursor = Some(cursor);
+            }
+            let flags = status_flags(&est.session, false);
+            // The definitions without their own EOF: the one EOF follows them.
+            results::header(&columns, caps | Caps::CLIENT_DEPRECATE_EOF, flags, &mut |p| {
+                est.io.queue(p)
+            });
+            let warnings = est.session.warning_count();
+            let state = tracked_state(est);
+            end_of_rows(
+                est,
+                caps,
+                flags | StatusFlags::SERVER_STATUS_CURSOR_EXISTS,
+                warnings,
+                state,
+            );
+            est.io.flush().await?;
+        }
+    }
+    Ok(Flow::Continue)
+}
+
+/// How many bytes of rows a fetch reads from a cursor at a time.
+const FETCH_BYTES: usize = 64 * 1024;
+
+/// COM_STMT_FETCH: up to `num_rows` rows of the statement's cursor, then an EOF (OK-as-EOF)
+/// whose status has SERVER_STATUS_CURSOR_EXISTS, or, when the fetch asked for more rows than
+/// were left, SERVER_STATUS_LAST_ROW_SENT and the cursor is closed (`Materialized_cursor::fetch`:
+/// a fetch that takes exactly the last rows still says CURSOR_EXISTS, and the next one sends
+/// no row and LAST_ROW_SENT). Rows are read and written in chunks, so a fetch of many rows
+/// holds only a chunk in memory; a cursor spilled to disk is read on an engine thread.
+async fn fetch(
+    shared: &Arc<Shared>,
+    est: &mut Established,
+    body: &[u8],
+    caps: Caps,
+) -> std::io::Result<Flow> {
+    let Ok(f) = myseal_wire::statement::StmtFetch::decode(body) else {
+        est.io
+            .send(&err_payload(1835, "HY000", "Malformed communication packet."))
+            .await?;
+        return Ok(Flow::Continue);
+    };
+    let id = f.statement_id;
+    let Some(stmt) = est.statements.get_mut(id) else {
+        est.io
+            .send(&err_payload(
+                1243,
+                "HY000",
+                format!("Unknown prepared statement handler ({id}) given to mysqld_stmt_fetch"),
+            ))
+            .await?;
+        return Ok(Flow::Continue);
+    };
+    let Some(mut cursor) = stmt.cursor.take() else {
+        est.io
+            .send(&err_payload(
+                1421,
+                "HY000",
+                format!("The statement ({id}) has no open cursor."),
+            ))
+            .await?;
+        return Ok(Flow::Continue);
+    };
+    let wanted = u64::from(f.num_rows);
+    let exhausted = wanted > cursor.remaining();
+    let mut left = wanted.min(cursor.remaining());
+    while left > 0 {
+        let read = if cursor.on_disk() {
+            let job = shared.executor.run(move || {
+                let batch = cursor.read(left, FETCH_BYTES);
+                (batch, cursor)
+            });
+            match job.await {
+                Ok((batch, back)) => {
+                    cursor = back;
+                    batch
+                }
+                Err(_) => return Ok(Flow::Quit),
+            }
+        } else {
+            cursor.read(left, FETCH_BYTES)
+        };
+        let batch = match read {
+            Ok(b) if !b.is_empty() => b,
+            Ok(_) => break,
+            Err(e) => {
+                // The cursor's file failed: what was read went out, the cursor is closed.
+                est.io.queue(&err_payload(
+                    1030,
+                    "HY000",
+                    format!(
+                        "Got error {} - '{e}' from storage engine",
+                        e.raw_os_error().unwrap_or(0)
+                    ),
+                ));
+                est.io.flush().await?;
+                return Ok(Flow::Continue);
+            }
+        };
+        for p in batch.payloads() {
+            est.io.queue(p);
+        }
+        left -= batch.len() as u64;
+        est.io.flush_if_large().await?;
+    }
+    let mut flags = status_flags(&est.session, false);
+    if exhausted {
+        flags |= StatusFlags::SERVER_STATUS_LAST_ROW_SENT;
+    } else {
+        flags |= StatusFlags::SERVER_STATUS_CURSOR_EXISTS;
+        if let Some(stmt) = est.statements.get_mut(id) {
+            stmt.cursor = Some(cursor);
+        }
+    }
+    let warnings = est.session.warning_count();
+    let state = tracked_state(est);
+    end_of_rows(est, caps, flags, warnings, state);
+    est.io.flush().await?;
+    Ok(Flow::Continue)
 }
 
 fn write_outcome(

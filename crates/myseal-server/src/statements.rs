@@ -26,6 +26,8 @@ pub(crate) struct Statement {
     /// Parameter values sent with COM_STMT_SEND_LONG_DATA since the last execute or reset
     /// (chunks concatenated), and the error the next execute reports if one was bad.
     pub(crate) long: LongData,
+    /// The open cursor of the last execute with CURSOR_TYPE_READ_ONLY (see `cursor`).
+    pub(crate) cursor: Option<crate::cursor::Cursor>,
 }
 
 /// COM_STMT_SEND_LONG_DATA collected for one statement. MySQL keeps each parameter's data
@@ -138,6 +140,7 @@ impl Statements {
                 prepared: Arc::new(prepared),
                 types: None,
                 long: LongData::default(),
+                cursor: None,
             },
         );
         Some(self.last_id)

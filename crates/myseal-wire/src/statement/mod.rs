@@ -18,11 +18,13 @@
 
 mod binary_row;
 mod execute;
+mod fetch;
 mod prepare_ok;
 mod send_long_data;
 
 pub use binary_row::{decode_binary_row, encode_binary_row, BinaryCell};
 pub use execute::{execute_statement_id, ParamType, ParamValue, StmtExecute};
+pub use fetch::StmtFetch;
 pub use prepare_ok::StmtPrepareOk;
 pub use send_long_data::StmtSendLongData;
 

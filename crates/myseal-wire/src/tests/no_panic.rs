@@ -12,7 +12,8 @@ use crate::constants::CapabilityFlags;
 use crate::response::{EofPacket, ErrPacket, OkPacket};
 use crate::resultset::{decode_text_row, ColumnDefinition41};
 use crate::statement::{
-    decode_binary_row, execute_statement_id, StmtExecute, StmtPrepareOk, StmtSendLongData,
+    decode_binary_row, execute_statement_id, StmtExecute, StmtFetch, StmtPrepareOk,
+    StmtSendLongData,
 };
 
 /// xorshift64*: tiny, deterministic, good enough to generate test inputs.
@@ -58,6 +59,7 @@ fn decode_everything(payload: &[u8], caps: CapabilityFlags, columns: usize) -> u
         StmtExecute::decode(payload, types.len(), Some(&types)).is_ok(),
         StmtExecute::decode(payload, columns, Some(&types)).is_ok(),
         StmtSendLongData::decode(payload).is_ok(),
+        StmtFetch::decode(payload).is_ok(),
         decode_binary_row(payload, &ROW_TYPES[..columns.min(ROW_TYPES.len())]).is_ok(),
         decode_binary_row(payload, &ROW_TYPES).is_ok(),
     ]
