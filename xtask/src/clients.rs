@@ -1,5 +1,5 @@
-//! More real clients for `cargo xtask compat` (Go, mysqlclient, SQLAlchemy), and the README's
-//! pytest example run as a user would run it.
+//! More real clients for `cargo xtask compat` (Go, mysqlclient, SQLAlchemy, libmariadb's
+//! server-side cursors), and the README's pytest example run as a user would run it.
 //!
 //! Each one connects as root over verified TLS (our CA, host 127.0.0.1), works in a schema of
 //! its own, writes DECIMAL(10,2), BIGINT UNSIGNED, DATETIME(6), TIME, a utf8mb4 VARCHAR with an
@@ -22,6 +22,7 @@ pub(crate) fn checks(srv: &Myseal, certs: &Path, o: &mut Outcome) {
     go_check(srv, certs, o);
     mysqlclient_check(srv, certs, o);
     sqlalchemy_check(srv, certs, o);
+    libmariadb_cursor_check(srv, certs, o);
 }
 
 fn scripts() -> PathBuf {
@@ -123,6 +124,31 @@ fn mysqlclient_check(srv: &Myseal, certs: &Path, o: &mut Outcome) {
             .arg("60")
             .arg(python)
             .arg(scripts().join("python_mysqlclient.py"))
+            .args(script_args(srv, certs))
+            .output(),
+        "",
+    );
+    o.record(name, result);
+}
+
+/// Server-side cursors (COM_STMT_FETCH) as MariaDB Connector/C drives them: libmariadb.so.3
+/// (Debian's libmariadb3, which python3-mysqldb already pulls in) through ctypes, since no
+/// Python driver here asks for a cursor.
+fn libmariadb_cursor_check(srv: &Myseal, certs: &Path, o: &mut Outcome) {
+    let name = "MariaDB Connector/C (libmariadb) server-side cursors: CURSOR_TYPE_READ_ONLY with \
+                prefetch, rows exact, a query between fetches, two cursors in turns, reset";
+    let Some(python) = ["python3", "python"]
+        .into_iter()
+        .find(|p| server::which(p).is_some())
+    else {
+        o.record(name, Err("skip:no python3".into()));
+        return;
+    };
+    let result = script_result(
+        Command::new("timeout")
+            .arg("60")
+            .arg(python)
+            .arg(scripts().join("python_libmariadb_cursor.py"))
             .args(script_args(srv, certs))
             .output(),
         "",
