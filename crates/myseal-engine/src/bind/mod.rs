@@ -346,6 +346,15 @@ fn same(a: &Expr, b: &Expr) -> bool {
     format!("{a:?}") == format!("{b:?}")
 }
 
+/// Whether `upper` (an upper-case name) is a function [`Binder::call_named`] knows: a call of
+/// any other name is a stored function's.
+fn is_native(upper: &str) -> bool {
+    matches!(
+        upper,
+        "IF" | "IFNULL" | "COALESCE" | "NULLIF" | "TRIM_CHARS" | "LTRIM_CHARS" | "RTRIM_CHARS"
+    ) || Func::lookup(upper).is_some()
+}
+
 /// Name parts of an object name.
 pub(crate) fn name_parts(name: &ast::ObjectName) -> Vec<String> {
     name.0
@@ -1852,6 +1861,14 @@ impl<'a> Binder<'a> {
         }
         if let Some((db, n)) = qualified {
             return self.stored_call(&db, &n, args);
+        }
+        // Not a built-in: a stored function of the current database, named as written (ER
+        // 1305 says it so).
+        if !is_native(&name)
+            && let [written] = parts.as_slice()
+        {
+            let db = self.current_db()?;
+            return self.stored_call(&db, written, args);
         }
         if let Some(Func::Json(j)) = Func::lookup(&name) {
             return self.json_call(j, &name, args, &bools);

@@ -161,9 +161,11 @@ fn function_errors_match_mysql() {
         "ERROR 1318 (42000): Incorrect number of arguments for FUNCTION d.f; expected 1, got 2"
     );
     assert_eq!(
-        run_all(&e, &mut s, "SELECT nosuch(1)"),
-        "ERROR 1305 (42000): FUNCTION d.nosuch does not exist"
+        run_all(&e, &mut s, "SELECT NoSuch(1)"),
+        "ERROR 1305 (42000): FUNCTION d.NoSuch does not exist"
     );
+    // Names are matched without regard to case.
+    assert_eq!(run_all(&e, &mut s, "SELECT F(7)"), "F(7)\n7");
     assert_eq!(
         run_all(&e, &mut s, "SELECT nodb.f(1)"),
         "ERROR 1305 (42000): FUNCTION nodb.f does not exist"
