@@ -6,6 +6,7 @@
 mod util;
 
 mod accounts;
+mod charsets;
 mod clients;
 mod compression;
 mod cursors;

@@ -435,8 +435,18 @@ impl Engine {
             let Some(v) = state.schemas.get(db).and_then(|sc| sc.views.get(name)) else {
                 continue;
             };
+            // The character sets it was created under (SHOW CREATE VIEW shows them).
+            let charsets = if v.client_charset.is_empty() || v.connection_collation.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "SET character_set_client = '{}', collation_connection = '{}';\n",
+                    v.client_charset.replace('\'', ""),
+                    v.connection_collation.replace('\'', "")
+                )
+            };
             out.push_str(&format!(
-                "{VIEW_MARK}\nUSE {};\n{};\n",
+                "{VIEW_MARK}\nUSE {};\n{charsets}{};\n",
                 ident(db),
                 view_text(v)
             ));

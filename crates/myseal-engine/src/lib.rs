@@ -31,6 +31,7 @@ pub mod value;
 mod bind;
 #[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
 mod catalog;
+pub mod charset;
 pub mod collation;
 #[allow(dead_code)] // parts used by the statements still being moved onto the pipeline
 mod ctx;
@@ -281,6 +282,10 @@ pub struct Session {
     /// A session of the server itself ([`Engine::system_session`]): every privilege, whatever
     /// accounts exist.
     pub(crate) system: bool,
+    /// The collation SET NAMES ... [COLLATE] or the handshake gave `character_set_results`
+    /// (MySQL keeps a collation there, and column definitions carry its id); see
+    /// [`Session::results_collation`].
+    pub(crate) results_collation: Option<collation::Collation>,
 }
 
 /// A table LOCK TABLES holds for its session.
@@ -336,6 +341,7 @@ impl Session {
             trigger_tables: Vec::new(),
             user_locks: None,
             system: false,
+            results_collation: None,
         }
     }
 
@@ -394,6 +400,7 @@ impl Clone for Session {
             // A copy owns no user locks (a GET_LOCK run in it takes its own).
             user_locks: None,
             system: false,
+            results_collation: self.results_collation,
         }
     }
 }
@@ -668,6 +675,27 @@ impl Session {
             .get("character_set_results")
             .map(String::as_str)
             .unwrap_or("utf8mb4")
+    }
+
+    /// The character set statement text and string parameters arrive in
+    /// (`character_set_client`); a set the server does not convert is read as UTF-8.
+    pub fn client_charset(&self) -> charset::Charset {
+        self.vars
+            .get("character_set_client")
+            .and_then(|v| charset::Charset::from_name(v))
+            .unwrap_or(charset::Charset::Utf8mb4)
+    }
+
+    /// What result text is sent in: the collation `character_set_results` holds, whose id
+    /// column definitions of text columns carry (MySQL's `thd_charset`). None when there is
+    /// nothing to convert to: `character_set_results` is NULL (empty) or a set the server
+    /// does not convert.
+    pub fn results_collation(&self) -> Option<collation::Collation> {
+        let cs = self.vars.get("character_set_results")?;
+        match self.results_collation {
+            Some(c) if c.charset() == cs.as_str() => Some(c),
+            _ => collation::Collation::default_for_charset(cs),
+        }
     }
 }
 
@@ -1028,7 +1056,28 @@ impl Engine {
             }
         }
         drop(globals);
-        if let Some((cs, coll)) = vars::charset(&info.character_set_client) {
+        // The handshake's collation id, as a collation name ("latin1_bin"): all three
+        // variables take it (MySQL's thd_init_client_charset), unless it is the global
+        // character_set_client's own default collation.
+        let mut results_collation = None;
+        if let Ok((coll, cs)) = vars::collation(&info.character_set_client)
+            && vars::charset(&info.character_set_client).is_none()
+            && vars::charset(cs).is_some_and(|(_, default)| default != coll)
+        {
+            for n in [
+                "character_set_client",
+                "character_set_connection",
+                "character_set_results",
+            ] {
+                vars_map.insert(n, cs.to_string());
+            }
+            results_collation = collation::Collation::from_name(&coll);
+            vars_map.insert("collation_connection", coll);
+        } else if let Some((cs, coll)) = vars::charset(
+            vars::collation(&info.character_set_client)
+                .map(|(_, cs)| cs)
+                .unwrap_or(&info.character_set_client),
+        ) {
             let coll = if cs == "utf8mb4" {
                 vars_map
                     .get("default_collation_for_utf8mb4")
@@ -1095,6 +1144,7 @@ impl Engine {
         if !session.info.password_expired
             && session.info.usage.is_none()
             && let Some(done) = stmt::cache::try_text(self, session, sql)
+            results_collation,
         {
             return done;
         }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use myseal_auth::account::AccountStore;
 
 mod cache;
+mod charsets;
 mod check;
 mod databases;
 pub(crate) mod ddl;

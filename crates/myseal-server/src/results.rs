@@ -8,10 +8,14 @@
 //! reads slowly makes the statement wait (memory stays bounded), and a client that is gone
 //! closes the channel, which stops the statement.
 
+use myseal_engine::charset::Charset;
+use myseal_engine::collation::Collation;
 use myseal_engine::{Column, ColumnKind, RowSink, SinkClosed, Value};
 use myseal_wire::constants::{CapabilityFlags as Caps, ColumnFlags, ColumnType, StatusFlags};
 use myseal_wire::response::EofPacket;
 use myseal_wire::resultset::{encode_column_count, encode_text_row, ColumnDefinition41};
+use myseal_wire::statement::BinaryCell;
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::mpsc;
@@ -65,11 +69,24 @@ impl Chunk {
 }
 
 /// Writes the payloads that open a result set: column count, definitions, and EOF unless the
-/// client deprecated it.
+/// client deprecated it. Text as the engine has it (no `character_set_results`).
 pub(crate) fn header(
     columns: &[Column],
     caps: Caps,
     flags: StatusFlags,
+    emit: &mut impl FnMut(&[u8]),
+) {
+    header_in(columns, caps, flags, None, emit);
+}
+
+/// [`header`] for a session whose `character_set_results` is `results` (see
+/// [`myseal_engine::Session::results_collation`]): text columns carry its id and names are
+/// converted to it.
+pub(crate) fn header_in(
+    columns: &[Column],
+    caps: Caps,
+    flags: StatusFlags,
+    results: Option<Collation>,
     emit: &mut impl FnMut(&[u8]),
 ) {
     let mut out = Vec::with_capacity(128);
@@ -77,7 +94,7 @@ pub(crate) fn header(
     emit(&out);
     for c in columns {
         out.clear();
-        column_definition(c).encode(&mut out);
+        encode_definition(&column_definition_in(c, results), results, &mut out);
         emit(&out);
     }
     if !caps.contains(Caps::CLIENT_DEPRECATE_EOF) {
@@ -97,25 +114,55 @@ pub(crate) struct RowEncoder {
     protocol: Protocol,
     types: Vec<ColumnType>,
     decimals: Vec<u8>,
+    /// `character_set_results` when text must be converted to it (None: sent as it is, the
+    /// case for `utf8mb4`, `binary` and NULL).
+    convert: Option<Charset>,
+    /// Per column: a text column (not the binary character set), whose strings convert.
+    text: Vec<bool>,
 }
 
 impl RowEncoder {
+    /// An encoder that sends text as the engine has it (no `character_set_results`).
     pub(crate) fn new(columns: &[Column], protocol: Protocol) -> Self {
+        Self::new_in(columns, protocol, None)
+    }
+
+    /// An encoder converting text columns to `results` (see [`header_in`]).
+    pub(crate) fn new_in(
+        columns: &[Column],
+        protocol: Protocol,
+        results: Option<Collation>,
+    ) -> Self {
+        let convert = results
+            .map(Charset::of)
+            .filter(|cs| !matches!(cs, Charset::Utf8mb4 | Charset::Binary));
+        let defs: Vec<ColumnDefinition41> = columns.iter().map(column_definition).collect();
         RowEncoder {
             protocol,
-            types: columns
-                .iter()
-                .map(|c| column_definition(c).column_type)
-                .collect(),
+            types: defs.iter().map(|d| d.column_type).collect(),
             decimals: columns
                 .iter()
                 .map(|c| if c.decimals <= 6 { c.decimals } else { 0 })
                 .collect(),
+            convert,
+            text: defs
+                .iter()
+                .map(|d| convert.is_some() && d.character_set != BINARY_CHARSET)
+                .collect(),
         }
+    }
+
+    /// The character set column `i`'s strings are converted to, if any.
+    fn target(&self, i: usize) -> Option<Charset> {
+        self.convert
+            .filter(|_| self.text.get(i).copied().unwrap_or(false))
     }
 
     /// Appends one row's payload to `out`.
     pub(crate) fn encode(&self, out: &mut Vec<u8>, row: &[Value]) {
+        if self.convert.is_some() {
+            return self.encode_converted(out, row);
+        }
         match self.protocol {
             Protocol::Text => {
                 // Value by value (a text row is the values back to back); strings are written
@@ -146,6 +193,74 @@ impl RowEncoder {
             }
         }
     }
+
+    /// [`RowEncoder::encode`] with the strings of text columns in `character_set_results`.
+    fn encode_converted(&self, out: &mut Vec<u8>, row: &[Value]) {
+        let texts: Vec<Option<Cow<'_, [u8]>>> = row
+            .iter()
+            .zip(&self.decimals)
+            .enumerate()
+            .map(|(i, (v, d))| match (v, self.target(i)) {
+                (Value::Null, _) => None,
+                (Value::Bytes(b), Some(cs)) => Some(cs.encode(b)),
+                (Value::Bytes(b), None) => Some(Cow::Borrowed(b.as_slice())),
+                (other, _) if self.protocol == Protocol::Text => {
+                    other.to_text_fsp(*d).map(Cow::Owned)
+                }
+                (other, _) => statements::cell_text(other, *d).map(Cow::Owned),
+            })
+            .collect();
+        match self.protocol {
+            Protocol::Text => {
+                for t in &texts {
+                    encode_text_row(out, [t.as_deref()]);
+                }
+            }
+            Protocol::Binary => {
+                let cells: Vec<_> = row
+                    .iter()
+                    .zip(&texts)
+                    .map(|(v, t)| match (v, t) {
+                        (Value::Bytes(_), Some(t)) => BinaryCell::Bytes(t),
+                        _ => statements::value_to_cell(v, t.as_deref()),
+                    })
+                    .collect();
+                myseal_wire::statement::encode_binary_row(out, &cells, &self.types);
+            }
+        }
+    }
+}
+
+/// Column `c`'s definition as a session whose `character_set_results` is `results` gets it:
+/// MySQL's `Protocol_classic::send_field_metadata` labels every text column with the
+/// results collation's id and counts its length in that set's bytes (characters × Maxlen);
+/// binary and non-text columns, and a NULL `character_set_results`, keep their own.
+pub(crate) fn column_definition_in(c: &Column, results: Option<Collation>) -> ColumnDefinition41 {
+    let mut def = column_definition(c);
+    if let Some(to) = results.filter(|_| def.character_set != BINARY_CHARSET) {
+        let from = Collation::from_id(def.character_set).map_or(4, Collation::max_bytes_per_char);
+        def.character_set = to.id();
+        if def.column_length != u32::MAX {
+            let chars = u64::from(def.column_length / from.max(1));
+            def.column_length =
+                u32::try_from(chars * u64::from(to.max_bytes_per_char())).unwrap_or(u32::MAX);
+        }
+    }
+    def
+}
+
+/// Encodes a definition, its names converted to `character_set_results`.
+pub(crate) fn encode_definition(
+    def: &ColumnDefinition41,
+    results: Option<Collation>,
+    out: &mut Vec<u8>,
+) {
+    match results.map(Charset::of) {
+        Some(cs) if !matches!(cs, Charset::Utf8mb4 | Charset::Binary) => {
+            def.encode_names_with(out, |s| cs.encode(s.as_bytes()));
+        }
+        _ => def.encode(out),
+    }
 }
 
 /// The engine's [`RowSink`] for one statement: rows encoded here, sent in chunks. What is left
@@ -161,6 +276,8 @@ pub(crate) struct ChannelSink {
     rest: Arc<Mutex<Chunk>>,
     /// sql_mode had NO_BACKSLASH_ESCAPES when the statement started (a status flag).
     no_backslash_escapes: bool,
+    /// The session's `character_set_results` when the statement started.
+    results: Option<Collation>,
 }
 
 impl ChannelSink {
@@ -180,8 +297,15 @@ impl ChannelSink {
             chunk: Chunk::default(),
             rest: rest.clone(),
             no_backslash_escapes,
+            results: None,
         };
         (sink, rest)
+    }
+
+    /// Converts the result's text to `results` (the session's `character_set_results`).
+    pub(crate) fn with_results(mut self, results: Option<Collation>) -> Self {
+        self.results = results;
+        self
     }
 
     fn send(&mut self) -> Result<(), SinkClosed> {
@@ -211,10 +335,10 @@ impl RowSink for ChannelSink {
             flags |= StatusFlags::SERVER_STATUS_NO_BACKSLASH_ESCAPES;
         }
         let chunk = &mut self.chunk;
-        header(columns, self.caps, flags, &mut |p| {
+        header_in(columns, self.caps, flags, self.results, &mut |p| {
             chunk.push(|d| d.extend_from_slice(p))
         });
-        self.encoder = Some(RowEncoder::new(columns, self.protocol));
+        self.encoder = Some(RowEncoder::new_in(columns, self.protocol, self.results));
         Ok(())
     }
 

@@ -25,7 +25,7 @@ use tokio::sync::watch;
 use crate::compress;
 use crate::cursor;
 use crate::io::{BoxIo, PacketIo, Prefixed, ReadError};
-use crate::results::{self, column_definition, Protocol, BINARY_CHARSET, UTF8MB4_0900_AI_CI};
+use crate::results::{self, Protocol, BINARY_CHARSET, UTF8MB4_0900_AI_CI};
 use crate::statements::{self, ErrTriple, Statements};
 use crate::status::Counters;
 use crate::tls::PortFault;
@@ -848,7 +848,7 @@ async fn connect(
         account_host: account.host.clone(),
         status,
         database: None,
-        character_set_client: charset_name(response.character_set).to_string(),
+        character_set_client: client_collation(u16::from(response.character_set)),
         password_expired: password_expired(shared, &account),
         usage,
     };
@@ -1075,6 +1075,16 @@ fn client_flags_to_session(caps: Caps, session: &mut Session) {
     session.set_client_found_rows(caps.contains(Caps::CLIENT_FOUND_ROWS));
     session.set_multi_statements(caps.contains(Caps::CLIENT_MULTI_STATEMENTS));
     session.set_local_files(caps.contains(Caps::CLIENT_LOCAL_FILES));
+}
+
+/// The handshake's (or COM_CHANGE_USER's) collation id for the engine: the collation's name
+/// when the engine knows it (character_set_client, collation_connection and
+/// character_set_results all take it, as MySQL's thd_init_client_charset), else its charset.
+fn client_collation(id: u16) -> String {
+    match myseal_engine::collation::Collation::from_id(id) {
+        Some(c) => c.name().to_string(),
+        None => charset_name(u8::try_from(id).unwrap_or(255)).to_string(),
+    }
 }
 
 /// MySQL charset names for the collation ids clients commonly send.
@@ -1427,6 +1437,7 @@ async fn on_engine_streaming<T: Send + 'static>(
     let (tx, mut rx) = tokio::sync::mpsc::channel(results::CHUNKS_IN_FLIGHT);
     let (sink, rest) =
         results::ChannelSink::new(tx, est.caps, protocol, est.session.no_backslash_escapes());
+    let sink = sink.with_results(est.session.results_collation());
     let cancel = est.session.cancel_flag();
     let mut session = std::mem::replace(&mut est.session, Session::placeholder());
     let sh = shared.clone();
@@ -1540,7 +1551,7 @@ async fn change_user(
     info.database = None;
     info.password_expired = password_expired(shared, &account);
     if let Some(cs) = cu.character_set {
-        info.character_set_client = charset_name(u8::try_from(cs).unwrap_or(255)).to_string();
+        info.character_set_client = client_collation(cs);
     }
     let cancel = est.session.cancel_flag();
     let mut session = shared.engine.new_session(info.clone());
@@ -1597,6 +1608,7 @@ async fn dispatch(
             Counters::inc(&shared.counters.questions);
             let sql = crate::query_text::from_wire(
                 bytes,
+                est.session.client_charset(),
                 est.session.ansi_quotes(),
                 est.session.no_backslash_escapes(),
             );
@@ -1681,9 +1693,11 @@ async fn dispatch(
             };
             match fields {
                 Ok(fields) => {
+                    let charset = est.session.results_collation();
                     for (column, default) in fields {
                         let mut out = Vec::new();
-                        column_definition(&column).encode(&mut out);
+                        let def = results::column_definition_in(&column, charset);
+                        results::encode_definition(&def, charset, &mut out);
                         match default {
                             Some(d) => myseal_wire::buf::put_lenenc_bytes(&mut out, d.as_bytes()),
                             None => out.push(0xFB),
@@ -1705,6 +1719,7 @@ async fn dispatch(
             Counters::inc(&shared.counters.questions);
             let sql = crate::query_text::from_wire(
                 bytes,
+                est.session.client_charset(),
                 est.session.ansi_quotes(),
                 est.session.no_backslash_escapes(),
             );
@@ -2001,8 +2016,12 @@ fn write_prepare_ok(
 ) {
     let warnings = est.session.warning_count();
     let num_params = prepared.param_count();
-    let columns: Vec<ColumnDefinition41> =
-        prepared.columns().iter().map(column_definition).collect();
+    let charset = est.session.results_collation();
+    let columns: Vec<ColumnDefinition41> = prepared
+        .columns()
+        .iter()
+        .map(|c| results::column_definition_in(c, charset))
+        .collect();
     let Some(id) = est.statements.insert(prepared, max_statements) else {
         est.io.queue(&err_payload(
             1461,
@@ -2056,7 +2075,7 @@ fn write_prepare_ok(
     if !columns.is_empty() {
         for c in &columns {
             out.clear();
-            c.encode(&mut out);
+            results::encode_definition(c, charset, &mut out);
             est.io.queue(&out);
         }
         eof(est, &mut out);
@@ -2104,7 +2123,7 @@ fn bind_execute(
     )
     .map_err(|_| malformed())?;
     stmt.types = Some(exec.types.clone());
-    let params = exec
+    let mut params: Vec<_> = exec
         .params
         .iter()
         .enumerate()
@@ -2113,6 +2132,7 @@ fn bind_execute(
             None => statements::param_to_value(p),
         })
         .collect();
+    statements::decode_string_params(&mut params, &exec.types, est.session.client_charset());
     Ok((id, exec.flags, stmt.prepared.clone(), params))
 }
 
@@ -2325,8 +2345,9 @@ fn write_outcome(
             est.io.queue(&out);
         }
         Outcome::Rows { columns, rows } => {
-            results::header(&columns, caps, flags, &mut |p| est.io.queue(p));
-            let encoder = results::RowEncoder::new(&columns, protocol);
+            let charset = est.session.results_collation();
+            results::header_in(&columns, caps, flags, charset, &mut |p| est.io.queue(p));
+            let encoder = results::RowEncoder::new_in(&columns, protocol, charset);
             for row in &rows {
                 out.clear();
                 encoder.encode(&mut out, row);

@@ -8,9 +8,12 @@ use std::sync::atomic::AtomicU64;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 
+use myseal_engine::charset::Charset;
 use myseal_engine::temporal::{Date, DateTime, Time};
 use myseal_engine::{Prepared, Value};
+use myseal_wire::constants::ColumnType;
 use myseal_wire::statement::{BinaryCell, ParamType, ParamValue};
+use std::borrow::Cow;
 
 /// MySQL's default `max_prepared_stmt_count` (server-wide).
 pub(crate) const MAX_STATEMENTS: usize = 16_382;
@@ -211,6 +214,29 @@ pub(crate) fn param_to_value(p: &ParamValue) -> Value {
             Value::Time(Time {
                 micros: if *negative { -micros } else { micros },
             })
+        }
+    }
+}
+
+/// String parameters arrive in `character_set_client`: a `latin1` client's are decoded into
+/// the engine's UTF-8 (MySQL converts them from the client's set). BLOB-typed parameters are
+/// bytes, left as they are, as MySQL takes them as binary strings.
+pub(crate) fn decode_string_params(params: &mut [Value], types: &[ParamType], client: Charset) {
+    if client != Charset::Latin1 {
+        return;
+    }
+    for (v, t) in params.iter_mut().zip(types) {
+        let blob = [
+            ColumnType::TINY_BLOB,
+            ColumnType::MEDIUM_BLOB,
+            ColumnType::LONG_BLOB,
+            ColumnType::BLOB,
+        ]
+        .contains(&t.column_type);
+        if let (Value::Bytes(b), false) = (&mut *v, blob) {
+            if let Cow::Owned(s) = client.decode_lossy(b) {
+                *b = s.into_bytes();
+            }
         }
     }
 }

@@ -909,9 +909,17 @@ impl<'a> Binder<'a> {
                 match data_type {
                     Some(dt) => self.cast(x, dt),
                     None => {
-                        let coll = charset
-                            .as_ref()
-                            .and_then(|c| Collation::default_for_charset(&c.to_string()))
+                        let name = charset.as_ref().map(ToString::to_string);
+                        // A set MySQL does not know is 1115; one it knows but the engine does
+                        // not convert stays utf8mb4.
+                        if let Some(n) = name.as_deref()
+                            && crate::vars::charset(n).is_none()
+                        {
+                            return Err(EngineError::unknown_charset(n));
+                        }
+                        let coll = name
+                            .as_deref()
+                            .and_then(Collation::default_for_charset)
                             .unwrap_or(Collation::Utf8mb4_0900_ai_ci);
                         let len = x.ty.max_chars().min(u64::from(u32::MAX)) as u32;
                         Ok(Bound::new(
@@ -1009,6 +1017,13 @@ impl<'a> Binder<'a> {
                 let mut x = self.expr(value)?;
                 let cs = prefix.value.trim_start_matches('_').to_ascii_lowercase();
                 if let Some(c) = Collation::default_for_charset(&cs) {
+                    // `_latin1 X'E9'`: the bytes are characters of the introducer's set.
+                    if let Expr::Const(Value::Bytes(b)) = &mut x.expr {
+                        let bytes = std::mem::take(b);
+                        *b = match crate::charset::Charset::of(c).convert(bytes) {
+                            Ok(v) | Err((_, v)) => v,
+                        };
+                    }
                     x.ty = SqlType {
                         collation: c,
                         ..SqlType::varchar(x.ty.length, c)
@@ -2085,6 +2100,31 @@ impl<'a> Binder<'a> {
             })
             .collect();
         let ty = f.return_type(&types, &consts);
+        // What depends on the argument's character set is decided here, by its type (a call
+        // in the plan carries no collation): CHARSET()/COLLATION() are constants of the type,
+        // and LENGTH() of a latin1/ascii string counts one byte per character.
+        let f = match f {
+            Func::Charset | Func::Collation => {
+                let coll = f.call_collation(&types);
+                let v = if f == Func::Charset {
+                    coll.charset()
+                } else {
+                    coll.name()
+                };
+                return Ok(Bound::new(Expr::Const(Value::str(v)), ty, false));
+            }
+            Func::Length
+                if types.first().is_some_and(|t| {
+                    t.is_string()
+                        && crate::charset::Charset::of(func::type_collation(t)).max_bytes_per_char()
+                            == 1
+                        && !func::type_collation(t).is_binary()
+                }) =>
+            {
+                Func::CharLength
+            }
+            f => f,
+        };
         Ok(Bound::new(
             Expr::Func(f, args.into_iter().map(|a| a.expr).collect()),
             ty,

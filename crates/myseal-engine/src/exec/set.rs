@@ -16,6 +16,8 @@ enum Action {
     Global(&'static str, String),
     Session(&'static str, String),
     LastInsertId(u64),
+    /// SET NAMES: the exact collation character_set_results takes (after its Session action).
+    ResultsCollation(crate::collation::Collation),
 }
 
 fn names_actions(
@@ -42,12 +44,15 @@ fn names_actions(
             .unwrap_or_else(|| default_coll.to_string()),
         None => default_coll.to_string(),
     };
-    Ok(vec![
+    let exact = crate::collation::Collation::from_name(&coll);
+    let mut actions = vec![
         Action::Session("character_set_client", cs.to_string()),
         Action::Session("character_set_connection", cs.to_string()),
         Action::Session("character_set_results", cs.to_string()),
         Action::Session("collation_connection", coll),
-    ])
+    ];
+    actions.extend(exact.map(Action::ResultsCollation));
+    Ok(actions)
 }
 
 /// Runs a SET statement.
@@ -202,10 +207,14 @@ pub(crate) fn run(
                     // fix_autocommit); setting it when it is already on changes nothing.
                     crate::stmt::commit(engine, session);
                 }
+                if name == "character_set_results" {
+                    session.results_collation = None;
+                }
                 session.track_variable(name, &v);
                 session.vars.insert(name, v);
             }
             Action::LastInsertId(id) => session.last_insert_id = id,
+            Action::ResultsCollation(c) => session.results_collation = Some(c),
         }
     }
     Ok(ok(session, 0))

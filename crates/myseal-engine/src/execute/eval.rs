@@ -747,7 +747,14 @@ pub(crate) fn cast(v: Value, to: &CastTo, cx: &mut Ctx<'_>) -> Result<Value, Eng
         CastTo::Unsigned => c::cast_unsigned(&v, cx),
         CastTo::Decimal(m, d) => c::cast_decimal(&v, *m, u32::from(*d), cx),
         CastTo::Double => c::cast_double(&v, cx),
-        CastTo::Char(n, _) => c::cast_char(&v, *n, cx),
+        CastTo::Char(n, coll) => match c::cast_char(&v, *n, cx) {
+            // CONVERT(x USING cs), CAST(x AS CHAR CHARACTER SET cs): only what cs represents
+            // (a binary string's bytes read as characters of cs).
+            Value::Bytes(b) => Value::Bytes(match crate::charset::Charset::of(*coll).convert(b) {
+                Ok(b) | Err((_, b)) => b,
+            }),
+            other => other,
+        },
         CastTo::Binary(n) => c::cast_binary(&v, *n, cx),
         CastTo::Date => crate::temporal::to_date(&v, cx).map_or(Value::Null, Value::Date),
         CastTo::DateTime(fsp) => crate::temporal::to_datetime(&v, cx)

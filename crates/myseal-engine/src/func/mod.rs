@@ -559,8 +559,8 @@ impl Func {
         Ok(match self {
             F::Concat => string::concat(self, a, ctx),
             F::ConcatWs => string::concat_ws(self, a, ctx),
-            F::Length => string::length(a, 1),
-            F::BitLength => string::length(a, 8),
+            F::Length => string::length(a, coll, 1),
+            F::BitLength => string::length(a, coll, 8),
             F::CharLength => string::char_length(a, coll),
             F::Upper => string::case(a, coll, true),
             F::Lower => string::case(a, coll, false),

@@ -148,11 +148,12 @@ pub(super) fn concat_ws(f: Func, a: &[Value], ctx: &mut dyn FuncCtx) -> Value {
     join(f, &parts, &sep, total, ctx)
 }
 
-/// LENGTH (`mult` 1) and BIT_LENGTH (`mult` 8).
-pub(super) fn length(a: &[Value], mult: i64) -> Value {
+/// LENGTH (`mult` 1) and BIT_LENGTH (`mult` 8): bytes in the argument's character set (a
+/// `latin1` character is one byte, though the engine keeps it as UTF-8).
+pub(super) fn length(a: &[Value], coll: Collation, mult: i64) -> Value {
     text(arg(a, 0)).map_or(Value::Null, |t| {
         Value::Int(
-            i64::try_from(t.len())
+            i64::try_from(crate::charset::Charset::of(coll).byte_length(&t))
                 .unwrap_or(i64::MAX)
                 .saturating_mul(mult),
         )

@@ -252,6 +252,23 @@ pub(crate) fn convert_in(
                 }
                 return Ok(Value::Bytes(b));
             }
+            if ty.is_text() {
+                // A text column of latin1/ascii/utf8mb3 keeps only what its set represents.
+                match crate::charset::Charset::of(ty.collation).convert(b) {
+                    Ok(fit) => b = fit,
+                    Err((at, fit)) => {
+                        let msg = format!(
+                            "Incorrect string value: '{}' for column '{col}' at row {row}",
+                            crate::charset::printable(v_bytes(v).get(at..).unwrap_or_default())
+                        );
+                        if strict {
+                            return Err(EngineError::new(1366, "HY000", msg));
+                        }
+                        warnings.push((1366, msg));
+                        b = fit;
+                    }
+                }
+            }
             let max = ty.max_chars();
             let too_long =
                 if ty.is_binary_string() || ty.collation.is_binary() || ty.max_bytes().is_some() {
@@ -290,6 +307,11 @@ pub(crate) fn convert_in(
         }
     };
     Ok(with_fsp(stored, ty))
+}
+
+/// The bytes of a string value (its text form otherwise), for error messages.
+fn v_bytes(v: &Value) -> Vec<u8> {
+    v.to_text().unwrap_or_default()
 }
 
 /// A value stored into a JSON column: JSON text, validated and normalized; invalid text is

@@ -2,6 +2,8 @@
 //!
 //! <https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_com_query_response_text_resultset_column_definition.html>
 
+use std::borrow::Cow;
+
 use crate::buf::{put_lenenc_bytes, put_lenenc_int, put_u16_le, put_u32_le, Reader};
 use crate::constants::{ColumnFlags, ColumnType};
 use crate::error::{Context, WireError};
@@ -43,12 +45,22 @@ impl ColumnDefinition41 {
     /// length-encoded), length of fixed fields 0x0c, character set, column length, type, flags,
     /// decimals and 2 zero filler bytes.
     pub fn encode(&self, out: &mut Vec<u8>) {
+        self.encode_names_with(out, |s| Cow::Borrowed(s.as_bytes()));
+    }
+
+    /// [`ColumnDefinition41::encode`] with the five names written as `names` turns them into
+    /// bytes (the server converts them to the client's `character_set_results`).
+    pub fn encode_names_with<'a>(
+        &'a self,
+        out: &mut Vec<u8>,
+        names: impl Fn(&'a str) -> Cow<'a, [u8]>,
+    ) {
         put_lenenc_bytes(out, CATALOG);
-        put_lenenc_bytes(out, self.schema.as_bytes());
-        put_lenenc_bytes(out, self.table.as_bytes());
-        put_lenenc_bytes(out, self.org_table.as_bytes());
-        put_lenenc_bytes(out, self.name.as_bytes());
-        put_lenenc_bytes(out, self.org_name.as_bytes());
+        put_lenenc_bytes(out, &names(&self.schema));
+        put_lenenc_bytes(out, &names(&self.table));
+        put_lenenc_bytes(out, &names(&self.org_table));
+        put_lenenc_bytes(out, &names(&self.name));
+        put_lenenc_bytes(out, &names(&self.org_name));
         put_lenenc_int(out, FIXED_FIELDS_LEN);
         put_u16_le(out, self.character_set);
         put_u32_le(out, self.column_length);

@@ -1,0 +1,182 @@
+//! Character sets: SET NAMES / SET CHARACTER SET and the handshake's collation, latin1 and
+//! ascii columns (one byte per character), CONVERT ... USING and 1366 for characters a column's
+//! set lacks.
+//!
+//! <https://dev.mysql.com/doc/refman/8.4/en/charset-connection.html>
+
+use super::{engine, run, set_up};
+use crate::SessionInfo;
+use crate::charset::Charset;
+use crate::collation::Collation;
+
+fn session_with_handshake(collation: &str) -> (crate::Engine, crate::Session) {
+    let e = engine();
+    let s = e.new_session(SessionInfo {
+        connection_id: 7,
+        user: "root".into(),
+        client_host: "localhost".into(),
+        account_host: "%".into(),
+        character_set_client: collation.into(),
+        ..SessionInfo::default()
+    });
+    (e, s)
+}
+
+const VARS: &str = "SELECT @@character_set_client AS c, @@character_set_connection AS n, \
+                    @@character_set_results AS r, @@collation_connection AS k";
+
+#[test]
+fn set_names_sets_the_three_variables_and_the_results_collation() {
+    let (e, mut s) = set_up(&[]);
+    assert_eq!(s.client_charset(), Charset::Utf8mb4);
+    assert_eq!(s.results_collation(), Some(Collation::Utf8mb4_0900_ai_ci));
+    assert_eq!(run(&e, &mut s, "SET NAMES latin1 COLLATE latin1_bin"), "ok");
+    assert_eq!(
+        run(&e, &mut s, VARS),
+        "c|n|r|k\nlatin1|latin1|latin1|latin1_bin"
+    );
+    assert_eq!(s.client_charset(), Charset::Latin1);
+    // MySQL keeps the collation in character_set_results: column definitions carry 47.
+    assert_eq!(s.results_collation(), Some(Collation::Latin1_bin));
+    // Setting the variable alone takes the set's default collation.
+    assert_eq!(run(&e, &mut s, "SET character_set_results = latin1"), "ok");
+    assert_eq!(s.results_collation(), Some(Collation::Latin1_swedish_ci));
+    assert_eq!(run(&e, &mut s, "SET character_set_results = utf8mb4"), "ok");
+    assert_eq!(s.results_collation(), Some(Collation::Utf8mb4_0900_ai_ci));
+    // SET CHARACTER SET: client and results, the connection takes the database's.
+    assert_eq!(run(&e, &mut s, "SET CHARACTER SET ascii"), "ok");
+    assert_eq!(
+        run(&e, &mut s, VARS),
+        "c|n|r|k\nascii|utf8mb4|ascii|utf8mb4_0900_ai_ci"
+    );
+    assert_eq!(s.results_collation(), Some(Collation::Ascii_general_ci));
+    assert_eq!(s.client_charset(), Charset::Ascii);
+}
+
+#[test]
+fn unknown_charsets_and_collations_are_mysql_errors() {
+    let (e, mut s) = set_up(&[]);
+    assert_eq!(
+        run(&e, &mut s, "SET NAMES 'nope'"),
+        "ERROR 1115 (42000): Unknown character set: 'nope'"
+    );
+    assert_eq!(
+        run(&e, &mut s, "SET NAMES latin1 COLLATE utf8mb4_bin"),
+        "ERROR 1253 (42000): COLLATION 'utf8mb4_bin' is not valid for CHARACTER SET 'latin1'"
+    );
+    assert_eq!(
+        run(&e, &mut s, "SET NAMES latin1 COLLATE nope"),
+        "ERROR 1273 (HY000): Unknown collation: 'nope'"
+    );
+    assert_eq!(
+        run(&e, &mut s, "SET character_set_client = 'nope'"),
+        "ERROR 1115 (42000): Unknown character set: 'nope'"
+    );
+    assert_eq!(
+        run(&e, &mut s, "SELECT CONVERT('a' USING nope)"),
+        "ERROR 1115 (42000): Unknown character set: 'nope'"
+    );
+    // Nothing changed.
+    assert_eq!(s.client_charset(), Charset::Utf8mb4);
+}
+
+#[test]
+fn the_handshake_collation_sets_all_three_variables() {
+    let (e, mut s) = session_with_handshake("latin1_bin");
+    assert_eq!(
+        run(&e, &mut s, VARS),
+        "c|n|r|k\nlatin1|latin1|latin1|latin1_bin"
+    );
+    assert_eq!(s.results_collation(), Some(Collation::Latin1_bin));
+    let (e, mut s) = session_with_handshake("latin1_swedish_ci");
+    assert_eq!(
+        run(&e, &mut s, VARS),
+        "c|n|r|k\nlatin1|latin1|latin1|latin1_swedish_ci"
+    );
+    let (e, mut s) = session_with_handshake("utf8mb4_general_ci");
+    assert_eq!(
+        run(&e, &mut s, VARS),
+        "c|n|r|k\nutf8mb4|utf8mb4|utf8mb4|utf8mb4_general_ci"
+    );
+    assert_eq!(s.results_collation(), Some(Collation::Utf8mb4_general_ci));
+    // A charset name (the server's fallback for ids it does not know) takes the default.
+    let (e, mut s) = session_with_handshake("latin1");
+    assert_eq!(
+        run(&e, &mut s, VARS),
+        "c|n|r|k\nlatin1|latin1|latin1|latin1_swedish_ci"
+    );
+}
+
+#[test]
+fn a_latin1_column_counts_one_byte_per_character() {
+    let (e, mut s) = set_up(&[
+        "CREATE DATABASE d",
+        "USE d",
+        "CREATE TABLE t (id INT PRIMARY KEY, u VARCHAR(10), l VARCHAR(10) CHARACTER SET latin1, \
+         a VARCHAR(10) CHARACTER SET ascii)",
+        "INSERT INTO t VALUES (1, 'café €', 'café €', 'abc')",
+    ]);
+    assert_eq!(
+        run(
+            &e,
+            &mut s,
+            "SELECT LENGTH(u) AS lu, LENGTH(l) AS ll, CHAR_LENGTH(l) AS cl, LENGTH(a) AS la, \
+             CHARSET(l) AS cs, COLLATION(l) AS co, l FROM t"
+        ),
+        "lu|ll|cl|la|cs|co|l\n9|6|6|3|latin1|latin1_swedish_ci|café €"
+    );
+}
+
+#[test]
+fn a_character_the_column_set_lacks_is_1366_or_a_question_mark() {
+    let (e, mut s) = set_up(&[
+        "CREATE DATABASE d",
+        "USE d",
+        "CREATE TABLE t (id INT PRIMARY KEY, l VARCHAR(10) CHARACTER SET latin1, \
+         a VARCHAR(10) CHARACTER SET ascii)",
+    ]);
+    assert_eq!(
+        run(&e, &mut s, "INSERT INTO t VALUES (1, 'a中b', 'x')"),
+        "ERROR 1366 (HY000): Incorrect string value: '\\xE4\\xB8\\xADb' for column 'l' at row 1"
+    );
+    assert_eq!(
+        run(&e, &mut s, "INSERT INTO t VALUES (1, 'x', 'é')"),
+        "ERROR 1366 (HY000): Incorrect string value: '\\xC3\\xA9' for column 'a' at row 1"
+    );
+    assert_eq!(run(&e, &mut s, "SET sql_mode = ''"), "ok");
+    assert_eq!(
+        run(&e, &mut s, "INSERT INTO t VALUES (1, 'a中b', 'é')"),
+        "ok affected=1 warnings=2"
+    );
+    assert_eq!(
+        run(&e, &mut s, "SHOW WARNINGS"),
+        "Level|Code|Message\n\
+         Warning|1366|Incorrect string value: '\\xE4\\xB8\\xADb' for column 'l' at row 1\n\
+         Warning|1366|Incorrect string value: '\\xC3\\xA9' for column 'a' at row 1"
+    );
+    // A binary string's bytes are latin1 characters in a latin1 column.
+    assert_eq!(
+        run(&e, &mut s, "INSERT INTO t VALUES (2, X'E980', 'y')"),
+        "ok affected=1"
+    );
+    assert_eq!(
+        run(&e, &mut s, "SELECT id, l, a FROM t ORDER BY id"),
+        "id|l|a\n1|a?b|?\n2|é€|y"
+    );
+}
+
+#[test]
+fn convert_using_keeps_what_the_target_set_represents() {
+    let (e, mut s) = set_up(&[]);
+    assert_eq!(
+        run(
+            &e,
+            &mut s,
+            "SELECT CONVERT('é€中' USING latin1) AS a, LENGTH(CONVERT('é€中' USING latin1)) AS b, \
+             CONVERT('aé' USING ascii) AS c, CHARSET(CONVERT('x' USING latin1)) AS d, \
+             CONVERT(X'E9' USING latin1) AS f, CONVERT('é😀' USING utf8mb3) AS g, \
+             LENGTH(_latin1 X'E9E9') AS h, COLLATION(_latin1'a' COLLATE latin1_bin) AS i"
+        ),
+        "a|b|c|d|f|g|h|i\né€?|3|a?|latin1|é|é?|2|latin1_bin"
+    );
+}
