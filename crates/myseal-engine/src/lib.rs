@@ -879,11 +879,17 @@ pub struct Engine {
     /// Runs a stored function called in an expression (`stmt::function::call`): the
     /// executor reaches the routine interpreter through this instead of importing it.
     pub(crate) call_function: CallFunction,
+    /// Runs a SET of system variables inside a compound body (`exec::set::run`): the routine
+    /// interpreter reaches it through this instead of importing the statements above it.
+    pub(crate) set_system: SetSystem,
     /// GET_LOCK and the other user-level locks (see `user_lock`).
     pub(crate) user_locks: Arc<user_lock::UserLocks>,
     /// The server's data directory, when it has one (FLUSH TABLES saves to it).
     pub(crate) persist: std::sync::OnceLock<Arc<dyn Persist>>,
 }
+
+/// See [`Engine::set_system`].
+pub(crate) type SetSystem = fn(&Engine, &mut Session, &[parse::SetItem]) -> Result<(), EngineError>;
 
 /// See [`Engine::call_function`].
 pub(crate) type CallFunction =
@@ -967,6 +973,10 @@ impl Engine {
             grants: privilege::Grants::default(),
             view_table_def: stmt::view::table_def,
             call_function: stmt::function::call,
+            set_system: |engine, session, items| {
+                let script = parse::Script::new("")?;
+                exec::set::run(engine, session, &script, items).map(|_| ())
+            },
             user_locks: Arc::default(),
             persist: std::sync::OnceLock::new(),
         })
@@ -1134,6 +1144,7 @@ impl Engine {
             trigger_tables: Vec::new(),
             user_locks: None,
             system: false,
+            results_collation,
         }
         .with_login_roles(self)
     }
@@ -1144,7 +1155,6 @@ impl Engine {
         if !session.info.password_expired
             && session.info.usage.is_none()
             && let Some(done) = stmt::cache::try_text(self, session, sql)
-            results_collation,
         {
             return done;
         }

@@ -46,6 +46,16 @@ pub(crate) enum CondValue {
     SqlException,
 }
 
+/// The items of a SET of system variables in a body.
+#[derive(Clone, Debug)]
+pub(crate) struct SystemSet(pub(crate) Vec<super::SetItem>);
+
+impl PartialEq for SystemSet {
+    fn eq(&self, other: &Self) -> bool {
+        format!("{:?}", self.0) == format!("{:?}", other.0)
+    }
+}
+
 /// `GET [CURRENT | STACKED] DIAGNOSTICS`: statement items, or one condition's items; each
 /// item is (where it goes, the item's name upper-cased).
 #[derive(Clone, Debug, PartialEq)]
@@ -145,6 +155,9 @@ pub(crate) enum Sp {
     Close(String),
     /// `GET [CURRENT | STACKED] DIAGNOSTICS ...`.
     GetDiagnostics(Diagnostics),
+    /// A SET of system variables (`SET [GLOBAL | SESSION] x = ...`, `SET @@x = ...`,
+    /// `SET NAMES ...`, `SET TRANSACTION ...`), read as the statement SET is.
+    SetSystem(SystemSet),
     /// `SELECT ... INTO targets ...`.
     SelectInto {
         query: Box<Query>,
@@ -1155,6 +1168,31 @@ fn parse_target(p: &mut Parser) -> Result<Target, ParserError> {
 }
 
 fn parse_set(p: &mut Parser) -> Result<Sp, ParserError> {
+    let t = p.peek_token().token;
+    let system = match &t {
+        Token::Word(w) if w.quote_style.is_none() => {
+            w.value.starts_with("@@")
+                || [
+                    "GLOBAL",
+                    "SESSION",
+                    "LOCAL",
+                    "PERSIST",
+                    "PERSIST_ONLY",
+                    "NAMES",
+                    "CHARSET",
+                    "TRANSACTION",
+                ]
+                .iter()
+                .any(|k| w.value.eq_ignore_ascii_case(k))
+                || (w.value.eq_ignore_ascii_case("CHARACTER") && peek_word(p, 1, "SET"))
+        }
+        _ => false,
+    };
+    if system {
+        // Back to SET: the statement's own parser reads the rest.
+        p.prev_token();
+        return super::parse_set(p).map(|items| Sp::SetSystem(SystemSet(items)));
+    }
     let mut items = Vec::new();
     loop {
         let target = parse_target(p)?;

@@ -111,6 +111,8 @@ enum Op {
     },
     /// What runs nothing (DECLARE ... CONDITION, a handler's place in its block).
     Nothing,
+    /// A SET of system variables (through `Engine::set_system`), locals as `?N`.
+    SetSystem(Vec<crate::parse::SetItem>),
     /// A SELECT of a stored procedure: its rows are a result set of the CALL.
     Select(Box<ast::Query>),
     Sql(Box<ast::Statement>),
@@ -425,6 +427,7 @@ impl Compiler<'_> {
                     items: self.signal_items(items)?,
                 }
             }
+            Sp::SetSystem(set) => self.set_system(&set.0)?,
             Sp::GetDiagnostics(d) => Op::GetDiagnostics {
                 stacked: d.stacked,
                 condition: d.condition.as_ref().map(|e| self.expr(e)).transpose()?,
@@ -461,6 +464,44 @@ impl Compiler<'_> {
                 Op::Declare { slots, default }
             }
             Sp::Set(items) => {
+                // `SET name = ...` of a system variable no local hides.
+                let system = |t: &Target| match t {
+                    Target::Name(parts) => match parts.as_slice() {
+                        [n] => self.local(n).is_none() && crate::vars::lookup(n).is_some(),
+                        _ => false,
+                    },
+                    Target::User(_) => false,
+                };
+                if items.iter().any(|(t, _)| system(t))
+                    && items.iter().all(|(t, _)| {
+                        matches!(t, Target::User(_)) || matches!(t, Target::Name(p) if p.len() == 1)
+                    })
+                {
+                    use crate::parse::{SetItem, SetValue};
+                    let items: Vec<SetItem> = items
+                        .iter()
+                        .map(|(t, e)| match t {
+                            Target::User(name) => SetItem::User {
+                                name: name.clone(),
+                                value: Box::new(e.clone()),
+                            },
+                            Target::Name(parts) => SetItem::System {
+                                scope: None,
+                                name: parts.join("."),
+                                value: match e {
+                                    ast::Expr::Identifier(id)
+                                        if id.quote_style.is_none()
+                                            && self.local(&id.value).is_none() =>
+                                    {
+                                        SetValue::Word(id.value.clone())
+                                    }
+                                    _ => SetValue::Expr(Box::new(e.clone())),
+                                },
+                            },
+                        })
+                        .collect();
+                    return self.set_system(&items);
+                }
                 let mut out = Vec::with_capacity(items.len());
                 for (t, e) in items {
                     out.push((self.dest(t)?, self.expr(e)?));
@@ -711,6 +752,66 @@ impl Compiler<'_> {
             exit,
             catches,
             body: Box::new(body?),
+        })
+    }
+
+    /// A SET with system variables: its local and user variable items become `Op::Set`s,
+    /// the rest one `Op::SetSystem`, in their order.
+    fn set_system(&mut self, items: &[crate::parse::SetItem]) -> Result<Op, EngineError> {
+        use crate::parse::{SetItem, SetValue};
+        let mut ops = Vec::new();
+        let mut system = Vec::new();
+        let value_expr = |v: &SetValue, name: &str| match v {
+            SetValue::Expr(e) => Ok((**e).clone()),
+            SetValue::Word(w) => Ok(ast::Expr::Identifier(ast::Ident::new(w.clone()))),
+            SetValue::Default => Err(EngineError::parse_error(name, 1)),
+        };
+        for item in items {
+            let local = match item {
+                SetItem::System {
+                    scope: None, name, ..
+                } => self.local(name).map(Dest::Local),
+                SetItem::User { name, .. } => Some(Dest::User(name.to_lowercase())),
+                _ => None,
+            };
+            if let Some(dest) = local {
+                let e = match item {
+                    SetItem::System { name, value, .. } => value_expr(value, name)?,
+                    SetItem::User { value, .. } => (**value).clone(),
+                    _ => return Err(EngineError::parse_error("SET", 1)),
+                };
+                if !system.is_empty() {
+                    ops.push(Op::SetSystem(std::mem::take(&mut system)));
+                }
+                ops.push(Op::Set(vec![(dest, self.expr(&e)?)]));
+                continue;
+            }
+            let mut item = item.clone();
+            if let SetItem::System { value, .. } = &mut item {
+                match value {
+                    // A bare word that names a local is the local's value.
+                    SetValue::Word(w) if self.local(w).is_some() => {
+                        let e = ast::Expr::Identifier(ast::Ident::new(w.clone()));
+                        *value = SetValue::Expr(Box::new(self.expr(&e)?));
+                    }
+                    SetValue::Expr(e) => **e = self.expr(e)?,
+                    _ => {}
+                }
+            }
+            system.push(item);
+        }
+        if !system.is_empty() {
+            ops.push(Op::SetSystem(system));
+        }
+        Ok(match ops.len() {
+            1 => ops.pop().unwrap_or(Op::Nothing),
+            _ => Op::Block {
+                label: None,
+                body: ops,
+                handlers: Vec::new(),
+                handlers_at: 0,
+                cursors: Vec::new(),
+            },
         })
     }
 
@@ -1581,6 +1682,13 @@ impl<'p> Runtime<'p, '_> {
                 }
             }
             Op::Nothing => Ok(Flow::Next),
+            Op::SetSystem(items) => {
+                let frame: &[Value] = self.frame;
+                with_frame(cx, frame, |cx| {
+                    (cx.engine.set_system)(cx.engine, cx.session, items)
+                })?;
+                Ok(Flow::Next)
+            }
             Op::DeclareCursor(c) => {
                 if self.h.cursors.len() <= *c {
                     self.h.cursors.resize_with(c + 1, || None);

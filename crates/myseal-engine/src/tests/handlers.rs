@@ -530,3 +530,40 @@ fn a_trigger_runs_a_cursor_loop_and_handles_its_errors() {
         ],
     );
 }
+
+#[test]
+fn a_body_sets_system_variables() {
+    let (e, mut s) = setup();
+    check_all(
+        &e,
+        &mut s,
+        &[
+            (
+                "CREATE PROCEDURE p(IN w INT)
+                 BEGIN
+                   DECLARE mode VARCHAR(100) DEFAULT 'ANSI_QUOTES';
+                   SET SESSION sql_mode = mode;
+                   SET @inside = @@sql_mode;
+                   SET @@session.max_execution_time = w, @seen = w + 1;
+                   SET div_precision_increment = 7;
+                   SET @@sort_buffer_size = DEFAULT;
+                 END",
+                "ok",
+            ),
+            ("CALL p(1234)", "ok"),
+            // sql_mode is the routine's own while it runs, and the caller's again after it.
+            (
+                "SELECT @inside, @@sql_mode = @inside, @@max_execution_time, @seen, @@div_precision_increment",
+                "@inside|@@sql_mode = @inside|@@max_execution_time|@seen|@@div_precision_increment\nANSI_QUOTES|0|1234|1235|7",
+            ),
+            (
+                "CREATE PROCEDURE q() SET SESSION no_such_variable = 1",
+                "ok",
+            ),
+            (
+                "CALL q()",
+                "ERROR 1193 (HY000): Unknown system variable 'no_such_variable'",
+            ),
+        ],
+    );
+}
