@@ -542,6 +542,10 @@ struct EncRange {
     hi: Bound<Key>,
     /// Secondary index number, or None for the primary key / full scan.
     index: Option<usize>,
+    /// An equality on every primary key column: the range holds at most the row whose key is
+    /// `lo` (key encodings are self-delimiting, so no other full key starts with it), which
+    /// is read with one lookup instead of a range iterator.
+    point: bool,
 }
 
 /// The key ranges an access reads, in index order (descending when `reverse`); several ranges
@@ -557,6 +561,7 @@ fn encode_ranges(
             lo: Bound::Unbounded,
             hi: Bound::Unbounded,
             index: None,
+            point: false,
         }]
     };
     let (index_no, ranges) = match access {
@@ -572,6 +577,11 @@ fn encode_ranges(
     for r in ranges {
         match encode_range(def, index, r, cx)? {
             Some((lo, hi)) => out.push(EncRange {
+                point: index.primary
+                    && r.eq.len() == index.parts.len()
+                    && r.lower.is_none()
+                    && r.upper.is_none()
+                    && matches!(lo, Bound::Included(_)),
                 lo,
                 hi,
                 index: if index.primary { None } else { Some(index_no) },
@@ -783,6 +793,20 @@ impl ScanOp {
                 continue;
             }
             let batch: Vec<crate::storage::Row> = match r.index {
+                None if r.point => {
+                    self.done_range = true;
+                    let Bound::Included(k) = &r.lo else {
+                        continue;
+                    };
+                    match self.view.get(k) {
+                        Some(row) => {
+                            self.buf = vec![row];
+                            self.pos = 0;
+                            return true;
+                        }
+                        None => continue,
+                    }
+                }
                 None => {
                     self.view
                         .rows_batch(&r.lo, &r.hi, self.reverse, self.after.as_ref(), BATCH)
@@ -1678,8 +1702,15 @@ fn aggregate(
         for (l, level) in levels.iter_mut().enumerate() {
             let kept = n - l;
             let key = &k[..if kept == 0 { 0 } else { ends[kept - 1] }];
-            let g = match level.index.get(key) {
-                Some(g) => *g,
+            // A level without group columns (no GROUP BY, or ROLLUP's grand total) has one
+            // group: no key to hash for each row.
+            let known = if kept == 0 && !level.groups.is_empty() {
+                Some(0)
+            } else {
+                level.index.get(key).copied()
+            };
+            let g = match known {
+                Some(g) => g,
                 None => {
                     level.groups.push((
                         gv[..kept].to_vec(),

@@ -447,3 +447,71 @@ fn string_sorts_agree_with_and_without_non_ascii_values() {
     let mixed = run(&e, &mut s, "SELECT DISTINCT v FROM w ORDER BY v");
     assert_eq!(mixed, "v\nNULL\nA\na b\na-b\naa\nab\nb\nZ");
 }
+
+#[test]
+fn primary_key_lookups_read_one_row_and_see_the_transactions_own_changes() {
+    let (e, mut s) = setup();
+    assert_eq!(run(&e, &mut s, "SELECT b FROM t WHERE id = 3"), "b\nz");
+    assert_eq!(run(&e, &mut s, "SELECT b FROM t WHERE id = '3'"), "b\nz");
+    assert_eq!(run(&e, &mut s, "SELECT b FROM t WHERE id = 3.0"), "b\nz");
+    assert_eq!(run(&e, &mut s, "SELECT b FROM t WHERE id = 3.5"), "b");
+    assert_eq!(run(&e, &mut s, "SELECT b FROM t WHERE id = 99"), "b");
+    assert_eq!(run(&e, &mut s, "SELECT b FROM t WHERE id = NULL"), "b");
+    assert_eq!(
+        run(&e, &mut s, "SELECT b FROM t WHERE id = 3 AND a = 31"),
+        "b"
+    );
+    // A composite key: both columns fixed is a lookup; the first alone is a range.
+    for sql in [
+        "CREATE TABLE p (s VARCHAR(10), n INT, v INT, PRIMARY KEY (s, n))",
+        "INSERT INTO p VALUES ('x',1,1),('xy',1,2),('x',2,3),('',1,4)",
+    ] {
+        let (_, err) = e.execute(&mut s, sql);
+        assert!(err.is_none(), "{sql}: {err:?}");
+    }
+    assert_eq!(
+        run(&e, &mut s, "SELECT v FROM p WHERE s = 'x' AND n = 1"),
+        "v\n1"
+    );
+    assert_eq!(
+        run(&e, &mut s, "SELECT v FROM p WHERE s = 'X' AND n = 2"),
+        "v\n3"
+    );
+    assert_eq!(
+        run(&e, &mut s, "SELECT v FROM p WHERE s = '' AND n = 1"),
+        "v\n4"
+    );
+    assert_eq!(
+        run(&e, &mut s, "SELECT v FROM p WHERE s = 'x' ORDER BY n"),
+        "v\n1\n3"
+    );
+    // Inside a transaction the lookup sees its own updates, deletes and inserts.
+    for sql in [
+        "BEGIN",
+        "UPDATE t SET b = 'n' WHERE id = 3",
+        "DELETE FROM t WHERE id = 5",
+        "INSERT INTO t VALUES (7, 70, 'new')",
+    ] {
+        let (_, err) = e.execute(&mut s, sql);
+        assert!(err.is_none(), "{sql}: {err:?}");
+    }
+    assert_eq!(run(&e, &mut s, "SELECT b FROM t WHERE id = 3"), "b\nn");
+    assert_eq!(run(&e, &mut s, "SELECT b FROM t WHERE id = 5"), "b");
+    assert_eq!(
+        run(&e, &mut s, "SELECT b FROM t WHERE id = 7 FOR UPDATE"),
+        "b\nnew"
+    );
+    assert_eq!(
+        run(
+            &e,
+            &mut s,
+            "SELECT id, b FROM t WHERE id IN (7, 5, 3, 1) ORDER BY id"
+        ),
+        "id|b\n1|x\n3|n\n7|new"
+    );
+    let (_, err) = e.execute(&mut s, "ROLLBACK");
+    assert!(err.is_none(), "{err:?}");
+    assert_eq!(run(&e, &mut s, "SELECT b FROM t WHERE id = 3"), "b\nz");
+    assert_eq!(run(&e, &mut s, "SELECT b FROM t WHERE id = 5"), "b\nv");
+    assert_eq!(run(&e, &mut s, "SELECT b FROM t WHERE id = 7"), "b");
+}
