@@ -211,6 +211,19 @@ impl Builder {
         self
     }
 
+    /// Also listen on an ephemeral port that presents the TLS fault `fault` (what
+    /// `--tls-fault-port` does), for testing that a client refuses it; find it with
+    /// [`TestServer::fault_addr`]. The faulty certificates are issued from the in-memory CA
+    /// (or the generated one), so the server's normal connection options trust that CA: only the
+    /// fault makes a verifying client refuse. The main port stays correct. Ignored by an
+    /// external server.
+    pub fn tls_fault_port(mut self, fault: myseal_tls::TlsFault) -> Builder {
+        if !self.config.tls.fault_ports.iter().any(|(f, _)| *f == fault) {
+            self.config.tls.fault_ports.push((fault, 0));
+        }
+        self
+    }
+
     /// The password of `root`@`%` (random unless set).
     pub fn root_password(mut self, password: impl Into<String>) -> Builder {
         self.config.root_password = password.into();

@@ -232,6 +232,7 @@ pub(crate) async fn start(
         root_user: url.user.clone(),
         root_password: url.password.clone(),
         external: true,
+        fault_addrs: Vec::new(),
         files: Arc::default(),
     };
     if !setup.is_empty() {

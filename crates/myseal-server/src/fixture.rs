@@ -73,6 +73,9 @@ pub(crate) struct Endpoint {
     pub(crate) root_password: String,
     pub(crate) external: bool,
     pub(crate) files: Arc<TempFiles>,
+    /// The embedded server's TLS fault ports ([`crate::Builder::tls_fault_port`]), reached on
+    /// the same host as `addr`.
+    pub(crate) fault_addrs: Vec<(myseal_tls::TlsFault, SocketAddr)>,
 }
 
 impl Endpoint {
@@ -342,6 +345,18 @@ macro_rules! endpoint_methods {
             &self.endpoint().root_password
         }
 
+        /// The address of the port that presents `fault` ([`crate::Builder::tls_fault_port`]),
+        /// or `None` when none was asked for (always for an external server). Connect to it with
+        /// the same verifying options as to [`Self::addr`] (change only the port): a client
+        /// that verifies as it should refuses it, each fault for its own reason.
+        pub fn fault_addr(&self, fault: $crate::TlsFault) -> Option<std::net::SocketAddr> {
+            self.endpoint()
+                .fault_addrs
+                .iter()
+                .find(|(f, _)| *f == fault)
+                .map(|(_, a)| *a)
+        }
+
         /// Whether this is an external server (`MYSEAL_EXTERNAL_URL` or
         /// [`crate::Builder::external`]) rather than one this process started.
         pub fn is_external(&self) -> bool {
@@ -471,6 +486,11 @@ impl TestServer {
             root_user: "root".into(),
             root_password: server.shared.config.root_password.clone(),
             external: false,
+            fault_addrs: server
+                .fault_ports()
+                .iter()
+                .map(|&(fault, a)| (fault, SocketAddr::new(ip, a.port())))
+                .collect(),
             files: Arc::default(),
         };
         Ok(TestServer {
