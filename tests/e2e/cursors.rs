@@ -373,6 +373,24 @@ async fn only_read_only_cursors_on_statements_with_rows_are_opened() {
     server.shutdown().await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cursor_sends_its_text_in_character_set_results() {
+    let server = server_with_rows(2).await;
+    let mut raw = Raw::login(server.local_addr().port(), "root", ROOT_PASSWORD).await;
+    let ok = raw
+        .query("UPDATE db.t SET name = 'caf\u{e9}' WHERE id = 2")
+        .await;
+    assert_eq!(ok.payload.first(), Some(&0x00), "{:?}", err_of(&ok));
+    let ok = raw.query("SET NAMES latin1").await;
+    assert_eq!(ok.payload.first(), Some(&0x00), "{:?}", err_of(&ok));
+    let (id, _) = prepare(&mut raw, "SELECT id, name FROM db.t ORDER BY id").await;
+    let (types, _) = open(&mut raw, id).await;
+    let (rows, _) = fetch(&mut raw, id, 10, &types).await;
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[1][1].as_deref(), Some(&b"caf\xe9"[..]), "latin1 bytes");
+    server.shutdown().await;
+}
+
 /// Open descriptors of this process on a cursor's spill file (`/proc/self/fd`).
 fn spill_files() -> usize {
     std::fs::read_dir("/proc/self/fd")

@@ -20,8 +20,15 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use myseal_engine::{Column, RowSink, SinkClosed, Value};
 
-use crate::results::{Protocol, RowEncoder};
-use crate::statements::ErrTriple;
+/// An error to send: code, SQLSTATE, message.
+type ErrTriple = (u16, &'static str, String);
+
+/// Appends one row's payload (the session gives the binary protocol's encoding, so this
+/// module needs nothing of `results`).
+pub(crate) type RowFn = Box<dyn Fn(&mut Vec<u8>, &[Value]) + Send>;
+
+/// Makes the [`RowFn`] of a result's columns.
+pub(crate) type Encoder = Box<dyn Fn(&[Column]) -> RowFn + Send>;
 
 /// Spool files made by this process (a part of each file's name).
 static SPOOLS: AtomicU64 = AtomicU64::new(0);
@@ -227,22 +234,33 @@ pub(crate) struct Spooled {
 
 /// The engine's [`RowSink`] for a statement executed with a cursor: rows are encoded in the
 /// binary protocol and written to a [`Spool`] on the engine thread.
-#[derive(Debug)]
 pub(crate) struct SpoolSink {
     spool: Option<Spool>,
-    encoder: Option<RowEncoder>,
+    make: Encoder,
+    encoder: Option<RowFn>,
     row: Vec<u8>,
     columns: Option<Vec<Column>>,
     error: Option<ErrTriple>,
     out: Arc<Mutex<Spooled>>,
 }
 
+impl std::fmt::Debug for SpoolSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SpoolSink")
+            .field("spool", &self.spool)
+            .field("columns", &self.columns)
+            .finish_non_exhaustive()
+    }
+}
+
 impl SpoolSink {
-    /// A sink writing to `spool`, and the slot it leaves its work in at the end.
-    pub(crate) fn new(spool: Spool) -> (Self, Arc<Mutex<Spooled>>) {
+    /// A sink writing to `spool` rows encoded by `make`'s function for the result's columns,
+    /// and the slot it leaves its work in at the end.
+    pub(crate) fn new(spool: Spool, make: Encoder) -> (Self, Arc<Mutex<Spooled>>) {
         let out = Arc::new(Mutex::new(Spooled::default()));
         let sink = SpoolSink {
             spool: Some(spool),
+            make,
             encoder: None,
             row: Vec::new(),
             columns: None,
@@ -269,7 +287,7 @@ impl RowSink for SpoolSink {
         _autocommit: bool,
         _in_transaction: bool,
     ) -> Result<(), SinkClosed> {
-        self.encoder = Some(RowEncoder::new(columns, Protocol::Binary));
+        self.encoder = Some((self.make)(columns));
         self.columns = Some(columns.to_vec());
         Ok(())
     }
@@ -279,7 +297,7 @@ impl RowSink for SpoolSink {
             return Err(SinkClosed);
         };
         self.row.clear();
-        enc.encode(&mut self.row, row);
+        enc(&mut self.row, row);
         if spool.push(&self.row).is_err() {
             self.error = Some(file_full(Some(spool)));
             self.spool = None;
@@ -314,13 +332,14 @@ pub(crate) fn from_rows(
     columns: &[Column],
     rows: &[Vec<Value>],
     spool: Spool,
+    make: &Encoder,
 ) -> Result<Cursor, ErrTriple> {
     let mut spool = spool;
-    let enc = RowEncoder::new(columns, Protocol::Binary);
+    let enc = make(columns);
     let mut buf = Vec::new();
     for r in rows {
         buf.clear();
-        enc.encode(&mut buf, r);
+        enc(&mut buf, r);
         if spool.push(&buf).is_err() {
             return Err(file_full(Some(&spool)));
         }

@@ -69,19 +69,9 @@ impl Chunk {
 }
 
 /// Writes the payloads that open a result set: column count, definitions, and EOF unless the
-/// client deprecated it. Text as the engine has it (no `character_set_results`).
-pub(crate) fn header(
-    columns: &[Column],
-    caps: Caps,
-    flags: StatusFlags,
-    emit: &mut impl FnMut(&[u8]),
-) {
-    header_in(columns, caps, flags, None, emit);
-}
-
-/// [`header`] for a session whose `character_set_results` is `results` (see
-/// [`myseal_engine::Session::results_collation`]): text columns carry its id and names are
-/// converted to it.
+/// client deprecated it, for a session whose `character_set_results` is `results` (see
+/// [`myseal_engine::Session::results_collation`]; None: text as the engine has it): text
+/// columns carry its id and names are converted to it.
 pub(crate) fn header_in(
     columns: &[Column],
     caps: Caps,
@@ -122,11 +112,6 @@ pub(crate) struct RowEncoder {
 }
 
 impl RowEncoder {
-    /// An encoder that sends text as the engine has it (no `character_set_results`).
-    pub(crate) fn new(columns: &[Column], protocol: Protocol) -> Self {
-        Self::new_in(columns, protocol, None)
-    }
-
     /// An encoder converting text columns to `results` (see [`header_in`]).
     pub(crate) fn new_in(
         columns: &[Column],

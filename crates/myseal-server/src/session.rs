@@ -2165,7 +2165,18 @@ async fn execute_with_cursor(
             .variable("tmp_table_size")
             .and_then(|v| v.parse::<usize>().ok())
             .unwrap_or(16 << 20);
-        let (sink, slot) = cursor::SpoolSink::new(cursor::Spool::new(limit, tmpdir.clone()));
+        // Rows in character_set_results, as a plain execute sends them.
+        let charset = session.results_collation();
+        let encoder = || -> cursor::Encoder {
+            Box::new(move |columns: &[myseal_engine::Column]| -> cursor::RowFn {
+                let enc = results::RowEncoder::new_in(columns, Protocol::Binary, charset);
+                Box::new(move |out: &mut Vec<u8>, row: &[myseal_engine::Value]| {
+                    enc.encode(out, row)
+                })
+            })
+        };
+        let spool = cursor::Spool::new(limit, tmpdir.clone());
+        let (sink, slot) = cursor::SpoolSink::new(spool, encoder());
         session.set_row_sink(Box::new(sink));
         let (outcomes, error) = engine.execute_prepared(session, &prepared, &params);
         drop(session.take_row_sink());
@@ -2175,7 +2186,7 @@ async fn execute_with_cursor(
             (Some(_), _) => spooled.error.map(Err),
             (None, [Outcome::Streamed { .. }]) => Some(spooled.into_cursor()),
             (None, [Outcome::Rows { columns, rows }]) => Some(
-                cursor::from_rows(columns, rows, cursor::Spool::new(limit, tmpdir))
+                cursor::from_rows(columns, rows, cursor::Spool::new(limit, tmpdir), &encoder())
                     .map(|c| (columns.clone(), c)),
             ),
             (None, _) => None,
@@ -2196,10 +2207,15 @@ async fn execute_with_cursor(
                 stmt.cursor = Some(cursor);
             }
             let flags = status_flags(&est.session, false);
+            let charset = est.session.results_collation();
             // The definitions without their own EOF: the one EOF follows them.
-            results::header(&columns, caps | Caps::CLIENT_DEPRECATE_EOF, flags, &mut |p| {
-                est.io.queue(p)
-            });
+            results::header_in(
+                &columns,
+                caps | Caps::CLIENT_DEPRECATE_EOF,
+                flags,
+                charset,
+                &mut |p| est.io.queue(p),
+            );
             let warnings = est.session.warning_count();
             let state = tracked_state(est);
             end_of_rows(
@@ -2232,7 +2248,11 @@ async fn fetch(
 ) -> std::io::Result<Flow> {
     let Ok(f) = myseal_wire::statement::StmtFetch::decode(body) else {
         est.io
-            .send(&err_payload(1835, "HY000", "Malformed communication packet."))
+            .send(&err_payload(
+                1835,
+                "HY000",
+                "Malformed communication packet.",
+            ))
             .await?;
         return Ok(Flow::Continue);
     };
