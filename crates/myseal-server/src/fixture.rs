@@ -549,6 +549,21 @@ impl TestServer {
             .ok_or_else(|| ServerError::External(format!("{what} needs the embedded server")))
     }
 
+    /// Creates database `dst` holding `src`'s tables and rows, on either kind of server, so a
+    /// seed-once, copy-per-test suite runs unchanged against `MYSEAL_EXTERNAL_URL`: an embedded
+    /// server clones in O(tables) ([`Self::clone_database`]); an external one (MySQL 8.4,
+    /// MariaDB, a shared myseal) gets plain SQL, O(rows): each base table's `SHOW CREATE TABLE`
+    /// and an `INSERT ... SELECT` (views, triggers and routines are not copied there; needs the
+    /// `mysql_async` feature). Fails when `dst` exists.
+    pub async fn copy_database(&self, src: &str, dst: &str) -> Result<(), ServerError> {
+        match &self.server {
+            Some(server) => server
+                .clone_database(src, dst)
+                .map_err(|e| ServerError::Engine(e.to_string())),
+            None => crate::external::copy_database(&self.endpoint, src, dst).await,
+        }
+    }
+
     /// Stops the embedded server: it stops accepting, closes every connection after its
     /// current command and waits for them ([`Server::shutdown`]); its engine threads end. For
     /// an external server this only forgets it (and removes the files [`Self::url`] wrote).
