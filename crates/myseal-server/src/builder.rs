@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use crate::blocking::BlockingTestServer;
 use crate::config::InitSql;
 use crate::external::{self, External};
-use crate::fixture::TestServer;
+use crate::fixture::{identifier, TestServer};
 use crate::{Config, ServerError};
 
 /// An account a [`Builder`] creates: `CREATE USER IF NOT EXISTS 'name'@'host' IDENTIFIED BY
@@ -376,9 +376,6 @@ pub(crate) fn string_literal(s: &str) -> String {
 }
 
 /// A MySQL identifier in backquotes, backquotes doubled.
-pub(crate) fn identifier(s: &str) -> String {
-    format!("`{}`", s.replace('`', "``"))
-}
 
 /// 24 random letters and digits.
 fn random_password() -> String {
