@@ -375,8 +375,6 @@ pub(crate) fn string_literal(s: &str) -> String {
     out
 }
 
-/// A MySQL identifier in backquotes, backquotes doubled.
-
 /// 24 random letters and digits.
 fn random_password() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
