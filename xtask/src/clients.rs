@@ -115,20 +115,7 @@ fn mysqlclient_check(srv: &Myseal, certs: &Path, o: &mut Outcome) {
     } else {
         server::which("python3")
     };
-    let Some(python) = python else {
-        o.record(name, Err("skip:no python3".into()));
-        return;
-    };
-    let result = script_result(
-        Command::new("timeout")
-            .arg("60")
-            .arg(python)
-            .arg(scripts().join("python_mysqlclient.py"))
-            .args(script_args(srv, certs))
-            .output(),
-        "",
-    );
-    o.record(name, result);
+    python_script_check(python, "python_mysqlclient.py", 60, name, srv, certs, o);
 }
 
 /// Server-side cursors (COM_STMT_FETCH) as MariaDB Connector/C drives them: libmariadb.so.3
@@ -137,46 +124,30 @@ fn mysqlclient_check(srv: &Myseal, certs: &Path, o: &mut Outcome) {
 fn libmariadb_cursor_check(srv: &Myseal, certs: &Path, o: &mut Outcome) {
     let name = "MariaDB Connector/C (libmariadb) server-side cursors: CURSOR_TYPE_READ_ONLY with \
                 prefetch, rows exact, a query between fetches, two cursors in turns, reset";
-    let Some(python) = ["python3", "python"]
-        .into_iter()
-        .find(|p| server::which(p).is_some())
-    else {
-        o.record(name, Err("skip:no python3".into()));
-        return;
-    };
-    let result = script_result(
-        Command::new("timeout")
-            .arg("60")
-            .arg(python)
-            .arg(scripts().join("python_libmariadb_cursor.py"))
-            .args(script_args(srv, certs))
-            .output(),
-        "",
+    python_script_check(
+        any_python3(),
+        "python_libmariadb_cursor.py",
+        60,
+        name,
+        srv,
+        certs,
+        o,
     );
-    o.record(name, result);
 }
 
 /// SQLAlchemy 2 on PyMySQL with an Alembic migration, in the Python that pip installs into.
 fn sqlalchemy_check(srv: &Myseal, certs: &Path, o: &mut Outcome) {
     let name = "SQLAlchemy (PyMySQL) + Alembic: verified TLS, upgrade/downgrade/upgrade, \
                 reflection matches the model, ORM types, filters, rollback, 1062/1146/1045";
-    let Some(python) = ["python3", "python"]
-        .into_iter()
-        .find(|p| server::which(p).is_some())
-    else {
-        o.record(name, Err("skip:no python3".into()));
-        return;
-    };
-    let result = script_result(
-        Command::new("timeout")
-            .arg("120")
-            .arg(python)
-            .arg(scripts().join("python_sqlalchemy.py"))
-            .args(script_args(srv, certs))
-            .output(),
-        "",
+    python_script_check(
+        any_python3(),
+        "python_sqlalchemy.py",
+        120,
+        name,
+        srv,
+        certs,
+        o,
     );
-    o.record(name, result);
 }
 
 /// The pytest example of the README (`examples/pytest`): its fixture starts the binary with
@@ -185,14 +156,11 @@ fn sqlalchemy_check(srv: &Myseal, certs: &Path, o: &mut Outcome) {
 pub(crate) fn pytest_example(bin: &Path, o: &mut Outcome) {
     let name = "pytest example (examples/pytest): the binary on --port 0, ready line, PyMySQL \
                 over verified TLS, a database cloned per test";
-    let Some(python) = ["python3", "python"]
-        .into_iter()
-        .find(|p| server::which(p).is_some())
-    else {
+    let Some(python) = any_python3() else {
         o.record(name, Err("skip:no python3".into()));
         return;
     };
-    let has_pytest = Command::new(python)
+    let has_pytest = Command::new(&python)
         .args(["-c", "import pytest, pymysql"])
         .output()
         .is_ok_and(|out| out.status.success());
@@ -210,6 +178,38 @@ pub(crate) fn pytest_example(bin: &Path, o: &mut Outcome) {
             .args(["-m", "pytest", "-q", "-p", "no:cacheprovider"])
             .arg(crate::root().join("examples").join("pytest"))
             .env("MYSEAL_BIN", bin)
+            .output(),
+        "",
+    );
+    o.record(name, result);
+}
+
+/// The first `python3` or `python` on PATH.
+fn any_python3() -> Option<PathBuf> {
+    ["python3", "python"].into_iter().find_map(server::which)
+}
+
+/// Runs `scripts()/script` with `python` against the server (at most `secs` seconds) and records
+/// it as `name`; a skip without a Python.
+fn python_script_check(
+    python: Option<PathBuf>,
+    script: &str,
+    secs: u32,
+    name: &str,
+    srv: &Myseal,
+    certs: &Path,
+    o: &mut Outcome,
+) {
+    let Some(python) = python else {
+        o.record(name, Err("skip:no python3".into()));
+        return;
+    };
+    let result = script_result(
+        Command::new("timeout")
+            .arg(secs.to_string())
+            .arg(python)
+            .arg(scripts().join(script))
+            .args(script_args(srv, certs))
             .output(),
         "",
     );
