@@ -3,28 +3,9 @@
 //!
 //! <https://dev.mysql.com/doc/refman/8.4/en/create-procedure.html>
 
-use super::{engine, render, session};
+use super::procedures::{run_all, setup};
+use super::{engine, session};
 use crate::{Engine, Session};
-
-fn setup() -> (Engine, Session) {
-    let e = engine();
-    let mut s = session(&e);
-    for sql in [
-        "CREATE DATABASE d",
-        "USE d",
-        "CREATE TABLE t (id INT PRIMARY KEY, v INT)",
-        "INSERT INTO t VALUES (1, 10), (2, 20), (3, 30)",
-    ] {
-        let (_, err) = e.execute(&mut s, sql);
-        assert!(err.is_none(), "{sql}: {err:?}");
-    }
-    (e, s)
-}
-
-fn run_all(e: &Engine, s: &mut Session, sql: &str) -> String {
-    let (outs, err) = e.execute(s, sql);
-    render(&outs, err.as_ref())
-}
 
 fn ok(e: &Engine, s: &mut Session, sql: &str) {
     let out = run_all(e, s, sql);

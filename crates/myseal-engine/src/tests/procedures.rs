@@ -6,7 +6,8 @@
 use super::{engine, render, session};
 use crate::{Engine, Session};
 
-fn setup() -> (Engine, Session) {
+/// Database `d` (current) with `t (id, v)` holding (1, 10), (2, 20), (3, 30).
+pub(super) fn setup() -> (Engine, Session) {
     let e = engine();
     let mut s = session(&e);
     for sql in [
@@ -21,7 +22,8 @@ fn setup() -> (Engine, Session) {
     (e, s)
 }
 
-fn run_all(e: &Engine, s: &mut Session, sql: &str) -> String {
+/// Every outcome of `sql` and its error, rendered.
+pub(super) fn run_all(e: &Engine, s: &mut Session, sql: &str) -> String {
     let (outs, err) = e.execute(s, sql);
     render(&outs, err.as_ref())
 }
