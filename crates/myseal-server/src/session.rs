@@ -385,6 +385,8 @@ async fn connect(
     trace: &Trace,
     fault: Option<&PortFault>,
 ) -> Result<Established, End> {
+    // Refusals are counted in Aborted_connects before their ERR goes out.
+    let aborted = Some(&shared.counters.aborted_connects);
     // A fault port presents its own (faulty) TLS context, or none for no-tls/error-before-tls.
     let tls_ctx = match fault {
         Some(f) => f.tls.clone(),
@@ -467,7 +469,7 @@ async fn connect(
         Err(e) => {
             return Err(handshake_read_failed(
                 &mut io,
-                Some(&shared.counters.aborted_connects),
+                aborted,
                 e,
                 "the client's handshake response",
             )
@@ -476,7 +478,7 @@ async fn connect(
     };
     if first.first_seq != 1 {
         let (c, s, m) = bad_handshake();
-        let Refusal(r) = refuse(&mut io, Some(&shared.counters.aborted_connects), c, s, m).await;
+        let Refusal(r) = refuse(&mut io, aborted, c, s, m).await;
         return Err(End::Refused(format!(
             "{r}: first client packet had sequence id {} (not a MySQL client? a TLS ClientHello without SSLRequest?)",
             first.first_seq
@@ -486,8 +488,7 @@ async fn connect(
         Ok(h) => h,
         Err(e) => {
             let (c, s, m) = bad_handshake();
-            let Refusal(r) =
-                refuse(&mut io, Some(&shared.counters.aborted_connects), c, s, m).await;
+            let Refusal(r) = refuse(&mut io, aborted, c, s, m).await;
             return Err(End::Refused(format!("{r}: {e}")));
         }
     };
@@ -537,14 +538,7 @@ async fn connect(
                     r.username,
                     canonical_ip(peer.ip())
                 );
-                let Refusal(reason) = refuse(
-                    &mut io,
-                    Some(&shared.counters.aborted_connects),
-                    1045,
-                    "28000",
-                    message,
-                )
-                .await;
+                let Refusal(reason) = refuse(&mut io, aborted, 1045, "28000", message).await;
                 return Err(End::Refused(format!(
                     "TLS fault error-before-tls: answered the plain-text login with an ERR \
                      packet ({reason})"
@@ -555,8 +549,7 @@ async fn connect(
         ClientHandshake::SslRequest(req) => {
             let Some(ctx) = tls_ctx.as_ref() else {
                 let (c, s, m) = bad_handshake();
-                let Refusal(r) =
-                    refuse(&mut io, Some(&shared.counters.aborted_connects), c, s, m).await;
+                let Refusal(r) = refuse(&mut io, aborted, c, s, m).await;
                 return Err(End::Refused(format!("{r}: SSLRequest but TLS is disabled")));
             };
             trace.step(
@@ -687,7 +680,7 @@ async fn connect(
                 Err(e) => {
                     return Err(handshake_read_failed(
                         &mut io,
-                        Some(&shared.counters.aborted_connects),
+                        aborted,
                         e,
                         "the handshake response inside TLS",
                     )
@@ -698,14 +691,12 @@ async fn connect(
                 Ok(ClientHandshake::Response(r)) => r,
                 Ok(ClientHandshake::SslRequest(_)) => {
                     let (c, s, m) = bad_handshake();
-                    let Refusal(r) =
-                        refuse(&mut io, Some(&shared.counters.aborted_connects), c, s, m).await;
+                    let Refusal(r) = refuse(&mut io, aborted, c, s, m).await;
                     return Err(End::Refused(format!("{r}: second SSLRequest inside TLS")));
                 }
                 Err(e) => {
                     let (c, s, m) = bad_handshake();
-                    let Refusal(r) =
-                        refuse(&mut io, Some(&shared.counters.aborted_connects), c, s, m).await;
+                    let Refusal(r) = refuse(&mut io, aborted, c, s, m).await;
                     return Err(End::Refused(format!("{r}: {e}")));
                 }
             };
@@ -732,15 +723,7 @@ async fn connect(
     let compression = match compress::negotiate(caps, response.zstd_compression_level, permitted) {
         Ok(c) => c,
         Err((code, state, msg)) => {
-            return Err(refuse(
-                &mut io,
-                Some(&shared.counters.aborted_connects),
-                code,
-                state,
-                msg,
-            )
-            .await
-            .into())
+            return Err(refuse(&mut io, aborted, code, state, msg).await.into())
         }
     };
     let client_ip = canonical_ip(peer.ip());
@@ -767,16 +750,7 @@ async fn connect(
         refuse_insecure: require_secure && peer_info.is_none(),
         tls: tls_facts(peer_info.as_ref()),
     };
-    let account = authenticate(
-        shared,
-        &mut io,
-        facts,
-        trace,
-        secure,
-        verified,
-        Some(&shared.counters.aborted_connects),
-    )
-    .await?;
+    let account = authenticate(shared, &mut io, facts, trace, secure, verified, aborted).await?;
     trace.event(
         Step::Authenticated,
         Actor::Server,
@@ -800,25 +774,13 @@ async fn connect(
     // MySQL checks the transport after the password: a wrong password over plain TCP gets 1045 first.
     if !secure && require_secure {
         let (c, s, m) = insecure_refusal();
-        return Err(
-            refuse(&mut io, Some(&shared.counters.aborted_connects), c, s, m)
-                .await
-                .into(),
-        );
+        return Err(refuse(&mut io, aborted, c, s, m).await.into());
     }
 
     let usage = match admit(shared, &account, caps, None) {
         Ok(usage) => usage,
         Err((code, state, msg)) => {
-            return Err(refuse(
-                &mut io,
-                Some(&shared.counters.aborted_connects),
-                code,
-                state,
-                msg,
-            )
-            .await
-            .into())
+            return Err(refuse(&mut io, aborted, code, state, msg).await.into())
         }
     };
     if reserved
@@ -829,7 +791,7 @@ async fn connect(
         Counters::inc(&shared.counters.connection_errors_max_connections);
         return Err(refuse(
             &mut io,
-            Some(&shared.counters.aborted_connects),
+            aborted,
             1040,
             "08004",
             "Too many connections".to_string(),
@@ -855,15 +817,9 @@ async fn connect(
     let mut session = shared.engine.new_session(info.clone());
     if let Some(db) = response.database.as_deref().filter(|d| !d.is_empty()) {
         if let Err(e) = shared.engine.use_database(&mut session, db) {
-            return Err(refuse(
-                &mut io,
-                Some(&shared.counters.aborted_connects),
-                e.code,
-                e.sql_state,
-                e.message,
-            )
-            .await
-            .into());
+            return Err(refuse(&mut io, aborted, e.code, e.sql_state, e.message)
+                .await
+                .into());
         }
     }
     let mut out = Vec::new();
