@@ -172,13 +172,7 @@ pub(crate) fn alter(
     let kind = if function { "FUNCTION" } else { "PROCEDURE" };
     let (schema, rname) = super::procedure::name_of(session, name)?;
     let key = rname.to_lowercase();
-    let exists = engine.store.latest().schemas.get(&schema).is_some_and(|s| {
-        if function {
-            s.functions.contains_key(&key)
-        } else {
-            s.procedures.contains_key(&key)
-        }
-    });
+    let exists = super::procedure::routine_exists(engine, &schema, &key, function);
     if !exists {
         return Err(EngineError::new(
             1305,

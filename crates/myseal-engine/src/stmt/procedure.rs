@@ -237,6 +237,18 @@ pub(crate) fn create(
     Ok(super::ok(session, 0, 0, String::new()))
 }
 
+/// Whether database `schema` has a stored function (`function`) or procedure whose lower-cased
+/// name is `key`.
+pub(super) fn routine_exists(engine: &Engine, schema: &str, key: &str, function: bool) -> bool {
+    engine.store.latest().schemas.get(schema).is_some_and(|s| {
+        if function {
+            s.functions.contains_key(key)
+        } else {
+            s.procedures.contains_key(key)
+        }
+    })
+}
+
 /// DROP PROCEDURE and DROP FUNCTION (`function`).
 pub(crate) fn drop(
     engine: &Engine,
@@ -248,13 +260,7 @@ pub(crate) fn drop(
     let kind = if function { "FUNCTION" } else { "PROCEDURE" };
     let (schema, pname) = name_of(session, name)?;
     let key = pname.to_lowercase();
-    let exists = engine.store.latest().schemas.get(&schema).is_some_and(|s| {
-        if function {
-            s.functions.contains_key(&key)
-        } else {
-            s.procedures.contains_key(&key)
-        }
-    });
+    let exists = routine_exists(engine, &schema, &key, function);
     if !exists {
         if if_exists {
             session.add_warning(
