@@ -1054,7 +1054,7 @@ fn type_cells(ty: &SqlType) -> [Value; 9] {
         None => (Value::Null, Value::Null),
     };
     let (precision, scale) = numeric_precision(ty);
-    let has_charset = has_charset(ty);
+    let (datetime_precision, charset, collation) = precision_and_charset(ty);
     [
         Value::str(data_type_name(ty)),
         max_len,
@@ -1064,24 +1064,9 @@ fn type_cells(ty: &SqlType) -> [Value; 9] {
             (Some(_), s) => Value::Int(s.map_or(0, |s| i64::try_from(s).unwrap_or(0))),
             (None, _) => Value::Null,
         },
-        if matches!(
-            ty.base,
-            BaseType::Time | BaseType::DateTime | BaseType::Timestamp
-        ) {
-            Value::UInt(u64::from(ty.scale))
-        } else {
-            Value::Null
-        },
-        if has_charset {
-            Value::str(ty.collation.charset())
-        } else {
-            Value::Null
-        },
-        if has_charset {
-            Value::str(ty.collation.name())
-        } else {
-            Value::Null
-        },
+        datetime_precision,
+        charset,
+        collation,
         Value::str(ty.sql()),
     ]
 }
@@ -1329,7 +1314,7 @@ fn columns_row(def: &TableDef, i: usize, privileges: String) -> Row {
         None => (Value::Null, Value::Null),
     };
     let (precision, scale) = numeric_precision(ty);
-    let has_charset = has_charset(ty);
+    let (datetime_precision, charset, collation) = precision_and_charset(ty);
     vec![
         Value::str("def"),
         Value::str(def.schema.clone()),
@@ -1343,24 +1328,9 @@ fn columns_row(def: &TableDef, i: usize, privileges: String) -> Row {
         octets,
         precision.map_or(Value::Null, Value::UInt),
         scale.map_or(Value::Null, Value::UInt),
-        if matches!(
-            ty.base,
-            BaseType::Time | BaseType::DateTime | BaseType::Timestamp
-        ) {
-            Value::UInt(u64::from(ty.scale))
-        } else {
-            Value::Null
-        },
-        if has_charset {
-            Value::str(ty.collation.charset())
-        } else {
-            Value::Null
-        },
-        if has_charset {
-            Value::str(ty.collation.name())
-        } else {
-            Value::Null
-        },
+        datetime_precision,
+        charset,
+        collation,
         Value::str(ty.sql()),
         Value::str(column_key(def, i)),
         Value::str(extra(c)),
@@ -1524,6 +1494,28 @@ pub(crate) fn extra(c: &ColumnDef) -> String {
         parts.push("INVISIBLE".to_string());
     }
     parts.join(" ")
+}
+
+/// DATETIME_PRECISION, CHARACTER_SET_NAME and COLLATION_NAME of a column's or a routine
+/// parameter's type (NULL where they do not apply).
+fn precision_and_charset(ty: &SqlType) -> (Value, Value, Value) {
+    let datetime_precision = if matches!(
+        ty.base,
+        BaseType::Time | BaseType::DateTime | BaseType::Timestamp
+    ) {
+        Value::UInt(u64::from(ty.scale))
+    } else {
+        Value::Null
+    };
+    if has_charset(ty) {
+        (
+            datetime_precision,
+            Value::str(ty.collation.charset()),
+            Value::str(ty.collation.name()),
+        )
+    } else {
+        (datetime_precision, Value::Null, Value::Null)
+    }
 }
 
 /// True for the types that have a character set (text, ENUM, SET).
