@@ -9,13 +9,17 @@
 //! of the binary, which run at the same time in other threads, neither share the descriptor
 //! limit nor move the resident set size.
 
-use std::process::Command;
+use std::io::Read;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use mysql_async::prelude::Queryable;
 use tokio::io::AsyncWriteExt;
 
 use crate::util::{self, err_of, Raw, ROOT_PASSWORD};
+
+/// The longest a test run alone may take (it takes seconds here) before it is stopped as hung.
+const ALONE_LIMIT: Duration = Duration::from_secs(420);
 
 /// Runs the ignored test `name` alone in a child process with at least `nofile` file
 /// descriptors allowed, and fails with its output unless it passed.
@@ -31,7 +35,7 @@ pub(crate) fn run_alone(name: &str, nofile: u64) {
            the soft limit is $soft and the hard limit $(ulimit -Hn)\" >&2; exit 3; }}; fi; \
          exec \"$0\" \"$@\""
     );
-    let out = Command::new("sh")
+    let mut child = Command::new("sh")
         .arg("-c")
         .arg(script)
         .arg(exe)
@@ -43,8 +47,48 @@ pub(crate) fn run_alone(name: &str, nofile: u64) {
             "--nocapture",
         ])
         .env(util::CERTS_ENV, &certs.dir)
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .unwrap();
+    // Read both pipes while waiting, so a chatty child never blocks on a full pipe.
+    let drain = |r: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut r) = r {
+                let _ = r.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let out_reader = drain(child.stdout.take().map(|s| Box::new(s) as _));
+    let err_reader = drain(child.stderr.take().map(|s| Box::new(s) as _));
+    let deadline = Instant::now() + ALONE_LIMIT;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            // A hang: where every thread of the child is, then the child ends.
+            let stacks = util::thread_dump(child.id());
+            let _ = child.kill();
+            let _ = child.wait();
+            let stdout =
+                String::from_utf8_lossy(&out_reader.join().unwrap_or_default()).into_owned();
+            let stderr =
+                String::from_utf8_lossy(&err_reader.join().unwrap_or_default()).into_owned();
+            panic!(
+                "{name} did not end within {} s; its threads:\n{stacks}\n{stdout}\n{stderr}",
+                ALONE_LIMIT.as_secs()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let out = std::process::Output {
+        status,
+        stdout: out_reader.join().unwrap_or_default(),
+        stderr: err_reader.join().unwrap_or_default(),
+    };
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{name} failed:\n{stdout}\n{stderr}");

@@ -25,6 +25,7 @@ pub const CERTS_ENV: &str = "MYSEAL_E2E_CERTS_DIR";
 pub fn certs() -> &'static Certs {
     static CERTS: OnceLock<Certs> = OnceLock::new();
     CERTS.get_or_init(|| {
+        arm_watchdog();
         if let Some(dir) = std::env::var_os(CERTS_ENV).map(PathBuf::from) {
             let other = dir.join("other");
             return Certs {
@@ -81,6 +82,57 @@ pub fn config() -> Config {
     c
 }
 
+/// How long the whole test binary may run before the watchdog ends it (seconds); a run that hangs
+/// fails with every thread's stack instead of waiting for CI's own limit.
+const WATCHDOG_ENV: &str = "MYSEAL_E2E_WATCHDOG_SECS";
+const WATCHDOG_DEFAULT: u64 = 25 * 60;
+
+/// Starts, once per process, a thread that prints every thread's stack and exits with status
+/// 101 when the process outlives its watchdog time.
+fn arm_watchdog() {
+    let secs = std::env::var(WATCHDOG_ENV)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(WATCHDOG_DEFAULT);
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(secs));
+        // Straight to the stderr stream: `eprintln!` in a thread a test started would go to
+        // that test's captured output, which exiting the process throws away.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "e2e watchdog: this test process has run for {secs} s ({WATCHDOG_ENV}); \
+             a test hangs. Every thread's stack:\n{}",
+            thread_dump(std::process::id())
+        );
+        std::process::exit(101);
+    });
+}
+
+/// Every thread's stack of process `pid`, from gdb when it is installed (best effort: a test
+/// that hangs says where).
+pub fn thread_dump(pid: u32) -> String {
+    match std::process::Command::new("gdb")
+        .args([
+            "-p",
+            &pid.to_string(),
+            "-batch",
+            "-nx",
+            "-ex",
+            "thread apply all bt",
+        ])
+        .stdin(std::process::Stdio::null())
+        .output()
+    {
+        Ok(out) => format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(e) => format!("(no stacks: gdb did not run: {e})"),
+    }
+}
+
 pub async fn start(config: Config) -> Server {
     Server::start(config).await.expect("server starts")
 }
@@ -105,6 +157,9 @@ use tokio::net::TcpStream;
 
 pub trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
+
+/// The longest a raw client waits for the server's next bytes.
+pub const READ_LIMIT: std::time::Duration = std::time::Duration::from_secs(180);
 
 pub struct Raw {
     pub s: Box<dyn Io>,
@@ -131,16 +186,22 @@ impl Raw {
         }
     }
 
-    /// Next packet, or None when the server closed the connection.
+    /// Next packet, or None when the server closed the connection. A server that sends
+    /// nothing for [`READ_LIMIT`] fails the test instead of hanging it.
     pub async fn read(&mut self) -> Option<Packet> {
         loop {
             if let Some(p) = decode_packet(&mut self.buf, 1 << 30).unwrap() {
                 self.seq = p.seq.wrapping_add(1);
                 return Some(p);
             }
-            match self.s.read_buf(&mut self.buf).await {
-                Ok(0) | Err(_) => return None,
-                Ok(_) => {}
+            match tokio::time::timeout(READ_LIMIT, self.s.read_buf(&mut self.buf)).await {
+                Err(_) => panic!(
+                    "the server sent nothing for {} s ({} bytes of a packet buffered)",
+                    READ_LIMIT.as_secs(),
+                    self.buf.len()
+                ),
+                Ok(Ok(0) | Err(_)) => return None,
+                Ok(Ok(_)) => {}
             }
         }
     }
@@ -148,11 +209,17 @@ impl Raw {
     pub async fn write(&mut self, payload: &[u8]) {
         let mut out = BytesMut::new();
         self.seq = encode_packet(&mut out, self.seq, payload);
-        self.s.write_all(&out).await.unwrap();
+        self.write_raw(&out).await;
     }
 
+    /// Writes `bytes` and flushes them: over TLS, a write without a flush may leave the record
+    /// in the TLS layer's buffer, never sent (tokio-rustls sends on flush when the socket was
+    /// not ready), and the test would wait for an answer to bytes the server never got.
     pub async fn write_raw(&mut self, bytes: &[u8]) {
         self.s.write_all(bytes).await.unwrap();
+        // A server that has just closed the connection makes the flush fail; the next read
+        // sees that close.
+        let _ = self.s.flush().await;
     }
 
     /// True when the server closes the connection (EOF or reset) within 5 seconds.

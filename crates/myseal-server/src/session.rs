@@ -1771,7 +1771,11 @@ async fn dispatch(
                     .await?
             }
         },
-        Command::StmtFetch(body) => return fetch(shared, est, &body, caps).await,
+        Command::StmtFetch(body) => {
+            // MySQL's processlist says "Fetch" while a cursor's rows are sent.
+            process.set("Fetch", None, est.session.database().map(str::to_string));
+            return fetch(shared, est, &body, caps).await;
+        }
         Command::ProcessKill(id) => {
             use myseal_engine::Processes;
             match shared.processes.kill(id, false, est.info.connection_id) {
