@@ -20,7 +20,7 @@ const CURSOR_READ_ONLY: u8 = 0x01;
 const CURSOR_FOR_UPDATE: u8 = 0x02;
 
 /// The status flags of an EOF / OK-as-EOF packet (CLIENT_DEPRECATE_EOF: always the OK form).
-fn status_of(p: &Packet) -> StatusFlags {
+pub(crate) fn status_of(p: &Packet) -> StatusFlags {
     assert_eq!(
         p.payload.first(),
         Some(&0xFE),
@@ -33,7 +33,7 @@ fn status_of(p: &Packet) -> StatusFlags {
 }
 
 /// COM_STMT_PREPARE: the statement id and the number of result columns.
-async fn prepare(raw: &mut Raw, sql: &str) -> (u32, usize) {
+pub(crate) async fn prepare(raw: &mut Raw, sql: &str) -> (u32, usize) {
     raw.seq = 0;
     let mut out = vec![0x16];
     out.extend_from_slice(sql.as_bytes());

@@ -429,3 +429,114 @@ async fn a_stored_function_is_called_in_queries_and_prepared_statements() {
     );
     conn.disconnect().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prepared_call_sends_its_out_parameters_back() {
+    let server = util::start(util::config()).await;
+    let port = server.local_addr().port();
+    let mut conn = trg(port).await;
+    conn.query_drop(
+        "CREATE PROCEDURE bump(IN step INT, INOUT n BIGINT, OUT label VARCHAR(20))
+         BEGIN
+           SET n = n + step;
+           SET label = CONCAT('n=', n);
+           SELECT step AS s;
+         END",
+    )
+    .await
+    .unwrap();
+    // mysql_async: the body's result set, then the OUT and INOUT parameters as one row.
+    let mut r = conn
+        .exec_iter("CALL bump(?, ?, ?)", (5, 10, mysql_async::Value::NULL))
+        .await
+        .unwrap();
+    let body: Vec<i64> = r.collect().await.unwrap();
+    let outs: Vec<(i64, String)> = r.collect().await.unwrap();
+    assert!(r.is_empty());
+    drop(r);
+    assert_eq!(body, vec![5]);
+    assert_eq!(outs, vec![(15, "n=15".to_string())]);
+    // An IN argument may be an expression over a marker; OUT ones must be markers or variables.
+    let mut r = conn
+        .exec_iter("CALL bump(? * 2, ?, ?)", (4, 1, mysql_async::Value::NULL))
+        .await
+        .unwrap();
+    let _: Vec<i64> = r.collect().await.unwrap();
+    let outs: Vec<(i64, String)> = r.collect().await.unwrap();
+    drop(r);
+    assert_eq!(outs, vec![(9, "n=9".to_string())]);
+    let err = util::server_error(
+        conn.exec_drop("CALL bump(?, 7, ?)", (1, mysql_async::Value::NULL))
+            .await,
+    );
+    assert_eq!(err.0, 1414, "{err:?}");
+    // SQL-level EXECUTE ... USING: the values go to the variables bound to the markers.
+    conn.query_drop("SET @n = 1, @step = 2").await.unwrap();
+    conn.query_drop("PREPARE c FROM 'CALL bump(?, ?, ?)'")
+        .await
+        .unwrap();
+    conn.query_drop("EXECUTE c USING @step, @n, @label")
+        .await
+        .unwrap();
+    let got: Option<(i64, String)> = conn.query_first("SELECT @n, @label").await.unwrap();
+    assert_eq!(got, Some((3, "n=3".to_string())));
+
+    // The bytes, from a raw client: the row's end carries SERVER_PS_OUT_PARAMS and
+    // SERVER_MORE_RESULTS_EXISTS, then the CALL's own OK ends the response.
+    use myseal_wire::constants::{CapabilityFlags as Caps, StatusFlags};
+    conn.query_drop(
+        "CREATE PROCEDURE twice(INOUT n BIGINT, OUT s VARCHAR(20))
+         BEGIN SET n = n * 2; SET s = 'doubled'; END",
+    )
+    .await
+    .unwrap();
+    let execute = |id: u32| {
+        let mut out = vec![0x17];
+        out.extend_from_slice(&id.to_le_bytes());
+        out.push(0);
+        out.extend_from_slice(&1u32.to_le_bytes());
+        out.push(0b10); // the second parameter is NULL
+        out.push(1); // types follow
+        out.extend_from_slice(&[0x08, 0, 0x06, 0]); // LONGLONG, NULL
+        out.extend_from_slice(&21i64.to_le_bytes());
+        out
+    };
+    let extra = Caps::CLIENT_MULTI_RESULTS | Caps::CLIENT_PS_MULTI_RESULTS;
+    let mut raw = util::Raw::login_with(port, "root", util::ROOT_PASSWORD, extra).await;
+    let (id, _) = crate::cursors::prepare(&mut raw, "CALL trg.twice(?, ?)").await;
+    raw.seq = 0;
+    raw.write(&execute(id)).await;
+    let count = raw.read().await.unwrap();
+    assert_eq!(count.payload, vec![2], "{:?}", util::err_of(&count));
+    let mut types = Vec::new();
+    for _ in 0..2 {
+        let p = raw.read().await.unwrap();
+        let def = myseal_wire::resultset::ColumnDefinition41::decode(&p.payload).unwrap();
+        types.push(def.column_type);
+    }
+    let row = raw.read().await.unwrap();
+    let values = myseal_wire::statement::decode_binary_row(&row.payload, &types).unwrap();
+    assert_eq!(values[0].as_deref(), Some(&42i64.to_le_bytes()[..]));
+    assert_eq!(values[1].as_deref(), Some(&b"doubled"[..]));
+    let end = raw.read().await.unwrap();
+    assert_eq!(end.payload[0], 0xFE);
+    let flags = crate::cursors::status_of(&end);
+    let want = StatusFlags::SERVER_PS_OUT_PARAMS.0 | StatusFlags::SERVER_MORE_RESULTS_EXISTS.0;
+    assert_eq!(flags.0 & want, want, "{flags:?}");
+    let ok = raw.read().await.unwrap();
+    assert_eq!(ok.payload[0], 0x00);
+    let ok = myseal_wire::response::OkPacket::decode(&ok.payload, util::client_caps()).unwrap();
+    assert_eq!(
+        ok.status_flags.0 & want,
+        0,
+        "the CALL's OK ends the response"
+    );
+    // A client without CLIENT_PS_MULTI_RESULTS gets the OK alone, as from MySQL.
+    let mut plain = util::Raw::login(port, "root", util::ROOT_PASSWORD).await;
+    let (id, _) = crate::cursors::prepare(&mut plain, "CALL trg.twice(?, ?)").await;
+    plain.seq = 0;
+    plain.write(&execute(id)).await;
+    let ok = plain.read().await.unwrap();
+    assert_eq!(ok.payload[0], 0x00, "{:?}", util::err_of(&ok));
+    conn.disconnect().await.unwrap();
+}

@@ -88,6 +88,19 @@ public class JdbcCheck {
             check(dup == 1062, "duplicate key gives 1062, got " + dup);
             int missing = errorCode(wrap(() -> st.executeQuery("SELECT * FROM jdbc_check.nope")));
             check(missing == 1146, "unknown table gives 1146, got " + missing);
+            // A CallableStatement: a prepared CALL whose INOUT and OUT parameters come back as
+            // the row flagged SERVER_PS_OUT_PARAMS.
+            st.execute("CREATE PROCEDURE jdbc_check.bump(IN step INT, INOUT n BIGINT,"
+                + " OUT label VARCHAR(20)) BEGIN SET n = n + step; SET label = CONCAT('n=', n); END");
+            try (CallableStatement cs = c.prepareCall("{call jdbc_check.bump(?, ?, ?)}")) {
+                cs.setInt(1, 5);
+                cs.setLong(2, 10);
+                cs.registerOutParameter(2, Types.BIGINT);
+                cs.registerOutParameter(3, Types.VARCHAR);
+                cs.execute();
+                check(cs.getLong(2) == 15, "INOUT parameter " + cs.getLong(2));
+                check("n=15".equals(cs.getString(3)), "OUT parameter " + cs.getString(3));
+            }
             st.execute("DROP DATABASE jdbc_check");
         }
         // A wrong password is 1045.

@@ -833,6 +833,18 @@ pub enum Outcome {
         /// Rows, each with one value per column.
         rows: Vec<Vec<Value>>,
     },
+    /// The OUT and INOUT parameters of a prepared CALL whose arguments were `?` markers: one
+    /// row, sent over the binary protocol as its own result set flagged
+    /// SERVER_PS_OUT_PARAMS (to a client with CLIENT_PS_MULTI_RESULTS), before the CALL's OK.
+    OutParams {
+        /// One column per OUT/INOUT parameter, named as the procedure names it.
+        columns: Vec<Column>,
+        /// The parameters' values when the procedure ended.
+        row: Vec<Value>,
+        /// For each column, the index of the `?` marker it answers (SQL-level `EXECUTE ...
+        /// USING @a, @b` stores the value into the user variable at that index).
+        markers: Vec<usize>,
+    },
 }
 
 /// Where the rows of a result set go while its statement runs, so that a large result does

@@ -202,6 +202,10 @@ fn number_placeholders(stmt: &mut Stmt) {
     match stmt {
         Stmt::Sql(s) => whole = Some(&mut **s),
         Stmt::Do(list) => exprs.extend(list.iter_mut()),
+        Stmt::Trigger(t) => match &mut **t {
+            compound::TriggerStmt::Call { args, .. } => exprs.extend(args.iter_mut()),
+            _ => return,
+        },
         Stmt::Set(items) => {
             for item in items {
                 match item {

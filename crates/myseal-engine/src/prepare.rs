@@ -224,7 +224,21 @@ impl Engine {
             .iter()
             .map(|v| session.user_vars.get(v).cloned().unwrap_or(Value::Null))
             .collect();
-        self.execute_prepared(session, &prepared, &params)
+        let (mut outcomes, error) = self.execute_prepared(session, &prepared, &params);
+        // A CALL's OUT and INOUT `?` arguments go to the user variables bound to them
+        // (MySQL's set_variables_from_parameters), not to the client.
+        outcomes.retain_mut(|o| {
+            let Outcome::OutParams { row, markers, .. } = o else {
+                return true;
+            };
+            for (v, &m) in std::mem::take(row).into_iter().zip(markers.iter()) {
+                if let Some(var) = using.get(m) {
+                    session.user_vars.insert(var.clone(), v);
+                }
+            }
+            false
+        });
+        (outcomes, error)
     }
 
     /// COM_STMT_PREPARE: checks the syntax of exactly one statement (a second one is ER 1064,
@@ -303,6 +317,10 @@ impl Engine {
                 _ => Exec::Splice,
             },
             Stmt::Set(_) | Stmt::Do(_) => Exec::Typed(None),
+            // CALL: a `?` may be an OUT or INOUT argument, which a literal cannot be.
+            Stmt::Trigger(t) if matches!(**t, crate::parse::compound::TriggerStmt::Call { .. }) => {
+                Exec::Typed(None)
+            }
             _ => Exec::Splice,
         };
         let mut prepared = Prepared {

@@ -87,6 +87,7 @@ fn render(outcomes: &[Outcome], err: Option<&crate::EngineError>) -> String {
         match o {
             Outcome::Streamed { rows } => out.push(format!("streamed {rows}")),
             Outcome::LocalInfile { filename } => out.push(format!("local infile {filename}")),
+            Outcome::OutParams { row, .. } => out.push(format!("out params {row:?}")),
             Outcome::Ok {
                 affected_rows,
                 warnings,

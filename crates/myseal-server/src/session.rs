@@ -2336,6 +2336,28 @@ fn write_outcome(
             end_of_rows(est, caps, flags, warning_count, session_state);
         }
         Outcome::Streamed { .. } => end_of_rows(est, caps, flags, warning_count, session_state),
+        // A prepared CALL's OUT parameters, as MySQL's Protocol_binary::send_parameters sends
+        // them: only to a client that can take them, with SERVER_PS_OUT_PARAMS and
+        // SERVER_MORE_RESULTS_EXISTS on the definitions' EOF and on the OK that ends the row
+        // (an EOF-era client gets a plain EOF there, as MySQL sends it). The CALL's OK follows.
+        Outcome::OutParams { columns, row, .. } => {
+            if protocol != Protocol::Binary || !caps.contains(Caps::CLIENT_PS_MULTI_RESULTS) {
+                return;
+            }
+            let out_flags = status_flags(&est.session, false)
+                | StatusFlags::SERVER_PS_OUT_PARAMS
+                | StatusFlags::SERVER_MORE_RESULTS_EXISTS;
+            let charset = est.session.results_collation();
+            results::header_in(&columns, caps, out_flags, charset, &mut |p| est.io.queue(p));
+            results::RowEncoder::new_in(&columns, protocol, charset).encode(&mut out, &row);
+            est.io.queue(&out);
+            let end = if caps.contains(Caps::CLIENT_DEPRECATE_EOF) {
+                out_flags
+            } else {
+                status_flags(&est.session, false)
+            };
+            end_of_rows(est, caps, end, warning_count, session_state);
+        }
         // Answered by `local_infile` (a LOAD DATA LOCAL is the last statement of its text).
         Outcome::LocalInfile { .. } => {}
     }

@@ -20,7 +20,7 @@ use crate::catalog::{ParamMode, RoutineDef};
 use crate::error::EngineError;
 use crate::parse::compound::{self, ProcedureSpec};
 use crate::value::Value;
-use crate::{Engine, Outcome, Session};
+use crate::{Column, Engine, Outcome, Session};
 
 use super::routine;
 use super::{Reads, in_txn_as};
@@ -323,21 +323,31 @@ pub(crate) fn call(
             ),
         ));
     }
-    // OUT and INOUT arguments name the user variables that receive the values.
-    let mut outs: Vec<(usize, String)> = Vec::new();
+    // OUT and INOUT arguments name the user variables that receive the values, or, in a
+    // prepared CALL, are `?` markers whose values go back to the client.
+    let mut outs: Vec<(usize, OutTarget)> = Vec::new();
     for (i, (p, a)) in def.params.iter().zip(args).enumerate() {
         if p.mode == ParamMode::In {
             continue;
         }
-        let var = match a {
+        let target = match a {
             ast::Expr::Identifier(id)
                 if id.value.starts_with('@') && !id.value.starts_with("@@") =>
             {
-                Some(id.value.trim_start_matches('@').to_lowercase())
+                Some(OutTarget::Var(
+                    id.value.trim_start_matches('@').to_lowercase(),
+                ))
             }
+            ast::Expr::Value(v) => match &v.value {
+                ast::Value::Placeholder(m) if !session.params.is_empty() => m
+                    .strip_prefix('?')
+                    .and_then(|n| n.parse().ok())
+                    .map(OutTarget::Marker),
+                _ => None,
+            },
             _ => None,
         };
-        let Some(var) = var else {
+        let Some(target) = target else {
             return Err(EngineError::new(
                 1414,
                 "42000",
@@ -348,7 +358,7 @@ pub(crate) fn call(
                 ),
             ));
         };
-        outs.push((i, var));
+        outs.push((i, target));
     }
     let body = compound::parse_body(&def.body)?;
     let types = def
@@ -357,6 +367,8 @@ pub(crate) fn call(
         .map(|p| Ok((p.name.clone(), routine::param_type(&p.name, &p.ty)?)))
         .collect::<Result<Vec<_>, EngineError>>()?;
     let program = routine::compile_procedure(&body, &types)?;
+    // The prepared statement's parameters, which `?` markers in the arguments stand for.
+    let markers: Vec<Value> = session.params.to_vec();
     let saved_db = session.database.replace(schema.clone());
     let saved_stream = std::mem::replace(&mut session.may_stream, false);
     // The body runs under the sql_mode the procedure was created with.
@@ -366,7 +378,7 @@ pub(crate) fn call(
         for (i, (p, a)) in def.params.iter().zip(args).enumerate() {
             let v = match p.mode {
                 ParamMode::Out => Value::Null,
-                _ => routine::eval_expr(cx, &[], a)?,
+                _ => routine::eval_expr(cx, &markers, a)?,
             };
             routine::set_local(cx, &program, &mut frame, i, v)?;
         }
@@ -380,12 +392,54 @@ pub(crate) fn call(
     session.database = saved_db;
     session.may_stream = saved_stream;
     let (mut results, frame) = result?;
-    for (i, var) in outs {
+    let (mut columns, mut row, mut marked) = (Vec::new(), Vec::new(), Vec::new());
+    for (i, target) in outs {
         let v = frame.get(i).cloned().unwrap_or(Value::Null);
-        session.user_vars.insert(var, v);
+        match target {
+            OutTarget::Var(var) => {
+                session.user_vars.insert(var, v);
+            }
+            OutTarget::Marker(m) => {
+                // `types` has one entry per parameter.
+                if let Some((name, ty)) = types.get(i) {
+                    columns.push(out_param_column(name.clone(), ty));
+                    row.push(v);
+                    marked.push(m);
+                }
+            }
+        }
+    }
+    if !columns.is_empty() {
+        results.push(Outcome::OutParams {
+            columns,
+            row,
+            markers: marked,
+        });
     }
     results.push(super::ok(session, 0, 0, String::new()));
     Ok(results)
+}
+
+/// Where an OUT or INOUT argument's value goes when the procedure ends.
+enum OutTarget {
+    /// A user variable (`@name`, without the `@`).
+    Var(String),
+    /// The prepared statement's `?` marker with this index: back to the client.
+    Marker(usize),
+}
+
+/// The column of an OUT parameter's result set: named as the parameter, typed as declared.
+fn out_param_column(name: String, ty: &crate::types::SqlType) -> Column {
+    let f = ty.type_flags() & !crate::types::flags::NOT_NULL;
+    Column::from_type(
+        name.clone(),
+        name,
+        String::new(),
+        String::new(),
+        String::new(),
+        ty,
+        f,
+    )
 }
 
 /// The text SHOW CREATE PROCEDURE/FUNCTION prints (MySQL's `create_string`): the definer,

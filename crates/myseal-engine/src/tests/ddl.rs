@@ -56,6 +56,7 @@ pub(crate) fn render(outcomes: &[Outcome], err: Option<&crate::EngineError>) -> 
         match o {
             Outcome::Streamed { rows } => out.push(format!("streamed {rows}")),
             Outcome::LocalInfile { filename } => out.push(format!("local infile {filename}")),
+            Outcome::OutParams { row, .. } => out.push(format!("out params {row:?}")),
             Outcome::Ok {
                 affected_rows,
                 warnings,

@@ -70,6 +70,7 @@ fn run(e: &Engine, s: &mut Session, sql: &str) -> String {
             Outcome::Ok { affected_rows, .. } => out.push(format!("ok {affected_rows}")),
             Outcome::Streamed { rows } => out.push(format!("streamed {rows}")),
             Outcome::LocalInfile { filename } => out.push(format!("local infile {filename}")),
+            Outcome::OutParams { row, .. } => out.push(format!("out params {row:?}")),
             Outcome::Rows { rows, .. } => {
                 for r in rows {
                     out.push(r.iter().map(text).collect::<Vec<_>>().join("|"));
