@@ -796,6 +796,7 @@ fn longest_flat_run(tokens: &[TokenWithSpan]) -> usize {
 fn rewrite_tokens(tokens: &mut [TokenWithSpan]) {
     rewrite_update_commas(tokens);
     drop_visible_options(tokens);
+    rewrite_cast_charsets(tokens);
     let n = tokens.len();
     for i in 0..n {
         let is_mod = tokens
@@ -952,6 +953,61 @@ fn drop_visible_options(tokens: &mut [TokenWithSpan]) {
             && let Some(t) = tokens.get_mut(i)
         {
             t.token = Token::Whitespace(Whitespace::Space);
+        }
+    }
+}
+
+/// The type-name prefix that carries a CAST's character set to the binder (see
+/// [`rewrite_cast_charsets`]).
+pub(crate) const CAST_CHARSET_TYPE: &str = "myseal_char_charset_";
+
+/// `CAST(x AS CHAR[(n)] CHARACTER SET cs)` and `CONVERT(x, CHAR[(n)] CHARSET cs)`, which
+/// sqlparser does not read: the type becomes the custom type `myseal_char_charset_cs[(n)]`,
+/// which the binder reads as CHAR in `cs` (a CHAR right after AS or a comma and followed by
+/// CHARACTER SET is only ever such a target).
+fn rewrite_cast_charsets(tokens: &mut [TokenWithSpan]) {
+    let solid: Vec<usize> = (0..tokens.len())
+        .filter(|&i| !matches!(tokens[i].token, Token::Whitespace(_)))
+        .collect();
+    let tok = |k: usize| solid.get(k).map(|&i| &tokens[i].token);
+    let mut edits = Vec::new();
+    for k in 1..solid.len() {
+        let (Some(prev), Some(t)) = (tok(k - 1), tok(k)) else {
+            continue;
+        };
+        if !(is_keyword(prev, Keyword::AS) || *prev == Token::Comma) || !is_word(t, "CHAR") {
+            continue;
+        }
+        // An optional (n).
+        let mut j = k + 1;
+        if tok(j) == Some(&Token::LParen)
+            && matches!(tok(j + 1), Some(Token::Number(..)))
+            && tok(j + 2) == Some(&Token::RParen)
+        {
+            j += 3;
+        }
+        let name_at = match (tok(j), tok(j + 1)) {
+            (Some(a), Some(b)) if is_word(a, "CHARACTER") && is_keyword(b, Keyword::SET) => j + 2,
+            (Some(a), _) if is_word(a, "CHARSET") => j + 1,
+            _ => continue,
+        };
+        let Some(Token::Word(name)) = tok(name_at) else {
+            continue;
+        };
+        edits.push((k, j, name_at, name.value.clone()));
+    }
+    for (k, from, to, name) in edits {
+        if let Some(t) = tokens.get_mut(solid[k]) {
+            t.token = Token::Word(Word {
+                value: format!("{CAST_CHARSET_TYPE}{name}"),
+                quote_style: None,
+                keyword: Keyword::NoKeyword,
+            });
+        }
+        for &i in solid.get(from..=to).unwrap_or_default() {
+            if let Some(t) = tokens.get_mut(i) {
+                t.token = Token::Whitespace(Whitespace::Space);
+            }
         }
     }
 }

@@ -1797,6 +1797,30 @@ impl<'a> Binder<'a> {
                     },
                 )
             }
+            DataType::Custom(name, modifiers)
+                if name
+                    .to_string()
+                    .to_ascii_lowercase()
+                    .starts_with(crate::parse::CAST_CHARSET_TYPE) =>
+            {
+                // CAST(x AS CHAR[(n)] CHARACTER SET cs), as the parser rewrote it.
+                let text = name.to_string();
+                let cs = text
+                    .get(crate::parse::CAST_CHARSET_TYPE.len()..)
+                    .unwrap_or_default();
+                if crate::vars::charset(cs).is_none() {
+                    return Err(EngineError::unknown_charset(cs));
+                }
+                let coll = Collation::default_for_charset(cs).unwrap_or(coll);
+                let n = modifiers
+                    .first()
+                    .and_then(|m| m.to_string().parse::<u32>().ok());
+                let ty = SqlType::varchar(
+                    n.unwrap_or_else(|| x.ty.max_chars().min(u64::from(u32::MAX)) as u32),
+                    coll,
+                );
+                (CastTo::Char(n, coll), ty)
+            }
             DataType::Custom(name, _) if name.to_string().eq_ignore_ascii_case("year") => {
                 (CastTo::Year, SqlType::new(BaseType::Year))
             }
@@ -2125,6 +2149,19 @@ impl<'a> Binder<'a> {
             }
             f => f,
         };
+        let mut args = args;
+        if f.reads_bytes()
+            && let (Some(first), Some(t)) = (args.first_mut(), types.first())
+        {
+            // A function of the bytes reads a latin1 or ascii string's own bytes, not the
+            // engine's UTF-8 (HEX of latin1 'é' is E9).
+            let coll = func::type_collation(t);
+            let cs = crate::charset::Charset::of(coll);
+            if t.is_string() && !coll.is_binary() && !cs.is_utf8() {
+                let x = std::mem::replace(&mut first.expr, Expr::Const(Value::Null));
+                first.expr = Expr::Cast(Box::new(x), CastTo::Encoded(cs));
+            }
+        }
         Ok(Bound::new(
             Expr::Func(f, args.into_iter().map(|a| a.expr).collect()),
             ty,

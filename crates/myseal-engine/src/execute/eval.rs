@@ -763,6 +763,13 @@ pub(crate) fn cast(v: Value, to: &CastTo, cx: &mut Ctx<'_>) -> Result<Value, Eng
         CastTo::Time(fsp) => crate::temporal::to_time(&v, cx)
             .map(|t| crate::temporal::round_time(t, *fsp))
             .map_or(Value::Null, Value::Time),
+        CastTo::Encoded(cs) => match v {
+            Value::Bytes(b) => match cs.encode(&b) {
+                std::borrow::Cow::Borrowed(_) => Value::Bytes(b),
+                std::borrow::Cow::Owned(e) => Value::Bytes(e),
+            },
+            other => other,
+        },
         CastTo::Year => {
             let i = v.to_i64().unwrap_or(0);
             Value::Int(match i {

@@ -428,6 +428,23 @@ funcs! {
 }
 
 impl Func {
+    /// Whether the function reads its first argument's bytes rather than its characters:
+    /// a latin1 or ascii string reaches it in its own encoding (see the binder).
+    pub(crate) fn reads_bytes(self) -> bool {
+        matches!(
+            self,
+            Func::BitLength
+                | Func::Ascii
+                | Func::Ord
+                | Func::Hex
+                | Func::ToBase64
+                | Func::Md5
+                | Func::Sha1
+                | Func::Sha2
+                | Func::Crc32
+        )
+    }
+
     /// The function for an upper-case name, aliases included; date/time names are delegated to
     /// [`time::TimeFunc::lookup`].
     pub(crate) fn lookup(upper_name: &str) -> Option<Func> {

@@ -1623,6 +1623,7 @@ fn cast_name(to: &CastTo) -> String {
         CastTo::Time(0) => "time".into(),
         CastTo::Time(n) => format!("time({n})"),
         CastTo::Year => "year".into(),
+        CastTo::Encoded(cs) => format!("char charset {}", cs.name()),
     }
 }
 

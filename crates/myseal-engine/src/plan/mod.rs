@@ -141,6 +141,9 @@ pub(crate) enum CastTo {
     DateTime(u8),
     Time(u8),
     Year,
+    /// The text's bytes in a character set other than the engine's UTF-8 (a latin1 string
+    /// handed to a function that reads bytes: HEX, MD5, ORD ...); never written by a user.
+    Encoded(crate::charset::Charset),
 }
 
 /// A bound, typed expression.

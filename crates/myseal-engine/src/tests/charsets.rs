@@ -180,3 +180,63 @@ fn convert_using_keeps_what_the_target_set_represents() {
         "a|b|c|d|f|g|h|i\né€?|3|a?|latin1|é|é?|2|latin1_bin"
     );
 }
+
+#[test]
+fn functions_of_the_bytes_read_a_latin1_string_in_latin1() {
+    let (e, mut s) = set_up(&[
+        "CREATE DATABASE d",
+        "USE d",
+        "CREATE TABLE l (c VARCHAR(10) CHARACTER SET latin1, u VARCHAR(10))",
+        "INSERT INTO l VALUES ('é', 'é')",
+    ]);
+    // MySQL: the bytes of 'é' are E9 in latin1 and C3A9 in utf8mb4.
+    assert_eq!(
+        run(
+            &e,
+            &mut s,
+            "SELECT HEX(c), BIT_LENGTH(c), ASCII(c), ORD(c), TO_BASE64(c), MD5(c), CRC32(c), \
+             HEX(u), BIT_LENGTH(u), ORD(u) FROM l"
+        ),
+        "HEX(c)|BIT_LENGTH(c)|ASCII(c)|ORD(c)|TO_BASE64(c)|MD5(c)|CRC32(c)|HEX(u)|BIT_LENGTH(u)|ORD(u)\n\
+         E9|8|233|233|6Q==|3406877694691ddd1dfb0aca54681407|198489425|C3A9|16|50089"
+    );
+    assert_eq!(
+        run(
+            &e,
+            &mut s,
+            "SELECT HEX(CONVERT('é' USING latin1)) a, SHA1(CONVERT('é' USING latin1)) b"
+        ),
+        "a|b\nE9|1599e9fa41ec68c80230491902786bee889f5bcb"
+    );
+}
+
+#[test]
+fn cast_as_char_takes_a_character_set() {
+    let (e, mut s) = set_up(&["CREATE DATABASE d", "USE d"]);
+    assert_eq!(
+        run(
+            &e,
+            &mut s,
+            "SELECT CAST('é' AS CHAR CHARACTER SET latin1) a, \
+             HEX(CAST('é' AS CHAR(5) CHARSET latin1)) b, \
+             CHARSET(CAST('x' AS CHAR CHARACTER SET ascii)) c, \
+             HEX(CONVERT('é', CHAR CHARACTER SET latin1)) d, \
+             CAST('abcdef' AS CHAR(3) CHARACTER SET utf8mb4) f, 1 AS char_alias"
+        ),
+        "a|b|c|d|f|char_alias\né|E9|ascii|E9|abc|1"
+    );
+    assert_eq!(
+        run(&e, &mut s, "SELECT CAST('x' AS CHAR CHARACTER SET nope)"),
+        "ERROR 1115 (42000): Unknown character set: 'nope'"
+    );
+    // A column's CHAR CHARACTER SET is untouched.
+    assert_eq!(
+        run(
+            &e,
+            &mut s,
+            "CREATE TABLE t (a CHAR(3) CHARACTER SET latin1, b INT)"
+        ),
+        "ok"
+    );
+    assert_eq!(run(&e, &mut s, "SELECT CHARSET(a) FROM t"), "CHARSET(a)");
+}
