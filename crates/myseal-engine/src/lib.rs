@@ -1213,7 +1213,11 @@ impl Engine {
             {
                 // CALL answers with each SELECT's result set of the procedure, then an OK.
                 match stmt::procedure::call(self, session, name, args) {
-                    Ok(more) => outcomes.extend(more),
+                    Ok(Ok(more)) => outcomes.extend(more),
+                    Ok(Err((before, e))) => {
+                        outcomes.extend(before);
+                        return (outcomes, Some(record_error(session, e)));
+                    }
                     Err(e) => return (outcomes, Some(record_error(session, e))),
                 }
                 continue;

@@ -137,6 +137,7 @@ pub(crate) fn execute(
                 }
                 // `Engine::execute` answers CALL with all its results; this is the last.
                 T::Call { name, args } => procedure::call(engine, session, name, args)
+                    .and_then(|r| r.map_err(|(_, e)| e))
                     .map(|mut outs| outs.pop().unwrap_or_else(|| ok(session, 0))),
                 _ => crate::stmt::trigger::run(engine, session, &t),
             }

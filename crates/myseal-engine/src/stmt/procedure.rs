@@ -292,13 +292,18 @@ pub(crate) fn drop(
     Ok(super::ok(session, 0, 0, String::new()))
 }
 
-/// CALL: the result sets of the body's SELECTs, then an OK.
+/// What a CALL that started its body gives: its result sets and final OK, or the result sets
+/// sent before an error ended it and that error.
+pub(crate) type CallResult = Result<Vec<Outcome>, (Vec<Outcome>, EngineError)>;
+
+/// CALL: the result sets of the body's SELECTs, then an OK. An error before the body runs is
+/// the outer `Err`; one that ends the body comes with the result sets before it.
 pub(crate) fn call(
     engine: &Engine,
     session: &mut Session,
     name: &ast::ObjectName,
     args: &[ast::Expr],
-) -> Result<Vec<Outcome>, EngineError> {
+) -> Result<CallResult, EngineError> {
     let (schema, pname) = name_of(session, name)?;
     let Some(def) = engine
         .store
@@ -382,8 +387,15 @@ pub(crate) fn call(
             };
             routine::set_local(cx, &program, &mut frame, i, v)?;
         }
-        let results = routine::run_collecting(cx, &program, &mut frame, super::dml::run_nested)?;
-        Ok((results, frame))
+        let (results, end) =
+            routine::run_collecting(cx, &program, &mut frame, super::dml::run_nested);
+        match end {
+            // A deadlock takes the whole transaction with it.
+            Err(e) if e.code == 1213 => Err(e),
+            // Any other error ends the CALL with the statements before it kept (the failing
+            // one was undone), as MySQL runs a procedure's statements one by one.
+            end => Ok((results, frame, end)),
+        }
     });
     match saved_mode {
         Some(m) => session.vars.insert("sql_mode", m),
@@ -391,7 +403,11 @@ pub(crate) fn call(
     };
     session.database = saved_db;
     session.may_stream = saved_stream;
-    let (mut results, frame) = result?;
+    let (mut results, frame, end) = result?;
+    if let Err(e) = end {
+        // The result sets before the error still reach the client; no OUT value is set.
+        return Ok(Err((results, e)));
+    }
     let (mut columns, mut row, mut marked) = (Vec::new(), Vec::new(), Vec::new());
     for (i, target) in outs {
         let v = frame.get(i).cloned().unwrap_or(Value::Null);
@@ -417,7 +433,7 @@ pub(crate) fn call(
         });
     }
     results.push(super::ok(session, 0, 0, String::new()));
-    Ok(results)
+    Ok(Ok(results))
 }
 
 /// Where an OUT or INOUT argument's value goes when the procedure ends.

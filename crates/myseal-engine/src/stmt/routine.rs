@@ -1041,7 +1041,7 @@ pub(crate) fn run(
     frame: &mut [Value],
     exec: Exec,
 ) -> Result<(), EngineError> {
-    run_collecting(cx, program, frame, exec).map(|_| ())
+    run_collecting(cx, program, frame, exec).1
 }
 
 /// [`run`], returning the result sets of the body's SELECTs (a stored procedure's).
@@ -1050,7 +1050,7 @@ pub(crate) fn run_collecting(
     program: &Program,
     frame: &mut [Value],
     exec: Exec,
-) -> Result<Vec<crate::Outcome>, EngineError> {
+) -> (Vec<crate::Outcome>, Result<(), EngineError>) {
     let mut rt = Runtime {
         program,
         frame,
@@ -1058,9 +1058,9 @@ pub(crate) fn run_collecting(
         results: Vec::new(),
         h: Handling::default(),
     };
-    match rt.list(cx, &program.body)? {
-        Flow::Next | Flow::Leave(_) | Flow::Iterate(_) | Flow::Return(_) => Ok(rt.results),
-    }
+    // Flow::Leave/Iterate/Return at the top level just end the body.
+    let end = rt.list(cx, &program.body).map(|_| ());
+    (rt.results, end)
 }
 
 /// Runs a stored function's program: the value of the RETURN that ended it, None when it
@@ -1461,13 +1461,20 @@ impl<'p> Runtime<'p, '_> {
             cx.session.warnings.truncate(base);
         }
         self.h.searched = false;
-        if self.h.frames.is_empty() {
-            return self.op(cx, op);
-        }
         let simple = op.is_simple();
-        let mark = cx.session.warnings.len();
-        // A failing statement is undone before its handler runs; the ones before it stay.
+        // A failing statement is undone, before its handler runs or as its error leaves the
+        // body; the statements before it stay (MySQL's statement rollback).
         let saved = simple.then(|| cx.txn.changes.clone());
+        if self.h.frames.is_empty() {
+            let out = self.op(cx, op);
+            if out.is_err()
+                && let Some(changes) = saved
+            {
+                cx.txn.changes = changes;
+            }
+            return out;
+        }
+        let mark = cx.session.warnings.len();
         match self.op(cx, op) {
             Ok(flow) => {
                 if !simple || cx.session.warnings.len() <= mark {
@@ -1494,6 +1501,9 @@ impl<'p> Runtime<'p, '_> {
                 }
             }
             Err(e) => {
+                if let Some(changes) = saved {
+                    cx.txn.changes = changes;
+                }
                 if self.h.searched || !catchable(&e, cx) {
                     return Err(e);
                 }
@@ -1502,9 +1512,6 @@ impl<'p> Runtime<'p, '_> {
                     self.h.searched = true;
                     return Err(e);
                 };
-                if let Some(changes) = saved {
-                    cx.txn.changes = changes;
-                }
                 if cx.session.warnings.len() < 1024 {
                     cx.session.warnings.push(crate::Warning {
                         level: "Error",

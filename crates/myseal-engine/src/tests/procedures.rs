@@ -60,6 +60,63 @@ fn call_returns_result_sets_and_sets_out_parameters() {
 }
 
 #[test]
+fn an_error_ends_a_call_and_keeps_the_statements_before_it() {
+    let (e, mut s) = setup();
+    assert_eq!(
+        run_all(
+            &e,
+            &mut s,
+            "CREATE PROCEDURE fill(a INT, b INT)
+             BEGIN
+               INSERT INTO t VALUES (a, 1);
+               SELECT COUNT(*) AS n FROM t;
+               INSERT INTO t VALUES (b, 2), (a, 3);
+               INSERT INTO t VALUES (99, 99);
+             END"
+        ),
+        "ok"
+    );
+    // MySQL runs a procedure's statements one by one: the first INSERT stays, the failing
+    // one is undone whole (its row b too), nothing after it runs, and the result set sent
+    // before the error still arrives.
+    assert_eq!(
+        run_all(&e, &mut s, "CALL fill(4, 5)"),
+        "n\n4\nERROR 1062 (23000): Duplicate entry '4' for key 't.PRIMARY'"
+    );
+    assert_eq!(
+        run_all(&e, &mut s, "SELECT id, v FROM t WHERE id > 3 ORDER BY id"),
+        "id|v\n4|1"
+    );
+    // In a transaction the kept statement belongs to it: ROLLBACK takes it away.
+    assert_eq!(run_all(&e, &mut s, "BEGIN"), "ok");
+    assert_eq!(
+        run_all(&e, &mut s, "CALL fill(6, 7)"),
+        "n\n5\nERROR 1062 (23000): Duplicate entry '6' for key 't.PRIMARY'"
+    );
+    assert_eq!(
+        run_all(&e, &mut s, "SELECT id FROM t WHERE id > 5"),
+        "id\n6"
+    );
+    assert_eq!(run_all(&e, &mut s, "ROLLBACK"), "ok");
+    assert_eq!(run_all(&e, &mut s, "SELECT id FROM t WHERE id > 5"), "id");
+    // OUT parameters are not set by a CALL that failed.
+    assert_eq!(
+        run_all(
+            &e,
+            &mut s,
+            "CREATE PROCEDURE half(OUT x INT) BEGIN SET x = 1; INSERT INTO t VALUES (1, 1); END"
+        ),
+        "ok"
+    );
+    assert_eq!(run_all(&e, &mut s, "SET @x = 0"), "ok");
+    assert_eq!(
+        run_all(&e, &mut s, "CALL half(@x)"),
+        "ERROR 1062 (23000): Duplicate entry '1' for key 't.PRIMARY'"
+    );
+    assert_eq!(run_all(&e, &mut s, "SELECT @x"), "@x\n0");
+}
+
+#[test]
 fn procedure_errors_as_mysql() {
     let (e, mut s) = setup();
     for (sql, expected) in [
