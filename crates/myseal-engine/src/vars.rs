@@ -229,6 +229,7 @@ pub(crate) static VARS: &[VarDef] = &[
     v!("max_join_size", Both, UInt, U64_MAX),
     v!("max_prepared_stmt_count", Global, UInt, "16382"),
     v!("max_sort_length", Both, UInt, "1024"),
+    v!("max_sp_recursion_depth", Both, UInt, "0"),
     v!("max_user_connections", Both, UInt, "0", SESSION_RO),
     v!("mysqlx_port", Global, UInt, "33060", RO),
     v!("net_buffer_length", Both, UInt, "16384", SESSION_RO),

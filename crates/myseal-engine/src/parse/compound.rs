@@ -165,6 +165,11 @@ pub(crate) enum Sp {
     },
     /// INSERT, REPLACE, UPDATE, DELETE or a SELECT without INTO.
     Sql(Box<Statement>),
+    /// `CALL proc[(args)]` of another stored procedure.
+    Call {
+        name: ObjectName,
+        args: Vec<Expr>,
+    },
     /// A statement this engine does not run in compound bodies yet (ER 1235 when created).
     Unsupported(String),
     /// `RETURN expr` (a stored function's).
@@ -524,17 +529,7 @@ pub(crate) fn parse_trigger_stmt(
     }
     if peek_word(p, 0, "CALL") {
         p.next_token();
-        let name = p.parse_object_name(false)?;
-        let mut args = Vec::new();
-        if p.consume_token(&Token::LParen) && !p.consume_token(&Token::RParen) {
-            loop {
-                args.push(p.parse_expr()?);
-                if !p.consume_token(&Token::Comma) {
-                    break;
-                }
-            }
-            p.expect_token(&Token::RParen)?;
-        }
+        let (name, args) = parse_call_rest(p)?;
         return Ok(Some(Stmt::Trigger(Box::new(TriggerStmt::Call {
             name,
             args,
@@ -1000,6 +995,11 @@ fn parse_statement_at(p: &mut Parser, labels: &mut Vec<String>) -> Result<Sp, Pa
         let st = p.parse_statement()?;
         return Ok(Sp::Sql(Box::new(st)));
     }
+    if is_word(&head.token, "CALL") {
+        p.next_token();
+        let (name, args) = parse_call_rest(p)?;
+        return Ok(Sp::Call { name, args });
+    }
     // Anything else up to the next `;` is recognised but not run.
     let what = token_text(&head.token).to_ascii_uppercase();
     if matches!(head.token, Token::Word(_)) {
@@ -1007,6 +1007,22 @@ fn parse_statement_at(p: &mut Parser, labels: &mut Vec<String>) -> Result<Sp, Pa
         return Ok(Sp::Unsupported(what));
     }
     p.expected("a statement", head)
+}
+
+/// What follows CALL: the procedure's name and its arguments (`CALL p` and `CALL p()` alike).
+fn parse_call_rest(p: &mut Parser) -> Result<(ObjectName, Vec<Expr>), ParserError> {
+    let name = p.parse_object_name(false)?;
+    let mut args = Vec::new();
+    if p.consume_token(&Token::LParen) && !p.consume_token(&Token::RParen) {
+        loop {
+            args.push(p.parse_expr()?);
+            if !p.consume_token(&Token::Comma) {
+                break;
+            }
+        }
+        p.expect_token(&Token::RParen)?;
+    }
+    Ok((name, args))
 }
 
 fn skip_to_semicolon(p: &mut Parser) {

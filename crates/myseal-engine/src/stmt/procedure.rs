@@ -19,6 +19,7 @@ use sqlparser::ast;
 use crate::catalog::{ParamMode, RoutineDef};
 use crate::error::EngineError;
 use crate::parse::compound::{self, ProcedureSpec};
+use crate::types::SqlType;
 use crate::value::Value;
 use crate::{Column, Engine, Outcome, Session};
 
@@ -296,14 +297,23 @@ pub(crate) fn drop(
 /// sent before an error ended it and that error.
 pub(crate) type CallResult = Result<Vec<Outcome>, (Vec<Outcome>, EngineError)>;
 
-/// CALL: the result sets of the body's SELECTs, then an OK. An error before the body runs is
-/// the outer `Err`; one that ends the body comes with the result sets before it.
-pub(crate) fn call(
+/// A procedure about to be called: where it lives, its definition, its parameters' names and
+/// types, and its compiled body.
+pub(crate) struct Callee {
+    schema: String,
+    pub(crate) def: Arc<RoutineDef>,
+    types: Vec<(String, SqlType)>,
+    program: routine::Program,
+}
+
+/// The procedure `name` for a CALL with `nargs` arguments: ER 1305 when it does not exist,
+/// EXECUTE on its database, ER 1318 for a wrong number of arguments.
+pub(crate) fn callee(
     engine: &Engine,
-    session: &mut Session,
+    session: &Session,
     name: &ast::ObjectName,
-    args: &[ast::Expr],
-) -> Result<CallResult, EngineError> {
+    nargs: usize,
+) -> Result<Callee, EngineError> {
     let (schema, pname) = name_of(session, name)?;
     let Some(def) = engine
         .store
@@ -316,7 +326,7 @@ pub(crate) fn call(
         return Err(does_not_exist(&schema, &pname));
     };
     crate::privilege::check_db(engine, session, &schema, crate::privilege::Privs::EXECUTE)?;
-    if args.len() != def.params.len() {
+    if nargs != def.params.len() {
         return Err(EngineError::new(
             1318,
             "42000",
@@ -324,10 +334,113 @@ pub(crate) fn call(
                 "Incorrect number of arguments for PROCEDURE {schema}.{}; expected {}, got {}",
                 def.name,
                 def.params.len(),
-                args.len()
+                nargs
             ),
         ));
     }
+    let body = compound::parse_body(&def.body)?;
+    let types = def
+        .params
+        .iter()
+        .map(|p| Ok((p.name.clone(), routine::param_type(&p.name, &p.ty)?)))
+        .collect::<Result<Vec<_>, EngineError>>()?;
+    let program = routine::compile_procedure(&body, &types)?;
+    Ok(Callee {
+        schema,
+        def,
+        types,
+        program,
+    })
+}
+
+/// ER_WRONG_ARGUMENTS-like 1414 for OUT or INOUT argument `i` (0-based) that cannot be
+/// written.
+pub(crate) fn not_a_variable(callee: &Callee, i: usize) -> EngineError {
+    EngineError::new(
+        1414,
+        "42000",
+        format!(
+            "OUT or INOUT argument {} for routine {}.{} is not a variable or NEW pseudo-variable in BEFORE trigger",
+            i + 1,
+            callee.schema,
+            callee.def.name
+        ),
+    )
+}
+
+/// A body's result sets, and how it ended: the parameters' final values, or an error.
+pub(crate) type BodyEnd = (Vec<Outcome>, Result<Vec<Value>, EngineError>);
+
+/// Runs the callee's body over its parameters' values, in its database and under the sql_mode
+/// it was created with: its result sets and the body's end, with the parameters' values at
+/// the end (for OUT and INOUT). ER 1456 when the procedure is already running
+/// max_sp_recursion_depth times (MySQL's default 0 forbids recursion).
+pub(crate) fn run_body(
+    cx: &mut crate::execute::Ctx<'_>,
+    callee: &Callee,
+    inputs: Vec<Value>,
+) -> Result<BodyEnd, EngineError> {
+    let key = format!("PROCEDURE {}.{}", callee.schema, callee.def.name).to_lowercase();
+    let depth = cx
+        .session
+        .routine_stack
+        .iter()
+        .filter(|k| **k == key)
+        .count();
+    let limit = cx
+        .session
+        .variable("max_sp_recursion_depth")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(MAX_RECURSION);
+    if depth > limit {
+        return Err(EngineError::new(
+            1456,
+            "HY000",
+            format!(
+                "Recursive limit {limit} (as set by the max_sp_recursion_depth variable) was exceeded for routine {}.{}",
+                callee.schema, callee.def.name
+            ),
+        ));
+    }
+    let program = &callee.program;
+    let mut frame = vec![Value::Null; program.slots()];
+    for (i, v) in inputs.into_iter().enumerate() {
+        routine::set_local(cx, program, &mut frame, i, v)?;
+    }
+    cx.session.routine_stack.push(key);
+    let saved_db = cx.session.database.replace(callee.schema.clone());
+    let saved_mode = cx
+        .session
+        .vars
+        .insert("sql_mode", callee.def.sql_mode.clone());
+    let (results, end) = routine::run_collecting(cx, program, &mut frame, super::dml::run_nested);
+    match saved_mode {
+        Some(m) => cx.session.vars.insert("sql_mode", m),
+        None => cx.session.vars.remove("sql_mode"),
+    };
+    cx.session.database = saved_db;
+    cx.session.routine_stack.pop();
+    let params = callee.def.params.len();
+    Ok((
+        results,
+        end.map(|()| frame.into_iter().take(params).collect()),
+    ))
+}
+
+/// The deepest max_sp_recursion_depth honoured (MySQL's maximum).
+const MAX_RECURSION: usize = 255;
+
+/// CALL: the result sets of the body's SELECTs, then an OK. An error before the body runs is
+/// the outer `Err`; one that ends the body comes with the result sets before it.
+pub(crate) fn call(
+    engine: &Engine,
+    session: &mut Session,
+    name: &ast::ObjectName,
+    args: &[ast::Expr],
+) -> Result<CallResult, EngineError> {
+    let callee = callee(engine, session, name, args.len())?;
+    let def = &callee.def;
     // OUT and INOUT arguments name the user variables that receive the values, or, in a
     // prepared CALL, are `?` markers whose values go back to the client.
     let mut outs: Vec<(usize, OutTarget)> = Vec::new();
@@ -353,71 +466,47 @@ pub(crate) fn call(
             _ => None,
         };
         let Some(target) = target else {
-            return Err(EngineError::new(
-                1414,
-                "42000",
-                format!(
-                    "OUT or INOUT argument {} for routine {schema}.{} is not a variable or NEW pseudo-variable in BEFORE trigger",
-                    i + 1,
-                    def.name
-                ),
-            ));
+            return Err(not_a_variable(&callee, i));
         };
         outs.push((i, target));
     }
-    let body = compound::parse_body(&def.body)?;
-    let types = def
-        .params
-        .iter()
-        .map(|p| Ok((p.name.clone(), routine::param_type(&p.name, &p.ty)?)))
-        .collect::<Result<Vec<_>, EngineError>>()?;
-    let program = routine::compile_procedure(&body, &types)?;
     // The prepared statement's parameters, which `?` markers in the arguments stand for.
     let markers: Vec<Value> = session.params.to_vec();
-    let saved_db = session.database.replace(schema.clone());
     let saved_stream = std::mem::replace(&mut session.may_stream, false);
-    // The body runs under the sql_mode the procedure was created with.
-    let saved_mode = session.vars.insert("sql_mode", def.sql_mode.clone());
     let result = in_txn_as(engine, session, Reads::Locking, |cx| {
-        let mut frame = vec![Value::Null; program.slots()];
-        for (i, (p, a)) in def.params.iter().zip(args).enumerate() {
-            let v = match p.mode {
+        let mut inputs = Vec::with_capacity(args.len());
+        for (p, a) in def.params.iter().zip(args) {
+            inputs.push(match p.mode {
                 ParamMode::Out => Value::Null,
                 _ => routine::eval_expr(cx, &markers, a)?,
-            };
-            routine::set_local(cx, &program, &mut frame, i, v)?;
+            });
         }
-        let (results, end) =
-            routine::run_collecting(cx, &program, &mut frame, super::dml::run_nested);
+        let (results, end) = run_body(cx, &callee, inputs)?;
         match end {
             // A deadlock takes the whole transaction with it.
             Err(e) if e.code == 1213 => Err(e),
             // Any other error ends the CALL with the statements before it kept (the failing
             // one was undone), as MySQL runs a procedure's statements one by one.
-            end => Ok((results, frame, end)),
+            end => Ok((results, end)),
         }
     });
-    match saved_mode {
-        Some(m) => session.vars.insert("sql_mode", m),
-        None => session.vars.remove("sql_mode"),
-    };
-    session.database = saved_db;
     session.may_stream = saved_stream;
-    let (mut results, frame, end) = result?;
-    if let Err(e) = end {
+    let (mut results, end) = result?;
+    let values = match end {
+        Ok(values) => values,
         // The result sets before the error still reach the client; no OUT value is set.
-        return Ok(Err((results, e)));
-    }
+        Err(e) => return Ok(Err((results, e))),
+    };
     let (mut columns, mut row, mut marked) = (Vec::new(), Vec::new(), Vec::new());
     for (i, target) in outs {
-        let v = frame.get(i).cloned().unwrap_or(Value::Null);
+        let v = values.get(i).cloned().unwrap_or(Value::Null);
         match target {
             OutTarget::Var(var) => {
                 session.user_vars.insert(var, v);
             }
             OutTarget::Marker(m) => {
                 // `types` has one entry per parameter.
-                if let Some((name, ty)) = types.get(i) {
+                if let Some((name, ty)) = callee.types.get(i) {
                     columns.push(out_param_column(name.clone(), ty));
                     row.push(v);
                     marked.push(m);

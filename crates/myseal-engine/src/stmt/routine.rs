@@ -116,6 +116,15 @@ enum Op {
     /// A SELECT of a stored procedure: its rows are a result set of the CALL.
     Select(Box<ast::Query>),
     Sql(Box<ast::Statement>),
+    /// CALL of a stored procedure: the arguments (locals as `?N`), where each one's value can
+    /// be written back (a local, a user variable or NEW.col, for OUT and INOUT), and whether
+    /// the callee may send result sets (only a procedure's body passes them on).
+    Call {
+        name: ast::ObjectName,
+        args: Vec<ast::Expr>,
+        dests: Vec<Option<Dest>>,
+        results: bool,
+    },
     /// A stored function's RETURN.
     Return(ast::Expr),
 }
@@ -640,6 +649,36 @@ impl Compiler<'_> {
                 let mut s = stmt.clone();
                 self.rewrite(&mut *s)?;
                 Op::Sql(s)
+            }
+            Sp::Call { name, args } => {
+                let mut dests = Vec::with_capacity(args.len());
+                let mut exprs = Vec::with_capacity(args.len());
+                for a in args {
+                    let target = match a {
+                        ast::Expr::Identifier(id)
+                            if id.quote_style.is_none()
+                                && id.value.starts_with('@')
+                                && !id.value.starts_with("@@") =>
+                        {
+                            Some(Target::User(
+                                id.value.trim_start_matches('@').to_lowercase(),
+                            ))
+                        }
+                        ast::Expr::Identifier(id) => Some(Target::Name(vec![id.value.clone()])),
+                        ast::Expr::CompoundIdentifier(parts) => Some(Target::Name(
+                            parts.iter().map(|p| p.value.clone()).collect(),
+                        )),
+                        _ => None,
+                    };
+                    dests.push(target.and_then(|t| self.dest(&t).ok()));
+                    exprs.push(self.expr(a)?);
+                }
+                Op::Call {
+                    name: name.clone(),
+                    args: exprs,
+                    dests,
+                    results: self.procedure,
+                }
             }
             Sp::Unsupported(what) => {
                 return Err(EngineError::not_supported(&format!(
@@ -1350,6 +1389,8 @@ impl Op {
                 | Op::While { .. }
                 | Op::Repeat { .. }
                 | Op::Loop { .. }
+                // The callee's statements are undone one by one, as the caller's are.
+                | Op::Call { .. }
         )
     }
 
@@ -1883,8 +1924,65 @@ impl<'p> Runtime<'p, '_> {
                 with_frame(cx, frame, |cx| exec(cx, stmt))?;
                 Ok(Flow::Next)
             }
+            Op::Call {
+                name,
+                args,
+                dests,
+                results,
+            } => {
+                self.call(cx, name, args, dests, *results)?;
+                Ok(Flow::Next)
+            }
             Op::Return(e) => Ok(Flow::Return(self.eval(cx, e)?)),
         }
+    }
+
+    /// CALL in a body: the arguments are evaluated here, the callee runs in the same
+    /// transaction, its result sets become the caller's (ER 1415 where the caller may send
+    /// none), and its OUT and INOUT values are stored where the arguments point.
+    fn call(
+        &mut self,
+        cx: &mut Ctx<'_>,
+        name: &ast::ObjectName,
+        args: &[ast::Expr],
+        dests: &[Option<Dest>],
+        results: bool,
+    ) -> Result<(), EngineError> {
+        use crate::catalog::ParamMode;
+        let callee = super::procedure::callee(cx.engine, cx.session, name, args.len())?;
+        let mut inputs = Vec::with_capacity(args.len());
+        for (i, (p, a)) in callee.def.params.iter().zip(args).enumerate() {
+            if p.mode != ParamMode::In && dests.get(i).is_none_or(Option::is_none) {
+                return Err(super::procedure::not_a_variable(&callee, i));
+            }
+            inputs.push(match p.mode {
+                ParamMode::Out => Value::Null,
+                _ => self.eval(cx, a)?,
+            });
+        }
+        let (sets, end) = super::procedure::run_body(cx, &callee, inputs)?;
+        if !results && !sets.is_empty() {
+            let what = if self.program.table.is_some() {
+                "trigger"
+            } else {
+                "function"
+            };
+            return Err(EngineError::new(
+                1415,
+                "0A000",
+                format!("Not allowed to return a result set from a {what}"),
+            ));
+        }
+        self.results.extend(sets);
+        let values = end?;
+        for ((p, v), dest) in callee.def.params.iter().zip(values).zip(dests) {
+            if p.mode != ParamMode::In
+                && let Some(dest) = dest
+            {
+                self.store(cx, dest, v)?;
+            }
+        }
+        Ok(())
     }
 
     /// One pass of a loop body: Some(flow) ends the loop with that flow.

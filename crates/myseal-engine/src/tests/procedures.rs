@@ -497,3 +497,115 @@ fn definer_forms_parse() {
         "ROUTINE_NAME|DEFINER\np1|bob@%\np2|bob@localhost\np3|bob@%"
     );
 }
+
+#[test]
+fn a_body_calls_other_procedures() {
+    let (e, mut s) = setup();
+    for sql in [
+        "CREATE PROCEDURE add_row(IN a INT, OUT doubled INT)
+         BEGIN
+           INSERT INTO t VALUES (a, a * 10);
+           SET doubled = a * 2;
+           SELECT a AS added;
+         END",
+        "CREATE PROCEDURE twice(INOUT n INT) SET n = n * 2",
+        "CREATE PROCEDURE outer_p()
+         BEGIN
+           DECLARE x INT DEFAULT 0;
+           CALL add_row(4, x);
+           CALL twice(x);
+           SELECT x;
+           CALL add_row(x, @y);
+         END",
+    ] {
+        assert_eq!(run_all(&e, &mut s, sql), "ok", "{sql}");
+    }
+    // The callee's result sets are the caller's; OUT and INOUT reach locals and variables.
+    assert_eq!(
+        run_all(&e, &mut s, "CALL outer_p()"),
+        "added\n4\nx\n16\nadded\n16\nok"
+    );
+    assert_eq!(run_all(&e, &mut s, "SELECT @y"), "@y\n32");
+    assert_eq!(
+        run_all(&e, &mut s, "SELECT id, v FROM t WHERE id > 3 ORDER BY id"),
+        "id|v\n4|40\n16|160"
+    );
+    // An OUT argument that is not a variable, a missing procedure, a wrong count.
+    for (body, expected) in [
+        (
+            "CALL twice(3)",
+            "ERROR 1414 (42000): OUT or INOUT argument 1 for routine d.twice is not a variable or NEW pseudo-variable in BEFORE trigger",
+        ),
+        (
+            "CALL nope()",
+            "ERROR 1305 (42000): PROCEDURE d.nope does not exist",
+        ),
+        (
+            "CALL twice()",
+            "ERROR 1318 (42000): Incorrect number of arguments for PROCEDURE d.twice; expected 1, got 0",
+        ),
+    ] {
+        let create = format!("CREATE PROCEDURE bad() BEGIN {body}; END");
+        assert_eq!(run_all(&e, &mut s, &create), "ok");
+        assert_eq!(run_all(&e, &mut s, "CALL bad()"), expected, "{body}");
+        assert_eq!(run_all(&e, &mut s, "DROP PROCEDURE bad"), "ok");
+    }
+    // Recursion needs max_sp_recursion_depth (0 by default, as in MySQL).
+    assert_eq!(
+        run_all(
+            &e,
+            &mut s,
+            "CREATE PROCEDURE countdown(IN n INT)
+             BEGIN
+               IF n > 0 THEN
+                 INSERT INTO t VALUES (1000 + n, n);
+                 CALL countdown(n - 1);
+               END IF;
+             END"
+        ),
+        "ok"
+    );
+    assert_eq!(
+        run_all(&e, &mut s, "CALL countdown(3)"),
+        "ERROR 1456 (HY000): Recursive limit 0 (as set by the max_sp_recursion_depth variable) was exceeded for routine d.countdown"
+    );
+    // The first level's INSERT ran before the refused call and stays.
+    assert_eq!(
+        run_all(&e, &mut s, "SELECT id FROM t WHERE id > 1000"),
+        "id\n1003"
+    );
+    assert_eq!(run_all(&e, &mut s, "SET max_sp_recursion_depth = 5"), "ok");
+    assert_eq!(
+        run_all(&e, &mut s, "DELETE FROM t WHERE id > 1000"),
+        "ok affected=1"
+    );
+    assert_eq!(run_all(&e, &mut s, "CALL countdown(3)"), "ok");
+    assert_eq!(
+        run_all(&e, &mut s, "SELECT COUNT(*) FROM t WHERE id > 1000"),
+        "COUNT(*)\n3"
+    );
+    // A function may call a procedure that sends no result set, not one that does.
+    assert_eq!(
+        run_all(
+            &e,
+            &mut s,
+            "CREATE FUNCTION f_ok(a INT) RETURNS INT DETERMINISTIC
+             BEGIN DECLARE r INT DEFAULT a; CALL twice(r); RETURN r; END"
+        ),
+        "ok"
+    );
+    assert_eq!(run_all(&e, &mut s, "SELECT f_ok(21)"), "f_ok(21)\n42");
+    assert_eq!(
+        run_all(
+            &e,
+            &mut s,
+            "CREATE FUNCTION f_bad() RETURNS INT DETERMINISTIC
+             BEGIN DECLARE r INT; CALL add_row(50, r); RETURN r; END"
+        ),
+        "ok"
+    );
+    assert_eq!(
+        run_all(&e, &mut s, "SELECT f_bad()"),
+        "ERROR 1415 (0A000): Not allowed to return a result set from a function"
+    );
+}
