@@ -585,10 +585,8 @@ impl Compiler<'_> {
                 Op::Iterate(l.clone())
             }
             Sp::Signal { sqlstate, items } => {
-                if sqlstate.len() != 5
-                    || !sqlstate.chars().all(|c| c.is_ascii_alphanumeric())
-                    || sqlstate.starts_with("00")
-                {
+                // Digits and capital letters only, as MySQL's is_sqlstate_valid.
+                if bad_sqlstate(sqlstate) {
                     return Err(EngineError::new(
                         1407,
                         "42000",

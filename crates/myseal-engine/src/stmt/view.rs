@@ -159,8 +159,11 @@ fn body_text(q: &ast::Query, cols: &[OutCol]) -> String {
         out.push_str(" from ");
         out.push_str(&from.join(","));
     }
+    // The condition in one pair of parentheses, as MySQL prints it: parentheses the text
+    // already had around the whole are not added to (a dumped view's text, created again,
+    // prints the same).
     if let Some(w) = &s.selection {
-        out.push_str(&format!(" where ({w})"));
+        out.push_str(&format!(" where ({})", unnested(w)));
     }
     match &s.group_by {
         ast::GroupByExpr::Expressions(e, _) if !e.is_empty() => {
@@ -170,7 +173,7 @@ fn body_text(q: &ast::Query, cols: &[OutCol]) -> String {
         _ => {}
     }
     if let Some(h) = &s.having {
-        out.push_str(&format!(" having ({h})"));
+        out.push_str(&format!(" having ({})", unnested(h)));
     }
     if let Some(o) = &q.order_by {
         out.push_str(&format!(" {o}").replacen(" ORDER BY ", " order by ", 1));
@@ -179,6 +182,14 @@ fn body_text(q: &ast::Query, cols: &[OutCol]) -> String {
         out.push_str(&format!(" {l}").replacen(" LIMIT ", " limit ", 1));
     }
     out
+}
+
+/// `e` without the parentheses around the whole of it.
+fn unnested(mut e: &ast::Expr) -> &ast::Expr {
+    while let ast::Expr::Nested(inner) = e {
+        e = inner;
+    }
+    e
 }
 
 /// True for a view INSERT/UPDATE/DELETE may write through: MySQL's MERGE-able SELECT

@@ -188,6 +188,11 @@ fn declarations_come_in_mysqls_order() {
                 "ERROR 1407 (42000): Bad SQLSTATE: '00000'",
             ),
             (
+                // Capital letters only, as MySQL's is_sqlstate_valid.
+                "CREATE PROCEDURE q() SIGNAL SQLSTATE '4500a'",
+                "ERROR 1407 (42000): Bad SQLSTATE: '4500a'",
+            ),
+            (
                 "CREATE PROCEDURE q() BEGIN DECLARE x CONDITION FOR 1051; SIGNAL x; END",
                 "ERROR 1646 (HY000): SIGNAL/RESIGNAL can only use a CONDITION defined with SQLSTATE",
             ),

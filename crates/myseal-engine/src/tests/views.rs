@@ -67,6 +67,17 @@ fn show_create_view_prints_mysqls_normalized_text() {
             "View|Create View|character_set_client|collation_connection\n\
              w|CREATE ALGORITHM=MERGE DEFINER=`root`@`%` SQL SECURITY INVOKER VIEW `w` (`x`,`y`,`z`) AS select `q`.`id` AS `id`,`q`.`a` AS `a`,`q`.`b` AS `b` from `t` AS `q` where (`id` = 1) WITH LOCAL CHECK OPTION|utf8mb4|utf8mb4_0900_ai_ci",
         ),
+        // The printed text, created again (as a dump restores it), prints the same: the
+        // condition's parentheses are not added to.
+        (
+            "CREATE VIEW d1 AS select `t`.`id` AS `id` from `t` where ((`id` > 1) AND ((`id` < 5) OR (`id` = 9))) having ((`id` > 0))",
+            "ok",
+        ),
+        (
+            "SELECT VIEW_DEFINITION FROM information_schema.VIEWS WHERE TABLE_NAME = 'd1'",
+            "VIEW_DEFINITION\n\
+             select `t`.`id` AS `id` from `t` where ((`id` > 1) AND ((`id` < 5) OR (`id` = 9))) having (`id` > 0)",
+        ),
     ]);
 }
 
