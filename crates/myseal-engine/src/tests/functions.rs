@@ -274,6 +274,25 @@ fn binary_logging_needs_deterministic_or_a_trusted_creator() {
         "ERROR 1419 (HY000): You do not have the SUPER privilege and binary logging is enabled (you *might* want to use the less safe log_bin_trust_function_creators variable)"
     );
     assert_eq!(run_all(&e, &mut bob, "SELECT f3()"), "f3()\n3");
+    // A trigger's body is logged as a function's is: the same check (sql_trigger.cc).
+    ok(&e, &mut s, "CREATE TABLE trg_t (id INT)");
+    ok(&e, &mut s, "GRANT TRIGGER ON d.* TO bob@'%'");
+    let trigger = "CREATE TRIGGER tb BEFORE INSERT ON trg_t FOR EACH ROW SET NEW.id = NEW.id + 1";
+    assert_eq!(
+        run_all(&e, &mut bob, trigger),
+        "ERROR 1419 (HY000): You do not have the SUPER privilege and binary logging is enabled (you *might* want to use the less safe log_bin_trust_function_creators variable)"
+    );
+    ok(
+        &e,
+        &mut s,
+        "SET GLOBAL log_bin_trust_function_creators = ON",
+    );
+    assert_eq!(run_all(&e, &mut bob, trigger), "ok");
+    ok(
+        &e,
+        &mut s,
+        "SET GLOBAL log_bin_trust_function_creators = OFF",
+    );
     ok(&e, &mut s, "REVOKE EXECUTE ON d.* FROM bob@'%'");
     assert_eq!(
         run_all(&e, &mut bob, "SELECT f3()"),
