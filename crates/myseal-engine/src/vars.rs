@@ -531,6 +531,9 @@ pub(crate) fn normalize(def: &VarDef, value: &Value) -> Result<String, EngineErr
                     Ok(String::new())
                 }
                 SqlMode => Ok(String::new()),
+                // NULL: results are sent in each column's own character set, unconverted
+                // (Connector/J sets it so); stored empty, read back as NULL.
+                Charset if name == "character_set_results" => Ok(String::new()),
                 _ => Err(EngineError::wrong_value_for_var(name, "NULL")),
             };
         }
@@ -628,6 +631,7 @@ pub(crate) fn normalize(def: &VarDef, value: &Value) -> Result<String, EngineErr
 pub(crate) fn typed(def: &VarDef, stored: &str) -> Value {
     match def.ty {
         Bool => Value::Int(i64::from(stored == "ON")),
+        Charset if stored.is_empty() => Value::Null,
         UInt => stored
             .parse()
             .map(Value::UInt)

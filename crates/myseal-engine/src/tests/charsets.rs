@@ -240,3 +240,26 @@ fn cast_as_char_takes_a_character_set() {
     );
     assert_eq!(run(&e, &mut s, "SELECT CHARSET(a) FROM t"), "CHARSET(a)");
 }
+
+#[test]
+fn character_set_results_may_be_null() {
+    let (e, mut s) = set_up(&[]);
+    // Connector/J's SET character_set_results = NULL: results go unconverted.
+    assert_eq!(run(&e, &mut s, "SET character_set_results = NULL"), "ok");
+    assert_eq!(
+        run(&e, &mut s, "SELECT @@character_set_results IS NULL AS n"),
+        "n\n1"
+    );
+    assert_eq!(s.results_collation(), None);
+    assert_eq!(
+        run(&e, &mut s, "SHOW VARIABLES LIKE 'character_set_results'"),
+        "Variable_name|Value\ncharacter_set_results|"
+    );
+    assert_eq!(run(&e, &mut s, "SET character_set_results = DEFAULT"), "ok");
+    assert_eq!(s.results_collation(), Some(Collation::Utf8mb4_0900_ai_ci));
+    // Only character_set_results takes NULL.
+    assert_eq!(
+        run(&e, &mut s, "SET character_set_client = NULL"),
+        "ERROR 1231 (42000): Variable 'character_set_client' can't be set to the value of 'NULL'"
+    );
+}
