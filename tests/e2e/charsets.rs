@@ -143,13 +143,30 @@ async fn a_latin1_session_sends_cp1252_and_reads_it_back_in_either_charset() {
         ]]
     );
 
-    // character_set_results = binary: nothing converted, text columns labelled 63.
+    // character_set_results = binary: nothing converted (a latin1 column's bytes as stored),
+    // text columns labelled 63.
     conn.query_drop("SET character_set_results = binary")
         .await
         .unwrap();
-    let (m, rows) = text(&mut conn, b"SELECT l FROM t WHERE id = 1").await;
-    assert_eq!(m, vec![(b"l".to_vec(), 63, 10)]);
-    assert_eq!(rows, vec![vec!["é".as_bytes().to_vec()]]);
+    let (m, rows) = text(&mut conn, b"SELECT l, u FROM t WHERE id = 1").await;
+    assert_eq!(m, vec![(b"l".to_vec(), 63, 10), (b"u".to_vec(), 63, 10)]);
+    assert_eq!(
+        rows,
+        vec![vec![b"\xE9".to_vec(), "café €".as_bytes().to_vec()]]
+    );
+    // NULL (Connector/J sets it): nothing converted, each column labelled with its own
+    // collation.
+    conn.query_drop("SET character_set_results = NULL")
+        .await
+        .unwrap();
+    let (m, rows) = text(&mut conn, b"SELECT l, u FROM t WHERE id = 1").await;
+    assert_eq!(m, vec![(b"l".to_vec(), 8, 10), (b"u".to_vec(), 255, 40)]);
+    assert_eq!(
+        rows,
+        vec![vec![b"\xE9".to_vec(), "café €".as_bytes().to_vec()]]
+    );
+    let null: Vec<Option<String>> = conn.query("SELECT @@character_set_results").await.unwrap();
+    assert_eq!(null, vec![None]);
 
     // Errors as MySQL's.
     let e = util::server_error(conn.query_drop("SET NAMES nope").await);

@@ -104,11 +104,13 @@ pub(crate) struct RowEncoder {
     protocol: Protocol,
     types: Vec<ColumnType>,
     decimals: Vec<u8>,
-    /// `character_set_results` when text must be converted to it (None: sent as it is, the
-    /// case for `utf8mb4`, `binary` and NULL).
-    convert: Option<Charset>,
-    /// Per column: a text column (not the binary character set), whose strings convert.
-    text: Vec<bool>,
+    /// Whether any column's strings are converted.
+    convert: bool,
+    /// Per column: the character set its strings go out in when not the engine's UTF-8:
+    /// `character_set_results` for a text column, or, when that is binary or NULL (no
+    /// conversion), the column's own set (a latin1 column's values as latin1 bytes, as MySQL
+    /// sends what it stores).
+    targets: Vec<Option<Charset>>,
 }
 
 impl RowEncoder {
@@ -118,10 +120,25 @@ impl RowEncoder {
         protocol: Protocol,
         results: Option<Collation>,
     ) -> Self {
-        let convert = results
-            .map(Charset::of)
-            .filter(|cs| !matches!(cs, Charset::Utf8mb4 | Charset::Binary));
         let defs: Vec<ColumnDefinition41> = columns.iter().map(column_definition).collect();
+        let utf8 =
+            |cs: &Charset| matches!(cs, Charset::Utf8mb4 | Charset::Utf8mb3 | Charset::Binary);
+        let targets: Vec<Option<Charset>> = defs
+            .iter()
+            .map(|d| {
+                if d.character_set == BINARY_CHARSET {
+                    return None;
+                }
+                match results.map(Charset::of) {
+                    Some(Charset::Utf8mb4) => None,
+                    Some(cs) if cs != Charset::Binary => Some(cs),
+                    // binary or NULL: no conversion, so the column's own encoding.
+                    _ => Collation::from_id(d.character_set)
+                        .map(Charset::of)
+                        .filter(|cs| !utf8(cs)),
+                }
+            })
+            .collect();
         RowEncoder {
             protocol,
             types: defs.iter().map(|d| d.column_type).collect(),
@@ -129,23 +146,19 @@ impl RowEncoder {
                 .iter()
                 .map(|c| if c.decimals <= 6 { c.decimals } else { 0 })
                 .collect(),
-            convert,
-            text: defs
-                .iter()
-                .map(|d| convert.is_some() && d.character_set != BINARY_CHARSET)
-                .collect(),
+            convert: targets.iter().any(Option::is_some),
+            targets,
         }
     }
 
     /// The character set column `i`'s strings are converted to, if any.
     fn target(&self, i: usize) -> Option<Charset> {
-        self.convert
-            .filter(|_| self.text.get(i).copied().unwrap_or(false))
+        self.targets.get(i).copied().flatten()
     }
 
     /// Appends one row's payload to `out`.
     pub(crate) fn encode(&self, out: &mut Vec<u8>, row: &[Value]) {
-        if self.convert.is_some() {
+        if self.convert {
             return self.encode_converted(out, row);
         }
         match self.protocol {
