@@ -210,7 +210,8 @@ fn fuzz_one(
         .current_dir(&root)
         .arg(format!("-max_total_time={seconds}"))
         .arg(format!("-artifact_prefix={}/", artifacts.display()))
-        .args(["-timeout=20", "-rss_limit_mb=2048", "-print_final_stats=1"])
+        // A unit taking a minute is a hang even for an unoptimized build on a loaded machine.
+        .args(["-timeout=60", "-rss_limit_mb=2048", "-print_final_stats=1"])
         .args(options)
         .arg(&work)
         .arg(&seeds)
