@@ -642,7 +642,8 @@ async fn connect(
                         }),
                         || "the TLS handshake failed; nothing is encrypted".into(),
                     );
-                    return Err(End::Aborted(format!("TLS handshake failed: {e}")));
+                    // The error says "TLS handshake failed: <reason>" itself.
+                    return Err(End::Aborted(e.to_string()));
                 }
             };
             Counters::inc(&shared.counters.ssl_finished_accepts);
