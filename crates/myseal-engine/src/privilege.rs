@@ -879,6 +879,31 @@ pub(crate) fn grant_lines(user: &str, host: &str, g: &AccountGrants) -> Vec<Stri
     out
 }
 
+/// Whether binary logging asks more of routine and trigger creators: log_bin ON and
+/// log_bin_trust_function_creators OFF (MySQL 8.4's defaults), and not the server's own
+/// session (loading --datadir recreates what was accepted before).
+pub(crate) fn binlog_untrusted(engine: &Engine, session: &Session) -> bool {
+    let g = engine.read_globals();
+    g.get("log_bin").is_some_and(|v| v == "ON")
+        && g.get("log_bin_trust_function_creators")
+            .is_none_or(|v| v != "ON")
+        && !session.system
+}
+
+/// ER 1419 for a creator without SUPER while [`binlog_untrusted`]: a function's, and a
+/// trigger's, whose body is logged the same way ("trust_function_creators applies to them
+/// too", sql_trigger.cc).
+pub(crate) fn check_creator_super(engine: &Engine, session: &Session) -> Result<(), EngineError> {
+    if !binlog_untrusted(engine, session) || session.grants(engine).global.contains(Privs::SUPER) {
+        return Ok(());
+    }
+    Err(EngineError::new(
+        1419,
+        "HY000",
+        "You do not have the SUPER privilege and binary logging is enabled (you *might* want to use the less safe log_bin_trust_function_creators variable)",
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

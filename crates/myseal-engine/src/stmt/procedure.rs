@@ -19,41 +19,13 @@ use sqlparser::ast;
 use crate::catalog::{ParamMode, RoutineDef};
 use crate::error::EngineError;
 use crate::parse::compound::{self, ProcedureSpec};
-use crate::types::SqlType;
 use crate::value::Value;
 use crate::{Column, Engine, Outcome, Session};
 
-use super::routine;
+use super::routine::{self, does_not_exist_as};
 use super::{Reads, in_txn_as};
 
-/// `[db.]name` → (db, name as written).
-pub(super) fn name_of(
-    session: &Session,
-    name: &ast::ObjectName,
-) -> Result<(String, String), EngineError> {
-    let parts = crate::bind::name_parts(name);
-    match parts.as_slice() {
-        [n] => Ok((
-            session.database.clone().ok_or_else(EngineError::no_db)?,
-            n.clone(),
-        )),
-        [d, n] => Ok((d.clone(), n.clone())),
-        _ => Err(EngineError::parse_error(&name.to_string(), 1)),
-    }
-}
-
-/// ER_SP_DOES_NOT_EXIST.
-fn does_not_exist(schema: &str, name: &str) -> EngineError {
-    does_not_exist_as("PROCEDURE", schema, name)
-}
-
-fn does_not_exist_as(kind: &str, schema: &str, name: &str) -> EngineError {
-    EngineError::new(
-        1305,
-        "42000",
-        format!("{kind} {schema}.{name} does not exist"),
-    )
-}
+pub(super) use super::routine::name_of;
 
 /// CREATE FUNCTION's checks for binary logging, which MySQL 8.4 has on by default: unless
 /// log_bin_trust_function_creators is ON, a function must say DETERMINISTIC, NO SQL or READS
@@ -64,7 +36,7 @@ fn check_binlog_safe(
     chars: &crate::catalog::RoutineChars,
 ) -> Result<(), EngineError> {
     use crate::catalog::DataAccess;
-    if !binlog_untrusted(engine, session) {
+    if !crate::privilege::binlog_untrusted(engine, session) {
         return Ok(());
     }
     if !chars.deterministic
@@ -79,37 +51,7 @@ fn check_binlog_safe(
             "This function has none of DETERMINISTIC, NO SQL, or READS SQL DATA in its declaration and binary logging is enabled (you *might* want to use the less safe log_bin_trust_function_creators variable)",
         ));
     }
-    check_creator_super(engine, session)
-}
-
-/// Whether binary logging asks more of routine and trigger creators: log_bin ON and
-/// log_bin_trust_function_creators OFF (MySQL 8.4's defaults), and not the server's own
-/// session (loading --datadir recreates what was accepted before).
-fn binlog_untrusted(engine: &Engine, session: &Session) -> bool {
-    let g = engine.read_globals();
-    g.get("log_bin").is_some_and(|v| v == "ON")
-        && g.get("log_bin_trust_function_creators")
-            .is_none_or(|v| v != "ON")
-        && !session.system
-}
-
-/// ER 1419 for a creator without SUPER while [`binlog_untrusted`]: a function's, and a
-/// trigger's, whose body is logged the same way ("trust_function_creators applies to them
-/// too", sql_trigger.cc).
-pub(crate) fn check_creator_super(engine: &Engine, session: &Session) -> Result<(), EngineError> {
-    if !binlog_untrusted(engine, session)
-        || session
-            .grants(engine)
-            .global
-            .contains(crate::privilege::Privs::SUPER)
-    {
-        return Ok(());
-    }
-    Err(EngineError::new(
-        1419,
-        "HY000",
-        "You do not have the SUPER privilege and binary logging is enabled (you *might* want to use the less safe log_bin_trust_function_creators variable)",
-    ))
+    crate::privilege::check_creator_super(engine, session)
 }
 
 /// CREATE PROCEDURE and CREATE FUNCTION (`spec.returns` set).
@@ -149,11 +91,7 @@ pub(crate) fn create(
     }
     // The body must compile now (unknown labels, SELECT INTO a missing variable, ...).
     let body = compound::parse_body(&spec.body)?;
-    let types = spec
-        .params
-        .iter()
-        .map(|p| Ok((p.name.clone(), routine::param_type(&p.name, &p.ty)?)))
-        .collect::<Result<Vec<_>, EngineError>>()?;
+    let types = routine::param_types(&spec.params)?;
     if function {
         routine::compile_function(&body, &types)?;
     } else {
@@ -307,140 +245,6 @@ pub(crate) fn drop(
 /// sent before an error ended it and that error.
 pub(crate) type CallResult = Result<Vec<Outcome>, (Vec<Outcome>, EngineError)>;
 
-/// A procedure about to be called: where it lives, its definition, its parameters' names and
-/// types, and its compiled body.
-pub(crate) struct Callee {
-    schema: String,
-    pub(crate) def: Arc<RoutineDef>,
-    types: Vec<(String, SqlType)>,
-    program: routine::Program,
-}
-
-/// The procedure `name` for a CALL with `nargs` arguments: ER 1305 when it does not exist,
-/// EXECUTE on its database, ER 1318 for a wrong number of arguments.
-pub(crate) fn callee(
-    engine: &Engine,
-    session: &Session,
-    name: &ast::ObjectName,
-    nargs: usize,
-) -> Result<Callee, EngineError> {
-    let (schema, pname) = name_of(session, name)?;
-    let Some(def) = engine
-        .store
-        .latest()
-        .schemas
-        .get(&schema)
-        .and_then(|s| s.procedures.get(&pname.to_lowercase()))
-        .cloned()
-    else {
-        return Err(does_not_exist(&schema, &pname));
-    };
-    crate::privilege::check_db(engine, session, &schema, crate::privilege::Privs::EXECUTE)?;
-    if nargs != def.params.len() {
-        return Err(EngineError::new(
-            1318,
-            "42000",
-            format!(
-                "Incorrect number of arguments for PROCEDURE {schema}.{}; expected {}, got {}",
-                def.name,
-                def.params.len(),
-                nargs
-            ),
-        ));
-    }
-    let body = compound::parse_body(&def.body)?;
-    let types = def
-        .params
-        .iter()
-        .map(|p| Ok((p.name.clone(), routine::param_type(&p.name, &p.ty)?)))
-        .collect::<Result<Vec<_>, EngineError>>()?;
-    let program = routine::compile_procedure(&body, &types)?;
-    Ok(Callee {
-        schema,
-        def,
-        types,
-        program,
-    })
-}
-
-/// ER_WRONG_ARGUMENTS-like 1414 for OUT or INOUT argument `i` (0-based) that cannot be
-/// written.
-pub(crate) fn not_a_variable(callee: &Callee, i: usize) -> EngineError {
-    EngineError::new(
-        1414,
-        "42000",
-        format!(
-            "OUT or INOUT argument {} for routine {}.{} is not a variable or NEW pseudo-variable in BEFORE trigger",
-            i + 1,
-            callee.schema,
-            callee.def.name
-        ),
-    )
-}
-
-/// A body's result sets, and how it ended: the parameters' final values, or an error.
-pub(crate) type BodyEnd = (Vec<Outcome>, Result<Vec<Value>, EngineError>);
-
-/// Runs the callee's body over its parameters' values, in its database and under the sql_mode
-/// it was created with: its result sets and the body's end, with the parameters' values at
-/// the end (for OUT and INOUT). ER 1456 when the procedure is already running
-/// max_sp_recursion_depth times (MySQL's default 0 forbids recursion).
-pub(crate) fn run_body(
-    cx: &mut crate::execute::Ctx<'_>,
-    callee: &Callee,
-    inputs: Vec<Value>,
-) -> Result<BodyEnd, EngineError> {
-    let key = format!("PROCEDURE {}.{}", callee.schema, callee.def.name).to_lowercase();
-    let depth = cx
-        .session
-        .routine_stack
-        .iter()
-        .filter(|k| **k == key)
-        .count();
-    let limit = cx
-        .session
-        .variable("max_sp_recursion_depth")
-        .and_then(|v| v.parse::<usize>().ok())
-        .unwrap_or(0)
-        .min(MAX_RECURSION);
-    if depth > limit {
-        return Err(EngineError::new(
-            1456,
-            "HY000",
-            format!(
-                "Recursive limit {limit} (as set by the max_sp_recursion_depth variable) was exceeded for routine {}.{}",
-                callee.schema, callee.def.name
-            ),
-        ));
-    }
-    let program = &callee.program;
-    let mut frame = vec![Value::Null; program.slots()];
-    for (i, v) in inputs.into_iter().enumerate() {
-        routine::set_local(cx, program, &mut frame, i, v)?;
-    }
-    cx.session.routine_stack.push(key);
-    let saved_db = cx.session.database.replace(callee.schema.clone());
-    let saved_mode = cx
-        .session
-        .vars
-        .insert("sql_mode", callee.def.sql_mode.clone());
-    let (results, end) = routine::run_collecting(cx, program, &mut frame, super::dml::run_nested);
-    match saved_mode {
-        Some(m) => cx.session.vars.insert("sql_mode", m),
-        None => cx.session.vars.remove("sql_mode"),
-    };
-    cx.session.database = saved_db;
-    cx.session.routine_stack.pop();
-    let params = callee.def.params.len();
-    Ok((
-        results,
-        end.map(|()| frame.into_iter().take(params).collect()),
-    ))
-}
-
-/// The deepest max_sp_recursion_depth honoured (MySQL's maximum).
-const MAX_RECURSION: usize = 255;
-
 /// CALL: the result sets of the body's SELECTs, then an OK. An error before the body runs is
 /// the outer `Err`; one that ends the body comes with the result sets before it.
 pub(crate) fn call(
@@ -449,7 +253,7 @@ pub(crate) fn call(
     name: &ast::ObjectName,
     args: &[ast::Expr],
 ) -> Result<CallResult, EngineError> {
-    let callee = callee(engine, session, name, args.len())?;
+    let callee = routine::callee(engine, session, name, args.len())?;
     let def = &callee.def;
     // OUT and INOUT arguments name the user variables that receive the values, or, in a
     // prepared CALL, are `?` markers whose values go back to the client.
@@ -476,7 +280,7 @@ pub(crate) fn call(
             _ => None,
         };
         let Some(target) = target else {
-            return Err(not_a_variable(&callee, i));
+            return Err(routine::not_a_variable(&callee, i));
         };
         outs.push((i, target));
     }
@@ -491,7 +295,7 @@ pub(crate) fn call(
                 _ => routine::eval_expr(cx, &markers, a)?,
             });
         }
-        let (results, end) = run_body(cx, &callee, inputs)?;
+        let (results, end) = routine::run_body(cx, &callee, inputs, super::dml::run_nested)?;
         match end {
             // A deadlock takes the whole transaction with it.
             Err(e) if e.code == 1213 => Err(e),

@@ -22,6 +22,7 @@ use crate::execute::{self, Ctx};
 use crate::parse::compound::{CondValue, Sp, Target};
 use crate::types::SqlType;
 use crate::value::Value;
+use crate::{Engine, Session};
 
 /// Runs an INSERT, REPLACE, UPDATE or DELETE of a body in the running statement's context,
 /// with the session's parameters as the frame (`dml::run_nested`, handed in by the caller so
@@ -308,6 +309,182 @@ fn compile_routine(
 pub(crate) fn param_type(name: &str, ty: &ast::DataType) -> Result<SqlType, EngineError> {
     super::ddl::column_type(ty, name, Collation::Utf8mb4_0900_ai_ci)
 }
+
+/// The parameters' names and SQL types, as a body's first locals.
+pub(crate) fn param_types(
+    params: &[crate::catalog::RoutineParam],
+) -> Result<Vec<(String, SqlType)>, EngineError> {
+    params
+        .iter()
+        .map(|p| Ok((p.name.clone(), param_type(&p.name, &p.ty)?)))
+        .collect()
+}
+
+/// `[db.]name` → (db, name as written).
+pub(crate) fn name_of(
+    session: &Session,
+    name: &ast::ObjectName,
+) -> Result<(String, String), EngineError> {
+    let parts = crate::bind::name_parts(name);
+    match parts.as_slice() {
+        [n] => Ok((
+            session.database.clone().ok_or_else(EngineError::no_db)?,
+            n.clone(),
+        )),
+        [d, n] => Ok((d.clone(), n.clone())),
+        _ => Err(EngineError::parse_error(&name.to_string(), 1)),
+    }
+}
+
+/// ER_SP_DOES_NOT_EXIST for a `kind` (PROCEDURE or FUNCTION).
+pub(crate) fn does_not_exist_as(kind: &str, schema: &str, name: &str) -> EngineError {
+    EngineError::new(
+        1305,
+        "42000",
+        format!("{kind} {schema}.{name} does not exist"),
+    )
+}
+
+/// ER_SP_NO_RETSET: a trigger's or a function's body sending a result set.
+fn no_result_set(trigger: bool) -> EngineError {
+    let what = if trigger { "trigger" } else { "function" };
+    EngineError::new(
+        1415,
+        "0A000",
+        format!("Not allowed to return a result set from a {what}"),
+    )
+}
+
+/// A procedure about to be called: where it lives, its definition, its parameters' names and
+/// types, and its compiled body.
+pub(crate) struct Callee {
+    pub(crate) schema: String,
+    pub(crate) def: Arc<crate::catalog::RoutineDef>,
+    pub(crate) types: Vec<(String, SqlType)>,
+    program: Program,
+}
+
+/// The procedure `name` for a CALL with `nargs` arguments: ER 1305 when it does not exist,
+/// EXECUTE on its database, ER 1318 for a wrong number of arguments.
+pub(crate) fn callee(
+    engine: &Engine,
+    session: &Session,
+    name: &ast::ObjectName,
+    nargs: usize,
+) -> Result<Callee, EngineError> {
+    let (schema, pname) = name_of(session, name)?;
+    let Some(def) = engine
+        .store
+        .latest()
+        .schemas
+        .get(&schema)
+        .and_then(|s| s.procedures.get(&pname.to_lowercase()))
+        .cloned()
+    else {
+        return Err(does_not_exist_as("PROCEDURE", &schema, &pname));
+    };
+    crate::privilege::check_db(engine, session, &schema, crate::privilege::Privs::EXECUTE)?;
+    if nargs != def.params.len() {
+        return Err(EngineError::new(
+            1318,
+            "42000",
+            format!(
+                "Incorrect number of arguments for PROCEDURE {schema}.{}; expected {}, got {}",
+                def.name,
+                def.params.len(),
+                nargs
+            ),
+        ));
+    }
+    let body = crate::parse::compound::parse_body(&def.body)?;
+    let types = param_types(&def.params)?;
+    let program = compile_procedure(&body, &types)?;
+    Ok(Callee {
+        schema,
+        def,
+        types,
+        program,
+    })
+}
+
+/// ER_WRONG_ARGUMENTS-like 1414 for OUT or INOUT argument `i` (0-based) that cannot be
+/// written.
+pub(crate) fn not_a_variable(callee: &Callee, i: usize) -> EngineError {
+    EngineError::new(
+        1414,
+        "42000",
+        format!(
+            "OUT or INOUT argument {} for routine {}.{} is not a variable or NEW pseudo-variable in BEFORE trigger",
+            i + 1,
+            callee.schema,
+            callee.def.name
+        ),
+    )
+}
+
+/// A body's result sets, and how it ended: the parameters' final values, or an error.
+pub(crate) type BodyEnd = (Vec<crate::Outcome>, Result<Vec<Value>, EngineError>);
+
+/// Runs the callee's body over its parameters' values, in its database and under the sql_mode
+/// it was created with: its result sets and the body's end, with the parameters' values at
+/// the end (for OUT and INOUT). ER 1456 when the procedure is already running
+/// max_sp_recursion_depth times (MySQL's default 0 forbids recursion).
+pub(crate) fn run_body(
+    cx: &mut Ctx<'_>,
+    callee: &Callee,
+    inputs: Vec<Value>,
+    exec: Exec,
+) -> Result<BodyEnd, EngineError> {
+    let key = format!("PROCEDURE {}.{}", callee.schema, callee.def.name).to_lowercase();
+    let depth = cx
+        .session
+        .routine_stack
+        .iter()
+        .filter(|k| **k == key)
+        .count();
+    let limit = cx
+        .session
+        .variable("max_sp_recursion_depth")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0)
+        .min(MAX_RECURSION);
+    if depth > limit {
+        return Err(EngineError::new(
+            1456,
+            "HY000",
+            format!(
+                "Recursive limit {limit} (as set by the max_sp_recursion_depth variable) was exceeded for routine {}.{}",
+                callee.schema, callee.def.name
+            ),
+        ));
+    }
+    let program = &callee.program;
+    let mut frame = vec![Value::Null; program.slots()];
+    for (i, v) in inputs.into_iter().enumerate() {
+        set_local(cx, program, &mut frame, i, v)?;
+    }
+    cx.session.routine_stack.push(key);
+    let saved_db = cx.session.database.replace(callee.schema.clone());
+    let saved_mode = cx
+        .session
+        .vars
+        .insert("sql_mode", callee.def.sql_mode.clone());
+    let (results, end) = run_collecting(cx, program, &mut frame, exec);
+    match saved_mode {
+        Some(m) => cx.session.vars.insert("sql_mode", m),
+        None => cx.session.vars.remove("sql_mode"),
+    };
+    cx.session.database = saved_db;
+    cx.session.routine_stack.pop();
+    let params = callee.def.params.len();
+    Ok((
+        results,
+        end.map(|()| frame.into_iter().take(params).collect()),
+    ))
+}
+
+/// The deepest max_sp_recursion_depth honoured (MySQL's maximum).
+const MAX_RECURSION: usize = 255;
 
 impl Compiler<'_> {
     fn list(&mut self, body: &[Sp]) -> Result<Vec<Op>, EngineError> {
@@ -633,16 +810,7 @@ impl Compiler<'_> {
                     return Ok(Op::Select(q));
                 }
                 if matches!(**stmt, ast::Statement::Query(_)) {
-                    let what = if self.row.is_some() {
-                        "trigger"
-                    } else {
-                        "function"
-                    };
-                    return Err(EngineError::new(
-                        1415,
-                        "0A000",
-                        format!("Not allowed to return a result set from a {what}"),
-                    ));
+                    return Err(no_result_set(self.row.is_some()));
                 }
                 let mut s = stmt.clone();
                 self.rewrite(&mut *s)?;
@@ -1947,29 +2115,20 @@ impl<'p> Runtime<'p, '_> {
         results: bool,
     ) -> Result<(), EngineError> {
         use crate::catalog::ParamMode;
-        let callee = super::procedure::callee(cx.engine, cx.session, name, args.len())?;
+        let callee = callee(cx.engine, cx.session, name, args.len())?;
         let mut inputs = Vec::with_capacity(args.len());
         for (i, (p, a)) in callee.def.params.iter().zip(args).enumerate() {
             if p.mode != ParamMode::In && dests.get(i).is_none_or(Option::is_none) {
-                return Err(super::procedure::not_a_variable(&callee, i));
+                return Err(not_a_variable(&callee, i));
             }
             inputs.push(match p.mode {
                 ParamMode::Out => Value::Null,
                 _ => self.eval(cx, a)?,
             });
         }
-        let (sets, end) = super::procedure::run_body(cx, &callee, inputs)?;
+        let (sets, end) = run_body(cx, &callee, inputs, self.exec)?;
         if !results && !sets.is_empty() {
-            let what = if self.program.table.is_some() {
-                "trigger"
-            } else {
-                "function"
-            };
-            return Err(EngineError::new(
-                1415,
-                "0A000",
-                format!("Not allowed to return a result set from a {what}"),
-            ));
+            return Err(no_result_set(self.program.table.is_some()));
         }
         self.results.extend(sets);
         let values = end?;

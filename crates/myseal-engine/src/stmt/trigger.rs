@@ -107,7 +107,7 @@ fn create(
         return Err(wrong_schema());
     }
     privilege::check_table(engine, session, &schema, &table, Privs::TRIGGER)?;
-    super::procedure::check_creator_super(engine, session)?;
+    privilege::check_creator_super(engine, session)?;
     super::implicit_commit(engine, session);
     if session.temp.table(&schema, &table).is_some() {
         return Err(EngineError::new(
