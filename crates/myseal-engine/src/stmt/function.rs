@@ -122,18 +122,10 @@ pub(crate) fn call(
     }
     // The body runs, and its RETURN value is stored, under the sql_mode the function was
     // created with, in its own database (MySQL's sp_head::execute).
-    cx.session.routine_stack.push(key);
-    let saved_db = cx.session.database.replace(call.schema.clone());
-    let saved_mode = cx.session.vars.insert("sql_mode", def.sql_mode.clone());
-    let result = routine::run_function(cx, program, &mut frame, super::dml::run_nested)
-        .and_then(|v| returned(cx, def, v));
-    match saved_mode {
-        Some(m) => cx.session.vars.insert("sql_mode", m),
-        None => cx.session.vars.remove("sql_mode"),
-    };
-    cx.session.database = saved_db;
-    cx.session.routine_stack.pop();
-    result
+    routine::in_routine(cx, key, &call.schema, &def.sql_mode, |cx| {
+        routine::run_function(cx, program, &mut frame, super::dml::run_nested)
+            .and_then(|v| returned(cx, def, v))
+    })
 }
 
 /// The value a function's RETURN gave, converted to its RETURNS type (ER 1321 without one).

@@ -345,6 +345,29 @@ pub(crate) fn does_not_exist_as(kind: &str, schema: &str, name: &str) -> EngineE
     )
 }
 
+/// Runs `f` as a routine's body runs (MySQL's sp_head::execute): in the routine's database,
+/// under the sql_mode it was created with, with `key` on the session's routine stack (what
+/// recursion checks read); all three are restored afterwards.
+pub(crate) fn in_routine<T>(
+    cx: &mut Ctx<'_>,
+    key: String,
+    schema: &str,
+    sql_mode: &str,
+    f: impl FnOnce(&mut Ctx<'_>) -> T,
+) -> T {
+    cx.session.routine_stack.push(key);
+    let saved_db = cx.session.database.replace(schema.to_string());
+    let saved_mode = cx.session.vars.insert("sql_mode", sql_mode.to_string());
+    let out = f(cx);
+    match saved_mode {
+        Some(m) => cx.session.vars.insert("sql_mode", m),
+        None => cx.session.vars.remove("sql_mode"),
+    };
+    cx.session.database = saved_db;
+    cx.session.routine_stack.pop();
+    out
+}
+
 /// ER_SP_NO_RETSET: a trigger's or a function's body sending a result set.
 fn no_result_set(trigger: bool) -> EngineError {
     let what = if trigger { "trigger" } else { "function" };
@@ -463,19 +486,9 @@ pub(crate) fn run_body(
     for (i, v) in inputs.into_iter().enumerate() {
         set_local(cx, program, &mut frame, i, v)?;
     }
-    cx.session.routine_stack.push(key);
-    let saved_db = cx.session.database.replace(callee.schema.clone());
-    let saved_mode = cx
-        .session
-        .vars
-        .insert("sql_mode", callee.def.sql_mode.clone());
-    let (results, end) = run_collecting(cx, program, &mut frame, exec);
-    match saved_mode {
-        Some(m) => cx.session.vars.insert("sql_mode", m),
-        None => cx.session.vars.remove("sql_mode"),
-    };
-    cx.session.database = saved_db;
-    cx.session.routine_stack.pop();
+    let (results, end) = in_routine(cx, key, &callee.schema, &callee.def.sql_mode, |cx| {
+        run_collecting(cx, program, &mut frame, exec)
+    });
     let params = callee.def.params.len();
     Ok((
         results,
