@@ -59,9 +59,6 @@ pub(crate) struct ColumnDef {
     /// `INVISIBLE`: left out of `SELECT *`, `TABLE t` and `INSERT` without a column list,
     /// but usable by name (<https://dev.mysql.com/doc/refman/8.4/en/invisible-columns.html>).
     pub(crate) invisible: bool,
-    /// The declaration named a CHARACTER SET or COLLATE: SHOW CREATE TABLE prints both then,
-    /// as MySQL's is_explicit_collation makes it.
-    pub(crate) explicit_collation: bool,
 }
 
 /// A generated column's expression.

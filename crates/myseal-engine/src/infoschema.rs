@@ -503,7 +503,6 @@ pub(crate) fn table_def(table: VirtualTable) -> Arc<TableDef> {
             comment: String::new(),
             generated: None,
             invisible: false,
-            explicit_collation: false,
         })
         .collect();
     Arc::new(TableDef {

@@ -638,7 +638,6 @@ fn column_spec(
             comment: String::new(),
             generated: None,
             invisible: false,
-            explicit_collation: false,
         },
         primary: false,
         unique: false,
@@ -700,7 +699,6 @@ fn column_spec(
         }
     }
     apply_charset(&mut ty, charset.as_deref(), collation.as_deref())?;
-    spec.def.explicit_collation = charset.is_some() || collation.is_some();
     check_length(&mut ty, &name, strict, notes)?;
     spec.def.ty = ty;
     let ty = &spec.def.ty;
@@ -1893,7 +1891,6 @@ fn select_column(
             auto_increment: false,
             generated: None,
             invisible: false,
-            explicit_collation: false,
             ..src
         };
     }
@@ -1924,7 +1921,6 @@ fn select_column(
         comment: String::new(),
         generated: None,
         invisible: false,
-        explicit_collation: false,
     }
 }
 

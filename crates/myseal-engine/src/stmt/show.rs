@@ -869,22 +869,18 @@ pub(super) fn show_create_table(
         columns: result_columns("TABLES", &cols),
         rows: vec![vec![
             Value::str(def.name.clone()),
-            Value::str(create_table_text(&def, session.system)),
+            Value::str(create_table_text(&def)),
         ]],
     }))
 }
 
 /// The CREATE TABLE statement MySQL 8.4 prints for a table.
-///
-/// `restorable` (the server's own session, saving `--datadir`): a column that only inherits
-/// the table's collation is printed without it, so that it is created again the same way (its
-/// collation not marked as declared; MySQL's own text would declare it).
-pub(crate) fn create_table_text(def: &TableDef, restorable: bool) -> String {
+pub(crate) fn create_table_text(def: &TableDef) -> String {
     let table_coll = def.options.collation;
     let mut lines: Vec<String> = def
         .columns
         .iter()
-        .map(|c| format!("  {}", column_sql(c, table_coll, restorable)))
+        .map(|c| format!("  {}", column_sql(c, table_coll)))
         .collect();
     for idx in &def.indexes {
         lines.push(format!("  {}", index_sql(def, idx)));
@@ -967,21 +963,16 @@ pub(crate) fn foreign_key_sql(def: &TableDef, fk: &ForeignKeyDef) -> String {
 }
 
 /// One column line of SHOW CREATE TABLE (without indentation).
-pub(crate) fn column_sql(c: &ColumnDef, table_coll: Collation, restorable: bool) -> String {
+pub(crate) fn column_sql(c: &ColumnDef, table_coll: Collation) -> String {
     let ty = &c.ty;
     let mut s = format!("{} {}", quote_ident(&c.name), ty.sql());
-    let inherited = !c.explicit_collation && ty.collation == table_coll;
-    if infoschema::has_charset(ty) && !(restorable && inherited) {
-        // As MySQL's store_create_info: the set when the collation differs from the table's
-        // or was declared, the collation when it is not the set's default, was declared, or
-        // is utf8mb4_0900_ai_ci in a table of another.
+    if infoschema::has_charset(ty) {
         let coll = ty.collation;
-        if coll != table_coll || c.explicit_collation {
+        if coll != table_coll {
             s.push_str(" CHARACTER SET ");
             s.push_str(coll.charset());
         }
         if !coll.is_default()
-            || c.explicit_collation
             || (coll == Collation::Utf8mb4_0900_ai_ci
                 && table_coll != Collation::Utf8mb4_0900_ai_ci)
         {

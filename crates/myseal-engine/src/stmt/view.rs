@@ -651,7 +651,6 @@ pub(crate) fn table_def(
             comment: String::new(),
             generated: None,
             invisible: false,
-            explicit_collation: false,
         })
         .collect();
     Ok(Arc::new(TableDef {

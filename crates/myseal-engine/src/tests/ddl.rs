@@ -203,7 +203,7 @@ fn show_create_table_prints_charsets_comments_prefixes_and_defaults() {
         create_text(&e, &mut s, "c"),
         "CREATE TABLE `c` (
   `a` varchar(10) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL COMMENT 'it''s',
-  `b` char(2) CHARACTER SET latin1 COLLATE latin1_swedish_ci DEFAULT NULL,
+  `b` char(2) CHARACTER SET latin1 DEFAULT NULL,
   `c` text,
   `d` enum('x','y') DEFAULT 'y',
   `e` decimal(5,2) DEFAULT '1.50',
