@@ -189,13 +189,7 @@ pub(crate) fn create(
 /// Whether database `schema` has a stored function (`function`) or procedure whose lower-cased
 /// name is `key`.
 pub(super) fn routine_exists(engine: &Engine, schema: &str, key: &str, function: bool) -> bool {
-    engine.store.latest().schemas.get(schema).is_some_and(|s| {
-        if function {
-            s.functions.contains_key(key)
-        } else {
-            s.procedures.contains_key(key)
-        }
-    })
+    routine::find(engine, schema, key, function).is_some()
 }
 
 /// DROP PROCEDURE and DROP FUNCTION (`function`).
@@ -416,20 +410,7 @@ pub(crate) fn show_create(
     use super::show::{col, result_columns, varchar};
     let kind = if function { "FUNCTION" } else { "PROCEDURE" };
     let (schema, pname) = name_of(session, name)?;
-    let Some(def) = engine
-        .store
-        .latest()
-        .schemas
-        .get(&schema)
-        .and_then(|s| {
-            if function {
-                s.functions.get(&pname.to_lowercase())
-            } else {
-                s.procedures.get(&pname.to_lowercase())
-            }
-        })
-        .cloned()
-    else {
+    let Some(def) = routine::find(engine, &schema, &pname.to_lowercase(), function) else {
         return Err(does_not_exist_as(kind, &schema, &pname));
     };
     crate::privilege::check_db_visible(engine, session, &schema)?;

@@ -336,6 +336,23 @@ pub(crate) fn name_of(
     }
 }
 
+/// The stored function (`function`) or procedure `key` (its lowercase name) of `schema`, as
+/// the latest state has it.
+pub(crate) fn find(
+    engine: &Engine,
+    schema: &str,
+    key: &str,
+    function: bool,
+) -> Option<Arc<crate::catalog::RoutineDef>> {
+    let state = engine.store.latest();
+    let s = state.schemas.get(schema)?;
+    if function {
+        s.functions.get(key).cloned()
+    } else {
+        s.procedures.get(key).cloned()
+    }
+}
+
 /// ER_SP_DOES_NOT_EXIST for a `kind` (PROCEDURE or FUNCTION).
 pub(crate) fn does_not_exist_as(kind: &str, schema: &str, name: &str) -> EngineError {
     EngineError::new(
@@ -396,14 +413,7 @@ pub(crate) fn callee(
     nargs: usize,
 ) -> Result<Callee, EngineError> {
     let (schema, pname) = name_of(session, name)?;
-    let Some(def) = engine
-        .store
-        .latest()
-        .schemas
-        .get(&schema)
-        .and_then(|s| s.procedures.get(&pname.to_lowercase()))
-        .cloned()
-    else {
+    let Some(def) = find(engine, &schema, &pname.to_lowercase(), false) else {
         return Err(does_not_exist_as("PROCEDURE", &schema, &pname));
     };
     crate::privilege::check_db(engine, session, &schema, crate::privilege::Privs::EXECUTE)?;

@@ -49,18 +49,7 @@ fn quote(s: &str) -> String {
     format!("`{}`", s.replace('`', "``"))
 }
 
-/// `[db.]name` → (db, name), the current database by default.
-fn name_of(session: &Session, name: &ast::ObjectName) -> Result<(String, String), EngineError> {
-    let parts = crate::bind::name_parts(name);
-    match parts.as_slice() {
-        [n] => Ok((
-            session.database.clone().ok_or_else(EngineError::no_db)?,
-            n.clone(),
-        )),
-        [d, n] => Ok((d.clone(), n.clone())),
-        _ => Err(EngineError::parse_error(&name.to_string(), 1)),
-    }
-}
+use super::routine::name_of;
 
 /// Runs a trigger statement.
 pub(crate) fn run(
