@@ -21,17 +21,7 @@ use crate::stmt::implicit_commit;
 use crate::value::Value;
 use crate::{Engine, Outcome, Session};
 
-fn name_of(session: &Session, name: &ast::ObjectName) -> Result<(String, String), EngineError> {
-    let parts = crate::bind::name_parts(name);
-    match parts.as_slice() {
-        [v] => Ok((
-            session.database.clone().ok_or_else(EngineError::no_db)?,
-            v.clone(),
-        )),
-        [d, v] => Ok((d.clone(), v.clone())),
-        _ => Err(EngineError::parse_error(&name.to_string(), 1)),
-    }
-}
+use super::routine::name_of;
 
 fn quote(s: &str) -> String {
     format!("`{}`", s.replace('`', "``"))
